@@ -1,0 +1,61 @@
+# The two commands: `make book` (install, execute every chapter, build the site) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+UV_VERSION := 0.13.9
+
+SOURCES  := $(wildcard notebooks/*.md)
+CHAPTERS := $(patsubst notebooks/%.md,book/chapters/%.ipynb,$(SOURCES))
+PACKAGE  := $(wildcard jakpersist/*.py) pyproject.toml
+DATA     := $(shell find data -type f -not -path 'data/cache/*' 2>/dev/null)
+PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py) _config.yml _toc.yml
+SITE     := _build/html/index.html
+
+.DELETE_ON_ERROR:
+.PHONY: book test install notebooks run data clean help
+
+help:
+	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
+	@echo "make test   - the whole test suite (builds the book first if needed)"
+	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
+	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
+	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps --no-build-isolation -e .
+	@touch $@
+
+# One executed copy per chapter, default parameters; the source notebook is never written.
+book/chapters/%.ipynb: notebooks/%.md $(PACKAGE) $(DATA) $(STAMP)
+	@$(BIN)/jakbook execute $< $@
+
+notebooks: $(CHAPTERS)
+
+book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS)
+	@$(BIN)/jakbook generate
+	@touch $@
+
+$(SITE): $(CHAPTERS) book/generated/.stamp $(PAGES)
+	@echo "[site] jupyter-book build --all -W -n --keep-going"
+	@$(BIN)/jupyter-book build --all -W -n --keep-going --quiet . 
+	@touch $@
+
+book: $(STAMP)
+	@$(MAKE) --no-print-directory -j2 notebooks
+	@$(MAKE) --no-print-directory $(SITE)
+	@echo "site: file://$(CURDIR)/$(SITE)"
+
+test: book
+	$(BIN)/python -m pytest -n 2
+
+run: $(STAMP)
+	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)
+	$(BIN)/jakbook run $(CHAPTER) $(foreach s,$(SET),--set $(s))
+
+clean:
+	rm -rf _build book/chapters book/generated

@@ -1,0 +1,146 @@
+"""``jakbook``: execute chapters, re-run one with new parameters, list parameters, render the claims page.
+
+    jakbook params c1_persistence                      # every parameter: type, default, unit, range, help
+    jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
+    jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
+    jakbook generate                                   # book/generated/*.md from the code
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as _dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import execute as ex
+from .chapter import ParameterError, check_value
+from .params import ALL_PARAMS
+
+
+def _parse_set(items: list[str]) -> dict[str, Any]:
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise ParameterError(f"--set expects NAME=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        out[k.strip()] = yaml.safe_load(v) if v.strip() else ""
+    return out
+
+
+def resolve_parameters(chapter: str, given: dict[str, Any]) -> dict[str, Any]:
+    """Check names against the chapter's parameters cell and values against their declared ranges."""
+    declared = ex.parameters_of(ex.chapter_source(chapter))
+    unknown = [k for k in given if k not in declared]
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for chapter {chapter}; "
+                             f"valid: {', '.join(declared)}")
+    return {k: check_value(ALL_PARAMS[k], v) for k, v in given.items()}
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    declared = ex.parameters_of(ex.chapter_source(args.chapter))
+    print(f"Parameters of {args.chapter} (set with --set NAME=VALUE or --params FILE.yaml):\n")
+    for name, info in declared.items():
+        p = ALL_PARAMS.get(name)
+        rng = p.range_text() if p else "?"
+        unit = f" [{p.unit}]" if p and p.unit else ""
+        print(f"  {name} ({info['type']}) = {info['default']}{unit}\n      {info['help']}\n      valid: {rng}"
+              + (f"; provenance: {p.provenance}" if p else ""))
+    return 0
+
+
+def _extract(nb_path: Path, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    figs = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            png = o.get("data", {}).get("image/png")
+            if png:
+                f = outdir / f"figure-{len(figs) + 1}.png"
+                f.write_bytes(base64.b64decode(png))
+                figs.append(f)
+    return figs, ex.glued_values(nb_path)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    given: dict[str, Any] = {}
+    if args.params:
+        pf = Path(args.params)
+        if not pf.is_file():
+            raise ParameterError(f"--params {pf}: no such file")
+        loaded = yaml.safe_load(pf.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"--params {pf}: expected NAME: VALUE lines")
+        given.update(loaded)
+    given.update(_parse_set(args.set or []))
+    chapter = Path(args.chapter).stem
+    params = resolve_parameters(chapter, given)
+    stamp = args.label or _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    outdir = Path(args.out) / f"{chapter}-{stamp}"
+    outdir.mkdir(parents=True, exist_ok=True)
+    nb_out = outdir / f"{chapter}.ipynb"
+    print(f"[{chapter}] running with {params or 'default parameters'} ...", flush=True)
+    secs = ex.execute(ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd())
+    figs, values = _extract(nb_out, outdir)
+    verdict = {k: v for k, v in values.items() if k.endswith("_verdict")}
+    (outdir / "values.json").write_text(json.dumps({"chapter": chapter, "parameters": params,
+                                                    "glued": values}, indent=2, default=str))
+    print(f"[{chapter}] done in {secs:.1f} s -> {nb_out}")
+    print(f"[{chapter}] {len(figs)} figure(s), values.json in {outdir}")
+    for k, v in verdict.items():
+        print(f"[{chapter}] {k} = {v}")
+    return 0
+
+
+def cmd_execute(args: argparse.Namespace) -> int:
+    src, out = Path(args.source), Path(args.output)
+    print(f"[{src.stem}] executing ...", flush=True)
+    secs = ex.execute(src, out)
+    print(f"[{src.stem}] executed in {secs:.1f} s -> {out}", flush=True)
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .generate import GENERATED, write_all
+
+    changed = write_all(Path(args.folder) if args.folder else GENERATED)
+    print(f"generated pages: {len(changed)} changed")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="jakbook", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("params", help="list a chapter's parameters with type, unit, range and help")
+    p.add_argument("chapter")
+    p.set_defaults(func=cmd_params)
+    p = sub.add_parser("run", help="re-run a chapter with new parameters (never touches the source)")
+    p.add_argument("chapter", help="chapter name, e.g. c1_persistence")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
+    p.add_argument("--params", metavar="FILE.yaml", help="parameters from a YAML file (NAME: VALUE)")
+    p.add_argument("--out", default="runs", help="output folder (default: runs/)")
+    p.add_argument("--label", help="name of the run folder (default: a time stamp)")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("execute", help="execute a notebook with default parameters (used by make book)")
+    p.add_argument("source")
+    p.add_argument("output")
+    p.set_defaults(func=cmd_execute)
+    p = sub.add_parser("generate", help="write the generated pages (claims list, parameter tables, formats)")
+    p.add_argument("folder", nargs="?", help="default: book/generated")
+    p.set_defaults(func=cmd_generate)
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, FileNotFoundError) as exc:
+        print(f"jakbook: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Run chapter notebooks with papermill and read back what they glued."""
+from __future__ import annotations
+
+import ast
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+EXECUTED = ROOT / "book" / "chapters"
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def chapter_source(chapter: str) -> Path:
+    """Source notebook (MyST markdown) of a chapter name such as ``c1_persistence``."""
+    name = Path(chapter).stem
+    path = NOTEBOOKS / f"{name}.md"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in NOTEBOOKS.glob("*.md")))
+        raise FileNotFoundError(f"no chapter {chapter!r}; known chapters: {known}")
+    return path
+
+
+def read_notebook(path: str | Path) -> Any:
+    """Read a chapter (``.md`` jupytext or ``.ipynb``) as an nbformat notebook."""
+    import jupytext
+
+    return jupytext.read(str(path))
+
+
+def parameters_of(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Parameters declared in a notebook's ``parameters`` cell: name -> {type, default, help}."""
+    import papermill as pm
+
+    p = Path(path)
+    if p.suffix == ".md":
+        import tempfile
+
+        import nbformat
+
+        with tempfile.TemporaryDirectory() as tmp:
+            ipynb = Path(tmp) / (p.stem + ".ipynb")
+            nbformat.write(read_notebook(p), str(ipynb))
+            info = pm.inspect_notebook(str(ipynb))
+    else:
+        info = pm.inspect_notebook(str(p))
+    return {k: {"type": v["inferred_type_name"], "default": v["default"], "help": v["help"]}
+            for k, v in info.items()}
+
+
+def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] | None = None,
+            cwd: str | Path | None = None, timeout: int = 900) -> float:
+    """Execute ``source`` with papermill into ``output`` (never the source). Returns seconds taken."""
+    import papermill as pm
+
+    source, output = Path(source), Path(output)
+    if output.resolve() == source.resolve():
+        raise ValueError("refusing to overwrite the source notebook")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.stem + ".partial.ipynb")
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(read_notebook(source), str(tmp), parameters=parameters or {},
+                            kernel_name="python3", cwd=str(cwd or ROOT), progress_bar=False,
+                            log_output=False, execution_timeout=timeout)
+    except Exception:
+        if tmp.exists():
+            failed = output.with_name(output.stem + ".failed.ipynb")
+            tmp.replace(failed)
+        raise
+    tmp.replace(output)  # atomic: a half-written notebook is never left under the final name
+    return time.perf_counter() - t0
+
+
+def glued_values(path: str | Path) -> dict[str, Any]:
+    """All values glued in an executed notebook: name -> Python value."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if not name:
+                continue
+            data = o.get("data", {})
+            if GLUE_PREFIX + "json" in data:
+                out[name] = data[GLUE_PREFIX + "json"]
+            elif GLUE_PREFIX + "text/plain" in data:
+                out[name] = _literal(data[GLUE_PREFIX + "text/plain"])
+    return out
+
+
+def _literal(text: str) -> Any:
+    t = text.strip()
+    if t in ("nan", "inf", "-inf"):
+        return float(t)
+    try:
+        return ast.literal_eval(t)
+    except (ValueError, SyntaxError):
+        return t.strip("'\"")

@@ -1,0 +1,53 @@
+"""Pages generated from code, so that the site and the package cannot disagree.
+
+Written to book/generated/ (git-ignored) by ``jakbook generate``; included by the hand-written pages.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
+from .readers import FORMATS
+from .registry import load, render_page
+
+GENERATED = Path(__file__).resolve().parent.parent / "book" / "generated"
+
+
+def _num(x: object) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def parameter_table(params: tuple[Param, ...]) -> str:
+    """A Markdown table of declared parameters: name, default, unit, valid range, meaning, provenance."""
+    lines = ["| parameter | default | unit | valid range | meaning | provenance |", "|---|---|---|---|---|---|"]
+    for p in params:
+        default = f'"{p.default}"' if isinstance(p.default, str) else _num(p.default)
+        lines.append(f"| `{p.name}` | {default} | {p.unit or '-'} | {p.range_text()} | {p.help} | "
+                     f"{p.provenance} |")
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """File name -> content of every generated include."""
+    formats = []
+    for name, schema in FORMATS.items():
+        formats += [f"### `{name}`: {schema.name}", "", schema.description, "", schema.markdown_table(), ""]
+    return {
+        "claims.md": render_page(load()),
+        "model-parameters.md": parameter_table(MODEL_PARAMS),
+        "drug-parameters.md": parameter_table(DRUG_PARAMS),
+        "run-parameters.md": parameter_table(RUN_PARAMS),
+        "formats.md": "\n".join(formats),
+    }
+
+
+def write_all(folder: Path = GENERATED) -> list[Path]:
+    """Write every generated include; a file whose content is unchanged is not touched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for name, text in pages().items():
+        f = folder / name
+        if not f.exists() or f.read_text(encoding="utf-8") != text:
+            f.write_text(text, encoding="utf-8")
+            changed.append(f)
+    return changed

@@ -1,0 +1,177 @@
+"""Parameter definitions: one source of truth for units, ranges, defaults and provenance.
+
+Every quantity that a chapter exposes, the model's and the experiment's alike, is declared here once.
+Notebooks validate their ``parameters`` cell against these declarations, the re-run command reads
+them for its help, and the model page renders its parameter table from them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, make_dataclass
+from typing import Any
+
+# Citations used as provenance; full entries live in book/references.bib.
+QUINTAS_2010 = "prior: Quintas-Cardama et al., Blood 2010"
+WERNIG_2008 = "prior: Wernig et al., Cancer Cell 2008"
+ASH_2011 = "prior: Koppikar et al., ASH 2011 abstract (Blood 118:122)"
+MEYER_2015 = "assumption (mechanism after Meyer et al., Cancer Cell 2015)"
+MARUBAYASHI_2010 = "assumption (mechanism after Marubayashi et al., J Clin Invest 2010)"
+ASSUMPTION = "assumption"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter.
+
+    ``lo``/``hi`` bound numeric values (inclusive); ``choices`` restricts strings.
+    ``kind`` is ``"model"`` (a property of the mechanistic model) or ``"run"``
+    (a property of one experiment or analysis run).
+    """
+
+    name: str
+    default: Any
+    unit: str
+    help: str
+    provenance: str = ASSUMPTION
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[str, ...] | None = None
+    kind: str = "model"
+    type: type = float
+
+    def range_text(self) -> str:
+        """Human-readable valid range, e.g. ``1 to 1000`` or ``one of: a, b``."""
+        if self.choices is not None:
+            return "one of: " + ", ".join(self.choices)
+        if self.type is bool:
+            return "True or False"
+        if self.type is str:
+            return "any text"
+        return f"{_fmt(self.lo)} to {_fmt(self.hi)}"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "unbounded"
+    return f"{x:g}"
+
+
+def _p(*args: Any, **kw: Any) -> Param:
+    return Param(*args, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# The mechanistic model (see book/model.md for the equations)
+# --------------------------------------------------------------------------------------------
+MODEL_PARAMS: tuple[Param, ...] = (
+    _p("hetero_advantage", 20.0, "fold", "how much less a type I inhibitor blocks trans-activated JAK2 in a "
+       "JAK2-JAK1/TYK2 heterodimer than JAK2 in a homodimer (s; 1 = no advantage)", MEYER_2015, 1.0, 1000.0),
+    _p("pairing_affinity", 1.0, "per relative level", "affinity of JAK2 for a partner kinase relative to "
+       "another JAK2 (a)", ASSUMPTION, 0.0, 100.0),
+    _p("partner_naive", 0.2, "relative level", "JAK1+TYK2 level available for pairing in naive cells (p0; "
+       "JAK2 = 1)", ASSUMPTION, 0.0, 10.0),
+    _p("partner_max", 1.2, "relative level", "partner level in fully adapted cells (p_max)", ASSUMPTION, 0.0, 10.0),
+    _p("jak2_max", 1.8, "fold of naive", "JAK2 expression in fully adapted cells (e_max); the paper reports "
+       "that JAK2 expression changes, no fold is public", ASSUMPTION, 0.1, 10.0),
+    _p("bypass", 0.0, "pSTAT5, fraction of naive", "JAK2-independent STAT5 signal (b); 0 = off. Exists to "
+       "show what the data would look like if persistence did not need JAK2", ASSUMPTION, 0.0, 5.0),
+    _p("r_max", 0.035, "1/h", "maximal growth rate", ASSUMPTION, 0.001, 0.2),
+    _p("growth_half_signal", 0.35, "pSTAT5, fraction of naive", "pSTAT5 level giving half-maximal growth "
+       "(Ks)", ASSUMPTION, 0.01, 5.0),
+    _p("growth_hill", 3.0, "1", "steepness of growth versus pSTAT5 (m)", ASSUMPTION, 0.5, 10.0),
+    _p("death_rate", 0.004, "1/h", "signal-independent loss rate (d0)", ASSUMPTION, 0.0, 0.1),
+    _p("adapt_rate", 0.075, "1/day", "rate at which the adaptation state grows under full inhibition (k_up)",
+       ASSUMPTION, 0.0, 10.0),
+    _p("relax_half_time", 4.0, "days", "half-time of relaxation of the adaptation state off drug; "
+       "chosen so that 2 weeks off drug re-sensitise, as the ASH 2011 abstract reports", ASH_2011, 0.1, 1e6),
+    _p("hsp90_K", 100.0, "nM", "PU-H71 concentration that halves JAK2 protein (K_H)", MARUBAYASHI_2010,
+       1.0, 1e5),
+    _p("hsp90_hill", 1.5, "1", "steepness of JAK2 loss versus PU-H71 dose (n_H)", ASSUMPTION, 0.3, 5.0),
+    _p("hsp90_other_clients", 0.0, "fraction", "extra JAK2-independent growth loss from other HSP90 clients "
+       "at full PU-H71 effect; 0 = none", ASSUMPTION, 0.0, 1.0),
+)
+
+# Drugs: cellular JAK2 potency K (nM) of a type I inhibitor on homodimer signalling and its Hill slope.
+DRUG_PARAMS: tuple[Param, ...] = (
+    _p("K_ruxolitinib", 130.0, "nM", "ruxolitinib (INCB18424) cellular JAK2 potency, near its Ba/F3 JAK2 "
+       "V617F proliferation IC50 of 127 nM", QUINTAS_2010, 0.1, 1e5),
+    _p("K_fedratinib", 300.0, "nM", "fedratinib (TG101348) cellular JAK2 potency, near its HEL and Ba/F3 "
+       "JAK2 V617F proliferation IC50 of ~300 nM", WERNIG_2008, 0.1, 1e5),
+    _p("K_jak_inhibitor_1", 100.0, "nM", "JAK Inhibitor I cellular JAK2 potency (no cellular prior in our "
+       "sources)", ASSUMPTION, 0.1, 1e5),
+    _p("drug_hill", 1.0, "1", "Hill slope of type I inhibition (n)", ASSUMPTION, 0.3, 5.0),
+)
+
+DRUGS: tuple[str, ...] = ("ruxolitinib", "fedratinib", "jak_inhibitor_1")
+DRUG_LABELS: dict[str, str] = {
+    "ruxolitinib": "ruxolitinib (INCB18424)",
+    "fedratinib": "fedratinib (TG101348)",
+    "jak_inhibitor_1": "JAK Inhibitor I",
+}
+
+# --------------------------------------------------------------------------------------------
+# Experiment and analysis settings shared by the chapters
+# --------------------------------------------------------------------------------------------
+RUN_PARAMS: tuple[Param, ...] = (
+    _p("seed", 2012, "", "random seed for every simulated measurement and every bootstrap", "run setting",
+       0, 2**32 - 1, kind="run", type=int),
+    _p("n_boot", 500, "resamples", "bootstrap resamples for confidence intervals", "run setting", 50, 20000,
+       kind="run", type=int),
+    _p("n_replicates", 3, "wells per dose", "technical replicates per condition", "run setting", 1, 24,
+       kind="run", type=int),
+    _p("noise_sd", 0.05, "fraction of vehicle", "s.d. of the simulated read-out noise", ASSUMPTION, 0.0, 1.0,
+       kind="run"),
+    _p("assay_hours", 72.0, "h", "duration of the viability assay", "run setting", 1.0, 240.0, kind="run"),
+    _p("top_dose_nM", 10000.0, "nM", "highest dose of the dilution series", "run setting", 1.0, 1e6,
+       kind="run"),
+    _p("n_doses", 10, "doses", "number of doses in the dilution series (plus vehicle)", "run setting", 4, 24,
+       kind="run", type=int),
+    _p("dilution", 3.0, "fold", "dilution factor between consecutive doses", "run setting", 1.5, 10.0,
+       kind="run"),
+    _p("selection_drug", "ruxolitinib", "", "drug used to make the persistent cells", "run setting",
+       choices=DRUGS, kind="run", type=str),
+    _p("chronic_dose_nM", 1000.0, "nM", "dose kept on the cells while persistence is acquired", "run setting",
+       0.0, 1e5, kind="run"),
+    _p("chronic_days", 42.0, "days", "time under the chronic dose before the experiment", "run setting",
+       0.0, 365.0, kind="run"),
+    _p("withdrawal_days", 14.0, "days", "time off drug before re-testing; 2 weeks in the ASH 2011 abstract",
+       "run setting", 0.0, 365.0, kind="run"),
+    _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
+       "run the simulated experiment", "run setting", kind="run", type=str),
+)
+
+ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS)}
+
+
+def _from_mapping(cls, values: dict[str, Any]) -> Any:
+    """Build from any mapping, taking only the model's own names (others are ignored)."""
+    names = set(cls.__dataclass_fields__)
+    return cls(**{k: float(v) for k, v in values.items() if k in names})
+
+
+def _potency(self: Any, drug: str) -> float:
+    """Cellular JAK2 potency K (nM) of ``drug``."""
+    if drug not in DRUGS:
+        raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
+    return float(getattr(self, f"K_{drug}"))
+
+
+#: Values of the model's parameters, one field per entry of MODEL_PARAMS and DRUG_PARAMS, with the
+#: declared defaults (generated from the declarations, so there is one source of truth).
+ModelParams = make_dataclass(
+    "ModelParams",
+    [(p.name, float, field(default=float(p.default))) for p in (*MODEL_PARAMS, *DRUG_PARAMS)],
+    frozen=True,
+    namespace={"from_mapping": classmethod(_from_mapping), "potency": _potency,
+               "__doc__": "Values of the mechanistic model's parameters (see MODEL_PARAMS, DRUG_PARAMS)."},
+)
+
+
+def default_of(name: str) -> Any:
+    """Default value of a declared parameter."""
+    return ALL_PARAMS[name].default
+
+
+__all__ = [
+    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS",
+    "DRUG_LABELS", "default_of",
+]

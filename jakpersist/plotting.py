@@ -1,0 +1,39 @@
+"""One shared figure style: seaborn's colour-blind-safe palette, fixed colours per population."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+PALETTE = sns.color_palette("colorblind")
+POPULATION_COLORS = {
+    "naive": PALETTE[0],
+    "persistent": PALETTE[1],
+    "withdrawn": PALETTE[2],
+    "re-challenged": PALETTE[3],
+    "knock-down": PALETTE[4],
+}
+MARKERS = {"naive": "o", "persistent": "s", "withdrawn": "^", "re-challenged": "D"}
+
+
+def set_style() -> None:
+    """Apply the book's figure style (call once per notebook)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=1.0)
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "axes.titlesize": "medium",
+                         "figure.constrained_layout.use": True})
+
+
+def color(population: str) -> tuple:
+    """Colour of a population (grey for unknown names)."""
+    return POPULATION_COLORS.get(population, (0.4, 0.4, 0.4))
+
+
+def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
+    """Write the evidence kind into the figure itself, so it travels with any copy of the image."""
+    fig.text(0.995, 0.005, text, ha="right", va="bottom", fontsize=8, color="0.35",
+             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", lw=0.6))
+
+
+def log_dose_axis(ax: plt.Axes, label: str = "dose (nM, log scale)") -> None:
+    """A log10 dose axis with a labelled unit."""
+    ax.set_xscale("log")
+    ax.set_xlabel(label)

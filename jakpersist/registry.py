@@ -1,0 +1,113 @@
+"""The claims registry (notebooks/claims.yml): loading, checking and rendering the claims page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .chapter import EVIDENCE_KINDS
+from .execute import EXECUTED, ROOT, glued_values
+from .params import ALL_PARAMS
+
+REGISTRY = ROOT / "notebooks" / "claims.yml"
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    parameters: dict[str, Any]
+    expect: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    figure: str
+    statement: str
+    evidence: str
+    notebook: str
+    verdict: str
+    metrics: list[str]
+    rule: str
+    counterfactuals: list[Counterfactual] = field(default_factory=list)
+
+    @property
+    def chapter(self) -> str:
+        return Path(self.notebook).stem
+
+    @property
+    def executed(self) -> Path:
+        return EXECUTED / f"{self.chapter}.ipynb"
+
+
+class RegistryError(ValueError):
+    """The registry file is malformed."""
+
+
+def load(path: Path = REGISTRY) -> list[Claim]:
+    """Load and check the registry: fields present, evidence kinds known, parameters declared."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("claims"), list):
+        raise RegistryError(f"{path}: expected a list under 'claims:'")
+    claims, seen = [], set()
+    required = ("id", "figure", "statement", "evidence", "notebook", "verdict", "metrics", "rule",
+                "counterfactuals")
+    for i, c in enumerate(doc["claims"]):
+        missing = [k for k in required if k not in c]
+        if missing:
+            raise RegistryError(f"{path}: claim #{i + 1} lacks {', '.join(missing)}")
+        if c["id"] in seen:
+            raise RegistryError(f"{path}: duplicate claim id {c['id']}")
+        seen.add(c["id"])
+        if c["evidence"] not in EVIDENCE_KINDS:
+            raise RegistryError(f"{path}: claim {c['id']}: evidence must be one of {', '.join(EVIDENCE_KINDS)}")
+        if not (ROOT / c["notebook"]).is_file():
+            raise RegistryError(f"{path}: claim {c['id']}: notebook {c['notebook']} does not exist")
+        cfs = []
+        for cf in c["counterfactuals"]:
+            unknown = [k for k in cf["parameters"] if k not in ALL_PARAMS]
+            if unknown:
+                raise RegistryError(f"{path}: claim {c['id']}: unknown parameter(s) {', '.join(unknown)}")
+            cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]), str(cf["why"])))
+        claims.append(Claim(c["id"], c["figure"], " ".join(c["statement"].split()), c["evidence"],
+                            c["notebook"], c["verdict"], list(c["metrics"]), " ".join(c["rule"].split()), cfs))
+    return claims
+
+
+def _fmt_for(value: Any) -> str:
+    if isinstance(value, bool):
+        raise RegistryError("a metric must be a number or text; booleans belong in 'verdict'")
+    if isinstance(value, str):
+        return ":s"
+    if isinstance(value, int):
+        return ":d"
+    return ":.3g"
+
+
+def render_page(claims: list[Claim]) -> str:
+    """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
+    out: list[str] = ["| claim | evidence | verdict of the default run |", "|---|---|---|"]
+    for c in claims:
+        ref = f"chapters/{c.chapter}.ipynb"
+        out.append(f"| [{c.id}](#claim-{c.id.lower()}) {c.statement[:90]}{'...' if len(c.statement) > 90 else ''} "
+                   f"| {EVIDENCE_KINDS[c.evidence]} | **{{glue:text}}`{ref}::{c.verdict}_text:s`** |")
+    out.append("")
+    for c in claims:
+        values = glued_values(c.executed) if c.executed.is_file() else {}
+        ref = f"chapters/{c.chapter}.ipynb"
+        out += [f"(claim-{c.id.lower()})=", f"## {c.id}: {c.statement}", "",
+                f"- **Where in the paper:** {c.figure}",
+                f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}",
+                f"- **Chapter:** {{doc}}`{ref[:-6]}`",
+                f"- **Verdict of the default run:** **{{glue:text}}`{ref}::{c.verdict}_text:s`**",
+                f"- **Rule:** {c.rule}",
+                "- **Metrics:** " + "; ".join(
+                    f"`{m}` = {{glue:text}}`{ref}::{m}{_fmt_for(values.get(m, 0.0))}`" for m in c.metrics),
+                "- **Must flip under:** " + "; ".join(
+                    ", ".join(f"`{k}={v}`" for k, v in cf.parameters.items())
+                    + f" (expected verdict: {'supported' if cf.expect else 'not supported'}; {cf.why})"
+                    for cf in c.counterfactuals),
+                ""]
+    return "\n".join(out)
