@@ -345,19 +345,22 @@ def shift_test(a: CurveFit, b: CurveFit) -> ShiftTest:
 # ------------------------------------------------------------------------------------------------
 def bootstrap_log10_gi50(fit: CurveFit, n_boot: int, rng: np.random.Generator,
                          kind: str = "absolute") -> np.ndarray:
-    """Bootstrap distribution of log10 GI50 (nM), resampling wells within each dose.
+    """Bootstrap distribution of log10 GI50 (nM) by resampling residuals.
 
-    Resamples whose curve never reaches 50% within the tested range give +inf; below range, -inf;
-    failed or flat resamples give nan.
+    Each resample is the fitted curve plus residuals drawn with replacement from all wells, inflated by
+    sqrt(n / (n - k)) for the parameters fitted (a residual bootstrap: with 2-4 wells per dose, resampling
+    wells within a dose underestimates the spread). Resamples whose curve never reaches 50% within the
+    tested range give +inf; below range, -inf; failed or flat resamples give nan.
     """
-    x, y = fit.dose, fit.response
-    groups = [np.flatnonzero(x == d) for d in np.unique(x)]
-    lo_d, hi_d = fit.dose_range
+    x = fit.dose
+    fitted = fit.predict(x)
+    resid = (fit.response - fitted) * np.sqrt(fit.n / max(fit.df, 1))
+    resid = resid - resid.mean()
     out = np.empty(n_boot)
     for i in range(n_boot):
-        idx = np.concatenate([rng.choice(g, size=g.size, replace=True) for g in groups])
+        y = fitted + rng.choice(resid, size=resid.size, replace=True)
         try:
-            f = fit_curve(x[idx], y[idx], fit.model, start=fit.theta)
+            f = fit_curve(x, y, fit.model, start=fit.theta)
         except ValueError:
             out[i] = np.nan
             continue

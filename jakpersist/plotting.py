@@ -29,7 +29,7 @@ def color(population: str) -> tuple:
 
 def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
     """Write the evidence kind into the figure itself, so it travels with any copy of the image."""
-    fig.text(0.995, 0.005, text, ha="right", va="bottom", fontsize=8, color="0.35",
+    fig.text(0.005, 0.005, text, ha="left", va="bottom", fontsize=8, color="0.35",
              bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", lw=0.6))
 
 

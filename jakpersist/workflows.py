@@ -67,3 +67,37 @@ def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, test: str = "pers
         rows.append({"drug": drug, "fold": fold, "fold_lo": lo, "fold_hi": hi, "status": status,
                      "shift_F": shift.F, "shift_p": shift.p})
     return pd.DataFrame(rows)
+
+
+def _p_text(p: float) -> str:
+    if not np.isfinite(p):
+        return "n/a"
+    return "< 1e-10" if p < 1e-10 else f"{p:.2g}"
+
+
+def present_gi50_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """A readable GI50 table for the page (doses in nM)."""
+    def delta(r: pd.Series) -> str:
+        if pd.isna(r["delta_lo_nM"]):
+            return "-"
+        return f"{r['delta_lo_nM']:,.0f} to {r['delta_hi_nM']:,.0f}"
+
+    return pd.DataFrame({
+        "cells": summary["population"],
+        "drug": summary["drug"],
+        "curve (by AIC)": summary["model"],
+        "absolute GI50 (95% bootstrap CI)": summary["GI50"],
+        "delta-method CI, nM": summary.apply(delta, axis=1),
+        "F-test vs flat, p": summary["F_flat_p"].map(_p_text),
+    })
+
+
+def present_fold_table(folds: pd.DataFrame) -> pd.DataFrame:
+    """A readable fold-shift table for the page."""
+    return pd.DataFrame({
+        "drug": folds["drug"],
+        "GI50 fold (persistent / naive)": folds["fold"].map(lambda x: f"{x:.2f}"),
+        "95% bootstrap CI": [f"{a:.2f} to {b:.2f}" for a, b in zip(folds["fold_lo"], folds["fold_hi"])],
+        "shift F-test p": folds["shift_p"].map(_p_text),
+        "status": folds["status"],
+    })

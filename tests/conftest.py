@@ -1,0 +1,38 @@
+"""Shared fixtures: run a chapter through papermill and read its glued values."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jakpersist import execute as ex
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Counterfactual and reader-data runs use fewer bootstrap resamples to keep the suite fast; the verdict rules
+#: do not depend on the number of resamples beyond Monte Carlo error, and the default-parameter verdicts are
+#: read from the executed book (full resamples).
+FAST = {"n_boot": 120}
+
+
+def run_chapter(chapter: str, params: dict, tmp_path: Path, fast: bool = True) -> dict:
+    """Execute a chapter with ``params`` (plus FAST settings it declares) and return its glued values."""
+    src = ex.chapter_source(chapter)
+    declared = ex.parameters_of(src)
+    merged = {k: v for k, v in FAST.items() if fast and k in declared}
+    merged.update(params)
+    out = tmp_path / f"{chapter}.ipynb"
+    ex.execute(src, out, merged, cwd=ROOT)
+    return ex.glued_values(out)
+
+
+@pytest.fixture(scope="session")
+def default_values() -> dict:
+    """Glued values of every executed chapter of the book (default parameters), executing if missing."""
+    values = {}
+    for src in sorted((ROOT / "notebooks").glob("*.md")):
+        out = ex.EXECUTED / f"{src.stem}.ipynb"
+        if not out.is_file() or out.stat().st_mtime < src.stat().st_mtime:
+            ex.execute(src, out, cwd=ROOT)
+        values[src.stem] = ex.glued_values(out)
+    return values

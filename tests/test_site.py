@@ -1,0 +1,45 @@
+"""The built site (make book): generated pages match the code, the claims page shows every verdict."""
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from jakpersist import generate, registry
+from jakpersist.params import DRUG_PARAMS, MODEL_PARAMS
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+
+pytestmark = pytest.mark.skipif(not (SITE / "index.html").is_file(), reason="site not built: run `make book`")
+
+
+def _text(page: str) -> str:
+    raw = (SITE / page).read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"<[^>]+>", " ", raw))
+
+
+def test_generated_pages_match_the_code():
+    for name, text in generate.pages().items():
+        assert (generate.GENERATED / name).read_text(encoding="utf-8") == text, f"book/generated/{name} is stale"
+
+
+def test_model_page_parameter_table_matches_code():
+    text = " ".join(_text("book/model.html").split())
+    for p in (*MODEL_PARAMS, *DRUG_PARAMS):
+        assert re.search(rf"{p.name}\s+{re.escape(f'{p.default:g}')}\s", text), f"{p.name} row missing or wrong"
+
+
+def test_claims_page_lists_every_claim_with_its_verdict():
+    text = " ".join(_text("book/claims.html").split())
+    for c in registry.load():
+        assert f"{c.id}:" in text
+        values = registry.glued_values(c.executed)
+        assert values[c.verdict + "_text"] in ("supported", "not supported")
+    assert "supported" in text and "??" not in text
+
+
+def test_chapter_pages_show_evidence_label_and_verdict():
+    for c in registry.load():
+        text = _text(f"book/chapters/{c.chapter}.html")
+        assert "Evidence" in text and "Verdict of this run" in text
