@@ -51,3 +51,72 @@ def pstat5_curve(populations: dict[str, CellState], drug: str, doses_nM: np.ndar
     df = pd.concat(frames, ignore_index=True)
     df["source"] = "model (noise-free)"
     return df
+
+
+def _lognormal(rng: np.random.Generator, sd: float, size: int | None = None) -> np.ndarray:
+    return np.exp(rng.normal(0.0, sd, size))
+
+
+def coip_bands(populations: dict[str, CellState], mp: ModelParams, rng: np.random.Generator,
+               n_blots: int = 3, noise_sd: float = 0.15) -> pd.DataFrame:
+    """Co-immunoprecipitation with a JAK2 antibody: JAK2, JAK1 and TYK2 band intensities (arbitrary units).
+
+    The IP pulls down JAK2 in every complex; a partner band is proportional to JAK2 complexes that contain
+    that partner: JAK1 band = JAK2 band x h x JAK1/(JAK1+TYK2). Each lane has its own pull-down efficiency,
+    and each band multiplicative (log-normal) noise of s.d. ``noise_sd`` (assumption).
+    Columns: blot, population, target, intensity, source.
+    """
+    from .model import heterodimer_share
+
+    rows = []
+    for blot in range(1, n_blots + 1):
+        for pop, st in populations.items():
+            eff = float(_lognormal(rng, 0.3))
+            h = heterodimer_share(st, mp)
+            part = st.partner if st.partner > 0 else 1.0
+            truth = {"JAK2": st.jak2, "JAK1": st.jak2 * h * st.jak1 / part, "TYK2": st.jak2 * h * st.tyk2 / part}
+            for target, amount in truth.items():
+                rows.append((blot, pop, target, float(1000 * eff * amount * _lognormal(rng, noise_sd))))
+    df = pd.DataFrame(rows, columns=["blot", "population", "target", "intensity"])
+    df["source"] = SIMULATED
+    return df
+
+
+def phospho_blot(populations: dict[str, CellState], drug: str, dose_nM: float, mp: ModelParams,
+                 rng: np.random.Generator, n_blots: int = 3, noise_sd: float = 0.15) -> pd.DataFrame:
+    """Western blot densitometry at one dose: pSTAT5, pSTAT3 and a loading control per lane.
+
+    pSTAT3 is assumed to follow the same complexes as pSTAT5 (assumption). Lane loading varies (log-normal,
+    s.d. 0.2); each band has multiplicative noise. Columns: blot, population, target, intensity, source.
+    """
+    rows = []
+    for blot in range(1, n_blots + 1):
+        for pop, st in populations.items():
+            load = float(_lognormal(rng, 0.2))
+            s = float(pstat5(dose_nM, st, drug, mp))
+            for target, amount in (("pSTAT5", s), ("pSTAT3", s), ("loading", 1.0)):
+                rows.append((blot, pop, target, float(1000 * load * amount * _lognormal(rng, noise_sd))))
+    df = pd.DataFrame(rows, columns=["blot", "population", "target", "intensity"])
+    df["dose_nM"] = dose_nM
+    df["source"] = SIMULATED
+    return df
+
+
+def qpcr_ct(jak2_levels: dict[str, float], rng: np.random.Generator, n_bio: int = 4, n_tech: int = 3,
+            ct_jak2: float = 24.0, ct_ref: float = 17.0, bio_sd: float = 0.15, tech_sd: float = 0.1,
+            reference_gene: str = "ACTB") -> pd.DataFrame:
+    """JAK2 and reference-gene Ct values (cycles): Ct = baseline - log2(relative mRNA) + noise.
+
+    JAK2 mRNA is assumed proportional to JAK2 protein level (assumption); perfect amplification efficiency.
+    Columns: population, replicate (biological), gene, ct, source.
+    """
+    rows = []
+    for pop, level in jak2_levels.items():
+        for bio in range(1, n_bio + 1):
+            b_j, b_r = rng.normal(0, bio_sd, 2)
+            for _ in range(n_tech):
+                rows.append((pop, bio, "JAK2", ct_jak2 - np.log2(level) + b_j + rng.normal(0, tech_sd)))
+                rows.append((pop, bio, reference_gene, ct_ref + b_r + rng.normal(0, tech_sd)))
+    df = pd.DataFrame(rows, columns=["population", "replicate", "gene", "ct"])
+    df["source"] = SIMULATED
+    return df

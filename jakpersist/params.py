@@ -135,6 +135,16 @@ RUN_PARAMS: tuple[Param, ...] = (
        0.0, 365.0, kind="run"),
     _p("withdrawal_days", 14.0, "days", "time off drug before re-testing; 2 weeks in the ASH 2011 abstract",
        "run setting", 0.0, 365.0, kind="run"),
+    _p("knockdown_fraction", 0.9, "fraction", "share of the targeted protein removed by the shRNA",
+       "assumption", 0.0, 0.99, kind="run"),
+    _p("n_blots", 4, "blots", "replicate blots (or co-IPs) per comparison", "run setting", 2, 24, kind="run",
+       type=int),
+    _p("band_noise_sd", 0.15, "log units", "s.d. of simulated multiplicative band noise", ASSUMPTION, 0.0, 1.0,
+       kind="run"),
+    _p("rechallenge_days", 42.0, "days", "time back on the chronic dose after withdrawal", "run setting",
+       0.0, 365.0, kind="run"),
+    _p("n_timepoints", 8, "time points", "GI50 measurements during withdrawal (day 0 to withdrawal_days)",
+       "run setting", 3, 30, kind="run", type=int),
     _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
        "run the simulated experiment", "run setting", kind="run", type=str),
 )

@@ -132,11 +132,7 @@ def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive
                min_doses: int = 3) -> pd.DataFrame:
     """Read a plate-viability CSV (see :data:`PLATE`) and check that every curve can be fitted."""
     df = read_table(path, PLATE)
-    pops = set(df["population"])
-    absent = [x for x in required_populations if x not in pops]
-    if absent:
-        raise ReaderDataError(f"{path}: column 'population' has no rows for {', '.join(absent)} "
-                              f"(found: {', '.join(sorted(pops))})")
+    _require_populations(path, df, required_populations)
     for (pop, drug), g in df.groupby(["population", "drug"]):
         n = g.loc[g["dose_nM"] > 0, "dose_nM"].nunique()
         if n < min_doses:
@@ -146,5 +142,62 @@ def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive
     return df
 
 
+BANDS = Schema(
+    "blot and co-IP bands",
+    (
+        Column("blot", "integer", "blot number; each blot is one replicate and has one lane per population",
+               1, 1e6),
+        Column("population", "text", "cell population; must include `naive` and `persistent`"),
+        Column("target", "text", "band: `JAK2`, `JAK1`, `TYK2` (co-IP with a JAK2 antibody) or `pSTAT5`, "
+               "`pSTAT3`, `loading` (whole-cell lysate)"),
+        Column("intensity", "number", "background-subtracted band volume (any unit, > 0)", 1e-12, 1e15),
+    ),
+    "One row per band. Co-IP bands and phospho-blot bands may be in one file.",
+)
+
+QPCR = Schema(
+    "qPCR Ct values",
+    (
+        Column("population", "text", "cell population; must include `naive` and `persistent`"),
+        Column("replicate", "integer", "biological replicate; technical replicates share its number", 1, 1e6),
+        Column("gene", "text", "`JAK2` or the reference gene (exactly one other gene, e.g. `ACTB`)"),
+        Column("ct", "number", "threshold cycle", 0.0, 45.0),
+    ),
+    "One row per qPCR well. Technical replicates are averaged within each biological replicate.",
+)
+
+
+def read_bands(path: str | Path, targets: tuple[str, ...]) -> pd.DataFrame:
+    """Read a bands CSV (see :data:`BANDS`) and check that it has the ``targets`` this analysis needs."""
+    df = read_table(path, BANDS)
+    _require_populations(path, df, ("naive", "persistent"))
+    missing = [t for t in targets if t not in set(df["target"])]
+    if missing:
+        raise ReaderDataError(f"{path}: column 'target' has no bands for {', '.join(missing)} "
+                              f"(found: {', '.join(sorted(set(df['target'])))})")
+    df["source"] = f"your data ({Path(path).name})"
+    return df
+
+
+def read_qpcr(path: str | Path, target: str = "JAK2") -> pd.DataFrame:
+    """Read a qPCR CSV (see :data:`QPCR`): the target gene and exactly one reference gene."""
+    df = read_table(path, QPCR)
+    _require_populations(path, df, ("naive", "persistent"))
+    genes = sorted(set(df["gene"]))
+    if target not in genes or len(genes) != 2:
+        raise ReaderDataError(f"{path}: column 'gene' must hold {target} and exactly one reference gene "
+                              f"(found: {', '.join(genes)})")
+    df["source"] = f"your data ({Path(path).name})"
+    return df
+
+
+def _require_populations(path: str | Path, df: pd.DataFrame, required: tuple[str, ...]) -> None:
+    pops = set(df["population"])
+    absent = [x for x in required if x not in pops]
+    if absent:
+        raise ReaderDataError(f"{path}: column 'population' has no rows for {', '.join(absent)} "
+                              f"(found: {', '.join(sorted(pops))})")
+
+
 #: Every reader-data format, by the name used in the documentation.
-FORMATS: dict[str, Schema] = {"plate": PLATE}
+FORMATS: dict[str, Schema] = {"plate": PLATE, "bands": BANDS, "qpcr": QPCR}

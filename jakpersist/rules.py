@@ -37,3 +37,68 @@ class PersistenceRule:
         if retained_pstat5 is not None:
             ok = ok and retained_pstat5 >= self.min_retained_pstat5
         return bool(ok)
+
+
+@dataclass(frozen=True)
+class HeterodimerRule:
+    """C2: more JAK2-partner heterodimers, STAT5 kept through them, and partner knock-down re-sensitises."""
+
+    min_coip_fold: float = 1.5
+    max_p: float = 0.05
+    min_pstat5_fold: float = 2.0
+    max_kd_fold_ratio: float = 0.75
+
+    def describe(self) -> str:
+        return (f"(a) the JAK1/JAK2 **and** TYK2/JAK2 co-IP ratios of persistent cells are at least "
+                f"{self.min_coip_fold:g}-fold those of naive cells (Welch's t-test on log ratios, "
+                f"p < {self.max_p:g}); (b) at the chronic dose, pSTAT5 (normalised to the loading control) of "
+                f"persistent cells is at least {self.min_pstat5_fold:g}-fold that of naive cells; and (c) "
+                f"knock-down of JAK1 and, separately, of TYK2 shrinks the persistent/naive GI50 fold to at most "
+                f"{self.max_kd_fold_ratio:.0%} of its value with a control shRNA")
+
+    def decide(self, coip: list[tuple[float, float]], pstat5_fold: float | None,
+               kd_ratios: list[float] | None) -> bool:
+        """``coip``: (fold, p) per partner; ``kd_ratios``: fold(knock-down)/fold(control) per partner."""
+        ok = bool(coip) and all(f >= self.min_coip_fold and p < self.max_p for f, p in coip)
+        if pstat5_fold is not None:
+            ok = ok and pstat5_fold >= self.min_pstat5_fold
+        if kd_ratios is not None:
+            ok = ok and bool(kd_ratios) and all(np.isfinite(r) and r <= self.max_kd_fold_ratio for r in kd_ratios)
+        return bool(ok)
+
+
+@dataclass(frozen=True)
+class ReversibilityRule:
+    """C3: persistence is acquired, lost after withdrawal, and regained on re-challenge."""
+
+    min_fold: float = 4.0
+    max_withdrawn_fold: float = 2.0
+
+    def describe(self) -> str:
+        return (f"the GI50 fold (vs naive) is at least {self.min_fold:g} in persistent cells, at most "
+                f"{self.max_withdrawn_fold:g} after withdrawal, and at least {self.min_fold:g} again after "
+                f"re-challenge")
+
+    def decide(self, persistent: float, withdrawn: float, rechallenged: float) -> bool:
+        return bool(persistent >= self.min_fold and withdrawn <= self.max_withdrawn_fold
+                    and rechallenged >= self.min_fold)
+
+
+@dataclass(frozen=True)
+class ExpressionRule:
+    """C4: JAK2 mRNA is up in persistent cells and comes back after withdrawal."""
+
+    min_fold: float = 1.25
+    max_p: float = 0.05
+    max_return_share: float = 0.5
+
+    def describe(self) -> str:
+        return (f"JAK2 mRNA (ddCt) of persistent cells is at least {self.min_fold:g}-fold naive (Welch's t-test "
+                f"on dCt, p < {self.max_p:g}), and after withdrawal less than {self.max_return_share:.0%} of that "
+                f"log-fold increase remains")
+
+    def decide(self, persistent_fold: float, p: float, withdrawn_fold: float | None) -> bool:
+        ok = persistent_fold >= self.min_fold and p < self.max_p
+        if withdrawn_fold is not None:
+            ok = ok and np.log(withdrawn_fold) < self.max_return_share * np.log(persistent_fold)
+        return bool(ok)
