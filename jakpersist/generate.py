@@ -45,6 +45,12 @@ def write_all(folder: Path = GENERATED) -> list[Path]:
     """Write every generated include; a file whose content is unchanged is not touched."""
     folder.mkdir(parents=True, exist_ok=True)
     changed = []
+    fig_path = folder / "mechanism.png"
+    if not fig_path.exists() or fig_path.stat().st_mtime < Path(__file__).with_name("figures.py").stat().st_mtime:
+        from .figures import mechanism_figure
+
+        mechanism_figure().savefig(fig_path, dpi=130)
+        changed.append(fig_path)
     for name, text in pages().items():
         f = folder / name
         if not f.exists() or f.read_text(encoding="utf-8") != text:

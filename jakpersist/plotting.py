@@ -28,12 +28,24 @@ def color(population: str) -> tuple:
 
 
 def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
-    """Write the evidence kind into the figure itself, so it travels with any copy of the image."""
-    fig.text(0.005, 0.005, text, ha="left", va="bottom", fontsize=8, color="0.35",
-             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", lw=0.6))
+    """Write the evidence kind into the figure itself (top right), so it travels with any copy of the image.
+
+    Uses the figure's suptitle slot, so constrained layout keeps it clear of the axes.
+    """
+    fig.suptitle(text, x=0.995, ha="right", fontsize=8, color="0.3", fontweight="bold",
+                 bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.6", lw=0.6))
 
 
 def log_dose_axis(ax: plt.Axes, label: str = "dose (nM, log scale)") -> None:
     """A log10 dose axis with a labelled unit."""
     ax.set_xscale("log")
     ax.set_xlabel(label)
+
+
+STAGE_ORDER = ("naive", "persistent", "withdrawn", "re-challenged")
+
+
+def ordered(populations) -> list[str]:
+    """Populations in schedule order (naive, persistent, withdrawn, re-challenged), others after."""
+    present = list(dict.fromkeys(populations))
+    return [p for p in STAGE_ORDER if p in present] + [p for p in present if p not in STAGE_ORDER]

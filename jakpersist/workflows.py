@@ -92,10 +92,10 @@ def present_gi50_table(summary: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def present_fold_table(folds: pd.DataFrame) -> pd.DataFrame:
-    """A readable fold-shift table for the page."""
+def present_fold_table(folds: pd.DataFrame, label: str = "drug") -> pd.DataFrame:
+    """A readable fold-shift table for the page; ``label`` names the column that identifies each row."""
     return pd.DataFrame({
-        "drug": folds["drug"],
+        label: folds[label],
         "GI50 fold (persistent / naive)": folds["fold"].map(lambda x: f"{x:.2f}"),
         "95% bootstrap CI": [f"{a:.2f} to {b:.2f}" for a, b in zip(folds["fold_lo"], folds["fold_hi"])],
         "shift F-test p": folds["shift_p"].map(_p_text),

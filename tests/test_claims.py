@@ -53,3 +53,21 @@ def test_c1_bad_parameter_fails_in_the_notebook(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as e:
         run_chapter("c1_persistence", {"hetero_advantage": 0.5}, tmp_path)
     assert "parameter 'hetero_advantage' = 0.5 is out of range; valid: 1 to 1000" in str(e.value)
+
+
+def test_c2_runs_on_reader_bands(tmp_path):
+    values = run_chapter("c2_heterodimers", {"data_path": str(ROOT / "data/examples/bands_example.csv")}, tmp_path)
+    assert values["c2_coip_jak1_fold"] > 1.5 and isinstance(values["c2_verdict"], bool)
+
+
+def test_c3_runs_on_reader_qpcr(tmp_path):
+    values = run_chapter("c3_reversibility", {"data_path": str(ROOT / "data/examples/qpcr_example.csv")}, tmp_path)
+    assert values["c4_jak2_persistent"] > 1.25 and values["c4_verdict"] is True
+
+
+def test_bad_qpcr_file_names_line_and_column(tmp_path):
+    bad = tmp_path / "ct.csv"
+    bad.write_text("population,replicate,gene,ct\nnaive,1,JAK2,24\nnaive,1,ACTB,61\n")
+    with pytest.raises(pm.PapermillExecutionError) as e:
+        run_chapter("c3_reversibility", {"data_path": str(bad)}, tmp_path)
+    assert "line 3, column 'ct': 61 is outside the valid range 0 to 45" in str(e.value)

@@ -51,3 +51,26 @@ def test_binary_file_is_a_clear_error(tmp_path):
     p.write_bytes(b"\xff\xfe\x00\x01garbage")
     with pytest.raises(ReaderDataError, match="not a UTF-8 text file"):
         read_plate(p)
+
+
+def test_example_bands_and_qpcr_load():
+    from jakpersist.readers import read_bands, read_qpcr
+
+    assert set(read_bands(ROOT / "data/examples/bands_example.csv", ("JAK1", "pSTAT5")).target) >= {"JAK1", "pSTAT5"}
+    assert set(read_qpcr(ROOT / "data/examples/qpcr_example.csv").gene) == {"JAK2", "ACTB"}
+
+
+def test_bands_without_a_needed_target(tmp_path):
+    from jakpersist.readers import read_bands
+
+    p = _write(tmp_path, "blot,population,target,intensity\n1,naive,JAK2,10\n1,persistent,JAK2,12\n")
+    with pytest.raises(ReaderDataError, match="no bands for JAK1"):
+        read_bands(p, ("JAK2", "JAK1"))
+
+
+def test_qpcr_with_three_genes(tmp_path):
+    from jakpersist.readers import read_qpcr
+
+    p = _write(tmp_path, "population,replicate,gene,ct\nnaive,1,JAK2,24\npersistent,1,ACTB,17\nnaive,1,GAPDH,18\n")
+    with pytest.raises(ReaderDataError, match="exactly one reference gene"):
+        read_qpcr(p)

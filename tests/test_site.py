@@ -43,3 +43,10 @@ def test_chapter_pages_show_evidence_label_and_verdict():
     for c in registry.load():
         text = _text(f"book/chapters/{c.chapter}.html")
         assert "Evidence" in text and "verdict of this run" in text.lower()
+
+
+def test_math_is_served_by_the_site_not_a_cdn():
+    page = (SITE / "book" / "model.html").read_text(encoding="utf-8")
+    assert "_static/mathjax/tex-chtml.js" in page
+    assert "cdn.jsdelivr" not in page and "mathjax@3" not in page
+    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
