@@ -12,6 +12,8 @@ from .model import CellState, pstat5, viability
 from .params import ModelParams
 
 SIMULATED = "simulated (model)"
+#: Name of the HSP90 inhibitor in tables; as a "drug" in a plate it degrades JAK2 instead of inhibiting it.
+HSP90_INHIBITOR = "PU-H71"
 
 
 def dilution_series(top_nM: float, n_doses: int, dilution: float) -> np.ndarray:
@@ -33,7 +35,10 @@ def plate_viability(populations: dict[str, CellState], drugs: list[str], doses_n
     doses = np.concatenate([[0.0], np.asarray(doses_nM, float)])
     for pop, state in populations.items():
         for drug in drugs:
-            truth = viability(doses, state, drug, mp, hours)
+            if drug == HSP90_INHIBITOR:
+                truth = viability(0.0, state, "ruxolitinib", mp, hours, hsp90_nM=doses)
+            else:
+                truth = viability(doses, state, drug, mp, hours)
             for rep in range(1, n_replicates + 1):
                 noisy = truth + rng.normal(0.0, noise_sd, doses.size)
                 for d, v in zip(doses, noisy):
@@ -118,5 +123,64 @@ def qpcr_ct(jak2_levels: dict[str, float], rng: np.random.Generator, n_bio: int 
                 rows.append((pop, bio, "JAK2", ct_jak2 - np.log2(level) + b_j + rng.normal(0, tech_sd)))
                 rows.append((pop, bio, reference_gene, ct_ref + b_r + rng.normal(0, tech_sd)))
     df = pd.DataFrame(rows, columns=["population", "replicate", "gene", "ct"])
+    df["source"] = SIMULATED
+    return df
+
+
+def jak2_blot(populations: dict[str, CellState], hsp90_nM: float, mp: ModelParams, rng: np.random.Generator,
+              n_blots: int = 3, noise_sd: float = 0.15) -> pd.DataFrame:
+    """Whole-cell JAK2 and loading-control bands after PU-H71 (``hsp90_nM``) or vehicle, per population.
+
+    Populations are labelled ``<name> vehicle`` and ``<name> PU-H71``. Columns: blot, population, target,
+    intensity, source.
+    """
+    from .model import jak2_after_hsp90
+
+    rows = []
+    for blot in range(1, n_blots + 1):
+        for pop, st in populations.items():
+            for label, h in (("vehicle", 0.0), ("PU-H71", hsp90_nM)):
+                load = float(_lognormal(rng, 0.2))
+                j = float(jak2_after_hsp90(st, h, mp))
+                for target, amount in (("JAK2", j), ("loading", 1.0)):
+                    rows.append((blot, f"{pop} {label}", target,
+                                 float(1000 * load * amount * _lognormal(rng, noise_sd))))
+    df = pd.DataFrame(rows, columns=["blot", "population", "target", "intensity"])
+    df["source"] = SIMULATED
+    return df
+
+
+def knockdown_growth(populations: dict[str, CellState], fraction: float, mp: ModelParams,
+                     rng: np.random.Generator, n_replicates: int = 3, noise_sd: float = 0.05,
+                     hours: float = 72.0, gene: str = "jak2") -> pd.DataFrame:
+    """Growth of cells with an shRNA against ``gene`` relative to the same cells with a control shRNA.
+
+    Untreated (no inhibitor). Columns: population, shRNA, replicate, viability, pstat5 (model, noise-free),
+    source.
+    """
+    rows = []
+    for pop, st in populations.items():
+        for sh, cells in (("control", st), (f"sh{gene.upper()}", st.knock_down(gene, fraction))):
+            truth = float(viability(0.0, cells, "ruxolitinib", mp, hours, reference=st))
+            s = float(pstat5(0.0, cells, "ruxolitinib", mp))
+            for rep in range(1, n_replicates + 1):
+                rows.append((pop, sh, rep, truth + float(rng.normal(0, noise_sd)), s))
+    df = pd.DataFrame(rows, columns=["population", "shRNA", "replicate", "viability", "pstat5"])
+    df["source"] = SIMULATED
+    return df
+
+
+def combination_matrix(state: CellState, drug: str, doses_nM: np.ndarray, hsp90_doses_nM: np.ndarray,
+                       mp: ModelParams, rng: np.random.Generator, n_replicates: int = 3,
+                       noise_sd: float = 0.05, hours: float = 72.0) -> pd.DataFrame:
+    """Viability over a JAK2-inhibitor x PU-H71 dose matrix (both including 0). Columns: dose_nM, hsp90_nM,
+    replicate, viability, source."""
+    rows = []
+    for h in hsp90_doses_nM:
+        truth = viability(doses_nM, state, drug, mp, hours, hsp90_nM=h)
+        for rep in range(1, n_replicates + 1):
+            noisy = truth + rng.normal(0, noise_sd, truth.size)
+            rows += [(float(d), float(h), rep, float(v)) for d, v in zip(doses_nM, noisy)]
+    df = pd.DataFrame(rows, columns=["dose_nM", "hsp90_nM", "replicate", "viability"])
     df["source"] = SIMULATED
     return df

@@ -86,6 +86,12 @@ MODEL_PARAMS: tuple[Param, ...] = (
     _p("hsp90_K", 100.0, "nM", "PU-H71 concentration that halves JAK2 protein (K_H)", MARUBAYASHI_2010,
        1.0, 1e5),
     _p("hsp90_hill", 1.5, "1", "steepness of JAK2 loss versus PU-H71 dose (n_H)", ASSUMPTION, 0.3, 5.0),
+    _p("vivo_turnover", 0.05, "1/day", "in-vivo illustration: rate at which clone sizes move towards their "
+       "fitness-set equilibrium", ASSUMPTION, 0.001, 1.0),
+    _p("vivo_normal_fitness", 0.8, "relative", "in-vivo illustration: fitness of normal cells relative to untreated "
+       "JAK2-mutant cells (below 1, so the mutant clone dominates untreated disease)", ASSUMPTION, 0.1, 1.5),
+    _p("vivo_normal_drug_effect", 0.2, "fraction", "in-vivo illustration: fitness loss of normal cells at full "
+       "JAK2/JAK1 inhibition (cytopenias)", ASSUMPTION, 0.0, 1.0),
     _p("hsp90_other_clients", 0.0, "fraction", "extra JAK2-independent growth loss from other HSP90 clients "
        "at full PU-H71 effect; 0 = none", ASSUMPTION, 0.0, 1.0),
 )
@@ -145,6 +151,16 @@ RUN_PARAMS: tuple[Param, ...] = (
        0.0, 365.0, kind="run"),
     _p("n_timepoints", 8, "time points", "GI50 measurements during withdrawal (day 0 to withdrawal_days)",
        "run setting", 3, 30, kind="run", type=int),
+    _p("hsp90_dose_nM", 300.0, "nM", "PU-H71 dose used for the JAK2 degradation blot and the degrader arm",
+       "run setting", 0.0, 1e5, kind="run"),
+    _p("treatment", "ruxolitinib", "", "treatment arm of the in-vivo illustration: a JAK2 inhibitor or the JAK2 "
+       "degrader PU-H71", "run setting", choices=(*DRUGS, "PU-H71"), kind="run", type=str),
+    _p("treatment_weeks", 24.0, "weeks", "in-vivo illustration: weeks on treatment before withdrawal",
+       "run setting", 1.0, 520.0, kind="run"),
+    _p("pause_weeks", 6.0, "weeks", "in-vivo illustration: weeks off treatment before re-dosing", "run setting",
+       0.0, 520.0, kind="run"),
+    _p("redose_weeks", 12.0, "weeks", "in-vivo illustration: weeks of re-dosing", "run setting", 0.0, 520.0,
+       kind="run"),
     _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
        "run the simulated experiment", "run setting", kind="run", type=str),
 )

@@ -102,3 +102,72 @@ class ExpressionRule:
         if withdrawn_fold is not None:
             ok = ok and np.log(withdrawn_fold) < self.max_return_share * np.log(persistent_fold)
         return bool(ok)
+
+
+@dataclass(frozen=True)
+class DependenceRule:
+    """C6: JAK2 knock-down hits persistent cells about as hard as naive cells."""
+
+    max_growth: float = 0.5
+    max_gap: float = 0.2
+    max_pstat5: float = 0.5
+
+    def describe(self) -> str:
+        return (f"with the JAK2 shRNA, persistent cells keep at most {self.max_growth:.0%} of their growth (relative "
+                f"to a control shRNA), no more than {self.max_gap:.0%} above naive cells, and at most "
+                f"{self.max_pstat5:.0%} of their pSTAT5")
+
+    def decide(self, growth_persistent: float, growth_naive: float, pstat5_ratio: float) -> bool:
+        return bool(growth_persistent <= self.max_growth and growth_persistent - growth_naive <= self.max_gap
+                    and pstat5_ratio <= self.max_pstat5)
+
+
+@dataclass(frozen=True)
+class DegraderRule:
+    """C7: PU-H71 keeps its potency in persistent cells while the JAK2 inhibitor loses it."""
+
+    max_ratio: float = 2.5
+    max_ratio_hi: float = 4.0
+    min_inhibitor_fold: float = 4.0
+
+    def describe(self) -> str:
+        return (f"the PU-H71 GI50 ratio (persistent / naive) is at most {self.max_ratio:g} with the upper end of "
+                f"its 95% bootstrap interval below {self.max_ratio_hi:g}, while the JAK2 inhibitor's ratio in the "
+                f"same run is at least {self.min_inhibitor_fold:g}")
+
+    def decide(self, ratio: float, ratio_hi: float, inhibitor_fold: float) -> bool:
+        return bool(np.isfinite(ratio) and ratio <= self.max_ratio and ratio_hi < self.max_ratio_hi
+                    and inhibitor_fold >= self.min_inhibitor_fold)
+
+
+@dataclass(frozen=True)
+class ClinicRule:
+    """C0: treatment relieves disease read-outs but the mutant clone persists (model illustration)."""
+
+    max_spleen: float = 0.7
+    max_symptom: float = 0.5
+    min_clone_kept: float = 0.5
+
+    def describe(self) -> str:
+        return (f"at the end of treatment the spleen index is at most {self.max_spleen:g} and the symptom index at "
+                f"most {self.max_symptom:g} of their starting values, while the mutant fraction keeps at least "
+                f"{self.min_clone_kept:.0%} of its starting value")
+
+    def decide(self, spleen: float, symptom: float, clone_kept: float) -> bool:
+        return bool(spleen <= self.max_spleen and symptom <= self.max_symptom and clone_kept >= self.min_clone_kept)
+
+
+@dataclass(frozen=True)
+class InVivoRule:
+    """C5: heterodimers rise and JAK2 signalling is sustained under chronic treatment (model illustration)."""
+
+    min_share_fold: float = 1.5
+    min_signal: float = 0.4
+
+    def describe(self) -> str:
+        return (f"at the end of treatment the heterodimer share of the mutant clone is at least "
+                f"{self.min_share_fold:g}-fold its starting value and its pSTAT5 is at least {self.min_signal:.0%} of "
+                f"the untreated level")
+
+    def decide(self, share_fold: float, signal: float) -> bool:
+        return bool(share_fold >= self.min_share_fold and signal >= self.min_signal)

@@ -42,7 +42,7 @@ def test_claims_page_lists_every_claim_with_its_verdict():
 def test_chapter_pages_show_evidence_label_and_verdict():
     for c in registry.load():
         text = _text(f"book/chapters/{c.chapter}.html")
-        assert "Evidence" in text and "verdict of this run" in text.lower()
+        assert "Evidence" in text and "verdict of this" in text.lower()
 
 
 def test_math_is_served_by_the_site_not_a_cdn():

@@ -1,0 +1,95 @@
+"""A model-only illustration of treatment in vivo: a JAK2-mutant clone and normal cells competing.
+
+Not a model of mice or patients fitted to anything: a qualitative sketch, labelled as such wherever it is
+shown. Time in days. State: mutant clone size M, normal cells N (relative units; M + N = 1 is a full marrow),
+and the mutant clone's adaptation state z (same dynamics as in vitro, see dynamics.py).
+
+    dM/dt = lambda * (F_M - (M + N)) * M,   F_M = r(S_M) / r(S_naive, vehicle)       (relative fitness)
+    dN/dt = lambda * (F_N - (M + N)) * N,   F_N = f_N * (1 - e_N * theta)            (assumption)
+
+Read-outs, relative to the start of treatment: spleen index = myeloproliferative drive of the mutant clone,
+M * S_M (clone size times its STAT5 signal; assumption); symptom index =
+inflammatory cytokine signalling, (M + N) * I(D; K) (ruxolitinib blocks JAK1 about as well as JAK2;
+Quintas-Cardama 2010); mutant fraction = M / (M + N). PU-H71 lowers JAK2 protein in mutant cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.integrate import solve_ivp
+
+from .dynamics import relax_rate
+from .model import growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
+from .params import ModelParams
+
+HSP90 = "PU-H71"
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A treatment period: ``days`` of ``agent`` at ``dose_nM`` (0 = off treatment)."""
+
+    days: float
+    agent: str
+    dose_nM: float
+
+
+def _mutant_signal(z: float, agent: str, dose: float, mp: ModelParams) -> float:
+    st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
+    if agent == HSP90:
+        return float(pstat5(0.0, st, "ruxolitinib", mp, hsp90_nM=dose))
+    return float(pstat5(dose, st, agent, mp))
+
+
+def _theta(agent: str, dose: float, mp: ModelParams) -> float:
+    """Fraction of JAK2 activity blocked in naive signalling (drives adaptation; 0 for PU-H71)."""
+    if agent == HSP90 or dose <= 0:
+        return 0.0
+    return float(1.0 - inhibition(dose, mp.potency(agent), mp.drug_hill))
+
+
+def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
+             points_per_day: int = 1) -> pd.DataFrame:
+    """Integrate the illustration over ``schedule``; one row per time point with every read-out."""
+    r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+    lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
+    k_up, k_down = mp.adapt_rate, relax_rate(mp)
+    y = np.array([M0, N0, 0.0])
+    t0 = 0.0
+    rows = []
+    for ph in schedule:
+        if ph.days <= 0:
+            continue
+        th = _theta(ph.agent, ph.dose_nM, mp)
+        hsp = ph.dose_nM if ph.agent == HSP90 else 0.0
+
+        def rhs(t, s, ph=ph, th=th, hsp=hsp):
+            M, N, z = s
+            S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
+            FM = float(growth_rate(S, mp, hsp)) / r_ref
+            block = th if ph.agent != HSP90 else 0.0
+            FN = fN * (1.0 - eN * block)
+            tot = M + N
+            return [lam * (FM - tot) * M, lam * (FN - tot) * N, k_up * th * (1 - z) - k_down * (1 - th) * z]
+
+        n = max(2, int(ph.days * points_per_day) + 1)
+        te = np.linspace(t0, t0 + ph.days, n)
+        sol = solve_ivp(rhs, (t0, t0 + ph.days), y, t_eval=te, rtol=1e-8, atol=1e-10)
+        for k in range(sol.t.size if not rows else 1, sol.t.size) if rows else range(sol.t.size):
+            M, N, z = sol.y[:, k]
+            S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
+            st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
+            sym = (M + N) * (float(inhibition(ph.dose_nM, mp.potency(ph.agent), mp.drug_hill))
+                             if ph.agent != HSP90 else 1.0)
+            rows.append({"day": sol.t[k], "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
+                         "mutant_fraction": M / (M + N), "burden": M + N, "symptom": sym,
+                         "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
+        y, t0 = sol.y[:, -1], t0 + ph.days
+    df = pd.DataFrame(rows)
+    base = df.iloc[0]
+    drive = df["M"] * df["pstat5_mutant"]
+    df["spleen_index"] = drive / drive.iloc[0]
+    df["symptom_index"] = df["symptom"] / base["symptom"]
+    return df
