@@ -36,11 +36,15 @@ book/chapters/%.ipynb: notebooks/%.md $(PACKAGE) $(DATA) $(STAMP)
 
 notebooks: $(CHAPTERS)
 
-book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS)
+book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS) _config.yml
 	@$(BIN)/jakbook generate
 	@touch $@
 
-$(SITE): $(CHAPTERS) book/generated/.stamp $(PAGES)
+book/student/.stamp: $(SOURCES) $(PACKAGE)
+	@$(BIN)/jakbook student
+	@touch $@
+
+$(SITE): $(CHAPTERS) book/generated/.stamp book/student/.stamp $(PAGES)
 	@echo "[site] jupyter-book build --all -W -n --keep-going"
 	@$(BIN)/jupyter-book build --all -W -n --keep-going --quiet . 
 	@touch $@
@@ -58,4 +62,4 @@ run: $(STAMP)
 	$(BIN)/jakbook run $(CHAPTER) $(foreach s,$(SET),--set $(s))
 
 clean:
-	rm -rf _build book/chapters book/generated
+	rm -rf _build book/chapters book/generated book/student

@@ -113,6 +113,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_student(args: argparse.Namespace) -> int:
+    from .student import write_all
+
+    changed = write_all()
+    print(f"student notebooks: {len(changed)} changed")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="jakbook", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -134,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("generate", help="write the generated pages (claims list, parameter tables, formats)")
     p.add_argument("folder", nargs="?", help="default: book/generated")
     p.set_defaults(func=cmd_generate)
+    p = sub.add_parser("student", help="write student versions (solutions removed) to book/student/")
+    p.set_defaults(func=cmd_student)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .execute import NOTEBOOKS
 from .params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
 from .readers import FORMATS
 from .registry import load, render_page
@@ -27,6 +28,31 @@ def parameter_table(params: tuple[Param, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def repository_url() -> str:
+    """The repository URL from _config.yml (one place to change it)."""
+    import yaml
+
+    cfg = yaml.safe_load((GENERATED.parent.parent / "_config.yml").read_text(encoding="utf-8"))
+    return str(cfg["repository"]["url"]).rstrip("/")
+
+
+def launch_box(chapter: str) -> str:
+    """The 'run this chapter yourself' box of a chapter: downloads, Binder, Colab, local re-run."""
+    url = repository_url()
+    gh = url.split("github.com/")[-1]
+    return f"""```{{admonition}} Run this chapter yourself
+:class: tip
+- **Download** the executed notebook (the download button at the top of the page), or the
+  {{download}}`student version <../student/{chapter}.ipynb>` (no outputs, solutions removed).
+- **Binder**: [launch on mybinder.org](https://mybinder.org/v2/gh/{gh}/HEAD?urlpath=lab/tree/notebooks/{chapter}.md)
+  builds the environment from `environment.yml` and opens the chapter through jupytext.
+- **Colab**: open [Google Colab](https://colab.research.google.com/), choose *File > Upload notebook* and the
+  downloaded `.ipynb`, and run `%pip install "git+{url}"` in a first cell.
+- **On your machine**: `make book`, then `.venv/bin/jakbook run {chapter} --set NAME=VALUE` ({{doc}}`../rerun`).
+```
+"""
+
+
 def pages() -> dict[str, str]:
     """File name -> content of every generated include."""
     formats = []
@@ -38,6 +64,7 @@ def pages() -> dict[str, str]:
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
         "run-parameters.md": parameter_table(RUN_PARAMS),
         "formats.md": "\n".join(formats),
+        **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
     }
 
 
@@ -53,6 +80,7 @@ def write_all(folder: Path = GENERATED) -> list[Path]:
         changed.append(fig_path)
     for name, text in pages().items():
         f = folder / name
+        f.parent.mkdir(parents=True, exist_ok=True)
         if not f.exists() or f.read_text(encoding="utf-8") != text:
             f.write_text(text, encoding="utf-8")
             changed.append(f)

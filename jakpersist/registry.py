@@ -97,7 +97,7 @@ def render_page(claims: list[Claim]) -> str:
     for c in claims:
         values = glued_values(c.executed) if c.executed.is_file() else {}
         ref = f"chapters/{c.chapter}.ipynb"
-        out += [f"(claim-{c.id.lower()})=", f"## {c.id}: {c.statement}", "",
+        out += [f"(claim-{c.id.lower()})=", f"## {c.id}", "", f"**Claim:** {c.statement}", "",
                 f"- **Where in the paper:** {c.figure}",
                 f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}",
                 f"- **Chapter:** {{doc}}`{ref[:-6]}`",

@@ -33,7 +33,7 @@ def test_model_page_parameter_table_matches_code():
 def test_claims_page_lists_every_claim_with_its_verdict():
     text = " ".join(_text("book/claims.html").split())
     for c in registry.load():
-        assert f"{c.id}:" in text
+        assert c.statement[:60] in text
         values = registry.glued_values(c.executed)
         assert values[c.verdict + "_text"] in ("supported", "not supported")
     assert "supported" in text and "??" not in text
