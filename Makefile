@@ -19,6 +19,7 @@ help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
 	@echo "make test   - the whole test suite (builds the book first if needed)"
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
+	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
 
 install: $(STAMP)
@@ -31,7 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 # One executed copy per chapter, default parameters; the source notebook is never written.
-book/chapters/%.ipynb: notebooks/%.md $(PACKAGE) $(DATA) $(STAMP)
+book/chapters/%.ipynb: notebooks/%.md $(PACKAGE) $(DATA) $(wildcard data/cache/*.gz) $(STAMP)
 	@$(BIN)/jakbook execute $< $@
 
 notebooks: $(CHAPTERS)
@@ -56,6 +57,10 @@ book: $(STAMP)
 
 test: book
 	$(BIN)/python -m pytest -n 2
+
+# Optional, needs internet: GSE38335 from GEO into data/cache/ (fails fast, naming GEO, when offline).
+data: $(STAMP)
+	@$(BIN)/python -m jakpersist.geo_cli
 
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)

@@ -184,3 +184,37 @@ def combination_matrix(state: CellState, drug: str, doses_nM: np.ndarray, hsp90_
     df = pd.DataFrame(rows, columns=["dose_nM", "hsp90_nM", "replicate", "viability"])
     df["source"] = SIMULATED
     return df
+
+
+def expression_standin(states: dict[str, CellState], drug: str, dose_nM: float, gene_sets: dict[str, list[str]],
+                       mp: ModelParams, rng: np.random.Generator, n_replicates: int = 3, n_background: int = 2000,
+                       noise_sd: float = 0.25, responsive_share: float = 0.6) -> pd.DataFrame:
+    """A simulated log2 expression matrix (genes x samples) shaped like a naive/persistent/withdrawn design.
+
+    All samples are taken in drug at ``dose_nM``. STAT5 target genes (the IL-2/STAT5 and classic sets) move with
+    log2 of the model's pSTAT5 (slope 1 for a random ``responsive_share`` of them, 0 for the rest; assumption);
+    IL-6/JAK/STAT3 genes with slope 0.3 (assumption); JAK2 with log2 of the JAK2 level. Background genes are
+    named ``SIMGENE0001``... so that they cannot be mistaken for real genes. Columns are named
+    ``<population>_<replicate>``.
+    """
+    stat5 = sorted({g for k, v in gene_sets.items() if "STAT5" in k for g in v})
+    stat3 = sorted({g for k, v in gene_sets.items() if "STAT3" in k for g in v} - set(stat5))
+    genes = sorted(set(stat5) | set(stat3) | {"JAK2"}) + [f"SIMGENE{i:04d}" for i in range(1, n_background + 1)]
+    base = rng.normal(8.0, 1.5, len(genes))
+    idx = {g: i for i, g in enumerate(genes)}
+    slope5 = np.zeros(len(genes))
+    for g in stat5:
+        slope5[idx[g]] = 1.0 if rng.random() < responsive_share else 0.0
+    slope3 = np.zeros(len(genes))
+    for g in stat3:
+        slope3[idx[g]] = 0.3
+    cols = {}
+    for pop, st in states.items():
+        s = max(float(pstat5(dose_nM, st, drug, mp)), 1e-3)
+        mean = base + (slope5 + slope3) * np.log2(s)
+        mean[idx["JAK2"]] += np.log2(st.jak2)
+        for rep in range(1, n_replicates + 1):
+            cols[f"{pop}_{rep}"] = mean + rng.normal(0.0, noise_sd, len(genes))
+    df = pd.DataFrame(cols, index=pd.Index(genes, name="gene"))
+    df.attrs["source"] = SIMULATED
+    return df

@@ -53,6 +53,21 @@ def launch_box(chapter: str) -> str:
 """
 
 
+def data_table() -> str:
+    """Every shipped data file with its source, version, licence, checksum and the command that made it."""
+    import yaml
+
+    manifest = yaml.safe_load((GENERATED.parent.parent / "data" / "MANIFEST.yml").read_text(encoding="utf-8"))
+    out = []
+    for e in manifest["files"]:
+        out += [f"### `data/{e['path']}`", "", f"- **kind:** {e.get('kind', '')}", f"- **source:** {e['source']}",
+                f"- **version:** {e.get('version', '')}", f"- **licence / terms:** {e['licence']}"]
+        if e.get("citation"):
+            out.append(f"- **cite:** {e['citation']}")
+        out += [f"- **made by:** `{e['made_by']}`", f"- **sha256:** `{e['sha256']}`", ""]
+    return "\n".join(out)
+
+
 def pages() -> dict[str, str]:
     """File name -> content of every generated include."""
     formats = []
@@ -64,6 +79,7 @@ def pages() -> dict[str, str]:
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
         "run-parameters.md": parameter_table(RUN_PARAMS),
         "formats.md": "\n".join(formats),
+        "data-files.md": data_table(),
         **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
     }
 

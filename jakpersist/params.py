@@ -161,6 +161,12 @@ RUN_PARAMS: tuple[Param, ...] = (
        0.0, 520.0, kind="run"),
     _p("redose_weeks", 12.0, "weeks", "in-vivo illustration: weeks of re-dosing", "run setting", 0.0, 520.0,
        kind="run"),
+    _p("n_permutations", 1000, "permutations", "gene-set permutations of the enrichment test", "run setting",
+       100, 100000, kind="run", type=int),
+    _p("use_geo_cache", True, "", "use GSE38335 from data/cache/ when `make data` has downloaded it", "run setting",
+       kind="run", type=bool),
+    _p("cell_line", "HEL", "", "GDSC cell line whose rank is tested (HEL carries JAK2 V617F)", "run setting",
+       kind="run", type=str),
     _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
        "run the simulated experiment", "run setting", kind="run", type=str),
 )

@@ -171,3 +171,32 @@ class InVivoRule:
 
     def decide(self, share_fold: float, signal: float) -> bool:
         return bool(share_fold >= self.min_share_fold and signal >= self.min_signal)
+
+
+@dataclass(frozen=True)
+class EnrichmentRule:
+    """C1, transcriptome: STAT5 target genes are enriched among genes up in persistent versus naive cells."""
+
+    gene_set: str = "IL2_STAT5_SIGNALING_SPECTRA"
+    max_fdr: float = 0.05
+
+    def describe(self) -> str:
+        return (f"the gene set {self.gene_set} is enriched among genes higher in persistent than in naive cells "
+                f"(gseapy prerank on Welch t statistics: NES > 0 and FDR q < {self.max_fdr:g})")
+
+    def decide(self, nes: float, fdr: float) -> bool:
+        return bool(np.isfinite(nes) and nes > 0 and fdr < self.max_fdr)
+
+
+@dataclass(frozen=True)
+class SensitivityRankRule:
+    """Public data: a JAK2-mutant line ranks among the most JAK2-inhibitor-sensitive lines screened."""
+
+    max_percentile: float = 10.0
+
+    def describe(self) -> str:
+        return (f"the cell line ranks within the most sensitive {self.max_percentile:g}% of all screened lines "
+                f"(lowest IC50) for **both** ruxolitinib and TG101348 (fedratinib)")
+
+    def decide(self, percentiles: list[float]) -> bool:
+        return bool(percentiles) and all(np.isfinite(p) and p <= self.max_percentile for p in percentiles)

@@ -1,0 +1,127 @@
+"""Shipped public data: STAT target gene sets and GDSC1 JAK2-inhibitor sensitivities.
+
+Loaders read the files in data/ (checksums verified against data/MANIFEST.yml). The ``regenerate_*``
+functions rebuild them from the registry packages named in the manifest; they download from PyPI and are run
+only by hand:
+
+    python -m jakpersist.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark sets, CC BY 4.0)
+    python -m jakpersist.publicdata gdsc       # from the gdsctools==1.0.1 source tarball (GDSC1 release 17)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+GENESETS = DATA / "genesets" / "jak_stat_gene_sets.gmt"
+GDSC = DATA / "gdsc" / "gdsc1_v17_jak2_inhibitors.csv"
+CLASSIC_STAT5 = ("CISH", "SOCS2", "SOCS3", "PIM1", "BCL2L1", "OSM", "ID1")
+#: GDSC1 release 17 drug ids (REFERENCE notes of this project): ruxolitinib 206, TG101348 (fedratinib) 306.
+GDSC_DRUGS = {"ruxolitinib": 206, "fedratinib": 306}
+
+
+class DataFileError(ValueError):
+    """A shipped data file is missing or differs from its recorded checksum."""
+
+
+def verify(path: Path) -> Path:
+    """Check ``path`` against its sha256 in data/MANIFEST.yml."""
+    manifest = yaml.safe_load((DATA / "MANIFEST.yml").read_text(encoding="utf-8"))
+    rel = path.relative_to(DATA).as_posix()
+    entry = next((e for e in manifest["files"] if e["path"] == rel), None)
+    if entry is None:
+        raise DataFileError(f"{rel} is not listed in data/MANIFEST.yml")
+    if not path.is_file():
+        raise DataFileError(f"{path} is missing; regenerate it with: {entry['made_by']}")
+    if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+        raise DataFileError(f"{path} differs from its checksum in data/MANIFEST.yml")
+    return path
+
+
+def load_gene_sets(path: Path = GENESETS) -> dict[str, list[str]]:
+    """Gene sets from a GMT file: name -> genes (checksum verified for the shipped file)."""
+    if path == GENESETS:
+        verify(path)
+    sets = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) >= 3:
+            sets[parts[0]] = [g for g in parts[2:] if g]
+    return sets
+
+
+def load_gdsc(path: Path = GDSC) -> pd.DataFrame:
+    """GDSC1 (release 17) IC50s of ruxolitinib and TG101348 per cell line (natural log of uM)."""
+    if path == GDSC:
+        verify(path)
+    return pd.read_csv(path)
+
+
+def _pip_download(spec: str, dest: str, sdist: bool = False) -> Path:
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", dest, spec]
+    if sdist:
+        cmd[4:4] = ["--no-binary", ":all:"]
+    subprocess.run(cmd, check=True)
+    return next(Path(dest).iterdir())
+
+
+def regenerate_gene_sets(wheel: Path | None = None) -> Path:
+    """Write the GMT from scspectra 0.2.1's default_gene_sets.json (downloads the wheel if not given)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = wheel or _pip_download("scspectra==0.2.1", tmp)
+        data = json.loads(zipfile.ZipFile(wheel).read("Spectra/data/default_gene_sets.json"))
+    il6 = sorted(data["global"]["all_IL6-JAK-STAT3_signaling"])
+    il2 = sorted(data["CD4_T"]["TNK_IL2-STAT5-signaling"])
+    lines = [
+        "HALLMARK_IL6_JAK_STAT3_SIGNALING\tMSigDB Hallmark v7.5.1 (CC BY 4.0, Liberzon 2015) via scspectra 0.2.1 "
+        "'global/all_IL6-JAK-STAT3_signaling' (identical)\t" + "\t".join(il6),
+        "IL2_STAT5_SIGNALING_SPECTRA\tscspectra 0.2.1 'CD4_T/TNK_IL2-STAT5-signaling'; shares 196 of the 199 "
+        "genes of MSigDB HALLMARK_IL2_STAT5_SIGNALING (CC BY 4.0, Liberzon 2015)\t" + "\t".join(il2),
+        "STAT5_CLASSIC_TARGETS\tclassic STAT5 read-out genes (this project's list)\t" + "\t".join(CLASSIC_STAT5),
+    ]
+    GENESETS.parent.mkdir(parents=True, exist_ok=True)
+    GENESETS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return GENESETS
+
+
+def regenerate_gdsc(tarball: Path | None = None) -> Path:
+    """Write the GDSC subset from the gdsctools 1.0.1 source tarball (downloads it if not given)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tarball = tarball or _pip_download("gdsctools==1.0.1", tmp, sdist=True)
+        with tarfile.open(tarball) as t:
+            base = "gdsctools-1.0.1/gdsctools/data/"
+            ic = pd.read_csv(t.extractfile(base + "IC50_v17.csv.gz"), compression="gzip")
+            cos = pd.read_csv(t.extractfile(base + "cosmic_info.csv.gz"), compression="gzip")
+            lines = pd.read_csv(t.extractfile(base + "cancer_cell_lines.csv"))
+    cols = {f"Drug_{i}_IC50": f"ln_ic50_uM_{name}" for name, i in GDSC_DRUGS.items()}
+    df = ic[["COSMIC_ID", *cols]].rename(columns=cols)
+    df = df.dropna(subset=list(cols.values()), how="all")
+    df = df.merge(cos[["COSMIC_ID", "SAMPLE_NAME"]], on="COSMIC_ID", how="left")
+    df = df.merge(lines.rename(columns={"COSMIC": "COSMIC_ID"})[["COSMIC_ID", "TISSUE", "TISSUE_SUB_TYPE"]],
+                  on="COSMIC_ID", how="left")
+    df = df.rename(columns={"SAMPLE_NAME": "cell_line", "TISSUE": "tissue", "TISSUE_SUB_TYPE": "tissue_subtype",
+                            "COSMIC_ID": "cosmic_id"})
+    df = df[["cosmic_id", "cell_line", "tissue", "tissue_subtype", *cols.values()]].sort_values("cosmic_id")
+    GDSC.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
+    return GDSC
+
+
+if __name__ == "__main__":  # pragma: no cover
+    what = sys.argv[1] if len(sys.argv) > 1 else ""
+    if what == "genesets":
+        print(regenerate_gene_sets(Path(sys.argv[2]) if len(sys.argv) > 2 else None))
+    elif what == "gdsc":
+        print(regenerate_gdsc(Path(sys.argv[2]) if len(sys.argv) > 2 else None))
+    else:
+        print(__doc__)
+        sys.exit(2)
