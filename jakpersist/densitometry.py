@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from .welch import welch_difference
 
 
 def band_ratio(bands: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:
@@ -52,10 +53,5 @@ def compare(ratios: pd.DataFrame, test: str, reference: str) -> Comparison:
     b = np.log(ratios.loc[ratios["population"] == reference, "ratio"].to_numpy(float))
     if a.size < 2 or b.size < 2:
         raise ValueError(f"need at least 2 blots per group (have {a.size} {test}, {b.size} {reference})")
-    d = a.mean() - b.mean()
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    se = np.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1)) if se > 0 else a.size + b.size - 2
-    q = stats.t.ppf(0.975, df)
-    p = float(stats.ttest_ind(a, b, equal_var=False).pvalue) if se > 0 else 0.0
-    return Comparison(float(np.exp(d)), float(np.exp(d - q * se)), float(np.exp(d + q * se)), p, a.size, b.size)
+    d, lo, hi, p = welch_difference(a, b)
+    return Comparison(float(np.exp(d)), float(np.exp(lo)), float(np.exp(hi)), p, a.size, b.size)

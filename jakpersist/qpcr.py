@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from scipy import stats
+
+from .welch import welch_difference
 
 
 def delta_ct(ct: pd.DataFrame, target: str = "JAK2") -> pd.DataFrame:
@@ -44,13 +44,5 @@ def ddct(dct: pd.DataFrame, population: str, calibrator: str = "naive") -> FoldC
     if a.size < 2 or b.size < 2:
         raise ValueError(f"need at least 2 biological replicates per group ({population}: {a.size}, "
                          f"{calibrator}: {b.size})")
-    d = a.mean() - b.mean()
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    se = np.sqrt(va + vb)
-    if se > 0:
-        df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
-        q = stats.t.ppf(0.975, df)
-        p = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
-    else:
-        q, p = 0.0, (0.0 if d != 0 else 1.0)
-    return FoldChange(population, float(2 ** -d), float(2 ** -(d + q * se)), float(2 ** -(d - q * se)), p, a.size)
+    d, lo, hi, p = welch_difference(a, b)
+    return FoldChange(population, float(2 ** -d), float(2 ** -hi), float(2 ** -lo), p, a.size)

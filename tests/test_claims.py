@@ -2,12 +2,11 @@
 
 The chapters are executed by papermill, as the book does, and their glued values read back.
 """
-from pathlib import Path
 
 import papermill as pm
 import pytest
-
 from conftest import ROOT, run_chapter
+
 from jakpersist import registry
 
 CLAIMS = registry.load()

@@ -3,7 +3,9 @@ import hashlib
 import json
 
 from conftest import ROOT
-from jakpersist import cli, execute as ex
+
+from jakpersist import cli
+from jakpersist import execute as ex
 
 
 def test_params_lists_type_unit_range_help(capsys):

@@ -1,9 +1,10 @@
 """Exercises and student versions: solutions hidden on the site, absent from student notebooks."""
 import nbformat
 import pytest
-
 from conftest import FAST, ROOT
-from jakpersist import execute as ex, student
+
+from jakpersist import execute as ex
+from jakpersist import student
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
 
