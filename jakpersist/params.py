@@ -143,7 +143,7 @@ RUN_PARAMS: tuple[Param, ...] = (
        "run setting", 0.0, 365.0, kind="run"),
     _p("knockdown_fraction", 0.9, "fraction", "share of the targeted protein removed by the shRNA",
        "assumption", 0.0, 0.99, kind="run"),
-    _p("n_blots", 4, "blots", "replicate blots (or co-IPs) per comparison", "run setting", 2, 24, kind="run",
+    _p("n_blots", 6, "blots", "replicate blots (or co-IPs) per comparison", "run setting", 2, 24, kind="run",
        type=int),
     _p("band_noise_sd", 0.15, "log units", "s.d. of simulated multiplicative band noise", ASSUMPTION, 0.0, 1.0,
        kind="run"),
