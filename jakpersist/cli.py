@@ -18,8 +18,12 @@ from typing import Any
 import yaml
 
 from . import execute as ex
-from .chapter import ParameterError, check_value
+from .chapter import ParameterError, check_value, validate_parameters
 from .params import ALL_PARAMS
+
+
+class RunFailed(RuntimeError):
+    """A chapter raised an error while running (bad data file, failed fit, ...)."""
 
 
 def _parse_set(items: list[str]) -> dict[str, Any]:
@@ -39,7 +43,10 @@ def resolve_parameters(chapter: str, given: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for chapter {chapter}; "
                              f"valid: {', '.join(declared)}")
-    return {k: check_value(ALL_PARAMS[k], v) for k, v in given.items()}
+    checked = {k: check_value(ALL_PARAMS[k], v) for k, v in given.items()}
+    if checked.get("data_path"):
+        validate_parameters({"data_path": checked["data_path"]})  # the file must exist before we start
+    return checked
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -85,7 +92,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     nb_out = outdir / f"{chapter}.ipynb"
     print(f"[{chapter}] running with {params or 'default parameters'} ...", flush=True)
-    secs = ex.execute(ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd())
+    try:
+        secs = ex.execute(ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd())
+    except Exception as exc:  # papermill reports the failing cell; keep the message, drop the traceback
+        ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+        failed = nb_out.with_name(nb_out.stem + ".failed.ipynb")
+        raise RunFailed(f"{chapter} stopped: {ename}: {evalue}\n  the partly executed notebook is {failed}") from None
     figs, values = _extract(nb_out, outdir)
     verdict = {k: v for k, v in values.items() if k.endswith("_verdict")}
     (outdir / "values.json").write_text(json.dumps({"chapter": chapter, "parameters": params,
@@ -147,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, FileNotFoundError) as exc:
+    except (ParameterError, FileNotFoundError, RunFailed) as exc:
         print(f"jakbook: error: {exc}", file=sys.stderr)
         return 2
 

@@ -53,3 +53,17 @@ def test_run_writes_notebook_figures_and_values_without_touching_source(tmp_path
     assert values["glued"]["c1_verdict"] is False
     assert "c1_verdict = False" in capsys.readouterr().out
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+
+
+def test_missing_data_file_stops_before_running(capsys, tmp_path):
+    assert cli.main(["run", "c1_persistence", "--set", "data_path=nope.csv", "--out", str(tmp_path)]) == 2
+    assert "parameter 'data_path' = 'nope.csv': no such file" in capsys.readouterr().err
+
+
+def test_bad_data_file_gives_one_clear_line(capsys, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,0.9\npersistent,rux,x,1,0.9\n")
+    assert cli.main(["run", "c1_persistence", "--set", f"data_path={bad}", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "ReaderDataError" in err and "line 3, column 'dose_nM': 'x' is not a number" in err
+    assert ".failed.ipynb" in err and "Traceback" not in err
