@@ -32,6 +32,7 @@ class Claim:
     metrics: list[str]
     rule: str
     counterfactuals: list[Counterfactual] = field(default_factory=list)
+    evidence_note: str = ""
 
     @property
     def chapter(self) -> str:
@@ -72,7 +73,8 @@ def load(path: Path = REGISTRY) -> list[Claim]:
                 raise RegistryError(f"{path}: claim {c['id']}: unknown parameter(s) {', '.join(unknown)}")
             cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]), str(cf["why"])))
         claims.append(Claim(c["id"], c["figure"], " ".join(c["statement"].split()), c["evidence"],
-                            c["notebook"], c["verdict"], list(c["metrics"]), " ".join(c["rule"].split()), cfs))
+                            c["notebook"], c["verdict"], list(c["metrics"]), " ".join(c["rule"].split()), cfs,
+                            " ".join(str(c.get("evidence_note", "")).split())))
     return claims
 
 
@@ -99,7 +101,7 @@ def render_page(claims: list[Claim]) -> str:
         ref = f"chapters/{c.chapter}.ipynb"
         out += [f"(claim-{c.id.lower()})=", f"## {c.id}", "", f"**Claim:** {c.statement}", "",
                 f"- **Where in the paper:** {c.figure}",
-                f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}",
+                f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}" + (f" ({c.evidence_note})" if c.evidence_note else ""),
                 f"- **Chapter:** {{doc}}`{ref[:-6]}`",
                 f"- **Verdict of the default run:** **{{glue:text}}`{ref}::{c.verdict}_text:s`**",
                 f"- **Rule:** {c.rule}",
