@@ -20,10 +20,6 @@ from numpy.typing import ArrayLike
 
 from .params import ModelParams
 
-#: Fraction of the partner pool that is JAK1 (the rest TYK2). Assumption.
-JAK1_SHARE = 0.5
-
-
 @dataclass(frozen=True)
 class CellState:
     """Protein levels of one cell population, relative to naive cells.
@@ -56,7 +52,7 @@ def state_from_adaptation(z: float, mp: ModelParams) -> CellState:
         raise ValueError(f"adaptation state must be in [0, 1], got {z}")
     jak2 = 1.0 + (mp.jak2_max - 1.0) * z
     partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * z
-    return CellState(jak2=jak2, jak1=JAK1_SHARE * partner, tyk2=(1.0 - JAK1_SHARE) * partner)
+    return CellState(jak2=jak2, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner)
 
 
 def inhibition(dose_nM: ArrayLike, K_nM: float, hill: float) -> np.ndarray:

@@ -70,6 +70,8 @@ MODEL_PARAMS: tuple[Param, ...] = (
     _p("partner_naive", 0.2, "relative level", "JAK1+TYK2 level available for pairing in naive cells (p0; "
        "JAK2 = 1)", ASSUMPTION, 0.0, 10.0),
     _p("partner_max", 1.2, "relative level", "partner level in fully adapted cells (p_max)", ASSUMPTION, 0.0, 10.0),
+    _p("jak1_share", 0.5, "fraction", "share of the JAK2 partner pool that is JAK1 (the rest is TYK2)", ASSUMPTION,
+       0.0, 1.0),
     _p("jak2_max", 1.8, "fold of naive", "JAK2 expression in fully adapted cells (e_max); the paper reports "
        "that JAK2 expression changes, no fold is public", ASSUMPTION, 0.1, 10.0),
     _p("bypass", 0.0, "pSTAT5, fraction of naive", "JAK2-independent STAT5 signal (b); 0 = off. Exists to "
