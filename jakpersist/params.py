@@ -52,6 +52,8 @@ class Param:
 def _fmt(x: float | None) -> str:
     if x is None:
         return "unbounded"
+    if float(x).is_integer():
+        return f"{int(x)}"
     return f"{x:g}"
 
 
@@ -124,7 +126,8 @@ RUN_PARAMS: tuple[Param, ...] = (
        0, 2**32 - 1, kind="run", type=int),
     _p("n_boot", 500, "resamples", "bootstrap resamples for confidence intervals", "run setting", 50, 20000,
        kind="run", type=int),
-    _p("n_replicates", 3, "wells per dose", "technical replicates per condition", "run setting", 1, 24,
+    _p("n_replicates", 3, "replicates", "replicates per condition (wells per dose on a plate, samples per "
+       "population in an expression experiment)", "run setting", 1, 24,
        kind="run", type=int),
     _p("noise_sd", 0.05, "fraction of vehicle", "s.d. of the simulated read-out noise", ASSUMPTION, 0.0, 1.0,
        kind="run"),
