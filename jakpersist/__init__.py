@@ -13,8 +13,12 @@ rules        verdict rules
 chapter      notebook helpers: parameter validation, glue, evidence banners
 plotting     the shared figure style
 registry     the claims registry and glued values of executed notebooks
+densitometry, qpcr, timecourse, enrichment, combination, welch    the other analyses
+population   the model-only in-vivo illustration
+geo, publicdata, manifest    public data: GEO loader, shipped gene sets and GDSC, data/MANIFEST.yml
+execute, cli, generate, student, figures, examples    running chapters and building the book
 """
 from . import readers  # noqa: F401
-from .params import DRUG_LABELS, DRUGS, ModelParams  # noqa: F401
+from .params import DRUG_LABELS, DRUGS, HSP90_INHIBITOR, ModelParams  # noqa: F401
 
 __version__ = "0.1.0"

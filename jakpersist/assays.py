@@ -8,12 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import CellState, pstat5, viability
-from .params import ModelParams
+from .model import CellState, agent_viability, pstat5, viability
+from .params import HSP90_INHIBITOR, ModelParams
 
 SIMULATED = "simulated (model)"
-#: Name of the HSP90 inhibitor in tables; as a "drug" in a plate it degrades JAK2 instead of inhibiting it.
-HSP90_INHIBITOR = "PU-H71"
 
 
 def dilution_series(top_nM: float, n_doses: int, dilution: float) -> np.ndarray:
@@ -35,10 +33,7 @@ def plate_viability(populations: dict[str, CellState], drugs: list[str], doses_n
     doses = np.concatenate([[0.0], np.asarray(doses_nM, float)])
     for pop, state in populations.items():
         for drug in drugs:
-            if drug == HSP90_INHIBITOR:
-                truth = viability(0.0, state, "ruxolitinib", mp, hours, hsp90_nM=doses)
-            else:
-                truth = viability(doses, state, drug, mp, hours)
+            truth = agent_viability(doses, state, drug, mp, hours)
             for rep in range(1, n_replicates + 1):
                 noisy = truth + rng.normal(0.0, noise_sd, doses.size)
                 for d, v in zip(doses, noisy):
@@ -139,7 +134,7 @@ def jak2_blot(populations: dict[str, CellState], hsp90_nM: float, mp: ModelParam
     rows = []
     for blot in range(1, n_blots + 1):
         for pop, st in populations.items():
-            for label, h in (("vehicle", 0.0), ("PU-H71", hsp90_nM)):
+            for label, h in (("vehicle", 0.0), (HSP90_INHIBITOR, hsp90_nM)):
                 load = float(_lognormal(rng, 0.2))
                 j = float(jak2_after_hsp90(st, h, mp))
                 for target, amount in (("JAK2", j), ("loading", 1.0)):

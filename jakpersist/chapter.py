@@ -74,8 +74,6 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
 
     if hasattr(value, "item") and not isinstance(value, (list, dict)):
         value = value.item()
-    if isinstance(value, float) and value != value:
-        value = float("nan")
     _glue(name, value, display=display)
     return value
 

@@ -71,7 +71,7 @@ def _extract(nb_path: Path, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
                 f = outdir / f"figure-{len(figs) + 1}.png"
                 f.write_bytes(base64.b64decode(png))
                 figs.append(f)
-    return figs, ex.glued_values(nb_path)
+    return figs, ex.glued_values(nb)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

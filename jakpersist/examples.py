@@ -67,31 +67,17 @@ MAKERS = {"plate_example.csv": plate_example, "bands_example.csv": bands_example
 
 def write_all(folder: Path = EXAMPLES) -> list[Path]:
     """Write every example file and record its checksum in data/MANIFEST.yml."""
-    import hashlib
-
-    import yaml
+    from .manifest import record
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, make in MAKERS.items():
         path = folder / name
         make().to_csv(path, index=False, lineterminator="\n")
+        record(path, kind="simulated example (reader-data format)",
+               source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
+               version="jakpersist 0.1.0", licence="CC BY 4.0 (this project)", made_by="python -m jakpersist.examples")
         out.append(path)
-    manifest_path = folder.parent / "MANIFEST.yml"
-    manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    entries = {e["path"]: e for e in manifest["files"]}
-    for path in out:
-        rel = f"examples/{path.name}"
-        entry = entries.setdefault(rel, {"path": rel})
-        entry.update({"kind": "simulated example (reader-data format)",
-                      "source": f"SIMULATED by the book's model (not a measurement), seed {SEED}",
-                      "version": "jakpersist 0.1.0", "licence": "CC BY 4.0 (this project)",
-                      "made_by": "python -m jakpersist.examples",
-                      "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
-    manifest["files"] = list(entries.values())
-    header = "".join(line + "\n" for line in manifest_path.read_text(encoding="utf-8").splitlines()
-                     if line.startswith("#"))
-    manifest_path.write_text(header + yaml.safe_dump(manifest, sort_keys=False, width=110), encoding="utf-8")
     return out
 
 

@@ -74,9 +74,9 @@ def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] |
     return time.perf_counter() - t0
 
 
-def glued_values(path: str | Path) -> dict[str, Any]:
-    """All values glued in an executed notebook: name -> Python value."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+def glued_values(notebook: str | Path | dict) -> dict[str, Any]:
+    """All values glued in an executed notebook (a path, or the notebook's JSON already loaded)."""
+    nb = notebook if isinstance(notebook, dict) else json.loads(Path(notebook).read_text(encoding="utf-8"))
     out: dict[str, Any] = {}
     for cell in nb.get("cells", []):
         for o in cell.get("outputs", []):

@@ -12,7 +12,6 @@ one gene, the probe with the highest mean expression across samples represents i
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import shutil
 import socket
@@ -23,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .manifest import sha256_file
 
 CACHE = Path(__file__).resolve().parent.parent / "data" / "cache"
 GEO_HOST = "ftp.ncbi.nlm.nih.gov"
@@ -39,14 +40,6 @@ class GeoFileError(ValueError):
 
 def cache_path(accession: str = SERIES, cache: Path = CACHE) -> Path:
     return cache / f"{accession}_family.soft.gz"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_reachable(host: str = GEO_HOST, timeout: float = 5.0) -> None:
@@ -66,7 +59,7 @@ def cached_series(accession: str = SERIES, cache: Path = CACHE) -> Path | None:
     record = path.with_name(path.name + ".sha256")
     if not record.is_file():
         raise GeoFileError(f"{path}: no recorded checksum ({record.name}); delete the file and run `make data`")
-    if _sha256(path) != record.read_text().split()[0]:
+    if sha256_file(path) != record.read_text().split()[0]:
         raise GeoFileError(f"{path}: checksum differs from the one recorded at download; delete it and run "
                            "`make data` again")
     return path
@@ -97,7 +90,7 @@ def download_series(accession: str = SERIES, cache: Path = CACHE, retries: int =
                 part = final.with_name(final.name + ".part")
                 shutil.copyfile(got, part)
                 os.replace(part, final)  # atomic on one file system
-                final.with_name(final.name + ".sha256").write_text(f"{_sha256(final)}  {final.name}\n")
+                final.with_name(final.name + ".sha256").write_text(f"{sha256_file(final)}  {final.name}\n")
                 log(f"[data] {final} ({final.stat().st_size:,} bytes), sha256 recorded")
                 return final
             except (OSError, GeoFileError, UnboundLocalError, ValueError) as exc:  # GEOparse failure modes

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .params import ModelParams
+from .params import HSP90_INHIBITOR, ModelParams
+
 
 @dataclass(frozen=True)
 class CellState:
@@ -113,23 +114,38 @@ def viability(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, 
     return np.exp((r - r0) * hours)
 
 
-def dose_for_signal(target: float, state: CellState, drug: str, mp: ModelParams,
-                    lo_nM: float = 1e-3, hi_nM: float = 1e7) -> float:
-    """Dose (nM) at which pSTAT5 falls to ``target`` (fraction of naive vehicle); nan if never."""
+def agent_pstat5(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> np.ndarray:
+    """pSTAT5 after a dose of ``agent``: a JAK2 inhibitor (see DRUGS) or the HSP90 inhibitor PU-H71."""
+    if agent == HSP90_INHIBITOR:
+        return pstat5(0.0, state, "ruxolitinib", mp, hsp90_nM=dose_nM)
+    return pstat5(dose_nM, state, agent, mp)
+
+
+def agent_viability(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams,
+                    hours: float = 72.0) -> np.ndarray:
+    """Viability after a dose of ``agent``: a JAK2 inhibitor (see DRUGS) or the HSP90 inhibitor PU-H71."""
+    if agent == HSP90_INHIBITOR:
+        return viability(0.0, state, "ruxolitinib", mp, hours, hsp90_nM=dose_nM)
+    return viability(dose_nM, state, agent, mp, hours)
+
+
+def _dose_where(curve, target: float, lo_nM: float, hi_nM: float) -> float:
+    """Dose (nM) where a curve falling with dose crosses ``target``; nan if it never does in the range."""
     from scipy.optimize import brentq
 
-    f = lambda logd: float(pstat5(10.0**logd, state, drug, mp)) - target  # noqa: E731
+    f = lambda logd: float(curve(10.0**logd)) - target  # noqa: E731
     a, b = np.log10(lo_nM), np.log10(hi_nM)
     if f(a) < 0 or f(b) > 0:
         return float("nan")
     return float(10.0 ** brentq(f, a, b, xtol=1e-10))
 
 
-def gi50_model(state: CellState, drug: str, mp: ModelParams, hours: float = 72.0) -> float:
-    """Noise-free absolute GI50 (nM): dose where viability is 50% of vehicle; nan if never reached."""
-    from scipy.optimize import brentq
+def dose_for_signal(target: float, state: CellState, drug: str, mp: ModelParams,
+                    lo_nM: float = 1e-3, hi_nM: float = 1e7) -> float:
+    """Dose (nM) at which pSTAT5 falls to ``target`` (fraction of naive vehicle); nan if never."""
+    return _dose_where(lambda d: pstat5(d, state, drug, mp), target, lo_nM, hi_nM)
 
-    f = lambda logd: float(viability(10.0**logd, state, drug, mp, hours)) - 0.5  # noqa: E731
-    if f(-3) < 0 or f(7) > 0:
-        return float("nan")
-    return float(10.0 ** brentq(f, -3, 7, xtol=1e-10))
+
+def gi50_model(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0) -> float:
+    """Noise-free absolute GI50 (nM) of a JAK2 inhibitor or PU-H71: viability 50% of vehicle; nan if never."""
+    return _dose_where(lambda d: agent_viability(d, state, agent, mp, hours), 0.5, 1e-3, 1e7)

@@ -112,6 +112,8 @@ DRUG_PARAMS: tuple[Param, ...] = (
 )
 
 DRUGS: tuple[str, ...] = ("ruxolitinib", "fedratinib", "jak_inhibitor_1")
+#: The HSP90 inhibitor: wherever it stands in for a drug, it degrades JAK2 instead of inhibiting it.
+HSP90_INHIBITOR = "PU-H71"
 DRUG_LABELS: dict[str, str] = {
     "ruxolitinib": "ruxolitinib (INCB18424)",
     "fedratinib": "fedratinib (TG101348)",
@@ -159,7 +161,7 @@ RUN_PARAMS: tuple[Param, ...] = (
     _p("hsp90_dose_nM", 300.0, "nM", "PU-H71 dose used for the JAK2 degradation blot and the degrader arm",
        "run setting", 0.0, 1e5, kind="run"),
     _p("treatment", "ruxolitinib", "", "treatment arm of the in-vivo illustration: a JAK2 inhibitor or the JAK2 "
-       "degrader PU-H71", "run setting", choices=(*DRUGS, "PU-H71"), kind="run", type=str),
+       "degrader PU-H71", "run setting", choices=(*DRUGS, HSP90_INHIBITOR), kind="run", type=str),
     _p("treatment_weeks", 24.0, "weeks", "in-vivo illustration: weeks on treatment before withdrawal",
        "run setting", 1.0, 520.0, kind="run"),
     _p("pause_weeks", 6.0, "weeks", "in-vivo illustration: weeks off treatment before re-dosing", "run setting",
@@ -209,6 +211,6 @@ def default_of(name: str) -> Any:
 
 
 __all__ = [
-    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS",
+    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR",
     "DRUG_LABELS", "default_of",
 ]

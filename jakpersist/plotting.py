@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
 
 PALETTE = sns.color_palette("colorblind")
@@ -49,3 +50,23 @@ def ordered(populations) -> list[str]:
     """Populations in schedule order (naive, persistent, withdrawn, re-challenged), others after."""
     present = list(dict.fromkeys(populations))
     return [p for p in STAGE_ORDER if p in present] + [p for p in present if p not in STAGE_ORDER]
+
+
+def dose_response(ax: plt.Axes, plate, fits: dict, drug: str, colors: dict | None = None,
+                  mark_gi50: bool = False, xlabel: str | None = None) -> None:
+    """Wells (points) and fitted curves (lines) of every population for one drug on one axis.
+
+    ``plate`` is a tidy plate table, ``fits`` maps (population, drug) to a fitted curve; ``mark_gi50`` adds a
+    dotted line at each absolute GI50 that lies inside the tested doses.
+    """
+    for pop, g in plate[plate["drug"] == drug].groupby("population", sort=False):
+        pos = g[g["dose_nM"] > 0]
+        c = (colors or {}).get(pop, color(pop))
+        ax.scatter(pos["dose_nM"], pos["viability"], s=12, alpha=0.65, color=c, marker=MARKERS.get(pop, "o"))
+        fit = fits[(pop, drug)]
+        xs = np.geomspace(pos["dose_nM"].min(), pos["dose_nM"].max(), 200)
+        ax.plot(xs, fit.predict(xs), color=c, label=pop)
+        if mark_gi50 and fit.gi50_absolute().ok:
+            ax.axvline(fit.gi50_absolute().value, color=c, ls=":", lw=1)
+    log_dose_axis(ax, xlabel or "dose (nM, log scale)")
+    ax.axhline(0.5, color="0.6", lw=0.8)

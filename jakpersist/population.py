@@ -21,10 +21,8 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .dynamics import relax_rate
-from .model import growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
-from .params import ModelParams
-
-HSP90 = "PU-H71"
+from .model import agent_pstat5, growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
+from .params import HSP90_INHIBITOR, ModelParams
 
 
 @dataclass(frozen=True)
@@ -37,15 +35,12 @@ class Dose:
 
 
 def _mutant_signal(z: float, agent: str, dose: float, mp: ModelParams) -> float:
-    st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
-    if agent == HSP90:
-        return float(pstat5(0.0, st, "ruxolitinib", mp, hsp90_nM=dose))
-    return float(pstat5(dose, st, agent, mp))
+    return float(agent_pstat5(dose, state_from_adaptation(min(max(z, 0.0), 1.0), mp), agent, mp))
 
 
 def _theta(agent: str, dose: float, mp: ModelParams) -> float:
     """Fraction of JAK2 activity blocked in naive signalling (drives adaptation; 0 for PU-H71)."""
-    if agent == HSP90 or dose <= 0:
+    if agent == HSP90_INHIBITOR or dose <= 0:
         return 0.0
     return float(1.0 - inhibition(dose, mp.potency(agent), mp.drug_hill))
 
@@ -63,33 +58,30 @@ def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float 
         if ph.days <= 0:
             continue
         th = _theta(ph.agent, ph.dose_nM, mp)
-        hsp = ph.dose_nM if ph.agent == HSP90 else 0.0
+        hsp = ph.dose_nM if ph.agent == HSP90_INHIBITOR else 0.0
 
         def rhs(t, s, ph=ph, th=th, hsp=hsp):
             M, N, z = s
             S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
             FM = float(growth_rate(S, mp, hsp)) / r_ref
-            block = th if ph.agent != HSP90 else 0.0
-            FN = fN * (1.0 - eN * block)
+            FN = fN * (1.0 - eN * th)
             tot = M + N
             return [lam * (FM - tot) * M, lam * (FN - tot) * N, k_up * th * (1 - z) - k_down * (1 - th) * z]
 
         n = max(2, int(ph.days * points_per_day) + 1)
         te = np.linspace(t0, t0 + ph.days, n)
         sol = solve_ivp(rhs, (t0, t0 + ph.days), y, t_eval=te, rtol=1e-8, atol=1e-10)
-        for k in range(sol.t.size if not rows else 1, sol.t.size) if rows else range(sol.t.size):
+        for k in range(1 if rows else 0, sol.t.size):  # each phase's first point is the previous one's last
             M, N, z = sol.y[:, k]
             S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
             st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
-            sym = (M + N) * (float(inhibition(ph.dose_nM, mp.potency(ph.agent), mp.drug_hill))
-                             if ph.agent != HSP90 else 1.0)
+            sym = (M + N) * (1.0 - th)  # cytokine signalling left uninhibited (theta is 0 for PU-H71)
             rows.append({"day": sol.t[k], "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
                          "mutant_fraction": M / (M + N), "burden": M + N, "symptom": sym,
                          "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
         y, t0 = sol.y[:, -1], t0 + ph.days
     df = pd.DataFrame(rows)
-    base = df.iloc[0]
     drive = df["M"] * df["pstat5_mutant"]
     df["spleen_index"] = drive / drive.iloc[0]
-    df["symptom_index"] = df["symptom"] / base["symptom"]
+    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[0]
     return df

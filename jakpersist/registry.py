@@ -96,8 +96,11 @@ def render_page(claims: list[Claim]) -> str:
         out.append(f"| [{c.id}](#claim-{c.id.lower()}) {c.statement[:90]}{'...' if len(c.statement) > 90 else ''} "
                    f"| {EVIDENCE_KINDS[c.evidence]} | **{{glue:text}}`{ref}::{c.verdict}_text:s`** |")
     out.append("")
+    read: dict[Path, dict] = {}  # chapters that hold several claims are read once
     for c in claims:
-        values = glued_values(c.executed) if c.executed.is_file() else {}
+        if c.executed not in read:
+            read[c.executed] = glued_values(c.executed) if c.executed.is_file() else {}
+        values = read[c.executed]
         ref = f"chapters/{c.chapter}.ipynb"
         out += [f"(claim-{c.id.lower()})=", f"## {c.id}", "", f"**Claim:** {c.statement}", "",
                 f"- **Where in the paper:** {c.figure}",

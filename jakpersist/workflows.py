@@ -44,15 +44,16 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator
     return pd.DataFrame(rows), fits, boots
 
 
-def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, test: str = "persistent",
+def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, tests: tuple[str, ...] = ("persistent",),
                reference: str = "naive") -> pd.DataFrame:
-    """GI50 fold shift ``test``/``reference`` per drug, with a bootstrap 95% interval and a shift F-test.
+    """GI50 fold shift of each population in ``tests`` over ``reference``, per drug (column ``cells`` names
+    the population), with a bootstrap 95% interval and a shift F-test.
 
-    A fold whose test GI50 lies above the top dose is reported as a lower bound (status ``above_range``).
+    A fold whose test GI50 lies above the top dose is reported as a lower bound (status ``lower_bound``).
     """
     rows = []
     s = summary.set_index(["population", "drug"])
-    for drug in summary["drug"].unique():
+    for test, drug in ((t, d) for t in tests for d in summary["drug"].unique()):
         if (test, drug) not in s.index or (reference, drug) not in s.index:
             continue
         a, b = s.loc[(reference, drug)], s.loc[(test, drug)]
@@ -64,7 +65,7 @@ def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, test: str = "pers
             fold, status = float(fits[(test, drug)].dose_range[1] / a["GI50_nM"]), "lower_bound"
         else:
             fold, status = float("nan"), "not_estimable"
-        rows.append({"drug": drug, "fold": fold, "fold_lo": lo, "fold_hi": hi, "status": status,
+        rows.append({"cells": test, "drug": drug, "fold": fold, "fold_lo": lo, "fold_hi": hi, "status": status,
                      "shift_F": shift.F, "shift_p": shift.p})
     return pd.DataFrame(rows)
 

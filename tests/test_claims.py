@@ -40,12 +40,18 @@ def test_c1_runs_on_reader_data(tmp_path):
     assert "c1_fold_ruxolitinib" in values and "c1_fold_jak_inhibitor_1" not in values
 
 
-def test_c1_bad_reader_file_fails_with_line_and_column(tmp_path):
+@pytest.mark.parametrize("chapter,body,message", [
+    ("c1_persistence", "population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,0.9\npersistent,rux,x,1,0.9\n",
+     "line 3, column 'dose_nM': 'x' is not a number"),
+    ("c3_reversibility", "population,replicate,gene,ct\nnaive,1,JAK2,24\nnaive,1,ACTB,61\n",
+     "line 3, column 'ct': 61 is outside the valid range 0 to 45"),
+], ids=["c1-plate", "c3-qpcr"])
+def test_bad_reader_file_fails_with_line_and_column(chapter, body, message, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,0.9\npersistent,rux,x,1,0.9\n")
+    bad.write_text(body)
     with pytest.raises(pm.PapermillExecutionError) as e:
-        run_chapter("c1_persistence", {"data_path": str(bad)}, tmp_path)
-    assert "line 3, column 'dose_nM': 'x' is not a number" in str(e.value)
+        run_chapter(chapter, {"data_path": str(bad)}, tmp_path)
+    assert message in str(e.value)
 
 
 def test_c1_bad_parameter_fails_in_the_notebook(tmp_path):
@@ -63,10 +69,3 @@ def test_c3_runs_on_reader_qpcr(tmp_path):
     values = run_chapter("c3_reversibility", {"data_path": str(ROOT / "data/examples/qpcr_example.csv")}, tmp_path)
     assert values["c4_jak2_persistent"] > 1.25 and values["c4_verdict"] is True
 
-
-def test_bad_qpcr_file_names_line_and_column(tmp_path):
-    bad = tmp_path / "ct.csv"
-    bad.write_text("population,replicate,gene,ct\nnaive,1,JAK2,24\nnaive,1,ACTB,61\n")
-    with pytest.raises(pm.PapermillExecutionError) as e:
-        run_chapter("c3_reversibility", {"data_path": str(bad)}, tmp_path)
-    assert "line 3, column 'ct': 61 is outside the valid range 0 to 45" in str(e.value)
