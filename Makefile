@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 
 SOURCES  := $(wildcard notebooks/*.md)
 CHAPTERS := $(patsubst notebooks/%.md,book/chapters/%.ipynb,$(SOURCES))
-PACKAGE  := $(wildcard jakpersist/*.py) pyproject.toml
+PACKAGE  := $(shell find jakpersist -name '*.py') pyproject.toml
 DATA     := $(shell find data -type f -not -path 'data/cache/*' 2>/dev/null)
 PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py) _config.yml _toc.yml
 SITE     := _build/html/index.html
@@ -60,7 +60,7 @@ test: book
 
 # Optional, needs internet: GSE38335 from GEO into data/cache/ (fails fast, naming GEO, when offline).
 data: $(STAMP)
-	@$(BIN)/python -m jakpersist.geo_cli
+	@$(BIN)/python -m jakpersist.loaders.geo_cli
 
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)

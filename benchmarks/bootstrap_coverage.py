@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from jakpersist import doseresponse as dr
+from jakpersist.analysis import doseresponse as dr
 
 DOSES = np.repeat(np.r_[0.0, 10000 / 3.0 ** np.arange(9, -1, -1)], 3)
 TRUTH = (0.05, 1.0, np.log10(231.6), 1.3)

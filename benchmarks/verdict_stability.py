@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jakpersist import execute as ex, registry
+from jakpersist.book import execute as ex, registry
 
 
 def main(n: int = 5) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from jakpersist import execute as ex
+from jakpersist.book import execute as ex
 
 ROOT = Path(__file__).resolve().parent.parent
 

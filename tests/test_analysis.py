@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jakpersist import densitometry as dens
-from jakpersist import qpcr, timecourse
+from jakpersist.analysis import densitometry as dens
+from jakpersist.analysis import qpcr, timecourse
 
 
 def test_band_ratio_and_blot_normalisation():

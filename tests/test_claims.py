@@ -7,7 +7,7 @@ import papermill as pm
 import pytest
 from conftest import ROOT, run_chapter
 
-from jakpersist import registry
+from jakpersist.book import registry
 
 CLAIMS = registry.load()
 COUNTERFACTUALS = [(c, i, cf) for c in CLAIMS for i, cf in enumerate(c.counterfactuals)]

@@ -4,8 +4,8 @@ import json
 
 from conftest import ROOT
 
-from jakpersist import cli
-from jakpersist import execute as ex
+from jakpersist.book import cli
+from jakpersist.book import execute as ex
 
 
 def test_params_lists_type_unit_range_help(capsys):
@@ -16,7 +16,7 @@ def test_params_lists_type_unit_range_help(capsys):
 
 
 def test_every_notebook_parameter_is_declared_with_help():
-    from jakpersist.params import ALL_PARAMS
+    from jakpersist.model.params import ALL_PARAMS
 
     for src in (ROOT / "notebooks").glob("*.md"):
         declared = ex.parameters_of(src)
@@ -25,7 +25,7 @@ def test_every_notebook_parameter_is_declared_with_help():
         lines = [x for x in cell.source.splitlines() if x.strip() and not x.startswith("#")]
         assert len(lines) == len(declared), f"{src.name}: papermill could not parse every parameter line"
         for name, info in declared.items():
-            assert name in ALL_PARAMS, f"{src.name}: parameter {name} is not declared in jakpersist/params.py"
+            assert name in ALL_PARAMS, f"{src.name}: parameter {name} is not declared in jakpersist/model/params.py"
             assert info["help"], f"{src.name}: parameter {name} has no help comment"
             assert info["type"] != "None", f"{src.name}: parameter {name} has no type annotation"
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from jakpersist import doseresponse as dr
+from jakpersist.analysis import doseresponse as dr
 
 DOSES = np.repeat(np.r_[0.0, 10000 / 3.0 ** np.arange(9, -1, -1)], 3)
 

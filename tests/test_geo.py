@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from jakpersist import geo
+from jakpersist.loaders import geo
 
 SAMPLE = """^SAMPLE = {gsm}
 !Sample_title = {title}

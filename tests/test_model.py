@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from jakpersist import model
-from jakpersist.dynamics import Phase, adaptation_after, adaptation_closed_form, simulate_schedule
-from jakpersist.params import DRUGS, ModelParams
+from jakpersist.model.dynamics import Phase, adaptation_after, adaptation_closed_form, simulate_schedule
+from jakpersist.model.params import DRUGS, ModelParams
 
 MP = ModelParams()
 NAIVE = model.state_from_adaptation(0.0, MP)

@@ -1,8 +1,8 @@
 """Parameter declarations: defaults valid, one source of truth, clear errors."""
 import pytest
 
-from jakpersist.chapter import ParameterError, check_value, validate_parameters
-from jakpersist.params import ALL_PARAMS, DRUG_PARAMS, MODEL_PARAMS, ModelParams
+from jakpersist.book.chapter import ParameterError, check_value, validate_parameters
+from jakpersist.model.params import ALL_PARAMS, DRUG_PARAMS, MODEL_PARAMS, ModelParams
 
 
 @pytest.mark.parametrize("p", list(ALL_PARAMS.values()), ids=list(ALL_PARAMS))

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from jakpersist.readers import ReaderDataError, read_plate
+from jakpersist.loaders.readers import ReaderDataError, read_plate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "plate_example.csv"
@@ -54,14 +54,14 @@ def test_binary_file_is_a_clear_error(tmp_path):
 
 
 def test_example_bands_and_qpcr_load():
-    from jakpersist.readers import read_bands, read_qpcr
+    from jakpersist.loaders.readers import read_bands, read_qpcr
 
     assert set(read_bands(ROOT / "data/examples/bands_example.csv", ("JAK1", "pSTAT5")).target) >= {"JAK1", "pSTAT5"}
     assert set(read_qpcr(ROOT / "data/examples/qpcr_example.csv").gene) == {"JAK2", "ACTB"}
 
 
 def test_bands_without_a_needed_target(tmp_path):
-    from jakpersist.readers import read_bands
+    from jakpersist.loaders.readers import read_bands
 
     p = _write(tmp_path, "blot,population,target,intensity\n1,naive,JAK2,10\n1,persistent,JAK2,12\n")
     with pytest.raises(ReaderDataError, match="no bands for JAK1"):
@@ -69,7 +69,7 @@ def test_bands_without_a_needed_target(tmp_path):
 
 
 def test_qpcr_with_three_genes(tmp_path):
-    from jakpersist.readers import read_qpcr
+    from jakpersist.loaders.readers import read_qpcr
 
     p = _write(tmp_path, "population,replicate,gene,ct\nnaive,1,JAK2,24\npersistent,1,ACTB,17\nnaive,1,GAPDH,18\n")
     with pytest.raises(ReaderDataError, match="exactly one reference gene"):

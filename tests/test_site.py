@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from jakpersist import generate, registry
-from jakpersist.params import DRUG_PARAMS, MODEL_PARAMS
+from jakpersist.book import generate, registry
+from jakpersist.model.params import DRUG_PARAMS, MODEL_PARAMS
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"

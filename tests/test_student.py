@@ -3,8 +3,8 @@ import nbformat
 import pytest
 from conftest import FAST, ROOT
 
-from jakpersist import execute as ex
-from jakpersist import student
+from jakpersist.book import execute as ex
+from jakpersist.book import student
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
 

@@ -9,7 +9,7 @@ import yaml
 
 from .chapter import EVIDENCE_KINDS
 from .execute import EXECUTED, ROOT, glued_values
-from .params import ALL_PARAMS
+from ..model.params import ALL_PARAMS
 
 REGISTRY = ROOT / "notebooks" / "claims.yml"
 

@@ -9,8 +9,8 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 from . import plotting  # noqa: E402
-from .model import heterodimer_share, inhibition, state_from_adaptation  # noqa: E402
-from .params import ModelParams  # noqa: E402
+from ..model.signalling import heterodimer_share, inhibition, state_from_adaptation  # noqa: E402
+from ..model.params import ModelParams  # noqa: E402
 
 
 def _light(c, k: float = 0.55):

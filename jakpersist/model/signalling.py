@@ -149,3 +149,13 @@ def dose_for_signal(target: float, state: CellState, drug: str, mp: ModelParams,
 def gi50_model(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0) -> float:
     """Noise-free absolute GI50 (nM) of a JAK2 inhibitor or PU-H71: viability 50% of vehicle; nan if never."""
     return _dose_where(lambda d: agent_viability(d, state, agent, mp, hours), 0.5, 1e-3, 1e7)
+
+
+def knockdown_populations(naive: CellState, persistent: CellState, fraction: float) -> dict[str, CellState]:
+    """Naive and persistent cells with a control shRNA, and persistent cells with JAK1 or TYK2 knocked down."""
+    return {
+        "naive": naive,
+        "persistent": persistent,
+        "persistent shJAK1": persistent.knock_down("jak1", fraction),
+        "persistent shTYK2": persistent.knock_down("tyk2", fraction),
+    }

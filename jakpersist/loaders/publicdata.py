@@ -4,8 +4,8 @@ Loaders read the files in data/ (checksums verified against data/MANIFEST.yml). 
 functions rebuild them from the registry packages named in the manifest and record the new checksums; they
 download from PyPI and are run only by hand:
 
-    python -m jakpersist.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark sets, CC BY 4.0)
-    python -m jakpersist.publicdata gdsc       # from the gdsctools==1.0.1 source tarball (GDSC1 release 17)
+    python -m jakpersist.loaders.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark sets, CC BY 4.0)
+    python -m jakpersist.loaders.publicdata gdsc       # from the gdsctools==1.0.1 source tarball (GDSC1 release 17)
 """
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def regenerate_gene_sets(wheel: Path | None = None) -> Path:
     ]
     GENESETS.parent.mkdir(parents=True, exist_ok=True)
     GENESETS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    record(GENESETS, made_by="python -m jakpersist.publicdata genesets")
+    record(GENESETS, made_by="python -m jakpersist.loaders.publicdata genesets")
     return GENESETS
 
 
@@ -95,7 +95,7 @@ def regenerate_gdsc(tarball: Path | None = None) -> Path:
     df = df[["cosmic_id", "cell_line", "tissue", "tissue_subtype", *cols.values()]].sort_values("cosmic_id")
     GDSC.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
-    record(GDSC, made_by="python -m jakpersist.publicdata gdsc")
+    record(GDSC, made_by="python -m jakpersist.loaders.publicdata gdsc")
     return GDSC
 
 

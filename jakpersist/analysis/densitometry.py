@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .welch import welch_difference
+from .stats import welch_difference
 
 
 def band_ratio(bands: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .dynamics import relax_rate
-from .model import agent_pstat5, growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
+from .signalling import agent_pstat5, growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
 from .params import HSP90_INHIBITOR, ModelParams
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .params import ALL_PARAMS, Param
+from ..model.params import ALL_PARAMS, Param
 
 EVIDENCE_KINDS = {
     "public-data": "Public data",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .manifest import sha256_file
 
-CACHE = Path(__file__).resolve().parent.parent / "data" / "cache"
+CACHE = Path(__file__).resolve().parents[2] / "data" / "cache"
 GEO_HOST = "ftp.ncbi.nlm.nih.gov"
 SERIES = "GSE38335"
 

@@ -19,7 +19,7 @@ import yaml
 
 from . import execute as ex
 from .chapter import ParameterError, check_value, validate_parameters
-from .params import ALL_PARAMS
+from ..model.params import ALL_PARAMS
 
 
 class RunFailed(RuntimeError):

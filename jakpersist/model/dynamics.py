@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .model import inhibition
 from .params import ModelParams
+from .signalling import CellState, inhibition, state_from_adaptation
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,9 @@ def adaptation_closed_form(days: float, dose_nM: float, drug: str, mp: ModelPara
         return z0
     zs = a / (a + b)
     return float(zs + (z0 - zs) * np.exp(-(a + b) * days))
+
+
+def persistent_state(mp: ModelParams, drug: str, dose_nM: float, days: float) -> tuple[float, CellState]:
+    """Adaptation state and cell state after ``days`` under ``dose_nM`` of ``drug``, from naive."""
+    z = adaptation_after([Phase(days, dose_nM, drug)], mp)
+    return z, state_from_adaptation(z, mp)

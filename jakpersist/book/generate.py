@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .execute import NOTEBOOKS
-from .params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
-from .readers import FORMATS
+from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
+from ..loaders.readers import FORMATS
 from .registry import load, render_page
 
-GENERATED = Path(__file__).resolve().parent.parent / "book" / "generated"
+GENERATED = Path(__file__).resolve().parents[2] / "book" / "generated"
 
 
 def _num(x: object) -> str:

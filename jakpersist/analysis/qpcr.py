@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .welch import welch_difference
+from .stats import welch_difference
 
 
 def delta_ct(ct: pd.DataFrame, target: str = "JAK2") -> pd.DataFrame:

@@ -1,7 +1,7 @@
-"""Chapter-level analysis steps: from a tidy measurement table to the numbers a verdict uses.
+"""GI50 tables: fit every curve of a tidy plate table, fold shifts between populations, tables for the page.
 
 These functions work the same on simulated tables (:mod:`jakpersist.assays`) and on the reader's own
-tables (:mod:`jakpersist.readers`).
+tables (:mod:`jakpersist.loaders.readers`). They know nothing of the model.
 """
 from __future__ import annotations
 
@@ -9,15 +9,6 @@ import numpy as np
 import pandas as pd
 
 from . import doseresponse as dr
-from .dynamics import Phase, adaptation_after
-from .model import CellState, state_from_adaptation
-from .params import ModelParams
-
-
-def persistent_state(mp: ModelParams, drug: str, dose_nM: float, days: float) -> tuple[float, CellState]:
-    """Adaptation state and cell state after ``days`` under ``dose_nM`` of ``drug``, from naive."""
-    z = adaptation_after([Phase(days, dose_nM, drug)], mp)
-    return z, state_from_adaptation(z, mp)
 
 
 def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator
@@ -104,15 +95,6 @@ def present_fold_table(folds: pd.DataFrame, label: str = "drug") -> pd.DataFrame
     })
 
 
-def knockdown_populations(naive: CellState, persistent: CellState, fraction: float) -> dict[str, CellState]:
-    """Naive and persistent cells with a control shRNA, and persistent cells with JAK1 or TYK2 knocked down."""
-    return {
-        "naive": naive,
-        "persistent": persistent,
-        "persistent shJAK1": persistent.knock_down("jak1", fraction),
-        "persistent shTYK2": persistent.knock_down("tyk2", fraction),
-    }
-
 
 def log10_se(est) -> float:
     """Standard error of log10(GI50) from a 95% interval (delta method or bootstrap), nan if none."""
@@ -120,33 +102,3 @@ def log10_se(est) -> float:
         return float("nan")
     return float(np.log10(est.hi / est.lo) / (2 * 1.96))
 
-
-def withdrawal_course(mp: ModelParams, drug: str, chronic_dose_nM: float, chronic_days: float,
-                      withdrawal_days: float, n_timepoints: int, rng: np.random.Generator,
-                      n_replicates: int, noise_sd: float, hours: float = 72.0) -> pd.DataFrame:
-    """GI50 fold (vs naive, same day) at evenly spaced days after withdrawal, from simulated plates.
-
-    Returns one row per day: day, z (model adaptation state), fold, se_log (s.e. of ln fold, delta method),
-    status. Day 0 is the end of chronic exposure.
-    """
-    from .assays import dilution_series, plate_viability
-    from .dynamics import adaptation_after
-
-    naive = state_from_adaptation(0.0, mp)
-    z_end = adaptation_after([Phase(chronic_days, chronic_dose_nM, drug)], mp)
-    doses = dilution_series(10000.0, 10, 3.0)
-    rows = []
-    for day in np.linspace(0.0, withdrawal_days, n_timepoints):
-        z = adaptation_after([Phase(float(day), 0.0, drug)], mp, z0=z_end)
-        pops = {"naive": naive, "withdrawn": state_from_adaptation(z, mp)}
-        plate = plate_viability(pops, [drug], doses, mp, rng, n_replicates, noise_sd, hours)
-        est = {}
-        for pop, g in plate.groupby("population"):
-            fit, _ = dr.select_model(g["dose_nM"], g["viability"])
-            est[pop] = fit.gi50_absolute()
-        ok = est["naive"].ok and est["withdrawn"].ok
-        fold = est["withdrawn"].value / est["naive"].value if ok else float("nan")
-        se = np.hypot(log10_se(est["naive"]), log10_se(est["withdrawn"])) * np.log(10) if ok else float("nan")
-        rows.append({"day": float(day), "z": z, "fold": fold, "se_log": se,
-                     "status": "ok" if ok else f"{est['naive'].status}/{est['withdrawn'].status}"})
-    return pd.DataFrame(rows)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .model import CellState, agent_viability, pstat5, viability
-from .params import HSP90_INHIBITOR, ModelParams
+from ..model.signalling import CellState, agent_viability, pstat5, viability
+from ..model.params import HSP90_INHIBITOR, ModelParams
 
 SIMULATED = "simulated (model)"
 
@@ -66,7 +66,7 @@ def coip_bands(populations: dict[str, CellState], mp: ModelParams, rng: np.rando
     and each band multiplicative (log-normal) noise of s.d. ``noise_sd`` (assumption).
     Columns: blot, population, target, intensity, source.
     """
-    from .model import heterodimer_share
+    from ..model.signalling import heterodimer_share
 
     rows = []
     for blot in range(1, n_blots + 1):
@@ -129,7 +129,7 @@ def jak2_blot(populations: dict[str, CellState], hsp90_nM: float, mp: ModelParam
     Populations are labelled ``<name> vehicle`` and ``<name> PU-H71``. Columns: blot, population, target,
     intensity, source.
     """
-    from .model import jak2_after_hsp90
+    from ..model.signalling import jak2_after_hsp90
 
     rows = []
     for blot in range(1, n_blots + 1):

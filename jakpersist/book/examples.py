@@ -1,6 +1,6 @@
 """Write the example reader-data files in data/examples/ (all simulated by the model, and labelled so).
 
-    python -m jakpersist.examples      # rewrites data/examples/*.csv deterministically (seed 7)
+    python -m jakpersist.book.examples      # rewrites data/examples/*.csv deterministically (seed 7)
 """
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import assays
-from .model import state_from_adaptation
-from .params import ModelParams
-from .workflows import persistent_state
+from .. import assays
+from ..model.signalling import state_from_adaptation
+from ..model.params import ModelParams
+from ..model.dynamics import persistent_state
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 SEED = 7
 
 
@@ -50,7 +50,7 @@ def bands_example() -> "object":
 
 def qpcr_example() -> "object":
     """Simulated JAK2 and ACTB Ct values: naive, persistent and withdrawn cells, 4 x 3 wells."""
-    from .dynamics import Phase, adaptation_after
+    from ..model.dynamics import Phase, adaptation_after
 
     mp = ModelParams()
     z_w = adaptation_after([Phase(42.0, 1000.0), Phase(14.0, 0.0)], mp)
@@ -67,7 +67,7 @@ MAKERS = {"plate_example.csv": plate_example, "bands_example.csv": bands_example
 
 def write_all(folder: Path = EXAMPLES) -> list[Path]:
     """Write every example file and record its checksum in data/MANIFEST.yml."""
-    from .manifest import record
+    from ..loaders.manifest import record
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -76,7 +76,7 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
         make().to_csv(path, index=False, lineterminator="\n")
         record(path, kind="simulated example (reader-data format)",
                source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
-               version="jakpersist 0.1.0", licence="CC BY 4.0 (this project)", made_by="python -m jakpersist.examples")
+               version="jakpersist 0.1.0", licence="CC BY 4.0 (this project)", made_by="python -m jakpersist.book.examples")
         out.append(path)
     return out
 

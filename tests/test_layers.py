@@ -1,0 +1,63 @@
+"""The package's layers: a lower layer never imports a higher one (read from the source, not from sys.modules).
+
+model  <  assays  <  claims  <  atlas  <  book
+analysis, loaders  <  claims        (analysis and loaders never know the model exists)
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parent.parent / "jakpersist"
+
+#: layer -> the layers it may import (besides itself)
+ALLOWED = {
+    "model": set(),
+    "analysis": set(),
+    "loaders": {"analysis"},
+    "assays": {"model"},
+    "claims": {"model", "assays", "analysis", "loaders"},
+    "atlas": {"model", "assays", "analysis", "loaders", "claims"},
+    "book": {"model", "assays", "analysis", "loaders", "claims", "atlas"},
+}
+
+
+def _layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "jakpersist" and parts[1] in ALLOWED else None
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    package = list(rel.parts[:-1]) if rel.name != "__init__" else list(rel.parts[:-1])
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+                names = [mod] if node.module else [f"{mod}.{a.name}" for a in node.names]
+            else:
+                names = [node.module or ""]
+            out += [(node.lineno, n) for n in names]
+    return out
+
+
+SOURCES = sorted(p for p in PKG.rglob("*.py") if _layer_of(".".join(p.relative_to(PKG.parent).parts)))
+
+
+def test_every_module_sits_in_a_layer():
+    loose = [p.name for p in PKG.glob("*.py") if p.name != "__init__.py"]
+    assert not loose, f"modules outside a layer folder: {loose}"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(PKG)) for p in SOURCES])
+def test_lower_layers_never_import_higher_ones(path):
+    own = _layer_of(".".join(path.relative_to(PKG.parent).with_suffix("").parts))
+    bad = [f"line {ln}: {mod}" for ln, mod in _imports(path)
+           if (lay := _layer_of(mod)) and lay != own and lay not in ALLOWED[own]]
+    assert not bad, f"{path.relative_to(PKG)} ({own}) imports a higher layer: {bad}"
