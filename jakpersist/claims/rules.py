@@ -9,6 +9,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .base import Bound, Condition, combine
+
+
+def _fold(name: str, value: float, thr: float, at_least: bool = True, strict: bool = False, bound: Bound = None,
+          label: str = "") -> Condition:
+    """A fold or ratio condition (margin in log2 units)."""
+    return Condition(name, float(value), float(thr), at_least, "log2", 1.0, strict, bound, label)
+
+
+def _frac(name: str, value: float, thr: float, at_least: bool = True, strict: bool = False, unit: float | None = None,
+          label: str = "") -> Condition:
+    """A fraction or difference condition (margin = difference / ``unit``, by default the threshold)."""
+    return Condition(name, float(value), float(thr), at_least, "linear", float(unit or abs(thr) or 1.0), strict,
+                     None, label)
+
+
+def _p(name: str, p: float, max_p: float) -> Condition:
+    """p < max_p (margin: log2(max_p / p))."""
+    return _fold(name, p, max_p, at_least=False, strict=True, label=f"p < {max_p:g}")
+
 
 @dataclass(frozen=True)
 class PersistenceRule:
@@ -26,17 +46,22 @@ class PersistenceRule:
                 f"naive pSTAT5 to {self.naive_pstat5_cut:.0%} of its untreated level, persistent cells keep "
                 f"at least {self.min_retained_pstat5:.0%} of the naive untreated level")
 
-    def fold_ok(self, fold: float, lo: float) -> bool:
-        return bool(np.isfinite(fold) and fold >= self.min_fold and lo > self.min_fold_ci_low)
+    def conditions(self, folds: dict[str, tuple[float, float]], retained_pstat5: float | None,
+                   bounds: dict[str, Bound] | None = None) -> list[Condition]:
+        """``folds``: drug -> (fold, lower end of its 95% interval); ``bounds``: drug -> "lower" when the fold
+        is only a lower bound (persistent GI50 above the top dose); ``retained_pstat5`` None when not measured."""
+        out = [] if folds else [_fold("fold", float("nan"), self.min_fold)]  # no curve: nothing shown
+        for drug, (fold, lo) in folds.items():
+            b = (bounds or {}).get(drug)
+            out.append(_fold(f"fold_{drug}", fold, self.min_fold, bound=b))
+            out.append(_fold(f"fold_lo_{drug}", lo, self.min_fold_ci_low, strict=True, bound=b))
+        if retained_pstat5 is not None:
+            out.append(_frac("retained_pstat5", retained_pstat5, self.min_retained_pstat5))
+        return out
 
     def decide(self, folds: list[tuple[float, float]], retained_pstat5: float | None) -> bool:
         """``folds``: (fold, lower 95% bound) per drug; ``retained_pstat5`` None when not measured."""
-        if not folds:
-            return False
-        ok = all(self.fold_ok(f, lo) for f, lo in folds)
-        if retained_pstat5 is not None:
-            ok = ok and retained_pstat5 >= self.min_retained_pstat5
-        return bool(ok)
+        return combine(self.conditions(dict(enumerate(folds)), retained_pstat5))[0]
 
 
 @dataclass(frozen=True)
@@ -56,15 +81,25 @@ class HeterodimerRule:
                 f"knock-down of JAK1 and, separately, of TYK2 shrinks the persistent/naive GI50 fold to at most "
                 f"{self.max_kd_fold_ratio:.0%} of its value with a control shRNA")
 
+    def conditions(self, coip: dict[str, tuple[float, float]], pstat5_fold: float | None,
+                   kd_ratios: dict[str, float] | None) -> list[Condition]:
+        """``coip``: partner -> (fold, p); ``kd_ratios``: partner -> fold(knock-down) / fold(control shRNA)."""
+        out = []
+        for partner, (f, p) in coip.items():
+            out += [_fold(f"coip_{partner}", f, self.min_coip_fold), _p(f"coip_p_{partner}", p, self.max_p)]
+        if pstat5_fold is not None:
+            out.append(_fold("pstat5_fold", pstat5_fold, self.min_pstat5_fold))
+        if kd_ratios is not None:
+            if not kd_ratios:
+                out.append(_fold("kd_ratio", float("nan"), self.max_kd_fold_ratio, at_least=False))
+            out += [_fold(f"kd_ratio_{g}", r, self.max_kd_fold_ratio, at_least=False) for g, r in kd_ratios.items()]
+        return out
+
     def decide(self, coip: list[tuple[float, float]], pstat5_fold: float | None,
                kd_ratios: list[float] | None) -> bool:
         """``coip``: (fold, p) per partner; ``kd_ratios``: fold(knock-down)/fold(control) per partner."""
-        ok = bool(coip) and all(f >= self.min_coip_fold and p < self.max_p for f, p in coip)
-        if pstat5_fold is not None:
-            ok = ok and pstat5_fold >= self.min_pstat5_fold
-        if kd_ratios is not None:
-            ok = ok and bool(kd_ratios) and all(np.isfinite(r) and r <= self.max_kd_fold_ratio for r in kd_ratios)
-        return bool(ok)
+        kd = None if kd_ratios is None else dict(enumerate(kd_ratios))
+        return combine(self.conditions(dict(enumerate(coip)), pstat5_fold, kd))[0]
 
 
 @dataclass(frozen=True)
@@ -79,9 +114,16 @@ class ReversibilityRule:
                 f"{self.max_withdrawn_fold:g} after withdrawal, and at least {self.min_fold:g} again after "
                 f"re-challenge")
 
+    def conditions(self, persistent: float, withdrawn: float, rechallenged: float,
+                   bounds: dict[str, Bound] | None = None) -> list[Condition]:
+        """GI50 folds vs naive; ``bounds``: stage -> "lower"/"upper" for censored folds."""
+        b = bounds or {}
+        return [_fold("fold_persistent", persistent, self.min_fold, bound=b.get("persistent")),
+                _fold("fold_withdrawn", withdrawn, self.max_withdrawn_fold, at_least=False, bound=b.get("withdrawn")),
+                _fold("fold_rechallenged", rechallenged, self.min_fold, bound=b.get("re-challenged"))]
+
     def decide(self, persistent: float, withdrawn: float, rechallenged: float) -> bool:
-        return bool(persistent >= self.min_fold and withdrawn <= self.max_withdrawn_fold
-                    and rechallenged >= self.min_fold)
+        return combine(self.conditions(persistent, withdrawn, rechallenged))[0]
 
 
 @dataclass(frozen=True)
@@ -97,11 +139,16 @@ class ExpressionRule:
                 f"on dCt, p < {self.max_p:g}), and after withdrawal less than {self.max_return_share:.0%} of that "
                 f"log-fold increase remains")
 
-    def decide(self, persistent_fold: float, p: float, withdrawn_fold: float | None) -> bool:
-        ok = persistent_fold >= self.min_fold and p < self.max_p
+    def conditions(self, persistent_fold: float, p: float, withdrawn_fold: float | None) -> list[Condition]:
+        """The return condition is withdrawn fold < persistent fold ** max_return_share (log scale)."""
+        out = [_fold("jak2_persistent", persistent_fold, self.min_fold), _p("jak2_p", p, self.max_p)]
         if withdrawn_fold is not None:
-            ok = ok and np.log(withdrawn_fold) < self.max_return_share * np.log(persistent_fold)
-        return bool(ok)
+            out.append(_fold("jak2_withdrawn", withdrawn_fold, persistent_fold ** self.max_return_share,
+                             at_least=False, strict=True))
+        return out
+
+    def decide(self, persistent_fold: float, p: float, withdrawn_fold: float | None) -> bool:
+        return combine(self.conditions(persistent_fold, p, withdrawn_fold))[0]
 
 
 @dataclass(frozen=True)
@@ -117,9 +164,13 @@ class DependenceRule:
                 f"to a control shRNA), no more than {self.max_gap:.0%} above naive cells, and at most "
                 f"{self.max_pstat5:.0%} of their pSTAT5")
 
+    def conditions(self, growth_persistent: float, growth_naive: float, pstat5_ratio: float) -> list[Condition]:
+        return [_frac("growth_persistent", growth_persistent, self.max_growth, at_least=False),
+                _frac("growth_gap", growth_persistent - growth_naive, self.max_gap, at_least=False),
+                _frac("pstat5_ratio", pstat5_ratio, self.max_pstat5, at_least=False)]
+
     def decide(self, growth_persistent: float, growth_naive: float, pstat5_ratio: float) -> bool:
-        return bool(growth_persistent <= self.max_growth and growth_persistent - growth_naive <= self.max_gap
-                    and pstat5_ratio <= self.max_pstat5)
+        return combine(self.conditions(growth_persistent, growth_naive, pstat5_ratio))[0]
 
 
 @dataclass(frozen=True)
@@ -135,9 +186,14 @@ class DegraderRule:
                 f"its 95% bootstrap interval below {self.max_ratio_hi:g}, while the JAK2 inhibitor's ratio in the "
                 f"same run is at least {self.min_inhibitor_fold:g}")
 
+    def conditions(self, ratio: float, ratio_hi: float, inhibitor_fold: float,
+                   inhibitor_bound: Bound = None) -> list[Condition]:
+        return [_fold("puh71_ratio", ratio if np.isfinite(ratio) else float("nan"), self.max_ratio, at_least=False),
+                _fold("puh71_ratio_hi", ratio_hi, self.max_ratio_hi, at_least=False, strict=True),
+                _fold("inhibitor_fold", inhibitor_fold, self.min_inhibitor_fold, bound=inhibitor_bound)]
+
     def decide(self, ratio: float, ratio_hi: float, inhibitor_fold: float) -> bool:
-        return bool(np.isfinite(ratio) and ratio <= self.max_ratio and ratio_hi < self.max_ratio_hi
-                    and inhibitor_fold >= self.min_inhibitor_fold)
+        return combine(self.conditions(ratio, ratio_hi, inhibitor_fold))[0]
 
 
 @dataclass(frozen=True)
@@ -153,8 +209,13 @@ class ClinicRule:
                 f"most {self.max_symptom:g} of their starting values, while the mutant fraction keeps at least "
                 f"{self.min_clone_kept:.0%} of its starting value")
 
+    def conditions(self, spleen: float, symptom: float, clone_kept: float) -> list[Condition]:
+        return [_frac("spleen_end", spleen, self.max_spleen, at_least=False),
+                _frac("symptom_end", symptom, self.max_symptom, at_least=False),
+                _frac("clone_kept", clone_kept, self.min_clone_kept)]
+
     def decide(self, spleen: float, symptom: float, clone_kept: float) -> bool:
-        return bool(spleen <= self.max_spleen and symptom <= self.max_symptom and clone_kept >= self.min_clone_kept)
+        return combine(self.conditions(spleen, symptom, clone_kept))[0]
 
 
 @dataclass(frozen=True)
@@ -169,8 +230,11 @@ class InVivoRule:
                 f"{self.min_share_fold:g}-fold its starting value and its pSTAT5 is at least {self.min_signal:.0%} of "
                 f"the untreated level")
 
+    def conditions(self, share_fold: float, signal: float) -> list[Condition]:
+        return [_fold("share_fold", share_fold, self.min_share_fold), _frac("pstat5_end", signal, self.min_signal)]
+
     def decide(self, share_fold: float, signal: float) -> bool:
-        return bool(share_fold >= self.min_share_fold and signal >= self.min_signal)
+        return combine(self.conditions(share_fold, signal))[0]
 
 
 @dataclass(frozen=True)
@@ -184,8 +248,12 @@ class EnrichmentRule:
         return (f"the gene set {self.gene_set} is enriched among genes higher in persistent than in naive cells "
                 f"(gseapy prerank on Welch t statistics: NES > 0 and FDR q < {self.max_fdr:g})")
 
+    def conditions(self, nes: float, fdr: float) -> list[Condition]:
+        return [_frac("nes", nes, 0.0, strict=True, unit=1.0), _fold("fdr", fdr, self.max_fdr, at_least=False,
+                                                                       strict=True)]
+
     def decide(self, nes: float, fdr: float) -> bool:
-        return bool(np.isfinite(nes) and nes > 0 and fdr < self.max_fdr)
+        return combine(self.conditions(nes, fdr))[0]
 
 
 @dataclass(frozen=True)
@@ -198,5 +266,8 @@ class SensitivityRankRule:
         return (f"the cell line ranks within the most sensitive {self.max_percentile:g}% of all screened lines "
                 f"(lowest IC50) for **both** ruxolitinib and TG101348 (fedratinib)")
 
+    def conditions(self, percentiles: dict[str, float]) -> list[Condition]:
+        return [_frac(f"percentile_{d}", p, self.max_percentile, at_least=False) for d, p in percentiles.items()]
+
     def decide(self, percentiles: list[float]) -> bool:
-        return bool(percentiles) and all(np.isfinite(p) and p <= self.max_percentile for p in percentiles)
+        return combine(self.conditions(dict(enumerate(percentiles))))[0]
