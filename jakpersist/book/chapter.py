@@ -95,3 +95,21 @@ def evidence_banner(kind: str, detail: str) -> Any:
     cls = {"model": "warning", "public-data": "note", "reader-data": "tip"}[kind]
     return Markdown(f"```{{admonition}} Evidence in this run: {EVIDENCE_KINDS[kind]}\n:class: {cls}\n"
                     f"{detail}\n```")
+
+
+def glue_result(result: Any, prefix: str | None = None) -> Any:
+    """Glue everything a claim function returned (:class:`jakpersist.claims.base.ClaimResult`): each metric
+    under its own key, the verdict under ``<prefix>_verdict`` (+ ``_text``), the signed margin under
+    ``<prefix>_margin``, and where each metric came from under ``<prefix>_provenance`` (metric -> "model",
+    "data" or "parameter"). ``prefix`` defaults to the claim id in lower case ("c1"). Returns ``result``."""
+    prefix = prefix or result.claim.lower().replace("-", "")
+    for k, v in result.metrics.items():
+        glue(k, v)
+    if result.verdict is None:
+        glue(prefix + "_verdict", None)
+        glue(prefix + "_verdict_text", result.verdict_text)
+    else:
+        glue_verdict(prefix + "_verdict", result.verdict)
+    glue(prefix + "_margin", float(result.margin))
+    glue(prefix + "_provenance", dict(result.provenance))
+    return result

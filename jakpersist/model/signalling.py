@@ -159,3 +159,19 @@ def knockdown_populations(naive: CellState, persistent: CellState, fraction: flo
         "persistent shJAK1": persistent.knock_down("jak1", fraction),
         "persistent shTYK2": persistent.knock_down("tyk2", fraction),
     }
+
+
+def gi50_model_bounded(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0,
+                       lo_nM: float = 1e-3, hi_nM: float = 1e7) -> tuple[float, str | None]:
+    """Noise-free absolute GI50 (nM) as (value, bound) for the fast, noise-free claim evaluations.
+
+    Where viability never falls to 50% within ``lo_nM``-``hi_nM`` the GI50 is censored: (``hi_nM``, "lower")
+    means "above hi_nM" and (``lo_nM``, "upper") "below lo_nM"; otherwise bound is None. The range is an
+    assumption (10 pM to 10 mM: beyond any dose a cell assay can use).
+    """
+    v = gi50_model(state, agent, mp, hours)
+    if np.isfinite(v):
+        return v, None
+    if float(agent_viability(hi_nM, state, agent, mp, hours)) > 0.5:
+        return hi_nM, "lower"
+    return lo_nM, "upper"

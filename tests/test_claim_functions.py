@@ -1,0 +1,81 @@
+"""Claims as functions: defaults in step with the notebooks, margins that agree with verdicts, counterfactuals
+that flip in the fast (noise-free) mode too, and margins that never fall as an effect gets stronger."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jakpersist.book import execute as ex
+from jakpersist.book import registry
+from jakpersist.claims import CLAIMS, evaluate
+from jakpersist.claims.base import Condition, combine
+from jakpersist.model.params import ALL_PARAMS
+
+REGISTRY = {c.id: c for c in registry.load()}
+IDS = list(CLAIMS)
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_defaults_match_the_notebook_parameters_cell(cid):
+    spec = CLAIMS[cid]
+    declared = ex.parameters_of(ex.chapter_source(spec.chapter))
+    nb = {k: ex._literal(v["default"]) for k, v in declared.items()}
+    assert nb == dict(spec.defaults), f"{cid}: jakpersist/claims defaults differ from notebooks/{spec.chapter}.md"
+
+
+@pytest.mark.parametrize("cid", IDS)
+def test_fast_default_is_supported_with_positive_margin(cid):
+    r = evaluate(cid, mode="fast")
+    assert r.verdict is True and r.margin > 0, (cid, r.margin, [(c.name, c.margin) for c in r.conditions])
+
+
+COUNTERFACTUALS = [(c.id, cf) for c in REGISTRY.values() if c.id in CLAIMS for cf in c.counterfactuals]
+
+
+@pytest.mark.parametrize("cid,cf", COUNTERFACTUALS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(COUNTERFACTUALS)])
+def test_registered_counterfactuals_flip_in_fast_mode(cid, cf):
+    params = {k: v for k, v in cf.parameters.items() if k in ALL_PARAMS and k != "use_geo_cache"}
+    r = evaluate(cid, params, mode="fast")
+    assert r.verdict is cf.expect and (r.margin > 0) is cf.expect, (cid, cf.parameters, r.margin)
+
+
+@given(value=st.floats(0.01, 100), thr=st.floats(0.01, 100), at_least=st.booleans(), strict=st.booleans(),
+       scale=st.sampled_from(["log2", "linear"]), bound=st.sampled_from([None, "lower", "upper"]))
+def test_condition_margin_sign_agrees_with_passed(value, thr, at_least, strict, scale, bound):
+    c = Condition("x", value, thr, at_least, scale, thr, strict, bound)
+    if c.margin != 0:
+        assert c.passed is (c.margin > 0)
+    verdict, margin = combine([c])
+    assert verdict is c.passed and margin == c.margin
+
+
+@given(value=st.floats(0.01, 100), thr=st.floats(0.01, 100), k=st.floats(1.0, 1000.0))
+def test_a_lower_bound_that_grows_never_fails_more(value, thr, k):
+    a = Condition("fold", value, thr, bound="lower")
+    b = Condition("fold", value * k, thr, bound="lower")
+    assert b.margin >= a.margin and (b.passed or not a.passed)
+
+
+def test_nan_fails_with_minus_infinity():
+    c = Condition("fold", float("nan"), 4.0)
+    assert not c.passed and c.margin == -math.inf
+
+
+# --- margins never fall as an effect-strength parameter grows (fast mode, inside the valid range) ----------
+EFFECTS = [(cid, name) for cid, s in CLAIMS.items() for name in s.effect_params]
+
+
+@pytest.mark.parametrize("cid,name", EFFECTS, ids=[f"{c}-{n}" for c, n in EFFECTS])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_margin_never_falls_as_the_effect_grows(cid, name, data):
+    p = ALL_PARAMS[name]
+    lo, hi = p.plausible if getattr(p, "plausible", None) else (p.lo, p.hi)
+    a = data.draw(st.floats(lo, hi))
+    b = data.draw(st.floats(a, hi))
+    ma = evaluate(cid, {name: a}, mode="fast").margin
+    mb = evaluate(cid, {name: b}, mode="fast").margin
+    assert mb >= ma - 1e-6, f"{cid}: margin fell from {ma:.4f} at {name}={a:g} to {mb:.4f} at {name}={b:g}"
