@@ -133,6 +133,35 @@ def cmd_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_atlas(args: argparse.Namespace) -> int:
+    from .. import atlas
+
+    claims = tuple(c.strip() for c in args.claims.split(",") if c.strip()) if args.claims else atlas.ATLAS_CLAIMS
+    out = Path(args.out)
+    print(f"[atlas] claims {', '.join(claims)}; Sobol' N = {args.samples}; "
+          + (f"scheduler {args.scheduler}" if args.scheduler else f"{args.workers or 'no'} Dask workers"
+             + (" (serial)" if not args.workers else "")), flush=True)
+    try:
+        s = atlas.build(claims, args.samples, args.workers, args.scheduler, out, args.seed,
+                        Path(args.cache) if args.cache else None,
+                        params=tuple(x.strip() for x in args.params.split(",")) if args.params else None)
+    except (ValueError, KeyError) as exc:
+        raise ParameterError(str(exc)) from None
+    for c, r in s["claims"].items():
+        top = max(r["sobol_total"], key=r["sobol_total"].get)
+        print(f"[atlas] {c}: share supported {r['share']:.2f} ({r['share_lo']:.2f} to {r['share_hi']:.2f}); "
+              f"hinges most on {top} (total Sobol' index {r['sobol_total'][top]:.2f})")
+    j = s["joint"]
+    print(f"[atlas] all of {', '.join(j['claims'])} together: {j['share']:.2f} of the space "
+          f"({j['n_inside']} of {j['n']} points); {s['evaluations']} evaluations in {s['seconds']:.0f} s")
+    print(f"[atlas] wrote {out / 'atlas.parquet'} and {out / 'summary.json'}")
+    if args.power:
+        pw = atlas.power(args.power, workers=args.workers, scheduler=args.scheduler, cache=out / ".cache")
+        pw.to_csv(out / f"power-{args.power}.csv", index=False)
+        print(pw.to_string(index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="jakbook", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -156,6 +185,21 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_generate)
     p = sub.add_parser("student", help="write student versions (solutions removed) to book/student/")
     p.set_defaults(func=cmd_student)
+    p = sub.add_parser("atlas", help="robustness atlas: each verdict across the plausible parameter space (Dask)")
+    p.add_argument("--claims", help="comma-separated claim ids (default: every model claim, C0-C7)")
+    p.add_argument("--samples", type=int, default=256, help="Sobol' base sample size N, a power of 2 (default 256)")
+    p.add_argument("--workers", type=int, default=0, help="local Dask worker processes; 0 = serial (default)")
+    p.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://HOST:8786 (jakpersist "
+                   "must be installed on its workers)")
+    p.add_argument("--out", default="atlas", help="output folder for atlas.parquet and summary.json")
+    p.add_argument("--seed", type=int, default=2012, help="seed of the scrambled Sobol' design")
+    p.add_argument("--cache", help="cache folder (default: OUT/.cache); a re-run with the same code, ranges and "
+                   "design reads it back, an interrupted run resumes")
+    p.add_argument("--params", help="comma-separated model parameters to sample (default: all, with their "
+                   "plausible ranges); the others stay at their defaults")
+    p.add_argument("--power", metavar="CLAIM", help="also tabulate the power of CLAIM in the noisy mode "
+                   "(replicates x noise, 8 seeds; slow)")
+    p.set_defaults(func=cmd_atlas)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

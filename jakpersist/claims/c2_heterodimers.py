@@ -51,7 +51,8 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
         s["seed"] = int(seed)
     mp = model_of(s)
     drug = s["selection_drug"]
-    z, persistent = model.persistent_state(mp, drug, s["chronic_dose_nM"], s["chronic_days"])
+    z, persistent = model.persistent_state(mp, drug, s["chronic_dose_nM"], s["chronic_days"],
+                                           method="closed_form" if mode == "fast" else "ode")
     naive = model.state_from_adaptation(0.0, mp)
     populations = {"naive": naive, "persistent": persistent}
     h_naive, h_pers = model.heterodimer_share(naive, mp), model.heterodimer_share(persistent, mp)

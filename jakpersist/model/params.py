@@ -6,7 +6,7 @@ them for its help, and the model page renders its parameter table from them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
 # Citations used as provenance; full entries live in book/references.bib.
@@ -37,6 +37,12 @@ class Param:
     choices: tuple[str, ...] | None = None
     kind: str = "model"
     type: type = float
+    #: plausible range (lo, hi) for the robustness atlas, narrower than the valid range: a published value's
+    #: neighbourhood or an explicit assumption; ``plausible_why`` says which, in one line
+    plausible: tuple[float, float] | None = None
+    plausible_why: str = ""
+    #: sample the plausible range log-uniformly (True, for positive scale-like quantities) or uniformly
+    log_scale: bool = False
 
     def range_text(self) -> str:
         """Human-readable valid range, e.g. ``1 to 1000`` or ``one of: a, b``."""
@@ -178,6 +184,51 @@ RUN_PARAMS: tuple[Param, ...] = (
        "run the simulated experiment", "run setting", kind="run", type=str),
 )
 
+#: Plausible ranges of the model's parameters (name -> (lo, hi), log-uniform?, why). The valid range says what
+#: the code accepts; the plausible range what a reader could defend. Used by the robustness atlas.
+PLAUSIBLE: dict[str, tuple[tuple[float, float], bool, str]] = {
+    "hetero_advantage": ((1.0, 100.0), True, "assumption: no measurement exists; 1 = no advantage, 100 = trans-"
+                         "activated JAK2 nearly immune at clinical doses"),
+    "pairing_affinity": ((0.25, 4.0), True, "assumption: no measurement; within 4-fold of JAK2-JAK2 pairing"),
+    "partner_naive": ((0.05, 0.5), True, "assumption: partners scarcer than JAK2 in naive cells"),
+    "partner_max": ((0.2, 3.0), True, "assumption: from no rise (the naive default, 0.2) to 15-fold"),
+    "jak1_share": ((0.2, 0.8), False, "assumption: both partners co-precipitate (Nature abstract), shares unknown"),
+    "jak2_max": ((1.0, 3.0), False, "assumption: JAK2 expression changes with persistence (Nature abstract), no "
+                 "fold is public; 1 = unchanged"),
+    "bypass": ((0.0, 0.3), False, "assumption: the paper's cells depend on JAK2 (Nature abstract); up to 30% of "
+               "naive pSTAT5 from elsewhere"),
+    "r_max": ((0.02, 0.05), False, "assumption: doubling times of about 14-35 h, typical of leukaemia lines"),
+    "growth_half_signal": ((0.15, 0.6), False, "assumption"),
+    "growth_hill": ((1.5, 5.0), False, "assumption"),
+    "death_rate": ((0.0, 0.01), False, "assumption"),
+    "adapt_rate": ((0.03, 0.2), True, "assumption: persistence is acquired over weeks of exposure (ASH 2011 "
+                   "abstract: cells grown in drug)"),
+    "relax_half_time": ((2.0, 7.0), True, "ASH 2011 abstract: 2 weeks off drug re-sensitise, so well under 14 days"),
+    "hsp90_K": ((30.0, 300.0), True, "assumption after Marubayashi et al. 2010: JAK2 degraded at 100s of nM PU-H71"),
+    "hsp90_hill": ((1.0, 3.0), False, "assumption"),
+    "vivo_turnover": ((0.02, 0.1), True, "assumption: clone sizes move over weeks to months"),
+    "vivo_normal_fitness": ((0.6, 0.95), False, "assumption: the mutant clone dominates untreated disease"),
+    "vivo_normal_drug_effect": ((0.05, 0.4), False, "assumption: JAK inhibitors cause cytopenias"),
+    "hsp90_other_clients": ((0.0, 0.3), False, "assumption: HSP90 has other clients; 0 = none"),
+    "K_ruxolitinib": ((65.0, 260.0), True, "Quintas-Cardama et al. 2010: Ba/F3 JAK2 V617F IC50 127 nM, +-2-fold"),
+    "K_fedratinib": ((150.0, 600.0), True, "Wernig et al. 2008: HEL / Ba/F3 JAK2 V617F IC50 ~300 nM, +-2-fold"),
+    "K_jak_inhibitor_1": ((30.0, 300.0), True, "assumption: no cellular prior in our sources"),
+    "drug_hill": ((0.7, 1.5), False, "assumption: type I inhibitors near Hill slope 1"),
+}
+
+
+def _with_plausible(p: Param) -> Param:
+    if p.name not in PLAUSIBLE:
+        return p
+    (lo, hi), log, why = PLAUSIBLE[p.name]
+    if not (p.lo is None or p.lo <= lo) or not (p.hi is None or hi <= p.hi) or not lo <= p.default <= hi:
+        raise ValueError(f"plausible range of {p.name} ({lo}, {hi}) must lie in its valid range and hold its "
+                         f"default {p.default}")
+    return replace(p, plausible=(lo, hi), plausible_why=why, log_scale=log)
+
+
+MODEL_PARAMS = tuple(_with_plausible(p) for p in MODEL_PARAMS)
+DRUG_PARAMS = tuple(_with_plausible(p) for p in DRUG_PARAMS)
 ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS)}
 
 
@@ -212,5 +263,5 @@ def default_of(name: str) -> Any:
 
 __all__ = [
     "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR",
-    "DRUG_LABELS", "default_of",
+    "DRUG_LABELS", "default_of", "PLAUSIBLE",
 ]

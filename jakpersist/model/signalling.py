@@ -161,17 +161,40 @@ def knockdown_populations(naive: CellState, persistent: CellState, fraction: flo
     }
 
 
-def gi50_model_bounded(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0,
-                       lo_nM: float = 1e-3, hi_nM: float = 1e7) -> tuple[float, str | None]:
-    """Noise-free absolute GI50 (nM) as (value, bound) for the fast, noise-free claim evaluations.
+_GRID_NM = np.geomspace(1e-3, 1e7, 1601)  # 160 points per decade over the censoring range of the fast mode
 
-    Where viability never falls to 50% within ``lo_nM``-``hi_nM`` the GI50 is censored: (``hi_nM``, "lower")
-    means "above hi_nM" and (``lo_nM``, "upper") "below lo_nM"; otherwise bound is None. The range is an
-    assumption (10 pM to 10 mM: beyond any dose a cell assay can use).
+
+def _crossing_on_grid(values: np.ndarray, target: float) -> float:
+    """Dose (nM) where ``values`` (on :data:`_GRID_NM`, falling with dose) first cross ``target``; linear
+    interpolation in log dose (relative error ~1e-4 at 160 points per decade). nan if no crossing."""
+    below = np.nonzero(values <= target)[0]
+    if below.size == 0 or below[0] == 0:
+        return float("nan")
+    i = below[0]
+    x0, x1 = np.log10(_GRID_NM[i - 1]), np.log10(_GRID_NM[i])
+    y0, y1 = values[i - 1], values[i]
+    return float(10 ** (x0 + (target - y0) * (x1 - x0) / (y1 - y0))) if y1 != y0 else float(_GRID_NM[i])
+
+
+def gi50_model_bounded(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0) -> tuple[float, str | None]:
+    """Noise-free absolute GI50 (nM) as (value, bound), vectorised on a dose grid: the fast, noise-free mode
+    of the claim functions and the atlas (about 100x faster than :func:`gi50_model`'s root finder, relative
+    difference ~1e-4).
+
+    Where viability never falls to 50% between 1 pM and 10 mM the GI50 is censored: (1e7, "lower") means
+    "above 10 mM" and (1e-3, "upper") "below 1 pM"; otherwise bound is None. The range is an assumption:
+    beyond any dose a cell assay can use.
     """
-    v = gi50_model(state, agent, mp, hours)
-    if np.isfinite(v):
-        return v, None
-    if float(agent_viability(hi_nM, state, agent, mp, hours)) > 0.5:
-        return hi_nM, "lower"
-    return lo_nM, "upper"
+    v = agent_viability(_GRID_NM, state, agent, mp, hours)
+    if v[0] <= 0.5:
+        return float(_GRID_NM[0]), "upper"
+    x = _crossing_on_grid(v, 0.5)
+    if np.isfinite(x):
+        return x, None
+    return float(_GRID_NM[-1]), "lower"
+
+
+def dose_for_signal_grid(target: float, state: CellState, drug: str, mp: ModelParams) -> float:
+    """Dose (nM) at which pSTAT5 falls to ``target`` on the fast grid (see :func:`gi50_model_bounded`); nan
+    if never between 1 pM and 10 mM."""
+    return _crossing_on_grid(pstat5(_GRID_NM, state, drug, mp), target)
