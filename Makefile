@@ -13,13 +13,14 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test install notebooks run data clean help
+.PHONY: book test install notebooks run data clean help atlas
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
 	@echo "make test   - the whole test suite (builds the book first if needed)"
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
+	@echo "make atlas  - recompute the robustness atlas into data/atlas/ (ATLAS_N=128 Sobol' points, 2 Dask workers; minutes)"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
 
 install: $(STAMP)
@@ -61,6 +62,12 @@ test: book
 # Optional, needs internet: GSE38335 from GEO into data/cache/ (fails fast, naming GEO, when offline).
 data: $(STAMP)
 	@$(BIN)/python -m jakpersist.loaders.geo_cli
+
+# The robustness atlas shipped in data/atlas/ (the book reads it; a test checks it matches the current code).
+ATLAS_N ?= 128
+atlas: $(STAMP)
+	$(BIN)/jakbook atlas --samples $(ATLAS_N) --workers 2 --out data/atlas --power C1
+	$(BIN)/python -m jakpersist.atlas.record data/atlas
 
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)

@@ -91,3 +91,15 @@ def test_sobol_indices_find_the_only_parameter_that_matters():
     y = np.sin(2 * np.pi * u[:, 0])  # only the first parameter matters
     si = analyse.sobol_indices(sp, y, 3).set_index("parameter")["ST"]
     assert si["hetero_advantage"] > 0.8 and abs(si["jak1_share"]) < 0.05 and abs(si["drug_hill"]) < 0.05
+
+
+def test_shipped_atlas_matches_this_code():
+    """The atlas the book shows (data/atlas/, written by `make atlas`) was computed with the current model,
+    claims and atlas code; otherwise its numbers describe another model."""
+    from pathlib import Path
+
+    f = Path(__file__).resolve().parent.parent / "data" / "atlas" / "summary.json"
+    s = json.loads(f.read_text())
+    assert s["code_version"] == run.code_version(), "data/atlas is stale: run `make atlas` and commit it"
+    assert set(s["claims"]) == set(atlas.ATLAS_CLAIMS) and s["joint"]["complete"]
+    assert 0.0 < s["claims"]["C1"]["share"] < 1.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .budget import pages as budget_pages
 from .execute import NOTEBOOKS
 from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
 from ..loaders.readers import FORMATS
@@ -81,7 +82,22 @@ def pages() -> dict[str, str]:
         "formats.md": "\n".join(formats),
         "data-files.md": data_table(),
         **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
+        **budget_pages(),
+        "plausible-ranges.md": plausible_table(),
     }
+
+
+def plausible_table() -> str:
+    """The plausible range of every model parameter (what the robustness atlas samples), with its source."""
+    from ..model.params import DRUG_PARAMS as _D, MODEL_PARAMS as _M
+
+    rows = ["| parameter | default | plausible range | sampled | why this range |", "|---|---|---|---|---|"]
+    for p in (*_M, *_D):
+        lo, hi = p.plausible
+        unit = f" {p.unit}" if p.unit else ""
+        rows.append(f"| `{p.name}` | {p.default:g}{unit} | {lo:g} to {hi:g} | "
+                    f"{'log-uniform' if p.log_scale else 'uniform'} | {p.plausible_why} |")
+    return "\n".join(rows) + "\n"
 
 
 def write_all(folder: Path = GENERATED) -> list[Path]:

@@ -180,6 +180,10 @@ RUN_PARAMS: tuple[Param, ...] = (
        kind="run", type=bool),
     _p("cell_line", "HEL", "", "GDSC cell line whose rank is tested (HEL carries JAK2 V617F)", "run setting",
        kind="run", type=str),
+    _p("atlas_dir", "data/atlas", "path", "folder with the robustness atlas's summary.json, points.parquet and "
+       "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
+    _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
+       choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
     _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
        "run the simulated experiment", "run setting", kind="run", type=str),
 )

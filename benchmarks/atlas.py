@@ -1,0 +1,46 @@
+"""Robustness-atlas speed, measured in one run (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/atlas.py            # ~2-4 min on 2 idle cores
+
+Prints noise-free evaluations per second for each claim group, serially and on a 2-worker Dask LocalCluster
+(the speed-up), and the wall time of a Sobol' design with N = 1024 for C1 alone (N x (k + 2) evaluations).
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from jakpersist.atlas.run import RUNNERS, run_design
+from jakpersist.atlas.space import default_space, sobol_design
+
+
+def main() -> None:
+    space = default_space()
+    u, _ = sobol_design(space, 64, 7)
+    values = space.from_unit(u)[:256]
+    print(f"{'claims':<10}{'serial eval/s':>15}{'2 workers eval/s':>18}{'speed-up':>10}")
+    for group, (_, claims) in RUNNERS.items():
+        rates = []
+        for workers in (0, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                t0 = time.perf_counter()
+                run_design(values, space, claims, Path(tmp), workers=workers, chunk=32, progress=False)
+                rates.append(len(values) / (time.perf_counter() - t0))
+        print(f"{'+'.join(claims):<10}{rates[0]:>15.1f}{rates[1]:>18.1f}{rates[1] / rates[0]:>9.2f}x")
+    u, _ = sobol_design(space, 1024, 7)
+    vals = space.from_unit(u)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        run_design(vals, space, ("C1",), Path(tmp), workers=2, chunk=512, progress=False)
+        wall = time.perf_counter() - t0
+    print(f"C1, Sobol' N = 1024 ({len(vals):,} evaluations) on 2 workers: {wall:.1f} s "
+          f"({len(vals) / wall:.0f} eval/s)")
+    print("(dask LocalCluster start-up is included in the 2-worker times)")
+    np.random.default_rng(0)
+
+
+if __name__ == "__main__":
+    main()
