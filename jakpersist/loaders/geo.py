@@ -159,6 +159,9 @@ def sniff(path: str | Path) -> str:
         return "soft-family"
     if entries and entries[0] in ("PLATFORM", "ANNOTATION"):
         return "platform"
+    if head[0].startswith("!Annotation_") or (not entries and any(h.lower() == "!platform_table_begin"
+                                                                   for h in head)):
+        return "platform"
     if entries and entries[0] == "DATABASE" and "PLATFORM" in entries:
         return "platform"
     if any(h.startswith("!Series_") and "=" not in h.split("\t", 1)[0] for h in head):
@@ -515,13 +518,45 @@ def read_platform(path: str | Path) -> tuple[str, str, pd.DataFrame]:
 
     try:
         gpl = GEOparse.get_GEO(filepath=str(path), geotype="GPL", silent=True)
-    except Exception as exc:
-        raise GeoFileError(f"{path}: GEOparse could not read it ({exc.__class__.__name__}: "
-                           f"{' '.join(str(exc).split())[:200]})") from None
-    acc = (gpl.metadata.get("geo_accession") or gpl.metadata.get("Annotation_platform") or [gpl.name or ""])[0]
-    if gpl.table.empty:
-        raise GeoFileError(f"{path}: platform {acc} has no annotation table")
-    return str(acc), _meta(gpl.metadata, "title", " "), gpl.table
+        acc = (gpl.metadata.get("geo_accession") or gpl.metadata.get("platform") or [gpl.name or ""])[0]
+        title = _meta(gpl.metadata, "title", " ") or _meta(gpl.metadata, "platform_title", " ")
+        table = gpl.table
+    except Exception:  # GEOparse insists on one '#column = description' line per column; .annot files vary
+        acc, title, table = "", "", pd.DataFrame()
+    if table.empty:
+        acc2, title2, table = _platform_table(path)
+        acc, title = acc or acc2, title or title2
+    if table.empty:
+        raise GeoFileError(f"{path}: platform {acc or '(no accession)'} has no annotation table (expected rows "
+                           "between !platform_table_begin and !platform_table_end)")
+    return str(acc), title, table
+
+
+def _platform_table(path: Path) -> tuple[str, str, pd.DataFrame]:
+    """Fallback for :func:`read_platform` when GEOparse cannot read a platform file: the accession, title and the
+    tab-separated table between ``!platform_table_begin`` and ``!platform_table_end`` (all cells as text)."""
+    acc, title, rows, inside = "", "", [], False
+    with _open_text(path) as fh:
+        for line in fh:
+            low = line.strip().lower()
+            if low == "!platform_table_begin":
+                inside = True
+            elif low == "!platform_table_end":
+                inside = False
+            elif inside:
+                if line.strip():
+                    rows.append(line.rstrip("\n").split("\t"))
+            elif "=" in line and line.startswith(("!", "^")):
+                key, val = (x.strip() for x in line.split("=", 1))
+                if key.lower() in ("!annotation_platform", "!platform_geo_accession", "^platform") and not acc:
+                    acc = val
+                elif key.lower() in ("!annotation_platform_title", "!platform_title") and not title:
+                    title = val
+    if len(rows) < 2:
+        return acc, title, pd.DataFrame()
+    width = len(rows[0])
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    return acc, title, pd.DataFrame(body, columns=rows[0]).replace("", np.nan)
 
 
 def _cells(line: str) -> list[str]:
