@@ -23,6 +23,7 @@ import tempfile
 import re
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,27 @@ TIDY_ROUTE = ("make a tidy expression matrix instead (a CSV with one row per gen
               "column of normalised log2 values per sample) and, if the sample names do not say the group, a "
               "sample sheet; run with --set data_path=matrix.csv --set sample_sheet_path=sheet.csv (see the "
               "'Your data' page, section 'Your expression matrix')")
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+@contextmanager
+def _named_for_geoparse(path: Path):
+    """A path GEOparse opens correctly: it decides gzip from a name ending in "gz", so a file whose name and
+    content disagree (``data.bin`` holding gzip, ``x.soft.gz`` holding text) is linked under a fitting name."""
+    if _is_gzip(path) == str(path).endswith("gz"):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="geo-") as tmp:
+        link = Path(tmp) / ("file.soft.gz" if _is_gzip(path) else "file.soft")
+        try:
+            os.symlink(path.resolve(), link)
+        except OSError:
+            shutil.copyfile(path, link)
+        yield link
 
 
 def _open_text(path: Path):
@@ -352,7 +374,7 @@ def probes_to_genes(probes: pd.DataFrame, symbols: pd.Series | None, where: str
     null_samples = [str(c) for c in probes.columns if probes[c].isna().all()]
     if null_samples:
         dropped["samples with no value at all"] = null_samples
-        notes.append(f"{len(null_samples)} sample(s) with no value for any probe dropped: {_list(null_samples)}")
+        notes.append(f"{len(null_samples)} sample(s) with no value for any probe dropped: {_list(null_samples, 10**6)}")
         probes = probes.drop(columns=null_samples)
     if probes.shape[1] == 0:
         raise GeoFileError(f"{where}: every sample's values are missing")
@@ -433,7 +455,8 @@ def load_soft(path: str | Path, platform: str = "") -> ExpressionData:
     import GEOparse
 
     try:
-        gse = GEOparse.get_GEO(filepath=str(path), geotype="GSE", silent=True)
+        with _named_for_geoparse(path) as named:
+            gse = GEOparse.get_GEO(filepath=str(named), geotype="GSE", silent=True)
     except Exception as exc:  # GEOparse raises its own exception types for malformed files
         raise GeoFileError(f"{path}: GEOparse could not read it ({exc.__class__.__name__}: "
                            f"{' '.join(str(exc).split())[:200]})") from None
@@ -460,7 +483,7 @@ def load_soft(path: str | Path, platform: str = "") -> ExpressionData:
     other = samples.loc[samples["platform"].ne(chosen), "sample"].tolist()
     if other:
         dropped[f"samples of other platforms (not {chosen})"] = other
-        notes.append(f"{len(other)} sample(s) of other platforms left out: {_list(other)}")
+        notes.append(f"{len(other)} sample(s) of other platforms left out: {_list(other, 10**6)}")
     use = samples.loc[samples["used"], "sample"].tolist()
     if not use:
         raise GeoFileError(f"{path}: no sample of series {accession} on platform {chosen} has a data table: its "
@@ -469,7 +492,7 @@ def load_soft(path: str | Path, platform: str = "") -> ExpressionData:
     no_table = samples.loc[samples["platform"].eq(chosen) & ~samples["has_table"], "sample"].tolist()
     if no_table:
         dropped["samples without a data table"] = no_table
-        notes.append(f"{len(no_table)} sample(s) without a data table left out: {_list(no_table)}")
+        notes.append(f"{len(no_table)} sample(s) without a data table left out: {_list(no_table, 10**6)}")
     cols, repeats = {}, {}
     n_text = 0
     for name in use:
@@ -517,7 +540,8 @@ def read_platform(path: str | Path) -> tuple[str, str, pd.DataFrame]:
     import GEOparse
 
     try:
-        gpl = GEOparse.get_GEO(filepath=str(path), geotype="GPL", silent=True)
+        with _named_for_geoparse(path) as named:
+            gpl = GEOparse.get_GEO(filepath=str(named), geotype="GPL", silent=True)
         acc = (gpl.metadata.get("geo_accession") or gpl.metadata.get("platform") or [gpl.name or ""])[0]
         title = _meta(gpl.metadata, "title", " ") or _meta(gpl.metadata, "platform_title", " ")
         table = gpl.table
