@@ -357,3 +357,13 @@ def test_too_few_samples_in_a_group_is_a_clear_error():
     data = geo.load_expression(FIX / "g00_affy_log2_family.soft.gz")
     with pytest.raises(t1.GroupError, match=r"select 0 reference and 3 test sample\(s\).*GSM900001 'naive rep1'"):
         t1.evaluate({**FAST, "reference_pattern": "parental"}, 2012, data)
+
+
+def test_cli_takes_text_parameters_literally():
+    """--set values of text parameters are not YAML: a regex with ':' or '[' and a path with '#' stay as typed."""
+    from jakpersist.book.cli import _parse_set
+
+    got = _parse_set(["test_pattern=cell state: [Pp]ersist", "data_path=plate #2.csv", "n_permutations=500",
+                      "platform=GPL96"])
+    assert got == {"test_pattern": "cell state: [Pp]ersist", "data_path": "plate #2.csv", "n_permutations": 500,
+                   "platform": "GPL96"}

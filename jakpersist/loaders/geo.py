@@ -737,9 +737,7 @@ def load_tidy(path: str | Path, sample_sheet_path: str | Path | None = None) -> 
         desc = sheet.set_index("sample")[other].apply(lambda r: "; ".join(f"{k}: {v}" for k, v in r.items() if v),
                                                        axis=1)
         samples["characteristics"] = samples["sample"].map(desc).fillna("")
-    expr, scale, notes, dropped = probes_to_genes(probes, None, str(path))
-    if probes.index.duplicated().any():
-        pass  # handled by the one-row-per-gene rule inside probes_to_genes (highest mean)
+    expr, scale, notes, dropped = probes_to_genes(probes, None, str(path))  # repeated genes: highest mean
     notes.append(f"gene symbols from the column '{gcol}'")
     samples["used"] = samples["sample"].isin(expr.columns)
     samples["note"] = np.where(samples["used"], "", "no value at all")
