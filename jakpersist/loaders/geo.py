@@ -517,7 +517,7 @@ def load_soft(path: str | Path, platform: str = "") -> ExpressionData:
                            f"{TIDY_ROUTE}")
     symbols, col = probe_symbols(gpl.table, f"{path}: platform {chosen} table")
     expr, scale, more, dropped2 = probes_to_genes(probes, symbols, f"{path}")
-    notes.append(f"gene symbols from the platform column '{col}'")
+    more.append(f"gene symbols from the platform column '{col}'")
     samples.loc[samples["sample"].isin(dropped2.get("samples with no value at all", [])), ["used", "note"]] = [
         False, "no value at all"]
     return ExpressionData(expr, samples, accession, _label(accession), "soft-family", str(path), chosen,
@@ -675,7 +675,7 @@ def load_series_matrix(path: str | Path, annotation_path: str | Path | None, pla
                            f"{', '.join(here)}")
     symbols, col = probe_symbols(table, f"{annotation_path}: platform {gpl_acc} table")
     expr, scale, more, dropped2 = probes_to_genes(probes, symbols, str(path))
-    notes.append(f"gene symbols from the column '{col}' of {Path(annotation_path).name}")
+    more.append(f"gene symbols from the column '{col}' of {Path(annotation_path).name}")
     samples["used"] = samples["sample"].isin(expr.columns)
     samples["note"] = np.where(samples["used"], "", "no value at all")
     return ExpressionData(expr, samples, accession, _label(accession), "series-matrix", str(path),
