@@ -94,7 +94,7 @@ def test_claims_page_lists_every_claim_with_its_verdict(browser):
     text = page.inner_text("article")
     for c in registry.load():
         verdict = registry.glued_values(c.executed)[c.verdict + "_text"]
-        assert re.search(rf"\n{c.id}\s*\n.*?Verdict of the default run:\s*{verdict}", text, re.S), c.id
+        assert re.search(rf"\n{re.escape(c.id)}\s*\n.*?Verdict of the default run:\s*{re.escape(verdict)}", text, re.S), c.id
     page.close()
 
 

@@ -22,7 +22,7 @@ ID_REF\tVALUE
 
 
 def soft(platform_header, platform_rows, samples, no_table=False):
-    text = ("^DATABASE = GeoMiame\n^SERIES = GSE1\n!Series_geo_accession = GSE1\n^PLATFORM = GPL1\n"
+    text = ("^DATABASE = GeoMiame\n!Database_name = GEO\n^SERIES = GSE1\n!Series_geo_accession = GSE1\n^PLATFORM = GPL1\n"
             "!Platform_geo_accession = GPL1\n" + "".join(f"#{c} = column {c}\n" for c in platform_header.split("\t"))
             + "!platform_table_begin\n" + platform_header + "\n"
             + "\n".join(platform_rows) + "\n!platform_table_end\n")
@@ -59,8 +59,9 @@ def test_platform_styles_map_probes_to_genes(style, tmp_path):
     assert s.expression.loc["JAK2", "GSM2"] == 9.5  # of two JAK2 probes, the one with the higher mean
     assert list(s.expression.columns) == ["GSM1", "GSM2", "GSM3"]
     assert not s.samples.set_index("sample").loc["GSM9", "has_table"]
-    groups = geo.classify_samples(s.samples).tolist()
-    assert groups[:3] == ["naive", "persistent", "withdrawn"]
+    assert s.dropped["samples without a data table"] == ["GSM9"]
+    groups = geo.group_samples(s.samples)["group"].tolist()
+    assert groups == ["reference", "test", "neither", "not used"]  # withdrawn samples are not "test"
 
 
 def test_gzipped_file_and_truncation(tmp_path):
@@ -82,7 +83,7 @@ def test_gzipped_file_and_truncation(tmp_path):
 def test_platform_without_symbols_is_a_clear_error(tmp_path):
     path = tmp_path / "GSE1_family.soft"
     path.write_text(soft("ID\tSEQUENCE", ["p1\tACGT", "p2\tACGT", "p3\tA", "p4\tC"], SAMPLES))
-    with pytest.raises(geo.GeoFileError, match="no gene-symbol column"):
+    with pytest.raises(geo.GeoFileError, match="no gene-symbol column .*found ID, SEQUENCE"):
         geo.load_soft(path)
 
 
@@ -113,3 +114,256 @@ def test_geoparse_format_errors_become_clear_errors(tmp_path):
     path.write_text(text)
     with pytest.raises(geo.GeoFileError, match="GEOparse could not read"):
         geo.load_soft(path)
+
+
+# ------------------------------------------------------------------------------------------------
+# the shared GEO cases (../shared/cases/turn2, GEO section; fixtures copied into tests/fixtures/geo)
+# and the fixtures written for each form (tests/fixtures/geo/make_fixtures.py)
+# ------------------------------------------------------------------------------------------------
+import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+from jakpersist.analysis import enrichment  # noqa: E402
+from jakpersist.model import params as model_params  # noqa: E402
+
+FIX = Path(__file__).parent / "fixtures" / "geo"
+JAK2_LOG2FC = 1.059  # the cases' JAK2 log2 fold change, persistent vs naive (shared README)
+
+
+def jak2_log2fc(data, ref=geo.REFERENCE_PATTERN, test=geo.TEST_PATTERN):
+    g = geo.group_samples(data.samples, ref, test).set_index("sample")["group"]
+    g = g[g.index.isin(data.expression.columns)]
+    return enrichment.welch_table(data.expression, g, "test", "reference").loc["JAK2", "log2fc"]
+
+
+@pytest.mark.parametrize("case", ["g00_affy_log2", "g01_affy_linear_MAS5", "g02_agilent_GENE_SYMBOL",
+                                  "g04_duplicate_probe_row", "g07_renamed"])
+def test_shared_geo_cases_give_the_jak2_fold_change(case):
+    data = geo.load_expression(FIX / f"{case}_family.soft.gz")
+    assert data.accession == "GSE99999" and data.label == "GSE99999" and data.platform == "GPL99999"
+    assert data.expression.shape == (1073, 6)
+    assert jak2_log2fc(data) == pytest.approx(JAK2_LOG2FC, abs=0.005)
+
+
+def test_g01_linear_mas5_is_detected_and_log2_transformed_and_said():
+    data = geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz")
+    assert data.scale.transformed and "linear scale detected (GEO2R rule" in data.scale.rule
+    assert data.scale.rule in data.notes
+    log = geo.load_expression(FIX / "g00_affy_log2_family.soft.gz")
+    assert not log.scale.transformed and "log scale detected" in log.scale.rule
+    common = data.expression.index.intersection(log.expression.index)
+    diff = (data.expression.loc[common] - log.expression.loc[common]).abs().to_numpy()
+    assert np.nanmax(diff) < 0.01  # the same series on both scales
+
+
+def test_g02_symbol_column_found_case_insensitively():
+    data = geo.load_expression(FIX / "g02_agilent_GENE_SYMBOL_family.soft.gz")
+    assert "gene symbols from the platform column 'GENE_SYMBOL'" in data.notes
+
+
+def test_g04_repeated_probe_ids_are_averaged_and_listed():
+    data = geo.load_expression(FIX / "g04_duplicate_probe_row_family.soft.gz")
+    assert data.dropped["repeated probe IDs (averaged)"] == ["P00000"]
+    assert any(n.startswith("probe ID(s) repeated") and "P00000" in n for n in data.notes)
+
+
+@pytest.mark.parametrize("name", ["data.bin", "my series #2.txt", "GPL1_named_wrongly.soft.gz"])
+def test_any_file_name_is_accepted(name, tmp_path):
+    """The form comes from the content (sniff), never from the name (GEOparse is told geotype="GSE")."""
+    path = tmp_path / name
+    shutil.copy(FIX / "g07_renamed_family.soft.gz", path)
+    assert geo.sniff(path) == "soft-family"
+    assert geo.load_expression(path).accession == "GSE99999"
+
+
+TWO = FIX / "two_platform_family.soft.gz"
+
+
+def test_two_platforms_without_a_choice_stop_listing_each_platform():
+    with pytest.raises(geo.GeoFileError) as e:
+        geo.load_expression(TWO)
+    msg = str(e.value)
+    assert "2 platforms" in msg
+    assert "GPL99999 (synthetic array A, 9 sample(s))" in msg and "GPL99998 (synthetic array B, 2 sample(s))" in msg
+    assert "--set platform=" in msg
+    with pytest.raises(geo.GeoFileError, match="platform 'GPL1' is not in this series; it has: GPL99999"):
+        geo.load_expression(TWO, platform="GPL1")
+
+
+def test_two_platforms_with_a_choice_leave_the_others_out_and_list_them():
+    data = geo.load_expression(TWO, platform="GPL99999")
+    assert data.label == "GSE99998" and data.platform_title == "synthetic array A"
+    assert data.dropped["samples of other platforms (not GPL99999)"] == ["GSM900031", "GSM900032"]
+    assert data.dropped["samples with no value at all"] == ["GSM900023"]  # all-null sample
+    assert data.dropped["probes with no value in any sample"] == ["P00005"]  # all-null probe
+    assert "GSM900023" not in data.expression.columns and "GSM900031" not in data.expression.columns
+    groups = geo.group_samples(data.samples, "dmso", "RUXOLITINIB").set_index("sample")["group"]
+    assert groups["GSM900021"] == "both" and groups["GSM900022"] == "neither"
+    assert groups["GSM900031"] == "not used" and groups["GSM900023"] == "not used"
+    assert (groups == "reference").sum() == 3 and (groups == "test").sum() == 3
+    assert jak2_log2fc(data, "dmso", "ruxolitinib") == pytest.approx(JAK2_LOG2FC, abs=0.005)
+    b = geo.load_expression(TWO, platform="GPL99998")  # the other platform, symbols in 'ILMN_Gene'
+    assert list(b.expression.columns) == ["GSM900031", "GSM900032"]
+    assert "gene symbols from the platform column 'ILMN_Gene'" in b.notes
+
+
+@pytest.mark.parametrize("annotation", ["GPL99999.annot.gz", "GPL99999_family.soft"])
+def test_series_matrix_with_platform_annotation(annotation):
+    data = geo.load_expression(FIX / "GSE99997_series_matrix.txt.gz", annotation_path=str(FIX / annotation))
+    assert data.form == "series-matrix" and data.label == "GSE99997" and data.platform == "GPL99999"
+    assert data.expression.shape == (1073, 6)
+    groups = geo.group_samples(data.samples)
+    assert groups["group"].tolist() == ["reference"] * 3 + ["test"] * 3
+    assert "cell state: naive" in groups["characteristics"].iloc[0]  # several characteristics lines joined
+    assert jak2_log2fc(data) == pytest.approx(JAK2_LOG2FC, abs=0.005)
+
+
+def test_series_matrix_errors_name_what_to_do(tmp_path):
+    sm = FIX / "GSE99997_series_matrix.txt.gz"
+    with pytest.raises(geo.GeoFileError, match="give the platform annotation \\(GPL99999\\) as annotation_path"):
+        geo.load_expression(sm)
+    with pytest.raises(geo.GeoFileError, match="holds platform GPL99999, not 'GPL96'"):
+        geo.load_expression(sm, platform="GPL96", annotation_path=str(FIX / "GPL99999.annot.gz"))
+    other = tmp_path / "other.annot"  # no '#column' lines: GEOparse refuses it, the direct reader takes over
+    other.write_text("^Annotation\n!Annotation_platform = GPL570\n!platform_table_begin\nID\tGene symbol\n"
+                     "P00000\tA2M\n!platform_table_end\n")
+    assert geo.read_platform(other)[0] == "GPL570"
+    with pytest.raises(geo.GeoFileError, match="annotation of platform GPL570, but the samples .* are on GPL99999"):
+        geo.load_expression(sm, annotation_path=str(other))
+    text = gzip.decompress(sm.read_bytes()).decode().replace('"P00003"\t7.', '"P00003"\tn/a\t', 1)
+    bad = tmp_path / "series.txt"
+    bad.write_text(text)
+    with pytest.raises(geo.GeoFileError, match=r"line \d+, column 'GSM900001': 'n/a' is not a number"):
+        geo.load_expression(bad, annotation_path=str(FIX / "GPL99999.annot.gz"))
+    with pytest.raises(geo.GeoFileError, match="this is a platform annotation, not expression data"):
+        geo.load_expression(FIX / "GPL99999.annot.gz")
+
+
+def test_tidy_matrix_with_sample_sheet():
+    data = geo.load_expression(FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv"))
+    assert data.form == "tidy" and data.accession is None and data.label == "your expression data"
+    assert data.scale.transformed  # the fixture is on the linear scale
+    assert data.expression.loc["ACTB"].min() > 5  # repeated gene: the row with the higher mean represents it
+    groups = geo.group_samples(data.samples)
+    assert groups["group"].tolist() == ["reference"] * 3 + ["test"] * 3
+    assert jak2_log2fc(data) == pytest.approx(JAK2_LOG2FC, abs=0.01)
+
+
+def test_tidy_matrix_errors_name_line_column_and_value(tmp_path):
+    bad = tmp_path / "m.csv"
+    bad.write_text("gene,a,b\nJAK2,1.0,2.0\nCISH,x,2.0\n")
+    with pytest.raises(geo.GeoFileError, match=r"line 3, column 'a': 'x' is not a number"):
+        geo.load_expression(bad)
+    ok = tmp_path / "ok.csv"
+    ok.write_text("gene,a,b\nJAK2,1.0,2.0\n")
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("sample,group\na,naive\nz,persistent\n")
+    with pytest.raises(geo.GeoFileError, match="sample\\(s\\) z are not columns of ok.csv"):
+        geo.load_expression(ok, sample_sheet_path=str(sheet))
+
+
+def test_series_without_sample_tables_points_to_the_tidy_route():
+    with pytest.raises(geo.GeoFileError) as e:
+        geo.load_expression(FIX / "rnaseq_no_tables_family.soft.gz")
+    msg = str(e.value)
+    assert "GSE99996" in msg and "no sample" in msg and "data table" in msg and "supplementary" in msg
+    assert "tidy expression matrix" in msg and "Your expression matrix" in msg
+
+
+# ------------------------------------------------------------------------------------------------
+# scale rule and sample groups
+# ------------------------------------------------------------------------------------------------
+def test_geo2r_scale_rule_known_answers():
+    log = pd.DataFrame({"a": [2.0, 8.0, 14.0], "b": [3.0, 9.0, 15.0]})
+    assert not geo.detect_scale(log).transformed
+    assert geo.detect_scale(2.0 ** log).transformed  # q99 > 100
+    small = pd.DataFrame({"a": [1.0, 30.0, 60.0, 5.0]})  # q99 < 100 but range > 50 and q25 > 0
+    d = geo.detect_scale(small)
+    assert d.transformed and "range" in d.rule
+    centred = pd.DataFrame({"a": [-30.0, 0.0, 30.0, 10.0]})  # range > 50 but q25 <= 0: log ratios
+    assert not geo.detect_scale(centred).transformed
+
+
+@settings(max_examples=40, deadline=None)
+@given(arrays(float, (30, 4), elements=st.floats(7.0, 16.0)))
+def test_linear_values_are_detected_and_log2_recovers_them(x):
+    """Property: an array of log2 intensities 7..16 (typical arrays) is left alone; 2**x is detected and undone."""
+    df = pd.DataFrame(x)
+    assert not geo.detect_scale(df).transformed
+    lin = 2.0 ** df
+    d = geo.detect_scale(lin)
+    assert d.transformed
+    np.testing.assert_allclose(geo.apply_scale(lin, d).to_numpy(), x, rtol=0, atol=1e-9)
+
+
+def test_group_patterns_are_case_insensitive_and_defaults_know_the_words():
+    s = pd.DataFrame({"sample": list("abcdef"), "title": ["Naive 1", "PERSISTENT 1", "persistent, withdrawn 2w",
+                                                          "re-sensitized", "parental SET-2", "x"],
+                      "characteristics": ["", "", "", "", "", "state: Resistant to INCB18424"],
+                      "source": "SET-2", "used": True})
+    g = geo.group_samples(s)["group"].tolist()
+    assert g == ["reference", "test", "neither", "neither", "reference", "test"]
+    with pytest.raises(geo.GeoFileError, match="parameter 'test_pattern' = '\\(' is not a valid regular expression"):
+        geo.group_samples(s, test_pattern="(")
+
+
+def test_default_patterns_are_declared_once():
+    assert model_params.ALL_PARAMS["reference_pattern"].default == geo.REFERENCE_PATTERN
+    assert model_params.ALL_PARAMS["test_pattern"].default == geo.TEST_PATTERN
+
+
+def test_plain_text_soft_named_gz_is_read(tmp_path):
+    path = tmp_path / "series.soft.gz"
+    path.write_bytes(gzip.decompress((FIX / "g00_affy_log2_family.soft.gz").read_bytes()))
+    assert geo.load_expression(path).accession == "GSE99999"
+
+
+# ------------------------------------------------------------------------------------------------
+# the claim function: real data decide, a stand-in demonstrates
+# ------------------------------------------------------------------------------------------------
+from jakpersist.claims import t1_transcriptome as t1  # noqa: E402
+
+FAST = {"n_permutations": 200}
+
+
+def test_claim_on_real_series_is_decided_by_public_data():
+    r = t1.evaluate(FAST, 2012, geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
+    assert r.kind == "public-data" and r.verdict is True and r.verdict_text == "supported"
+    assert r.metrics["t1_series"] == "GSE99999" and r.margin > 0
+    assert r.metrics["t1_jak2_log2fc"] == pytest.approx(JAK2_LOG2FC, abs=0.005)
+
+
+def test_claim_on_a_tidy_matrix_is_your_data():
+    data = geo.load_expression(FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv"))
+    r = t1.evaluate(FAST, 2012, data)
+    assert r.kind == "reader-data" and isinstance(r.verdict, bool) and r.metrics["t1_series"] == "your expression data"
+
+
+def test_stand_in_decides_nothing_and_its_counterfactual_acts_on_the_margin():
+    r = t1.evaluate(FAST, 2012)
+    assert r.kind == "demonstration" and r.verdict is None
+    assert r.verdict_text == "demonstration (simulated stand-in; no real data)"
+    assert r.margin > 0 and r.metrics["t1_margin"] == r.margin  # the exercise: the rule passes on the stand-in
+    flat = t1.evaluate({**FAST, "adapt_rate": 0.0}, 2012)
+    assert flat.verdict is None and flat.margin <= 0
+
+
+def test_too_few_samples_in_a_group_is_a_clear_error():
+    data = geo.load_expression(FIX / "g00_affy_log2_family.soft.gz")
+    with pytest.raises(t1.GroupError, match=r"select 0 reference and 3 test sample\(s\).*GSM900001 'naive rep1'"):
+        t1.evaluate({**FAST, "reference_pattern": "parental"}, 2012, data)
+
+
+def test_cli_takes_text_parameters_literally():
+    """--set values of text parameters are not YAML: a regex with ':' or '[' and a path with '#' stay as typed."""
+    from jakpersist.book.cli import _parse_set
+
+    got = _parse_set(["test_pattern=cell state: [Pp]ersist", "data_path=plate #2.csv", "n_permutations=500",
+                      "platform=GPL96"])
+    assert got == {"test_pattern": "cell state: [Pp]ersist", "data_path": "plate #2.csv", "n_permutations": 500,
+                   "platform": "GPL96"}

@@ -32,7 +32,11 @@ def _parse_set(items: list[str]) -> dict[str, Any]:
         if "=" not in item:
             raise ParameterError(f"--set expects NAME=VALUE, got {item!r}")
         k, v = item.split("=", 1)
-        out[k.strip()] = yaml.safe_load(v) if v.strip() else ""
+        p = ALL_PARAMS.get(k.strip())
+        if p is not None and p.type is str:
+            out[k.strip()] = v  # text as given: paths with '#', regular expressions with ':' or '['
+        else:
+            out[k.strip()] = yaml.safe_load(v) if v.strip() else ""
     return out
 
 

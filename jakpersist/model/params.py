@@ -70,6 +70,13 @@ def _p(*args: Any, **kw: Any) -> Param:
 # --------------------------------------------------------------------------------------------
 # The mechanistic model (see book/model.md for the equations)
 # --------------------------------------------------------------------------------------------
+#: Default sample-group patterns of the transcriptome chapter (the same strings as
+#: jakpersist.loaders.geo.REFERENCE_PATTERN / TEST_PATTERN; a test keeps them equal). Assumption: GSE38335's
+#: sample descriptions say "naive"/"parental" and "persistent"; withdrawn / re-sensitised samples are not "test".
+T1_REFERENCE_PATTERN = r"naive|parental|(?<![-\w])sensitive"
+T1_TEST_PATTERN = r"^(?!.*(withdraw|off[ -]drug|re-?sensiti)).*(persist|resistant)"
+
+
 MODEL_PARAMS: tuple[Param, ...] = (
     _p("hetero_advantage", 20.0, "fold", "how much less a type I inhibitor blocks trans-activated JAK2 in a "
        "JAK2-JAK1/TYK2 heterodimer than JAK2 in a homodimer (s; 1 = no advantage)", MEYER_2015, 1.0, 1000.0),
@@ -186,6 +193,18 @@ RUN_PARAMS: tuple[Param, ...] = (
        choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
     _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
        "run the simulated experiment", "run setting", kind="run", type=str),
+    # expression data (transcriptome chapter; see jakpersist/loaders/geo.py)
+    _p("platform", "", "", "GEO platform accession to analyse in a multi-platform series (e.g. GPL96); empty = "
+       "the only one", "run setting", kind="run", type=str),
+    _p("reference_pattern", T1_REFERENCE_PATTERN, "", "reference (naive) samples: case-insensitive regular "
+       "expression searched in each sample's title, characteristics and source", "run setting", kind="run",
+       type=str),
+    _p("test_pattern", T1_TEST_PATTERN, "", "test (persistent) samples: case-insensitive regular expression "
+       "searched in each sample's title, characteristics and source", "run setting", kind="run", type=str),
+    _p("annotation_path", "", "path", "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a series-matrix "
+       "data_path", "run setting", kind="run", type=str),
+    _p("sample_sheet_path", "", "path", "sample sheet CSV (column 'sample' plus descriptions) for a tidy "
+       "expression-matrix data_path; empty = the sample names are matched", "run setting", kind="run", type=str),
 )
 
 #: Plausible ranges of the model's parameters (name -> (lo, hi), log-uniform?, why). The valid range says what
