@@ -56,13 +56,9 @@ def check_value(p: Param, value: Any) -> Any:
 
 def unknown_parameters_error(unknown: list[str], declared: list[str]) -> ParameterError:
     """The error for parameter names a chapter does not declare (the same text from jakbook and papermill)."""
-    hints = []
-    for k in unknown:
-        close = difflib.get_close_matches(k, declared, n=1)
-        if close:
-            hints.append(f"{k} -> {close[0]}?")
+    hints = [c for k in unknown for c in difflib.get_close_matches(k, declared, n=1)]
     return ParameterError(f"unknown parameter(s) {', '.join(unknown)}"
-                          + (f" (did you mean {'; '.join(hints)})" if hints else "")
+                          + (f" (did you mean {', '.join(hints)}?)" if hints else "")
                           + f"; valid: {', '.join(declared)}")
 
 
@@ -166,6 +162,14 @@ def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
         display(Markdown(f"```{{admonition}} {title}\n:class: note\n" + "\n".join(f"- {n}" for n in notes)
                          + "\n```"))
     return notes
+
+
+def glue_verdict(name: str, verdict: bool) -> bool:
+    """Glue a boolean verdict under ``name`` and a readable form under ``name + '_text'``."""
+    verdict = bool(verdict)
+    glue(name, verdict)
+    glue(name + "_text", "supported" if verdict else "not supported")
+    return verdict
 
 
 def evidence_banner(kind: str, detail: str) -> Any:

@@ -69,7 +69,7 @@ def plate384_example() -> tuple[str, "object", str]:
     """A simulated 384-well plate-reader export, its plate map and the plate-set file naming both.
 
     Layout (one plate, rows A-I used): each half row (columns 1-12 and 13-24) is one replicate of one curve:
-    a blank well (medium only), a vehicle well, then 10 doses from 10,000 nM down by 3-fold. Six curves
+    a blank well (medium only), a vehicle well (its drug named, so it serves that curve only), then 10 doses from 10,000 nM down by 3-fold. Six curves
     (naive and persistent x ruxolitinib, fedratinib, JAK Inhibitor I) x 3 replicates = 18 half rows.
     Raw signal = 800 (background, s.d. 20) + 40,000 x viability (assumption: a luminescent read-out in
     relative light units). Returns (grid text, plate map, plate-set YAML text).
@@ -91,7 +91,7 @@ def plate384_example() -> tuple[str, "object", str]:
         grid[r, off] = f"{800 + rng.normal(0, 20):.0f}"
         rows.append((f"{letters[r]}{off + 1}", "blank", "", "", ""))
         grid[r, off + 1] = f"{800 + 40000 * vehicle.viability:.0f}"
-        rows.append((f"{letters[r]}{off + 2}", "vehicle", pop, "", ""))
+        rows.append((f"{letters[r]}{off + 2}", "vehicle", pop, drug, ""))
         for k, (_, w) in enumerate(treated.iterrows()):
             grid[r, off + 2 + k] = f"{800 + 40000 * w.viability:.0f}"
             rows.append((f"{letters[r]}{off + 3 + k}", "treated", pop, drug, f"{w.dose_nM:.6g}"))

@@ -71,7 +71,9 @@ def data_table() -> str:
 def pages() -> dict[str, str]:
     """File name -> content of every generated include."""
     formats = []
-    for name, schema in FORMATS.items():
+    from ..loaders.platemap import PLATE_MAP
+
+    for name, schema in {**FORMATS, "plate map": PLATE_MAP}.items():
         formats += [f"### `{name}`: {schema.name}", "", schema.description, "", schema.markdown_table(), ""]
     return {
         "claims.md": render_page(load()),

@@ -162,6 +162,9 @@ def render_report(notebook: str | Path, html_path: str | Path, values: dict[str,
             continue
         if cell.cell_type != "code":
             continue
+        cell.outputs = [o for o in cell.get("outputs", [])  # glued values are shown in the text instead
+                        if not o.get("data") or not all(k.startswith("application/papermill.record/")
+                                                        for k in o["data"])]
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if "text/markdown" in data:
@@ -177,6 +180,8 @@ def render_report(notebook: str | Path, html_path: str | Path, values: dict[str,
                                                          remove_all_outputs_tags={"remove-output"},
                                                          enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb)
+    # self-contained: no script from a CDN (no widgets need require.js; the chapters' text has no TeX)
+    body = re.sub(r'<script[^>]*src="https?://[^"]*"[^>]*>\s*</script>', "", body)
     body = body.replace("</head>", _STYLE + "</head>", 1)
     if banner:
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + f'<div class="jb-report-banner">{banner}</div>',

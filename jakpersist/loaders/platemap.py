@@ -252,8 +252,10 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
     for plate, g in wells.groupby("plate", sort=False):
         blank = g.loc[g["role"] == "blank", "signal"].dropna()
         bg = float(blank.mean()) if len(blank) else 0.0
-        notes.append(f"plate {plate}: blank mean {bg:g} subtracted ({len(blank)} wells)" if len(blank)
-                     else f"plate {plate}: no blank wells, no background subtracted")
+        notes.append(f"plate '{plate}': blank mean {bg:.6g} subtracted ({len(blank)} wells); each well divided by "
+                     f"the vehicle mean of its population on this plate" if len(blank)
+                     else f"plate '{plate}': no blank wells, no background subtracted; each well divided by the "
+                          f"vehicle mean of its population on this plate")
         for pop, h in g[g["role"] != "blank"].groupby("population", sort=False):
             veh = h.loc[h["role"] == "vehicle", "signal"].dropna() - bg
             if not len(veh):

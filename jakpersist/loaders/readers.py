@@ -359,7 +359,7 @@ def _plausible_doses(df: pd.DataFrame) -> None:
     p, label = df.attrs.get("path", "?"), df.attrs.get("labels", {}).get("dose_nM", "dose_nM")
     d = np.sort(df["dose_nM"].unique())
     pos = d[d > 0]
-    if (d < 0).any():
+    if (d < 0).sum() >= max(2, d.size / 2):  # one negative dose is a typo: the range check names its line
         raise ReaderDataError(
             f"{p}, column '{label}': negative doses ({d.min():g} to {d.max():g}) look like log10 "
             f"concentrations; give concentrations instead (for log10 molar x: dose_nM = 10**(x + 9); "
@@ -449,6 +449,8 @@ def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive
         check_ranges(df, PLATE, {"viability": "; give viability as a fraction of the vehicle mean "
                                               "(1 = untreated)"})
         df = skip_missing(df, "viability", "well", ["population", "drug", "dose_nM", "replicate"])
+        if df.empty:
+            raise ReaderDataError(f"{p}: every well's viability is missing (NA or empty)")
         df["source"] = f"your data ({p.name})"
     if not df.attrs.get("labels", {}).get("viability", "viability").lower().startswith("inhibition"):
         _rising_curves(df)
