@@ -73,7 +73,7 @@ def pages() -> dict[str, str]:
     formats = []
     from ..loaders.platemap import PLATE_MAP
 
-    for name, schema in {**FORMATS, "plate map": PLATE_MAP}.items():
+    for name, schema in FORMATS.items():
         formats += [f"### `{name}`: {schema.name}", "", schema.description, "", schema.markdown_table(), ""]
     return {
         "claims.md": render_page(load()),
@@ -81,6 +81,8 @@ def pages() -> dict[str, str]:
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
         "run-parameters.md": parameter_table(RUN_PARAMS),
         "formats.md": "\n".join(formats),
+        "plate-map-format.md": PLATE_MAP.markdown_table() + "\n| `plate` (optional) | text | a plate's title "
+                               "in the export, or 1, 2, ... | without it every plate has this layout |\n",
         "data-files.md": data_table(),
         **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
     }

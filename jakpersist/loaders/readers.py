@@ -72,6 +72,8 @@ class Schema:
                 valid = f"{c.lo:g} to {c.hi:g}" if c.hi is not None else f">= {c.lo:g}"
             else:
                 valid = "non-empty"
+            if c.missing_ok:
+                valid = "may be empty" if c.kind == "text" else f"{valid}, or `NA` / empty"
             lines.append(f"| `{c.name}` | {c.kind} | {valid} | {c.help} |")
         return "\n".join(lines)
 
