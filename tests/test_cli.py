@@ -131,3 +131,36 @@ def test_c1_runs_on_the_384_well_grid_and_plate_map_example(tmp_path, capsys):
     report = (run / "report.html").read_text()
     assert "Verdict of this run: supported" in report and "How your file was read" in report
     assert "{glue" not in report and "Your data" in report
+    _look_at_report_in_chromium(run / "report.html")
+
+
+def _look_at_report_in_chromium(report: Path) -> None:
+    """Open report.html in headless Debian chromium at desktop and phone widths (skipped without chromium)."""
+    import os
+    import re
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        assert not os.environ.get("CI"), "Debian chromium is not installed (apt-get install chromium)"
+        return
+    from playwright.sync_api import sync_playwright
+
+    shots = ROOT / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu",
+                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                              "--no-first-run"])
+        for width in (1280, 390):
+            page = b.new_page(viewport={"width": width, "height": 900})
+            errors, requests = [], []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+            page.goto(report.as_uri())
+            text = page.inner_text("body")
+            assert "Verdict of this run: supported" in text
+            assert not re.search(r"\{(glue|cite|doc|admonition)[^}]*\}", text), "raw MyST left in report.html"
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, "page wider than the screen"
+            assert errors == [] and requests == [], (errors, requests)
+            page.screenshot(path=str(shots / f"report-c1-grid-{width}.png"), full_page=True)
+        b.close()

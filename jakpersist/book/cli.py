@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from . import execute as ex
-from .report import provenance_card, render_report
+from .report import provenance_card, provenance_html, render_report
 from .chapter import ParameterError, check_value, unknown_parameters_error, validate_parameters
 from ..model.params import ALL_PARAMS
 
@@ -133,7 +133,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                            ex.glued_origins(nb_json), secs)
     (outdir / "values.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
     report = outdir / "report.html"
-    missing = render_report(nb_out, report, values, banner=_banner(chapter, card))
+    missing = render_report(nb_out, report, values, banner=_banner(chapter, card),
+                            appendix=provenance_html(card))
     verdict = {k: v for k, v in values.items() if k.endswith("_verdict")}
     print(f"[{chapter}] done in {secs:.1f} s -> {nb_out}")
     print(f"[{chapter}] {len(figs)} figure(s), values.json (provenance) and report.html in {outdir}")

@@ -86,7 +86,7 @@ def _doc_title(target: str) -> str:
 
 
 def _quote(title: str, body: str) -> str:
-    lines = [f"> **{title}**" if title else ">", ">"] if title else []
+    lines = [f"> **{title}**", ">"] if title else []
     lines += [f"> {ln}" if ln.strip() else ">" for ln in body.strip("\n").splitlines()]
     return "\n".join(lines)
 
@@ -134,20 +134,47 @@ _STYLE = """
   .jp-Cell, .jp-OutputArea-output { max-width: 100%; }
   .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100% !important; height: auto !important; }
   .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
+  .jb-report-banner, .jb-provenance { font-family: var(--jp-content-font-family, system-ui, sans-serif);
+    color: var(--jp-content-font-color1, #111); line-height: 1.5; }
+  .jb-provenance { padding: 0 20px; }
   .jb-report-banner { border-left: 4px solid #b45309; background: #fff7ed; padding: 8px 12px; margin: 12px 0; }
   .jb-figcaption { font-size: 0.92em; color: #374151; margin: 2px 0 18px 0; }
+  .jb-provenance { border-top: 1px solid #d1d5db; margin-top: 32px; font-size: 0.9em; overflow-wrap: anywhere; }
+  .jb-provenance table { border-collapse: collapse; } .jb-provenance td { padding: 1px 10px 1px 0; }
   blockquote { border-left: 4px solid #9ca3af; margin: 12px 0; padding: 4px 12px; background: #f9fafb; }
 </style>
 """
 
 
+def provenance_html(card: dict[str, Any]) -> str:
+    """An HTML section summarising a provenance card (parameters, inputs with checksums, versions)."""
+    esc = html.escape
+    rows = "".join(f"<tr><td><code>{esc(k)}</code></td><td>{esc(repr(v))}</td>"
+                   f"<td>{'set for this run' if k in card['parameters_set'] else 'default'}</td></tr>"
+                   for k, v in card["parameters"].items())
+    inputs = "".join(f"<li><code>{esc(i['path'])}</code> ({i['bytes']:,} bytes), sha256 <code>{esc(i['sha256'])}"
+                     f"</code></li>" for i in card["inputs"]) or "<li>none (simulated or shipped data)</li>"
+    counts: dict[str, int] = {}
+    for o in card["origin"].values():
+        counts[o] = counts.get(o, 0) + 1
+    origin = ", ".join(f"{n} of unknown origin (the chapter does not say)" if o == "unknown" else
+                       f"{n} from {esc(o)}" for o, n in sorted(counts.items()))
+    return (f'<section class="jb-provenance"><h2>Provenance of this run</h2>'
+            f"<p>Date {esc(card['date'])}; package jakpersist {esc(str(card['package']['version']))}; git commit "
+            f"<code>{esc(str(card['git_commit']))}</code>; requirements.lock sha256 "
+            f"<code>{esc(str(card['requirements_lock_sha256']))}</code>. Glued values: {origin} "
+            f"(each listed in values.json).</p><p>Input files:</p><ul>{inputs}</ul>"
+            f"<table><thead><tr><th>parameter</th><th>value</th><th></th></tr></thead><tbody>{rows}</tbody>"
+            f"</table></section>")
+
+
 def render_report(notebook: str | Path, html_path: str | Path, values: dict[str, Any],
-                  banner: str = "") -> list[str]:
+                  banner: str = "", appendix: str = "") -> list[str]:
     """Write ``html_path``: the executed ``notebook`` as one self-contained page, code hidden.
 
     Markdown cells and Markdown outputs go through :func:`myst_to_markdown`; a figure's caption (the cell's
     ``mystnb.figure.caption``) is printed under it; cells tagged ``remove-cell`` and outputs tagged
-    ``remove-output`` are dropped. ``banner`` (HTML) goes at the top. Returns the glue keys that had no value
+    ``remove-output`` are dropped. ``banner`` (HTML) goes at the top, ``appendix`` (HTML) at the end. Returns the glue keys that had no value
     (empty when every placeholder was filled).
     """
     import nbformat
@@ -186,6 +213,9 @@ def render_report(notebook: str | Path, html_path: str | Path, values: dict[str,
     if banner:
         body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + f'<div class="jb-report-banner">{banner}</div>',
                       body, count=1)
+    if appendix:
+        body = body.replace("</main>", appendix + "</main>", 1) if "</main>" in body else body.replace(
+            "</body>", appendix + "</body>", 1)
     Path(html_path).write_text(body, encoding="utf-8")
     return sorted(set(missing))
 
@@ -220,6 +250,18 @@ def _default(text: Any) -> Any:
         return text
 
 
+def _default_origin(chapter: str, params: dict[str, Any]) -> str:
+    if params.get("data_path") or params.get("use_geo_cache"):
+        return "unknown"
+    try:
+        from .registry import load
+
+        kinds = {c.evidence for c in load() if Path(c.notebook).stem == chapter}
+    except Exception:  # noqa: BLE001 - the card must be written even if the registry cannot be read
+        kinds = set()
+    return kinds.pop() if len(kinds) == 1 else "unknown"
+
+
 def provenance_card(chapter: str, declared: dict[str, dict[str, Any]], given: dict[str, Any],
                     glued: dict[str, Any], origins: dict[str, str], seconds: float | None = None
                     ) -> dict[str, Any]:
@@ -228,7 +270,8 @@ def provenance_card(chapter: str, declared: dict[str, dict[str, Any]], given: di
     ``declared`` is the chapter's parameters cell (:func:`jakpersist.book.execute.parameters_of`), ``given``
     the validated values set for this run, ``glued`` every glued value and ``origins`` the origin a chapter
     declared for some of them (see :func:`jakpersist.book.chapter.glue`). A value without a declared origin
-    is "model" in a simulated run (no ``data_path``) and "unknown" in a run on the reader's data.
+    is "unknown" in a run on the reader's data, else the chapter's evidence kind in the claims registry
+    ("model" or "public-data"; "unknown" for a chapter that may use a downloaded public data set).
     """
     from importlib.metadata import PackageNotFoundError, version
 
@@ -245,7 +288,7 @@ def provenance_card(chapter: str, declared: dict[str, dict[str, Any]], given: di
         for f in input_files(params["data_path"]):
             inputs.append({"path": str(f), "sha256": sha256(f), "bytes": Path(f).stat().st_size})
     lock = ROOT / "requirements.lock"
-    fallback = "unknown" if params.get("data_path") else "model"
+    fallback = _default_origin(chapter, params)
     return {
         "chapter": chapter,
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
