@@ -133,6 +133,7 @@ _STYLE = """
   body { max-width: 980px; margin: 0 auto; padding: 0 16px; }
   .jp-Cell, .jp-OutputArea-output { max-width: 100%; }
   .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100% !important; height: auto !important; }
+  code, .jb-report-banner, blockquote { overflow-wrap: anywhere; }
   .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
   .jb-report-banner, .jb-provenance { font-family: var(--jp-content-font-family, system-ui, sans-serif);
     color: var(--jp-content-font-color1, #111); line-height: 1.5; }
