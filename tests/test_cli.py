@@ -44,7 +44,7 @@ def test_run_writes_notebook_figures_and_values_without_touching_source(tmp_path
     src = ex.chapter_source("c1_persistence")
     before = hashlib.sha256(src.read_bytes()).hexdigest()
     params = tmp_path / "p.yaml"
-    params.write_text("hetero_advantage: 1\nn_boot: 60\n")
+    params.write_text("hetero_advantage: 1\nn_boot: 6e1\n")  # PyYAML reads 6e1 as text: typed by the parameter
     assert cli.main(["run", "c1_persistence", "--params", str(params), "--out", str(tmp_path), "--label", "t"]) == 0
     run = tmp_path / "c1_persistence-t"
     assert (run / "c1_persistence.ipynb").is_file()

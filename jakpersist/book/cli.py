@@ -112,7 +112,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         loaded = yaml.safe_load(pf.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
             raise ParameterError(f"--params {pf}: expected NAME: VALUE lines")
-        given.update(loaded)
+        # YAML types the values; a number YAML 1.1 leaves as text (PyYAML reads 1e4 as a string) is typed
+        # by its parameter, as --set does
+        given.update({k: typed_value(k, v) if isinstance(v, str) and k in ALL_PARAMS
+                      and ALL_PARAMS[k].type is not str else v for k, v in loaded.items()})
     given.update(_parse_set(args.set or []))
     chapter = Path(args.chapter).stem
     params = resolve_parameters(chapter, given)

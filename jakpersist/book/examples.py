@@ -99,6 +99,7 @@ def plate384_example() -> tuple[str, "object", str]:
              "Plate 1", "," + ",".join(str(i) for i in range(1, 25))]
     lines += [letters[i] + "," + ",".join(grid[i]) for i in range(16)]
     pmap = pd.DataFrame(rows, columns=["well", "role", "population", "drug", "dose_nM"])
+    pmap["source"] = "SIMULATED by jakpersist.examples (not measured)"
     yml = (f"# SIMULATED example plate set (the book's model, seed {SEED}; not a measurement).\n"
            f"# A plate-reader grid export and its plate map; format on the Your data page.\n"
            f"grid: {GRID_STEM}.csv\nmap: {GRID_STEM}.map.csv\n")
