@@ -4,10 +4,15 @@ Kept free of plotting and of any one chapter's science.
 """
 from __future__ import annotations
 
+import ast
+import difflib
 from pathlib import Path
 from typing import Any
 
 from ..model.params import ALL_PARAMS, Param
+
+#: Where a glued value comes from, as recorded in the run's provenance card (values.json).
+ORIGINS = ("data", "model", "parameter", "public-data")
 
 EVIDENCE_KINDS = {
     "public-data": "Public data",
@@ -49,11 +54,57 @@ def check_value(p: Param, value: Any) -> Any:
     return value
 
 
+def unknown_parameters_error(unknown: list[str], declared: list[str]) -> ParameterError:
+    """The error for parameter names a chapter does not declare (the same text from jakbook and papermill)."""
+    hints = [c for k in unknown for c in difflib.get_close_matches(k, declared, n=1)]
+    return ParameterError(f"unknown parameter(s) {', '.join(unknown)}"
+                          + (f" (did you mean {', '.join(hints)}?)" if hints else "")
+                          + f"; valid: {', '.join(declared)}")
+
+
+def _assigned_names(source: str) -> list[str]:
+    """Names assigned at the top level of a cell's source (``x = 1`` or ``x: int = 1``), in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AnnAssign) else []
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def injected_parameters(namespace: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """``(injected, declared)`` parameter names of a notebook run by papermill, or None when not injected.
+
+    papermill inserts its ``injected-parameters`` cell, whose source starts with ``# Parameters``, right
+    after the notebook's ``parameters`` cell; IPython keeps the source of every executed cell in ``In``.
+    The declared names are those assigned in the cell executed just before the injected one.
+    """
+    history = namespace.get("In")
+    if not isinstance(history, list):
+        return None
+    for i in range(len(history) - 1, 0, -1):
+        if isinstance(history[i], str) and history[i].lstrip().startswith("# Parameters"):
+            return _assigned_names(history[i]), _assigned_names(history[i - 1])
+    return None
+
+
 def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
     """Validate every declared parameter found in ``namespace`` (a notebook's ``globals()``).
 
-    Returns the validated values. A non-empty ``data_path`` must name an existing file.
+    Returns the validated values. A non-empty ``data_path`` must name an existing file. Under papermill, a
+    name injected that the notebook's ``parameters`` cell does not declare (a misspelling, which papermill
+    only warns about) raises the same :class:`ParameterError` as ``jakbook run`` does.
     """
+    found = injected_parameters(namespace)
+    if found:
+        injected, declared = found
+        unknown = [k for k in injected if k not in declared]
+        if unknown and declared:
+            raise unknown_parameters_error(unknown, declared)
     values = {}
     for name, p in ALL_PARAMS.items():
         if name in namespace:
@@ -68,14 +119,49 @@ def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Glue a value for the book and the tests; NumPy scalars become plain Python numbers."""
-    from myst_nb import glue as _glue
+def glue(name: str, value: Any, display: bool = False, origin: str | None = None) -> Any:
+    """Glue a value for the book and the tests; NumPy scalars become plain Python numbers.
 
+    ``origin`` says where the value comes from: ``"data"`` (the reader's measurements), ``"model"`` (a
+    simulation), ``"parameter"`` (a parameter or setting) or ``"public-data"``. It is stored in the output's
+    ``scrapbook`` metadata beside the name (as myst-nb's own glue does, see :func:`myst_nb.glue`) and
+    copied to the run's provenance card (values.json). Without it the card says "model" for a simulated
+    run and "unknown" otherwise.
+    """
     if hasattr(value, "item") and not isinstance(value, (list, dict)):
         value = value.item()
-    _glue(name, value, display=display)
+    if origin is None:
+        from myst_nb import glue as _glue
+
+        _glue(name, value, display=display)
+        return value
+    if origin not in ORIGINS:
+        raise ValueError(f"glue {name!r}: origin {origin!r} is not one of {', '.join(ORIGINS)}")
+    import IPython
+    from IPython.display import display as ipy_display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    mimebundle, metadata = IPython.core.formatters.format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix, origin=origin)
+    ipy_display({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
     return value
+
+
+def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
+    """Show what a reader converted or skipped (``df.attrs["notes"]``) as a note, and glue the list.
+
+    The list is glued as ``_reader_notes`` (origin "data") so that ``jakbook run`` prints it on the console
+    and the provenance card keeps it. Returns the notes (empty: nothing is shown).
+    """
+    from IPython.display import Markdown, display
+
+    notes = [str(n) for n in getattr(df, "attrs", {}).get("notes", [])]
+    glue("_reader_notes", notes, origin="data")
+    if notes:
+        display(Markdown(f"```{{admonition}} {title}\n:class: note\n" + "\n".join(f"- {n}" for n in notes)
+                         + "\n```"))
+    return notes
 
 
 def glue_verdict(name: str, verdict: bool) -> bool:

@@ -18,12 +18,42 @@ from typing import Any
 import yaml
 
 from . import execute as ex
-from .chapter import ParameterError, check_value, validate_parameters
+from .report import provenance_card, provenance_html, render_report
+from .chapter import ParameterError, check_value, unknown_parameters_error, validate_parameters
 from ..model.params import ALL_PARAMS
 
 
 class RunFailed(RuntimeError):
     """A chapter raised an error while running (bad data file, failed fit, ...)."""
+
+
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def typed_value(name: str, text: str) -> Any:
+    """Convert one ``--set`` value by the declared type of parameter ``name`` (not by YAML).
+
+    Text parameters take the value literally (a path with `` #``, ``: `` or a leading ``[``; a name made of
+    digits). Numbers accept any Python float syntax (``1e4`` = 10000.0; an ``int`` parameter accepts
+    ``1e3`` = 1000); booleans accept true/false, yes/no, on/off, 1/0 in any case. Unknown names keep the text
+    (the caller reports them). Raises :class:`ParameterError` naming the parameter, the value and its type.
+    """
+    p = ALL_PARAMS.get(name)
+    if p is None or p.type is str:
+        return text
+    t = text.strip()
+    if p.type is bool:
+        if t.lower() in _TRUE | _FALSE:
+            return t.lower() in _TRUE
+        raise ParameterError(f"parameter '{name}' = {text!r} is not True/False; valid: {p.range_text()}")
+    try:
+        v = float(t.replace("_", ""))
+    except ValueError:
+        raise ParameterError(f"parameter '{name}' = {text!r} is not a number; valid: {p.range_text()}"
+                             + (f" ({p.unit})" if p.unit else "")) from None
+    if p.type is int and v.is_integer():
+        return int(v)
+    return v
 
 
 def _parse_set(items: list[str]) -> dict[str, Any]:
@@ -32,11 +62,7 @@ def _parse_set(items: list[str]) -> dict[str, Any]:
         if "=" not in item:
             raise ParameterError(f"--set expects NAME=VALUE, got {item!r}")
         k, v = item.split("=", 1)
-        p = ALL_PARAMS.get(k.strip())
-        if p is not None and p.type is str:
-            out[k.strip()] = v  # text as given: paths with '#', regular expressions with ':' or '['
-        else:
-            out[k.strip()] = yaml.safe_load(v) if v.strip() else ""
+        out[k.strip()] = typed_value(k.strip(), v)
     return out
 
 
@@ -45,8 +71,7 @@ def resolve_parameters(chapter: str, given: dict[str, Any]) -> dict[str, Any]:
     declared = ex.parameters_of(ex.chapter_source(chapter))
     unknown = [k for k in given if k not in declared]
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for chapter {chapter}; "
-                             f"valid: {', '.join(declared)}")
+        raise unknown_parameters_error(unknown, list(declared))
     checked = {k: check_value(ALL_PARAMS[k], v) for k, v in given.items()}
     if checked.get("data_path"):
         validate_parameters({"data_path": checked["data_path"]})  # the file must exist before we start
@@ -67,7 +92,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def _extract(nb_path: Path, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    figs = []
+    figs: list[Path] = []
     for cell in nb["cells"]:
         for o in cell.get("outputs", []):
             png = o.get("data", {}).get("image/png")
@@ -87,7 +112,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         loaded = yaml.safe_load(pf.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
             raise ParameterError(f"--params {pf}: expected NAME: VALUE lines")
-        given.update(loaded)
+        # YAML types the values; a number YAML 1.1 leaves as text (PyYAML reads 1e4 as a string) is typed
+        # by its parameter, as --set does
+        given.update({k: typed_value(k, v) if isinstance(v, str) and k in ALL_PARAMS
+                      and ALL_PARAMS[k].type is not str else v for k, v in loaded.items()})
     given.update(_parse_set(args.set or []))
     chapter = Path(args.chapter).stem
     params = resolve_parameters(chapter, given)
@@ -103,14 +131,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         failed = nb_out.with_name(nb_out.stem + ".failed.ipynb")
         raise RunFailed(f"{chapter} stopped: {ename}: {evalue}\n  the partly executed notebook is {failed}") from None
     figs, values = _extract(nb_out, outdir)
+    nb_json = json.loads(nb_out.read_text(encoding="utf-8"))
+    card = provenance_card(chapter, ex.parameters_of(ex.chapter_source(chapter)), params, values,
+                           ex.glued_origins(nb_json), secs)
+    (outdir / "values.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
+    report = outdir / "report.html"
+    missing = render_report(nb_out, report, values, banner=_banner(chapter, card),
+                            appendix=provenance_html(card))
     verdict = {k: v for k, v in values.items() if k.endswith("_verdict")}
-    (outdir / "values.json").write_text(json.dumps({"chapter": chapter, "parameters": params,
-                                                    "glued": values}, indent=2, default=str))
     print(f"[{chapter}] done in {secs:.1f} s -> {nb_out}")
-    print(f"[{chapter}] {len(figs)} figure(s), values.json in {outdir}")
+    print(f"[{chapter}] {len(figs)} figure(s), values.json (provenance) and report.html in {outdir}")
+    for note in values.get("_reader_notes", []) or []:
+        print(f"[{chapter}] your file: {note}")
+    if missing:
+        print(f"[{chapter}] warning: no glued value for {', '.join(missing)} (shown as such in report.html)")
     for k, v in verdict.items():
         print(f"[{chapter}] {k} = {v}")
     return 0
+
+
+def _banner(chapter: str, card: dict[str, Any]) -> str:
+    import html
+
+    set_ = ", ".join(f"{k}={v}" for k, v in card["parameters_set"].items()) or "none (defaults)"
+    data = card["parameters"].get("data_path")
+    what = (f"your data: <code>{html.escape(str(data))}</code>" if data
+            else "the book's model (simulated measurements) or its shipped public data; no measurement of yours")
+    return (f"<b>Run report of chapter {html.escape(chapter)}</b> &middot; {html.escape(card['date'])} &middot; "
+            f"evidence: {what} &middot; parameters set: {html.escape(set_)} &middot; commit "
+            f"{html.escape(str(card['git_commit'] or 'unknown'))}. Every number below was computed in this run; "
+            f"values.json beside this file lists all parameters, input checksums and each value's origin.")
 
 
 def cmd_execute(args: argparse.Namespace) -> int:

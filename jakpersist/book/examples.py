@@ -62,6 +62,50 @@ def qpcr_example() -> "object":
     return df
 
 
+GRID_STEM = "plate384_example"
+
+
+def plate384_example() -> tuple[str, "object", str]:
+    """A simulated 384-well plate-reader export, its plate map and the plate-set file naming both.
+
+    Layout (one plate, rows A-I used): each half row (columns 1-12 and 13-24) is one replicate of one curve:
+    a blank well (medium only), a vehicle well (its drug named, so it serves that curve only), then 10 doses from 10,000 nM down by 3-fold. Six curves
+    (naive and persistent x ruxolitinib, fedratinib, JAK Inhibitor I) x 3 replicates = 18 half rows.
+    Raw signal = 800 (background, s.d. 20) + 40,000 x viability (assumption: a luminescent read-out in
+    relative light units). Returns (grid text, plate map, plate-set YAML text).
+    """
+    import pandas as pd
+
+    mp = ModelParams()
+    rng = np.random.default_rng(SEED)
+    doses = assays.dilution_series(10000.0, 10, 3.0)
+    drugs = ["ruxolitinib", "fedratinib", "jak_inhibitor_1"]
+    tidy = assays.plate_viability(_populations(mp), drugs, doses, mp, rng, 3, 0.05)
+    letters = "ABCDEFGHIJKLMNOP"
+    grid = np.full((16, 24), "", dtype=object)
+    rows = []
+    for h, ((pop, drug, rep), g) in enumerate(tidy.groupby(["population", "drug", "replicate"], sort=False)):
+        r, off = h // 2, 12 * (h % 2)
+        g = g.sort_values("dose_nM")
+        vehicle, treated = g.iloc[0], g.iloc[1:][::-1]  # highest dose first
+        grid[r, off] = f"{800 + rng.normal(0, 20):.0f}"
+        rows.append((f"{letters[r]}{off + 1}", "blank", "", "", ""))
+        grid[r, off + 1] = f"{800 + 40000 * vehicle.viability:.0f}"
+        rows.append((f"{letters[r]}{off + 2}", "vehicle", pop, drug, ""))
+        for k, (_, w) in enumerate(treated.iterrows()):
+            grid[r, off + 2 + k] = f"{800 + 40000 * w.viability:.0f}"
+            rows.append((f"{letters[r]}{off + 3 + k}", "treated", pop, drug, f"{w.dose_nM:.6g}"))
+    lines = ["SIMULATED plate-reader export by jakpersist.book.examples (the book's model; not a measurement)",
+             "Plate 1", "," + ",".join(str(i) for i in range(1, 25))]
+    lines += [letters[i] + "," + ",".join(grid[i]) for i in range(16)]
+    pmap = pd.DataFrame(rows, columns=["well", "role", "population", "drug", "dose_nM"])
+    pmap["source"] = "SIMULATED by jakpersist.examples (not measured)"
+    yml = (f"# SIMULATED example plate set (the book's model, seed {SEED}; not a measurement).\n"
+           f"# A plate-reader grid export and its plate map; format on the Your data page.\n"
+           f"grid: {GRID_STEM}.csv\nmap: {GRID_STEM}.map.csv\n")
+    return "\n".join(lines) + "\n", pmap, yml
+
+
 MAKERS = {"plate_example.csv": plate_example, "bands_example.csv": bands_example, "qpcr_example.csv": qpcr_example}
 
 
@@ -78,7 +122,17 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
                source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
                version="jakpersist 0.1.0", licence="CC BY 4.0 (this project)", made_by="python -m jakpersist.book.examples")
         out.append(path)
-    return out
+    grid, pmap, yml = plate384_example()
+    files = [folder / f"{GRID_STEM}.csv", folder / f"{GRID_STEM}.map.csv", folder / f"{GRID_STEM}.yml"]
+    files[0].write_text(grid, encoding="utf-8")
+    pmap.to_csv(files[1], index=False, lineterminator="\n")
+    files[2].write_text(yml, encoding="utf-8")
+    for path in files:
+        record(path, kind="simulated example (plate-reader grid, plate map, plate set)",
+               source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
+               version="jakpersist 0.1.0", licence="CC BY 4.0 (this project)",
+               made_by="python -m jakpersist.book.examples")
+    return out + files
 
 
 if __name__ == "__main__":  # pragma: no cover

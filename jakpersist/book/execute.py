@@ -91,6 +91,18 @@ def glued_values(notebook: str | Path | dict) -> dict[str, Any]:
     return out
 
 
+def glued_origins(notebook: str | Path | dict) -> dict[str, str]:
+    """The origin declared for each glued value (``chapter.glue(..., origin=...)``), by glue name."""
+    nb = notebook if isinstance(notebook, dict) else json.loads(Path(notebook).read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        for o in cell.get("outputs", []):
+            meta = o.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name") and meta.get("origin"):
+                out[meta["name"]] = meta["origin"]
+    return out
+
+
 def _literal(text: str) -> Any:
     t = text.strip()
     if t in ("nan", "inf", "-inf"):

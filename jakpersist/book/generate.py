@@ -72,6 +72,8 @@ def data_table() -> str:
 def pages() -> dict[str, str]:
     """File name -> content of every generated include."""
     formats = []
+    from ..loaders.platemap import PLATE_MAP
+
     for name, schema in FORMATS.items():
         formats += [f"### `{name}`: {schema.name}", "", schema.description, "", schema.markdown_table(), ""]
     return {
@@ -80,6 +82,8 @@ def pages() -> dict[str, str]:
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
         "run-parameters.md": parameter_table(RUN_PARAMS),
         "formats.md": "\n".join(formats),
+        "plate-map-format.md": PLATE_MAP.markdown_table() + "\n| `plate` (optional) | text | a plate's title "
+                               "in the export, or 1, 2, ... | without it every plate has this layout |\n",
         "data-files.md": data_table(),
         **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
         **budget_pages(),
