@@ -185,17 +185,26 @@ def evidence_banner(kind: str, detail: str) -> Any:
 
 def glue_result(result: Any, prefix: str | None = None) -> Any:
     """Glue everything a claim function returned (:class:`jakpersist.claims.base.ClaimResult`): each metric
-    under its own key, the verdict under ``<prefix>_verdict`` (+ ``_text``), the signed margin under
-    ``<prefix>_margin``, and where each metric came from under ``<prefix>_provenance`` (metric -> "model",
-    "data" or "parameter"). ``prefix`` defaults to the claim id in lower case ("c1"). Returns ``result``."""
+    under its own key with its origin (the result's ``provenance``: "model", "data" or "parameter"; "data"
+    becomes "public-data" for a public-data result), the verdict under ``<prefix>_verdict`` (+ ``_text``), the
+    signed margin under ``<prefix>_margin``, and the provenance map under ``<prefix>_provenance``. ``prefix``
+    defaults to the claim id in lower case ("c1"). Returns ``result``."""
     prefix = prefix or result.claim.lower().replace("-", "")
+    data_origin = "public-data" if result.kind == "public-data" else "data"
+
+    def origin(key: str) -> str:
+        o = result.provenance.get(key, "model")
+        return data_origin if o == "data" else o
+
     for k, v in result.metrics.items():
-        glue(k, v)
+        glue(k, v, origin=origin(k))
+    verdict_origin = "model" if result.kind in ("model", "demonstration") else data_origin
     if result.verdict is None:
-        glue(prefix + "_verdict", None)
-        glue(prefix + "_verdict_text", result.verdict_text)
+        glue(prefix + "_verdict", None, origin=verdict_origin)
+        glue(prefix + "_verdict_text", result.verdict_text, origin=verdict_origin)
     else:
-        glue_verdict(prefix + "_verdict", result.verdict)
-    glue(prefix + "_margin", float(result.margin))
-    glue(prefix + "_provenance", dict(result.provenance))
+        glue(prefix + "_verdict", bool(result.verdict), origin=verdict_origin)
+        glue(prefix + "_verdict_text", result.verdict_text, origin=verdict_origin)
+    glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
+    glue(prefix + "_provenance", dict(result.provenance), origin="parameter")
     return result
