@@ -27,7 +27,7 @@ from typing import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
 from . import doseresponse as dr
 
@@ -41,6 +41,25 @@ FTOL = 1e-14
 GTOL = 1e-15
 #: Iterations after which a curve still moving is reported as not converged (status ``failed``).
 MAX_ITER = 400
+
+
+#: Largest projected gradient of 0.5 * RSS (response units^2 per parameter unit) at which a fit that ran out of
+#: iterations still counts as converged (assumption: an unconverged LL4 fit of fractions of vehicle has gradients
+#: of 1e-4 and more; at a true optimum, or on the plateau of a step-like fit, they are below 1e-10).
+STATIONARY_GTOL = 1e-8
+
+
+def stationary(theta: ArrayLike, grad: ArrayLike, lo: ArrayLike, hi: ArrayLike) -> np.ndarray:
+    """Whether fits (arrays ``(..., k)`` of free parameters with Hill as ln Hill, gradients of 0.5 * RSS,
+    bounds) sit at a first-order stationary point of the bounded problem: the gradient, with the components
+    that push a parameter out through a bound it touches removed, is at most :data:`STATIONARY_GTOL`. Decides
+    convergence for a curve that used up its iterations (single fits fall back to this solver when MINPACK's
+    optimum leaves the bounds, so the rule is the same for both paths)."""
+    th, g, lo, hi = (np.asarray(a, dtype=float) for a in (theta, grad, lo, hi))
+    near = 1e-8 * (hi - lo)
+    out = ((th - lo <= near) & (g > 0)) | ((hi - th <= near) & (g < 0))
+    return np.max(np.abs(np.where(out, 0.0, g)), axis=-1) <= STATIONARY_GTOL
+
 
 
 @dataclass
@@ -224,6 +243,11 @@ def _bounds(x: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # ------------------------------------------------------------------------------------------------
 # model
 # ------------------------------------------------------------------------------------------------
+#: log10 dose used for dose 0 (vehicle): with Hill >= 0.05 and log10 EC50 <= 10 the ratio (x / EC50)^Hill is
+#: below 1e-45, so 1 / (1 + ratio) is exactly 1.0 in double precision, as ll4 gives at dose 0.
+ZERO_DOSE_LOG10 = -1000.0
+
+
 def _model(theta: np.ndarray, lx: np.ndarray, pos: np.ndarray, jac: bool, k: int):
     """LL4 values (m, n) and, if ``jac``, the Jacobian over the free parameters (m, k, n).
 
@@ -232,14 +256,13 @@ def _model(theta: np.ndarray, lx: np.ndarray, pos: np.ndarray, jac: bool, k: int
     dy/dlog10EC50 = (top - bottom) s (1 - s) Hill ln 10; dy/dHill = -(top - bottom) s (1 - s) d ln 10.
     Dose 0 gives s = 1 (the top)."""
     b, t, le, h = (theta[:, i:i + 1] for i in range(4))
-    d = np.where(pos, lx - le, 0.0)
-    u = np.where(pos, h * d * LN10, -np.inf)
-    s = special.expit(-u)
+    d = lx - le  # lx holds ZERO_DOSE_LOG10 at dose 0: s is exactly 1 there, so y = top and the
+    s = special.expit(-(h * LN10) * d)  # EC50 and Hill columns are exactly 0
     span = t - b
     f = b + span * s
     if not jac:
         return f, None
-    q = special.expit(u)
+    q = 1.0 - s
     c = span * s * q * LN10
     cols = [q, s, c * h, -c * d]
     return f, np.stack(cols[4 - k:], axis=1)
@@ -327,7 +350,7 @@ def _lm(theta0: np.ndarray, lx: np.ndarray, pos: np.ndarray, y: np.ndarray, w: n
         converged[act[finished]] = True
         act = act[~finished]
     if act.size:  # out of iterations: converged all the same at a stationary point (the shared rule)
-        converged[act] = dr.stationary(theta[act][:, fr], g[act], lo[act][:, fr], hi[act][:, fr])
+        converged[act] = stationary(theta[act][:, fr], g[act], lo[act][:, fr], hi[act][:, fr])
     return _from_internal(theta), converged, iters
 
 
@@ -390,7 +413,7 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
     if model == "LL3":
         th0[:, 0] = 0.0
     pos = valid & (x > 0)
-    lx = np.log10(np.where(pos, x, 1.0))
+    lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), ZERO_DOSE_LOG10)
     w = valid.astype(float)
     theta, converged, iters = _lm(th0, lx, pos, y, w, lo, hi, k, max_iter)
     f, J = _model(theta, lx, pos, covariance, k)
@@ -400,7 +423,7 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
     if covariance:
         Jw = J * w[:, None, :]
         s2 = rss / np.maximum(n - k, 1)
-        cov = np.linalg.pinv(Jw @ Jw.transpose(0, 2, 1)) * s2[:, None, None]
+        cov = np.linalg.pinv(Jw @ Jw.transpose(0, 2, 1), hermitian=True) * s2[:, None, None]
     else:
         cov = np.full((m, k, k), np.nan)
     mean = (y * w).sum(1) / n
@@ -426,5 +449,5 @@ def f_test_flat_arrays(rss0: np.ndarray, rss: np.ndarray, n: np.ndarray, k: int)
     p[zero] = np.where(rss0[zero] > 0, 0.0, 1.0)
     reg = ok_df & ~zero
     F[reg] = ((rss0[reg] - rss[reg]) / df1) / (rss[reg] / df[reg])
-    p[reg] = stats.f.sf(F[reg], df1, df[reg])
+    p[reg] = special.fdtrc(df1, df[reg], F[reg])  # = stats.f.sf, as in doseresponse.f_test_flat
     return F, p

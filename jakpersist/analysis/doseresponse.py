@@ -46,24 +46,6 @@ def ll4(dose: ArrayLike, bottom: float, top: float, log10_ec50: float, hill: flo
     return bottom + (top - bottom) / (1.0 + ratio)
 
 
-def ll4_jacobian(dose: ArrayLike, theta: ArrayLike) -> np.ndarray:
-    """Analytic Jacobian of :func:`ll4`: shape ``(n, 4)``, columns d/d(bottom, top, log10_ec50, hill).
-
-    With d = log10(dose) - log10_ec50 and s = 1 / (1 + 10^(hill d)): y = bottom + (top - bottom) s, so
-    dy/dbottom = 1 - s, dy/dtop = s, dy/dlog10_ec50 = (top - bottom) s (1 - s) hill ln10 and
-    dy/dhill = -(top - bottom) s (1 - s) d ln10; at dose 0, s = 1. (Derivation; checked against finite
-    differences in tests/test_batchfit.py.)
-    """
-    x = np.asarray(dose, dtype=float)
-    b, t, le, h = theta
-    pos = x > 0
-    d = np.where(pos, np.log10(np.where(pos, x, 1.0)) - le, 0.0)
-    u = np.where(pos, h * d * np.log(10.0), -np.inf)
-    s = special.expit(-u)
-    c = (t - b) * s * (1.0 - s) * np.log(10.0)
-    return np.stack([1.0 - s, s, c * h, -c * d], axis=1)
-
-
 def ll3(dose: ArrayLike, top: float, log10_ec50: float, hill: float) -> np.ndarray:
     """3-parameter log-logistic (bottom fixed at 0)."""
     return ll4(dose, 0.0, top, log10_ec50, hill)
@@ -218,23 +200,6 @@ def curve_status(converged: ArrayLike, monotone_violation: ArrayLike, p_flat: Ar
                                                   np.where(~(p < ALPHA), "flat", "ok")))
 
 
-#: Largest projected gradient of 0.5 * RSS (response units^2 per parameter unit) at which a fit that ran out of
-#: iterations still counts as converged (assumption: an unconverged LL4 fit of fractions of vehicle has gradients
-#: of 1e-4 and more; at a true optimum, or on the plateau of a step-like fit, they are below 1e-10).
-STATIONARY_GTOL = 1e-8
-
-
-def stationary(theta: ArrayLike, grad: ArrayLike, lo: ArrayLike, hi: ArrayLike) -> np.ndarray:
-    """Whether fits (arrays ``(..., k)`` of free parameters, gradients of 0.5 * RSS, bounds) sit at a
-    first-order stationary point of the bounded problem: the gradient, with the components that push a
-    parameter out through a bound it touches removed, is at most :data:`STATIONARY_GTOL`. Used by both the
-    single and the batched fits for a solver that stopped on its iteration budget."""
-    th, g, lo, hi = (np.asarray(a, dtype=float) for a in (theta, grad, lo, hi))
-    near = 1e-8 * (hi - lo)
-    out = ((th - lo <= near) & (g > 0)) | ((hi - th <= near) & (g < 0))
-    return np.max(np.abs(np.where(out, 0.0, g)), axis=-1) <= STATIONARY_GTOL
-
-
 def absolute_dose(theta: ArrayLike, level: float = 0.5) -> float | None:
     """Dose (nM) at which an LL4 curve with parameters ``theta`` equals ``level``; None if never."""
     b, t, le, h = theta
@@ -304,13 +269,27 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
     if model == "LL3":
         th0[0] = 0.0
 
+    # ll4 and its Jacobian (formulas: batchfit._model), the log doses taken once (called ~15 times per fit)
+    pos = x > 0
+    lxz = np.log10(np.where(pos, x, 1.0))
+    posf = pos.astype(float)
+    ln10 = np.log(10.0)
+
+    def split(p: np.ndarray) -> tuple[float, float, float, float, np.ndarray]:
+        b, t, le, h = p if model == "LL4" else (0.0, *p)
+        r = np.exp(np.minimum((h * ln10) * (lxz - le), 700.0)) * posf  # dose 0: ratio 0
+        return b, t, le, h, 1.0 / (1.0 + r)
+
     def resid(p: np.ndarray) -> np.ndarray:
-        th = p if model == "LL4" else np.concatenate([[0.0], p])
-        return ll4(x, *th) - y
+        b, t, _, _, s = split(p)
+        return b + (t - b) * s - y
 
     def jac(p: np.ndarray) -> np.ndarray:
-        th = p if model == "LL4" else np.concatenate([[0.0], p])
-        return ll4_jacobian(x, th)[:, free]
+        b, t, le, h, s = split(p)
+        c = ((t - b) * ln10) * s * (1.0 - s)
+        J = np.empty((x.size, 4))
+        J[:, 0], J[:, 1], J[:, 2], J[:, 3] = 1.0 - s, s, c * h, np.where(pos, -c * (lxz - le), 0.0)
+        return J[:, free]
 
     # Fast path: unbounded Levenberg-Marquardt (MINPACK) with the analytic Jacobian. Its optimum is kept when it
     # lies inside the bounds (then it is also the bounded problem's optimum). Otherwise the bounded LM of
@@ -333,7 +312,7 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
     J = jac(sol_x)
     s2 = rss / max(n - k, 1)
     try:
-        cov = np.linalg.pinv(J.T @ J) * s2
+        cov = np.linalg.pinv(J.T @ J, hermitian=True) * s2
     except np.linalg.LinAlgError:  # pragma: no cover - pinv rarely fails
         cov = np.full((k, k), np.nan)
     fit = CurveFit(model, theta, cov, rss, n, k, success, x, y)
@@ -351,7 +330,7 @@ def f_test_flat(fit: CurveFit) -> tuple[float, float]:
     if fit.rss <= 1e-30 * max(rss0, 1e-300):
         return (float("inf"), 0.0) if rss0 > 0 else (float("nan"), 1.0)
     F = ((rss0 - fit.rss) / df_extra) / (fit.rss / fit.df)
-    return float(F), float(stats.f.sf(F, df_extra, fit.df))
+    return float(F), float(special.fdtrc(df_extra, fit.df, F))  # = stats.f.sf(F, df_extra, df), without overhead
 
 
 def select_model(dose: ArrayLike, response: ArrayLike) -> tuple[CurveFit, dict[str, float]]:
