@@ -13,7 +13,10 @@ Jacobian (``least_squares(..., jac_sparsity=...)``) makes every curve wait for t
 step control and stopping rule, so a curve's result would depend on its neighbours. SciPy offers no batched
 small-problem solver, hence this one (method: Levenberg 1944, Marquardt 1963; damping update of Nielsen 1999 as
 in Madsen, Nielsen & Tingleff, *Methods for non-linear least squares problems*, 2004, section 3.2; bounds by
-projection with the bound-active parameters held fixed, Kanzow, Yamashita & Fukushima 2004).
+projection with the bound-active parameters held fixed, Kanzow, Yamashita & Fukushima 2004). The Hill slope
+is iterated as ln(Hill), which reaches step-like optima faster; a curve that uses up ``max_iter`` iterations
+counts as converged only at a stationary point (:func:`stationary`). ``fit_curve`` itself uses MINPACK's LM
+(``scipy.optimize.leastsq``) and falls back to this solver when that optimum leaves the bounds.
 
 Inputs. One dose vector shared by all curves (``dose`` of shape ``(n,)``, ``responses`` of shape ``(m, n)``),
 or one dose vector per curve (``dose`` of shape ``(m, n)``) where missing wells are ``NaN`` in ``responses``
@@ -389,7 +392,7 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
 
     Returns
     -------
-    BatchFit with one row per curve. Parameters agree with ``fit_curve`` to about 1e-9 relative on well-posed
+    BatchFit with one row per curve. Parameters agree with ``fit_curve`` to better than 1e-6 relative on well-posed
     curves (``tests/test_batchfit.py`` checks 1e-6 and identical statuses on a few hundred random curves).
 
     Raises
