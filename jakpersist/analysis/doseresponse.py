@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 PARAM_NAMES = ("bottom", "top", "log10_ec50", "hill")
 ALPHA = 0.05
@@ -128,13 +128,7 @@ class CurveFit:
     @property
     def status(self) -> str:
         """Curve-level status: ok, flat, non_monotone or failed (see module docstring)."""
-        if not self.converged:
-            return "failed"
-        if self.monotone_violation > MONOTONE_TOLERANCE:
-            return "non_monotone"
-        if not (self.p_flat < ALPHA):
-            return "flat"
-        return "ok"
+        return str(curve_status(self.converged, self.monotone_violation, self.p_flat))
 
     # -- GI50s ------------------------------------------------------------------------------------
     def _free_cov_full(self) -> np.ndarray:
@@ -187,6 +181,23 @@ class CurveFit:
 
         lo, hi = self._interval(g, self.theta)
         return Estimate(float(value), lo, hi, method="delta")
+
+
+def curve_status(converged: ArrayLike, monotone_violation: ArrayLike, p_flat: ArrayLike) -> np.ndarray:
+    """The curve-status rule, on arrays of any (common) shape: ``failed`` if the optimiser did not converge,
+    else ``non_monotone`` if the per-dose mean rises by more than :data:`MONOTONE_TOLERANCE`, else ``flat`` if
+    the F-test against a flat line gives p >= :data:`ALPHA` (or no p), else ``ok``.
+
+    The one place of the rule: :attr:`CurveFit.status` (single fits) and
+    :attr:`jakpersist.analysis.batchfit.BatchFit.status` (batched fits, bootstrap resamples) both call it.
+    Returns an array of str of the broadcast shape (0-d for scalars).
+    """
+    conv = np.asarray(converged, dtype=bool)
+    mono = np.asarray(monotone_violation, dtype=float)
+    p = np.asarray(p_flat, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(~conv, "failed", np.where(mono > MONOTONE_TOLERANCE, "non_monotone",
+                                                  np.where(~(p < ALPHA), "flat", "ok")))
 
 
 def absolute_dose(theta: ArrayLike, level: float = 0.5) -> float | None:
@@ -258,23 +269,53 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
     if model == "LL3":
         th0[0] = 0.0
 
-    def resid(p: np.ndarray) -> np.ndarray:
-        th = p if model == "LL4" else np.concatenate([[0.0], p])
-        return ll4(x, *th) - y
+    # ll4 and its Jacobian (formulas: batchfit._model), the log doses taken once (called ~15 times per fit)
+    pos = x > 0
+    lxz = np.log10(np.where(pos, x, 1.0))
+    posf = pos.astype(float)
+    ln10 = np.log(10.0)
 
-    sol = optimize.least_squares(resid, th0[free], bounds=(lo[free], hi[free]), method="trf",
-                                 x_scale="jac", xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000)
-    theta = sol.x if model == "LL4" else np.concatenate([[0.0], sol.x])
+    def split(p: np.ndarray) -> tuple[float, float, float, float, np.ndarray]:
+        b, t, le, h = p if model == "LL4" else (0.0, *p)
+        r = np.exp(np.minimum((h * ln10) * (lxz - le), 700.0)) * posf  # dose 0: ratio 0
+        return b, t, le, h, 1.0 / (1.0 + r)
+
+    def resid(p: np.ndarray) -> np.ndarray:
+        b, t, _, _, s = split(p)
+        return b + (t - b) * s - y
+
+    def jac(p: np.ndarray) -> np.ndarray:
+        b, t, le, h, s = split(p)
+        c = ((t - b) * ln10) * s * (1.0 - s)
+        J = np.empty((x.size, 4))
+        J[:, 0], J[:, 1], J[:, 2], J[:, 3] = 1.0 - s, s, c * h, np.where(pos, -c * (lxz - le), 0.0)
+        return J[:, free]
+
+    # Fast path: unbounded Levenberg-Marquardt (MINPACK) with the analytic Jacobian. Its optimum is kept when it
+    # lies inside the bounds (then it is also the bounded problem's optimum). Otherwise the bounded LM of
+    # batchfit: SciPy's TRF crawls along the plateau of step-like fits (Hill -> its bound) and ran out of
+    # 2,000 evaluations on many flat or censored curves.
+    p, _, _, _, ier = optimize.leastsq(resid, th0[free], Dfun=jac, full_output=True, xtol=1e-12, ftol=1e-14,
+                                       maxfev=400)
+    inside = bool(np.all(np.isfinite(p)) and np.all(p > lo[free]) and np.all(p < hi[free]))
+    if ier in (1, 2, 3, 4) and inside:
+        sol_x, success = p, True
+    else:
+        from .batchfit import fit_curves  # batchfit imports this module
+
+        b = fit_curves(x, y[None, :], model, start=th0, covariance=False)
+        sol_x, success = b.theta[0, free], bool(b.converged[0])
+    theta = sol_x if model == "LL4" else np.concatenate([[0.0], sol_x])
     k = 4 if model == "LL4" else 3
     n = x.size
-    rss = float(np.sum(sol.fun**2))
-    J = sol.jac
+    rss = float(np.sum(resid(sol_x) ** 2))
+    J = jac(sol_x)
     s2 = rss / max(n - k, 1)
     try:
-        cov = np.linalg.pinv(J.T @ J) * s2
+        cov = np.linalg.pinv(J.T @ J, hermitian=True) * s2
     except np.linalg.LinAlgError:  # pragma: no cover - pinv rarely fails
         cov = np.full((k, k), np.nan)
-    fit = CurveFit(model, theta, cov, rss, n, k, bool(sol.success), x, y)
+    fit = CurveFit(model, theta, cov, rss, n, k, success, x, y)
     fit.f_flat, fit.p_flat = f_test_flat(fit)
     fit.monotone_violation = monotone_violation(x, y)
     return fit
@@ -289,7 +330,7 @@ def f_test_flat(fit: CurveFit) -> tuple[float, float]:
     if fit.rss <= 1e-30 * max(rss0, 1e-300):
         return (float("inf"), 0.0) if rss0 > 0 else (float("nan"), 1.0)
     F = ((rss0 - fit.rss) / df_extra) / (fit.rss / fit.df)
-    return float(F), float(stats.f.sf(F, df_extra, fit.df))
+    return float(F), float(special.fdtrc(df_extra, fit.df, F))  # = stats.f.sf(F, df_extra, df), without overhead
 
 
 def select_model(dose: ArrayLike, response: ArrayLike) -> tuple[CurveFit, dict[str, float]]:
@@ -356,24 +397,13 @@ def bootstrap_log10_gi50(fit: CurveFit, n_boot: int, rng: np.random.Generator,
     fitted = fit.predict(x)
     resid = (fit.response - fitted) * np.sqrt(fit.n / max(fit.df, 1))
     resid = resid - resid.mean()
-    out = np.empty(n_boot)
-    for i in range(n_boot):
-        y = fitted + rng.choice(resid, size=resid.size, replace=True)
-        try:
-            f = fit_curve(x, y, fit.model, start=fit.theta)
-        except ValueError:
-            out[i] = np.nan
-            continue
-        est = f.gi50_absolute() if kind == "absolute" else f.gi50_relative()
-        if est.ok:
-            out[i] = np.log10(est.value)
-        elif est.status == "above_range":
-            out[i] = np.inf
-        elif est.status == "below_range":
-            out[i] = -np.inf
-        else:
-            out[i] = np.nan
-    return out
+    from .batchfit import fit_curves  # batchfit imports this module
+
+    # the same draws as one rng.choice call per resample, in order; all resamples fitted in one batch
+    Y = fitted + np.array([rng.choice(resid, size=resid.size, replace=True) for _ in range(n_boot)])
+    Y = Y.reshape(n_boot, resid.size)
+    return fit_curves(x, Y, fit.model, start=fit.theta, covariance=False).log10_gi50(
+        "absolute" if kind == "absolute" else "relative")
 
 
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:

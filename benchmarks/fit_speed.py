@@ -1,0 +1,117 @@
+"""Fitting speed: single LL4 fits, batched fits, bootstraps, and thunor's ``fit_drc`` on the same curves.
+
+Not part of the test suite (timings depend on the machine). Installs nothing. Run:
+
+    nice -n 10 .venv/bin/python benchmarks/fit_speed.py [N_CURVES] [--boot-curves K]
+
+thunor (GPL-3, not a dependency of this project) is timed in the same run when it is importable. To make it
+importable, install it into a scratch environment with the project's NumPy/SciPy/pandas pins and run this script
+with that interpreter and the worktree on the path:
+
+    python3.11 -m venv /tmp/thunorenv
+    /tmp/thunorenv/bin/pip install thunor==1.0.3 numpy==2.4.6 scipy==1.17.1 pandas==3.1.1
+    PYTHONPATH=. nice -n 10 /tmp/thunorenv/bin/python benchmarks/fit_speed.py
+
+or pass ``--thunor-site /tmp/thunorenv/lib/python3.11/site-packages`` to the project's interpreter (the folder is
+appended to ``sys.path``, so the project's own NumPy and SciPy are the ones used).
+
+Curves: 9 doses (10,000 nM / 3^k, k = 0..8) x 3 wells, LL4 with bottom U(0, 0.3), top U(0.9, 1.1),
+EC50 10^U(1, 3.5) nM, Hill U(0.7, 2.5), Gaussian noise s.d. 0.05; seed 2012. The single-curve paths (ours and
+thunor's) fit the first N curves; the batched path fits all ``--batch-n`` curves (which start with the same N) and
+the first N alone. Rates are best of ``--repeat`` runs (wall clock, ``time.perf_counter``).
+
+Last runs (2026-11-29, 2 cores shared with other jobs, load average 10-13, so absolute rates are several times
+below a quiet machine's; the ratios are measured within one run). Before issue 15 (commit c927f2f):
+fit_curve 31 curves/s, thunor 150 curves/s (0.20x); bootstrap_estimate 30.7 s per curve.
+After: fit_curve 254 curves/s, thunor 110 curves/s (2.3x); fit_curves 5,300 curves/s on 10,000 curves (48x
+thunor) and 4,786 curves/s on the first 300 (43x); bootstrap_estimate 0.18 s per curve.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+from jakpersist.analysis import doseresponse as dr
+
+try:
+    from jakpersist.analysis import batchfit as bf
+except ImportError:  # the "before" state of issue 15
+    bf = None
+
+DOSES = np.repeat(10000 / 3.0 ** np.arange(8, -1, -1), 3)
+
+
+def make_curves(n: int, seed: int = 2012) -> tuple[np.ndarray, np.ndarray]:
+    """(theta (n, 4), responses (n, 27)) of the benchmark's simulated curves."""
+    rng = np.random.default_rng(seed)
+    theta = np.c_[rng.uniform(0, 0.3, n), rng.uniform(0.9, 1.1, n), rng.uniform(1, 3.5, n),
+                  rng.uniform(0.7, 2.5, n)]
+    y = np.array([dr.ll4(DOSES, *t) for t in theta]) + rng.normal(0, 0.05, (n, DOSES.size))
+    return theta, y
+
+
+def best_time(fn, repeat: int) -> float:
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", nargs="?", type=int, default=300, help="curves (default 300)")
+    ap.add_argument("--batch-n", type=int, default=10000, help="curves for the batched path (default 10000)")
+    ap.add_argument("--boot-curves", type=int, default=5, help="curves bootstrapped (1,000 resamples each)")
+    ap.add_argument("--repeat", type=int, default=3, help="timing repeats; the best is kept")
+    ap.add_argument("--thunor-site", default=os.environ.get("THUNOR_SITE"),
+                    help="a site-packages folder holding thunor, appended to sys.path")
+    a = ap.parse_args()
+    if a.thunor_site:
+        sys.path.append(a.thunor_site)
+    try:
+        from thunor.curve_fit import HillCurveLL4, fit_drc
+    except ImportError:
+        fit_drc = None
+
+    _, YB = make_curves(max(a.batch_n, a.n))
+    Y = YB[:a.n]  # the single-curve paths (ours and thunor's) time the first n of the same curves
+    rates: dict[str, float] = {}
+    print(f"{a.n} curves (batched path: {a.batch_n}), 9 doses x 3 wells; cores: {os.cpu_count()}; load average: "
+          f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+
+    t = best_time(lambda: [dr.fit_curve(DOSES, y) for y in Y], a.repeat)
+    rates["fit_curve (single, LL4)"] = a.n / t
+    if fit_drc is not None:
+        t = best_time(lambda: [fit_drc(DOSES, y, fit_cls=HillCurveLL4, null_rejection_threshold=0.05)
+                               for y in Y], a.repeat)
+        rates["thunor fit_drc (single, LL4)"] = a.n / t
+    if bf is not None:
+        t = best_time(lambda: bf.fit_curves(DOSES, YB[:a.batch_n]), a.repeat)
+        rates[f"fit_curves (batched LL4, {a.batch_n} curves)"] = a.batch_n / t
+        t = best_time(lambda: bf.fit_curves(DOSES, Y), a.repeat)
+        rates[f"fit_curves (batched LL4, first {a.n} curves)"] = a.n / t
+
+    for name, r in rates.items():
+        print(f"  {name:<48s} {r:>10,.0f} curves/s")
+    th = rates.get("thunor fit_drc (single, LL4)")
+    if th:
+        for name, r in rates.items():
+            if "thunor" not in name:
+                print(f"  ratio {name:<42s} / thunor: {r / th:6.2f}x")
+
+    fits = [dr.fit_curve(DOSES, y) for y in Y[:a.boot_curves]]
+    t0 = time.perf_counter()
+    for i, f in enumerate(fits):
+        dr.bootstrap_estimate(f, 1000, np.random.default_rng(i))
+    per = (time.perf_counter() - t0) / len(fits)
+    print(f"  bootstrap_estimate, 1,000 resamples: {per:.3f} s per curve (mean of {len(fits)} curves)")
+
+
+if __name__ == "__main__":
+    main()

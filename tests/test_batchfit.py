@@ -1,0 +1,132 @@
+"""Batched log-logistic fits agree with the single-curve fit; the bootstrap runs through them."""
+import numpy as np
+import pytest
+
+from jakpersist.analysis import batchfit as bf
+from jakpersist.analysis import doseresponse as dr
+
+DOSES = np.repeat(np.r_[0.0, 10000 / 3.0 ** np.arange(8, -1, -1)], 3)
+LX = np.log10(DOSES[DOSES > 0])
+
+
+def random_curves(m: int, seed: int):
+    """Realistic random plates: well-posed, censored (EC50 beyond the top dose), noisy and flat curves."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(["well_posed", "censored", "noisy", "flat"], m, p=[0.5, 0.15, 0.15, 0.2])
+    theta = np.c_[rng.uniform(0.0, 0.3, m), rng.uniform(0.9, 1.1, m),
+                  rng.uniform(LX.min() + 0.5, LX.max() - 0.5, m), rng.uniform(0.6, 2.5, m)]
+    theta[kind == "censored", 2] = rng.uniform(LX.max(), LX.max() + 1.0, (kind == "censored").sum())
+    sd = np.where(kind == "noisy", 0.15, rng.uniform(0.0, 0.05, m))
+    y = np.array([dr.ll4(DOSES, *t) for t in theta]) + rng.normal(0, 1, (m, DOSES.size)) * sd[:, None]
+    y[kind == "flat"] = 1.0 + rng.normal(0, 0.05, ((kind == "flat").sum(), DOSES.size))
+    return kind, theta, y
+
+
+@pytest.mark.parametrize("model", ["LL4", "LL3"])
+def test_batched_fits_agree_with_fit_curve(model):
+    kind, _, y = random_curves(300, seed=15)
+    single = [dr.fit_curve(DOSES, row, model) for row in y]
+    batch = bf.fit_curves(DOSES, y, model)
+    np.testing.assert_array_equal(batch.status, [f.status for f in single])
+    t1 = np.array([f.theta for f in single])
+    lo, hi = dr._bounds(DOSES)
+    interior = np.all((t1 > lo + 1e-3) & (t1 < hi - 1e-3), axis=1) if model == "LL4" else \
+        np.all((t1[:, 1:] > lo[1:] + 1e-3) & (t1[:, 1:] < hi[1:] - 1e-3), axis=1)
+    good = (kind == "well_posed") & interior & (batch.status == "ok")
+    assert good.sum() > 100
+    np.testing.assert_allclose(batch.theta[good], t1[good], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(batch.rss[good], np.array([f.rss for f in single])[good], rtol=1e-6, atol=1e-12)
+    cov1 = np.array([f.cov for f in single])[good]
+    scale = np.abs(cov1).max(axis=(1, 2))[:, None, None]
+    assert np.max(np.abs(batch.cov[good] - cov1) / scale) < 1e-4
+    np.testing.assert_allclose(batch.p_flat[good], [f.p_flat for f in np.array(single)[good]], rtol=1e-6,
+                               atol=1e-300)
+
+
+def test_noise_free_curves_recover_parameters():
+    theta = np.array([(0.05, 1.0, np.log10(231.6), 1.3), (0.2, 0.95, 3.1, 0.8), (-0.05, 1.1, 1.8, 2.5)])
+    y = np.array([dr.ll4(DOSES, *t) for t in theta])
+    b = bf.fit_curves(DOSES, y)
+    np.testing.assert_allclose(b.theta, theta, rtol=1e-6, atol=1e-9)
+    assert list(b.status) == ["ok"] * 3
+
+
+def test_curves_with_different_doses_padded_or_listed():
+    rng = np.random.default_rng(4)
+    d1, d2 = DOSES, np.repeat(np.r_[0.0, 3000 / 2.0 ** np.arange(6, -1, -1)], 2)
+    y1 = dr.ll4(d1, 0.05, 1.0, 2.3, 1.2) + rng.normal(0, 0.03, d1.size)
+    y2 = dr.ll4(d2, 0.1, 1.0, 2.0, 1.0) + rng.normal(0, 0.03, d2.size)
+    dose, resp = bf.pad_curves([(d1, y1), (d2, y2)])
+    assert dose.shape == (2, d1.size) and np.isnan(resp[1, d2.size:]).all()
+    b = bf.fit_curves(dose, resp)
+    for i, (d, y) in enumerate([(d1, y1), (d2, y2)]):
+        f = dr.fit_curve(d, y)
+        np.testing.assert_allclose(b.theta[i], f.theta, rtol=1e-6)
+        assert b.n[i] == d.size and b.status[i] == f.status
+        np.testing.assert_allclose(b.curve(i).gi50_absolute().value, f.gi50_absolute().value, rtol=1e-6)
+
+
+def test_starting_values_bounds_and_monotone_violation_match_the_single_curve_code():
+    kind, _, y = random_curves(50, seed=3)
+    x, yy, valid = bf._prepare(DOSES, y)
+    lo, hi = bf._bounds(x, valid)
+    np.testing.assert_allclose(bf._start(x, yy, valid), [dr._start(DOSES, r) for r in y])
+    np.testing.assert_allclose(lo, np.tile(dr._bounds(DOSES)[0], (50, 1)))
+    np.testing.assert_allclose(hi, np.tile(dr._bounds(DOSES)[1], (50, 1)))
+    np.testing.assert_allclose(bf._group_means_running_violation(x, yy, valid),
+                               [dr.monotone_violation(DOSES, r) for r in y])
+
+
+def test_analytic_jacobian_matches_finite_differences():
+    theta = np.array([0.1, 0.9, 2.2, 1.4])
+    eps = 1e-6
+    fd = np.stack([(dr.ll4(DOSES, *(theta + eps * e)) - dr.ll4(DOSES, *(theta - eps * e))) / (2 * eps)
+                   for e in np.eye(4)], axis=1)
+    x, _, valid = bf._prepare(DOSES, np.zeros((1, DOSES.size)))
+    pos = valid & (x > 0)
+    lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), bf.ZERO_DOSE_LOG10)
+    f, Jb = bf._model(theta[None], lx, pos, True, 4)
+    np.testing.assert_allclose(f[0], dr.ll4(DOSES, *theta), rtol=1e-13)
+    np.testing.assert_allclose(Jb[0].T, fd, atol=1e-8)
+
+
+def test_log10_gi50_codes_match_the_single_curve_estimates():
+    _, _, y = random_curves(120, seed=8)
+    b = bf.fit_curves(DOSES, y)
+    for kind in ("absolute", "relative"):
+        got = b.log10_gi50(kind)
+        for i in range(len(b)):
+            est = b.curve(i).gi50_absolute() if kind == "absolute" else b.curve(i).gi50_relative()
+            want = (np.log10(est.value) if est.ok else np.inf if est.status == "above_range"
+                    else -np.inf if est.status == "below_range" else np.nan)
+            np.testing.assert_allclose(got[i], want, rtol=1e-9)
+
+
+def test_bootstrap_is_deterministic_and_matches_one_fit_per_resample():
+    truth = (0.05, 1.0, np.log10(231.6), 1.3)
+    y = dr.ll4(DOSES, *truth) + np.random.default_rng(3).normal(0, 0.04, DOSES.size)
+    fit = dr.fit_curve(DOSES, y)
+    s1 = dr.bootstrap_log10_gi50(fit, 60, np.random.default_rng(1))
+    s2 = dr.bootstrap_log10_gi50(fit, 60, np.random.default_rng(1))
+    np.testing.assert_array_equal(s1, s2)
+    # the loop the batched bootstrap replaced: same draws, one fit_curve per resample
+    rng = np.random.default_rng(1)
+    fitted = fit.predict(DOSES)
+    resid = (y - fitted) * np.sqrt(fit.n / fit.df)
+    resid -= resid.mean()
+    ref = []
+    for _ in range(60):
+        f = dr.fit_curve(DOSES, fitted + rng.choice(resid, size=resid.size, replace=True), start=fit.theta)
+        e = f.gi50_absolute()
+        ref.append(np.log10(e.value) if e.ok else np.inf if e.status == "above_range" else -np.inf
+                   if e.status == "below_range" else np.nan)
+    np.testing.assert_allclose(s1, ref, rtol=1e-7)
+
+
+def test_bad_input_names_the_curve():
+    with pytest.raises(ValueError, match="curve 1: .*at least 3 distinct"):
+        bf.fit_curves([[0, 1, 2, 3], [0, 1, 1, 2]], [[1, 0.9, 0.6, 0.3], [1, 0.9, 0.9, 0.5]])
+    with pytest.raises(ValueError, match="curve 0: doses must be >= 0"):
+        bf.fit_curves([-1, 1, 2, 3], [[1, 0.9, 0.8, 0.5]])
+    with pytest.raises(ValueError, match="model"):
+        bf.fit_curves(DOSES, np.ones((1, DOSES.size)), "LL5")
