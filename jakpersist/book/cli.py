@@ -174,8 +174,15 @@ def cmd_execute(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from .generate import GENERATED, write_all
 
-    changed = write_all(Path(args.folder) if args.folder else GENERATED)
+    folder = Path(args.folder) if args.folder else GENERATED
+    changed = write_all(folder)
     print(f"generated pages: {len(changed)} changed")
+    if not args.no_stability:
+        from . import registry, stability
+
+        print("[generate] counterfactuals and seed stability with the claim functions (full, noisy mode) ...",
+              flush=True)
+        stability.write(folder, registry.load())
     return 0
 
 
@@ -236,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_execute)
     p = sub.add_parser("generate", help="write the generated pages (claims list, parameter tables, formats)")
     p.add_argument("folder", nargs="?", help="default: book/generated")
+    p.add_argument("--no-stability", action="store_true", help="skip the counterfactual and seed-stability runs")
     p.set_defaults(func=cmd_generate)
     p = sub.add_parser("student", help="write student versions (solutions removed) to book/student/")
     p.set_defaults(func=cmd_student)
