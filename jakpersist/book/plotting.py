@@ -16,11 +16,51 @@ POPULATION_COLORS = {
 MARKERS = {"naive": "o", "persistent": "s", "withdrawn": "^", "re-challenged": "D"}
 
 
+#: Smallest font (points) used in the book's figures; with figures at most ~11 in wide this keeps every label at
+#: >= 9 CSS px in the ~800 px content column (tests/test_browser.py measures it).
+MIN_FONT_PT = 10.5
+#: One shading convention for every time axis: a light grey band means "drug on".
+DRUG_ON_SHADE = "0.88"
+
+
+def _vector_output() -> None:
+    """In a Jupyter kernel, show figures as SVG (vector, text kept as text); elsewhere do nothing."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # plain Python: nothing to configure
+        return
+    if get_ipython() is None:
+        return
+    # metadata Date=None: the same figure gives the same file (no build date inside the SVG)
+    set_matplotlib_formats("svg", metadata={"Date": None})
+
+
 def set_style() -> None:
-    """Apply the book's figure style (call once per notebook)."""
+    """Apply the book's figure style (call once per notebook).
+
+    Figures are SVG in notebooks (vector; sharp at any zoom, text searchable), PNG fallbacks at 200 dpi; fonts
+    are at least :data:`MIN_FONT_PT` so labels stay legible once the figure is scaled to the page column.
+    """
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=1.0)
-    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "axes.titlesize": "medium",
-                         "figure.constrained_layout.use": True})
+    f = MIN_FONT_PT
+    plt.rcParams.update({
+        "figure.dpi": 100, "savefig.dpi": 200, "figure.constrained_layout.use": True,
+        "svg.fonttype": "none", "svg.hashsalt": "jakbook",
+        "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
+        "font.size": f + 1, "axes.labelsize": f + 1.5, "axes.titlesize": f + 1.5, "xtick.labelsize": f,
+        "ytick.labelsize": f, "legend.fontsize": f, "legend.title_fontsize": f, "figure.titlesize": f + 1.5,
+    })
+    _vector_output()
+    _table_style()
+
+
+def _table_style() -> None:
+    """Tables on the page: numbers rounded for reading (3 significant decimals) unless a table says otherwise."""
+    import pandas as pd
+
+    pd.set_option("display.precision", 3)
+    pd.set_option("styler.format.precision", 3)
 
 
 def color(population: str) -> tuple:
@@ -29,12 +69,19 @@ def color(population: str) -> tuple:
 
 
 def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
-    """Write the evidence kind into the figure itself (top right), so it travels with any copy of the image.
+    """Write the evidence kind into the figure itself, so it travels with any copy of the image.
 
-    Uses the figure's suptitle slot, so constrained layout keeps it clear of the axes.
+    The stamp sits *above* the figure's top edge (right-aligned), outside every axes and legend, so nothing
+    drawn inside the figure can cover it; the notebook's tight bounding box grows to include it.
     """
-    fig.suptitle(text, x=0.995, ha="right", fontsize=8, color="0.3", fontweight="bold",
-                 bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.6", lw=0.6))
+    fig.text(0.995, 1.005, text, ha="right", va="bottom", fontsize=MIN_FONT_PT, color="0.25",
+             fontweight="bold", transform=fig.transFigure,
+             bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.55", lw=0.7))
+
+
+def shade_drug_on(ax: plt.Axes, start: float, end: float, label: str | None = "drug on") -> None:
+    """Shade a time interval during which the drug is on (the book's one shading convention)."""
+    ax.axvspan(start, end, color=DRUG_ON_SHADE, zorder=0, lw=0, label=label)
 
 
 def log_dose_axis(ax: plt.Axes, label: str = "dose (nM, log scale)") -> None:

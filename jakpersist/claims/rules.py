@@ -161,7 +161,8 @@ class DependenceRule:
 
     def describe(self) -> str:
         return (f"with the JAK2 shRNA, persistent cells keep at most {self.max_growth:.0%} of their growth (relative "
-                f"to a control shRNA), no more than {self.max_gap:.0%} above naive cells, and at most "
+                f"to a control shRNA), no more than {self.max_gap * 100:g} percentage points above naive cells "
+                f"(an absolute difference of growth fractions), and at most "
                 f"{self.max_pstat5:.0%} of their pSTAT5")
 
     def conditions(self, growth_persistent: float, growth_naive: float, pstat5_ratio: float) -> list[Condition]:

@@ -47,7 +47,11 @@ def _theta(agent: str, dose: float, mp: ModelParams) -> float:
 
 def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
              points_per_day: int = 1) -> pd.DataFrame:
-    """Integrate the illustration over ``schedule``; one row per time point with every read-out."""
+    """Integrate the illustration over ``schedule``; one row per time point with every read-out.
+
+    ``spleen_index`` and ``symptom_index`` are relative to their values at the start of treatment (the start of
+    the first phase with a dose > 0; the first time point when no phase has a dose).
+    """
     r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
@@ -81,7 +85,17 @@ def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float 
                          "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
         y, t0 = sol.y[:, -1], t0 + ph.days
     df = pd.DataFrame(rows)
+    # Disease read-outs are relative to the start of treatment (the start of the first phase with a dose, the
+    # first row if none), which is what the chapter's figure, table and rule call "starting value".
+    t_start, before = 0.0, [ph for ph in schedule if ph.days > 0]
+    for ph in before:
+        if ph.dose_nM > 0:
+            break
+        t_start += ph.days
+    else:
+        t_start = 0.0
+    ref = int((df["day"] - t_start).abs().argmin())
     drive = df["M"] * df["pstat5_mutant"]
-    df["spleen_index"] = drive / drive.iloc[0]
-    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[0]
+    df["spleen_index"] = drive / drive.iloc[ref]
+    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[ref]
     return df
