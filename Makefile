@@ -41,7 +41,7 @@ book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS) _config.yml
 	@$(BIN)/jakbook generate
 	@touch $@
 
-book/student/.stamp: $(SOURCES) $(PACKAGE)
+book/student/.stamp: $(SOURCES) $(PACKAGE) notebooks/claims.yml
 	@$(BIN)/jakbook student
 	@touch $@
 

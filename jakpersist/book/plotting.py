@@ -19,6 +19,8 @@ MARKERS = {"naive": "o", "persistent": "s", "withdrawn": "^", "re-challenged": "
 #: Smallest font (points) used in the book's figures; with figures at most ~11 in wide this keeps every label at
 #: >= 9 CSS px in the ~800 px content column (tests/test_browser.py measures it).
 MIN_FONT_PT = 10.5
+#: Widest figure (inches) that keeps MIN_FONT_PT text at >= 9 CSS px in the page column.
+MAX_WIDTH_IN = 9.0
 #: One shading convention for every time axis: a light grey band means "drug on".
 DRUG_ON_SHADE = "0.88"
 
@@ -56,11 +58,42 @@ def set_style() -> None:
 
 
 def _table_style() -> None:
-    """Tables on the page: numbers rounded for reading (3 significant decimals) unless a table says otherwise."""
+    """Tables on the page: numbers rounded for reading (3 decimals) unless a table says otherwise, and in a
+    notebook every plain DataFrame shown as :func:`page_table` shows it (readable column names with units,
+    drug names, no running row number). A table formatted on purpose (a pandas ``Styler``) is left alone."""
     import pandas as pd
 
     pd.set_option("display.precision", 3)
     pd.set_option("styler.format.precision", 3)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ip = get_ipython()
+    if ip is not None:
+        ip.display_formatter.formatters["text/html"].for_type(pd.DataFrame, page_table_html)
+
+
+def page_table_html(df) -> str:
+    """HTML of a DataFrame as a reader should see it: ``dose_nM`` -> ``dose (nM)``, ``jak_inhibitor_1`` ->
+    ``JAK Inhibitor I``, snake_case row labels in words, numbers to 3 decimals, no 0, 1, 2... index."""
+    import pandas as pd
+
+    from ..model.params import DRUG_LABELS
+    from .chapter import readable_column
+
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: DRUG_LABELS.get(v, v) if isinstance(v, str) else v)
+    out = out.rename(columns=lambda c: readable_column(c) if isinstance(c, str) else c)
+    plain_index = isinstance(out.index, pd.RangeIndex)
+    if not plain_index:
+        out = out.rename(index=lambda i: readable_column(i) if isinstance(i, str) else i)
+    sty = out.style.format(precision=3)
+    if plain_index:
+        sty = sty.hide(axis="index")
+    return sty.to_html()
 
 
 def color(population: str) -> tuple:
@@ -68,12 +101,27 @@ def color(population: str) -> tuple:
     return POPULATION_COLORS.get(population, (0.4, 0.4, 0.4))
 
 
+def fit_to_column(fig: plt.Figure, max_width_in: float = MAX_WIDTH_IN) -> None:
+    """Narrow a figure wider than ``max_width_in`` (height kept), so its text stays legible in the page column.
+
+    An SVG is shown at most ~700 CSS px wide on a desktop page; a figure W inches wide is scaled by
+    700 / (72 W), so an 11-inch figure would show 10.5 pt text at under 9 px. Constrained layout re-flows the
+    axes into the narrower figure.
+    """
+    w, h = fig.get_size_inches()
+    if w > max_width_in:
+        fig.set_size_inches(max_width_in, h)
+
+
 def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
     """Write the evidence kind into the figure itself, so it travels with any copy of the image.
 
     The stamp sits *above* the figure's top edge (right-aligned), outside every axes and legend, so nothing
-    drawn inside the figure can cover it; the notebook's tight bounding box grows to include it.
+    drawn inside the figure can cover it; the notebook's tight bounding box grows to include it. Every book
+    figure is stamped just before it is shown, so this is also where it is fitted to the page column
+    (:func:`fit_to_column`).
     """
+    fit_to_column(fig)
     fig.text(0.995, 1.005, text, ha="right", va="bottom", fontsize=MIN_FONT_PT, color="0.25",
              fontweight="bold", transform=fig.transFigure,
              bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.55", lw=0.7))

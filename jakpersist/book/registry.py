@@ -22,11 +22,11 @@ REGISTRY = ROOT / "notebooks" / "claims.yml"
 SOURCES: dict[str, tuple[str, str, str]] = {
     "nature2012": ("Nature 2012 abstract", "primary",
                    "stated in the abstract of Koppikar et al., Nature 2012 {cite:p}`koppikar2012` (paraphrased)"),
-    "ash2011": ("ASH 2011 abstract", "info",
+    "ash2011": ("ASH 2011 abstract", "success",
                 "stated in the precursor abstract, ASH Annual Meeting 2011 {cite:p}`koppikar2011ash` (paraphrased)"),
-    "inference": ("inference of this book", "warning",
+    "inference": ("inference of this book", "warning-line",
                   "our reading or operational definition; neither abstract states it"),
-    "model": ("model prediction", "secondary",
+    "model": ("model prediction", "secondary-line",
               "what the book's model predicts; neither abstract states it"),
 }
 ORIGINS = {"paper": "Claims of Koppikar et al. 2012", "book": "The book's own checks"}
@@ -209,13 +209,13 @@ def render_page(claims: list[Claim]) -> str:
         if origin == "book":
             out += ["Not claims of the paper: checks this book adds, on public data or on the model, to put the "
                     "paper's claims in context.", ""]
-        out += ["| claim | verdict of the default run | statement, each part with its source | evidence |",
-                "|---|---|---|---|"]
+        out += ["| claim | verdict | statement (each part tagged with its source) |", "|---|---|---|"]
         for c in group:
             ref = f"chapters/{c.chapter}.ipynb"
             out.append(f"| [{c.id}](#claim-{c.id.lower()}) | **{{glue:text}}`{ref}::{c.verdict}_text:s`** "
-                       f"| {tagged_statement(c)} | {EVIDENCE_KINDS[c.evidence]} |")
-        out.append("")
+                       f"| {tagged_statement(c)} |")
+        out += ["", "The verdict is that of the chapter's default run; the evidence each run uses is given claim by "
+                "claim below.", ""]
     out += ["## Claim by claim", ""]
     read: dict[Path, dict] = {}  # chapters that hold several claims are read once
     for c in sorted(claims, key=lambda c: list(ORIGINS).index(c.origin)):
