@@ -113,16 +113,29 @@ def fit_to_column(fig: plt.Figure, max_width_in: float = MAX_WIDTH_IN) -> None:
         fig.set_size_inches(max_width_in, h)
 
 
+def floor_fonts(fig: plt.Figure, min_pt: float = MIN_FONT_PT) -> None:
+    """Raise every legend text, legend title and annotation of ``fig`` to at least ``min_pt`` points."""
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+    texts = [t for leg in legends if leg is not None for t in (*leg.get_texts(), leg.get_title())]
+    texts += [t for ax in fig.axes for t in ax.texts]
+    for t in texts:
+        if t.get_fontsize() < min_pt:
+            t.set_fontsize(min_pt)
+
+
 def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
     """Write the evidence kind into the figure itself, so it travels with any copy of the image.
 
-    The stamp sits *above* the figure's top edge (right-aligned), outside every axes and legend, so nothing
-    drawn inside the figure can cover it; the notebook's tight bounding box grows to include it. Every book
+    The stamp sits *below* the figure's bottom edge (right-aligned, under the x-axis label), outside every axes
+    and legend, so nothing drawn inside the figure can cover it; the notebook's tight bounding box grows to
+    include it. (Not above the top edge: a tight bounding box moves a ``fig.legend(loc="upper right")`` up to
+    the new top, onto the stamp.) Every book
     figure is stamped just before it is shown, so this is also where it is fitted to the page column
-    (:func:`fit_to_column`).
+    (:func:`fit_to_column`) and its legend and annotation text raised to the book's minimum (:func:`floor_fonts`).
     """
     fit_to_column(fig)
-    fig.text(0.995, 1.005, text, ha="right", va="bottom", fontsize=MIN_FONT_PT, color="0.25",
+    floor_fonts(fig)
+    fig.text(0.995, -0.01, text, ha="right", va="top", fontsize=MIN_FONT_PT, color="0.25",
              fontweight="bold", transform=fig.transFigure,
              bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.55", lw=0.7))
 
