@@ -194,13 +194,13 @@ def claim_box(c: Claim) -> str:
     title = "The claim (paraphrased)" if c.origin == "paper" else "The book's own check (not a claim of the paper)"
     where = (f"Where in the paper: {c.figure}." if c.origin == "paper" else f"Context: {c.figure}.")
     return (f"```{{admonition}} {c.id} · {title}\n:class: important\n{tagged_statement(c)}\n\n"
-            f"{where} What each source tag means: {{doc}}`../claims`.\n```\n")
+            f"{where} What each source tag means: {{ref}}`source-tags`.\n```\n")
 
 
 def render_page(claims: list[Claim]) -> str:
     """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
     metrics = load_metrics()
-    out: list[str] = ["## What the source tags mean", "", source_legend(), ""]
+    out: list[str] = ["(source-tags)=", "## What the source tags mean", "", source_legend(), ""]
     for origin, heading in ORIGINS.items():
         group = [c for c in claims if c.origin == origin]
         if not group:
