@@ -51,3 +51,40 @@ def test_math_is_served_by_the_site_not_a_cdn():
     assert "_static/mathjax/tex-chtml.js" in page
     assert "cdn.jsdelivr" not in page and "mathjax@3" not in page
     assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_parameter_table_is_grouped_and_collapsible():
+    page = (SITE / "book" / "model.html").read_text(encoding="utf-8")
+    assert page.count("<details") >= len(generate.PARAM_GROUPS)
+    for group in generate.PARAM_GROUPS:
+        assert html.escape(group) in page or group in page, group
+
+
+def test_claims_page_shows_metric_labels_not_keys():
+    text = " ".join(_text("book/claims.html").split()).replace("\u2019", "'")  # the site's typographic quotes
+    labels = registry.load_metrics()
+    for c in registry.load():
+        for m in c.metrics:
+            assert labels[m].label in text, m
+            assert f" {m} " not in text, f"raw metric key {m} on the claims page"
+
+
+def test_glossary_terms_are_linked_from_the_chapters():
+    glossary = _text("book/glossary.html")
+    for term in ("GI50", "co-IP", "ddCt", "NES", "FDR", "bootstrap", "counterfactual", "heterodimer", "persistence"):
+        assert term in glossary, term
+    linked = sum((SITE / "book" / "chapters" / f"{c}.html").read_text(encoding="utf-8").count('href="../glossary.html#term-')
+                 for c in ("c1_persistence", "c2_heterodimers", "c3_reversibility", "c6_jak2_dependence"))
+    assert linked >= 8
+
+
+def test_references_render_without_raw_latex_and_every_entry_is_cited():
+    text = _text("book/references.html")
+    assert "$" not in text and "\\Delta" not in text
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([^,]+),", bib, re.M)
+    sources = "".join(p.read_text(encoding="utf-8") for p in [*(ROOT / "book").glob("*.md"),
+                                                             *(ROOT / "notebooks").glob("*.md")])
+    sources += (ROOT / "jakpersist" / "book" / "registry.py").read_text(encoding="utf-8")
+    for key in keys:
+        assert re.search(rf"\{{cite(:\w+)?\}}`[^`]*\b{re.escape(key)}\b", sources), f"{key} is never cited"

@@ -5,6 +5,8 @@ tables (:mod:`jakpersist.loaders.readers`). They know nothing of the model.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -67,8 +69,13 @@ def _p_text(p: float) -> str:
     return "< 1e-10" if p < 1e-10 else f"{p:.2g}"
 
 
-def present_gi50_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """A readable GI50 table for the page (doses in nM)."""
+def _names(values: pd.Series, labels: Mapping[str, str] | None) -> pd.Series:
+    """Readable names: ``labels[key]`` where given, else the key with underscores as spaces."""
+    return values.map(lambda v: (labels or {}).get(v, str(v).replace("_", " ")))
+
+
+def present_gi50_table(summary: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A readable GI50 table for the page (doses in nM); ``labels`` maps drug keys to names (e.g. DRUG_LABELS)."""
     def delta(r: pd.Series) -> str:
         if pd.isna(r["delta_lo_nM"]):
             return "-"
@@ -76,7 +83,7 @@ def present_gi50_table(summary: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame({
         "cells": summary["population"],
-        "drug": summary["drug"],
+        "drug": _names(summary["drug"], labels),
         "curve (by AIC)": summary["model"],
         "absolute GI50 (95% bootstrap CI)": summary["GI50"],
         "delta-method CI, nM": summary.apply(delta, axis=1),
@@ -84,10 +91,12 @@ def present_gi50_table(summary: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def present_fold_table(folds: pd.DataFrame, label: str = "drug") -> pd.DataFrame:
-    """A readable fold-shift table for the page; ``label`` names the column that identifies each row."""
+def present_fold_table(folds: pd.DataFrame, label: str = "drug",
+                       labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A readable fold-shift table for the page; ``label`` names the column that identifies each row and
+    ``labels`` maps its keys to names (e.g. DRUG_LABELS)."""
     return pd.DataFrame({
-        label: folds[label],
+        label: _names(folds[label], labels),
         "GI50 fold (persistent / naive)": folds["fold"].map(lambda x: f"{x:.2f}"),
         "95% bootstrap CI": [f"{a:.2f} to {b:.2f}" for a, b in zip(folds["fold_lo"], folds["fold_hi"])],
         "shift F-test p": folds["shift_p"].map(_p_text),

@@ -208,3 +208,31 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
     glue(prefix + "_provenance", dict(result.provenance), origin="parameter")
     return result
+
+
+#: Column-name endings that carry a unit, and how a reader sees them.
+_UNIT_SUFFIXES = {"_nM": " (nM)", "_uM": " (µM)", "_h": " (h)", "_days": " (days)", "_pct": " (%)"}
+
+
+def readable_column(name: str) -> str:
+    """``dose_nM`` -> ``dose (nM)``, ``mutant_fraction`` -> ``mutant fraction``: a column name for the page."""
+    for suffix, unit in _UNIT_SUFFIXES.items():
+        if name.endswith(suffix):
+            return name[: -len(suffix)].replace("_", " ") + unit
+    return name.replace("_", " ")
+
+
+def preview(df: Any, n: int = 6, labels: dict[str, str] | None = None, digits: int = 3) -> Any:
+    """The first ``n`` rows of a tidy table as a page would show it: readable column names with units, drug keys
+    replaced by ``labels`` (e.g. ``DRUG_LABELS``), numbers rounded to ``digits`` decimals, no index.
+
+    Returns a pandas ``Styler`` (rendered as an HTML table in the notebook and on the site).
+    """
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    head = df.head(n).copy()
+    for col in head.columns:
+        if labels and (is_object_dtype(head[col]) or is_string_dtype(head[col])):
+            head[col] = head[col].map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
+    head = head.rename(columns=readable_column)
+    return head.style.hide(axis="index").format(precision=digits)

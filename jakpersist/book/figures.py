@@ -20,7 +20,7 @@ def _light(c, k: float = 0.55):
 def _box(ax, xy, text, color, w=0.3, h=0.13):
     x, y = xy
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02", fc=color, ec="0.3"))
-    ax.text(x, y, text, ha="center", va="center", fontsize=9)
+    ax.text(x, y, text, ha="center", va="center", fontsize=plotting.MIN_FONT_PT)
 
 
 def _arrow(ax, a, b, style="-|>", color="0.25", ls="-", rad=0.0):
@@ -44,15 +44,15 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
     _box(ax, (0.72, 0.54), "pSTAT5", _light(pal[2]), w=0.18)
     _box(ax, (0.93, 0.54), "growth", _light(pal[2], 0.75), w=0.13)
     _arrow(ax, (0.3, 0.875), (0.3, 0.755), style="-[", color=pal[3])
-    ax.text(0.32, 0.81, "blocks (K)", fontsize=8, color=pal[3])
+    ax.text(0.32, 0.81, "blocks (K)", fontsize=plotting.MIN_FONT_PT, color=pal[3])
     _arrow(ax, (0.15, 0.92), (0.14, 0.42), style="-[", color=pal[3], ls="--", rad=0.35)
-    ax.text(0.0, 0.6, "blocks\nless\n(s K)", fontsize=8, color=pal[3])
+    ax.text(0.0, 0.6, "blocks\nless\n(s K)", fontsize=plotting.MIN_FONT_PT, color=pal[3])
     _arrow(ax, (0.46, 0.66), (0.62, 0.57))
     _arrow(ax, (0.46, 0.42), (0.62, 0.51))
     _arrow(ax, (0.81, 0.54), (0.86, 0.54))
     _arrow(ax, (0.3, 0.16), (0.3, 0.325))
-    ax.text(0.32, 0.22, "more JAK1/TYK2 and JAK2", fontsize=8)
-    ax.set_title("the model's wiring", fontsize=10)
+    ax.text(0.32, 0.22, "more JAK1/TYK2 and JAK2", fontsize=plotting.MIN_FONT_PT)
+    ax.set_title("the model's wiring", fontsize=plotting.MIN_FONT_PT + 1)
     d = np.geomspace(1, 1e5, 300)
     K = mp.potency("ruxolitinib")
     ax2.plot(d, inhibition(d, K, mp.drug_hill), color=pal[0], label="homodimer signal")
@@ -66,7 +66,7 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
     ax2.set_xscale("log")
     ax2.set_xlabel("ruxolitinib (nM, log scale)")
     ax2.set_ylabel("signal (fraction of naive untreated)")
-    ax2.legend(fontsize=8)
-    ax2.set_title(f"default parameters: K = {K:g} nM, s = {mp.hetero_advantage:g}", fontsize=10)
+    ax2.legend(fontsize=plotting.MIN_FONT_PT)
+    ax2.set_title(f"default parameters: K = {K:g} nM, s = {mp.hetero_advantage:g}", fontsize=plotting.MIN_FONT_PT + 1)
     plotting.stamp(fig, "MODEL (noise-free)")
     return fig

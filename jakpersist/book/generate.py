@@ -10,7 +10,7 @@ from .budget import pages as budget_pages
 from .execute import NOTEBOOKS
 from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
 from ..loaders.readers import FORMATS
-from .registry import load, render_page
+from .registry import claim_box, load, render_page
 
 GENERATED = Path(__file__).resolve().parents[2] / "book" / "generated"
 
@@ -19,14 +19,46 @@ def _num(x: object) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
-def parameter_table(params: tuple[Param, ...]) -> str:
-    """A Markdown table of declared parameters: name, default, unit, valid range, meaning, provenance."""
+#: Display groups of the parameter tables (page layout only; the parameters themselves live in params.py).
+PARAM_GROUPS: dict[str, tuple[str, ...]] = {
+    "Heterodimers and partner kinases": ("hetero_advantage", "pairing_affinity", "partner_naive", "partner_max",
+                                         "jak1_share"),
+    "JAK2 expression and a JAK2-independent bypass": ("jak2_max", "bypass"),
+    "Growth from STAT5 signalling": ("r_max", "growth_half_signal", "growth_hill", "death_rate"),
+    "Slow adaptation on drug and relaxation off drug": ("adapt_rate", "relax_half_time"),
+    "HSP90 inhibitor (PU-H71)": ("hsp90_K", "hsp90_hill", "hsp90_other_clients"),
+    "In-vivo illustration": ("vivo_turnover", "vivo_normal_fitness", "vivo_normal_drug_effect"),
+}
+
+
+def _table(params: tuple[Param, ...] | list[Param]) -> list[str]:
     lines = ["| parameter | default | unit | valid range | meaning | provenance |", "|---|---|---|---|---|---|"]
     for p in params:
         default = f'"{p.default}"' if isinstance(p.default, str) else _num(p.default)
         lines.append(f"| `{p.name}` | {default} | {p.unit or '-'} | {p.range_text()} | {p.help} | "
                      f"{p.provenance} |")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def parameter_table(params: tuple[Param, ...], grouped: bool = False) -> str:
+    """A Markdown table of declared parameters: name, default, unit, valid range, meaning, provenance.
+
+    ``grouped``: one collapsible block (sphinx-design dropdown) per :data:`PARAM_GROUPS` group, the first open;
+    parameters in no group go to a last "Other" block.
+    """
+    if not grouped:
+        return "\n".join(_table(params)) + "\n"
+    by_name = {p.name: p for p in params}
+    groups = {g: [by_name[n] for n in names if n in by_name] for g, names in PARAM_GROUPS.items()}
+    placed = {p.name for ps in groups.values() for p in ps}
+    groups["Other"] = [p for p in params if p.name not in placed]
+    out = []
+    for i, (g, ps) in enumerate((g, ps) for g, ps in groups.items() if ps):
+        out += [f"::::{{dropdown}} {g} ({len(ps)} parameter{'s' if len(ps) > 1 else ''})"]
+        if i == 0:
+            out.append(":open:")
+        out += ["", *_table(ps), "", "::::", ""]
+    return "\n".join(out)
 
 
 def repository_url() -> str:
@@ -78,7 +110,7 @@ def pages() -> dict[str, str]:
         formats += [f"### `{name}`: {schema.name}", "", schema.description, "", schema.markdown_table(), ""]
     return {
         "claims.md": render_page(load()),
-        "model-parameters.md": parameter_table(MODEL_PARAMS),
+        "model-parameters.md": parameter_table(MODEL_PARAMS, grouped=True),
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
         "run-parameters.md": parameter_table(RUN_PARAMS),
         "formats.md": "\n".join(formats),
@@ -88,6 +120,7 @@ def pages() -> dict[str, str]:
         **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
         **budget_pages(),
         "plausible-ranges.md": plausible_table(),
+        **{f"claim/{c.id}.md": claim_box(c) for c in load()},
     }
 
 
@@ -108,11 +141,12 @@ def write_all(folder: Path = GENERATED) -> list[Path]:
     """Write every generated include; a file whose content is unchanged is not touched."""
     folder.mkdir(parents=True, exist_ok=True)
     changed = []
-    fig_path = folder / "mechanism.png"
-    if not fig_path.exists() or fig_path.stat().st_mtime < Path(__file__).with_name("figures.py").stat().st_mtime:
+    fig_path = folder / "mechanism.svg"
+    if not fig_path.exists() or fig_path.stat().st_mtime < max(
+            Path(__file__).with_name(f).stat().st_mtime for f in ("figures.py", "plotting.py")):
         from .figures import mechanism_figure
 
-        mechanism_figure().savefig(fig_path, dpi=130)
+        mechanism_figure().savefig(fig_path, bbox_inches="tight", metadata={"Date": None})
         changed.append(fig_path)
     for name, text in pages().items():
         f = folder / name

@@ -14,6 +14,7 @@ from .execute import NOTEBOOKS, ROOT, read_notebook
 
 STUDENT = ROOT / "book" / "student"
 SOLUTION_BLOCK = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+CLAIM_INCLUDE = re.compile(r"^```\{include\} \.\./generated/claim/(?P<id>[^\s]+)\.md\n```[ \t]*$\n?", re.MULTILINE)
 NOTE = ("**Student version.** This notebook is generated from the chapter's source with the solutions removed. "
         "Run it top to bottom, then work through the exercises at the end.")
 
@@ -29,6 +30,16 @@ def solutions(nb: nbformat.NotebookNode) -> list[str]:
     return out
 
 
+def _claim_text(match: re.Match) -> str:
+    """A chapter's generated claim box as plain Markdown (Jupyter does not run MyST includes)."""
+    from .registry import SOURCES, load
+
+    claim = {c.id: c for c in load()}[match.group("id")]
+    parts = "; ".join(f"{p.text} *[{SOURCES[p.source][0]}]*" for p in claim.sources)
+    kind = "The claim (paraphrased)" if claim.origin == "paper" else "The book's own check"
+    return f"> **{claim.id} · {kind}.** {parts}.\n"
+
+
 def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of ``nb`` without solutions and without outputs, with a note at the top."""
     out = nbformat.v4.new_notebook(metadata=nb.metadata)
@@ -40,7 +51,7 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 continue
             new = nbformat.v4.new_code_cell(cell.source, metadata=cell.metadata)
         else:
-            text = SOLUTION_BLOCK.sub("", cell.source)
+            text = CLAIM_INCLUDE.sub(_claim_text, SOLUTION_BLOCK.sub("", cell.source))
             if not text.strip():
                 continue
             new = nbformat.v4.new_markdown_cell(text, metadata=cell.metadata)

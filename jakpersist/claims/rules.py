@@ -161,7 +161,8 @@ class DependenceRule:
 
     def describe(self) -> str:
         return (f"with the JAK2 shRNA, persistent cells keep at most {self.max_growth:.0%} of their growth (relative "
-                f"to a control shRNA), no more than {self.max_gap:.0%} above naive cells, and at most "
+                f"to a control shRNA), no more than {self.max_gap * 100:g} percentage points above naive cells "
+                f"(an absolute difference of growth fractions), and at most "
                 f"{self.max_pstat5:.0%} of their pSTAT5")
 
     def conditions(self, growth_persistent: float, growth_naive: float, pstat5_ratio: float) -> list[Condition]:
@@ -206,8 +207,8 @@ class ClinicRule:
 
     def describe(self) -> str:
         return (f"at the end of treatment the spleen index is at most {self.max_spleen:g} and the symptom index at "
-                f"most {self.max_symptom:g} of their starting values, while the mutant fraction keeps at least "
-                f"{self.min_clone_kept:.0%} of its starting value")
+                f"most {self.max_symptom:g} of their values at the start of treatment, while the mutant fraction "
+                f"keeps at least {self.min_clone_kept:.0%} of its value at the start of treatment")
 
     def conditions(self, spleen: float, symptom: float, clone_kept: float) -> list[Condition]:
         return [_frac("spleen_end", spleen, self.max_spleen, at_least=False),

@@ -40,8 +40,18 @@ def load_gene_sets(path: Path = GENESETS) -> dict[str, list[str]]:
     return sets
 
 
+#: GDSC1 descriptors (cosmic_info.csv.gz, column GDSC1) of blood cancers; used where cancer_cell_lines.csv has no
+#: tissue (source: gdsctools 1.0.1 data files).
+GDSC_BLOOD_DESCRIPTORS = ("leukemia", "lymphoma", "myeloma", "blood")
+
+
 def load_gdsc(path: Path = GDSC) -> pd.DataFrame:
-    """GDSC1 (release 17) IC50s of ruxolitinib and TG101348 per cell line (natural log of uM)."""
+    """GDSC1 (release 17) IC50s of ruxolitinib and TG101348 per cell line (natural log of uM).
+
+    Columns: cosmic_id, cell_line, tissue (cancer_cell_lines.csv; "blood" filled in from the GDSC1 descriptor where
+    that file has none), tissue_subtype, gdsc_descriptor (cosmic_info.csv.gz), ln_ic50_uM_<drug>. IC50s are as
+    GDSC fitted them: many lie far above the highest concentration screened and are extrapolations.
+    """
     if path == GDSC:
         verify(path)
     return pd.read_csv(path)
@@ -87,12 +97,17 @@ def regenerate_gdsc(tarball: Path | None = None) -> Path:
     cols = {f"Drug_{i}_IC50": f"ln_ic50_uM_{name}" for name, i in GDSC_DRUGS.items()}
     df = ic[["COSMIC_ID", *cols]].rename(columns=cols)
     df = df.dropna(subset=list(cols.values()), how="all")
-    df = df.merge(cos[["COSMIC_ID", "SAMPLE_NAME"]], on="COSMIC_ID", how="left")
+    df = df.merge(cos[["COSMIC_ID", "SAMPLE_NAME", "GDSC1"]], on="COSMIC_ID", how="left")
     df = df.merge(lines.rename(columns={"COSMIC": "COSMIC_ID"})[["COSMIC_ID", "TISSUE", "TISSUE_SUB_TYPE"]],
                   on="COSMIC_ID", how="left")
     df = df.rename(columns={"SAMPLE_NAME": "cell_line", "TISSUE": "tissue", "TISSUE_SUB_TYPE": "tissue_subtype",
-                            "COSMIC_ID": "cosmic_id"})
-    df = df[["cosmic_id", "cell_line", "tissue", "tissue_subtype", *cols.values()]].sort_values("cosmic_id")
+                            "COSMIC_ID": "cosmic_id", "GDSC1": "gdsc_descriptor"})
+    # cancer_cell_lines.csv leaves about 280 lines without a tissue, among them blood cancers such as OCI-M1,
+    # NK-92MI and DND-41; cosmic_info.csv.gz describes every line (GDSC1 descriptor), so fill "blood" from it.
+    blood = df["gdsc_descriptor"].isin(GDSC_BLOOD_DESCRIPTORS)
+    df["tissue"] = df["tissue"].where(df["tissue"].notna() | ~blood, "blood")
+    df = df[["cosmic_id", "cell_line", "tissue", "tissue_subtype", "gdsc_descriptor", *cols.values()]].sort_values(
+        "cosmic_id")
     GDSC.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
     record(GDSC, made_by="python -m jakpersist.loaders.publicdata gdsc")

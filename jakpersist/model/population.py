@@ -49,8 +49,9 @@ def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float 
              points_per_day: int = 1, rtol: float = 1e-8) -> pd.DataFrame:
     """Integrate the illustration over ``schedule``; one row per time point with every read-out.
 
-    ``rtol`` is solve_ivp's relative tolerance (atol = rtol / 100); the chapter uses the default, the atlas's
-    fast mode 1e-5 (read-outs agree to ~1e-5).
+    ``spleen_index`` and ``symptom_index`` are relative to their values at the start of treatment (the start of
+    the first phase with a dose > 0; the first time point when no phase has a dose). ``rtol`` is solve_ivp's
+    relative tolerance (atol = rtol / 100).
     """
     r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
@@ -84,10 +85,23 @@ def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float 
                          "mutant_fraction": M / (M + N), "burden": M + N, "symptom": sym,
                          "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
         y, t0 = sol.y[:, -1], t0 + ph.days
-    df = pd.DataFrame(rows)
+    return _relative_to_treatment_start(pd.DataFrame(rows), schedule)
+
+
+def _relative_to_treatment_start(df: pd.DataFrame, schedule: list[Dose]) -> pd.DataFrame:
+    """Add spleen_index and symptom_index relative to the start of treatment (the start of the first phase with a
+    dose, the first row if none), which is what the chapter's figure, table and rule call "starting value"."""
+    t_start, before = 0.0, [ph for ph in schedule if ph.days > 0]
+    for ph in before:
+        if ph.dose_nM > 0:
+            break
+        t_start += ph.days
+    else:
+        t_start = 0.0
+    ref = int((df["day"] - t_start).abs().argmin())
     drive = df["M"] * df["pstat5_mutant"]
-    df["spleen_index"] = drive / drive.iloc[0]
-    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[0]
+    df["spleen_index"] = drive / drive.iloc[ref]
+    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[ref]
     return df
 
 
@@ -152,8 +166,4 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
             N += h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
         z, day = float(zt[-1]), day + ph.days
         record(ph, th, float(signal(np.array([z]), ph)[0]))
-    df = pd.DataFrame(rows)
-    drive = df["M"] * df["pstat5_mutant"]
-    df["spleen_index"] = drive / drive.iloc[0]
-    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[0]
-    return df
+    return _relative_to_treatment_start(pd.DataFrame(rows), schedule)

@@ -1,0 +1,56 @@
+// Click (or Enter / Space) on a figure to see it enlarged; Escape, the close button or a click closes it.
+// On a phone the enlarged figure keeps at least its natural width and scrolls inside the overlay.
+(function () {
+  "use strict";
+  function open(img) {
+    var box = document.createElement("div");
+    box.className = "jakbook-lightbox";
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-modal", "true");
+    box.setAttribute("aria-label", "Enlarged figure (Escape closes)");
+    var close = document.createElement("button");
+    close.className = "jakbook-lightbox-close";
+    close.type = "button";
+    close.setAttribute("aria-label", "Close the enlarged figure");
+    close.textContent = "\u00d7";
+    var big = document.createElement("img");
+    big.src = img.currentSrc || img.src;
+    big.alt = img.alt || "";
+    var vw = window.innerWidth, vh = window.innerHeight;
+    var ratio = (img.naturalWidth && img.naturalHeight) ? img.naturalWidth / img.naturalHeight : 1.5;
+    var fit = Math.min(0.96 * vw, 0.9 * vh * ratio);
+    var width = Math.max(fit, Math.min(img.naturalWidth || fit, 2.5 * vw), img.clientWidth * 1.25);
+    big.style.width = Math.round(width) + "px";
+    box.appendChild(close);
+    box.appendChild(big);
+    var previous = document.activeElement;
+    function shut() {
+      box.remove();
+      document.removeEventListener("keydown", onKey);
+      document.body.classList.remove("jakbook-lightbox-open");
+      if (previous && previous.focus) previous.focus();
+    }
+    function onKey(e) { if (e.key === "Escape") shut(); }
+    box.addEventListener("click", function (e) { if (e.target !== big) shut(); });
+    document.addEventListener("keydown", onKey);
+    document.body.appendChild(box);
+    document.body.classList.add("jakbook-lightbox-open");
+    close.focus();
+  }
+  function init() {
+    var imgs = document.querySelectorAll(".bd-article img");
+    imgs.forEach(function (img) {
+      if (img.closest(".jakbook-lightbox")) return;
+      img.classList.add("jakbook-zoomable");
+      img.setAttribute("tabindex", "0");
+      img.setAttribute("role", "button");
+      img.setAttribute("title", "Click to enlarge");
+      img.addEventListener("click", function (e) { e.preventDefault(); open(img); });
+      img.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(img); }
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
