@@ -11,7 +11,7 @@ import pandas as pd
 from . import doseresponse as dr
 
 
-def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator
+def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, profile: bool = True
                    ) -> tuple[pd.DataFrame, dict[tuple[str, str], dr.CurveFit], dict[tuple[str, str], np.ndarray]]:
     """Fit every (population, drug) curve (model by AIC, :func:`doseresponse.select_model`) and bootstrap its
     absolute GI50.
@@ -22,14 +22,14 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator
     cannot carry raises ValueError naming it ("naive / ruxolitinib: ...") and what it lacks. Columns added in
     turn 2: ``censored`` ("lower": GI50 above the top dose, "upper": below the lowest, else None),
     ``GI50_bound_nM`` (the tested-dose limit of a censored GI50), ``profile_lo_nM``/``profile_hi_nM`` (profile
-    likelihood interval) and ``flags`` (fit-quality flags, :func:`doseresponse.quality_flags`, "; "-joined).
+    likelihood interval; skipped, nan, when ``profile`` is False) and ``flags`` (fit-quality flags, :func:`doseresponse.quality_flags`, "; "-joined).
     """
     rows, fits, boots = [], {}, {}
     for (pop, drug), g in plate.groupby(["population", "drug"], sort=False):
         fit, aics = dr.select_model(g["dose_nM"], g["viability"], name=f"{pop} / {drug}")
         est, samples = dr.bootstrap_estimate(fit, n_boot, rng)
         delta = fit.gi50_absolute()
-        prof = fit.gi50_absolute(interval="profile")
+        prof = fit.gi50_absolute(interval="profile") if profile else dr.Estimate(None, status="skipped")
         fits[(pop, drug)], boots[(pop, drug)] = fit, samples
         rows.append({
             "population": pop, "drug": drug, "model": fit.model, "status": fit.status,
@@ -77,7 +77,7 @@ def fold_text(fold: float, bound: str | None, digits: int = 2) -> str:
     """"8.12", "> 71.43" or "< 0.05": a fold, censored or not; "n/a" for nan."""
     if not np.isfinite(fold):
         return "n/a"
-    return {None: "", "lower": "> ", "upper": "< "}[bound] + f"{fold:.{digits}f}"
+    return {None: "", "lower": "> ", "upper": "< "}[_bound(bound)] + f"{fold:.{digits}f}"
 
 
 def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, tests: tuple[str, ...] = ("persistent",),
@@ -107,8 +107,21 @@ def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, tests: tuple[str,
         rows.append({"cells": test, "drug": drug, "fold": fold, "fold_lo": lo, "fold_hi": hi, "status": status,
                      "bound": bound, "fold_text": fold_text(fold, bound),
                      "shift_F": shift.F, "shift_p": shift.p})
-    return pd.DataFrame(rows, columns=["cells", "drug", "fold", "fold_lo", "fold_hi", "status", "bound",
-                                       "fold_text", "shift_F", "shift_p"])
+    out = pd.DataFrame(rows, columns=["cells", "drug", "fold", "fold_lo", "fold_hi", "status", "bound",
+                                      "fold_text", "shift_F", "shift_p"])
+    out["bound"] = pd.Series([r["bound"] for r in rows], index=out.index, dtype=object)  # None stays None
+    return out
+
+
+def _bound(b: object) -> str | None:
+    return b if isinstance(b, str) else None
+
+
+def folds_for_rule(folds: pd.DataFrame, label: str = "drug"
+                   ) -> tuple[dict[str, tuple[float, float]], dict[str, str | None]]:
+    """A fold table as a rule's inputs: ({label: (fold, lower end of its 95% interval)}, {label: bound})."""
+    return ({r[label]: (float(r["fold"]), float(r["fold_lo"])) for _, r in folds.iterrows()},
+            {r[label]: _bound(r["bound"]) for _, r in folds.iterrows()})
 
 
 def _p_text(p: float) -> str:
