@@ -6,7 +6,8 @@ Conventions. Doses are in nM; responses are fractions of vehicle (1 = untreated)
 * ``LL4``: y(x) = bottom + (top - bottom) / (1 + (x / EC50)^hill),   hill > 0 (response falls with dose);
 * ``LL3``: LL4 with bottom fixed at 0;
 * ``BC5`` (Brain-Cousens hormesis, drc ``BC.5``): y = bottom + (top - bottom + f x) / (1 + (x / EC50)^hill),
-  stored with f' = f EC50 (so that f' does not depend on the dose unit), f' >= 0;
+  stored with f' = f EC50 (so that f' does not depend on the dose unit), f' >= 0, hill > 1 (otherwise the curve
+  rises again at high doses);
 * ``CRS5`` (Cedergreen-Ritz-Streibig hormesis, drc ``CRS.5a``, alpha = 1): y = bottom + (top - bottom +
   f exp(-(EC50 / x)^alpha)) / (1 + (x / EC50)^hill), f >= 0. drc writes exp(-1 / x^alpha) with the dose in the
   user's unit; here the dose is scaled by EC50 so the model does not depend on the unit (assumption).
@@ -260,7 +261,7 @@ class CurveFit:
         if self.model not in HORMESIS_MODELS:
             return 0.0
         lo_d, hi_d = self.dose_range
-        xs = np.geomspace(lo_d / 1e3, hi_d * 1e3, 600)
+        xs = np.geomspace(lo_d / 1e3, hi_d, 600)  # within the tested doses: a rise beyond them is not seen
         ys = self.predict(xs)
         i = int(np.argmax(ys))
         return float(xs[i]) if ys[i] > self.predict(0.0) else 0.0
@@ -534,6 +535,8 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
     p = 5 if model in HORMESIS_MODELS else 4
     lo, hi = _bounds(x)
     lo, hi = lo[:p], hi[:p]
+    if model == "BC5":  # Brain-Cousens falls at high doses only when hill > 1 (f x / x^hill -> 0)
+        lo[3] = 1.0 + 1e-6
     th0 = _start(x, y) if start is None else np.asarray(start, float).copy()
     if th0.size < p:
         th0 = np.r_[th0, 0.1]
@@ -670,7 +673,9 @@ def quality_flags(fit: CurveFit) -> list[str]:
             inv_d = np.diag(np.linalg.inv(cov)) if np.all(d > 0) else None
         except np.linalg.LinAlgError:
             inv_d = None
-        if inv_d is None or np.any(1.0 - 1.0 / (d * inv_d) > AMBIGUOUS_DEPENDENCY):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dep = None if inv_d is None else 1.0 - 1.0 / (d * inv_d)
+        if dep is None or not np.all(np.isfinite(dep)) or np.any(dep > AMBIGUOUS_DEPENDENCY):
             flags.append("ambiguous")
     if fit.at_bound:
         flags.append(f"hit a bound ({', '.join(fit.at_bound)})")

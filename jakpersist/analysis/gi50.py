@@ -104,6 +104,8 @@ def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, tests: tuple[str,
             lo = min(lo, fold)
         elif bound == "upper":
             hi = max(hi, fold)
+        elif status == "not_estimable":  # no point estimate: an interval alone would read as a result
+            lo = hi = float("nan")
         rows.append({"cells": test, "drug": drug, "fold": fold, "fold_lo": lo, "fold_hi": hi, "status": status,
                      "bound": bound, "fold_text": fold_text(fold, bound),
                      "shift_F": shift.F, "shift_p": shift.p})
