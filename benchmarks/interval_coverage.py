@@ -15,7 +15,8 @@ import numpy as np
 from jakpersist.analysis import doseresponse as dr
 
 DESIGNS = {
-    "A 10 doses x 3": (np.repeat(np.r_[0.0, 10000 / 3.0 ** np.arange(9, -1, -1)], 3), (0.05, 1.0, np.log10(200), 1.2), 0.05),
+    "A 10 doses x 3": (np.repeat(np.r_[0.0, 10000 / 3.0 ** np.arange(9, -1, -1)], 3),
+                       (0.05, 1.0, np.log10(200), 1.2), 0.05),
     "B decades x 2": (np.repeat(np.r_[0.0, 10.0 ** np.arange(-3, 8)], 2), (0.0, 1.0, np.log10(50.5), 4.0), 0.02),
     "C 6 doses x 1": (np.r_[0.0, 10000 / 5.0 ** np.arange(5, -1, -1)], (0.05, 1.0, np.log10(200), 1.2), 0.05),
 }

@@ -24,7 +24,7 @@ def _curve(name: str) -> tuple[np.ndarray, np.ndarray]:
     return a[:, 0], a[:, 1]
 
 
-def c1_on_plate(path: Path, n_boot: int = 60, seed: int = 2012):
+def c1_on_plate(path: Path, n_boot: int = 30, seed: int = 2012):
     plate = readers.read_plate(path)
     rng = np.random.default_rng(seed)
     summary, fits, boots = workflows.fit_all_curves(plate, n_boot, rng, profile=False)

@@ -22,14 +22,16 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, p
     cannot carry raises ValueError naming it ("naive / ruxolitinib: ...") and what it lacks. Columns added in
     turn 2: ``censored`` ("lower": GI50 above the top dose, "upper": below the lowest, else None),
     ``GI50_bound_nM`` (the tested-dose limit of a censored GI50), ``profile_lo_nM``/``profile_hi_nM`` (profile
-    likelihood interval; skipped, nan, when ``profile`` is False) and ``flags`` (fit-quality flags, :func:`doseresponse.quality_flags`, "; "-joined).
+    likelihood interval; nan when ``profile`` is False) and ``flags`` (fit-quality flags,
+    :func:`doseresponse.quality_flags`, "; "-joined).
     """
     rows, fits, boots = [], {}, {}
     for (pop, drug), g in plate.groupby(["population", "drug"], sort=False):
         fit, aics = dr.select_model(g["dose_nM"], g["viability"], name=f"{pop} / {drug}")
         est, samples = dr.bootstrap_estimate(fit, n_boot, rng)
         delta = fit.gi50_absolute()
-        prof = fit.gi50_absolute(interval="profile") if profile else dr.Estimate(None, status="skipped")
+        skipped = dr.Estimate(None, status="skipped")
+        prof = fit.gi50_absolute(interval="profile") if profile else skipped
         fits[(pop, drug)], boots[(pop, drug)] = fit, samples
         rows.append({
             "population": pop, "drug": drug, "model": fit.model, "status": fit.status,
