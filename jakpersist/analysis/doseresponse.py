@@ -292,7 +292,8 @@ class CurveFit:
         se = np.sqrt(max(var, 0.0))
         q = stats.t.ppf(0.975, max(self.df, 1))
         v = g(theta_hat)
-        return float(10 ** (v - q * se)), float(10 ** (v + q * se))
+        with np.errstate(over="ignore"):  # an unidentified curve: the interval is 0 to inf
+            return float(np.power(10.0, v - q * se)), float(np.power(10.0, v + q * se))
 
     def _midpoint(self, theta: np.ndarray) -> float:
         return float((theta[0] + theta[1]) / 2)
