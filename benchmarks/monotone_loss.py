@@ -8,6 +8,19 @@ curves; "before" applies the turn-1 rule (fixed threshold, LL4/LL3 by AIC, flat 
 Curves: LL4, top 1, bottom U(0, 0.15), Hill U(0.8, 2.5), EC50 log-uniform over the 3rd-8th of 10 doses
 (10,000 / 3^k nM, k = 0..9) plus vehicle, so that the true absolute GI50 lies inside the tested doses; additive
 normal noise. Run:  .venv/bin/python benchmarks/monotone_loss.py [N per cell]   (target: after <= 1% everywhere)
+
+Last run (2026-11-29, N = 100 per cell):
+
+     s.d. wells   before    after
+    0.050     1    15.0%     0.0%
+    0.050     2     3.0%     0.0%
+    0.050     3     0.0%     0.0%
+    0.075     1    50.0%     0.0%
+    0.075     2    22.0%     0.0%
+    0.075     3     2.0%     0.0%
+    0.100     1    75.0%     0.0%
+    0.100     2    44.0%     0.0%
+    0.100     3    25.0%     0.0%
 """
 import sys
 

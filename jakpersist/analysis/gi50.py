@@ -38,7 +38,8 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, p
             "AIC_LL4": aics.get("LL4", float("nan")), "AIC_LL3": aics.get("LL3", float("nan")),
             "hill": fit.params["hill"],
             "bottom": fit.params["bottom"], "F_flat_p": fit.p_flat,
-            "GI50_nM": est.value, "GI50": est.text(), "censored": delta.censored, "GI50_bound_nM": delta.bound,
+            "GI50_nM": est.value, "GI50": est.text(), "GI50_profile": (prof if profile else est).text(),
+            "censored": delta.censored, "GI50_bound_nM": delta.bound,
             "boot_lo_nM": est.lo, "boot_hi_nM": est.hi,
             "delta_lo_nM": delta.lo, "delta_hi_nM": delta.hi,
             "profile_lo_nM": prof.lo, "profile_hi_nM": prof.hi,
@@ -135,25 +136,29 @@ def _p_text(p: float) -> str:
 
 
 def present_gi50_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """A readable GI50 table for the page (doses in nM)."""
+    """A readable GI50 table for the page (doses in nM).
+
+    The headline interval is the profile-likelihood one: in ``benchmarks/interval_coverage.py`` it covered 95%
+    (10 doses x 3 wells) and 98% (6 doses x 1 well), against 92.5% and 87.5% for the bootstrap and 28% for the
+    delta method on one dose per decade (a design the "fit flags" column marks: no dose on the transition)."""
     def delta(r: pd.Series) -> str:
         if pd.isna(r["delta_lo_nM"]):
             return "-"
         return f"{r['delta_lo_nM']:,.0f} to {r['delta_hi_nM']:,.0f}"
 
-    def profile(r: pd.Series) -> str:
-        if pd.isna(r.get("profile_lo_nM")):
+    def boot(r: pd.Series) -> str:
+        if pd.isna(r["boot_lo_nM"]):
             return "-"
-        hi = "∞" if np.isinf(r["profile_hi_nM"]) else f"{r['profile_hi_nM']:,.0f}"
-        return f"{r['profile_lo_nM']:,.0f} to {hi}"
+        hi = "∞" if np.isinf(r["boot_hi_nM"]) else f"{r['boot_hi_nM']:,.0f}"
+        return f"{r['boot_lo_nM']:,.0f} to {hi}"
 
     return pd.DataFrame({
         "cells": summary["population"],
         "drug": summary["drug"],
         "curve (by AIC)": summary["model"],
-        "absolute GI50 (95% bootstrap CI)": summary["GI50"],
+        "absolute GI50 (95% profile-likelihood CI)": summary.get("GI50_profile", summary["GI50"]),
+        "bootstrap CI, nM": summary.apply(boot, axis=1),
         "delta-method CI, nM": summary.apply(delta, axis=1),
-        "profile-likelihood CI, nM": summary.apply(profile, axis=1),
         "F-test vs flat, p": summary["F_flat_p"].map(_p_text),
         "fit flags": summary["flags"].replace("", "none") if "flags" in summary else "",
     })
