@@ -723,7 +723,11 @@ def profile_interval(fit: CurveFit, kind: str = "absolute", level: float = 0.5, 
     model, x, y = fit.model, fit.dose, fit.response
     k, free = MODELS[model]
     th_hat = np.asarray(fit.theta, float)
-    psi0 = float(np.log10(est.value))
+    # the model's own crossing (for a hormetic curve the reported value is read off the limb and re-centred)
+    point = fit.crossing(np.asarray(fit.theta, float), level) if kind == "absolute" else est.value
+    if point is None:
+        return float("nan"), float("nan")
+    psi0 = float(np.log10(point))
     if kind == "relative":
         if model not in ("LL4", "LL3"):
             return float("nan"), float("nan")
