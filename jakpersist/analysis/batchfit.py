@@ -93,9 +93,23 @@ class BatchFit:
         return self.theta.shape[0]
 
     @property
+    def p_rise(self) -> np.ndarray:
+        """p-value of :func:`doseresponse.rise_test` per curve (replicate-noise-aware rise test), shape ``(m,)``."""
+        out = np.ones(len(self))
+        for i in range(len(self)):
+            ok = ~np.isnan(self.response[i])
+            df = int(self.n[i]) - self.k
+            sigma = float(np.sqrt(self.rss[i] / df)) if df > 0 else None
+            out[i] = dr.rise_test(self.dose[i, ok], self.response[i, ok], sigma, max(df, 0))
+        return out
+
+    @property
     def status(self) -> np.ndarray:
-        """Curve status per curve (``ok``, ``flat``, ``non_monotone``, ``failed``), by the shared rule."""
-        return dr.curve_status(self.converged, self.monotone_violation, self.p_flat)
+        """Curve status per curve (``ok``, ``flat``, ``non_monotone``, ``failed``), by the single-curve rule
+        (:func:`doseresponse.classify_curve`)."""
+        pr = self.p_rise
+        return np.array([dr.classify_curve(bool(c), float(pf), float(r))
+                         for c, pf, r in zip(self.converged, self.p_flat, pr)])
 
     def curve(self, i: int) -> dr.CurveFit:
         """Curve ``i`` as a :class:`~jakpersist.analysis.doseresponse.CurveFit` (padding removed)."""
@@ -105,34 +119,10 @@ class BatchFit:
                           self.response[i, ok].copy())
         fit.f_flat, fit.p_flat = float(self.f_flat[i]), float(self.p_flat[i])
         fit.monotone_violation = float(self.monotone_violation[i])
+        df = fit.n - fit.k
+        fit.p_rise = dr.rise_test(fit.dose, fit.response, float(np.sqrt(fit.rss / df)) if df > 0 else None,
+                                  max(df, 0))
         return fit
-
-    def log10_gi50(self, kind: str = "absolute", level: float = 0.5) -> np.ndarray:
-        """log10 GI50 (nM) per curve, shape ``(m,)``, with the statuses of ``CurveFit.gi50_absolute`` /
-        ``gi50_relative`` coded as numbers: ``+inf`` above the tested range, ``-inf`` below it, ``nan`` when the
-        curve status is not ``ok``. Same decisions as the single-curve methods (without their intervals)."""
-        if kind not in ("absolute", "relative"):
-            raise ValueError(f"kind must be 'absolute' or 'relative', got {kind!r}")
-        b, t, le, h = self.theta.T
-        lo_d, hi_d = np.log10(self.dose_lo), np.log10(self.dose_hi)
-        out = np.full(len(self), np.nan)
-        ok = self.status == "ok"
-        if kind == "relative":
-            v = le
-            out = np.where(v > hi_d, np.inf, np.where(v < lo_d, -np.inf, v))
-            return np.where(ok, out, np.nan)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            r = (t - b) / (level - b) - 1.0
-            crosses = (np.minimum(b, t) < level) & (level < np.maximum(b, t)) & (h > 0) & (r > 0)
-            v = le + np.log10(np.where(crosses, r, 1.0)) / h
-            v = np.where(crosses, v, np.nan)
-            # response at the lowest tested dose, as CurveFit.predict(lo_d)
-            y_lo = b + (t - b) / (1.0 + (10.0 ** (lo_d - le)) ** h)
-        beyond = ~crosses | (v > hi_d)
-        out = np.where(beyond, np.where(y_lo <= level, -np.inf, np.inf),
-                       np.where(v < lo_d, -np.inf, v))
-        return np.where(ok, out, np.nan)
-
 
 # ------------------------------------------------------------------------------------------------
 # inputs
@@ -231,7 +221,7 @@ def _start(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.ndarray:
 def _bounds(x: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-curve bounds, exactly those of :func:`doseresponse._bounds` (which shifts the log10 EC50 bounds
     with the tested log-dose range)."""
-    lo1, hi1 = dr._bounds(np.array([1.0]))  # log10(1) = 0: the offsets
+    lo1, hi1 = (b[:4] for b in dr._bounds(np.array([1.0])))  # log10(1) = 0: the offsets (LL4 part)
     pos = valid & (x > 0)
     lx = np.log10(np.where(pos, x, 1.0))
     lxmin = np.where(pos, lx, np.inf).min(axis=1)
@@ -377,7 +367,7 @@ def _model_internal(p: np.ndarray, lx: np.ndarray, pos: np.ndarray, k: int):
 
 
 def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start: ArrayLike | None = None,
-               max_iter: int = MAX_ITER, covariance: bool = True) -> BatchFit:
+               max_iter: int = MAX_ITER, covariance: bool = True, refit_failed: bool = True) -> BatchFit:
     """Fit LL4 or LL3 to many curves at once (dose in nM, responses as fractions of vehicle).
 
     Parameters
@@ -389,6 +379,9 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
         default: the data-driven start of ``fit_curve``. Clipped into the bounds like ``fit_curve``'s.
     max_iter : iterations after which a curve still moving counts as not converged (status ``failed``).
     covariance : compute the parameter covariance (``False`` leaves NaN; bootstrap resamples do not need it).
+    refit_failed : curves the batched solver leaves unconverged are refitted one by one with
+        :func:`doseresponse.fit_curve` (whose last resort is SciPy's trust-region reflective solver), so that
+        statuses and parameters stay those of the single-curve path (rare: step-like curves).
 
     Returns
     -------
@@ -434,9 +427,23 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
     f_flat, p_flat = f_test_flat_arrays(rss0, rss, n, k)
     mono = _group_means_running_violation(x, y, valid)
     xv = np.where(pos, x, np.nan)
-    return BatchFit(model, theta, cov, rss, n, k, converged, f_flat, p_flat, mono, iters,
-                    np.where(valid, x, np.nan), np.where(valid, y, np.nan),
-                    np.nanmin(xv, axis=1), np.nanmax(xv, axis=1))
+    out = BatchFit(model, theta, cov, rss, n, k, converged, f_flat, p_flat, mono, iters,
+                   np.where(valid, x, np.nan), np.where(valid, y, np.nan),
+                   np.nanmin(xv, axis=1), np.nanmax(xv, axis=1))
+    if refit_failed:
+        for i in np.nonzero(~out.converged)[0]:
+            ok = valid[i]
+            try:
+                f = dr.fit_curve(x[i, ok], y[i, ok], model, start=None if start is None else th0[i],
+                                 _batch_fallback=False)
+            except ValueError:
+                continue
+            if f.converged:
+                out.theta[i], out.rss[i], out.converged[i] = f.theta[:4], f.rss, True
+                out.f_flat[i], out.p_flat[i] = f.f_flat, f.p_flat
+                if covariance:
+                    out.cov[i] = f.cov
+    return out
 
 
 def f_test_flat_arrays(rss0: np.ndarray, rss: np.ndarray, n: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
