@@ -23,7 +23,8 @@ What is compared, per (cell line, drug) curve (216 curves):
   delay, unweighted LL4 with controls at dose 0, F-test. A third comparison ("dip-same-rates") fits thunor's
   own DIP rates with jakpersist's curve fit, to separate the rate estimate from the curve fit.
 
-Reported: median and 95th percentile of the relative difference |a - b| / min(a, b) of EC50 and IC50 on curves
+Reported: median and 95th percentile (also restricted to curves where both values lie inside the tested
+doses) of the relative difference |a - b| / min(a, b) of EC50 and IC50 on curves
 that both call fitted (IC50: the dose at 50% of control, where both give one); for Emax the difference in
 units of the control response, |Emax_a - Emax_b| / E0 (E0 = 1 for viability); counts of curves only one
 fits; wall-clock time of each pipeline. Every curve with a difference > 10% is written to
@@ -112,8 +113,9 @@ def ours_side(h5: Path, thunor_dip: pd.DataFrame | None = None) -> tuple[pd.Data
     return pd.DataFrame(vrows), pd.DataFrame(drows), t_via, t_dip
 
 
-def ours_on_thunor_rates(h5: Path, expt: pd.DataFrame) -> pd.DataFrame:
-    """jakpersist's DIP curve fit applied to thunor's per-well DIP rates (controls: thunor's too)."""
+def ours_on_thunor_rates(h5: Path, expt: pd.DataFrame, weighted: bool = False) -> pd.DataFrame:
+    """jakpersist's DIP curve fit applied to thunor's per-well DIP rates (controls: thunor's too); with
+    ``weighted``, weighted by the rates' standard errors as thunor does."""
     import thunor.dip as tdip
     import thunor.io as tio
 
@@ -125,7 +127,8 @@ def ours_on_thunor_rates(h5: Path, expt: pd.DataFrame) -> pd.DataFrame:
         drug = drug[0] if isinstance(drug, tuple) else drug
         dose = np.array([d[0] if isinstance(d, tuple) else d for d in g["dose"]]) * 1e9
         c = ctrl[(ctrl["cell_line"] == cl) & ctrl["plate"].isin(g["plate"].unique())]
-        d = gw.fit_dip(np.r_[np.zeros(len(c)), dose], np.r_[c["dip_rate"], g["dip_rate"]])
+        sig = np.r_[c["dip_fit_std_err"], g["dip_fit_std_err"]] if weighted else None
+        d = gw.fit_dip(np.r_[np.zeros(len(c)), dose], np.r_[c["dip_rate"], g["dip_rate"]], sigma=sig)
         ok = d.status == "ok"
         rows.append({"cell_line": cl, "drug": drug, "fitted": ok, "ec50_nM": d.ec50_nM if ok else np.nan,
                      "ic50_nM": d.ic50_nM if ok and np.isfinite(d.ic50_nM) else np.nan,
@@ -140,6 +143,7 @@ def compare(name: str, th: pd.DataFrame, us: pd.DataFrame) -> tuple[dict, pd.Dat
            "only thunor": int((m["fitted_thunor"] & ~m["fitted_ours"]).sum()),
            "only ours": int((~m["fitted_thunor"] & m["fitted_ours"]).sum()),
            "neither": int((~m["fitted_thunor"] & ~m["fitted_ours"]).sum())}
+    dmin, dmax = 1.86875e-11 * 1e9, 3.9875e-06 * 1e9  # tested doses of hts007 (nM)
     for q in ("ec50_nM", "ic50_nM"):
         a, b = both[f"{q}_thunor"], both[f"{q}_ours"]
         rel = (a - b).abs() / np.minimum(a, b)
@@ -148,6 +152,10 @@ def compare(name: str, th: pd.DataFrame, us: pd.DataFrame) -> tuple[dict, pd.Dat
         out[f"{q[:4]} n"] = len(r)
         out[f"{q[:4]} median"] = float(r.median()) if len(r) else np.nan
         out[f"{q[:4]} p95"] = float(r.quantile(0.95)) if len(r) else np.nan
+        inr = rel[(a >= dmin) & (a <= dmax) & (b >= dmin) & (b <= dmax)].dropna()
+        out[f"{q[:4]} n, both in range"] = len(inr)
+        out[f"{q[:4]} median, in range"] = float(inr.median()) if len(inr) else np.nan
+        out[f"{q[:4]} p95, in range"] = float(inr.quantile(0.95)) if len(inr) else np.nan
     scale = both["e0_thunor"].abs() if name != "viability" else 1.0
     both["rel_emax"] = (both["emax_thunor"] - both["emax_ours"]).abs() / scale
     out["emax median"] = float(both["rel_emax"].median())
@@ -165,8 +173,10 @@ def main() -> int:
     t = time.perf_counter()
     us_same = ours_on_thunor_rates(h5, th_expt)
     t_same = time.perf_counter() - t
+    us_w = ours_on_thunor_rates(h5, th_expt, weighted=True)
     rows, dis = [], []
-    for name, a, b in (("viability", th_via, us_via), ("dip", th_dip, us_dip), ("dip-same-rates", th_dip, us_same)):
+    for name, a, b in (("viability", th_via, us_via), ("dip", th_dip, us_dip), ("dip-same-rates", th_dip, us_same),
+                          ("dip-same-rates-weighted", th_dip, us_w)):
         r, d = compare(name, a, b)
         rows.append(r)
         dis.append(d)

@@ -247,16 +247,20 @@ class DipFit:
         return self.emax_h / self.e0_h if self.e0_h else float("nan")
 
 
-def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA) -> DipFit:
+def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA,
+            sigma: ArrayLike | None = None) -> DipFit:
     """Fit DIP rates (doublings/h) of treated wells (dose > 0) and controls (dose 0) with an LL4 curve.
 
     Bounds: Hill slope 0.1 to 10, EC50 within 3 decades of the tested doses, plateaus free within +-1
-    doubling/h. F-test against a flat line (df1 = 3). Raises ValueError with fewer than 4 distinct doses.
+    doubling/h. Unweighted least squares by default; ``sigma`` (the rates' standard errors, same shape) gives
+    weighted least squares as thunor uses. F-test against a flat (weighted) mean (df1 = 3). Raises ValueError
+    with fewer than 4 distinct doses.
     """
     x = np.asarray(dose_nM, float).ravel()
     y = np.asarray(dip_h, float).ravel()
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
+    w = np.ones_like(y) if sigma is None else 1.0 / np.asarray(sigma, float).ravel()
+    ok = np.isfinite(x) & np.isfinite(y) & np.isfinite(w) & (w > 0)
+    x, y, w = x[ok], y[ok], w[ok]
     pos = np.unique(x[x > 0])
     if pos.size < 4:
         raise ValueError(f"a DIP fit needs at least 4 distinct positive doses, got {pos.size}")
@@ -268,12 +272,13 @@ def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA) -> Di
     best = None
     for le0 in (float(np.median(lpos)), float(lpos.min()), float(lpos.max())):
         start = np.clip([bottom, top, le0, 1.0], lo + 1e-9, hi - 1e-9)
-        sol = optimize.least_squares(lambda p: dr.ll4(x, *p) - y, start, bounds=(lo, hi), method="trf",
+        sol = optimize.least_squares(lambda p: (dr.ll4(x, *p) - y) * w, start, bounds=(lo, hi), method="trf",
                                      x_scale="jac")
         if best is None or sol.cost < best.cost:
             best = sol
     rss = float(np.sum(best.fun ** 2))
-    tss = float(np.sum((y - y.mean()) ** 2))
+    mean_w = float(np.sum(w ** 2 * y) / np.sum(w ** 2))
+    tss = float(np.sum(((y - mean_w) * w) ** 2))
     df1, df2 = 3, y.size - 4
     if df2 <= 0 or tss <= 0:
         p = float("nan")
