@@ -136,3 +136,32 @@ def test_response_table_names_plate_without_controls():
     ws = gw.well_summary(counts, 72.0)
     with pytest.raises(ValueError, match="P1"):
         gw.response_table(ws)
+
+
+def test_reader_time_course_csv_runs_through_gr_analysis(tmp_path):
+    from jakpersist.loaders.timecourse_csv import read_time_course
+
+    counts = plate(1 / 24, gr_true)
+    counts["well"] = "W" + counts["well_id"].astype(str)
+    counts[["plate", "well", "time_h", "count"]].to_csv(tmp_path / "counts.csv", index=False)
+    pmap = counts.drop_duplicates("well")[["plate", "well", "cell_line", "drug", "dose_nM"]]
+    pmap.to_csv(tmp_path / "map.csv", index=False)
+    tidy = read_time_course(tmp_path / "counts.csv", tmp_path / "map.csv")
+    ws = gw.well_summary(tidy, 72.0)
+    resp = gw.response_table(ws)
+    np.testing.assert_allclose(resp["gr"], gr_true(resp["dose_nM"].to_numpy()), atol=1e-9)
+
+
+def test_reader_time_course_errors_name_the_well(tmp_path):
+    from jakpersist.loaders.readers import ReaderDataError
+    from jakpersist.loaders.timecourse_csv import read_time_course
+
+    (tmp_path / "c.csv").write_text("plate,well,time_h,count\nP1,A01,0,10\nP1,A01,24,20\nP1,A01,48,40\n"
+                                    "P1,A02,0,10\nP1,A02,24,ten\n")
+    (tmp_path / "m.csv").write_text("plate,well,cell_line,drug,dose_nM\nP1,A01,L,x,0\n")
+    with pytest.raises(ReaderDataError, match="line 6, column 'count'"):
+        read_time_course(tmp_path / "c.csv", tmp_path / "m.csv")
+    (tmp_path / "c.csv").write_text("plate,well,time_h,count\nP1,A01,0,10\nP1,A01,24,20\nP1,A01,48,40\n"
+                                    "P1,A02,0,10\n")
+    with pytest.raises(ReaderDataError, match="well 'A02' has counts but is not in the plate map"):
+        read_time_course(tmp_path / "c.csv", tmp_path / "m.csv")
