@@ -123,7 +123,7 @@ def test_gr50_fold_from_counts_plate():
             gr = 1.0 if d == 0 else float(gr_true(d, gec50=gec))
             k = np.log(2) / 24 * np.log2(1 + gr)
             rows.append({"population": pop, "drug": "rux", "dose_nM": d, "count_t0": 1000.0,
-                         "count": 1000.0 * np.exp(k * 72 * np.log(2) / np.log(2))})
+                         "count": 1000.0 * np.exp(k * 72)})
     plate_ = pd.DataFrame(rows)
     # counts in natural-log growth: GR uses log2 ratios, which are scale-free, so the fold is GEC-driven
     fold = gw.gr50_fold(plate_)
@@ -165,3 +165,23 @@ def test_reader_time_course_errors_name_the_well(tmp_path):
                                     "P1,A02,0,10\n")
     with pytest.raises(ReaderDataError, match="well 'A02' has counts but is not in the plate map"):
         read_time_course(tmp_path / "c.csv", tmp_path / "m.csv")
+
+
+def test_plate_counts_noise_free_and_gr50_fold_of_persistent_cells():
+    from jakpersist import assays, model
+    from jakpersist.model.params import ModelParams
+
+    mp = ModelParams()
+    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    pops = {"naive": model.state_from_adaptation(0.0, mp), "persistent": persistent}
+    doses = assays.dilution_series(10000.0, 10, 3.0)
+    pc = assays.plate_counts(pops, ["ruxolitinib"], doses, mp, np.random.default_rng(0), 2, 0.0, 72.0)
+    np.testing.assert_allclose(pc["count_t0"], 2000.0)
+    np.testing.assert_allclose(pc["count"], 2000.0 * np.exp(pc["rate_per_h"] * 72.0))
+    # relative viability of the counts plate equals the model's viability (same growth law)
+    veh = pc[pc["dose_nM"] == 0].groupby("population")["count"].mean()
+    via = pc["count"] / pc["population"].map(veh)
+    expected = np.concatenate([model.agent_viability(np.r_[0.0, doses], st, "ruxolitinib", mp, 72.0)
+                               for st in pops.values() for _ in range(2)])
+    np.testing.assert_allclose(via, expected, rtol=1e-9)
+    assert gw.gr50_fold(pc).loc[0, "fold"] > 2
