@@ -102,14 +102,19 @@ def read_thunor_h5(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns ``(counts, wells)`` as described in the module docstring. Only the "Cell count" assay is used.
     Raises :class:`HtsDataError` naming the file when a key or column is missing.
     """
+    import tables
+
     path = Path(path)
+    if not path.is_file():
+        raise HtsDataError(f"{path}: no such file")
     try:
         with pd.HDFStore(path, mode="r") as store:
             doses = store["/doses"].reset_index()
             assays = store["/assays"].reset_index()
             controls = store["/controls"].reset_index()
-    except (KeyError, OSError, ValueError) as exc:
-        raise HtsDataError(f"{path}: not a readable thunor HDF5 store ({exc})") from None
+    except (KeyError, OSError, ValueError, tables.HDF5ExtError) as exc:
+        msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise HtsDataError(f"{path}: not a readable thunor HDF5 store ({msg})") from None
     need = {"drug1", "cell_line", "dose1", "plate", "well_id"}
     if not need <= set(doses.columns):
         raise HtsDataError(f"{path}: /doses lacks columns {sorted(need - set(doses.columns))}")
