@@ -248,13 +248,14 @@ class DipFit:
 
 
 def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA,
-            sigma: ArrayLike | None = None) -> DipFit:
+            sigma: ArrayLike | None = None, max_nfev: int = 400) -> DipFit:
     """Fit DIP rates (doublings/h) of treated wells (dose > 0) and controls (dose 0) with an LL4 curve.
 
     Bounds: Hill slope 0.1 to 10, EC50 within 3 decades of the tested doses, plateaus free within +-1
     doubling/h. Unweighted least squares by default; ``sigma`` (the rates' standard errors, same shape) gives
     weighted least squares as thunor uses. F-test against a flat (weighted) mean (df1 = 3). Raises ValueError
-    with fewer than 4 distinct doses.
+    with fewer than 4 distinct doses. ``status`` is "failed" when no start converged within ``max_nfev``
+    evaluations (typically a step-like curve whose Hill slope is not identified by the doses).
     """
     x = np.asarray(dose_nM, float).ravel()
     y = np.asarray(dip_h, float).ravel()
@@ -273,7 +274,7 @@ def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA,
     for le0 in (float(np.median(lpos)), float(lpos.min()), float(lpos.max())):
         start = np.clip([bottom, top, le0, 1.0], lo + 1e-9, hi - 1e-9)
         sol = optimize.least_squares(lambda p: (dr.ll4(x, *p) - y) * w, start, bounds=(lo, hi), method="trf",
-                                     x_scale="jac")
+                                     x_scale="jac", max_nfev=max_nfev)
         if best is None or sol.cost < best.cost:
             best = sol
     rss = float(np.sum(best.fun ** 2))
