@@ -185,3 +185,18 @@ def test_plate_counts_noise_free_and_gr50_fold_of_persistent_cells():
                                for st in pops.values() for _ in range(2)])
     np.testing.assert_allclose(via, expected, rtol=1e-9)
     assert gw.gr50_fold(pc).loc[0, "fold"] > 2
+
+
+def test_dip_fit_recovers_a_log_logistic_rate_curve():
+    """DIP rates that follow an LL4 in dose exactly: E0, Emax, EC50, Hill and IC50 come back."""
+    e0, emax, ec50, h = 0.03, -0.01, 40.0, 1.3
+    dose = np.r_[np.zeros(4), np.repeat(DOSES, 2)]
+    rate = gw.dr.ll4(dose, emax, e0, np.log10(ec50), h)
+    f = gw.fit_dip(dose, rate)
+    assert f.status == "ok"
+    assert (f.e0_h, f.emax_h, f.ec50_nM, f.hill) == pytest.approx((e0, emax, ec50, h), rel=1e-5)
+    # IC50: the rate is half of E0 where (e0 - emax) / (1 + r) = e0 / 2 - emax
+    assert f.ic50_nM == pytest.approx(ec50 * ((e0 - emax) / (e0 / 2 - emax) - 1) ** (1 / h), rel=1e-5)
+    assert f.emax_rel == pytest.approx(emax / e0, rel=1e-5)
+    # weighting by the rates' standard errors leaves an exact curve unchanged
+    assert gw.fit_dip(dose, rate, sigma=np.linspace(0.001, 0.003, dose.size)).ec50_nM == pytest.approx(ec50, rel=1e-5)

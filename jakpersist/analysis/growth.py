@@ -270,11 +270,25 @@ def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA,
     hi = np.array([1.0, 1.0, lpos.max() + 3, 10.0])
     top = float(y[x == x.min()].mean())
     bottom = float(y[x == x.max()].mean())
+    lx = np.log10(np.where(x > 0, x, 1.0))
+    pos_x = x > 0
+
+    def jac(p: np.ndarray) -> np.ndarray:
+        """Analytic Jacobian of the weighted LL4 residuals (bottom, top, log10 EC50, hill)."""
+        b, t, le, h = p
+        with np.errstate(over="ignore"):
+            r = np.where(pos_x, 10.0 ** np.clip(h * (lx - le), -300, 300), 0.0)
+        q = 1.0 / (1.0 + r)
+        dr_ = -(t - b) * q * q
+        ln10 = np.log(10.0)
+        return np.column_stack([r * q, q, dr_ * r * (-h * ln10), dr_ * r * ln10 * np.where(pos_x, lx - le, 0.0)]
+                               ) * w[:, None]
+
     best = None
     for le0 in (float(np.median(lpos)), float(lpos.min()), float(lpos.max())):
         start = np.clip([bottom, top, le0, 1.0], lo + 1e-9, hi - 1e-9)
-        sol = optimize.least_squares(lambda p: (dr.ll4(x, *p) - y) * w, start, bounds=(lo, hi), method="trf",
-                                     x_scale="jac", max_nfev=max_nfev)
+        sol = optimize.least_squares(lambda p: (dr.ll4(x, *p) - y) * w, start, jac=jac, bounds=(lo, hi),
+                                     method="trf", x_scale="jac", max_nfev=max_nfev)
         if best is None or sol.cost < best.cost:
             best = sol
     rss = float(np.sum(best.fun ** 2))
