@@ -20,15 +20,17 @@ What is compared, per (cell line, drug) curve (216 curves):
 * **DIP rates** (doublings per hour). thunor: per-well slope after a delay chosen by its "tyson1" selector,
   curve = LL4 weighted by the rates' standard errors, controls placed at (lowest dose / 10), F-test, and fits
   rejected when EC50 < lowest dose or E0 > mean + s.d. of controls. jakpersist: slope after a fixed 24 h
-  delay, unweighted LL4 with controls at dose 0, F-test. A third comparison ("dip-same-rates") fits thunor's
-  own DIP rates with jakpersist's curve fit, to separate the rate estimate from the curve fit.
+  delay, unweighted LL4 with controls at dose 0, F-test. Two more comparisons fit thunor's own DIP rates
+  with jakpersist's curve fit, unweighted ("dip-same-rates") and weighted by the rates' standard errors as
+  thunor does ("dip-same-rates-weighted"), to separate the rate estimate and the weighting from the curve fit.
 
 Reported: median and 95th percentile (also restricted to curves where both values lie inside the tested
 doses) of the relative difference |a - b| / min(a, b) of EC50 and IC50 on curves
 that both call fitted (IC50: the dose at 50% of control, where both give one); for Emax the difference in
 units of the control response, |Emax_a - Emax_b| / E0 (E0 = 1 for viability); counts of curves only one
-fits; wall-clock time of each pipeline. Every curve with a difference > 10% is written to
-``benchmarks/out/thunor_disagreements.csv``.
+fits; wall-clock time of each pipeline. Every curve with a difference > 10% (or fitted by one side only) is
+written to ``benchmarks/out/thunor_disagreements.csv`` with its cause (:func:`cause`), and the causes are
+counted at the end of the output.
 """
 from __future__ import annotations
 
@@ -165,6 +167,38 @@ def compare(name: str, th: pd.DataFrame, us: pd.DataFrame) -> tuple[dict, pd.Dat
     return out, pd.concat([big, only], ignore_index=True)
 
 
+DOSE_MIN_NM, DOSE_MAX_NM = 1.86875e-11 * 1e9, 3.9875e-06 * 1e9
+
+
+def cause(r: pd.Series) -> str:
+    """The reason for one listed disagreement, from the fitted values (see the module docstring)."""
+    c = r["comparison"]
+    out = lambda v: v < DOSE_MIN_NM * 0.999 or v > DOSE_MAX_NM * 1.001  # noqa: E731
+    if c.endswith("(only one fits)"):
+        if r["fitted_thunor"]:
+            if r["why_ours"] == "flat":
+                return ("ours: flat by F-test (thunor tests viability curves against no flat line)"
+                        if c.startswith("viability") else "ours: flat by F-test")
+            return "ours: not converged (step-like curve, Hill slope not identified)"
+        if r["why_thunor"] == "flat":
+            return "thunor: flat by F-test"
+        return "thunor: rejected (EC50 below the lowest dose, EC50 > 10x top dose, or E0 above control mean + s.d.)"
+    if out(r["ec50_nM_thunor"]) or out(r["ec50_nM_ours"]):
+        return ("EC50 beyond the tested doses: an extrapolation set by each side's bounds (thunor DIP LL4 "
+                "unbounded, viability LL3u up to 10x top dose; ours within 3 decades)")
+    if c == "viability":
+        if abs(r["e0_ours"] - 1) > 0.05:
+            return "model: top fitted by us, fixed at 1 by thunor (LL3u)"
+        if r["emax_ours"] == 0 and r["emax_thunor"] > 0.02:
+            return "model: our LL3 (bottom 0, chosen by AIC) vs thunor's Emax in [0, 1]"
+        return "model: small top / bottom differences move the midpoint EC50"
+    if c == "dip":
+        return "DIP rates differ (fixed 24 h delay vs thunor's per-well window) and weighting"
+    if c == "dip-same-rates":
+        return "weighting (thunor weights rates by their standard errors)"
+    return "shallow or partial curve: EC50 weakly determined (control dose 0 vs lowest dose / 10)"
+
+
 def main() -> int:
     warnings.filterwarnings("ignore")
     h5 = fetch_hts007()
@@ -192,11 +226,11 @@ def main() -> int:
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     dd = pd.concat(dis, ignore_index=True)
+    dd["cause"] = dd.apply(cause, axis=1)
     dd.to_csv(out / "thunor_disagreements.csv", index=False)
     print(f"\n{len(dd)} curves with a difference > 10% or fitted by one side only: "
           f"{out / 'thunor_disagreements.csv'}")
-    for comp, g in dd.groupby("comparison"):
-        print(f"  {comp}: {len(g)}")
+    print(dd.groupby(["comparison", "cause"]).size().to_string())
     return 0
 
 
