@@ -13,7 +13,7 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test install notebooks run data clean help atlas
+.PHONY: book test install notebooks run data data-hts clean help atlas
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
@@ -21,6 +21,7 @@ help:
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
 	@echo "make atlas  - recompute the robustness atlas into data/atlas/ (ATLAS_N=128 Sobol' points, 2 Dask workers; minutes)"
+	@echo "make data-hts - fetch the hts007 screen (thunor 1.0.3 wheel, PyPI) into data/cache/ (make book does it)"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
 
 install: $(STAMP)
@@ -35,6 +36,16 @@ $(STAMP): requirements.lock pyproject.toml
 # One executed copy per chapter, default parameters; the source notebook is never written.
 book/chapters/%.ipynb: notebooks/%.md $(PACKAGE) $(DATA) $(wildcard data/cache/*.gz) $(STAMP)
 	@$(BIN)/jakbook execute $< $@
+
+# The hts007 screen (thunor 1.0.3 wheel from PyPI, pinned sha256) is fetched into the cache before its chapter.
+HTS007 := data/cache/hts007.h5
+$(HTS007): jakpersist/loaders/hts.py | $(STAMP)
+	@$(BIN)/python -m jakpersist.loaders.hts >/dev/null
+	@touch $@
+
+book/chapters/h1_hts007.ipynb: $(HTS007)
+
+data-hts: $(HTS007)
 
 notebooks: $(CHAPTERS)
 

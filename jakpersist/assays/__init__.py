@@ -4,5 +4,5 @@ Imports only :mod:`jakpersist.model`. Every table they return has a ``source`` c
 """
 from .virtual import (  # noqa: F401
     coip_bands, combination_matrix, dilution_series, expression_standin, jak2_blot, knockdown_growth,
-    phospho_blot, plate_viability, pstat5_curve, qpcr_ct,
+    phospho_blot, plate_counts, plate_viability, pstat5_curve, qpcr_ct,
 )

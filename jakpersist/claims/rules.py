@@ -272,3 +272,28 @@ class SensitivityRankRule:
 
     def decide(self, percentiles: list[float]) -> bool:
         return combine(self.conditions(dict(enumerate(percentiles))))[0]
+
+
+@dataclass(frozen=True)
+class GrowthConfoundRule:
+    """H1 (a check of this book on public data): ranking lines by relative-viability GI50 and by GR50 disagree,
+    and the disagreement follows division rate (the growth-rate confound of Hafner et al. 2016). Thresholds are
+    the book's choice (assumption)."""
+
+    max_rank_rho: float = 0.8
+    max_confound_rho: float = -0.5
+    min_lines: int = 5
+
+    def describe(self) -> str:
+        return (f"over the lines where both are estimable (at least {self.min_lines}), the ranking by relative-"
+                f"viability GI50 disagrees with the ranking by GR50 (Spearman rho <= {self.max_rank_rho:g}) and the "
+                f"disagreement follows division rate (Spearman rho between the control division rate and "
+                f"log10(GI50 / GR50) <= {self.max_confound_rho:g})")
+
+    def conditions(self, n_lines: int, rank_rho: float, confound_rho: float) -> list[Condition]:
+        return [Condition("n_lines", float(n_lines), float(self.min_lines), scale="linear", unit=1.0,
+                          label="lines with both GI50 and GR50"),
+                Condition("rank_rho", rank_rho, self.max_rank_rho, at_least=False, scale="linear", unit=1.0,
+                          label="Spearman rho of the GI50 and GR50 rankings"),
+                Condition("confound_rho", confound_rho, self.max_confound_rho, at_least=False, scale="linear",
+                          unit=1.0, label="Spearman rho of division rate and log10(GI50/GR50)")]

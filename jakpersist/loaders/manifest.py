@@ -36,10 +36,11 @@ def record(path: Path, **fields: Any) -> None:
     entry = table.setdefault(rel, {"path": rel})
     entry.update(fields)
     entry["sha256"] = sha256_file(path)
-    header = "".join(line + "\n" for line in MANIFEST.read_text(encoding="utf-8").splitlines()
-                     if line.startswith("#"))
-    MANIFEST.write_text(header + yaml.safe_dump({"files": list(table.values())}, sort_keys=False, width=110),
-                        encoding="utf-8")
+    text = MANIFEST.read_text(encoding="utf-8")
+    header = "".join(line + "\n" for line in text.split("\nfiles:")[0].splitlines() if line.startswith("#"))
+    doc = yaml.safe_load(text)
+    doc["files"] = list(table.values())  # other sections (e.g. ``remote``: fetched files) are kept
+    MANIFEST.write_text(header + yaml.safe_dump(doc, sort_keys=False, width=110), encoding="utf-8")
 
 
 def verify(path: Path) -> Path:

@@ -136,6 +136,12 @@ DRUG_LABELS: dict[str, str] = {
 # --------------------------------------------------------------------------------------------
 # Experiment and analysis settings shared by the chapters
 # --------------------------------------------------------------------------------------------
+#: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
+HTS007_DRUGS = ("abemaciclib", "alpelisib", "azd7762", "bleomycin", "buparlisib", "cediranib", "ceritinib",
+                "dasatinib", "doxorubicin", "etoposide", "everolimus", "ink128", "ipatasertib", "luminespib",
+                "neratinib", "osimertinib", "paclitaxel", "palbociclib", "panobinostat", "pictilisib",
+                "saracatinib", "taselisib", "tivantinib", "torin2", "trametinib", "volasertib", "vorinostat")
+
 RUN_PARAMS: tuple[Param, ...] = (
     _p("seed", 2012, "", "random seed for every simulated measurement and every bootstrap", "run setting",
        0, 2**32 - 1, kind="run", type=int),
@@ -191,6 +197,14 @@ RUN_PARAMS: tuple[Param, ...] = (
        "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
     _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
        choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
+    _p("hts_drug", "luminespib", "", "drug of the hts007 screen whose lines are compared (luminespib is an HSP90 "
+       "inhibitor, the drug class of claim C7)", "run setting", choices=HTS007_DRUGS, kind="run", type=str),
+    _p("viability_hours", 72.0, "h", "time point of the relative-viability read-out (GI50) in the hts007 time "
+       "course; the nearest imaging time of each well is used, as thunor does", "run setting", 12.0, 110.0,
+       kind="run"),
+    _p("dip_delay_h", 24.0, "h", "time after the first count from which the DIP rate (slope of log2 count) is "
+       "fitted (Harris et al. 2016 discard the first hours; thunor picks a delay per well)", "run setting",
+       0.0, 72.0, kind="run"),
     _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
        "run the simulated experiment", "run setting", kind="run", type=str),
     # expression data (transcriptome chapter; see jakpersist/loaders/geo.py)
