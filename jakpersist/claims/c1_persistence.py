@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .. import assays, model
-from ..analysis import gi50
+from ..analysis import gi50, growth
 from ..model.params import DRUGS
 from .base import ClaimResult, decided
 from .common import fold_bound, model_of, noise_free_fold, settings
@@ -96,6 +96,15 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     for k in metrics:
         provenance.setdefault(k, origin)
     provenance.update(c1_cut_dose_nM="model", c1_retained_pstat5="model", c1_n_boot="parameter")
+    if simulated:  # GR50 fold from the same populations' cell counts (own random stream: the plate above is unchanged)
+        counts = assays.plate_counts(populations, list(DRUGS), doses, mp, np.random.default_rng([s["seed"], 1]),
+                                     s["n_replicates"], s["noise_sd"], s["assay_hours"])
+        gr = growth.gr50_fold(counts)
+        for r in gr.itertuples():
+            metrics[f"c1_gr50_fold_{r.drug}"] = r.fold
+            provenance[f"c1_gr50_fold_{r.drug}"] = "model"
+        metrics["c1_min_gr50_fold"] = float(gr["fold"].min())
+        provenance["c1_min_gr50_fold"] = "model"
     by_drug = {r.drug: (r.fold, r.fold_lo) for _, r in folds.iterrows()}
     bounds = {r.drug: fold_bound(r) for _, r in folds.iterrows()}
     conds = RULE.conditions(by_drug, retained if simulated else None, bounds)
