@@ -14,7 +14,7 @@ from .. import assays, model
 from ..analysis import gi50, growth
 from ..model.params import DRUGS
 from .base import ClaimResult, decided
-from .common import fold_bound, model_of, noise_free_fold, settings
+from .common import fold_bound, noise_free_fold, setup
 from .rules import PersistenceRule
 
 RULE = PersistenceRule()
@@ -42,15 +42,9 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     Metrics are the chapter's glue keys (GI50s in nM, folds dimensionless, pSTAT5 as a fraction of the naive
     untreated level). Raises ValueError for unknown parameters.
     """
-    s = settings(DEFAULTS, params)
-    if seed is not None:
-        s["seed"] = int(seed)
-    mp = model_of(s)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug0 = s["selection_drug"]
     fast = mode == "fast"
-    z, persistent = model.persistent_state(mp, drug0, s["chronic_dose_nM"], s["chronic_days"],
-                                           method="closed_form" if fast else "ode")
-    naive = model.state_from_adaptation(0.0, mp)
     populations = {"naive": naive, "persistent": persistent}
     d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(RULE.naive_pstat5_cut, naive, drug0, mp)
     retained = float(model.pstat5(d_cut, persistent, drug0, mp)) if np.isfinite(d_cut) else float("nan")

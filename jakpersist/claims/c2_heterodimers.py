@@ -16,7 +16,7 @@ from .. import assays, model
 from ..analysis import densitometry as dens
 from ..analysis import gi50
 from .base import ClaimResult, decided
-from .common import model_of, noise_free_fold, settings
+from .common import noise_free_fold, setup
 from .rules import HeterodimerRule
 
 RULE = HeterodimerRule()
@@ -46,14 +46,8 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     ``mode="fast"``: noise-free read-outs (true band ratios, p = 0, model GI50 folds). Fold metrics are
     dimensionless, p values from Welch's t-test on log ratios. Raises ValueError for unknown parameters.
     """
-    s = settings(DEFAULTS, params)
-    if seed is not None:
-        s["seed"] = int(seed)
-    mp = model_of(s)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug = s["selection_drug"]
-    z, persistent = model.persistent_state(mp, drug, s["chronic_dose_nM"], s["chronic_days"],
-                                           method="closed_form" if mode == "fast" else "ode")
-    naive = model.state_from_adaptation(0.0, mp)
     populations = {"naive": naive, "persistent": persistent}
     h_naive, h_pers = model.heterodimer_share(naive, mp), model.heterodimer_share(persistent, mp)
     kd_pops = model.knockdown_populations(naive, persistent, s["knockdown_fraction"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import numpy as np
-import pandas as pd
 
 from .. import assays, model
 from ..analysis import combination
@@ -17,7 +16,7 @@ from ..analysis import densitometry as dens
 from ..analysis import gi50
 from ..model.params import HSP90_INHIBITOR
 from .base import ClaimResult, decided
-from .common import fold_bound, model_of, noise_free_fold, settings
+from .common import fold_bound, noise_free_fold, setup
 from .rules import DegraderRule, DependenceRule
 
 RULE6, RULE7 = DependenceRule(), DegraderRule()
@@ -40,14 +39,8 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
     Growth is relative to a control shRNA (fraction), pSTAT5 relative to control, GI50 ratios dimensionless.
     ``mode="fast"``: noise-free model read-outs. Raises ValueError for unknown parameters.
     """
-    s = settings(DEFAULTS, params)
-    if seed is not None:
-        s["seed"] = int(seed)
-    mp = model_of(s)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug = s["selection_drug"]
-    z, persistent = model.persistent_state(mp, drug, s["chronic_dose_nM"], s["chronic_days"],
-                                           method="closed_form" if mode == "fast" else "ode")
-    naive = model.state_from_adaptation(0.0, mp)
     populations = {"naive": naive, "persistent": persistent}
     kd_frac = s["knockdown_fraction"]
 

@@ -6,7 +6,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .. import model
 from ..model.params import ALL_PARAMS, ModelParams
+from ..model.signalling import CellState
 from .base import Bound
 
 
@@ -51,3 +53,17 @@ def noise_free_fold(test_gi50: tuple[float, Bound], ref_gi50: tuple[float, Bound
 def finite_or_nan(x: Any) -> float:
     x = float(x)
     return x if np.isfinite(x) else float("nan")
+
+
+def setup(defaults: Mapping[str, Any], params: Mapping[str, Any] | None, seed: int | None, mode: str
+          ) -> tuple[dict[str, Any], ModelParams, float, CellState, CellState]:
+    """What every in-vitro claim starts from: (settings, model parameters, adaptation state z, naive cells,
+    persistent cells made by ``chronic_days`` at ``chronic_dose_nM`` of ``selection_drug``). ``seed`` overrides
+    the settings' seed; the fast mode uses the exact adaptation solution instead of the integrator."""
+    s = settings(defaults, params)
+    if seed is not None:
+        s["seed"] = int(seed)
+    mp = model_of(s)
+    z, persistent = model.persistent_state(mp, s["selection_drug"], s["chronic_dose_nM"], s["chronic_days"],
+                                           method="closed_form" if mode == "fast" else "ode")
+    return s, mp, z, model.state_from_adaptation(0.0, mp), persistent
