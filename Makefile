@@ -13,13 +13,14 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test install notebooks run data clean help
+.PHONY: book test install notebooks run data clean help assignments
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
 	@echo "make test   - the whole test suite (builds the book first if needed)"
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
+	@echo "make assignments - otter-grader assignments per chapter in _build/assignments/ (offline)"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
 
 install: $(STAMP)
@@ -65,6 +66,10 @@ data: $(STAMP)
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)
 	$(BIN)/jakbook run $(CHAPTER) $(foreach s,$(SET),--set $(s))
+
+# Graded assignments (otter-grader, offline): student notebook + autograder zip per chapter.
+assignments: $(STAMP)
+	@nice -n 10 $(BIN)/python -m jakpersist.book.assign
 
 clean:
 	rm -rf _build book/chapters book/generated book/student
