@@ -81,6 +81,7 @@ def test_student_notebook_has_checks_and_parameters_and_no_answers(built):
     assert f"{answers['c0-ex-degrader']['degrader_fraction_end']:.2f}" not in text
 
 
+@pytest.mark.slow
 def test_solution_scores_full_marks_and_one_wrong_answer_scores_less(built, tmp_path):
     zip_path = assign.autograder_zip(built)
     solution = built / "autograder" / f"{CHAPTER}.ipynb"

@@ -153,3 +153,29 @@ def test_student_notebooks_are_built_and_offered_for_download():
         assert (ROOT / "book" / "student" / f"{chapter}.ipynb").is_file()
         page = (site / "book" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
         assert f"{chapter}.ipynb" in page and "_downloads" in page
+
+
+def test_verdicts_stated_in_solutions_are_the_registry_counterfactuals_that_the_claim_tests_run():
+    """A solution that states a verdict for a counterfactual run states what `expect` says in
+    notebooks/claims.yml; tests/test_claims.py runs every one of those through papermill."""
+    from jakpersist.book import registry
+
+    expected = {}
+    for claim in registry.load():
+        for cf in claim.counterfactuals:
+            expected.setdefault((claim.chapter, tuple(sorted(cf.parameters.items()))), []).append(cf.expect)
+    checked = 0
+    for e in exercises.EXERCISES:
+        for params in e.runs.values():
+            key = (e.chapter, tuple(sorted(params.items())))
+            if "seeds" in params or key not in expected:
+                continue
+            nb = ex.read_notebook(ex.chapter_source(e.chapter))
+            block = next(b for c in nb.cells if c.cell_type == "markdown"
+                         for b in student.SOLUTION_BLOCK.findall(c.source) if f"{{solution}} {e.label}" in b)
+            if re.search(r"\{glue:text\}`[a-z0-9_]*verdict[a-z0-9_]*`", block):
+                continue  # the verdict is glued (computed); test_solution_statement_matches_the_students_run
+            says_not = "not supported" in block.lower()
+            assert says_not == (not all(expected[key])), e.label
+            checked += 1
+    assert checked >= 5
