@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -176,11 +177,16 @@ def master_notebook(chapter: str, answers: dict[str, dict[str, Any]]) -> nbforma
     if any(e.predict for e in exs):
         cells += _predictions(exs)
     for cell in nb.cells[1:]:
-        cells.append(cell)
-        if cell.cell_type != "markdown":
+        if cell.cell_type != "markdown" or "> **Exercise (" not in cell.source:
+            cells.append(cell)
             continue
-        for label in [lb for lb in by_label if f"Exercise ({lb})" in cell.source]:
-            cells += _question(by_label[label], answers[label])
+        # one markdown cell per exercise (and per following section), each exercise followed by its question
+        for part in re.split(r"(?m)^(?=> \*\*Exercise \(|## )", cell.source):
+            if not part.strip():
+                continue
+            cells.append(nbformat.v4.new_markdown_cell(part.strip("\n")))
+            for label in [lb for lb in by_label if f"Exercise ({lb})" in part]:
+                cells += _question(by_label[label], answers[label])
     out = nbformat.v4.new_notebook(metadata=nb.metadata)
     out.cells = cells
     return out

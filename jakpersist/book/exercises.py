@@ -183,7 +183,7 @@ EXERCISES: tuple[Exercise, ...] = (
         key_phrases=("it\n  ranks far from the sensitive end", "it ranks far from the sensitive end")),
     Exercise(
         "g1-ex-top", "g1_gdsc", {"default": {}},
-        (Answer("top_hel_in_top10", "choice", "is HEL among the 10 most ruxolitinib-sensitive lines? (yes/no)",
+        (Answer("top_hel_in_top10", "choice", "is HEL among the 10 most ruxolitinib-sensitive lines?",
                 lambda r: "yes" if r["default"]["g1_pct_ruxolitinib"] * r["default"]["g1_n_lines"] / 100 <= 10
                 else "no", ("yes", "no")),),
         open_question="What do the tissues of the 10 most sensitive lines suggest, and what would confirm it?"),
