@@ -46,7 +46,7 @@ def test_requires_python_covers_311_to_313():
     spec = SpecifierSet(meta["requires-python"])
     assert all(v in spec for v in ("3.11.0", "3.12.5", "3.13.1")) and "3.10.9" not in spec
     deps = " ".join(meta["dependencies"])
-    for needed in ("numpy", "scipy", "pandas", "papermill", "jupytext", "ipykernel", "gseapy"):
+    for needed in ("numpy", "scipy", "pandas", "papermill", "jupytext", "ipykernel", "myst-nb", "gseapy"):
         assert needed in deps
 
 
