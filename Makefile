@@ -13,7 +13,7 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test install notebooks run data data-hts clean help atlas
+.PHONY: book test install notebooks run data data-hts clean help atlas assignments
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
@@ -22,6 +22,7 @@ help:
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
 	@echo "make atlas  - recompute the robustness atlas into data/atlas/ (ATLAS_N=128 Sobol' points, 2 Dask workers; minutes)"
 	@echo "make data-hts - fetch the hts007 screen (thunor 1.0.3 wheel, PyPI) into data/cache/ (make book does it)"
+	@echo "make assignments - otter-grader assignments per chapter in _build/assignments/ (offline)"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
 
 install: $(STAMP)
@@ -83,6 +84,10 @@ atlas: $(STAMP)
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)
 	$(BIN)/jakbook run $(CHAPTER) $(foreach s,$(SET),--set $(s))
+
+# Graded assignments (otter-grader, offline): student notebook + autograder zip per chapter.
+assignments: $(STAMP)
+	@nice -n 10 $(BIN)/python -m jakpersist.book.assign
 
 clean:
 	rm -rf _build book/chapters book/generated book/student

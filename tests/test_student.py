@@ -1,12 +1,18 @@
-"""Exercises and student versions: solutions hidden on the site, absent from student notebooks."""
+"""Exercises and student versions: solutions hidden on the site, absent from student notebooks, which are plain
+Jupyter Markdown (no MyST syntax), carry no answer, and run up to their first exercise."""
+import json
+import re
+
 import nbformat
 import pytest
-from conftest import FAST, ROOT
+from conftest import FAST, ROOT, run_chapter
 
+from jakpersist.book import exercises
 from jakpersist.book import execute as ex
 from jakpersist.book import student
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
+GLUE_IN_TEXT = re.compile(r"\{glue:text\}`([a-z0-9_]+)(?::([^`]*))?`")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -21,22 +27,115 @@ def test_chapter_has_exercises_with_hidden_solutions(chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_states_objectives_time_and_prerequisites(chapter):
+    text = ex.chapter_source(chapter).read_text(encoding="utf-8")
+    head = text[: text.index("## ")]  # before the first section
+    for what in ("You will learn to:", "Time needed:", "Prerequisites:"):
+        assert what in head, f"{chapter}: no '{what}' at the top"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_student_version_has_no_solution_text(chapter):
     source = ex.read_notebook(ex.chapter_source(chapter))
     sols = student.solutions(source)
     assert sols
-    stud = student.strip_solutions(source)
+    stud = student.strip_solutions(source, {})
     body = "\n".join(c.source for c in stud.cells)
     for sol in sols:
         for line in sol.splitlines()[3:]:  # skip the directive, label and class lines
-            if len(line.strip()) > 25:
+            if len(line.strip()) > 25 and "{glue" not in line:
                 assert line.strip() not in body, f"{chapter}: solution text leaked: {line.strip()[:60]}"
-    assert "{solution}" not in body and "{exercise}" in body
+    assert "{solution}" not in body and "Exercise (" in body
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_student_notebook_is_plain_jupyter_markdown(chapter):
+    nb = student.student_notebook(chapter)
+    text = "\n".join(c.source for c in nb.cells)
+    for myst in ("{glue", ":::", "```{", "{cite}", "{doc}", "{exercise}", "{solution}"):
+        assert myst not in text, f"{chapter}: MyST syntax {myst!r} left in the student notebook"
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    if "{cite}" in ex.chapter_source(chapter).read_text(encoding="utf-8"):
+        assert "## Works cited in this notebook" in md and "doi:" in md
+    assert "> **" in md, "admonitions and exercises become quoted blocks"
+
+
+def test_glued_values_become_text_from_the_executed_chapter():
+    nb = student.strip_solutions(ex.read_notebook(ex.chapter_source("c1_persistence")),
+                                 {"c1_verdict_text": "supported", "c1_min_fold": 6.04321})
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Verdict of this run: supported." in md and "shift across the three\ninhibitors is 6.0 " in md
+
+
+def _solution_glue_keys(chapter):
+    nb = ex.read_notebook(ex.chapter_source(chapter))
+    out = []
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            for block in student.SOLUTION_BLOCK.findall(c.source):
+                out += GLUE_IN_TEXT.findall(block)
+    return out
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_exercise_answer_is_given_away_before_the_student_answers(chapter, default_values):
+    """Computed answers (as the solutions write them) and the solutions' key phrases are absent."""
+    nb = student.strip_solutions(ex.read_notebook(ex.chapter_source(chapter)), default_values[chapter])
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    flat = " ".join(md.split())
+    values = default_values[chapter]
+    for key, spec in _solution_glue_keys(chapter):
+        if key.endswith("_text") or key not in values:
+            continue
+        shown = format(values[key], spec or ".3g")
+        assert not re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d])", md), f"{chapter}: answer {key}={shown} shown"
+    for e in exercises.for_chapter(chapter):
+        for phrase in e.key_phrases:
+            assert " ".join(phrase.split()) not in flat, f"{e.label}: key phrase leaked: {phrase[:50]}"
+    built = ROOT / "_build" / "assignments" / chapter / "answers.json"
+    if built.is_file():  # the answers computed by `make assignments`
+        answers = json.loads(built.read_text())
+        for e in exercises.for_chapter(chapter):
+            for a in e.answers:
+                if a.kind == "number" and a.name in answers.get(e.label, {}):
+                    shown = format(answers[e.label][a.name], a.spec)
+                    if len(shown.strip("0.-")) >= 2:
+                        assert not re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d])", md), (e.label, a.name, shown)
+
+
+# Each solution's computed statement against what a student's run with the exercise's parameters produces.
+STATEMENTS = [
+    ("c1_persistence", "c1_ex_fold_no_advantage", {"hetero_advantage": 1.0}, "c1_fold_ruxolitinib", 0.3),
+    ("c1_persistence", "c1_ex_verdict_no_advantage_text", {"hetero_advantage": 1.0}, "c1_verdict_text", None),
+    ("c3_reversibility", "c3_ex_fold_d7", {"withdrawal_days": 7.0}, "c3_fold_withdrawn", 0.3),
+    ("c6_jak2_dependence", "c6_ex_ratio_oc05", {"hsp90_other_clients": 0.5}, "c7_puh71_ratio", 0.3),
+    ("g1_gdsc", "g1_ex_k562_rux", {"cell_line": "K-562"}, "g1_pct_ruxolitinib", 0.02),
+]
+
+
+@pytest.mark.parametrize("chapter,solution_key,params,run_key,rtol", STATEMENTS)
+def test_solution_statement_matches_the_students_run(chapter, solution_key, params, run_key, rtol,
+                                                     default_values, tmp_path):
+    stated = default_values[chapter][solution_key]
+    got = run_chapter(chapter, params, tmp_path)[run_key]
+    if rtol is None:
+        assert got == stated
+    else:
+        assert abs(got - stated) <= rtol * abs(stated), f"{solution_key}={stated} but the run gives {got}"
+
+
+def test_every_exercise_run_uses_valid_parameters_of_its_chapter():
+    from jakpersist.book.cli import resolve_parameters
+
+    for e in exercises.EXERCISES:
+        assert e.runs and all(callable(a.truth) for a in e.answers), e.label
+        for params in e.runs.values():
+            resolve_parameters(e.chapter, {k: v for k, v in params.items() if k != "seeds"})
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_student_version_runs_up_to_its_first_exercise(chapter, tmp_path):
-    nb = student.strip_solutions(ex.read_notebook(ex.chapter_source(chapter)))
+    nb = student.strip_solutions(ex.read_notebook(ex.chapter_source(chapter)), {})
     cut = student.first_exercise_index(nb)
     assert cut is not None
     nb.cells = nb.cells[:cut]
@@ -54,3 +153,29 @@ def test_student_notebooks_are_built_and_offered_for_download():
         assert (ROOT / "book" / "student" / f"{chapter}.ipynb").is_file()
         page = (site / "book" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
         assert f"{chapter}.ipynb" in page and "_downloads" in page
+
+
+def test_verdicts_stated_in_solutions_are_the_registry_counterfactuals_that_the_claim_tests_run():
+    """A solution that states a verdict for a counterfactual run states what `expect` says in
+    notebooks/claims.yml; tests/test_claims.py runs every one of those through papermill."""
+    from jakpersist.book import registry
+
+    expected = {}
+    for claim in registry.load():
+        for cf in claim.counterfactuals:
+            expected.setdefault((claim.chapter, tuple(sorted(cf.parameters.items()))), []).append(cf.expect)
+    checked = 0
+    for e in exercises.EXERCISES:
+        for params in e.runs.values():
+            key = (e.chapter, tuple(sorted(params.items())))
+            if "seeds" in params or key not in expected:
+                continue
+            nb = ex.read_notebook(ex.chapter_source(e.chapter))
+            block = next(b for c in nb.cells if c.cell_type == "markdown"
+                         for b in student.SOLUTION_BLOCK.findall(c.source) if f"{{solution}} {e.label}" in b)
+            if re.search(r"\{glue:text\}`[a-z0-9_]*verdict[a-z0-9_]*`", block):
+                continue  # the verdict is glued (computed); test_solution_statement_matches_the_students_run
+            says_not = "not supported" in block.lower()
+            assert says_not == (not all(expected[key])), e.label
+            checked += 1
+    assert checked >= 5

@@ -4,6 +4,7 @@
     jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
     jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
     jakbook generate                                   # book/generated/*.md from the code
+    jakbook sweep c1_persistence --set noise_sd=0.1 --seeds 1-10 [--workers 2] [--out table.csv]
 """
 from __future__ import annotations
 
@@ -221,6 +222,44 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         pw.to_csv(out / f"power-{args.power}.csv", index=False)
         print(pw.to_string(index=False))
     return 0
+# --- jakbook sweep (issue 13) --------------------------------------------------------------------------------
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Re-run a chapter over seeds in parallel; write a CSV table of its glued values, one row per seed."""
+    from .sweep import parse_seeds, sweep
+
+    try:
+        seeds = parse_seeds(args.seeds)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+    chapter = Path(args.chapter).stem
+    given = _parse_set(args.set or [])
+    if "seed" in given:
+        raise ParameterError("--set seed=... conflicts with --seeds; give the seeds with --seeds only")
+    params = resolve_parameters(chapter, given)
+    out = Path(args.out) if args.out else Path("runs") / f"{chapter}-sweep.csv"
+    print(f"[{chapter}] {len(seeds)} seed(s) with {params or 'default parameters'}, {args.workers} worker(s) ...",
+          flush=True)
+    try:
+        table = sweep(chapter, params, seeds, workers=args.workers, cwd=Path.cwd())
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out, index=False)
+    verdicts = [c for c in table.columns if c.endswith("_verdict_text")]
+    print(table[["seed", "status", *verdicts]].to_string(index=False))
+    print(f"[{chapter}] table of {table.shape[1] - 2} glued values x {len(table)} seeds -> {out}")
+    return 0 if (table["status"] == "ok").all() else 1
+
+
+def add_sweep_parser(sub: Any) -> None:
+    p = sub.add_parser("sweep", help="re-run a chapter over seeds in parallel and tabulate its glued values")
+    p.add_argument("chapter", help="chapter name, e.g. c1_persistence")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
+    p.add_argument("--seeds", default="1-10", help="seeds: a range 1-10, a list 1,2,7, or both (default 1-10)")
+    p.add_argument("--workers", type=int, default=2, help="runs at a time (processes; default 2)")
+    p.add_argument("--out", help="CSV file to write (default runs/<chapter>-sweep.csv)")
+    p.set_defaults(func=cmd_sweep)
+# --- end jakbook sweep ----------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--power", metavar="CLAIM", help="also tabulate the power of CLAIM in the noisy mode "
                    "(replicates x noise, 8 seeds; slow)")
     p.set_defaults(func=cmd_atlas)
+    add_sweep_parser(sub)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

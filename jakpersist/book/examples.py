@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from .. import assays
+from ..loaders.manifest import DATA
 from ..model.signalling import state_from_adaptation
 from ..model.params import ModelParams
 from ..model.dynamics import persistent_state
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
+EXAMPLES = DATA / "examples"
 SEED = 7
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
+# notebooks/ of a source checkout, or the copy shipped inside the installed wheel (jakpersist/_notebooks)
+NOTEBOOKS = ROOT / "notebooks" if (ROOT / "notebooks").is_dir() else Path(__file__).resolve().parents[1] / "_notebooks"
 EXECUTED = ROOT / "book" / "chapters"
 GLUE_PREFIX = "application/papermill.record/"
 

@@ -7,7 +7,15 @@ from typing import Any
 
 import yaml
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+def _data_dir() -> Path:
+    """``data/`` of a source checkout, or the copy shipped inside the installed wheel (``jakpersist/_data``)."""
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "MANIFEST.yml").is_file():
+        return checkout
+    return Path(__file__).resolve().parents[1] / "_data"
+
+
+DATA = _data_dir()
 MANIFEST = DATA / "MANIFEST.yml"
 
 
