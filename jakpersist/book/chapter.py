@@ -172,15 +172,34 @@ def glue_verdict(name: str, verdict: bool) -> bool:
     return verdict
 
 
-def evidence_banner(kind: str, detail: str) -> Any:
-    """A Markdown banner stating which kind of evidence this run used (shown at the top of a chapter)."""
-    from IPython.display import Markdown
+class Banner:
+    """An admonition box that renders the same on the site (myst-nb) and in plain Jupyter: it offers HTML with
+    the theme's admonition classes (both prefer HTML) and MyST Markdown as a fallback."""
 
+    def __init__(self, title: str, body: str, cls: str) -> None:
+        self.title, self.body, self.cls = title, body, cls
+
+    def _repr_markdown_(self) -> str:
+        return f"```{{admonition}} {self.title}\n:class: {self.cls}\n{self.body}\n```"
+
+    def _repr_html_(self) -> str:
+        import html
+        import re
+
+        body = html.escape(self.body)
+        body = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", body)
+        body = re.sub(r"`([^`]+)`", r"<code>\1</code>", body)
+        return (f'<div class="admonition {self.cls}"><p class="admonition-title">{html.escape(self.title)}</p>'
+                f"<p>{body}</p></div>")
+
+
+def evidence_banner(kind: str, detail: str) -> Any:
+    """A banner stating which kind of evidence this run used (shown at the top of a chapter); ``detail`` may use
+    **bold** and `code`. Raises ValueError for an unknown kind."""
     if kind not in EVIDENCE_KINDS:
         raise ValueError(f"unknown evidence kind {kind!r}; valid: {', '.join(EVIDENCE_KINDS)}")
     cls = {"model": "warning", "public-data": "note", "reader-data": "tip"}[kind]
-    return Markdown(f"```{{admonition}} Evidence in this run: {EVIDENCE_KINDS[kind]}\n:class: {cls}\n"
-                    f"{detail}\n```")
+    return Banner(f"Evidence in this run: {EVIDENCE_KINDS[kind]}", detail, cls)
 
 
 def glue_result(result: Any, prefix: str | None = None) -> Any:
