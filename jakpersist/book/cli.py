@@ -96,10 +96,15 @@ def _extract(nb_path: Path, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
     figs: list[Path] = []
     for cell in nb["cells"]:
         for o in cell.get("outputs", []):
-            png = o.get("data", {}).get("image/png")
-            if png:
+            data = o.get("data", {})
+            if "image/svg+xml" in data:  # the book's figures are vector (SVG); PNG where a chapter made one
+                svg = data["image/svg+xml"]
+                f = outdir / f"figure-{len(figs) + 1}.svg"
+                f.write_text("".join(svg) if isinstance(svg, list) else svg, encoding="utf-8")
+                figs.append(f)
+            elif "image/png" in data:
                 f = outdir / f"figure-{len(figs) + 1}.png"
-                f.write_bytes(base64.b64decode(png))
+                f.write_bytes(base64.b64decode(data["image/png"]))
                 figs.append(f)
     return figs, ex.glued_values(nb)
 

@@ -106,7 +106,7 @@ EXERCISES: tuple[Exercise, ...] = (
         key_phrases=("More JAK2 alone still shifts the GI50 a little, but not enough",)),
     Exercise(
         "c1-ex-noise", "c1_persistence",
-        {"noisy": {"noise_sd": 0.07, "n_replicates": 2, "seeds": [1, 2, 3]}},
+        {"noisy": {"noise_sd": 0.2, "n_replicates": 2, "seeds": [1, 2, 3]}},
         (Answer("noise_n_supported", "count", "in how many of the 3 seeds is C1 supported?",
                 _supported_count("noisy", "c1_verdict")),
          Answer("noise_lowest_bound", "number", "lowest lower bound of a fold interval over the 3 seeds",

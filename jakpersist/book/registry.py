@@ -224,6 +224,21 @@ def claim_box(c: Claim) -> str:
             f"{where} What each source tag means: {{ref}}`source-tags`.\n```\n")
 
 
+def _evidence_short(c: Claim) -> str:
+    if c.demonstration:
+        return "simulated stand-in"
+    return {"model": "model", "public-data": "public data", "reader-data": "your data"}[c.evidence]
+
+
+def _robustness(cid: str) -> str:
+    """"; holds in 11% of the plausible space" from the shipped atlas, or "" when the claim is not in it."""
+    from .budget import load_summary
+
+    s = load_summary()
+    r = (s or {}).get("claims", {}).get(cid)
+    return f"; holds in {r['share']:.0%} of the plausible space" if r else ""
+
+
 def render_page(claims: list[Claim]) -> str:
     """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
     metrics = load_metrics()
@@ -236,13 +251,16 @@ def render_page(claims: list[Claim]) -> str:
         if origin == "book":
             out += ["Not claims of the paper: checks this book adds, on public data or on the model, to put the "
                     "paper's claims in context.", ""]
-        out += ["| claim | verdict | statement (each part tagged with its source) |", "|---|---|---|"]
+        out += ["| claim | verdict (evidence; robustness) | statement (each part tagged with its source) |",
+                "|---|---|---|"]
         for c in group:
             ref = f"chapters/{c.chapter}.ipynb"
             out.append(f"| [{c.id}](#claim-{c.id.lower()}) | **{{glue:text}}`{ref}::{c.verdict}_text:s`** "
-                       f"| {tagged_statement(c)} |")
-        out += ["", "The verdict is that of the chapter's default run; the evidence each run uses is given claim by "
-                "claim below.", ""]
+                       f"({_evidence_short(c)}{_robustness(c.id)}) | {tagged_statement(c)} |")
+        out += ["", "The verdict is that of the chapter's default run, on the evidence named beside it: *model* means "
+                "a virtual experiment on the book's model, which can show that the proposed mechanism is sufficient, "
+                "not that the paper's cells behave this way. The share is how much of the model's plausible "
+                "parameter space supports the verdict ({doc}`chapters/r1_robustness`).", ""]
     out += ["## Claim by claim", ""]
     read: dict[Path, dict] = {}  # chapters that hold several claims are read once
     for c in sorted(claims, key=lambda c: list(ORIGINS).index(c.origin)):

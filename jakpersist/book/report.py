@@ -4,7 +4,7 @@
 hidden, figures inlined as base64 PNG), after the book's MyST markup has been turned into plain Markdown a
 browser can show without Jupyter or Sphinx: every ``{glue:text}`` role is replaced by its glued value,
 formatted with the role's format spec; ``{cite}`` by author and year from ``book/references.bib``;
-``{doc}`` by the page title; admonitions, exercises and solutions by block quotes; ``{include}`` dropped.
+``{doc}`` by the page title; admonitions and exercises by block quotes; solutions and ``{include}`` dropped.
 The conversion is this module's own (about a hundred lines of regular expressions) because no maintained
 library renders MyST to standalone HTML outside a Sphinx build; the HTML itself is nbconvert's.
 
@@ -103,8 +103,8 @@ def _directive(m: re.Match) -> str:
         return _quote(arg, body)
     if name == "exercise":
         return _quote(f"Exercise{': ' + arg if arg else ''}", body)
-    if name == "solution":
-        return _quote("Solution", body)
+    if name == "solution":  # answers stay out of a reader's run report (it is what students run)
+        return ""
     if name == "figure":
         return _quote("Figure", body)
     return _quote(name.capitalize() + (f": {arg}" if arg else ""), body)

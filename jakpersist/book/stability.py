@@ -55,20 +55,30 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
     return out
 
 
+def _margin(m: float) -> str:
+    """A margin for the page; -inf (the deciding quantity could not be computed at all) said in words."""
+    if m == float("-inf"):
+        return "no value: the deciding quantity could not be computed"
+    return f"{m:+.2f}"
+
+
 def markdown(data: dict[str, Any]) -> str:
     """The claims page section: a table per claim of counterfactual verdicts and the seed-stability share."""
-    lines = ["| claim | counterfactual | expected | observed in this build (margin) | |", "|---|---|---|---|---|"]
+    lines = ["| claim | counterfactual | expected | observed in this build (margin) | as expected? |",
+             "|---|---|---|---|---|"]
     for cid, d in data["claims"].items():
         for r in d["counterfactuals"]:
             params = ", ".join(f"`{k}={v}`" for k, v in r["params"].items())
             obs = ("error: " + r["error"]) if r["error"] else (
-                f"{'supported' if r['verdict'] else 'not supported'} ({r['margin']:+.2f})")
-            ok = "flips as expected" if r["verdict"] is r["expected"] else "**does not behave as expected**"
+                f"{'supported' if r['verdict'] else 'not supported'} ({_margin(r['margin'])})")
+            ok = "yes" if r["verdict"] is r["expected"] else "**no**"
             lines.append(f"| {cid} | {params} | {'supported' if r['expected'] else 'not supported'} | {obs} | {ok} |")
-    lines += ["", f"Stability across seeds (default parameters and design, seeds {', '.join(map(str, data['seeds']))}):",
+    lines += ["", "Margins are in the units of each rule's closest condition (log2 of a fold for folds and p values, "
+              "fractions of the threshold otherwise).", "",
+              f"Stability across seeds (default parameters and design, seeds {', '.join(map(str, data['seeds']))}):",
               "", "| claim | share of seeds giving \"supported\" | margins |", "|---|---|---|"]
     for cid, d in data["claims"].items():
-        ms = ", ".join(f"{r['margin']:+.2f}" for r in d["seeds"])
+        ms = ", ".join(_margin(r["margin"]) for r in d["seeds"])
         lines.append(f"| {cid} | {d['seed_support']:.0%} | {ms} |")
     return "\n".join(lines) + "\n"
 

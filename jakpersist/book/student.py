@@ -133,6 +133,8 @@ def to_plain_markdown(text: str, values: dict[str, Any], cited: list[str], bib: 
         label = re.match(r"^(.*?)\s*<[^>]+>$", inner)
         if label:
             return label.group(1)
+        if m.group(0).startswith("{term}"):  # a glossary term: the word itself (the glossary is on the site)
+            return f"*{inner}*"
         name = inner.rstrip("/").split("/")[-1].split(".")[0]
         return f"the *{name.replace('_', ' ').replace('-', ' ')}* page of {SITE}"
 
