@@ -17,7 +17,13 @@ from conftest import ROOT
 
 from jakpersist.book import assign, exercises, student
 
-CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
+ALL_CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
+CHAPTERS = exercises.graded_chapters(ALL_CHAPTERS)
+
+
+def test_every_ungraded_chapter_says_why():
+    for ch in set(ALL_CHAPTERS) - set(CHAPTERS):
+        assert exercises.UNGRADED[ch].strip(), ch
 OTTER = str(Path(sys.executable).with_name("otter"))
 CHAPTER = "c0_in_vivo"
 

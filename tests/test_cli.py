@@ -48,7 +48,7 @@ def test_run_writes_notebook_figures_and_values_without_touching_source(tmp_path
     assert cli.main(["run", "c1_persistence", "--params", str(params), "--out", str(tmp_path), "--label", "t"]) == 0
     run = tmp_path / "c1_persistence-t"
     assert (run / "c1_persistence.ipynb").is_file()
-    assert len(list(run.glob("figure-*.png"))) >= 3
+    assert len(list(run.glob("figure-*.*"))) >= 3
     values = json.loads((run / "values.json").read_text())
     assert values["parameters_set"] == {"hetero_advantage": 1.0, "n_boot": 60}
     # the provenance card: every parameter (defaults too), versions, checksums, each value's origin

@@ -229,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)
-    chapters = args.chapters or sorted(p.stem for p in NOTEBOOKS.glob("*.md"))
+    from .exercises import graded_chapters
+
+    chapters = args.chapters or graded_chapters(sorted(p.stem for p in NOTEBOOKS.glob("*.md")))
     for ch in chapters:
         try:
             folder = build(ch, Path(args.out), args.workers)

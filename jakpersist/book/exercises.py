@@ -205,6 +205,18 @@ EXERCISES: tuple[Exercise, ...] = (
 )
 
 
+#: Chapters whose exercises are open questions without a graded assignment (why, shown in the instructor guide).
+UNGRADED: dict[str, str] = {
+    "r1_robustness": "its exercises ask for judgement (which assumption to measure) and an atlas run, not a number",
+    "h1_hts007": "it needs the hts007 download (PyPI) that an offline classroom may not have",
+}
+
+
+def graded_chapters(chapters: list[str]) -> list[str]:
+    """``chapters`` without the :data:`UNGRADED` ones."""
+    return [c for c in chapters if c not in UNGRADED]
+
+
 def for_chapter(chapter: str) -> list[Exercise]:
     """The exercises of one chapter, in the order they appear."""
     return [e for e in EXERCISES if e.chapter == chapter]

@@ -239,6 +239,20 @@ def _robustness(cid: str) -> str:
     return f"; holds in {r['share']:.0%} of the plausible space" if r else ""
 
 
+def _budget_line(cid: str) -> list[str]:
+    """The claim's belief budget in one line, from the shipped robustness atlas ([] when it is not in it)."""
+    from .budget import hinges, load_summary
+
+    s = load_summary()
+    if not s or cid not in s.get("claims", {}):
+        return []
+    r = s["claims"][cid]
+    parts = [f"`{n}` (Sobol' {st:.2f}; " + (f"flips at {tip:.3g})" if tip is not None else "no flip in range)")
+             for n, st, tip, _ in hinges(s, cid)]
+    return [f"- **Belief budget** (robustness atlas, model): holds in {r['share']:.0%} of the plausible space "
+            f"({r['share_lo']:.0%} to {r['share_hi']:.0%}); hinges most on " + ", ".join(parts) + "."]
+
+
 def render_page(claims: list[Claim]) -> str:
     """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
     metrics = load_metrics()
@@ -285,6 +299,7 @@ def render_page(claims: list[Claim]) -> str:
                 f"- **Rule** (`{c.rule_name}` in `jakpersist/claims/rules.py`): supported if {c.rule}.",
                 "- **Metrics of the default run:**", "",
                 *rows, "",
+                *_budget_line(c.id),
                 "- **Must flip under:** " + "; ".join(
                     ", ".join(f"`{k}={v}`" for k, v in cf.parameters.items())
                     + (f" (expected on the stand-in: the rule {'passes' if cf.expect else 'does not pass'}, margin "

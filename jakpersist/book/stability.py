@@ -72,14 +72,14 @@ def markdown(data: dict[str, Any]) -> str:
             obs = ("error: " + r["error"]) if r["error"] else (
                 f"{'supported' if r['verdict'] else 'not supported'} ({_margin(r['margin'])})")
             ok = "yes" if r["verdict"] is r["expected"] else "**no**"
-            lines.append(f"| {cid} | {params} | {'supported' if r['expected'] else 'not supported'} | {obs} | {ok} |")
+            lines.append(f"| {cid} counterfactual | {params} | {'supported' if r['expected'] else 'not supported'} | {obs} | {ok} |")
     lines += ["", "Margins are in the units of each rule's closest condition (log2 of a fold for folds and p values, "
               "fractions of the threshold otherwise).", "",
               f"Stability across seeds (default parameters and design, seeds {', '.join(map(str, data['seeds']))}):",
               "", "| claim | share of seeds giving \"supported\" | margins |", "|---|---|---|"]
     for cid, d in data["claims"].items():
         ms = ", ".join(_margin(r["margin"]) for r in d["seeds"])
-        lines.append(f"| {cid} | {d['seed_support']:.0%} | {ms} |")
+        lines.append(f"| {cid}, 5 seeds | {d['seed_support']:.0%} | {ms} |")
     return "\n".join(lines) + "\n"
 
 
