@@ -132,3 +132,11 @@ def test_bad_input_names_the_curve():
         bf.fit_curves([-1, 1, 2, 3], [[1, 0.9, 0.8, 0.5]])
     with pytest.raises(ValueError, match="model"):
         bf.fit_curves(DOSES, np.ones((1, DOSES.size)), "LL5")
+
+
+def test_vectorised_rise_test_agrees_with_the_single_curve_test():
+    _, _, y = random_curves(80, seed=21)
+    sigma = np.full(len(y), 0.05)
+    got = dr.rise_test_batch(DOSES, y, sigma, 5)
+    want = [dr.rise_test(DOSES, row, 0.05, 5) for row in y]
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)

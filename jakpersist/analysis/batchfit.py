@@ -95,6 +95,11 @@ class BatchFit:
     @property
     def p_rise(self) -> np.ndarray:
         """p-value of :func:`doseresponse.rise_test` per curve (replicate-noise-aware rise test), shape ``(m,)``."""
+        df = self.n - self.k
+        full = ~np.isnan(self.response).any(axis=1)
+        if full.all() and np.all(self.dose == self.dose[0]) and np.all(df == df[0]):  # one design: vectorised
+            sigma = np.sqrt(self.rss / np.maximum(df, 1)) if df[0] > 0 else None
+            return dr.rise_test_batch(self.dose[0], self.response, sigma, max(int(df[0]), 0))
         out = np.ones(len(self))
         for i in range(len(self)):
             ok = ~np.isnan(self.response[i])
@@ -111,7 +116,7 @@ class BatchFit:
         return np.array([dr.classify_curve(bool(c), float(pf), float(r))
                          for c, pf, r in zip(self.converged, self.p_flat, pr)])
 
-    def curve(self, i: int) -> dr.CurveFit:
+    def curve(self, i: int, p_rise: float | None = None) -> dr.CurveFit:
         """Curve ``i`` as a :class:`~jakpersist.analysis.doseresponse.CurveFit` (padding removed)."""
         ok = ~np.isnan(self.response[i])
         fit = dr.CurveFit(self.model, self.theta[i].copy(), self.cov[i].copy(), float(self.rss[i]),
@@ -120,8 +125,8 @@ class BatchFit:
         fit.f_flat, fit.p_flat = float(self.f_flat[i]), float(self.p_flat[i])
         fit.monotone_violation = float(self.monotone_violation[i])
         df = fit.n - fit.k
-        fit.p_rise = dr.rise_test(fit.dose, fit.response, float(np.sqrt(fit.rss / df)) if df > 0 else None,
-                                  max(df, 0))
+        fit.p_rise = p_rise if p_rise is not None else dr.rise_test(
+            fit.dose, fit.response, float(np.sqrt(fit.rss / df)) if df > 0 else None, max(df, 0))
         return fit
 
 # ------------------------------------------------------------------------------------------------

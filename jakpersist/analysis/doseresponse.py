@@ -333,7 +333,7 @@ class CurveFit:
 
     def gi50_absolute(self, level: float = 0.5, interval: str = "delta") -> Estimate:
         """Absolute GI50: dose (nM) where the fitted curve crosses ``level`` (fraction of vehicle), with a 95%
-        interval (``interval``: "delta" or "profile"). A flat curve is censored: above the top dose when the mean
+        interval (``interval``: "delta", "profile", or "none" for the point estimate alone). A flat curve is censored: above the top dose when the mean
         response at every dose exceeds ``level``, below the lowest dose when it is below at every dose.
         For a hormesis model with a fitted low-dose rise of at least ``HORMESIS_MIN_RISE``, the value is read
         from the dose means on the falling limb (:func:`limb_crossing`) and the model's interval re-centred on it."""
@@ -358,7 +358,9 @@ class CurveFit:
             return Estimate(None, status="above_range", bound=hi_d, method=interval)
         if value < lo_d:
             return Estimate(None, status="below_range", bound=lo_d, method=interval)
-        if interval == "profile":
+        if interval == "none":  # the point estimate only (bootstrap refits need no interval of their own)
+            lo = hi = None
+        elif interval == "profile":
             lo, hi = profile_interval(self, "absolute", level=level)
         else:
             def g(th: np.ndarray) -> float:
@@ -366,7 +368,7 @@ class CurveFit:
                 return np.log10(v) if v else np.nan
 
             lo, hi = self._interval(g, self.theta)
-        if model_value is not None and value != model_value:  # hormesis: the model's interval, re-centred
+        if model_value is not None and value != model_value and lo is not None:  # hormesis: re-centred interval
             lo, hi = lo * value / model_value, hi * value / model_value
         return Estimate(float(value), lo, hi, method=interval)
 
@@ -515,6 +517,37 @@ def rise_test(dose: ArrayLike, response: ArrayLike, sigma: float | None = None, 
         return 0.0 if float(rise.max()) > 1e-9 else 1.0
     t = rise / (s * np.sqrt(1.0 / c[iu[0]] + 1.0 / c[iu[1]]))
     return float(min(1.0, stats.t.sf(float(t.max()), d) * rise.size))
+
+
+def rise_test_batch(dose: np.ndarray, responses: np.ndarray, sigma: np.ndarray | None = None,
+                    df: int = 0) -> np.ndarray:
+    """:func:`rise_test` (``from_dose`` 0) for many curves sharing one dose vector, vectorised: shape (m,).
+
+    ``dose``: (n,); ``responses``: (m, n) without missing wells; ``sigma``: (m,) residual s.d. of each fit
+    (used with ``df`` when the replicates give fewer than 3 pure-error degrees of freedom). Same arithmetic as
+    :func:`rise_test`; ``tests/test_batchfit.py`` checks that they agree."""
+    x, Y = np.asarray(dose, float), np.atleast_2d(np.asarray(responses, float))
+    levels, inv, counts = np.unique(x, return_inverse=True, return_counts=True)
+    onehot = np.zeros((x.size, levels.size))
+    onehot[np.arange(x.size), inv] = 1.0
+    means = (Y @ onehot) / counts
+    df_pe = int(x.size - levels.size)
+    if df_pe >= 3:
+        s, d = np.sqrt(np.sum((Y - means[:, inv]) ** 2, axis=1) / df_pe), df_pe
+    elif sigma is not None and df >= 1:
+        s, d = np.asarray(sigma, float), int(df)
+    else:
+        return np.ones(Y.shape[0])
+    if levels.size < 2:
+        return np.ones(Y.shape[0])
+    i0, i1 = np.triu_indices(levels.size, 1)
+    rise = means[:, i1] - means[:, i0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = rise / (s[:, None] * np.sqrt(1.0 / counts[i0] + 1.0 / counts[i1]))
+    p = np.minimum(1.0, stats.t.sf(t.max(axis=1), d) * rise.shape[1])
+    tiny = s <= 1e-12
+    p[tiny] = np.where(rise[tiny].max(axis=1) > 1e-9, 0.0, 1.0)
+    return p
 
 
 def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
@@ -925,16 +958,17 @@ def bootstrap_log10_gi50(fit: CurveFit, n_boot: int, rng: np.random.Generator,
         from .batchfit import fit_curves  # batchfit imports this module
 
         batch = fit_curves(x, Y, fit.model, start=fit.theta[:4], covariance=True)
+    p_rise = batch.p_rise if batch is not None else None  # one vectorised rise test for all resamples
     for i in range(n_boot):
         if batch is not None:
-            f = batch.curve(i)
+            f = batch.curve(i, p_rise=float(p_rise[i]))
         else:
             try:
                 f = fit_curve(x, Y[i], fit.model, start=fit.theta)
             except ValueError:
                 out[i] = np.nan
                 continue
-        est = f.gi50_absolute() if kind == "absolute" else f.gi50_relative()
+        est = f.gi50_absolute(interval="none") if kind == "absolute" else f.gi50_relative()
         out[i] = censored_log10(est)
     return out
 
