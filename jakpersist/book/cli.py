@@ -12,6 +12,7 @@ import argparse
 import base64
 import datetime as _dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,12 @@ def cmd_student(args: argparse.Namespace) -> int:
 def cmd_atlas(args: argparse.Namespace) -> int:
     from .. import atlas
 
-    claims = tuple(c.strip() for c in args.claims.split(",") if c.strip()) if args.claims else atlas.ATLAS_CLAIMS
+    if args.workers is None:
+        args.workers = 0 if args.scheduler else (os.cpu_count() or 1)
+    if args.workers < 0:
+        raise ParameterError(f"--workers must be 0 (serial) or a positive number of processes, got {args.workers}")
+    claims = (tuple(c.strip().upper() for c in args.claims.split(",") if c.strip()) if args.claims
+              else atlas.ATLAS_CLAIMS)
     out = Path(args.out)
     print(f"[atlas] claims {', '.join(claims)}; Sobol' N = {args.samples}; "
           + (f"scheduler {args.scheduler}" if args.scheduler else f"{args.workers or 'no'} Dask workers"
@@ -294,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("atlas", help="robustness atlas: each verdict across the plausible parameter space (Dask)")
     p.add_argument("--claims", help="comma-separated claim ids (default: every model claim, C0-C7)")
     p.add_argument("--samples", type=int, default=256, help="Sobol' base sample size N, a power of 2 (default 256)")
-    p.add_argument("--workers", type=int, default=0, help="local Dask worker processes; 0 = serial (default)")
+    p.add_argument("--workers", type=int, default=None, help="local Dask worker processes (default: one per CPU "
+                   "core, a LocalCluster); 0 = serial, in this process")
     p.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://HOST:8786 (jakpersist "
                    "must be installed on its workers)")
     p.add_argument("--out", default="atlas", help="output folder for atlas.parquet and summary.json")
