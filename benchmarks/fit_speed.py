@@ -18,7 +18,8 @@ appended to ``sys.path``, so the project's own NumPy and SciPy are the ones used
 Curves: 9 doses (10,000 nM / 3^k, k = 0..8) x 3 wells, LL4 with bottom U(0, 0.3), top U(0.9, 1.1),
 EC50 10^U(1, 3.5) nM, Hill U(0.7, 2.5), Gaussian noise s.d. 0.05; seed 2012. The single-curve paths (ours and
 thunor's) fit the first N curves; the batched path fits all ``--batch-n`` curves (which start with the same N) and
-the first N alone. Rates are best of ``--repeat`` runs (wall clock, ``time.perf_counter``).
+the first N alone. Rates are the best of ``--repeat`` interleaved rounds (each round times every path once;
+wall clock, ``time.perf_counter``).
 
 Last runs (2026-11-29, 2 cores shared with other jobs, load average 10-13, so absolute rates are several times
 below a quiet machine's; the ratios are measured within one run). Before issue 15 (commit c927f2f):
@@ -68,7 +69,7 @@ def main() -> None:
     ap.add_argument("n", nargs="?", type=int, default=300, help="curves (default 300)")
     ap.add_argument("--batch-n", type=int, default=10000, help="curves for the batched path (default 10000)")
     ap.add_argument("--boot-curves", type=int, default=5, help="curves bootstrapped (1,000 resamples each)")
-    ap.add_argument("--repeat", type=int, default=3, help="timing repeats; the best is kept")
+    ap.add_argument("--repeat", type=int, default=5, help="timing rounds; the best per path is kept")
     ap.add_argument("--thunor-site", default=os.environ.get("THUNOR_SITE"),
                     help="a site-packages folder holding thunor, appended to sys.path")
     a = ap.parse_args()
@@ -85,17 +86,22 @@ def main() -> None:
     print(f"{a.n} curves (batched path: {a.batch_n}), 9 doses x 3 wells; cores: {os.cpu_count()}; load average: "
           f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}")
 
-    t = best_time(lambda: [dr.fit_curve(DOSES, y) for y in Y], a.repeat)
-    rates["fit_curve (single, LL4)"] = a.n / t
+    paths: dict[str, tuple[int, object]] = {"fit_curve (single, LL4)": (a.n, lambda: [dr.fit_curve(DOSES, y)
+                                                                                     for y in Y])}
     if fit_drc is not None:
-        t = best_time(lambda: [fit_drc(DOSES, y, fit_cls=HillCurveLL4, null_rejection_threshold=0.05)
-                               for y in Y], a.repeat)
-        rates["thunor fit_drc (single, LL4)"] = a.n / t
+        paths["thunor fit_drc (single, LL4)"] = (a.n, lambda: [
+            fit_drc(DOSES, y, fit_cls=HillCurveLL4, null_rejection_threshold=0.05) for y in Y])
     if bf is not None:
-        t = best_time(lambda: bf.fit_curves(DOSES, YB[:a.batch_n]), a.repeat)
-        rates[f"fit_curves (batched LL4, {a.batch_n} curves)"] = a.batch_n / t
-        t = best_time(lambda: bf.fit_curves(DOSES, Y), a.repeat)
-        rates[f"fit_curves (batched LL4, first {a.n} curves)"] = a.n / t
+        paths[f"fit_curves (batched LL4, {a.batch_n} curves)"] = (a.batch_n,
+                                                                  lambda: bf.fit_curves(DOSES, YB[:a.batch_n]))
+        paths[f"fit_curves (batched LL4, first {a.n} curves)"] = (a.n, lambda: bf.fit_curves(DOSES, Y))
+    # interleaved rounds (each round times every path once), best per path: a burst of load on a shared
+    # machine then slows all paths of a round instead of biasing one path's ratio
+    best = {name: np.inf for name in paths}
+    for _ in range(a.repeat):
+        for name, (_, fn) in paths.items():
+            best[name] = min(best[name], best_time(fn, 1))
+    rates = {name: paths[name][0] / t for name, t in best.items()}
 
     for name, r in rates.items():
         print(f"  {name:<48s} {r:>10,.0f} curves/s")
@@ -106,12 +112,14 @@ def main() -> None:
                 print(f"  ratio {name:<42s} / thunor: {r / th:6.2f}x")
 
     fits = [dr.fit_curve(DOSES, y) for y in Y[:a.boot_curves]]
-    t0 = time.perf_counter()
-    for i, f in enumerate(fits):
-        dr.bootstrap_estimate(f, 1000, np.random.default_rng(i))
-    per = (time.perf_counter() - t0) / len(fits)
-    print(f"  bootstrap_estimate, 1,000 resamples: {per:.3f} s per curve (mean of {len(fits)} curves)")
 
+    def boot() -> None:
+        for i, f in enumerate(fits):
+            dr.bootstrap_estimate(f, 1000, np.random.default_rng(i))
+
+    per = best_time(boot, a.repeat) / len(fits)
+    print(f"  bootstrap_estimate, 1,000 resamples: {per:.3f} s per curve (mean of {len(fits)} curves, best of "
+          f"{a.repeat} runs)")
 
 if __name__ == "__main__":
     main()

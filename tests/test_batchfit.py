@@ -140,3 +140,51 @@ def test_vectorised_rise_test_agrees_with_the_single_curve_test():
     got = dr.rise_test_batch(DOSES, y, sigma, 5)
     want = [dr.rise_test(DOSES, row, 0.05, 5) for row in y]
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)
+
+
+def _per_curve_log10_gi50(b: bf.BatchFit, kind: str) -> np.ndarray:
+    out = []
+    for i in range(len(b)):
+        c = b.curve(i)
+        est = c.gi50_absolute(interval="none") if kind == "absolute" else c.gi50_relative(interval="delta")
+        out.append(dr.censored_log10(est))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("model", ["LL4", "LL3"])
+def test_vectorised_gi50_decision_equals_the_single_curve_rule(model):
+    """BatchFit.log10_gi50 (what the bootstrap uses) gives what each refit's CurveFit gives, curve by curve, on
+    every kind of curve: well-posed, censored above and below, flat above / below / across 50%, curves whose
+    bottom stays above 50% or whose top starts below it, rising (non-monotone) and padded designs."""
+    kind, _, y = random_curves(240, seed=21)
+    rng = np.random.default_rng(5)
+    extra = [np.full(DOSES.size, v) + rng.normal(0, 0.04, DOSES.size) for v in (0.3, 0.5, 0.8)]
+    extra += [dr.ll4(DOSES, 0.6, 1.0, 2.0, 1.5) + rng.normal(0, 0.02, DOSES.size),  # never reaches 50%
+              dr.ll4(DOSES, 0.05, 0.45, 2.0, 1.5) + rng.normal(0, 0.02, DOSES.size),  # starts below 50%
+              dr.ll4(DOSES, 0.0, 1.0, LX.min() - 1.0, 1.0) + rng.normal(0, 0.02, DOSES.size),  # below range
+              0.5 + 0.5 * np.log10(DOSES + 1) / 4 + rng.normal(0, 0.02, DOSES.size)]  # rises with dose
+    y = np.vstack([y, extra])
+    b = bf.fit_curves(DOSES, y, model)
+    for k in ("absolute", "relative"):
+        got, want = b.log10_gi50(k), _per_curve_log10_gi50(b, k)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_array_equal(np.isposinf(got), np.isposinf(want))
+        np.testing.assert_array_equal(np.isneginf(got), np.isneginf(want))
+        fin = np.isfinite(want)
+        np.testing.assert_allclose(got[fin], want[fin], rtol=1e-12, atol=0)
+        # the test covers every outcome
+        assert fin.any() and np.isnan(want).any() and np.isposinf(want).any()
+        if k == "absolute":
+            assert np.isneginf(want).any()
+            assert {"ok", "flat", "non_monotone"} <= set(b.status)
+    # padded designs (curves with different doses in one call)
+    d2 = np.repeat(np.r_[0.0, 3000 / 2.0 ** np.arange(6, -1, -1)], 2)
+    pairs = [(DOSES, y[i]) if i % 2 else
+             (d2, dr.ll4(d2, 0.1, 1.0, 1.5 + i / 30, 1.2) + rng.normal(0, 0.05, d2.size)) for i in range(60)]
+    pb = bf.fit_curves(*bf.pad_curves(pairs), model)
+    got, want = pb.log10_gi50(), _per_curve_log10_gi50(pb, "absolute")
+    fin = np.isfinite(want)
+    np.testing.assert_array_equal(got[~fin], want[~fin])  # the same +inf / -inf / nan
+    np.testing.assert_allclose(got[fin], want[fin], rtol=1e-12)
+    with pytest.raises(ValueError, match="kind must be"):
+        b.log10_gi50("midpoint")

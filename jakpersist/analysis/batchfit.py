@@ -129,6 +129,57 @@ class BatchFit:
             fit.dose, fit.response, float(np.sqrt(fit.rss / df)) if df > 0 else None, max(df, 0))
         return fit
 
+    def log10_gi50(self, kind: str = "absolute", level: float = 0.5,
+                   p_rise: np.ndarray | None = None) -> np.ndarray:
+        """log10 GI50 (nM) of every curve on the extended real line, shape ``(m,)``: the vectorised form of
+        ``censored_log10(self.curve(i).gi50_absolute(level, interval="none"))`` (``kind="absolute"``) or of
+        ``censored_log10(self.curve(i).gi50_relative())`` (``kind="relative"``), with the same rules:
+
+        * curve status (:func:`doseresponse.classify_curve`) ``failed`` or ``non_monotone``: NaN;
+        * ``flat`` (absolute only): +inf when every positive dose's mean response is above ``level``, -inf when
+          every one is below, else NaN (relative: NaN);
+        * ``ok``: the closed-form LL4 crossing (:func:`doseresponse.absolute_dose`); +inf above the highest
+          tested dose (or when the curve never reaches ``level`` and starts above it at the lowest dose), -inf
+          below the lowest (or when the curve is already below ``level`` there).
+
+        ``p_rise``: the rise-test p-values if already computed (shape ``(m,)``), else :attr:`p_rise`.
+        ``tests/test_batchfit.py`` checks equality with the per-curve path on random, flat, censored and
+        non-monotone resamples, so the two cannot drift apart. Raises ValueError for an unknown ``kind``.
+        """
+        if kind not in ("absolute", "relative"):
+            raise ValueError(f"kind must be 'absolute' or 'relative', got {kind!r}")
+        pr = self.p_rise if p_rise is None else np.asarray(p_rise, float)
+        m = len(self)
+        status_ok = self.converged & ~(pr < dr.MONOTONE_ALPHA)
+        flat = status_ok & ~(self.p_flat < dr.ALPHA)
+        ok = status_ok & ~flat
+        lo_d, hi_d = self.dose_lo, self.dose_hi
+        out = np.full(m, np.nan)
+        b, t, le, h = self.theta.T
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if kind == "relative":
+                ec50 = 10.0 ** le
+                out = np.where(ok, np.where(ec50 > hi_d, np.inf, np.where(ec50 < lo_d, -np.inf, np.log10(ec50))),
+                               np.nan)
+                return out
+            r = (t - b) / (level - b) - 1.0
+            crosses = (np.minimum(b, t) < level) & (level < np.maximum(b, t)) & (h > 0) & (r > 0)
+            value = np.where(crosses, 10.0 ** le * np.where(crosses, r, 1.0) ** (1.0 / np.where(crosses, h, 1.0)),
+                             np.nan)
+            at_lo = dr.ll4(lo_d, b, t, le, h)
+            beyond = ~crosses | (value > hi_d)
+            val = np.where(beyond, np.where(at_lo <= level, -np.inf, np.inf),
+                           np.where(value < lo_d, -np.inf, np.log10(value)))
+        out[ok] = val[ok]
+        if flat.any():
+            valid = ~np.isnan(self.response[flat]) & (self.dose[flat] > 0)
+            means = _level_means(np.where(valid, self.dose[flat], 0.0), self.response[flat], valid)
+            present = ~np.isnan(means)
+            above = np.all(~present | (means > level), axis=1)
+            below = np.all(~present | (means < level), axis=1)
+            out[flat] = np.where(above, np.inf, np.where(below, -np.inf, np.nan))
+        return out
+
 # ------------------------------------------------------------------------------------------------
 # inputs
 # ------------------------------------------------------------------------------------------------
@@ -182,9 +233,9 @@ def _distinct_positive(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return new.sum(axis=1)
 
 
-def _group_means_running_violation(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`doseresponse.monotone_violation`: largest rise of the per-dose mean response from
-    any dose to any higher dose, per curve."""
+def _level_means(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Mean response per dose level of each curve, levels in increasing dose: shape ``(m, L)`` with ``L`` the
+    most levels of any curve, NaN beyond a curve's last level. Wells with ``valid`` False are left out."""
     m, n = x.shape
     xs = np.where(valid, x, np.inf)
     order = np.argsort(xs, axis=1, kind="stable")
@@ -193,16 +244,24 @@ def _group_means_running_violation(x: np.ndarray, y: np.ndarray, valid: np.ndarr
     vs = np.take_along_axis(valid, order, axis=1)
     start = vs & np.concatenate([np.ones((m, 1), bool), xs[:, 1:] != xs[:, :-1]], axis=1)
     gid = np.cumsum(start, axis=1) - 1  # level index within the curve
-    n_levels = int(gid.max()) + 1 if m else 0
-    flat = (np.arange(m)[:, None] * max(n_levels, 1) + np.maximum(gid, 0))[vs]
-    size = m * max(n_levels, 1)
+    n_levels = max(int(gid.max()) + 1 if m else 0, 1)
+    flat = (np.arange(m)[:, None] * n_levels + np.maximum(gid, 0))[vs]
+    size = m * n_levels
     sums = np.bincount(flat, weights=ys[vs], minlength=size)
     counts = np.bincount(flat, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums / counts).reshape(m, max(n_levels, 1))  # NaN beyond a curve's last level
+        return (sums / counts).reshape(m, n_levels)
+
+
+def _group_means_running_violation(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`doseresponse.monotone_violation`: largest rise of the per-dose mean response from
+    any dose to any higher dose, per curve."""
+    if x.shape[0] == 0:
+        return np.zeros(0)
+    means = _level_means(x, y, valid)
     run_min = np.fmin.accumulate(means, axis=1)
     with np.errstate(invalid="ignore"):
-        return np.nanmax(means - run_min, axis=1) if n_levels else np.zeros(m)
+        return np.nanmax(means - run_min, axis=1)
 
 
 def _start(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.ndarray:

@@ -41,7 +41,7 @@ The curve-level rule lives in one function, :func:`classify_curve`; the translat
 """
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -443,7 +443,7 @@ def _clean(dose: ArrayLike, response: ArrayLike, name: str = "curve") -> tuple[n
         raise ValueError(f"{name}: dose and response must be finite numbers (drop missing wells first)")
     if np.any(x < 0):
         raise ValueError(f"{name}: doses must be >= 0 nM")
-    if y.size and float(np.median(y)) > PERCENT_MEDIAN:
+    if y.size and float(y.max()) > PERCENT_MEDIAN and float(np.median(y)) > PERCENT_MEDIAN:
         raise ValueError(
             f"{name}: the responses look like percent of vehicle (median {float(np.median(y)):.4g} > "
             f"{PERCENT_MEDIAN:g}); give viability as a fraction of vehicle (1 = untreated): divide by 100")
@@ -480,10 +480,18 @@ def monotone_violation(dose: ArrayLike, response: ArrayLike) -> float:
     Descriptive only since turn 2 (it used to mark curves non-monotone above a fixed 0.15, which ordinary
     replicate noise exceeds); the status now comes from :func:`rise_test`."""
     x, y = np.asarray(dose, float), np.asarray(response, float)
-    levels = np.unique(x)
-    means = np.array([y[x == d].mean() for d in levels])
+    _, inv, counts = np.unique(x, return_inverse=True, return_counts=True)
+    means = np.bincount(inv, weights=y) / counts
     running_min = np.minimum.accumulate(means)
     return float(np.max(means - running_min))
+
+
+@lru_cache(maxsize=64)
+def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of ``n`` dose levels (``numpy.triu_indices(n, 1)``, cached: rise tests run per fit)."""
+    i0, i1 = np.triu_indices(n, 1)
+    i0.flags.writeable = i1.flags.writeable = False
+    return i0, i1
 
 
 def rise_test(dose: ArrayLike, response: ArrayLike, sigma: float | None = None, df: int = 0,
@@ -513,7 +521,7 @@ def rise_test(dose: ArrayLike, response: ArrayLike, sigma: float | None = None, 
     m, c = means[keep], counts[keep]
     if m.size < 2:
         return 1.0
-    iu = np.triu_indices(m.size, 1)
+    iu = _pairs(m.size)
     rise = m[iu[1]] - m[iu[0]]
     if s <= 1e-12:
         return 0.0 if float(rise.max()) > 1e-9 else 1.0
@@ -542,7 +550,7 @@ def rise_test_batch(dose: np.ndarray, responses: np.ndarray, sigma: np.ndarray |
         return np.ones(Y.shape[0])
     if levels.size < 2:
         return np.ones(Y.shape[0])
-    i0, i1 = np.triu_indices(levels.size, 1)
+    i0, i1 = _pairs(levels.size)
     rise = means[:, i1] - means[:, i0]
     with np.errstate(divide="ignore", invalid="ignore"):
         t = rise / (s[:, None] * np.sqrt(1.0 / counts[i0] + 1.0 / counts[i1]))
@@ -628,11 +636,16 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
     lxz = np.log10(np.where(pos, x, 1.0))
     posf = pos.astype(float)
     ln10 = np.log(10.0)
+    ll4 = model == "LL4"
+    last: list = [None, None]  # MINPACK asks for the Jacobian at the point whose residuals it just had
 
     def split(p: np.ndarray) -> tuple[float, float, float, float, np.ndarray]:
-        b, tp, le, h = p if model == "LL4" else (0.0, *p)
-        r = np.exp(np.minimum((h * ln10) * (lxz - le), 700.0)) * posf  # dose 0: ratio 0
-        return b, tp, le, h, 1.0 / (1.0 + r)
+        b, tp, le, h = p if ll4 else (0.0, *p)
+        key = p.tobytes()
+        if key != last[0]:
+            r = np.exp(np.minimum((h * ln10) * (lxz - le), 700.0)) * posf  # dose 0: ratio 0
+            last[0], last[1] = key, 1.0 / (1.0 + r)
+        return b, tp, le, h, last[1]
 
     def resid(p: np.ndarray) -> np.ndarray:
         b, tp, _, _, s = split(p)
@@ -640,10 +653,13 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
 
     def jac(p: np.ndarray) -> np.ndarray:
         b, tp, le, h, s = split(p)
-        c = ((tp - b) * ln10) * s * (1.0 - s)
-        J = np.empty((x.size, 4))
-        J[:, 0], J[:, 1], J[:, 2], J[:, 3] = 1.0 - s, s, c * h, np.where(pos, -c * (lxz - le), 0.0)
-        return J[:, free]
+        q = 1.0 - s
+        c = ((tp - b) * ln10) * s * q  # 0 at dose 0 (s = 1 there)
+        J = np.empty((x.size, 4 if ll4 else 3))  # columns: (bottom,) top, log10 EC50, Hill
+        if ll4:
+            J[:, 0] = q
+        J[:, -3], J[:, -2], J[:, -1] = s, c * h, c * (le - lxz)
+        return J
 
     p, _, _, _, ier = optimize.leastsq(resid, th0[free], Dfun=jac, full_output=True, xtol=1e-12, ftol=1e-14,
                                        maxfev=400)
@@ -951,25 +967,20 @@ def bootstrap_log10_gi50(fit: CurveFit, n_boot: int, rng: np.random.Generator,
     fitted = fit.predict(x)
     resid = (fit.response - fitted) * np.sqrt(fit.n / max(fit.df, 1))
     resid = resid - resid.mean()
-    out = np.empty(n_boot)
-    # the same draws as before (one rng.choice per resample, in order)
-    Y = fitted + np.array([rng.choice(resid, size=resid.size, replace=True) for _ in range(n_boot)])
-    Y = Y.reshape(n_boot, resid.size)
-    batch = None
-    if fit.model in ("LL4", "LL3"):  # all resamples fitted at once (batchfit); hormesis models one by one
+    # one draw of all indices: the same numbers as one ``rng.choice(resid, size=n, replace=True)`` per resample
+    # in turn (Generator.choice draws ``integers(0, n, size)``), leaving the generator in the same state
+    Y = fitted + resid[rng.integers(0, resid.size, size=(n_boot, resid.size), dtype=np.int64)]
+    if fit.model in ("LL4", "LL3"):  # all resamples fitted and classified at once (batchfit)
         from .batchfit import fit_curves  # batchfit imports this module
 
-        batch = fit_curves(x, Y, fit.model, start=fit.theta[:4], covariance=True)
-    p_rise = batch.p_rise if batch is not None else None  # one vectorised rise test for all resamples
-    for i in range(n_boot):
-        if batch is not None:
-            f = batch.curve(i, p_rise=float(p_rise[i]))
-        else:
-            try:
-                f = fit_curve(x, Y[i], fit.model, start=fit.theta)
-            except ValueError:
-                out[i] = np.nan
-                continue
+        return fit_curves(x, Y, fit.model, start=fit.theta[:4], covariance=False).log10_gi50(kind)
+    out = np.empty(n_boot)
+    for i in range(n_boot):  # hormesis models: one by one
+        try:
+            f = fit_curve(x, Y[i], fit.model, start=fit.theta)
+        except ValueError:
+            out[i] = np.nan
+            continue
         est = f.gi50_absolute(interval="none") if kind == "absolute" else f.gi50_relative()
         out[i] = censored_log10(est)
     return out
