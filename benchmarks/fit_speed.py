@@ -13,7 +13,10 @@ with that interpreter and the worktree on the path:
     PYTHONPATH=. nice -n 10 /tmp/thunorenv/bin/python benchmarks/fit_speed.py
 
 or pass ``--thunor-site /tmp/thunorenv/lib/python3.11/site-packages`` to the project's interpreter (the folder is
-appended to ``sys.path``, so the project's own NumPy and SciPy are the ones used).
+appended to ``sys.path``, so the project's own NumPy and SciPy are the ones used). To time an older version of
+the package in the same way, put a worktree of it first on the path (``git worktree add /tmp/old REV`` then
+``PYTHONPATH=/tmp/old .venv/bin/python benchmarks/fit_speed.py ...``); the batched path is skipped when the
+package has none.
 
 Curves: 9 doses (10,000 nM / 3^k, k = 0..8) x 3 wells, LL4 with bottom U(0, 0.3), top U(0.9, 1.1),
 EC50 10^U(1, 3.5) nM, Hill U(0.7, 2.5), Gaussian noise s.d. 0.05; seed 2012. The single-curve paths (ours and
@@ -21,11 +24,19 @@ thunor's) fit the first N curves; the batched path fits all ``--batch-n`` curves
 the first N alone. Rates are the best of ``--repeat`` interleaved rounds (each round times every path once;
 wall clock, ``time.perf_counter``).
 
-Last runs (2026-11-29, 2 cores shared with other jobs, load average 10-13, so absolute rates are several times
-below a quiet machine's; the ratios are measured within one run). Before issue 15 (commit c927f2f):
-fit_curve 31 curves/s, thunor 150 curves/s (0.20x); bootstrap_estimate 30.7 s per curve.
-After: fit_curve 254 curves/s, thunor 110 curves/s (2.3x); fit_curves 5,300 curves/s on 10,000 curves (48x
-thunor) and 4,786 curves/s on the first 300 (43x); bootstrap_estimate 0.18 s per curve.
+Last runs (2026-11-29, one run each, quiet machine, 2 cores, load average 1.0; thunor timed in the same run):
+
+==================================  ============  ============  ===========  =================  ===========
+code                                fit_curve/s   thunor/s      ratio        fit_curves/s       bootstrap
+                                                                             (10,000 curves)    s per curve
+==================================  ============  ============  ===========  =================  ===========
+before issue 15 (c927f2f)           127           603           0.21x        --                 6.57
+first version (6a0fd31)             751           722           1.04x        23,497 (32.6x)     0.075
+now                                 1,173         749           1.57x        23,397 (31.2x)     0.030
+==================================  ============  ============  ===========  =================  ===========
+
+(before: ``--repeat 3 --boot-curves 1``; bootstrap = 1,000 resamples; the first 300 curves batched: 18,372/s now.)
+Rates on this shared machine vary by 20-40% between runs; compare ratios within one run.
 """
 from __future__ import annotations
 
