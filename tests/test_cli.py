@@ -3,6 +3,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 from jakpersist.book import cli
@@ -164,3 +166,11 @@ def _look_at_report_in_chromium(report: Path) -> None:
             assert errors == [] and requests == [], (errors, requests)
             page.screenshot(path=str(shots / f"report-c1-grid-{width}.png"), full_page=True)
         b.close()
+
+
+@pytest.mark.parametrize("n, hint", [(100, "--samples 64 or --samples 128"), (3, "--samples 2 or --samples 4"),
+                                     (0, "--samples 2")])
+def test_atlas_samples_not_a_power_of_two_names_the_nearest_ones(n, hint, capsys):
+    assert cli.main(["atlas", "--samples", str(n), "--claims", "C1", "--workers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "must be a power of 2" in err and hint in err

@@ -297,3 +297,27 @@ def test_grid_errors_name_line_and_well(tmp_path):
     bad_map.write_text("well,role,population,drug,dose_nM\nA1,treated,naive,rux,10\nQ3,blank,,,\n")
     with pytest.raises(ReaderDataError, match=r"line 3, column 'well': 'Q3' is not a well"):
         platemap.read_map(bad_map)
+
+
+def test_percent_signs_are_read_as_percent_mixed_or_misplaced_ones_refused(tmp_path):
+    """`85%` in the viability column is percent (even when every value is below 5%); a column that mixes signed
+    and plain values, or a percent sign on a dose, stops with the line, the column and what to do."""
+    rows = (PLATES / "p14_percent_viability.csv").read_text().splitlines()
+    head, body = rows[0], rows[1:]
+    vcol = head.split(",").index("viability")
+    signed = [",".join(c + "%" if i == vcol and c not in ("", "NA") else c for i, c in enumerate(r.split(",")))
+              for r in body]
+    df = read_plate(_write(tmp_path, "\n".join([head, *signed]) + "\n"))
+    np.testing.assert_allclose(df["viability"], _base()["viability"], rtol=0, atol=1e-12)
+    assert any("percent sign" in n for n in df.attrs["notes"])
+    from jakpersist.loaders.readers import PLATE, plausible_viability, read_table
+
+    small = _write(tmp_path, "population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,3%\nnaive,rux,10,1,2.5 %\n")
+    assert list(plausible_viability(read_table(small, PLATE))["viability"]) == [0.03, 0.025]
+    mixed = "\n".join([head, *signed[:3], *body[3:]]) + "\n"
+    with pytest.raises(ReaderDataError, match=r"some values carry a percent sign and some do not \(line 2: .*"
+                                              r"line 5: .*Write every value as percent"):
+        read_plate(_write(tmp_path, mixed))
+    with pytest.raises(ReaderDataError, match=r"line 2, column 'dose_nM': '5%' carries a percent sign.*write the "
+                                              r"number alone"):
+        read_table(_write(tmp_path, "population,drug,dose_nM,replicate,viability\nnaive,rux,5%,1,0.9\n"), PLATE)

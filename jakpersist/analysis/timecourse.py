@@ -46,4 +46,6 @@ def fit_half_time(days: ArrayLike, fold: ArrayLike, se_log: ArrayLike | None = N
     se = float(np.sqrt(max(pcov[1, 1], 0.0))) if np.all(np.isfinite(pcov)) else float("inf")
     q = stats.t.ppf(0.975, max(t.size - 2, 1))
     status = "ok" if th < 10 * t.max() else "no_decay"
-    return HalfTime(th, float(np.exp(popt[1] - q * se)), float(np.exp(popt[1] + q * se)), float(popt[0]), status)
+    with np.errstate(over="ignore"):  # an unidentified half-time: its interval is open (up to inf) on purpose
+        lo, hi = float(np.exp(popt[1] - q * se)), float(np.exp(popt[1] + q * se))
+    return HalfTime(th, lo, hi, float(popt[0]), status)

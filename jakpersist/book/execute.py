@@ -65,7 +65,10 @@ def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] |
     try:
         pm.execute_notebook(read_notebook(source), str(tmp), parameters=parameters or {},
                             kernel_name="python3", cwd=str(cwd or ROOT), progress_bar=False,
-                            log_output=False, execution_timeout=timeout)
+                            log_output=False, execution_timeout=timeout,
+                            # the kernel listens on localhost only; ipykernel 7 warns on every start that TCP
+                            # is unencrypted, which buries the build's own messages (cell errors still raise)
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except Exception:
         if tmp.exists():
             failed = output.with_name(output.stem + ".failed.ipynb")

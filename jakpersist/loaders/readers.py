@@ -47,6 +47,8 @@ class Column:
     unit: str | None = None
     #: other accepted header names (regular expressions, matched whole, case ignored)
     aliases: tuple[str, ...] = ()
+    #: values may be written with a percent sign (``85%``): read as percent, noted, converted by the caller
+    percent_ok: bool = False
 
     @property
     def stem(self) -> str:
@@ -87,9 +89,9 @@ PLATE = Schema(
                "`mM`) are accepted and converted to nM", 0.0, 1e9, unit="nM"),
         Column("replicate", "integer", "replicate well number", 1, 1e6),
         Column("viability", "number", "viable-cell signal as a fraction of the vehicle mean (1 = untreated); "
-               "percent (100 = untreated) is detected and divided by 100; a column `inhibition` (or "
+               "percent (100 = untreated, with or without a `%` sign) is detected and divided by 100; a column `inhibition` (or "
                "`inhibition_pct`) is converted to 1 - inhibition; `NA` or empty = a missing well", -1.0, 5.0,
-               missing_ok=True, aliases=(r"viability\s*[_ ]?\s*(\(%\)|%|pct|percent)",
+               missing_ok=True, percent_ok=True, aliases=(r"viability\s*[_ ]?\s*(\(%\)|%|pct|percent)",
                                          r"inhibition(\s*[_ ]?\s*(\(%\)|%|pct|percent))?")),
     ),
     "One row per well: viability of naive and persistent cells over a dilution series of each drug.",
@@ -257,10 +259,12 @@ def read_table(path: str | Path, schema: Schema) -> pd.DataFrame:
 
     data: dict[str, list] = {}
     decimal_comma = 0
+    percent_cols: list[str] = []
     for col in schema.columns:
         i, factor, unit = found[col.name]
         cells = [cell(r, i) for _, r in body]
         if col.kind != "text":
+            cells = _percent_signs(p, col, header[i], cells, lines, notes, percent_cols)
             fixed = [c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in cells]
             decimal_comma += sum(a != b for a, b in zip(cells, fixed))
             cells = fixed
@@ -276,7 +280,34 @@ def read_table(path: str | Path, schema: Schema) -> pd.DataFrame:
     df.attrs["notes"] = notes
     df.attrs["labels"] = {name: header[i] for name, (i, _, _) in found.items()}
     df.attrs["path"] = str(p)
+    df.attrs["percent_sign"] = percent_cols
     return df
+
+
+def _percent_signs(p: Path, col: Column, label: str, cells: list[str], lines: list[int], notes: list[str],
+                   percent_cols: list[str]) -> list[str]:
+    """Cells with the percent sign removed when ``col`` allows percent and every value carries one (the column
+    is then recorded in ``percent_cols`` and read as percent); otherwise a :class:`ReaderDataError` naming the
+    first cell with a sign (a column that cannot hold percent) or the first without one (a mixed column)."""
+    signed = [c.endswith("%") for c in cells]
+    if not any(signed):
+        return cells
+    first = signed.index(True)
+    where = f"{p}, line {lines[first]}, column '{label}'"
+    if not col.percent_ok:
+        raise ReaderDataError(f"{where}: {cells[first]!r} carries a percent sign, but this column holds "
+                              f"{col.help.split(';')[0]}; write the number alone")
+    values = [i for i, c in enumerate(cells) if not (col.missing_ok and c.lower() in MISSING_TOKENS)]
+    plain = [i for i in values if not signed[i]]
+    if plain:
+        j = plain[0]
+        raise ReaderDataError(
+            f"{p}, column '{label}': some values carry a percent sign and some do not (line {lines[first]}: "
+            f"{cells[first]!r}; line {lines[j]}: {cells[j]!r}), so their scale is ambiguous. Write every value "
+            f"as percent of vehicle (85 or 85%) or every value as a fraction (0.85)")
+    percent_cols.append(col.name)
+    notes.append(f"column '{label}': values written with a percent sign, read as percent")
+    return [c[:-1].strip() if c.endswith("%") else c for c in cells]
 
 
 def _spreadsheet_errors(p: Path, header: list[str], body: list[tuple[int, list[str]]]) -> None:
@@ -392,7 +423,7 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
     vehicle = df.loc[(df["dose_nM"] == 0) & df["viability"].notna(), "viability"]
     centre = float(vehicle.median()) if len(vehicle) else float("nan")
     looks = v.max() > 5 and v.max() <= 1000 and (not len(vehicle) or 20 <= abs(centre) <= 500 or inhibition)
-    if _PERCENT.search(label) or looks:
+    if _PERCENT.search(label) or looks or "viability" in df.attrs.get("percent_sign", ()):
         df["viability"] = df["viability"] / 100.0
         _note(df, f"column '{label}' holds percent (maximum {v.max():g}"
               + (f", vehicle median {centre:g}" if len(vehicle) else "") + "): divided by 100")
