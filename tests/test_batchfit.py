@@ -188,3 +188,55 @@ def test_vectorised_gi50_decision_equals_the_single_curve_rule(model):
     np.testing.assert_allclose(got[fin], want[fin], rtol=1e-12)
     with pytest.raises(ValueError, match="kind must be"):
         b.log10_gi50("midpoint")
+
+
+@pytest.mark.parametrize("model", ["LL4", "LL3"])
+def test_designs_without_vehicle_wells_agree_and_no_fit_is_worse_than_a_flat_line(model):
+    """Without vehicle wells the data-driven start can lead LL3 into a corner of the bounds (EC50 and Hill at
+    their limits, RSS above a flat line's) in both paths; such a fit is refitted (batched) or restarted (single),
+    so statuses agree and no converged fit is worse than the flat line at its mean."""
+    d = DOSES[DOSES > 0]
+    rng = np.random.default_rng(2)
+    y = np.array([dr.ll4(d, 0.0 if model == "LL3" else rng.uniform(0, 0.3), rng.uniform(0.9, 1.1),
+                         LX.max() + rng.uniform(-1.0, 1.5), rng.uniform(0.6, 5.0)) for _ in range(80)])
+    y += rng.normal(0, 1, y.shape) * rng.uniform(0.005, 0.05, (80, 1))
+    single = [dr.fit_curve(d, row, model) for row in y]
+    batch = bf.fit_curves(d, y, model)
+    np.testing.assert_array_equal(batch.status, [f.status for f in single])
+    rss_flat = ((y - y.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    assert np.all(batch.rss[batch.converged] <= rss_flat[batch.converged] * (1 + 1e-9))
+    assert all(f.rss <= r * (1 + 1e-9) for f, r in zip(single, rss_flat) if f.converged)
+    assert np.all((batch.p_flat >= 0) & (batch.p_flat <= 1))  # F is never negative, so p is never nan
+
+
+def test_fit_curves_refuses_what_fit_curve_refuses_naming_the_curve():
+    good = dr.ll4(DOSES, 0.05, 1.0, 2.3, 1.2)
+    for bad, message in [(np.vstack([good, good * 100]), r"curve 1: the responses look like percent"),
+                         (np.vstack([good, np.where(np.arange(DOSES.size) < 4, good, np.nan)]),
+                          r"curve 1: .*at least 3 distinct"),
+                         (np.vstack([good, np.r_[good[:5], np.inf, good[6:]]]), r"curve 1, well 5: .*finite")]:
+        with pytest.raises(ValueError, match=message):
+            bf.fit_curves(DOSES, bad)
+    with pytest.raises(ValueError, match=r"curve 0: LL4 has 4 parameters but the curve has only 4 wells"):
+        bf.fit_curves([1.0, 2.0, 3.0, 4.0], [[1.0, 0.8, 0.4, 0.1]])
+    with pytest.raises(ValueError, match=r"start must have shape \(4,\) or \(2, 4\)"):
+        bf.fit_curves(DOSES, np.vstack([good, good]), start=[0.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match="pad_curves"):
+        bf.fit_curves(DOSES, [list(good), list(good[:-1])])
+    with pytest.raises(ValueError, match="at least one"):
+        bf.pad_curves([])
+
+
+def test_zero_curves_and_zero_resamples_give_empty_results():
+    b = bf.fit_curves(DOSES, np.zeros((0, DOSES.size)))
+    assert len(b) == 0 and b.status.size == 0 and b.log10_gi50().size == 0
+    fit = dr.fit_curve(DOSES, dr.ll4(DOSES, 0.05, 1.0, 2.3, 1.2) + np.random.default_rng(0).normal(0, 0.03, DOSES.size))
+    est, samples = dr.bootstrap_estimate(fit, 0, np.random.default_rng(0))
+    assert samples.size == 0 and est.ok and np.isnan(est.lo) and np.isnan(est.hi)
+
+
+def test_curve_from_a_batch_lists_parameters_on_a_bound_like_fit_curve():
+    y = dr.ll4(DOSES, 0.05, 1.0, 2.2, 30.0) + np.random.default_rng(1).normal(0, 0.02, DOSES.size)
+    single, c = dr.fit_curve(DOSES, y), bf.fit_curves(DOSES, y).curve(0)
+    assert single.at_bound == c.at_bound == ("hill",)
+    assert dr.quality_flags(single) == dr.quality_flags(c) and c.name == "curve 0"

@@ -2,7 +2,7 @@
 
 :func:`fit_curves` fits the same model as :func:`jakpersist.analysis.doseresponse.fit_curve` (LL4 or LL3,
 same bounds, same starting values, same covariance ``pinv(J'J) * RSS / (n - k)``, same F-test against a flat
-line, same curve statuses through :func:`~jakpersist.analysis.doseresponse.curve_status`) to thousands of
+line, same curve statuses through :func:`~jakpersist.analysis.doseresponse.classify_curve`) to thousands of
 curves in one call. Each iteration works on the stacked curves still running: residuals and the analytic
 Jacobian of all of them are a few NumPy array operations, and the 4x4 (3x3) normal equations are solved as one
 stacked ``numpy.linalg.solve``.
@@ -26,6 +26,7 @@ those arrays from a list of ``(dose, response)`` pairs. Doses in nM, responses a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -36,7 +37,7 @@ from . import doseresponse as dr
 
 LN10 = float(np.log(10.0))
 
-#: Stopping rule (assumption, chosen so that parameters agree with ``fit_curve``'s SciPy TRF solution to well
+#: Stopping rule (assumption, chosen so that parameters agree with ``fit_curve``'s MINPACK solution to well
 #: below 1e-6 relative): stop when every parameter's step is below ``XTOL * (|theta| + XTOL)``, or the cost
 #: falls by less than ``FTOL`` relative (actual and predicted), or the projected gradient is below ``GTOL``.
 XTOL = 1e-12
@@ -92,36 +93,50 @@ class BatchFit:
     def __len__(self) -> int:
         return self.theta.shape[0]
 
-    @property
+    @cached_property
     def p_rise(self) -> np.ndarray:
-        """p-value of :func:`doseresponse.rise_test` per curve (replicate-noise-aware rise test), shape ``(m,)``."""
-        df = self.n - self.k
-        full = ~np.isnan(self.response).any(axis=1)
-        if full.all() and np.all(self.dose == self.dose[0]) and np.all(df == df[0]):  # one design: vectorised
-            sigma = np.sqrt(self.rss / np.maximum(df, 1)) if df[0] > 0 else None
-            return dr.rise_test_batch(self.dose[0], self.response, sigma, max(int(df[0]), 0))
-        out = np.ones(len(self))
-        for i in range(len(self)):
-            ok = ~np.isnan(self.response[i])
-            df = int(self.n[i]) - self.k
-            sigma = float(np.sqrt(self.rss[i] / df)) if df > 0 else None
-            out[i] = dr.rise_test(self.dose[i, ok], self.response[i, ok], sigma, max(df, 0))
+        """p-value of :func:`doseresponse.rise_test` per curve (replicate-noise-aware rise test), shape ``(m,)``.
+
+        Curves that share a design (the same doses and missing wells) are tested together with
+        :func:`doseresponse.rise_test_batch`; computed once (the fits do not change afterwards)."""
+        m = len(self)
+        out = np.ones(m)
+        if m == 0:
+            return out
+        valid = ~np.isnan(self.response)
+        _, group = np.unique(np.where(valid, self.dose, -1.0), axis=0, return_inverse=True)
+        group = np.asarray(group).ravel()
+        for g in np.unique(group):
+            rows = np.nonzero(group == g)[0]
+            ok = valid[rows[0]]
+            df = int(self.n[rows[0]]) - self.k
+            sigma = np.sqrt(self.rss[rows] / df) if df > 0 else None
+            out[rows] = dr.rise_test_batch(self.dose[rows[0], ok], self.response[np.ix_(rows, ok)], sigma,
+                                           max(df, 0))
         return out
 
     @property
     def status(self) -> np.ndarray:
         """Curve status per curve (``ok``, ``flat``, ``non_monotone``, ``failed``), by the single-curve rule
-        (:func:`doseresponse.classify_curve`)."""
+        (:func:`doseresponse.classify_curve`, vectorised: the same tests in the same order; ``tests/test_batchfit.py``
+        checks that both give identical statuses), shape ``(m,)``."""
         pr = self.p_rise
-        return np.array([dr.classify_curve(bool(c), float(pf), float(r))
-                         for c, pf, r in zip(self.converged, self.p_flat, pr)])
+        with np.errstate(invalid="ignore"):
+            return np.where(~self.converged, "failed",
+                            np.where(pr < dr.MONOTONE_ALPHA, "non_monotone",
+                                     np.where(~(self.p_flat < dr.ALPHA), "flat", "ok"))).astype(str)
 
-    def curve(self, i: int, p_rise: float | None = None) -> dr.CurveFit:
-        """Curve ``i`` as a :class:`~jakpersist.analysis.doseresponse.CurveFit` (padding removed)."""
+    def curve(self, i: int, p_rise: float | None = None, name: str | None = None) -> dr.CurveFit:
+        """Curve ``i`` as a :class:`~jakpersist.analysis.doseresponse.CurveFit` (padding removed), with the
+        parameters on a bound listed as ``fit_curve`` lists them; ``name`` defaults to ``"curve i"``."""
         ok = ~np.isnan(self.response[i])
+        x = self.dose[i, ok].copy()
+        lo, hi = dr._bounds(x)
+        free = list(dr.MODELS[self.model][1])
         fit = dr.CurveFit(self.model, self.theta[i].copy(), self.cov[i].copy(), float(self.rss[i]),
-                          int(self.n[i]), self.k, bool(self.converged[i]), self.dose[i, ok].copy(),
-                          self.response[i, ok].copy())
+                          int(self.n[i]), self.k, bool(self.converged[i]), x, self.response[i, ok].copy(),
+                          name=f"curve {i}" if name is None else name,
+                          at_bound=dr.params_at_bound(self.theta[i], lo, hi, free))
         fit.f_flat, fit.p_flat = float(self.f_flat[i]), float(self.p_flat[i])
         fit.monotone_violation = float(self.monotone_violation[i])
         df = fit.n - fit.k
@@ -190,6 +205,8 @@ def pad_curves(curves: Sequence[tuple[ArrayLike, ArrayLike]]) -> tuple[np.ndarra
     Raises ValueError naming the curve whose dose and response differ in length.
     """
     pairs = [(np.asarray(d, float).ravel(), np.asarray(y, float).ravel()) for d, y in curves]
+    if not pairs:
+        raise ValueError("pad_curves needs at least one (dose, response) pair")
     for i, (d, y) in enumerate(pairs):
         if d.shape != y.shape:
             raise ValueError(f"curve {i}: dose and response differ in length ({d.size} vs {y.size})")
@@ -203,12 +220,16 @@ def pad_curves(curves: Sequence[tuple[ArrayLike, ArrayLike]]) -> tuple[np.ndarra
 
 def _prepare(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Broadcast to (m, n) dose and response arrays and a validity mask; checks as ``fit_curve``'s."""
-    y = np.asarray(responses, dtype=float)
+    try:
+        y = np.asarray(responses, dtype=float)
+        x = np.asarray(dose, dtype=float)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(f"dose and responses must be rectangular arrays ({exc}); for curves of different "
+                         "lengths use pad_curves([(dose, response), ...])") from None
     if y.ndim == 1:
         y = y[None, :]
     if y.ndim != 2:
         raise ValueError(f"responses must be 2-D (curves x wells), got shape {y.shape}")
-    x = np.asarray(dose, dtype=float)
     if x.ndim == 1:
         if x.size != y.shape[1]:
             raise ValueError(f"dose has {x.size} values but responses have {y.shape[1]} columns")
@@ -216,8 +237,11 @@ def _prepare(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndar
     elif x.shape != y.shape:
         raise ValueError(f"dose shape {x.shape} differs from responses shape {y.shape}")
     valid = ~(np.isnan(x) | np.isnan(y))
-    if np.any(np.isinf(x[valid])) or np.any(np.isinf(y[valid])):
-        raise ValueError("dose and response must be finite numbers (NaN marks a missing well)")
+    inf = (np.isinf(x) | np.isinf(y)) & valid
+    if np.any(inf):
+        bad, well = (int(v) for v in np.argwhere(inf)[0])
+        raise ValueError(f"curve {bad}, well {well}: dose and response must be finite numbers (NaN marks a "
+                         "missing well)")
     if np.any(x[valid] < 0):
         bad = int(np.argwhere((x < 0) & valid)[0, 0])
         raise ValueError(f"curve {bad}: doses must be >= 0 nM")
@@ -441,9 +465,11 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
     model : ``"LL4"`` or ``"LL3"`` (bottom fixed at 0), as :func:`doseresponse.fit_curve`.
     start : starting parameters (bottom, top, log10 EC50, Hill), shape ``(4,)`` for all curves or ``(m, 4)``;
         default: the data-driven start of ``fit_curve``. Clipped into the bounds like ``fit_curve``'s.
-    max_iter : iterations after which a curve still moving counts as not converged (status ``failed``).
+    max_iter : iterations after which a curve still moving counts as not converged (status ``failed`` with
+        ``refit_failed=False``; by default it is refitted one by one, see ``refit_failed``).
     covariance : compute the parameter covariance (``False`` leaves NaN; bootstrap resamples do not need it).
-    refit_failed : curves the batched solver leaves unconverged are refitted one by one with
+    refit_failed : curves the batched solver leaves unconverged, or leaves worse than a flat line at their mean
+        (a corner of the bounds), are refitted one by one with
         :func:`doseresponse.fit_curve` (whose last resort is SciPy's trust-region reflective solver), so that
         statuses and parameters stay those of the single-curve path (rare: step-like curves).
 
@@ -467,8 +493,27 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
         raise ValueError(f"curve {bad}: a dose-response fit needs at least 3 distinct positive doses "
                          f"(it has {int(n_pos[bad])})")
     k = 4 if model == "LL4" else 3
+    n_wells = valid.sum(axis=1)
+    if np.any(n_wells <= k):
+        bad = int(np.argmax(n_wells <= k))
+        raise ValueError(f"curve {bad}: {model} has {k} parameters but the curve has only {int(n_wells[bad])} "
+                         f"wells; it needs at least {k + 1} (one residual degree of freedom)")
+    with np.errstate(invalid="ignore"):
+        median = np.nanmedian(np.where(valid, y, np.nan), axis=1) if m else np.zeros(0)
+    if np.any(median > dr.PERCENT_MEDIAN):
+        bad = int(np.argmax(median > dr.PERCENT_MEDIAN))
+        raise ValueError(f"curve {bad}: the responses look like percent of vehicle (median {median[bad]:.4g} > "
+                         f"{dr.PERCENT_MEDIAN:g}); give viability as a fraction of vehicle (1 = untreated): "
+                         "divide by 100")
     lo, hi = _bounds(x, valid)
-    th0 = _start(x, y, valid) if start is None else np.broadcast_to(np.asarray(start, float), (m, 4)).copy()
+    if start is None:
+        th0 = _start(x, y, valid)
+    else:
+        st = np.asarray(start, float)
+        if st.shape not in ((4,), (m, 4)):
+            raise ValueError(f"start must have shape (4,) or ({m}, 4) (bottom, top, log10 EC50, Hill), got "
+                             f"{st.shape}")
+        th0 = np.broadcast_to(st, (m, 4)).copy()
     th0 = np.clip(th0, lo + 1e-9, hi - 1e-9)
     if model == "LL3":
         th0[:, 0] = 0.0
@@ -488,6 +533,9 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
         cov = np.full((m, k, k), np.nan)
     mean = (y * w).sum(1) / n
     rss0 = (((y - mean[:, None]) * w) ** 2).sum(1)
+    # a fit worse than the flat line at the mean is stuck in a corner of the box (the optimum never is): it
+    # counts as not converged, so that the single-curve path (with its restarts) refits it below
+    converged &= ~(rss > rss0 * (1 + 1e-9))
     f_flat, p_flat = f_test_flat_arrays(rss0, rss, n, k)
     mono = _group_means_running_violation(x, y, valid)
     xv = np.where(pos, x, np.nan)
@@ -522,6 +570,6 @@ def f_test_flat_arrays(rss0: np.ndarray, rss: np.ndarray, n: np.ndarray, k: int)
     F[zero] = np.where(rss0[zero] > 0, np.inf, np.nan)
     p[zero] = np.where(rss0[zero] > 0, 0.0, 1.0)
     reg = ok_df & ~zero
-    F[reg] = ((rss0[reg] - rss[reg]) / df1) / (rss[reg] / df[reg])
+    F[reg] = np.maximum(((rss0[reg] - rss[reg]) / df1) / (rss[reg] / df[reg]), 0.0)  # no worse than flat: p 1
     p[reg] = special.fdtrc(df1, df[reg], F[reg])  # = stats.f.sf, as in doseresponse.f_test_flat
     return F, p

@@ -612,15 +612,22 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
         cov = np.linalg.pinv(J.T @ J) * s2
     except np.linalg.LinAlgError:  # pragma: no cover - pinv rarely fails
         cov = np.full((k, k), np.nan)
-    span = hi[free] - lo[free]
-    near = (np.abs(sol_x - lo[free]) < 1e-6 * span) | (np.abs(hi[free] - sol_x) < 1e-6 * span)
-    names = (PARAM_NAMES + (HORMESIS_PARAM,))
-    at_bound = tuple(names[i] for i, b in zip(free, near) if b and not (names[i] == HORMESIS_PARAM))
+    at_bound = params_at_bound(theta, lo, hi, free)
     fit = CurveFit(model, theta, cov, rss, n, k, success, x, y, name=name, at_bound=at_bound)
     fit.f_flat, fit.p_flat = f_test_flat(fit)
     fit.monotone_violation = monotone_violation(x, y)
     fit.p_rise = rise_test(x, y, np.sqrt(rss / fit.df), fit.df, from_dose=fit.peak_dose)
     return fit
+
+
+def params_at_bound(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, free: list[int]) -> tuple[str, ...]:
+    """Names of the free parameters (indices ``free`` into ``theta``, shape (4,) or (5,)) that sit on a bound of
+    the search box ``lo``/``hi`` (within 1e-6 of its width); the hormesis term is never reported."""
+    th, lo, hi = (np.asarray(a, float)[free] for a in (theta, lo[:len(theta)], hi[:len(theta)]))
+    span = hi - lo
+    near = (np.abs(th - lo) < 1e-6 * span) | (np.abs(hi - th) < 1e-6 * span)
+    names = PARAM_NAMES + (HORMESIS_PARAM,)
+    return tuple(names[i] for i, b in zip(free, near) if b and names[i] != HORMESIS_PARAM)
 
 
 def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -630,7 +637,9 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
     Unbounded Levenberg-Marquardt (MINPACK, ``scipy.optimize.leastsq``) with the analytic Jacobian; its optimum
     is kept when it lies inside the bounds (then it is also the bounded problem's optimum), otherwise the bounded
     LM of :mod:`.batchfit`. SciPy's trust-region reflective solver crawls along the plateau of step-like fits
-    (Hill slope towards its bound) and ran out of evaluations on many flat or censored curves.
+    (Hill slope towards its bound) and ran out of evaluations on many flat or censored curves, so it is used
+    only when those leave the curve unconverged or worse than a flat line (then from two starts,
+    :func:`_restarts`, keeping the better).
     """
     pos = x > 0
     lxz = np.log10(np.where(pos, x, 1.0))
@@ -661,8 +670,9 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
         J[:, -3], J[:, -2], J[:, -1] = s, c * h, c * (le - lxz)
         return J
 
-    p, _, _, _, ier = optimize.leastsq(resid, th0[free], Dfun=jac, full_output=True, xtol=1e-12, ftol=1e-14,
-                                       maxfev=400)
+    with np.errstate(over="ignore"):  # leastsq's own cov_x (unused here) can overflow for doses like 1e12 nM
+        p, _, _, _, ier = optimize.leastsq(resid, th0[free], Dfun=jac, full_output=True, xtol=1e-12,
+                                           ftol=1e-14, maxfev=400)
     inside = bool(np.all(np.isfinite(p)) and np.all(p > lo[free]) and np.all(p < hi[free]))
     if ier in (1, 2, 3, 4) and inside:
         sol_x, success = p, True
@@ -673,12 +683,33 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
 
             b = fit_curves(x, y[None, :], model, start=th0[:4].copy(), covariance=False, refit_failed=False)
             sol_x, success = b.theta[0, free], bool(b.converged[0])
-        if not success:  # last resort for step-like curves (Hill slope at its bound): trust-region reflective
-            sol = optimize.least_squares(resid, th0[free], jac=jac, bounds=(lo[free], hi[free]), method="trf",
+    # A least-squares optimum is never worse than a flat line at the mean (the curve reaches one with the EC50
+    # beyond the tested doses); a solution that is worse sits in a corner of the box (EC50 and Hill at their
+    # bounds, seen with LL3 on censored curves). Then, and for step-like curves the solvers above leave
+    # unconverged, SciPy's trust-region reflective solver; the better converged solution is kept.
+    rss_flat = float(np.sum((y - y.mean()) ** 2))
+    rss = float(np.sum(resid(sol_x) ** 2)) if np.all(np.isfinite(sol_x)) else np.inf
+    if not success or rss > rss_flat * (1 + 1e-9):
+        for start in _restarts(th0, lo, hi, y, free):
+            sol = optimize.least_squares(resid, start, jac=jac, bounds=(lo[free], hi[free]), method="trf",
                                          x_scale="jac", xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000)
-            if sol.success:
-                sol_x, success = sol.x, True
+            r2 = float(np.sum(sol.fun ** 2))
+            if sol.success and (not success or r2 < rss):
+                sol_x, success, rss = sol.x, True, r2
+            if success and rss <= rss_flat * (1 + 1e-9):
+                break
     return sol_x, success, resid(sol_x), jac(sol_x)
+
+
+def _restarts(th0: np.ndarray, lo: np.ndarray, hi: np.ndarray, y: np.ndarray, free: list[int]) -> list[np.ndarray]:
+    """Starting points (free parameters) for the trust-region fallback of :func:`_fit_loglogistic`: the fit's own
+    start, then a near-flat curve (top at the mean response, EC50 one decade inside its upper bound, Hill 1;
+    assumption: the optimum of a censored curve lies near the flat line it approaches)."""
+    flat = th0.copy()
+    flat[1] = float(np.clip(y.mean(), lo[1] + 1e-9, hi[1] - 1e-9))
+    flat[2] = hi[2] - 1.0
+    flat[3] = 1.0
+    return [th0[free], np.clip(flat, lo + 1e-9, hi - 1e-9)[free]]
 
 
 def f_test_flat(fit: CurveFit) -> tuple[float, float]:
@@ -689,7 +720,7 @@ def f_test_flat(fit: CurveFit) -> tuple[float, float]:
         return float("nan"), float("nan")
     if fit.rss <= 1e-30 * max(rss0, 1e-300):
         return (float("inf"), 0.0) if rss0 > 0 else (float("nan"), 1.0)
-    F = ((rss0 - fit.rss) / df_extra) / (fit.rss / fit.df)
+    F = max(((rss0 - fit.rss) / df_extra) / (fit.rss / fit.df), 0.0)  # a fit no better than flat: F 0, p 1
     return float(F), float(special.fdtrc(df_extra, fit.df, F))  # = stats.f.sf(F, df_extra, df), without overhead
 
 
@@ -960,8 +991,11 @@ def bootstrap_log10_gi50(fit: CurveFit, n_boot: int, rng: np.random.Generator,
     Each resample is the fitted curve plus residuals drawn with replacement from all wells, inflated by
     sqrt(n / (n - k)) for the parameters fitted (a residual bootstrap: with 2-4 wells per dose, resampling
     wells within a dose underestimates the spread). Each refit is classified by :func:`censored_log10`:
-    resamples whose curve never reaches 50% within the tested range give +inf; below range, -inf; failed or
-    non-monotone resamples give nan.
+    resamples whose curve never reaches 50% within the tested range give +inf; below range, -inf; a flat refit
+    gives +inf when every dose's mean is above 50%, -inf when every one is below, else nan; failed or
+    non-monotone resamples give nan. Returns shape (n_boot,) (empty for ``n_boot`` 0). LL4/LL3 resamples are
+    fitted and classified together (:func:`.batchfit.fit_curves`, :meth:`.batchfit.BatchFit.log10_gi50`);
+    hormesis models one by one.
     """
     x = fit.dose
     fitted = fit.predict(x)
