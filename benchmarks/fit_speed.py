@@ -24,7 +24,7 @@ thunor's) fit the first N curves; the batched path fits all ``--batch-n`` curves
 the first N alone. Rates are the best of ``--repeat`` interleaved rounds (each round times every path once;
 wall clock, ``time.perf_counter``).
 
-Last runs (2026-11-29, one run each, quiet machine, 2 cores, load average 1.0; thunor timed in the same run):
+Last runs (2026-11-29, one run each, quiet machine, 2 cores, load average 1.0-1.3; thunor timed in the same run):
 
 ==================================  ============  ============  ===========  =================  ===========
 code                                fit_curve/s   thunor/s      ratio        fit_curves/s       bootstrap
