@@ -46,3 +46,19 @@ def test_half_time_fit_recovers_known_half_time():
     assert ht.t_half == pytest.approx(4.0, rel=1e-6) and ht.status == "ok"
     flat = timecourse.fit_half_time(days, np.full(days.size, 6.0))
     assert flat.status == "no_decay"
+
+
+def test_fold_sentences_keep_bounds_and_name_drugs_without_an_estimate():
+    import pandas as pd
+
+    from jakpersist.analysis.gi50 import fold_sentences
+
+    inf, nan = float("inf"), float("nan")
+    folds = pd.DataFrame({"drug": ["rux", "fed", "jak1"], "fold": [30.2, 17.2, nan], "fold_lo": [22.9, 14.5, nan],
+                          "fold_hi": [inf, inf, nan], "bound": [None, "lower", None],
+                          "status": ["ok", "lower_bound", "not_estimable"]})
+    smallest, line = fold_sentences(folds, {"rux": "ruxolitinib"})
+    assert smallest == "> 17.2 among the drugs with an estimate (jak1: no estimate)"
+    assert line == ("Per drug: ruxolitinib **30.2**-fold (95% interval 22.90 to ∞); fed **> 17.2**-fold (95% "
+                    "interval 14.50 to ∞); jak1: no estimate.")
+    assert fold_sentences(folds.iloc[2:])[0] == "not estimable for any drug"

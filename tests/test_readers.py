@@ -321,3 +321,15 @@ def test_percent_signs_are_read_as_percent_mixed_or_misplaced_ones_refused(tmp_p
     with pytest.raises(ReaderDataError, match=r"line 2, column 'dose_nM': '5%' carries a percent sign.*write the "
                                               r"number alone"):
         read_table(_write(tmp_path, "population,drug,dose_nM,replicate,viability\nnaive,rux,5%,1,0.9\n"), PLATE)
+
+
+def test_fractions_marked_as_percent_are_refused_not_divided_again(tmp_path):
+    """`0.97%` in every well (or a `viability_pct` header over fractions) would make untreated wells 1% of
+    vehicle if divided by 100: refused with what to do (a reviewer's file, tests/fixtures/plates)."""
+    with pytest.raises(ReaderDataError, match=r"values carry % signs, but the vehicle wells' median is 0\.97.*"
+                                              r"looks like a fraction"):
+        read_plate(PLATES / "fraction_with_percent_signs.csv")
+    text = (PLATES / "fraction_with_percent_signs.csv").read_text().replace("%", "").replace(
+        "viability,", "viability_pct,", 1)
+    with pytest.raises(ReaderDataError, match=r"the header says percent, but"):
+        read_plate(_write(tmp_path, text))

@@ -63,10 +63,10 @@ def test_student_notebook_is_plain_jupyter_markdown(chapter):
 def test_glued_values_become_text_from_the_executed_chapter():
     nb = student.strip_solutions(ex.read_notebook(ex.chapter_source("c1_persistence")),
                                  {"c1_verdict_text": "supported", "c1_drugs_text": "the three inhibitors",
-                                  "c1_min_fold_text": "> 6.0", "c1_min_fold_lo": 4.04321})
+                                  "c1_min_fold_text": "> 6.0", "c1_cut_dose_nM": 1152.4})
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "Verdict of this run: supported." in md
-    assert "shift across\nthe three inhibitors is > 6.0 (lowest bound of a 95% interval:\n4.0)" in md
+    assert "shift across\nthe three inhibitors is > 6.0." in md and "At 1,152 nM" in md
 
 
 def _solution_glue_keys(chapter):

@@ -85,6 +85,36 @@ def fold_text(fold: float, bound: str | None, digits: int = 2) -> str:
     return {None: "", "lower": "> ", "upper": "< "}[_bound(bound)] + f"{fold:.{digits}f}"
 
 
+def fold_sentences(folds: pd.DataFrame, labels: Mapping[str, str] | None = None, digits: int = 1
+                   ) -> tuple[str, str]:
+    """Readable text of a fold table (:func:`fold_table`, one row per drug): (smallest fold, per-drug line).
+
+    The smallest fold is taken over the drugs with an estimate and keeps a censored fold a bound ("> 17.2");
+    drugs without one are named ("fedratinib: no estimate"), and a table without any estimate says so.
+    The per-drug line gives each fold with its 95% interval (an open end as "∞"). ``labels`` maps drug ids to
+    display names.
+    """
+    name = (lambda d: (labels or {}).get(d, d))
+    est = folds[np.isfinite(folds["fold"].astype(float))]
+    none = [name(d) for d in folds.loc[~folds.index.isin(est.index), "drug"]]
+    if est.empty:
+        smallest = "not estimable for any drug"
+    else:
+        low = est.loc[est["fold"].astype(float).idxmin()]
+        smallest = fold_text(low["fold"], low["bound"], digits)
+        if none:
+            smallest += f" among the drugs with an estimate ({', '.join(none)}: no estimate)"
+    parts = []
+    for r in folds.itertuples():
+        if np.isfinite(r.fold):
+            parts.append(f"{name(r.drug)} **{fold_text(r.fold, r.bound, digits)}**-fold (95% interval "
+                         f"{_interval_text(r.fold_lo, r.fold_hi)})")
+        else:
+            why = "" if r.status in ("not_estimable", "ok") else f" ({str(r.status).replace('_', ' ')})"
+            parts.append(f"{name(r.drug)}: no estimate{why}")
+    return smallest, "Per drug: " + "; ".join(parts) + "."
+
+
 def fold_table(summary: pd.DataFrame, fits: dict, boots: dict, tests: tuple[str, ...] = ("persistent",),
                reference: str = "naive") -> pd.DataFrame:
     """GI50 fold shift of each population in ``tests`` over ``reference``, per drug (column ``cells`` names

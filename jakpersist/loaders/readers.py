@@ -423,7 +423,17 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
     vehicle = df.loc[(df["dose_nM"] == 0) & df["viability"].notna(), "viability"]
     centre = float(vehicle.median()) if len(vehicle) else float("nan")
     looks = v.max() > 5 and v.max() <= 1000 and (not len(vehicle) or 20 <= abs(centre) <= 500 or inhibition)
-    if _PERCENT.search(label) or looks or "viability" in df.attrs.get("percent_sign", ()):
+    marked = bool(_PERCENT.search(label)) or "viability" in df.attrs.get("percent_sign", ())
+    if marked and not looks and len(vehicle) and not inhibition and centre < 20:
+        # marked as percent, but untreated wells read like fractions: dividing by 100 would make them 1% (without
+        # vehicle wells the explicit mark is trusted)
+        how = "the header says percent" if _PERCENT.search(label) else "the values carry % signs"
+        level = f"the vehicle wells' median is {centre:g}"
+        raise ReaderDataError(
+            f"{df.attrs.get('path', '?')}, column '{label}': {how}, but {level}, which looks like a fraction of "
+            f"vehicle, not percent. Give percent (100 = untreated) or fractions (1 = untreated) without a % sign "
+            f"and with a plain `viability` header")
+    if marked or looks:
         df["viability"] = df["viability"] / 100.0
         _note(df, f"column '{label}' holds percent (maximum {v.max():g}"
               + (f", vehicle median {centre:g}" if len(vehicle) else "") + "): divided by 100")
