@@ -689,14 +689,19 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
     # unconverged, SciPy's trust-region reflective solver; the better converged solution is kept.
     rss_flat = float(np.sum((y - y.mean()) ** 2))
     rss = float(np.sum(resid(sol_x) ** 2)) if np.all(np.isfinite(sol_x)) else np.inf
-    if not success or rss > rss_flat * (1 + 1e-9):
+    full_x = th0.copy()
+    full_x[free] = sol_x
+    from .batchfit import at_shallow_corner  # batchfit imports this module
+
+    corner = bool(at_shallow_corner(full_x[:4], lo[:4], hi[:4]))
+    if not success or rss > rss_flat * (1 + 1e-9) or corner:
         for start in _restarts(th0, lo, hi, y, free):
             sol = optimize.least_squares(resid, start, jac=jac, bounds=(lo[free], hi[free]), method="trf",
                                          x_scale="jac", xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000)
             r2 = float(np.sum(sol.fun ** 2))
             if sol.success and (not success or r2 < rss):
                 sol_x, success, rss = sol.x, True, r2
-            if success and rss <= rss_flat * (1 + 1e-9):
+            if success and rss <= rss_flat * (1 + 1e-9) and not corner:
                 break
     return sol_x, success, resid(sol_x), jac(sol_x)
 
@@ -1007,7 +1012,10 @@ def bootstrap_log10_gi50(fit: CurveFit, n_boot: int, rng: np.random.Generator,
     if fit.model in ("LL4", "LL3"):  # all resamples fitted and classified at once (batchfit)
         from .batchfit import fit_curves  # batchfit imports this module
 
-        return fit_curves(x, Y, fit.model, start=fit.theta[:4], covariance=False).log10_gi50(kind)
+        from .batchfit import CONTINUE_ITER
+
+        return fit_curves(x, Y, fit.model, start=fit.theta[:4], covariance=False,
+                          continue_iter=CONTINUE_ITER).log10_gi50(kind)
     out = np.empty(n_boot)
     for i in range(n_boot):  # hormesis models: one by one
         try:
