@@ -32,12 +32,12 @@ code                                fit_curve/s   thunor/s      ratio        fit
 ==================================  ============  ============  ===========  =================  ===========
 before issue 15 (c927f2f)           127           603           0.21x        --                 6.57
 first version (6a0fd31)             751           722           1.04x        23,497 (32.6x)     0.075
-now (after review fixes)            933           573           1.63x        23,811 (41.5x)     0.038
+now (after review fixes)            1,141         709           1.61x        24,250 (34.2x)     0.038
 ==================================  ============  ============  ===========  =================  ===========
 
 (before: ``--repeat 3 --boot-curves 1``; bootstrap = 1,000 resamples. Now also: the first 300 curves batched
-18,213/s; end to end with statuses and GI50 decisions 18,006/s (31.4x thunor), and 18,633/s when every curve
-misses one well, i.e. padded designs.)
+18,420/s; end to end with statuses and GI50 decisions 19,082/s (26.9x thunor), and 20,735/s (29.2x) when every
+curve misses one well, i.e. padded designs.)
 Rates on this shared machine vary by 20-40% between runs; compare ratios within one run.
 """
 from __future__ import annotations

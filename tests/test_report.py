@@ -2,6 +2,7 @@
 import pytest
 
 from jakpersist.book import chapter
+from jakpersist.book.execute import ROOT
 from jakpersist.book.report import format_glued, myst_to_markdown
 
 
@@ -44,3 +45,12 @@ def test_misspelled_injected_parameter_is_refused_like_jakbook():
     ns["In"][2] = "# Parameters\nhetero_advantage = 2.0\n"
     assert chapter.validate_parameters({**ns, "hetero_advantage": 2.0})["hetero_advantage"] == 2.0
     assert chapter.validate_parameters({"seed": 3}) == {"seed": 3}  # no papermill, no check of names
+
+
+def test_myst_comments_are_dropped_and_generated_boxes_inlined_when_built(tmp_path):
+    gen = ROOT / "book" / "generated" / "budget" / "c1_persistence.md"
+    text = "% --- a comment ---\nBefore.\n\n```{include} ../generated/budget/c1_persistence.md\n```\n\nAfter.\n"
+    out = myst_to_markdown(text, {})
+    assert "a comment" not in out and "Before." in out and "After." in out and "{include}" not in out
+    if gen.is_file():  # built by `make book` (the generated folder is not in git)
+        assert "Belief budget" in out

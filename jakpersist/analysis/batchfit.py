@@ -229,9 +229,10 @@ def _prepare(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndar
     try:
         y = np.asarray(responses, dtype=float)
         x = np.asarray(dose, dtype=float)
-    except ValueError as exc:  # ragged nested lists
-        raise ValueError(f"dose and responses must be rectangular arrays ({exc}); for curves of different "
-                         "lengths use pad_curves([(dose, response), ...])") from None
+    except ValueError as exc:  # ragged nested lists, or text
+        hint = ("; for curves of different lengths use pad_curves([(dose, response), ...])"
+                if "inhomogeneous" in str(exc) or "sequence" in str(exc) else "")
+        raise ValueError(f"dose and responses must be numbers in rectangular arrays ({exc}){hint}") from None
     if y.ndim == 1:
         y = y[None, :]
     if y.ndim != 2:
@@ -499,13 +500,17 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
 
     Raises
     ------
-    ValueError for shapes that do not match, infinite values, negative doses, a curve with fewer than 3 distinct
-    positive doses (naming the curve), or an unknown model.
+    ValueError, naming the curve where there is one: shapes that do not match, ragged or non-numeric input,
+    infinite values, negative doses, fewer than 3 distinct positive doses, no residual degree of freedom
+    (wells <= parameters), responses that look like percent (median > 5), a ``start`` that is not finite or not
+    of shape (4,) or (m, 4), or an unknown model.
     """
     if model not in ("LL4", "LL3"):
         raise ValueError(f"model must be 'LL4' or 'LL3', got {model!r}")
     x, y, valid = _prepare(dose, responses)
     m = y.shape[0]
+    if y.shape[1] == 0:
+        raise ValueError("responses have no wells (0 columns); a dose-response fit needs at least 3 doses")
     n_pos = _distinct_positive(x, valid)
     if np.any(n_pos < 3):
         bad = int(np.argmax(n_pos < 3))
@@ -533,6 +538,8 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
             raise ValueError(f"start must have shape (4,) or ({m}, 4) (bottom, top, log10 EC50, Hill), got "
                              f"{st.shape}")
         th0 = np.broadcast_to(st, (m, 4)).copy()
+        if not np.all(np.isfinite(th0)):
+            raise ValueError("start must be finite numbers (bottom, top, log10 EC50, Hill)")
     th0 = np.clip(th0, lo + 1e-9, hi - 1e-9)
     if model == "LL3":
         th0[:, 0] = 0.0

@@ -567,7 +567,8 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
     ``dose``, ``response``: shape (n,). ``start``: initial theta (length 4; f is added for hormesis models).
     Raises ValueError (naming ``name``) for unusable input or a design without a residual degree of freedom.
     Optimiser: LL4/LL3 by MINPACK Levenberg-Marquardt with the analytic Jacobian (bounded LM of :mod:`.batchfit`
-    when it leaves the box); hormesis models by SciPy ``least_squares`` (trust-region reflective, box
+    when it leaves the box; SciPy's trust-region reflective solver from two starts when those fail, end worse
+    than a flat line, or stop in the shallow-flat corner, see :func:`_fit_loglogistic`); hormesis models by SciPy ``least_squares`` (trust-region reflective, box
     constraints from :func:`_bounds`).
     """
     x, y = _clean(dose, response, name)
@@ -1049,7 +1050,10 @@ def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float
 
 def bootstrap_estimate(fit: CurveFit, n_boot: int, rng: np.random.Generator,
                        kind: str = "absolute") -> tuple[Estimate, np.ndarray]:
-    """GI50 with a bootstrap percentile 95% interval. Returns (estimate, log10 samples)."""
+    """GI50 with a bootstrap percentile 95% interval. Returns (estimate, log10 samples of shape (n_boot,)).
+    Raises ValueError for a negative ``n_boot``."""
+    if n_boot < 0:
+        raise ValueError(f"n_boot must be >= 0 resamples, got {n_boot}")
     point = fit.gi50_absolute() if kind == "absolute" else fit.gi50_relative()
     samples = bootstrap_log10_gi50(fit, n_boot, rng, kind)
     if not point.ok:

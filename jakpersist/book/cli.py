@@ -212,7 +212,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     if n < 2 or n & (n - 1):  # SALib's Saltelli design needs a power of 2: name the nearest ones
         below = 1 << max(n.bit_length() - 1, 1) if n >= 2 else 2
         near = sorted({below, below * 2} if n >= 2 else {2})
-        raise ParameterError(f"--samples must be a power of 2 (the Sobol' design), got {n}; try "
+        raise ParameterError(f"--samples must be a power of 2, at least 2 (the Sobol' design), got {n}; try "
                              + " or ".join(f"--samples {v}" for v in near))
     claims = (tuple(c.strip().upper() for c in args.claims.split(",") if c.strip()) if args.claims
               else atlas.ATLAS_CLAIMS)

@@ -4,7 +4,8 @@
 hidden, figures inlined as base64 PNG), after the book's MyST markup has been turned into plain Markdown a
 browser can show without Jupyter or Sphinx: every ``{glue:text}`` role is replaced by its glued value,
 formatted with the role's format spec; ``{cite}`` by author and year from ``book/references.bib``;
-``{doc}`` by the page title; admonitions and exercises by block quotes; solutions and ``{include}`` dropped.
+``{doc}`` by the page title; admonitions and exercises by block quotes; solutions and MyST comments
+dropped; ``{include}`` of a generated box inlined when the book has been built (dropped otherwise).
 The conversion is this module's own (about a hundred lines of regular expressions) because no maintained
 library renders MyST to standalone HTML outside a Sphinx build; the HTML itself is nbconvert's.
 
@@ -91,11 +92,20 @@ def _quote(title: str, body: str) -> str:
     return "\n".join(lines)
 
 
+#: A MyST comment line (``% ...``), not shown on the site.
+_COMMENT = re.compile(r"^%[^\n]*\n?", re.MULTILINE)
+
+
 def _directive(m: re.Match) -> str:
     name, arg = m.group("name"), m.group("arg").strip()
     body = "\n".join(ln for ln in m.group("body").splitlines() if not _OPTION.match(ln))
     body = _FENCE.sub(_directive, body)
-    if name in ("include", "bibliography", "code-cell", "tableofcontents"):
+    if name == "include":  # a generated box (claim, belief budget): inlined when the book has been built
+        path = (ROOT / "book" / "chapters" / arg).resolve()
+        if path.is_file() and (ROOT / "book") in path.parents:
+            return _FENCE.sub(_directive, _COMMENT.sub("", path.read_text(encoding="utf-8")))
+        return ""
+    if name in ("bibliography", "code-cell", "tableofcontents"):
         return ""
     if name.startswith("glue"):
         return f"{{glue:text}}`{arg}`"  # replaced by the role pass that follows
@@ -116,7 +126,7 @@ def myst_to_markdown(text: str, values: dict[str, Any], missing: list[str] | Non
     ``missing`` (if given) collects glue keys that have no value in ``values``.
     """
     missing = [] if missing is None else missing
-    text = _FENCE.sub(_directive, text)
+    text = _FENCE.sub(_directive, _COMMENT.sub("", text))
     text = _GLUE_ROLE.sub(_glue_sub(values, missing), text)
     labels = _bib_labels()
     text = _CITE_ROLE.sub(lambda m: "(" + "; ".join(labels.get(k.strip(), k.strip())

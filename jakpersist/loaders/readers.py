@@ -307,7 +307,12 @@ def _percent_signs(p: Path, col: Column, label: str, cells: list[str], lines: li
             f"as percent of vehicle (85 or 85%) or every value as a fraction (0.85)")
     percent_cols.append(col.name)
     notes.append(f"column '{label}': values written with a percent sign, read as percent")
-    return [c[:-1].strip() if c.endswith("%") else c for c in cells]
+    out = [c[:-1].strip() if c.endswith("%") else c for c in cells]
+    twice = [i for i, c in enumerate(out) if c.endswith("%")]
+    if twice:
+        raise ReaderDataError(f"{p}, line {lines[twice[0]]}, column '{label}': {cells[twice[0]]!r} has more than one "
+                              "percent sign; write one (85%) or none")
+    return out
 
 
 def _spreadsheet_errors(p: Path, header: list[str], body: list[tuple[int, list[str]]]) -> None:
