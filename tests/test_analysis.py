@@ -58,7 +58,9 @@ def test_fold_sentences_keep_bounds_and_name_drugs_without_an_estimate():
                           "fold_hi": [inf, inf, nan], "bound": [None, "lower", None],
                           "status": ["ok", "lower_bound", "not_estimable"]})
     smallest, line = fold_sentences(folds, {"rux": "ruxolitinib"})
-    assert smallest == "> 17.2 among the drugs with an estimate (jak1: no estimate)"
+    assert smallest == "> 17.2 among the drugs with an estimate; jak1: no estimate"
+    assert fold_sentences(folds, lowest_lo=14.5)[0] == ("> 17.2 (lowest bound of a 95% interval: 14.5) among the "
+                                                        "drugs with an estimate; jak1: no estimate")
     assert line == ("Per drug: ruxolitinib **30.2**-fold (95% interval 22.90 to ∞); fed **> 17.2**-fold (95% "
                     "interval 14.50 to ∞); jak1: no estimate.")
     assert fold_sentences(folds.iloc[2:])[0] == "not estimable for any drug"

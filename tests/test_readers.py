@@ -312,8 +312,8 @@ def test_percent_signs_are_read_as_percent_mixed_or_misplaced_ones_refused(tmp_p
     assert any("percent sign" in n for n in df.attrs["notes"])
     from jakpersist.loaders.readers import PLATE, plausible_viability, read_table
 
-    small = _write(tmp_path, "population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,3%\nnaive,rux,10,1,2.5 %\n")
-    assert list(plausible_viability(read_table(small, PLATE))["viability"]) == [0.03, 0.025]
+    small = _write(tmp_path, "population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,97%\nnaive,rux,10,1,2.5 %\n")
+    assert list(plausible_viability(read_table(small, PLATE))["viability"]) == [0.97, 0.025]
     mixed = "\n".join([head, *signed[:3], *body[3:]]) + "\n"
     with pytest.raises(ReaderDataError, match=r"some values carry a percent sign and some do not \(line 2: .*"
                                               r"line 5: .*Write every value as percent"):
@@ -333,3 +333,6 @@ def test_fractions_marked_as_percent_are_refused_not_divided_again(tmp_path):
         "viability,", "viability_pct,", 1)
     with pytest.raises(ReaderDataError, match=r"the header says percent, but"):
         read_plate(_write(tmp_path, text))
+    no_vehicle = "\n".join(r for r in text.splitlines() if ",0.0," not in r and ",0," not in r) + "\n"
+    with pytest.raises(ReaderDataError, match=r"the header says percent, but the largest value is 1\.\d+"):
+        read_plate(_write(tmp_path, no_vehicle))

@@ -85,12 +85,13 @@ def fold_text(fold: float, bound: str | None, digits: int = 2) -> str:
     return {None: "", "lower": "> ", "upper": "< "}[_bound(bound)] + f"{fold:.{digits}f}"
 
 
-def fold_sentences(folds: pd.DataFrame, labels: Mapping[str, str] | None = None, digits: int = 1
-                   ) -> tuple[str, str]:
+def fold_sentences(folds: pd.DataFrame, labels: Mapping[str, str] | None = None, digits: int = 1,
+                   lowest_lo: float | None = None) -> tuple[str, str]:
     """Readable text of a fold table (:func:`fold_table`, one row per drug): (smallest fold, per-drug line).
 
     The smallest fold is taken over the drugs with an estimate and keeps a censored fold a bound ("> 17.2");
     drugs without one are named ("fedratinib: no estimate"), and a table without any estimate says so.
+    ``lowest_lo``, if finite, is given right after the smallest fold as the lowest bound of a 95% interval.
     The per-drug line gives each fold with its 95% interval (an open end as "∞"). ``labels`` maps drug ids to
     display names.
     """
@@ -102,8 +103,10 @@ def fold_sentences(folds: pd.DataFrame, labels: Mapping[str, str] | None = None,
     else:
         low = est.loc[est["fold"].astype(float).idxmin()]
         smallest = fold_text(low["fold"], low["bound"], digits)
+        if lowest_lo is not None and np.isfinite(lowest_lo):
+            smallest += f" (lowest bound of a 95% interval: {lowest_lo:.{digits}f})"
         if none:
-            smallest += f" among the drugs with an estimate ({', '.join(none)}: no estimate)"
+            smallest += f" among the drugs with an estimate; {', '.join(none)}: no estimate"
     parts = []
     for r in folds.itertuples():
         if np.isfinite(r.fold):

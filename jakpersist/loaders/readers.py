@@ -429,11 +429,12 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
     centre = float(vehicle.median()) if len(vehicle) else float("nan")
     looks = v.max() > 5 and v.max() <= 1000 and (not len(vehicle) or 20 <= abs(centre) <= 500 or inhibition)
     marked = bool(_PERCENT.search(label)) or "viability" in df.attrs.get("percent_sign", ())
-    if marked and not looks and len(vehicle) and not inhibition and centre < 20:
-        # marked as percent, but untreated wells read like fractions: dividing by 100 would make them 1% (without
-        # vehicle wells the explicit mark is trusted)
+    if marked and not looks and len(v) and (centre < 20 if len(vehicle) and not inhibition else v.max() <= 5):
+        # marked as percent, but untreated wells (or, without them, all wells) read like fractions: dividing by
+        # 100 would make untreated cells 1% of vehicle
         how = "the header says percent" if _PERCENT.search(label) else "the values carry % signs"
-        level = f"the vehicle wells' median is {centre:g}"
+        level = (f"the vehicle wells' median is {centre:g}" if len(vehicle) and not inhibition else
+                 f"the largest value is {v.max():g}")
         raise ReaderDataError(
             f"{df.attrs.get('path', '?')}, column '{label}': {how}, but {level}, which looks like a fraction of "
             f"vehicle, not percent. Give percent (100 = untreated) or fractions (1 = untreated) without a % sign "
