@@ -265,4 +265,4 @@ def test_ll3_corner_of_a_shallow_flat_fit_is_escaped_by_both_paths():
     b = bf.fit_curves(d, y, "LL3")
     np.testing.assert_array_equal(b.status, [dr.fit_curve(d, row, "LL3").status for row in y])
     lo, hi = bf._bounds(*bf._prepare(d, y)[::2])
-    assert not bf.at_shallow_corner(b.theta, lo, hi).any()
+    assert not dr.at_shallow_corner(b.theta, lo, hi).any()

@@ -442,15 +442,6 @@ def _lm(theta0: np.ndarray, lx: np.ndarray, pos: np.ndarray, y: np.ndarray, w: n
     return _from_internal(theta), converged, iters
 
 
-def at_shallow_corner(theta: ArrayLike, lo: ArrayLike, hi: ArrayLike) -> np.ndarray:
-    """Whether fits (``(..., 4)`` bottom, top, log10 EC50, Hill) sit in the corner where the EC50 is at its upper
-    bound and the Hill slope at its lower one: with Hill near 0 the curve is nearly flat at (top + bottom) / 2, a
-    local optimum that can trap a curve with a real transition above the tested doses. Both fit paths then try
-    a second start (:func:`doseresponse._restarts`) and keep the better fit."""
-    th, lo, hi = (np.asarray(a, dtype=float) for a in (theta, lo, hi))
-    return (th[..., 3] <= lo[..., 3] * (1 + 1e-6)) & (th[..., 2] >= hi[..., 2] - 1e-6 * (hi[..., 2] - lo[..., 2]))
-
-
 def _to_internal(theta: np.ndarray) -> np.ndarray:
     out = np.array(theta, dtype=float)
     out[:, 3] = np.log(out[:, 3])
@@ -552,7 +543,7 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start:
         th2, c2, it2 = _lm(theta[slow], lx[slow], pos[slow], y[slow], w[slow], lo[slow], hi[slow], k,
                            continue_iter)
         theta[slow], converged[slow], iters[slow] = th2, c2, iters[slow] + it2
-    corner = np.nonzero(converged & at_shallow_corner(theta, lo, hi))[0]
+    corner = np.nonzero(converged & dr.at_shallow_corner(theta, lo, hi))[0]
     if corner.size:  # the flat-through-Hill-0 corner can trap a curve that has a real transition: try again
         # from a near-flat start (as fit_curve's restarts do) and keep the better of the two fits
         start2 = np.array([dr._restarts(th0[i], lo[i], hi[i], y[i][valid[i]], [0, 1, 2, 3])[1] for i in corner])

@@ -631,6 +631,15 @@ def params_at_bound(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, free: lis
     return tuple(names[i] for i, b in zip(free, near) if b and names[i] != HORMESIS_PARAM)
 
 
+def at_shallow_corner(theta: ArrayLike, lo: ArrayLike, hi: ArrayLike) -> np.ndarray:
+    """Whether fits (``(..., 4)`` bottom, top, log10 EC50, Hill) sit in the corner where the EC50 is at its upper
+    bound and the Hill slope at its lower one: with Hill near 0 the curve is nearly flat at (top + bottom) / 2, a
+    local optimum that can trap a curve with a real transition above the tested doses. Both fit paths then try
+    a second start (:func:`_restarts`) and keep the better fit."""
+    th, lo, hi = (np.asarray(a, dtype=float) for a in (theta, lo, hi))
+    return (th[..., 3] <= lo[..., 3] * (1 + 1e-6)) & (th[..., 2] >= hi[..., 2] - 1e-6 * (hi[..., 2] - lo[..., 2]))
+
+
 def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                      free: list[int], batch: bool = True) -> tuple[np.ndarray, bool, np.ndarray, np.ndarray]:
     """LL4/LL3 least squares: (free parameters, converged, residuals, Jacobian of the free parameters).
@@ -692,8 +701,6 @@ def _fit_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, 
     rss = float(np.sum(resid(sol_x) ** 2)) if np.all(np.isfinite(sol_x)) else np.inf
     full_x = th0.copy()
     full_x[free] = sol_x
-    from .batchfit import at_shallow_corner  # batchfit imports this module
-
     corner = bool(at_shallow_corner(full_x[:4], lo[:4], hi[:4]))
     if not success or rss > rss_flat * (1 + 1e-9) or corner:
         for start in _restarts(th0, lo, hi, y, free):
