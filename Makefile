@@ -13,11 +13,12 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test install notebooks run data data-hts clean help atlas assignments
+.PHONY: book test test-fast install notebooks run data data-hts clean help atlas assignments
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
 	@echo "make test   - the whole test suite (builds the book first if needed)"
+	@echo "make test-fast - unit tests only (no executed chapter, no site): under a minute"
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
 	@echo "make atlas  - recompute the robustness atlas into data/atlas/ (ATLAS_N=128 Sobol' points, 2 Dask workers; minutes)"
@@ -70,6 +71,10 @@ book: $(STAMP)
 
 test: book
 	$(BIN)/python -m pytest -n 2
+
+# Unit tests only: no executed chapter, no built site (under a minute on 2 cores).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not chapter and not site and not slow"
 
 # Optional, needs internet: GSE38335 from GEO into data/cache/ (fails fast, naming GEO, when offline).
 data: $(STAMP)

@@ -36,3 +36,22 @@ def default_values() -> dict:
             ex.execute(src, out, cwd=ROOT)
         values[src.stem] = ex.glued_values(out)
     return values
+
+
+#: Test tiers, by what a module needs: "chapter" executes chapters with papermill or reads the executed book;
+#: "site" reads the built site or opens it in Chromium. Everything else is a unit test that needs only the
+#: package (`make test-fast` runs those). Tests marked "slow" are install routes and end-to-end grading.
+TIERS = {
+    "chapter": {"test_claims", "test_cases_turn2", "test_monotone", "test_report", "test_student", "test_assign",
+                "test_cli", "test_sweep"},
+    "site": {"test_site", "test_browser", "test_packaging"},
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        module = module.__name__.rsplit(".", 1)[-1] if module else ""
+        for tier, modules in TIERS.items():
+            if module in modules:
+                item.add_marker(getattr(pytest.mark, tier))

@@ -52,7 +52,7 @@ CLAIMS: dict[str, ClaimSpec] = {s.id: s for s in (
 MODEL_CLAIMS = tuple(k for k, s in CLAIMS.items() if s.paper)
 
 
-def evaluate(claim: str, params: Mapping[str, Any] | None = None, seed: int | None = None, data: Any = None,
+def evaluate(claim: str, params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: Any = None,
              mode: str = "full") -> ClaimResult:
     """Evaluate one claim by id ("C1", ...). Raises KeyError naming the known ids for an unknown one."""
     if claim not in CLAIMS:

@@ -31,11 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .manifest import DATA, sha256_file
+from .manifest import CACHE, sha256_file
 
-# data/cache/ in a source checkout; a user cache folder when installed from a wheel (site-packages may be read-only)
-CACHE = (DATA / "cache" if DATA.name == "data"
-         else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "jakpersist")
 GEO_HOST = "ftp.ncbi.nlm.nih.gov"
 SERIES = "GSE38335"
 

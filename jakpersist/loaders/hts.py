@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .manifest import DATA, sha256_file
+from .manifest import CACHE, sha256_file
 
 #: Pinned release and checksums (from PyPI's simple index, verified by download on 2026-11-29).
 THUNOR_VERSION = "1.0.3"
@@ -40,7 +40,6 @@ WHEEL_URL = ("https://files.pythonhosted.org/packages/e2/f5/ab4e9f18e2a73ec0b40b
 WHEEL_SHA256 = "e02dcd46241a943ce2f523ae39b66465f2a3696c0fb8a2f7e343b685e5b3f1ce"
 MEMBER = "thunor/testdata/hts007.h5"
 H5_SHA256 = "8854e78c62310f3bbef079c5e06809de81c35e471c33bbcdd187c51ecf1f223c"  # the extracted file
-CACHE = DATA / "cache"
 H5_PATH = CACHE / "hts007.h5"
 CONTROL = "control"
 

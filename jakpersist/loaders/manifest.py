@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,38 @@ def _data_dir() -> Path:
 
 DATA = _data_dir()
 MANIFEST = DATA / "MANIFEST.yml"
+
+
+def _cache_dir() -> Path:
+    """Where every download is kept, one policy for all of them.
+
+    ``$JAKPERSIST_CACHE`` when set; else ``data/cache/`` of a source checkout; else the user's cache folder
+    (``$XDG_CACHE_HOME/jakpersist``, default ``~/.cache/jakpersist``). Never inside an installed package:
+    site-packages may be read-only and is shared between users.
+    """
+    if os.environ.get("JAKPERSIST_CACHE"):
+        return Path(os.environ["JAKPERSIST_CACHE"])
+    if DATA.name == "data":
+        return DATA / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jakpersist"
+
+
+CACHE = _cache_dir()
+
+
+def example_path(name: str) -> Path:
+    """The path of a shipped example input (``data/examples/<name>``; simulated, labelled as such).
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming the examples that exist.
+    """
+    path = DATA / "examples" / name
+    if not path.is_file():
+        known = ", ".join(sorted(p.name for p in (DATA / "examples").iterdir()))
+        raise FileNotFoundError(f"no example {name!r}; shipped examples: {known}")
+    return path
 
 
 class DataFileError(ValueError):
