@@ -91,6 +91,10 @@ def test_wheel_installs_in_a_fresh_venv_outside_the_repository_and_runs_g1_and_t
           "-c", str(ROOT / "requirements.lock"), str(wheel)], tmp_path)
     where = _run([str(venv / "bin" / "python"), "-c", "import jakpersist; print(jakpersist.__file__)"], tmp_path)
     assert str(ROOT) not in where and str(venv) in where
+    # downloads (GEO, hts007) go to the user's cache, never into site-packages
+    cache = _run([str(venv / "bin" / "python"), "-c",
+                  "from jakpersist.loaders.manifest import CACHE; print(CACHE)"], tmp_path).strip()
+    assert str(venv) not in cache and cache.endswith("jakpersist"), cache
     _run_g1_t1(venv, tmp_path)
 
 
