@@ -218,16 +218,46 @@ BANDS = Schema(
     "One row per band. Co-IP bands and phospho-blot bands may be in one file.",
 )
 
+_GENE_ALIASES = (r"target(\s*name)?", r"detector(\s*name)?", r"gene\s*name")
+_CT_ALIASES = (r"cq", r"c[_ ]?t", r"crt")
+_NO_CT = ("undetermined", "no ct", "no cq")
+
 QPCR = Schema(
     "qPCR Ct values",
     (
         Column("population", "text", "cell population; must include `naive` and `persistent`"),
         Column("replicate", "integer", "biological replicate; technical replicates share its number", 1, 1e6),
-        Column("gene", "text", "`JAK2` or the reference gene (exactly one other gene, e.g. `ACTB`)"),
-        Column("ct", "number", "threshold cycle; `NA` or empty = a missing reaction", 0.0, 45.0,
-               missing_ok=True),
+        Column("gene", "text", "`JAK2` or the reference gene (exactly one other gene, e.g. `ACTB`)",
+               aliases=_GENE_ALIASES),
+        Column("ct", "number", "threshold cycle; `NA`, `Undetermined` or empty = a missing reaction", 0.0, 45.0,
+               missing_ok=True, aliases=_CT_ALIASES, missing_words=_NO_CT),
     ),
     "One row per qPCR well. Technical replicates are averaged within each biological replicate.",
+)
+
+#: A qPCR machine's results export: Bio-Rad CFX "Quantification Cq Results" (`Sample`, `Target`, `Cq`), Thermo
+#: QuantStudio / 7500 results (`Sample Name`, `Target Name`, `CT` or `Cq`, `*` header lines, `Undetermined`).
+QPCR_EXPORT = Schema(
+    "qPCR machine export",
+    (
+        Column("sample", "text", "sample name, as in the sample sheet", aliases=(r"sample\s*name",),
+               missing_ok=True),
+        Column("gene", "text", "target gene", aliases=_GENE_ALIASES),
+        Column("ct", "number", "threshold cycle (Cq); `Undetermined` or empty = no amplification", 0.0, 45.0,
+               missing_ok=True, aliases=_CT_ALIASES, missing_words=_NO_CT),
+    ),
+    "One row per well, as the instrument exports it; read with a sample sheet.",
+)
+
+#: The sample sheet that goes with a qPCR export (``<stem>.samples.csv`` beside it).
+SAMPLE_SHEET = Schema(
+    "qPCR sample sheet",
+    (
+        Column("sample", "text", "sample name exactly as in the export", aliases=(r"sample\s*name",)),
+        Column("population", "text", "cell population; must include `naive` and `persistent`"),
+        Column("replicate", "integer", "biological replicate", 1, 1e6),
+    ),
+    "One row per sample of the export.",
 )
 
 
@@ -249,13 +279,27 @@ def read_bands(path: str | Path, targets: tuple[str, ...]) -> pd.DataFrame:
     return df
 
 
-def read_qpcr(path: str | Path, target: str = "JAK2") -> pd.DataFrame:
-    """Read a qPCR file (see :data:`QPCR`): the target gene and exactly one reference gene.
+def read_qpcr(path: str | Path, target: str = "JAK2", *, samples: str | Path | None = None) -> pd.DataFrame:
+    """Read a qPCR file: the tidy format (:data:`QPCR`) or a machine export (:data:`QPCR_EXPORT`: Bio-Rad CFX,
+    Thermo QuantStudio / 7500) with its sample sheet (:data:`SAMPLE_SHEET`), which ``samples`` names or which
+    sits beside the export as ``<stem>.samples.csv``. The file must hold the target gene and exactly one
+    reference gene.
 
-    Missing Ct values (`NA`, empty) are skipped and listed in ``df.attrs["notes"]``. Raises
-    :class:`ReaderDataError` as :func:`read_table` does, or when a population or gene is absent.
+    Missing Ct values (`NA`, `Undetermined`, empty) are skipped and listed in ``df.attrs["notes"]``; in an
+    export, wells without a sample name or marked NTC / standard are skipped and listed. Raises
+    :class:`ReaderDataError` as :func:`read_table` does; for an export without its sample sheet (naming the
+    columns found and the file to add); for an export sample missing from the sheet; or when a population or
+    gene is absent.
     """
-    df = read_table(path, QPCR)
+    try:
+        df = read_table(path, QPCR)
+    except ReaderDataError as exc:
+        if "missing column" not in str(exc):
+            raise
+        try:
+            df = _read_qpcr_export(Path(path), samples)
+        except _NotAnExport:
+            raise exc from None
     check_ranges(df, QPCR, {"ct": "; give Ct values (cycles), not relative quantities"})
     df = skip_missing(df, "ct", "reaction", ["population", "replicate", "gene"])
     _require_populations(path, df, ("naive", "persistent"))
@@ -264,6 +308,60 @@ def read_qpcr(path: str | Path, target: str = "JAK2") -> pd.DataFrame:
         raise ReaderDataError(f"{path}: column 'gene' must hold {target} and exactly one reference gene "
                               f"(found: {', '.join(genes)})")
     df["source"] = f"your data ({Path(path).name})"
+    return df
+
+
+class _NotAnExport(Exception):
+    pass
+
+
+#: Well contents / tasks that are not samples (no-template controls, standards), case ignored.
+_NOT_SAMPLES = ("ntc", "neg ctrl", "negative control", "std", "standard", "pos ctrl", "nac", "nrt")
+
+
+def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
+    try:
+        ex = read_table(p, QPCR_EXPORT)
+    except ReaderDataError as exc:
+        if "missing column" in str(exc):
+            raise _NotAnExport() from None
+        raise
+    sheet = Path(samples) if samples is not None else next(
+        (p.with_name(p.stem + s) for s in (".samples.csv", ".samples.tsv", ".samples.xlsx", ".samples.ods")
+         if p.with_name(p.stem + s).is_file()), None)
+    labels = ex.attrs["labels"]
+    found = ", ".join(f"'{labels[c]}'" for c in ("sample", "gene", "ct"))
+    if sheet is None or not sheet.is_file():
+        raise ReaderDataError(
+            f"{p}: a qPCR machine export (columns {found} found; no population or replicate column). Add a sample "
+            f"sheet beside it as {p.stem}.samples.csv with columns sample, population, replicate (one row per "
+            f"sample name of the export), or give the tidy format (population, replicate, gene, ct)")
+    sh = read_table(sheet, SAMPLE_SHEET)
+    twice = sh[sh.duplicated("sample", keep=False)]
+    if len(twice):
+        raise ReaderDataError(f"{sheet}, line {twice['line'].iloc[1]}: sample {twice['sample'].iloc[0]!r} is "
+                              f"listed twice")
+    kind = next((c for c in ex.columns if c.lower() in ("content", "task")), None)
+    name = ex["sample"].where(ex["sample"].notna(), "").astype(str).str.strip()
+    control = name.eq("") | (ex[kind].astype(str).str.strip().str.lower().str.startswith(_NOT_SAMPLES)
+                             if kind else False)
+    notes = list(ex.attrs["notes"])
+    if control.any():
+        lines = ", ".join(str(x) for x in ex.loc[control, "line"].head(10))
+        notes.append(f"{int(control.sum())} well(s) without a sample name or marked as controls / standards "
+                     f"skipped (line(s) {lines}{', ...' if control.sum() > 10 else ''})")
+    ex = ex[~control].assign(sample=name[~control])
+    unknown = sorted(set(ex["sample"]) - set(sh["sample"]))
+    if unknown:
+        r = ex[ex["sample"] == unknown[0]].iloc[0]
+        raise ReaderDataError(f"{p}, line {r['line']}: sample {unknown[0]!r} is not in the sample sheet {sheet} "
+                              f"({len(unknown)} sample name(s) missing: {', '.join(unknown[:5])}); add a row for it")
+    df = ex.merge(sh[["sample", "population", "replicate"]], on="sample", how="left")
+    df = df[["population", "replicate", "gene", "ct", "line", "sample"]].reset_index(drop=True)
+    notes.append(f"qPCR export {p.name} ({found}) read with the sample sheet {sheet.name}: "
+                 f"{df['sample'].nunique()} samples, {len(df)} wells")
+    df.attrs = {"notes": notes, "labels": {"population": "population", "replicate": "replicate",
+                                           "gene": labels["gene"], "ct": labels["ct"]}, "path": str(p)}
     return df
 
 
@@ -277,3 +375,6 @@ def _require_populations(path: str | Path, df: pd.DataFrame, required: tuple[str
 
 #: Every reader-data format, by the name used in the documentation.
 FORMATS: dict[str, Schema] = {"plate": PLATE, "bands": BANDS, "qpcr": QPCR}
+
+#: Formats read beside a main file (documented on the Your data page).
+COMPANION_FORMATS: dict[str, Schema] = {"qpcr_export": QPCR_EXPORT, "sample_sheet": SAMPLE_SHEET}
