@@ -217,13 +217,18 @@ class NumberReader:
         """A reader whose decimal mark is decided by ``cells`` (every numeric cell of the file)."""
         return cls(number_style(cells, default))
 
-    def read(self, cell: str, where: str) -> float:
+    def read(self, cell: str, where: str, valid: tuple[float | None, float | None] = (None, None)) -> float:
         """The number in ``cell``; :class:`ReaderDataError` naming ``where`` when it is not one or is
-        ambiguous."""
+        ambiguous. ``valid``: the column's valid range (in the file's unit); an ambiguous cell of which exactly
+        one reading lies in it takes that reading (a Ct of ``25.010`` is 25.01, not 25,010 cycles), noted."""
         try:
             v, form = parse_number(cell, self.style)
         except AmbiguousNumber as exc:
-            raise ReaderDataError(ambiguity_message(where, cell, exc.readings, self.style)) from None
+            lo, hi = (-np.inf if valid[0] is None else valid[0]), (np.inf if valid[1] is None else valid[1])
+            inside = [r for r in exc.readings if lo <= r <= hi]
+            if len(inside) != 1:
+                raise ReaderDataError(ambiguity_message(where, cell, exc.readings, self.style)) from None
+            v, form = inside[0], "by range"
         except ValueError:
             raise ReaderDataError(f"{where}: {cell!r} is not a number") from None
         if not np.isfinite(v):
@@ -236,6 +241,9 @@ class NumberReader:
         out = []
         if self.counts["comma"]:
             out.append(f"{self.counts['comma']} decimal comma(s) read as decimal points (1,5 = 1.5)")
+        if self.counts["by range"]:
+            out.append(f"{self.counts['by range']} number(s) such as 1.000 that read two ways taken as the reading "
+                       f"inside the column's valid range")
         if self.counts["grouped"]:
             ex = "52.113,4 = 52113.4" if self.style == "," else "52,113.4 = 52113.4"
             out.append(f"{self.counts['grouped']} number(s) written with thousands separators read ({ex})")
@@ -573,7 +581,8 @@ def convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int]
                 raise ReaderDataError(f"{where}: {cell!r} is not one of {', '.join(col.choices)}")
             out.append(cell)
             continue
-        v = reader.read(cell, where)
+        bounds = (None if col.lo is None else col.lo / factor, None if col.hi is None else col.hi / factor)
+        v = reader.read(cell, where, bounds)
         if col.kind == "integer":
             if v != int(v):
                 raise ReaderDataError(f"{where}: {cell!r} is not a whole number")
