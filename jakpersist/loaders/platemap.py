@@ -125,8 +125,11 @@ def read_grid(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
         label = title if title and _is_header(rows[i - 1]) is None and len(
             [c for c in rows[i - 1] if c.strip()]) == 1 else str(count)
         letters = FORMATS[n]
-        for k, letter in enumerate(letters):
-            j = i + 1 + k
+        j = i
+        for letter in letters:
+            j += 1
+            while j < len(rows) and not any(c.strip() for c in rows[j]):
+                j += 1  # blank rows inside a block are skipped
             row = rows[j] if j < len(rows) else []
             if not row or row[0].strip().upper() != letter:
                 raise ReaderDataError(f"{p}, line {j + 1}: expected row {letter} of a {len(letters) * n}-well "
@@ -136,7 +139,7 @@ def read_grid(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
                 cell = row[c].strip() if c < len(row) else ""
                 well = f"{letter}{c}"
                 cells.append((label, well, cell, j + 1, f"{p}, line {j + 1}, well {well} (plate {label})"))
-        i += 1 + len(letters)
+        i = j + 1
     kind = "grid"
     if not cells:
         cells = _well_list_cells(p, rows)

@@ -352,20 +352,24 @@ def read_rows(path: str | Path) -> tuple[list[list[str]], list[str]]:
 
 def _sniff_delimiter(sample: str, header: str) -> str:
     """``,``, ``;`` or tab: the candidate that splits the most lines of the sample into the same number of
-    fields (the consistency criterion of :class:`csv.Sniffer`, counted over whole lines so that a free-text
-    title line of a plate-reader export does not decide); ties go to :class:`csv.Sniffer`, then to the
-    header line."""
+    fields (the consistency criterion of :class:`csv.Sniffer`, counted over whole lines with quotes respected,
+    so that a free-text title line of a plate-reader export or decimal commas do not decide); ties go to the
+    candidate that splits more lines at all, then to :class:`csv.Sniffer`, then to the header line."""
     lines = [ln for ln in sample.splitlines() if ln.strip()][:100]
     candidates = [d for d in (",", ";", "\t") if any(d in ln for ln in lines)]
     if len(candidates) <= 1:
         return candidates[0] if candidates else ","
 
-    def consistency(d: str) -> int:
-        counts = Counter(ln.count(d) for ln in lines if d in ln)
-        return counts.most_common(1)[0][1] if counts else 0
+    def score(d: str) -> tuple[int, int]:
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=d)]
+        except csv.Error:
+            return 0, 0
+        split = [w for w in widths if w > 1]
+        return (Counter(split).most_common(1)[0][1] if split else 0), len(split)
 
-    score = {d: consistency(d) for d in candidates}
-    best = [d for d in candidates if score[d] == max(score.values())]
+    scores = {d: score(d) for d in candidates}
+    best = [d for d in candidates if scores[d] == max(scores.values())]
     if len(best) > 1:
         try:
             d = csv.Sniffer().sniff("\n".join(lines), delimiters="".join(best)).delimiter
