@@ -214,3 +214,36 @@ def test_no_import_cycle_between_readers_and_platemap():
     src = (Path(platemap.__file__)).read_text()
     imported = {n.module for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ImportFrom)}
     assert "readers" not in imported and "tabular" in imported
+
+
+# ------------------------------------------------------------------------------ the Your-data page's examples
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data" / "examples"
+
+
+def test_each_export_form_example_reads_and_the_plate_forms_agree():
+    """One example per accepted form (workbook, reader grid, well list) gives one and the same plate table, and C1
+    runs on it; the CFX export + sample sheet gives the Ct values of the tidy qPCR example."""
+    tables = [_key(readers.read_plate(EXAMPLES / n)) for n in
+              ("plate_export_workbook.xlsx", "plate_export_grid.csv", "plate_export_wells.csv")]
+    for t in tables[1:]:
+        pd.testing.assert_frame_equal(t, tables[0])
+    verdict, _, _, _ = c1_on_plate(EXAMPLES / "plate_export_grid.csv")
+    assert verdict is True
+    q = readers.read_qpcr(EXAMPLES / "qpcr_export_cfx.csv")
+    t = readers.read_qpcr(EXAMPLES / "qpcr_example.csv")
+    np.testing.assert_array_equal(q["ct"], t["ct"])
+    assert list(q["population"]) == list(t["population"])
+
+
+def test_export_examples_are_labelled_simulated_and_reproducible(tmp_path):
+    from jakpersist.loaders import export_examples
+
+    written = export_examples.write_all(tmp_path, record=False)
+    for p in written:
+        assert p.read_bytes() == (EXAMPLES / p.name).read_bytes(), f"{p.name} differs from the shipped example"
+        if p.suffix == ".csv":
+            assert "SIMULATED" in p.read_text()
+    book = pd.read_excel(EXAMPLES / "plate_export_workbook.xlsx", sheet_name=None, header=None, engine="calamine")
+    assert any("SIMULATED" in str(v) for df in book.values() for v in df.values.ravel())

@@ -211,6 +211,7 @@ class NumberReader:
 
     style: str | None
     counts: Counter = field(default_factory=Counter)
+    first: dict = field(default_factory=dict)
 
     @classmethod
     def for_cells(cls, cells: Iterable[str], default: str | None = None) -> "NumberReader":
@@ -234,6 +235,7 @@ class NumberReader:
         if not np.isfinite(v):
             raise ReaderDataError(f"{where}: {cell!r} is not a finite number")
         self.counts[form] += 1
+        self.first.setdefault(form, (cell, v))
         return v
 
     def notes(self) -> list[str]:
@@ -242,8 +244,9 @@ class NumberReader:
         if self.counts["comma"]:
             out.append(f"{self.counts['comma']} decimal comma(s) read as decimal points (1,5 = 1.5)")
         if self.counts["by range"]:
-            out.append(f"{self.counts['by range']} number(s) such as 1.000 that read two ways taken as the reading "
-                       f"inside the column's valid range")
+            cell, v = self.first["by range"]
+            out.append(f"{self.counts['by range']} number(s) that read two ways (e.g. {cell}) taken as the one "
+                       f"reading inside the column's valid range ({v:g})")
         if self.counts["grouped"]:
             ex = "52.113,4 = 52113.4" if self.style == "," else "52,113.4 = 52113.4"
             out.append(f"{self.counts['grouped']} number(s) written with thousands separators read ({ex})")
