@@ -247,3 +247,22 @@ def test_export_examples_are_labelled_simulated_and_reproducible(tmp_path):
             assert "SIMULATED" in p.read_text()
     book = pd.read_excel(EXAMPLES / "plate_export_workbook.xlsx", sheet_name=None, header=None, engine="calamine")
     assert any("SIMULATED" in str(v) for df in book.values() for v in df.values.ravel())
+
+
+def test_imagej_results_with_lane_map(tmp_path):
+    bands = pd.read_csv(EXAMPLES / "bands_example.csv")
+    lines = [" ,Label,Area,Mean,IntDen,RawIntDen"]
+    for i, r in enumerate(bands.itertuples(), 1):
+        lines.append(f"{i},blot{r.blot}.tif:{i},1200,{r.intensity / 1200:.6f},{r.intensity},{r.intensity * 3}")
+    p = tmp_path / "results.csv"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ReaderDataError, match=r"ImageJ Results table \(columns 'Label', 'IntDen' found.*"
+                                              r"results\.lanes\.csv"):
+        readers.read_bands(p, ("JAK2",))
+    lanes = bands[["blot", "population", "target"]].assign(band=range(1, len(bands) + 1))
+    lanes.to_csv(tmp_path / "results.lanes.csv", index=False)
+    got = readers.read_bands(p, ("JAK2", "JAK1", "pSTAT5"))
+    want = readers.read_bands(EXAMPLES / "bands_example.csv", ("JAK2",))
+    np.testing.assert_allclose(got["intensity"], want["intensity"], rtol=1e-12)
+    assert list(got["target"]) == list(want["target"])
+    assert any("matched by row number" in n and "intensity = IntDen" in n for n in got.attrs["notes"])

@@ -261,13 +261,49 @@ SAMPLE_SHEET = Schema(
 )
 
 
-def read_bands(path: str | Path, targets: tuple[str, ...]) -> pd.DataFrame:
-    """Read a bands file (see :data:`BANDS`) and check that it has the ``targets`` this analysis needs.
+#: An ImageJ / Fiji "Results" table of measured bands (Analyze > Measure): a row number, ``Label``, ``Area``,
+#: ``Mean``, ``IntDen`` (``RawIntDen`` accepted), read with a lane map.
+IMAGEJ_RESULTS = Schema(
+    "ImageJ Results table",
+    (
+        Column("intden", "number", "integrated density of the band's selection (background-subtracted in "
+               "ImageJ)", 1e-12, 1e15, missing_ok=True, aliases=(r"raw\s*int\s*den", r"integrated\s*density")),
+    ),
+    "One row per measured band, as ImageJ / Fiji writes its Results window; read with a lane map.",
+)
+
+#: The lane map that goes with an ImageJ Results table (``<stem>.lanes.csv`` beside it).
+LANE_MAP = Schema(
+    "lane map",
+    (
+        Column("band", "text", "the Results row number (1, 2, ...) or its `Label`", aliases=(r"row", r"label")),
+        Column("blot", "integer", "blot number (one replicate)", 1, 1e6),
+        Column("population", "text", "cell population; must include `naive` and `persistent`"),
+        Column("target", "text", "band target, as in the bands format"),
+    ),
+    "One row per measured band of the Results table.",
+)
+
+
+def read_bands(path: str | Path, targets: tuple[str, ...], *, lanes: str | Path | None = None) -> pd.DataFrame:
+    """Read a bands file (see :data:`BANDS`), or an ImageJ / Fiji Results table (:data:`IMAGEJ_RESULTS`) with
+    its lane map (:data:`LANE_MAP`; named by ``lanes`` or beside the table as ``<stem>.lanes.csv``), and check
+    that it has the ``targets`` this analysis needs.
 
     Missing intensities (`NA`, empty) are skipped and listed in ``df.attrs["notes"]``. Raises
-    :class:`ReaderDataError` as :func:`read_table` does, or when a population or target is absent.
+    :class:`ReaderDataError` as :func:`read_table` does; for a Results table without its lane map (naming the
+    columns found and the file to add) or with bands the map does not name; or when a population or target is
+    absent.
     """
-    df = read_table(path, BANDS)
+    try:
+        df = read_table(path, BANDS)
+    except ReaderDataError as exc:
+        if "missing column" not in str(exc):
+            raise
+        try:
+            df = _read_imagej(Path(path), lanes)
+        except _NotAnExport:
+            raise exc from None
     check_ranges(df, BANDS)
     df = skip_missing(df, "intensity", "band", ["blot", "population", "target"])
     _require_populations(path, df, ("naive", "persistent"))
@@ -276,6 +312,60 @@ def read_bands(path: str | Path, targets: tuple[str, ...]) -> pd.DataFrame:
         raise ReaderDataError(f"{path}: column 'target' has no bands for {', '.join(missing)} "
                               f"(found: {', '.join(sorted(set(df['target'])))})")
     df["source"] = f"your data ({Path(path).name})"
+    return df
+
+
+def _companion(p: Path, given: str | Path | None, suffix: str) -> Path | None:
+    if given is not None:
+        return Path(given)
+    return next((p.with_name(p.stem + suffix + ext) for ext in (".csv", ".tsv", ".xlsx", ".ods")
+                 if p.with_name(p.stem + suffix + ext).is_file()), None)
+
+
+def _read_imagej(p: Path, lanes: str | Path | None) -> pd.DataFrame:
+    try:
+        res = read_table(p, IMAGEJ_RESULTS)
+    except ReaderDataError as exc:
+        if "missing column" in str(exc):
+            raise _NotAnExport() from None
+        raise
+    label = next((c for c in res.columns if c.lower() == "label"), None)
+    number = next((c for c in res.columns if c.strip() in ("", " ") or c.strip() == "#"), None)
+    found = ", ".join(f"'{c}'" for c in [*(x for x in (label,) if x), res.attrs["labels"]["intden"]])
+    sheet = _companion(p, lanes, ".lanes")
+    if sheet is None or not sheet.is_file():
+        raise ReaderDataError(
+            f"{p}: an ImageJ Results table (columns {found} found; no blot, population or target column). Add a "
+            f"lane map beside it as {p.stem}.lanes.csv with columns band (the Results row number or Label), blot, "
+            f"population, target, or give the bands format (blot, population, target, intensity)")
+    lm = read_table(sheet, LANE_MAP)
+    res = res.reset_index(drop=True)
+    keys = {"row": [str(i + 1) for i in range(len(res))]}
+    if number is not None:
+        keys["row"] = [str(x).strip() or str(i + 1) for i, x in enumerate(res[number])]
+    if label is not None:
+        keys["label"] = [str(x).strip() for x in res[label]]
+    wanted = [str(x).strip() for x in lm["band"]]
+    by = next((k for k in ("label", "row") if k in keys and set(wanted) <= set(keys[k])), None)
+    if by is None:
+        unknown = sorted(set(wanted) - set(keys.get("label", [])) - set(keys["row"]))
+        r = lm[lm["band"].astype(str).str.strip() == unknown[0]].iloc[0]
+        raise ReaderDataError(f"{sheet}, line {r['line']}: band {unknown[0]!r} is neither a row number nor a Label "
+                              f"of the Results table {p.name}")
+    index = {k: i for i, k in enumerate(keys[by])}
+    rows = [index[w] for w in wanted]
+    unused = sorted(set(range(len(res))) - set(rows))
+    df = pd.DataFrame({"blot": lm["blot"].to_numpy(), "population": lm["population"].to_numpy(),
+                       "target": lm["target"].to_numpy(),
+                       "intensity": res["intden"].to_numpy()[rows], "line": res["line"].to_numpy()[rows]})
+    notes = list(res.attrs["notes"])
+    notes.append(f"ImageJ Results table {p.name} read with the lane map {sheet.name} (matched by "
+                 f"{'Label' if by == 'label' else 'row number'}): {len(df)} bands; intensity = "
+                 f"{res.attrs['labels']['intden']}")
+    if unused:
+        notes.append(f"{len(unused)} Results row(s) not in the lane map ignored: "
+                     + ", ".join(keys[by][i] for i in unused[:10]))
+    df.attrs = {"notes": notes, "labels": {"intensity": res.attrs["labels"]["intden"]}, "path": str(p)}
     return df
 
 
@@ -326,9 +416,7 @@ def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
         if "missing column" in str(exc):
             raise _NotAnExport() from None
         raise
-    sheet = Path(samples) if samples is not None else next(
-        (p.with_name(p.stem + s) for s in (".samples.csv", ".samples.tsv", ".samples.xlsx", ".samples.ods")
-         if p.with_name(p.stem + s).is_file()), None)
+    sheet = _companion(p, samples, ".samples")
     labels = ex.attrs["labels"]
     found = ", ".join(f"'{labels[c]}'" for c in ("sample", "gene", "ct"))
     if sheet is None or not sheet.is_file():
@@ -377,4 +465,5 @@ def _require_populations(path: str | Path, df: pd.DataFrame, required: tuple[str
 FORMATS: dict[str, Schema] = {"plate": PLATE, "bands": BANDS, "qpcr": QPCR}
 
 #: Formats read beside a main file (documented on the Your data page).
-COMPANION_FORMATS: dict[str, Schema] = {"qpcr_export": QPCR_EXPORT, "sample_sheet": SAMPLE_SHEET}
+COMPANION_FORMATS: dict[str, Schema] = {"qpcr_export": QPCR_EXPORT, "sample_sheet": SAMPLE_SHEET,
+                                        "imagej_results": IMAGEJ_RESULTS, "lane_map": LANE_MAP}
