@@ -266,3 +266,22 @@ def test_imagej_results_with_lane_map(tmp_path):
     np.testing.assert_allclose(got["intensity"], want["intensity"], rtol=1e-12)
     assert list(got["target"]) == list(want["target"])
     assert any("matched by row number" in n and "intensity = IntDen" in n for n in got.attrs["notes"])
+
+
+def test_wellmap_toml_plate_map_gives_the_csv_map_numbers(tmp_path, grid_ref):
+    layout = [("naive", "ruxolitinib"), ("naive", "ruxolitinib"), ("persistent", "ruxolitinib"),
+              ("persistent", "ruxolitinib"), ("naive", "fedratinib"), ("naive", "fedratinib"),
+              ("persistent", "fedratinib"), ("persistent", "fedratinib")]
+    doses = [4, 12, 37, 111, 333, 1000, 3000, 9000, 27000]
+    toml = ["[expt]", 'source = "SIMULATED layout of the grid cases"', ""]
+    for L, (pop, drug) in zip("ABCDEFGH", layout):
+        toml += [f"[row.{L}]", f'population = "{pop}"', f'drug = "{drug}"', ""]
+    toml += ["[col.1]", 'role = "blank"', "", "[col.12]", 'role = "blank"', "", "[col.2]", 'role = "vehicle"', ""]
+    for c, d in enumerate(doses, 3):
+        toml += [f"[col.{c}]", 'role = "treated"', f"dose_nM = {d}", ""]
+    (tmp_path / "layout.toml").write_text("\n".join(toml))
+    (tmp_path / "grid.csv").write_text((EX / "s00_grid_reference.csv").read_text())
+    (tmp_path / "set.yml").write_text("grid: grid.csv\nmap: layout.toml\n")
+    df = readers.read_plate(tmp_path / "set.yml")
+    pd.testing.assert_frame_equal(_key(df), _key(grid_ref))
+    assert any("wellmap layout" in n for n in df.attrs["notes"])

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tabular import (MISSING_TOKENS, SPREADSHEET_ERROR, Column, NumberReader, ReaderDataError, Schema,
-                      check_ranges, read_cells, read_table, skip_missing)
+from .tabular import (MISSING_TOKENS, SPREADSHEET_ERROR, Cells, Column, NumberReader, ReaderDataError, Schema,
+                      cell_text, check_ranges, read_cells, read_table, skip_missing)
 
 #: Plate formats: number of columns -> row letters.
 FORMATS = {12: "ABCDEFGH", 24: "ABCDEFGHIJKLMNOP"}
@@ -214,7 +214,7 @@ def read_map(path: str | Path) -> pd.DataFrame:
     twice.
     """
     p = Path(path)
-    df = read_table(p, PLATE_MAP)
+    df = read_table(p, PLATE_MAP, cells=_wellmap_cells(p) if p.suffix.lower() == ".toml" else None)
     check_ranges(df, PLATE_MAP)
     labels = {h.lower(): h for h in df.columns}
     df["plate"] = df[labels["plate"]].astype(str).str.strip() if "plate" in labels else None
@@ -241,6 +241,23 @@ def read_map(path: str | Path) -> pd.DataFrame:
     return df
 
 
+def _wellmap_cells(p: Path) -> Cells:
+    """A wellmap TOML layout (https://wellmap.rtfd.io) expanded by the ``wellmap`` package into map rows: one
+    per well that the layout describes, with the layout's parameters as columns (``role``, ``population``,
+    ``drug``, ``dose_nM``, optionally ``plate``). The TOML's typed numbers keep their value (default decimal
+    point). Line numbers in messages count the expanded wells (header = line 1), in wellmap's order."""
+    import wellmap
+
+    try:
+        layout = wellmap.load(p)
+    except Exception as exc:  # wellmap raises its own error types for bad layouts
+        raise ReaderDataError(f"{p}: not a readable wellmap layout ({type(exc).__name__}: {exc})") from None
+    drop = {"well0", "row", "col", "row_i", "col_j", "path"}
+    cols = ["well"] + [c for c in layout.columns if c not in drop and c != "well"]
+    rows = [cols] + [[cell_text(v) for v in r] for r in layout[cols].itertuples(index=False, name=None)]
+    return Cells(rows, [f"plate map {p.name}: a wellmap layout, {len(layout)} wells"], decimal=".")
+
+
 def input_files(path: str | Path) -> list[Path]:
     """Every file a ``data_path`` stands for: itself, plus a plate set's grids and map."""
     p = Path(path)
@@ -252,7 +269,7 @@ def input_files(path: str | Path) -> list[Path]:
 
 
 def _sibling_map(p: Path) -> Path | None:
-    for suffix in (".map.csv", ".map.tsv", ".map.txt", ".map.xlsx", ".map.ods", ".map.xls"):
+    for suffix in (".map.csv", ".map.tsv", ".map.txt", ".map.xlsx", ".map.ods", ".map.xls", ".map.toml"):
         m = p.with_name(p.stem + suffix)
         if m.is_file() and m != p:
             return m

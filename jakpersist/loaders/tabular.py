@@ -266,6 +266,12 @@ class Cells:
     sheet: str | None = None
 
 
+def cell_text(v: object) -> str:
+    """A typed value (workbook or TOML cell) as the text a spreadsheet shows: '' for empty, integers without a
+    decimal point, floats in their shortest exact form."""
+    return _cell_text(v)
+
+
 def _cell_text(v: object) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
@@ -426,7 +432,8 @@ def header_index(rows: list[list[str]], schema: Schema, search: int = 30) -> int
     return None
 
 
-def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None) -> pd.DataFrame:
+def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, cells: Cells | None = None
+               ) -> pd.DataFrame:
     """Read and validate a delimited text file or workbook sheet against ``schema``.
 
     The header is the first row (of the first 30) that names every column; lines above it (titles, instrument
@@ -436,7 +443,8 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None) ->
     says `NA` or nothing (callers skip and list those). ``df.attrs["notes"]`` lists what was detected or
     converted; ``df.attrs["labels"]`` maps each schema column to the header it was found under. Empty or
     header-less extra columns, and repeats of an extra column's name, are dropped. In a workbook, ``sheet``
-    names the sheet (else the first sheet with the header is taken).
+    names the sheet (else the first sheet with the header is taken). ``cells``: rows already read from
+    ``path`` (e.g. a layout expanded by wellmap), used instead of reading the file.
 
     Raises :class:`ReaderDataError` naming the file, line, column and value of the first problem (every
     spreadsheet error value at once; an ambiguous ``1,000`` with both readings).
@@ -444,7 +452,7 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None) ->
     p = Path(path)
     if not p.is_file():
         raise ReaderDataError(f"{p}: no such file (expected a CSV in the {schema.name} format)")
-    src = read_cells(p, sheet=sheet, accept=lambda rows: header_index(rows, schema) is not None)
+    src = cells or read_cells(p, sheet=sheet, accept=lambda rows: header_index(rows, schema) is not None)
     rows, notes = src.rows, list(src.notes)
     if not rows or not any(c.strip() for r in rows for c in r):
         raise ReaderDataError(f"{p}: the file is empty; expected a header line with columns "
