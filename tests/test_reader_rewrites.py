@@ -4,8 +4,8 @@ the original, or a refusal that names the line; never a different number.
 Rewrites drawn by Hypothesis: delimiter (, ; tab), decimal comma, thousands separators (``,`` ``.`` space,
 no-break, thin and narrow no-break spaces, apostrophe), quoting (minimal or all), header case and spacing, a
 byte-order mark, CRLF line ends, UTF-16, extra empty and named columns, blank lines, title lines above the header;
-for plate-reader grids also column headers written ``01``, a corner marker and a read label after each row.
-Workbooks are covered by the fixture cases in ``test_exports.py`` (no workbook writer is pinned).
+an Excel workbook (typed numbers, written with openpyxl) instead of text; for plate-reader grids also column
+headers written ``01``, a corner marker and a read label after each row, and blank rows inside the grid.
 
 The suite runs a bounded number of examples (``JAK_REWRITE_EXAMPLES``, default 60 per test: a few seconds);
 ``benchmarks/reader_rewrites.py`` runs the same properties longer.
@@ -113,9 +113,9 @@ def _header(style: dict) -> list[str]:
     return [f(h) for h in HEAD]
 
 
-@given(table=tidy_tables(), style=styles())
+@given(table=tidy_tables(), style=styles(), workbook=st.booleans())
 @SETTINGS
-def test_tidy_rewrite_same_numbers_or_refusal_naming_the_line(tmp_path_factory, table, style):
+def test_tidy_rewrite_same_numbers_or_refusal_naming_the_line(tmp_path_factory, table, style, workbook):
     d = tmp_path_factory.mktemp("tidy")
     plain = {"delimiter": ",", "decimal": ".", "thousands": None, "quote_all": False, "bom": False,
              "crlf": False, "utf16": False, "blank_lines": False, "title": False, "empty_col": False,
@@ -129,9 +129,23 @@ def test_tidy_rewrite_same_numbers_or_refusal_naming_the_line(tmp_path_factory, 
     head = _header(style) + ([""] if style["empty_col"] else []) + (["comment"] if style["extra_col"] else [])
     body = [[p, dr, _fmt(x[0], style), str(r), _fmt(v[0], style)] + ([""] if style["empty_col"] else [])
             + (["ok"] if style["extra_col"] else []) for p, dr, x, r, v in table]
-    _write([head] + body, style, d / "rewritten.csv")
+    target = d / "rewritten.csv"
+    if workbook:  # typed numbers in an Excel workbook, after a settings sheet
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        wb.active.title = "Settings"
+        wb.active.append(["Exported by", "a spreadsheet"])
+        ws = wb.create_sheet("Data")
+        ws.append(head)
+        for (p, dr, x, r, v), row in zip(table, body):
+            ws.append([p, dr, x[1], r, v[1], *row[5:]])
+        target = d / "rewritten.xlsx"
+        wb.save(target)
+    else:
+        _write([head] + body, style, target)
     try:
-        got = read_table(d / "rewritten.csv", PLATE)
+        got = read_table(target, PLATE)
     except ReaderDataError as exc:
         assert LINE.search(str(exc)), f"a refusal must name the line: {exc}"
         event("refused: " + re.sub(r"^.*?: (line \d+[^:]*: )?", "", str(exc))[:60])
