@@ -10,6 +10,9 @@ The two are named together by a small YAML *plate set* file, which is what ``dat
     map: my_screen_map.csv          # the plate map
 
 A grid file given directly as ``data_path`` also works when its map sits beside it as ``<stem>.map.csv``.
+Exports may also be workbooks (the sheet holding the grid is found), well lists (``Well`` + a reading column)
+instead of grids, and the map a workbook or a wellmap TOML layout. Cells are read by the one tabular reader,
+:mod:`jakpersist.loaders.tabular` (same number rules as the tidy formats).
 
 Plate map columns (header names in any case; one row per used well; wells not listed are ignored):
 

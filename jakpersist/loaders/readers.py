@@ -167,7 +167,10 @@ def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive
     plate map, see :func:`jakpersist.loaders.platemap.read_plate_set`). Converted, each with a sentence in
     ``df.attrs["notes"]``: viability in percent (see :func:`plausible_viability`); a column `inhibition` /
     `inhibition_pct` instead of `viability`; doses in another unit named by the column (`dose_uM`,
-    `dose_M`, ...); decimal commas. Wells with a missing viability are skipped and listed in the notes.
+    `dose_M`, ...); decimal commas and thousands separators; vehicle / control rows (:data:`VEHICLE_NAMES` at
+    dose 0) shared by every drug of their population (:func:`share_vehicle_rows`). Wells with a missing
+    viability are skipped and listed in the notes. ``path`` may be a workbook (.xlsx, .xls, .ods), and a
+    plate-reader export (grid or well list, text or workbook) with its plate map beside it.
 
     Returns one row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle),
     line, any extra columns, and ``source``.
