@@ -793,6 +793,76 @@ def select_model(dose: ArrayLike, response: ArrayLike, name: str = "curve",
 
 
 # ------------------------------------------------------------------------------------------------
+# end-of-range artefacts (precipitation, edge effects at the top doses)
+# ------------------------------------------------------------------------------------------------
+#: A rise after the curve's minimum counts as an end-of-range artefact only at this many top dose levels or
+#: fewer (assumption: a longer rise is a shape of the curve, not an artefact of the last wells).
+END_RISE_MAX_LEVELS = 2
+#: ... and only when each of those levels' means exceeds the minimum mean by this many standard errors of the
+#: difference (pooled replicate SD; assumption: 3 SE, a one-sided false-alarm rate near 0.1% per level) ...
+END_RISE_SE = 3.0
+#: ... and by at least this share of the vehicle response (assumption: 10%, above the 2-5% well noise of
+#: luminescent viability assays).
+END_RISE_MIN = 0.10
+
+
+@dataclass(frozen=True)
+class EndRise:
+    """The top dose levels excluded from a fit as an end-of-range artefact (empty when none)."""
+
+    excluded_doses: tuple[float, ...]
+    minimum: float
+    rise: float
+
+    @property
+    def flag(self) -> str:
+        """The fit-quality flag for the GI50 table ('' when nothing was excluded)."""
+        if not self.excluded_doses:
+            return ""
+        doses = ", ".join(f"{d:,.6g}" for d in self.excluded_doses)
+        return (f"end-of-range rise: top dose(s) {doses} nM excluded from the fit (response climbs back by "
+                f"{self.rise:.2f} after its minimum {self.minimum:.2f}; precipitation or an edge effect)")
+
+
+def end_of_range_rise(dose: ArrayLike, response: ArrayLike) -> EndRise:
+    """Detect a response that climbs back at the top doses (precipitating compound, edge wells) after falling.
+
+    Rule (stated on the Your data page): with level means m_1..m_L over the positive doses and the minimum at
+    level k < L, the levels after k are an end-of-range artefact when (i) there are at most
+    ``END_RISE_MAX_LEVELS`` of them, (ii) each mean exceeds m_k by more than ``END_RISE_SE`` standard errors of
+    the difference (pooled within-level SD of the replicate wells) and by more than ``END_RISE_MIN``, (iii) the
+    falling part crosses half the vehicle response (m_k < 0.5, so the absolute GI50 is determined by it) and
+    (iv) at least 4 positive dose levels remain. Without replicate wells (no within-level SD) nothing is
+    detected. Drc and Prism users exclude such points by hand; here they are excluded by this rule and flagged.
+
+    Returns an :class:`EndRise` (empty ``excluded_doses`` when the rule does not fire).
+    """
+    x, y = np.asarray(dose, float), np.asarray(response, float)
+    ok = np.isfinite(x) & np.isfinite(y) & (x > 0)
+    x, y = x[ok], y[ok]
+    levels = np.unique(x)
+    none = EndRise((), float("nan"), float("nan"))
+    if levels.size < 4 + 1:
+        return none
+    means = np.array([y[x == d].mean() for d in levels])
+    counts = np.array([(x == d).sum() for d in levels])
+    resid = np.concatenate([y[x == d] - m for d, m in zip(levels, means)])
+    df = int(counts.sum() - levels.size)
+    if df < 1:
+        return none
+    sd = float(np.sqrt(np.sum(resid ** 2) / df))
+    k = int(np.argmin(means))
+    after = np.arange(k + 1, levels.size)
+    if not (1 <= after.size <= END_RISE_MAX_LEVELS) or k + 1 < 4 or means[k] >= 0.5:
+        return none
+    se = sd * np.sqrt(1.0 / counts[after] + 1.0 / counts[k])
+    rise = means[after] - means[k]
+    if np.all(rise > np.maximum(END_RISE_SE * se, END_RISE_MIN)):
+        return EndRise(tuple(float(d) for d in levels[after]), float(means[k]), float(rise.max()))
+    return none
+
+
+# ------------------------------------------------------------------------------------------------
 # fit quality and profile-likelihood intervals
 # ------------------------------------------------------------------------------------------------
 #: Prism calls a fit ambiguous when a parameter's dependency exceeds this (GraphPad Prism 10 guide,

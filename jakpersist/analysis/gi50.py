@@ -25,10 +25,15 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, p
     turn 2: ``censored`` ("lower": GI50 above the top dose, "upper": below the lowest, else None),
     ``GI50_bound_nM`` (the tested-dose limit of a censored GI50), ``profile_lo_nM``/``profile_hi_nM`` (profile
     likelihood interval; nan when ``profile`` is False) and ``flags`` (fit-quality flags,
-    :func:`doseresponse.quality_flags`, "; "-joined).
+    :func:`doseresponse.quality_flags`, "; "-joined). A curve whose response climbs back at its top doses
+    (:func:`doseresponse.end_of_range_rise`: precipitation, edge effects) is fitted without those doses, which
+    ``excluded_top_doses`` lists and ``flags`` states.
     """
     rows, fits, boots = [], {}, {}
     for (pop, drug), g in plate.groupby(["population", "drug"], sort=False):
+        end = dr.end_of_range_rise(g["dose_nM"], g["viability"])
+        if end.excluded_doses:
+            g = g[~g["dose_nM"].isin(end.excluded_doses)]
         fit, aics = dr.select_model(g["dose_nM"], g["viability"], name=f"{pop} / {drug}")
         est, samples = dr.bootstrap_estimate(fit, n_boot, rng)
         delta = fit.gi50_absolute()
@@ -46,7 +51,8 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, p
             "delta_lo_nM": delta.lo, "delta_hi_nM": delta.hi,
             "profile_lo_nM": prof.lo, "profile_hi_nM": prof.hi,
             "GI50_rel_nM": fit.gi50_relative().value,
-            "flags": "; ".join(dr.quality_flags(fit)),
+            "flags": "; ".join([*([end.flag] if end.flag else []), *dr.quality_flags(fit)]),
+            "excluded_top_doses": ", ".join(f"{d:g}" for d in end.excluded_doses),
         })
     return pd.DataFrame(rows), fits, boots
 

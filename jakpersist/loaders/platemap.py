@@ -10,6 +10,9 @@ The two are named together by a small YAML *plate set* file, which is what ``dat
     map: my_screen_map.csv          # the plate map
 
 A grid file given directly as ``data_path`` also works when its map sits beside it as ``<stem>.map.csv``.
+Exports may also be workbooks (the sheet holding the grid is found), well lists (``Well`` + a reading column)
+instead of grids, and the map a workbook or a wellmap TOML layout. Cells are read by the one tabular reader,
+:mod:`jakpersist.loaders.tabular` (same number rules as the tidy formats).
 
 Plate map columns (header names in any case; one row per used well; wells not listed are ignored):
 
@@ -36,8 +39,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .readers import (MISSING_TOKENS, SPREADSHEET_ERROR, Column, ReaderDataError, Schema, check_ranges,
-                      read_rows, read_table, skip_missing)
+from .tabular import (MISSING_TOKENS, SPREADSHEET_ERROR, Cells, Column, NumberReader, ReaderDataError, Schema,
+                      cell_text, check_ranges, read_cells, read_table, skip_missing)
 
 #: Plate formats: number of columns -> row letters.
 FORMATS = {12: "ABCDEFGH", 24: "ABCDEFGHIJKLMNOP"}
@@ -62,29 +65,58 @@ _WELL = re.compile(r"^([A-Pa-p])0*([1-9]\d?)$")
 
 
 def _is_header(row: list[str]) -> int | None:
-    """Number of plate columns if ``row`` is a grid header (empty or label cell, then 1..12 or 1..24)."""
+    """Number of plate columns if ``row`` is a grid header: a corner cell (empty, or a marker such as ``<>``),
+    then the column numbers 1..12 or 1..24 (written ``1`` or ``01``), optionally followed by label cells."""
     cells = [c.strip() for c in row]
     while cells and cells[-1] == "":
         cells.pop()
     for n in FORMATS:
-        if len(cells) == n + 1 and cells[1:] == [str(i) for i in range(1, n + 1)]:
-            return n
+        if len(cells) >= n + 1 and [c.lstrip("0") for c in cells[1:n + 1]] == [str(i) for i in range(1, n + 1)]:
+            if all(not re.fullmatch(r"\d+", c) for c in cells[n + 1:]):
+                return n
     return None
 
 
-def read_grid(path: str | Path) -> pd.DataFrame:
-    """Read every plate of a plate-reader grid export.
+#: Header names of a well list's well column, and words that name a reading column (case ignored).
+_WELL_HEADER = re.compile(r"wells?(\s*(position|id|name))?", re.IGNORECASE)
+_READ_WORDS = re.compile(r"lum|abs|fluor|rlu|rfu|signal|value|od\b|count|read|result|raw", re.IGNORECASE)
+
+
+def _well_list_header(rows: list[list[str]], search: int = 30) -> int | None:
+    """Index of a well list's header row (a ``Well`` column and at least one other named column)."""
+    for i, r in enumerate(rows[:search]):
+        cells = [c.strip() for c in r]
+        if any(_WELL_HEADER.fullmatch(c) for c in cells) and sum(bool(c) for c in cells) >= 2:
+            return i
+    return None
+
+
+def _holds_plate(rows: list[list[str]]) -> bool:
+    return any(_is_header(r) for r in rows[:400]) or _well_list_header(rows) is not None
+
+
+def read_grid(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read every plate of a plate-reader export: grid blocks, or a well list.
+
+    Grids: a header row of column numbers (``1``..``12`` or ``01``.., after an empty corner cell or a marker),
+    then one row per plate row (A-H, A-P); settings blocks and titles before it, a read label after each row
+    (``...,Lum``) and several blocks per file are allowed. Well lists: a header with a ``Well`` column (wells
+    ``A1`` or ``A01``) and one reading column (an optional ``plate`` column names the plate). A workbook's
+    sheet holding the grid or list is found (or named by ``sheet``). Numbers follow the rules of
+    :mod:`jakpersist.loaders.tabular` (one decimal mark per file; ambiguous values refused).
 
     Returns one row per well: ``plate`` (the title line above the block, else 1, 2, ... in file order),
     ``well`` (``A1``), ``signal`` (float; NaN for an empty or `NA` cell) and ``line`` (the file line of the
-    well's row). Decimal commas are read as decimal points.
+    well's row). ``attrs["notes"]`` says what was read.
 
-    Raises :class:`ReaderDataError`: no grid found; a block with missing or misplaced row letters; a cell that
-    is not a number (a spreadsheet error value named as such), each with its line and well.
+    Raises :class:`ReaderDataError`: no grid or well list found; a block with missing or misplaced row
+    letters; a cell that is not a number (a spreadsheet error value named as such), each with its line and
+    well.
     """
     p = Path(path)
-    rows, _ = read_rows(p)
-    out = []
+    src = read_cells(p, sheet=sheet, accept=_holds_plate)
+    rows = src.rows
+    cells: list[tuple[str, str, str, int, str]] = []  # plate, well, cell, line, where
     i, count = 0, 0
     while i < len(rows):
         n = _is_header(rows[i])
@@ -96,8 +128,11 @@ def read_grid(path: str | Path) -> pd.DataFrame:
         label = title if title and _is_header(rows[i - 1]) is None and len(
             [c for c in rows[i - 1] if c.strip()]) == 1 else str(count)
         letters = FORMATS[n]
-        for k, letter in enumerate(letters):
-            j = i + 1 + k
+        j = i
+        for letter in letters:
+            j += 1
+            while j < len(rows) and not any(c.strip() for c in rows[j]):
+                j += 1  # blank rows inside a block are skipped
             row = rows[j] if j < len(rows) else []
             if not row or row[0].strip().upper() != letter:
                 raise ReaderDataError(f"{p}, line {j + 1}: expected row {letter} of a {len(letters) * n}-well "
@@ -106,28 +141,72 @@ def read_grid(path: str | Path) -> pd.DataFrame:
             for c in range(1, n + 1):
                 cell = row[c].strip() if c < len(row) else ""
                 well = f"{letter}{c}"
-                where = f"{p}, line {j + 1}, well {well} (plate {label})"
-                if SPREADSHEET_ERROR.match(cell):
-                    raise ReaderDataError(f"{where}: {cell} is a spreadsheet error value, not a reading; fix it "
-                                          f"in the reader's software or spreadsheet, or replace it with NA")
-                if cell.lower() in MISSING_TOKENS:
-                    v = float("nan")
-                else:
-                    try:
-                        v = float(cell.replace(",", ".") if re.fullmatch(r"[+-]?\d*,\d+", cell) else cell)
-                    except ValueError:
-                        raise ReaderDataError(f"{where}: {cell!r} is not a number") from None
-                out.append({"plate": label, "well": well, "signal": v, "line": j + 1})
-        i += 1 + len(letters)
-    if not out:
-        raise ReaderDataError(f"{p}: no plate grid found; expected a header row of column numbers 1-12 (96-well) "
-                              f"or 1-24 (384-well), then one row per plate row A-H or A-P")
+                cells.append((label, well, cell, j + 1, f"{p}, line {j + 1}, well {well} (plate {label})"))
+        i = j + 1
+    kind = "grid"
+    if not cells:
+        cells = _well_list_cells(p, rows)
+        kind = "well list"
+    if not cells:
+        raise ReaderDataError(f"{p}: no plate grid or well list found; expected a header row of column numbers "
+                              f"1-12 (96-well) or 1-24 (384-well) followed by rows A-H or A-P, or a well list "
+                              f"(a 'Well' column and one reading column)")
+    reader = NumberReader.for_cells([c for _, _, c, _, _ in cells if c.lower() not in MISSING_TOKENS],
+                                    src.decimal)
+    out = []
+    for label, well, cell, line, where in cells:
+        if SPREADSHEET_ERROR.match(cell):
+            raise ReaderDataError(f"{where}: {cell} is a spreadsheet error value, not a reading; fix it "
+                                  f"in the reader's software or spreadsheet, or replace it with NA")
+        v = float("nan") if cell.lower() in MISSING_TOKENS else reader.read(cell, where)
+        out.append({"plate": label, "well": well, "signal": v, "line": line})
     df = pd.DataFrame(out)
     twice = df.duplicated(["plate", "well"])
     if twice.any():
-        raise ReaderDataError(f"{p}: two plates share the title {df.loc[twice, 'plate'].iloc[0]!r}; give each "
-                              f"plate a different title line")
+        r = df[twice].iloc[0]
+        raise ReaderDataError(f"{p}, line {r['line']}: well {r['well']} of plate {r['plate']!r} appears twice; "
+                              f"give each plate a different title line (grids) or plate name (well lists)")
+    df.attrs["notes"] = [*src.notes, f"{p.name}: read as a {kind}"
+                         + (f" ({count} plate block(s))" if kind == "grid" else ""), *reader.notes()]
     return df
+
+
+def _well_list_cells(p: Path, rows: list[list[str]]) -> list[tuple[str, str, str, int, str]]:
+    """The cells of a well list (``Well`` + reading column), or [] when the file is not one."""
+    h = _well_list_header(rows)
+    if h is None:
+        return []
+    header = [c.strip() for c in rows[h]]
+    w = next(k for k, c in enumerate(header) if _WELL_HEADER.fullmatch(c))
+    plate_col = next((k for k, c in enumerate(header) if c.lower() == "plate"), None)
+    body = [(h + k + 2, r) for k, r in enumerate(rows[h + 1:]) if any(c.strip() for c in r)]
+
+    def numeric(k: int) -> bool:
+        vals = [r[k].strip() for _, r in body if k < len(r) and r[k].strip().lower() not in MISSING_TOKENS]
+        return bool(vals) and all(re.fullmatch(r"[+\-]?[\d.,'\s\u00a0\u2009\u202f]+([eE][+\-]?\d+)?", v)
+                                  or SPREADSHEET_ERROR.match(v) for v in vals)
+
+    candidates = [k for k, c in enumerate(header) if c and k not in (w, plate_col) and numeric(k)]
+    if len(candidates) > 1:
+        named = [k for k in candidates if _READ_WORDS.search(header[k])]
+        candidates = named if len(named) == 1 else candidates
+    if len(candidates) != 1:
+        found = ", ".join(f"'{c}'" for c in header if c) or "none"
+        raise ReaderDataError(f"{p}, line {h + 1}: a well list needs one reading column beside '{header[w]}' "
+                              f"(found {found}); keep one reading column, or name it e.g. 'Luminescence'")
+    v = candidates[0]
+    out = []
+    for line, r in body:
+        well_cell = r[w].strip() if w < len(r) else ""
+        m = _WELL.match(well_cell)
+        if not m:
+            raise ReaderDataError(f"{p}, line {line}, column '{header[w]}': {well_cell!r} is not a well like A1 "
+                                  f"or A01")
+        well = f"{m.group(1).upper()}{int(m.group(2))}"
+        label = (r[plate_col].strip() if plate_col is not None and plate_col < len(r) else "") or "1"
+        cell = r[v].strip() if v < len(r) else ""
+        out.append((label, well, cell, line, f"{p}, line {line}, well {well}, column '{header[v]}'"))
+    return out
 
 
 def read_map(path: str | Path) -> pd.DataFrame:
@@ -138,7 +217,7 @@ def read_map(path: str | Path) -> pd.DataFrame:
     twice.
     """
     p = Path(path)
-    df = read_table(p, PLATE_MAP)
+    df = read_table(p, PLATE_MAP, cells=_wellmap_cells(p) if p.suffix.lower() == ".toml" else None)
     check_ranges(df, PLATE_MAP)
     labels = {h.lower(): h for h in df.columns}
     df["plate"] = df[labels["plate"]].astype(str).str.strip() if "plate" in labels else None
@@ -165,6 +244,23 @@ def read_map(path: str | Path) -> pd.DataFrame:
     return df
 
 
+def _wellmap_cells(p: Path) -> Cells:
+    """A wellmap TOML layout (https://wellmap.rtfd.io) expanded by the ``wellmap`` package into map rows: one
+    per well that the layout describes, with the layout's parameters as columns (``role``, ``population``,
+    ``drug``, ``dose_nM``, optionally ``plate``). The TOML's typed numbers keep their value (default decimal
+    point). Line numbers in messages count the expanded wells (header = line 1), in wellmap's order."""
+    import wellmap
+
+    try:
+        layout = wellmap.load(p)
+    except Exception as exc:  # wellmap raises its own error types for bad layouts
+        raise ReaderDataError(f"{p}: not a readable wellmap layout ({type(exc).__name__}: {exc})") from None
+    drop = {"well0", "row", "col", "row_i", "col_j", "path"}
+    cols = ["well"] + [c for c in layout.columns if c not in drop and c != "well"]
+    rows = [cols] + [[cell_text(v) for v in r] for r in layout[cols].itertuples(index=False, name=None)]
+    return Cells(rows, [f"plate map {p.name}: a wellmap layout, {len(layout)} wells"], decimal=".")
+
+
 def input_files(path: str | Path) -> list[Path]:
     """Every file a ``data_path`` stands for: itself, plus a plate set's grids and map."""
     p = Path(path)
@@ -176,17 +272,23 @@ def input_files(path: str | Path) -> list[Path]:
 
 
 def _sibling_map(p: Path) -> Path | None:
-    m = p.with_name(p.stem + ".map.csv")
-    return m if m.is_file() and m != p else None
+    for suffix in (".map.csv", ".map.tsv", ".map.txt", ".map.xlsx", ".map.ods", ".map.xls", ".map.toml"):
+        m = p.with_name(p.stem + suffix)
+        if m.is_file() and m != p:
+            return m
+    return None
 
 
 def looks_like_grid(path: str | Path) -> bool:
-    """True when the file holds a plate grid (a header row of column numbers 1-12 or 1-24)."""
+    """True when the file holds a plate-reader export: a grid (a header row of column numbers 1-12 or 1-24) or,
+    with a plate map beside it, a well list (a ``Well`` column and a reading)."""
     try:
-        rows, _ = read_rows(path)
+        src = read_cells(path, accept=_holds_plate)
     except ReaderDataError:
         return False
-    return any(_is_header(r) for r in rows[:200])
+    if any(_is_header(r) for r in src.rows[:400]):
+        return True
+    return _sibling_map(Path(path)) is not None and _well_list_header(src.rows) is not None
 
 
 def _plate_set(p: Path) -> tuple[list[Path], Path]:
@@ -229,7 +331,8 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
                                   f"{p.stem}.map.csv, or name both in a plate-set .yml file (see the Your data "
                                   f"page)")
         grids, map_path = [p], sibling
-    grid = pd.concat([read_grid(g).assign(file=g.name) for g in grids], ignore_index=True)
+    parts = [read_grid(g) for g in grids]
+    grid = pd.concat([g.assign(file=f.name) for g, f in zip(parts, grids)], ignore_index=True)
     if len(grids) > 1:
         grid["plate"] = grid["file"] + ":" + grid["plate"]
     pmap = read_map(map_path)
@@ -246,8 +349,9 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
         r = absent.iloc[0]
         raise ReaderDataError(f"{map_path}, line {r['line_map']}: well {r['well']} of plate {r['plate']} is not "
                               f"in the grid export")
-    notes = [f"plate grid(s) {', '.join(g.name for g in grids)} with plate map {map_path.name}: "
-             f"{len(plates)} plate(s), {len(wells)} mapped wells"]
+    notes = [n for g in parts for n in g.attrs.get("notes", [])] + [n for n in pmap.attrs.get("notes", [])]
+    notes.append(f"plate export(s) {', '.join(g.name for g in grids)} with plate map {map_path.name}: "
+                 f"{len(plates)} plate(s), {len(wells)} mapped wells")
     rows = []
     for plate, g in wells.groupby("plate", sort=False):
         blank = g.loc[g["role"] == "blank", "signal"].dropna()

@@ -4,12 +4,13 @@ Each format is a :class:`Schema`: required columns, their types and valid ranges
 :class:`ReaderDataError` naming the file, the line (as a spreadsheet shows it, header = line 1), the column
 and the offending value. The formats are documented in book/your-data.md.
 
-Spreadsheet exports are read as they come (see :func:`read_rows`): UTF-8 with or without a byte-order mark,
-UTF-16 with a byte-order mark (Excel's "Unicode text"), CRLF or LF line ends, `,` `;` or tab as the
-delimiter (detected with :class:`csv.Sniffer`), decimal commas (`1,5`) in `;`- or tab-separated files and
-in quoted fields, header names in any case, and empty or duplicate extra columns (ignored). A missing
-response (`NA` or an empty cell) is a missing well: skipped and listed in the table's notes. A spreadsheet
-error value (`#DIV/0!`, `#VALUE!`, `#N/A`, ...) stops the read with its line and column.
+Files are read through :mod:`jakpersist.loaders.tabular`, the one tabular reader under every format: CSV,
+`;`- or tab-separated text in UTF-8 or UTF-16, or a workbook (.xlsx, .xls, .ods); numbers as people write
+them (decimal commas, thousands separators; a value that reads two ways in its file is refused with both
+readings); header names in any case, title lines above the header skipped, and empty or duplicate extra
+columns ignored. A missing response (`NA` or an empty cell) is a missing well: skipped and listed in the
+table's notes. A spreadsheet error value (`#DIV/0!`, `#VALUE!`, `#N/A`, ...) stops the read with its line
+and column.
 
 Whatever a reader converts (percent to fraction, uM to nM, inhibition to viability, decimal commas) is
 stated in ``df.attrs["notes"]``, a list of sentences that the chapters show above their results
@@ -17,67 +18,17 @@ stated in ``df.attrs["notes"]``, a list of sentences that the chapters show abov
 """
 from __future__ import annotations
 
-import csv
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .tabular import (CONCENTRATION_UNITS, MISSING_TOKENS, SPREADSHEET_ERROR, Column, ReaderDataError, Schema,
+                      check_ranges, read_rows, read_table, skip_missing)
+from .tabular import note as _note
 
-class ReaderDataError(ValueError):
-    """A reader-supplied data file is malformed; the message says where and how."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One required column: ``kind`` is 'text', 'number' or 'integer'; bounds are inclusive."""
-
-    name: str
-    kind: str
-    help: str
-    lo: float | None = None
-    hi: float | None = None
-    choices: tuple[str, ...] | None = None
-    #: a missing value (`NA`, empty) marks a missing well/band/reaction: the row is skipped and listed
-    missing_ok: bool = False
-    #: the name's unit suffix (``dose_nM`` -> ``"nM"``); a header with another concentration unit
-    #: (``dose_uM``, ``dose_M``, ...) is accepted and converted to this one, with a note
-    unit: str | None = None
-    #: other accepted header names (regular expressions, matched whole, case ignored)
-    aliases: tuple[str, ...] = ()
-    #: values may be written with a percent sign (``85%``): read as percent, noted, converted by the caller
-    percent_ok: bool = False
-
-    @property
-    def stem(self) -> str:
-        """The name without its unit suffix (``dose_nM`` -> ``dose``)."""
-        return self.name[: -len(self.unit) - 1] if self.unit else self.name
-
-
-@dataclass(frozen=True)
-class Schema:
-    """A tidy CSV format."""
-
-    name: str
-    columns: tuple[Column, ...]
-    description: str
-
-    def markdown_table(self) -> str:
-        """The format as a Markdown table (for the documentation pages)."""
-        lines = ["| column | type | valid values | meaning |", "|---|---|---|---|"]
-        for c in self.columns:
-            if c.choices:
-                valid = ", ".join(f"`{x}`" for x in c.choices)
-            elif c.lo is not None or c.hi is not None:
-                valid = f"{c.lo:g} to {c.hi:g}" if c.hi is not None else f">= {c.lo:g}"
-            else:
-                valid = "non-empty"
-            if c.missing_ok:
-                valid = "may be empty" if c.kind == "text" else f"{valid}, or `NA` / empty"
-            lines.append(f"| `{c.name}` | {c.kind} | {valid} | {c.help} |")
-        return "\n".join(lines)
+_PERCENT = re.compile(r"%|pct|percent", re.IGNORECASE)
 
 
 PLATE = Schema(
@@ -98,300 +49,6 @@ PLATE = Schema(
 )
 
 
-#: Concentration units accepted in a column name (``dose_uM``), as multiples of one nM. Case is ignored
-#: in headers, so ``M`` (molar) and ``mM`` are told apart by their letters, not their case.
-CONCENTRATION_UNITS: dict[str, float] = {"pm": 1e-3, "nm": 1.0, "um": 1e3, "µm": 1e3, "μm": 1e3,
-                                         "mm": 1e6, "m": 1e9}
-_UNIT_LABEL = {"pm": "pM", "nm": "nM", "um": "µM", "µm": "µM", "μm": "µM", "mm": "mM", "m": "M"}
-
-#: Cells read as a missing value (case ignored) in a column that allows it.
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
-
-#: A spreadsheet error value (Excel, LibreOffice, Google Sheets), e.g. ``#DIV/0!``, ``#VALUE!``, ``#N/A``.
-SPREADSHEET_ERROR = re.compile(r"^#(?:N/A|DIV/0!|[A-Z][A-Z0-9_]*[!?]?)$", re.IGNORECASE)
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
-_PERCENT = re.compile(r"%|pct|percent", re.IGNORECASE)
-
-
-def read_rows(path: str | Path) -> tuple[list[list[str]], list[str]]:
-    """Read a delimited text file as rows of cells, detecting encoding and delimiter.
-
-    Returns ``(rows, notes)``: ``rows[0]`` is the header line; ``notes`` says what was detected when it is not
-    the plain default (UTF-8, comma). Encoding: UTF-8 (a byte-order mark is dropped) or UTF-16 with a
-    byte-order mark. Delimiter: ``,``, ``;`` or tab, chosen by :class:`csv.Sniffer` (Python standard library)
-    on the first 64 kB among those that occur in the header line.
-
-    Raises :class:`ReaderDataError` for a missing, binary or unparseable file.
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise ReaderDataError(f"{p}: no such file")
-    raw = p.read_bytes()
-    notes: list[str] = []
-    try:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = raw.decode("utf-16")
-            notes.append("read as UTF-16 text")
-        else:
-            text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ReaderDataError(f"{p}: not a UTF-8 text file ({exc.reason}); save it as CSV (UTF-8)") from exc
-    if "\x00" in text:
-        raise ReaderDataError(f"{p}: not a UTF-8 text file (it contains NUL bytes); save it as CSV (UTF-8)")
-    if not text.strip():
-        return [], notes
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = _sniff_delimiter(text[:65536], first)
-    if delimiter != ",":
-        notes.append(f"delimiter {'tab' if delimiter == chr(9) else repr(delimiter)} detected")
-    try:
-        rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ReaderDataError(f"{p}: not a readable CSV file ({exc})") from exc
-    return rows, notes
-
-
-def _sniff_delimiter(sample: str, header: str) -> str:
-    """``,``, ``;`` or tab: the candidate that splits the most lines of the sample into the same number of
-    fields (the consistency criterion of :class:`csv.Sniffer`, counted over whole lines so that a free-text
-    title line of a plate-reader export does not decide); ties go to :class:`csv.Sniffer`, then to the
-    header line."""
-    from collections import Counter
-
-    lines = [ln for ln in sample.splitlines() if ln.strip()][:100]
-    candidates = [d for d in (",", ";", "\t") if any(d in ln for ln in lines)]
-    if len(candidates) <= 1:
-        return candidates[0] if candidates else ","
-
-    def consistency(d: str) -> int:
-        counts = Counter(ln.count(d) for ln in lines if d in ln)
-        return counts.most_common(1)[0][1] if counts else 0
-
-    score = {d: consistency(d) for d in candidates}
-    best = [d for d in candidates if score[d] == max(score.values())]
-    if len(best) > 1:
-        try:
-            d = csv.Sniffer().sniff("\n".join(lines), delimiters="".join(best)).delimiter
-            if d in best:
-                return d
-        except csv.Error:
-            pass
-    return max(best, key=header.count)
-
-
-def _match_column(p: Path, col: Column, header: list[str]) -> tuple[int | None, float, str]:
-    """Index of ``col`` in ``header`` (case-insensitive; aliases; unit suffixes), factor to its unit, unit."""
-    low = [h.strip().lower() for h in header]
-    hits = [i for i, h in enumerate(low) if h == col.name.lower()]
-    if not hits and col.aliases:
-        hits = [i for i, h in enumerate(low) if any(re.fullmatch(a, h, re.IGNORECASE) for a in col.aliases)]
-    if col.unit is not None and not hits:
-        pat = re.compile(rf"^{re.escape(col.stem.lower())}\s*[_ ]?\s*[(\[]?\s*([pnuµμm]?m)\s*[)\]]?$")
-        hits = [i for i, h in enumerate(low) if pat.match(h)]
-        if len(hits) == 1:
-            u = pat.match(low[hits[0]]).group(1)
-            factor = CONCENTRATION_UNITS[u] / CONCENTRATION_UNITS[col.unit.lower()]
-            return hits[0], factor, _UNIT_LABEL[u]
-    if len(hits) > 1:
-        cols = ", ".join(f"{i + 1} ('{header[i].strip()}')" for i in hits)
-        raise ReaderDataError(f"{p}, line 1 (header): column '{col.name}' appears {len(hits)} times "
-                              f"(columns {cols}); keep one")
-    if col.unit is not None and not hits and col.stem.lower() in low:
-        raise ReaderDataError(f"{p}, line 1 (header): column '{header[low.index(col.stem.lower())].strip()}' "
-                              f"has no unit; name it {col.stem}_nM, {col.stem}_uM or {col.stem}_M")
-    return (hits[0] if hits else None), 1.0, col.unit or ""
-
-
-def read_table(path: str | Path, schema: Schema) -> pd.DataFrame:
-    """Read and validate a delimited file against ``schema``.
-
-    Returns one row per data line: the schema's columns (numbers converted, concentration units converted
-    to the schema's), extra named columns as text, and ``line`` (the line as a spreadsheet numbers it).
-    A ``missing_ok`` column holds NaN where the file says `NA` or nothing (callers skip and list those).
-    ``df.attrs["notes"]`` lists what was detected or converted; ``df.attrs["labels"]`` maps each schema
-    column to the header it was found under. Empty or header-less extra columns, and repeats of an extra
-    column's name, are dropped.
-
-    Raises :class:`ReaderDataError` naming the file, line, column and value of the first problem (every
-    spreadsheet error value at once).
-    """
-    p = Path(path)
-    if not p.is_file():
-        raise ReaderDataError(f"{p}: no such file (expected a CSV in the {schema.name} format)")
-    rows, notes = read_rows(p)
-    if not rows or not any(c.strip() for r in rows for c in r):
-        raise ReaderDataError(f"{p}: the file is empty; expected a header line with columns "
-                              + ", ".join(c.name for c in schema.columns))
-    header = [h.strip() for h in rows[0]]
-    found: dict[str, tuple[int, float, str]] = {}
-    missing = []
-    for col in schema.columns:
-        i, factor, unit = _match_column(p, col, header)
-        if i is None:
-            missing.append(col.name)
-        else:
-            found[col.name] = (i, factor, unit)
-    if missing:
-        raise ReaderDataError(f"{p}, line 1 (header): missing column(s) {', '.join(missing)}; "
-                              f"found {', '.join(h for h in header if h) or 'none'}"
-                              + ("" if len(rows[0]) > 1 else
-                                 " (a single column: the delimiter should be one of , ; or tab)"))
-    required_idx = {i for i, _, _ in found.values()}
-    seen = {header[i].lower() for i in required_idx}
-    extra: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if i in required_idx or not h or h.lower() in seen or h.lower() == "line":
-            continue  # header-less or repeated extra columns are ignored
-        seen.add(h.lower())
-        extra[h] = i
-    body = [(i + 2, r) for i, r in enumerate(rows[1:]) if any(cell.strip() for cell in r)]
-    if not body:
-        raise ReaderDataError(f"{p}: the header is there but there are no data rows")
-    last_required = max(required_idx)
-    for line, r in body:
-        if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
-            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields, but the header has {len(header)}")
-    lines = [line for line, _ in body]
-    _spreadsheet_errors(p, header, body)
-
-    def cell(r: list[str], i: int) -> str:
-        return r[i].strip() if i < len(r) else ""
-
-    data: dict[str, list] = {}
-    decimal_comma = 0
-    percent_cols: list[str] = []
-    for col in schema.columns:
-        i, factor, unit = found[col.name]
-        cells = [cell(r, i) for _, r in body]
-        if col.kind != "text":
-            cells = _percent_signs(p, col, header[i], cells, lines, notes, percent_cols)
-            fixed = [c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in cells]
-            decimal_comma += sum(a != b for a, b in zip(cells, fixed))
-            cells = fixed
-        data[col.name] = _convert(p, col, header[i], cells, lines, factor)
-        if factor != 1.0:
-            notes.append(f"column '{header[i]}' is in {unit}: converted to {col.unit} (x{factor:g})")
-    if decimal_comma:
-        notes.append(f"{decimal_comma} decimal comma(s) read as decimal points (1,5 = 1.5)")
-    for h, i in extra.items():
-        data[h] = [cell(r, i) for _, r in body]
-    df = pd.DataFrame(data)
-    df["line"] = lines
-    df.attrs["notes"] = notes
-    df.attrs["labels"] = {name: header[i] for name, (i, _, _) in found.items()}
-    df.attrs["path"] = str(p)
-    df.attrs["percent_sign"] = percent_cols
-    return df
-
-
-def _percent_signs(p: Path, col: Column, label: str, cells: list[str], lines: list[int], notes: list[str],
-                   percent_cols: list[str]) -> list[str]:
-    """Cells with the percent sign removed when ``col`` allows percent and every value carries one (the column
-    is then recorded in ``percent_cols`` and read as percent); otherwise a :class:`ReaderDataError` naming the
-    first cell with a sign (a column that cannot hold percent) or the first without one (a mixed column)."""
-    signed = [c.endswith("%") for c in cells]
-    if not any(signed):
-        return cells
-    first = signed.index(True)
-    where = f"{p}, line {lines[first]}, column '{label}'"
-    if not col.percent_ok:
-        raise ReaderDataError(f"{where}: {cells[first]!r} carries a percent sign, but this column holds "
-                              f"{col.help.split(';')[0]}; write the number alone")
-    values = [i for i, c in enumerate(cells) if not (col.missing_ok and c.lower() in MISSING_TOKENS)]
-    plain = [i for i in values if not signed[i]]
-    if plain:
-        j = plain[0]
-        raise ReaderDataError(
-            f"{p}, column '{label}': some values carry a percent sign and some do not (line {lines[first]}: "
-            f"{cells[first]!r}; line {lines[j]}: {cells[j]!r}), so their scale is ambiguous. Write every value "
-            f"as percent of vehicle (85 or 85%) or every value as a fraction (0.85)")
-    percent_cols.append(col.name)
-    notes.append(f"column '{label}': values written with a percent sign, read as percent")
-    out = [c[:-1].strip() if c.endswith("%") else c for c in cells]
-    twice = [i for i, c in enumerate(out) if c.endswith("%")]
-    if twice:
-        raise ReaderDataError(f"{p}, line {lines[twice[0]]}, column '{label}': {cells[twice[0]]!r} has more than one "
-                              "percent sign; write one (85%) or none")
-    return out
-
-
-def _spreadsheet_errors(p: Path, header: list[str], body: list[tuple[int, list[str]]]) -> None:
-    found = [(line, header[i] if i < len(header) and header[i] else f"#{i + 1}", c.strip())
-             for line, r in body for i, c in enumerate(r) if SPREADSHEET_ERROR.match(c.strip())]
-    if found:
-        shown = "; ".join(f"line {ln}, column '{h}': {v}" for ln, h, v in found[:5])
-        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
-        raise ReaderDataError(
-            f"{p}: spreadsheet error value(s) where a measurement should be: {shown}{more}. Fix the formula "
-            f"in the spreadsheet and export again, or replace the cell with NA (a missing well, skipped and "
-            f"listed)")
-
-
-def _convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int],
-             factor: float = 1.0) -> list:
-    out: list = []
-    for cell, line in zip(cells, lines):
-        where = f"{p}, line {line}, column '{label}'"
-        if col.missing_ok and cell.lower() in MISSING_TOKENS:
-            out.append(float("nan"))
-            continue
-        if cell == "":
-            raise ReaderDataError(f"{where}: empty value; expected {col.kind}")
-        if col.kind == "text":
-            if col.choices and cell not in col.choices:
-                raise ReaderDataError(f"{where}: {cell!r} is not one of {', '.join(col.choices)}")
-            out.append(cell)
-            continue
-        try:
-            v = float(cell)
-        except ValueError:
-            raise ReaderDataError(f"{where}: {cell!r} is not a number") from None
-        if not np.isfinite(v):
-            raise ReaderDataError(f"{where}: {cell!r} is not a finite number")
-        if col.kind == "integer":
-            if v != int(v):
-                raise ReaderDataError(f"{where}: {cell!r} is not a whole number")
-            v = int(v)
-        else:
-            v = v * factor
-        out.append(v)
-    return out
-
-
-def check_ranges(df: pd.DataFrame, schema: Schema, hints: dict[str, str] | None = None) -> None:
-    """Raise :class:`ReaderDataError` for the first value outside its column's bounds (after conversions)."""
-    p = df.attrs.get("path", "?")
-    labels = df.attrs.get("labels", {})
-    for col in schema.columns:
-        if col.kind == "text" or col.name not in df:
-            continue
-        v = df[col.name]
-        bad = v.notna() & (v.lt(col.lo if col.lo is not None else -np.inf)
-                           | v.gt(col.hi if col.hi is not None else np.inf))
-        if bad.any():
-            r = df[bad].iloc[0]
-            rng = f"{col.lo:g} to {col.hi:g}" if col.hi is not None else f">= {col.lo:g}"
-            raise ReaderDataError(f"{p}, line {r['line']}, column '{labels.get(col.name, col.name)}': "
-                                  f"{r[col.name]:g} is outside the valid range {rng}"
-                                  + ((hints or {}).get(col.name, "")))
-
-
-def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> pd.DataFrame:
-    """Drop rows whose ``column`` is NaN and list them (line and ``keys``) in ``df.attrs["notes"]``."""
-    gone = df[df[column].isna()]
-    if not len(gone):
-        return df
-    listed = "; ".join(f"line {r['line']} (" + ", ".join(str(r[k]) for k in keys) + ")"
-                       for _, r in gone.head(10).iterrows())
-    more = f"; and {len(gone) - 10} more" if len(gone) > 10 else ""
-    attrs = dict(df.attrs)
-    attrs["notes"] = [*attrs.get("notes", []), f"{len(gone)} missing {what}(s) (NA or empty) skipped: "
-                      f"{listed}{more}"]
-    out = df[df[column].notna()].reset_index(drop=True)
-    out.attrs = attrs
-    return out
-
-
 def _plausible_doses(df: pd.DataFrame) -> None:
     """Refuse doses that look like log10 concentrations (negative, or evenly spaced small numbers)."""
     p, label = df.attrs.get("path", "?"), df.attrs.get("labels", {}).get("dose_nM", "dose_nM")
@@ -409,10 +66,6 @@ def _plausible_doses(df: pd.DataFrame) -> None:
                 f"{p}, column '{label}': the doses ({', '.join(f'{x:g}' for x in pos[:5])}, ...) are evenly "
                 f"spaced on a linear scale, as log10 doses are (a dilution series is evenly spaced on a log "
                 f"scale); give concentrations instead (for log10 nM x: dose_nM = 10**x; vehicle = 0)")
-
-
-def _note(df: pd.DataFrame, text: str) -> None:
-    df.attrs["notes"] = [*df.attrs.get("notes", []), text]
 
 
 def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
@@ -469,6 +122,43 @@ def _rising_curves(df: pd.DataFrame) -> None:
             f"(viability = 1 - inhibition)")
 
 
+#: Drug names that mark vehicle / control wells (case ignored): at dose 0 they serve every drug of their population.
+VEHICLE_NAMES = ("vehicle", "dmso", "control", "untreated", "no drug", "none", "ctrl", "mock", "medium")
+
+
+def share_vehicle_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose drug is a vehicle name (:data:`VEHICLE_NAMES`, any case) become dose-0 rows of every drug of
+    their population, with a note; a vehicle name at a dose above 0 is refused (a vehicle has no dose).
+
+    Raises :class:`ReaderDataError` naming the line of a vehicle row with a dose, or a population whose only
+    drug is a vehicle name."""
+    p = df.attrs.get("path", "?")
+    is_vehicle = df["drug"].astype(str).str.strip().str.lower().isin(VEHICLE_NAMES)
+    if not is_vehicle.any():
+        return df
+    dosed = df[is_vehicle & (df["dose_nM"] != 0)]
+    if len(dosed):
+        r = dosed.iloc[0]
+        raise ReaderDataError(f"{p}, line {r['line']}: drug {r['drug']!r} (a vehicle / control) at dose "
+                              f"{r['dose_nM']:g}; vehicle wells have dose 0 (a solvent concentration is not a dose)")
+    attrs = dict(df.attrs)
+    parts, shared = [df[~is_vehicle]], []
+    for pop, veh in df[is_vehicle].groupby("population", sort=False):
+        drugs = sorted(set(df.loc[~is_vehicle & (df["population"] == pop), "drug"]))
+        if not drugs:
+            raise ReaderDataError(f"{p}: population {pop!r} has only vehicle / control rows "
+                                  f"({', '.join(sorted(set(veh['drug'])))}); add its drugs' rows")
+        for d in drugs:
+            parts.append(veh.assign(drug=d))
+        shared.append(f"{pop}: {len(veh)} well(s) named {', '.join(repr(x) for x in sorted(set(veh['drug'])))}")
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values(["population", "drug", "dose_nM", "line"], kind="stable").reset_index(drop=True)
+    out.attrs = attrs
+    _note(out, "vehicle / control rows at dose 0 serve every drug of their population ("
+          + "; ".join(shared) + ")")
+    return out
+
+
 def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive", "persistent"),
                min_doses: int = 3) -> pd.DataFrame:
     """Read a plate-viability file (see :data:`PLATE`) and check that every curve can be fitted.
@@ -477,7 +167,10 @@ def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive
     plate map, see :func:`jakpersist.loaders.platemap.read_plate_set`). Converted, each with a sentence in
     ``df.attrs["notes"]``: viability in percent (see :func:`plausible_viability`); a column `inhibition` /
     `inhibition_pct` instead of `viability`; doses in another unit named by the column (`dose_uM`,
-    `dose_M`, ...); decimal commas. Wells with a missing viability are skipped and listed in the notes.
+    `dose_M`, ...); decimal commas and thousands separators; vehicle / control rows (:data:`VEHICLE_NAMES` at
+    dose 0) shared by every drug of their population (:func:`share_vehicle_rows`). Wells with a missing
+    viability are skipped and listed in the notes. ``path`` may be a workbook (.xlsx, .xls, .ods), and a
+    plate-reader export (grid or well list, text or workbook) with its plate map beside it.
 
     Returns one row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle),
     line, any extra columns, and ``source``.
@@ -500,6 +193,7 @@ def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive
         df = skip_missing(df, "viability", "well", ["population", "drug", "dose_nM", "replicate"])
         if df.empty:
             raise ReaderDataError(f"{p}: every well's viability is missing (NA or empty)")
+        df = share_vehicle_rows(df)
         df["source"] = f"your data ({p.name})"
     if not df.attrs.get("labels", {}).get("viability", "viability").lower().startswith("inhibition"):
         _rising_curves(df)
@@ -527,26 +221,92 @@ BANDS = Schema(
     "One row per band. Co-IP bands and phospho-blot bands may be in one file.",
 )
 
+_GENE_ALIASES = (r"target(\s*name)?", r"detector(\s*name)?", r"gene\s*name")
+_CT_ALIASES = (r"cq", r"c[_ ]?t", r"crt")
+_NO_CT = ("undetermined", "no ct", "no cq")
+
 QPCR = Schema(
     "qPCR Ct values",
     (
         Column("population", "text", "cell population; must include `naive` and `persistent`"),
         Column("replicate", "integer", "biological replicate; technical replicates share its number", 1, 1e6),
-        Column("gene", "text", "`JAK2` or the reference gene (exactly one other gene, e.g. `ACTB`)"),
-        Column("ct", "number", "threshold cycle; `NA` or empty = a missing reaction", 0.0, 45.0,
-               missing_ok=True),
+        Column("gene", "text", "`JAK2` or the reference gene (exactly one other gene, e.g. `ACTB`)",
+               aliases=_GENE_ALIASES),
+        Column("ct", "number", "threshold cycle; `NA`, `Undetermined` or empty = a missing reaction", 0.0, 45.0,
+               missing_ok=True, aliases=_CT_ALIASES, missing_words=_NO_CT),
     ),
     "One row per qPCR well. Technical replicates are averaged within each biological replicate.",
 )
 
+#: A qPCR machine's results export: Bio-Rad CFX "Quantification Cq Results" (`Sample`, `Target`, `Cq`), Thermo
+#: QuantStudio / 7500 results (`Sample Name`, `Target Name`, `CT` or `Cq`, `*` header lines, `Undetermined`).
+QPCR_EXPORT = Schema(
+    "qPCR machine export",
+    (
+        Column("sample", "text", "sample name, as in the sample sheet", aliases=(r"sample\s*name",),
+               missing_ok=True),
+        Column("gene", "text", "target gene", aliases=_GENE_ALIASES),
+        Column("ct", "number", "threshold cycle (Cq); `Undetermined` or empty = no amplification", 0.0, 45.0,
+               missing_ok=True, aliases=_CT_ALIASES, missing_words=_NO_CT),
+    ),
+    "One row per well, as the instrument exports it; read with a sample sheet.",
+)
 
-def read_bands(path: str | Path, targets: tuple[str, ...]) -> pd.DataFrame:
-    """Read a bands file (see :data:`BANDS`) and check that it has the ``targets`` this analysis needs.
+#: The sample sheet that goes with a qPCR export (``<stem>.samples.csv`` beside it).
+SAMPLE_SHEET = Schema(
+    "qPCR sample sheet",
+    (
+        Column("sample", "text", "sample name exactly as in the export", aliases=(r"sample\s*name",)),
+        Column("population", "text", "cell population; must include `naive` and `persistent`"),
+        Column("replicate", "integer", "biological replicate", 1, 1e6),
+    ),
+    "One row per sample of the export.",
+)
+
+
+#: An ImageJ / Fiji "Results" table of measured bands (Analyze > Measure): a row number, ``Label``, ``Area``,
+#: ``Mean``, ``IntDen`` (``RawIntDen`` accepted), read with a lane map.
+IMAGEJ_RESULTS = Schema(
+    "ImageJ Results table",
+    (
+        Column("intden", "number", "integrated density of the band's selection (background-subtracted in "
+               "ImageJ)", 1e-12, 1e15, missing_ok=True, aliases=(r"raw\s*int\s*den", r"integrated\s*density")),
+    ),
+    "One row per measured band, as ImageJ / Fiji writes its Results window; read with a lane map.",
+)
+
+#: The lane map that goes with an ImageJ Results table (``<stem>.lanes.csv`` beside it).
+LANE_MAP = Schema(
+    "lane map",
+    (
+        Column("band", "text", "the Results row number (1, 2, ...) or its `Label`", aliases=(r"row", r"label")),
+        Column("blot", "integer", "blot number (one replicate)", 1, 1e6),
+        Column("population", "text", "cell population; must include `naive` and `persistent`"),
+        Column("target", "text", "band target, as in the bands format"),
+    ),
+    "One row per measured band of the Results table.",
+)
+
+
+def read_bands(path: str | Path, targets: tuple[str, ...], *, lanes: str | Path | None = None) -> pd.DataFrame:
+    """Read a bands file (see :data:`BANDS`), or an ImageJ / Fiji Results table (:data:`IMAGEJ_RESULTS`) with
+    its lane map (:data:`LANE_MAP`; named by ``lanes`` or beside the table as ``<stem>.lanes.csv``), and check
+    that it has the ``targets`` this analysis needs.
 
     Missing intensities (`NA`, empty) are skipped and listed in ``df.attrs["notes"]``. Raises
-    :class:`ReaderDataError` as :func:`read_table` does, or when a population or target is absent.
+    :class:`ReaderDataError` as :func:`read_table` does; for a Results table without its lane map (naming the
+    columns found and the file to add) or with bands the map does not name; or when a population or target is
+    absent.
     """
-    df = read_table(path, BANDS)
+    try:
+        df = read_table(path, BANDS)
+    except ReaderDataError as exc:
+        if "missing column" not in str(exc):
+            raise
+        try:
+            df = _read_imagej(Path(path), lanes)
+        except _NotAnExport:
+            raise exc from None
     check_ranges(df, BANDS)
     df = skip_missing(df, "intensity", "band", ["blot", "population", "target"])
     _require_populations(path, df, ("naive", "persistent"))
@@ -558,13 +318,81 @@ def read_bands(path: str | Path, targets: tuple[str, ...]) -> pd.DataFrame:
     return df
 
 
-def read_qpcr(path: str | Path, target: str = "JAK2") -> pd.DataFrame:
-    """Read a qPCR file (see :data:`QPCR`): the target gene and exactly one reference gene.
+def _companion(p: Path, given: str | Path | None, suffix: str) -> Path | None:
+    if given is not None:
+        return Path(given)
+    return next((p.with_name(p.stem + suffix + ext) for ext in (".csv", ".tsv", ".xlsx", ".ods")
+                 if p.with_name(p.stem + suffix + ext).is_file()), None)
 
-    Missing Ct values (`NA`, empty) are skipped and listed in ``df.attrs["notes"]``. Raises
-    :class:`ReaderDataError` as :func:`read_table` does, or when a population or gene is absent.
+
+def _read_imagej(p: Path, lanes: str | Path | None) -> pd.DataFrame:
+    try:
+        res = read_table(p, IMAGEJ_RESULTS)
+    except ReaderDataError as exc:
+        if "missing column" in str(exc):
+            raise _NotAnExport() from None
+        raise
+    label = next((c for c in res.columns if c.lower() == "label"), None)
+    number = next((c for c in res.columns if c.strip() in ("", " ") or c.strip() == "#"), None)
+    found = ", ".join(f"'{c}'" for c in [*(x for x in (label,) if x), res.attrs["labels"]["intden"]])
+    sheet = _companion(p, lanes, ".lanes")
+    if sheet is None or not sheet.is_file():
+        raise ReaderDataError(
+            f"{p}: an ImageJ Results table (columns {found} found; no blot, population or target column). Add a "
+            f"lane map beside it as {p.stem}.lanes.csv with columns band (the Results row number or Label), blot, "
+            f"population, target, or give the bands format (blot, population, target, intensity)")
+    lm = read_table(sheet, LANE_MAP)
+    res = res.reset_index(drop=True)
+    keys = {"row": [str(i + 1) for i in range(len(res))]}
+    if number is not None:
+        keys["row"] = [str(x).strip() or str(i + 1) for i, x in enumerate(res[number])]
+    if label is not None:
+        keys["label"] = [str(x).strip() for x in res[label]]
+    wanted = [str(x).strip() for x in lm["band"]]
+    by = next((k for k in ("label", "row") if k in keys and set(wanted) <= set(keys[k])), None)
+    if by is None:
+        unknown = sorted(set(wanted) - set(keys.get("label", [])) - set(keys["row"]))
+        r = lm[lm["band"].astype(str).str.strip() == unknown[0]].iloc[0]
+        raise ReaderDataError(f"{sheet}, line {r['line']}: band {unknown[0]!r} is neither a row number nor a Label "
+                              f"of the Results table {p.name}")
+    index = {k: i for i, k in enumerate(keys[by])}
+    rows = [index[w] for w in wanted]
+    unused = sorted(set(range(len(res))) - set(rows))
+    df = pd.DataFrame({"blot": lm["blot"].to_numpy(), "population": lm["population"].to_numpy(),
+                       "target": lm["target"].to_numpy(),
+                       "intensity": res["intden"].to_numpy()[rows], "line": res["line"].to_numpy()[rows]})
+    notes = list(res.attrs["notes"])
+    notes.append(f"ImageJ Results table {p.name} read with the lane map {sheet.name} (matched by "
+                 f"{'Label' if by == 'label' else 'row number'}): {len(df)} bands; intensity = "
+                 f"{res.attrs['labels']['intden']}")
+    if unused:
+        notes.append(f"{len(unused)} Results row(s) not in the lane map ignored: "
+                     + ", ".join(keys[by][i] for i in unused[:10]))
+    df.attrs = {"notes": notes, "labels": {"intensity": res.attrs["labels"]["intden"]}, "path": str(p)}
+    return df
+
+
+def read_qpcr(path: str | Path, target: str = "JAK2", *, samples: str | Path | None = None) -> pd.DataFrame:
+    """Read a qPCR file: the tidy format (:data:`QPCR`) or a machine export (:data:`QPCR_EXPORT`: Bio-Rad CFX,
+    Thermo QuantStudio / 7500) with its sample sheet (:data:`SAMPLE_SHEET`), which ``samples`` names or which
+    sits beside the export as ``<stem>.samples.csv``. The file must hold the target gene and exactly one
+    reference gene.
+
+    Missing Ct values (`NA`, `Undetermined`, empty) are skipped and listed in ``df.attrs["notes"]``; in an
+    export, wells without a sample name or marked NTC / standard are skipped and listed. Raises
+    :class:`ReaderDataError` as :func:`read_table` does; for an export without its sample sheet (naming the
+    columns found and the file to add); for an export sample missing from the sheet; or when a population or
+    gene is absent.
     """
-    df = read_table(path, QPCR)
+    try:
+        df = read_table(path, QPCR)
+    except ReaderDataError as exc:
+        if "missing column" not in str(exc):
+            raise
+        try:
+            df = _read_qpcr_export(Path(path), samples)
+        except _NotAnExport:
+            raise exc from None
     check_ranges(df, QPCR, {"ct": "; give Ct values (cycles), not relative quantities"})
     df = skip_missing(df, "ct", "reaction", ["population", "replicate", "gene"])
     _require_populations(path, df, ("naive", "persistent"))
@@ -573,6 +401,58 @@ def read_qpcr(path: str | Path, target: str = "JAK2") -> pd.DataFrame:
         raise ReaderDataError(f"{path}: column 'gene' must hold {target} and exactly one reference gene "
                               f"(found: {', '.join(genes)})")
     df["source"] = f"your data ({Path(path).name})"
+    return df
+
+
+class _NotAnExport(Exception):
+    pass
+
+
+#: Well contents / tasks that are not samples (no-template controls, standards), case ignored.
+_NOT_SAMPLES = ("ntc", "neg ctrl", "negative control", "std", "standard", "pos ctrl", "nac", "nrt")
+
+
+def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
+    try:
+        ex = read_table(p, QPCR_EXPORT)
+    except ReaderDataError as exc:
+        if "missing column" in str(exc):
+            raise _NotAnExport() from None
+        raise
+    sheet = _companion(p, samples, ".samples")
+    labels = ex.attrs["labels"]
+    found = ", ".join(f"'{labels[c]}'" for c in ("sample", "gene", "ct"))
+    if sheet is None or not sheet.is_file():
+        raise ReaderDataError(
+            f"{p}: a qPCR machine export (columns {found} found; no population or replicate column). Add a sample "
+            f"sheet beside it as {p.stem}.samples.csv with columns sample, population, replicate (one row per "
+            f"sample name of the export), or give the tidy format (population, replicate, gene, ct)")
+    sh = read_table(sheet, SAMPLE_SHEET)
+    twice = sh[sh.duplicated("sample", keep=False)]
+    if len(twice):
+        raise ReaderDataError(f"{sheet}, line {twice['line'].iloc[1]}: sample {twice['sample'].iloc[0]!r} is "
+                              f"listed twice")
+    kind = next((c for c in ex.columns if c.lower() in ("content", "task")), None)
+    name = ex["sample"].where(ex["sample"].notna(), "").astype(str).str.strip()
+    control = name.eq("") | (ex[kind].astype(str).str.strip().str.lower().str.startswith(_NOT_SAMPLES)
+                             if kind else False)
+    notes = list(ex.attrs["notes"])
+    if control.any():
+        lines = ", ".join(str(x) for x in ex.loc[control, "line"].head(10))
+        notes.append(f"{int(control.sum())} well(s) without a sample name or marked as controls / standards "
+                     f"skipped (line(s) {lines}{', ...' if control.sum() > 10 else ''})")
+    ex = ex[~control].assign(sample=name[~control])
+    unknown = sorted(set(ex["sample"]) - set(sh["sample"]))
+    if unknown:
+        r = ex[ex["sample"] == unknown[0]].iloc[0]
+        raise ReaderDataError(f"{p}, line {r['line']}: sample {unknown[0]!r} is not in the sample sheet {sheet} "
+                              f"({len(unknown)} sample name(s) missing: {', '.join(unknown[:5])}); add a row for it")
+    df = ex.merge(sh[["sample", "population", "replicate"]], on="sample", how="left")
+    df = df[["population", "replicate", "gene", "ct", "line", "sample"]].reset_index(drop=True)
+    notes.append(f"qPCR export {p.name} ({found}) read with the sample sheet {sheet.name}: "
+                 f"{df['sample'].nunique()} samples, {len(df)} wells")
+    df.attrs = {"notes": notes, "labels": {"population": "population", "replicate": "replicate",
+                                           "gene": labels["gene"], "ct": labels["ct"]}, "path": str(p)}
     return df
 
 
@@ -586,3 +466,7 @@ def _require_populations(path: str | Path, df: pd.DataFrame, required: tuple[str
 
 #: Every reader-data format, by the name used in the documentation.
 FORMATS: dict[str, Schema] = {"plate": PLATE, "bands": BANDS, "qpcr": QPCR}
+
+#: Formats read beside a main file (documented on the Your data page).
+COMPANION_FORMATS: dict[str, Schema] = {"qpcr_export": QPCR_EXPORT, "sample_sheet": SAMPLE_SHEET,
+                                        "imagej_results": IMAGEJ_RESULTS, "lane_map": LANE_MAP}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .readers import Column, ReaderDataError, Schema, read_table
+from .tabular import Column, ReaderDataError, Schema, read_table
 
 COUNTS = Schema(
     "time-course counts",
