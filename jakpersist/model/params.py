@@ -226,6 +226,8 @@ RUN_PARAMS: tuple[Param, ...] = (
        kind="run", type=str),
     _p("atlas_dir", "data/atlas", "path", "folder with the robustness atlas's summary.json, points.parquet and "
        "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
+    _p("rivals_dir", "data/rivals", "path", "folder with the rival-model comparison's summary.json and rivals.parquet "
+       "(written by `make rivals` / `jakbook rivals --out`)", "run setting", kind="run", type=str),
     _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
        choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
     _p("hts_drug", "luminespib", "", "drug of the hts007 screen whose lines are compared (luminespib is an HSP90 "

@@ -111,7 +111,7 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
         "R1", "JAK2 over-expression or amplification alone",
         "Persistent cells raise JAK2 (gene amplification, V617F dosage, stabilisation) until enough JAK2 survives "
         "the drug; the partner pool and the trans-activation advantage do not change. JAK2 copy number is known to "
-        "rise in an MPN line in culture (UKE-1: Cassinat et al., Blood Cancer J 2012, 2:e66; checked); up to ~8-fold "
+        "rise in an MPN line in culture (UKE-1: Blood Cancer J 2012, 2:e66, doi:10.1038/bcj.2012.11; checked); up to ~8-fold "
         "is an assumption. Adaptive and reversible like H0.",
         "the partner/JAK2 co-IP ratio falls (more JAK2, the same partners); partner knock-down changes nothing",
         (Range("jak2_max", 1.0, 8.0, False, "assumption: up to ~8-fold JAK2 (amplification reported in MPN lines: "
