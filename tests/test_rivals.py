@@ -110,7 +110,10 @@ def test_shipped_rivals_match_this_code():
     assert s["code_version"] == rivals.code_version(), "data/rivals is stale: run `make rivals` and commit it"
     assert list(s["models"]) == list(rivals.MODELS)
     assert {m["observation"] for m in s["matrix"]} == {o.id for o in rivals.OBSERVATIONS}
-    t = pd.read_parquet(ROOT / "data" / "rivals" / "rivals.parquet")
-    assert len(t) == s["samples"] * len(s["models"])
-    h0 = t[t.model == "H0"]
-    assert np.isclose(h0[list(s["joint_observations"])].all(axis=1).mean(), s["comparison"]["H0"]["p"])
+    for m, c in s["comparison"].items():
+        assert c["n"] == s["samples"] and 0 <= c["k"] <= c["n"], m
+    local = ROOT / "data" / "rivals" / "rivals.parquet"  # git-ignored: present after `make rivals`
+    if local.is_file():
+        t = pd.read_parquet(local)
+        h0 = t[t.model == "H0"]
+        assert np.isclose(h0[list(s["joint_observations"])].all(axis=1).mean(), s["comparison"]["H0"]["p"])

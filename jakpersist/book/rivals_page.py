@@ -77,7 +77,7 @@ class RivalsPage:
     def comparison_table(self, key: str = "comparison") -> pd.DataFrame:
         """Per model: k of n draws where every Nature-abstract observation holds, the probability with its 95%
         interval, and the ratio to H0."""
-        comp = self.summary[key] if key == "comparison" else self.summary[key]["models"]
+        comp = self.summary[key] if key == "comparison" else self.summary[key]["models"]  # or a named subset
         rows = []
         for m, c in comp.items():
             rows.append({"model": m, "title": self.summary["models"][m]["title"], "draws": f"{c['k']} of {c['n']}",
@@ -106,6 +106,23 @@ class RivalsPage:
                          "cannot tell apart": ", ".join(v["cannot_tell_apart"]) or "none"})
         return pd.DataFrame(rows)
 
+    def posterior_table(self, top: int = 6) -> pd.DataFrame:
+        """Per model with enough accepted draws: the ``top`` parameters whose median moved most from the prior's
+        (in units of the prior's 5-95% width), with accepted and prior 5/50/95% quantiles."""
+        rows = []
+        for m, post in self.summary["posterior"].items():
+            q = post["quantiles"]
+            if not q:
+                continue
+            shift = {n: abs(v["accepted"][1] - v["prior"][1]) / max(v["prior"][2] - v["prior"][0], 1e-300)
+                     for n, v in q.items()}
+            for n in sorted(shift, key=shift.get, reverse=True)[:top]:
+                a, p = q[n]["accepted"], q[n]["prior"]
+                rows.append({"model": m, "accepted draws": post["n_accepted"], "parameter": n,
+                             "accepted 5% / 50% / 95%": " / ".join(f"{x:.3g}" for x in a),
+                             "prior 5% / 50% / 95%": " / ".join(f"{x:.3g}" for x in p)})
+        return pd.DataFrame(rows)
+
     def conclusion(self) -> str:
         """The comparison in one paragraph, computed from the results."""
         comp = self.summary["comparison"]
@@ -119,11 +136,14 @@ class RivalsPage:
                      "the upper end of its interval). ")
         if alive:
             text += f"They cannot rule out {', '.join(alive)} at these sample sizes. "
-        nc = self.summary["comparison_without_coip"]["models"]
-        alive_nc = [m for m, c in nc.items() if m != "H0" and c["survives"]]
-        text += ("Without the co-IP observation (which every rival fails by its definition: none changes the partner "
-                 "pool), " + (f"{', '.join(alive_nc)} would survive." if alive_nc else "every rival is still ruled "
-                                                                           "out by the others."))
+        for key, what in (("comparison_without_coip", "Without the co-IP observation (which every rival fails by "
+                            "its definition: none changes the partner pool)"),
+                           ("comparison_by_mechanism", "On the observations no rival fails by definition ("
+                            + ", ".join(self.summary["comparison_by_mechanism"]["observations"]) + ")")):
+            sub = self.summary[key]["models"]
+            alive_s = [m for m, c in sub.items() if m != "H0" and c["survives"]]
+            text += (f"{what}, " + (f"{', '.join(alive_s)} cannot be ruled out. " if alive_s else
+                                    "every rival is still ruled out. "))
         return text
 
 
