@@ -13,7 +13,7 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test test-fast install notebooks run data data-hts clean help atlas assignments
+.PHONY: book test test-fast install notebooks run data data-hts clean help atlas assignments rivals
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
@@ -22,6 +22,7 @@ help:
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
 	@echo "make atlas  - recompute the robustness atlas into data/atlas/ (ATLAS_N=128 Sobol' points, 2 Dask workers; minutes)"
+	@echo "make rivals - recompute the rival-model comparison into data/rivals/ (RIVALS_N=2048 draws per model, 2 Dask workers; minutes)"
 	@echo "make data-hts - fetch the hts007 screen (thunor 1.0.3 wheel, PyPI) into data/cache/ (make book does it)"
 	@echo "make assignments - otter-grader assignments per chapter in _build/assignments/ (offline)"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
@@ -85,6 +86,12 @@ ATLAS_N ?= 128
 atlas: $(STAMP)
 	$(BIN)/jakbook atlas --samples $(ATLAS_N) --workers 2 --out data/atlas --power C1
 	$(BIN)/python -m jakpersist.atlas.record data/atlas
+
+# The rival-model comparison shipped in data/rivals/ (the book reads it; a test checks it matches the current code).
+RIVALS_N ?= 2048
+rivals: $(STAMP)
+	$(BIN)/jakbook rivals --samples $(RIVALS_N) --workers 2 --out data/rivals --cache data/cache/rivals
+	$(BIN)/python -m jakpersist.rivals.record data/rivals
 
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)

@@ -7,7 +7,7 @@ import yaml
 DATA = Path(__file__).resolve().parent.parent / "data"
 IGNORED = {"MANIFEST.yml", "README.md", ".gitignore"}
 #: git-ignored outputs of `make atlas` (the full table and the resumable cache); the shipped summaries are listed
-LOCAL_ONLY = ("atlas/atlas.parquet", "atlas/.cache/")
+LOCAL_ONLY = ("atlas/atlas.parquet", "atlas/.cache/", "rivals/rivals.parquet", "rivals/.cache/")
 
 
 def test_manifest_lists_every_file_with_its_checksum():

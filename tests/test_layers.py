@@ -1,6 +1,6 @@
 """The package's layers: a lower layer never imports a higher one (read from the source, not from sys.modules).
 
-model  <  assays  <  claims  <  atlas  <  book
+model  <  assays  <  claims  <  atlas, rivals  <  book
 analysis, loaders  <  claims        (analysis and loaders never know the model exists)
 """
 from __future__ import annotations
@@ -20,7 +20,8 @@ ALLOWED = {
     "assays": {"model"},
     "claims": {"model", "assays", "analysis", "loaders"},
     "atlas": {"model", "assays", "analysis", "loaders", "claims"},
-    "book": {"model", "assays", "analysis", "loaders", "claims", "atlas"},
+    "rivals": {"model", "assays", "analysis", "loaders", "claims", "atlas"},
+    "book": {"model", "assays", "analysis", "loaders", "claims", "atlas", "rivals"},
 }
 
 

@@ -55,11 +55,13 @@ def check_claims(claims: Iterable[str]) -> tuple[str, ...]:
 
 
 def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str, ...], mode: str = "fast",
-                  fixed: dict[str, Any] | None = None) -> list[dict]:
+                  fixed: dict[str, Any] | None = None, detail: bool = False) -> list[dict]:
     """Evaluate ``claims`` at each row of ``values`` (shape (n, k), columns ``names``).
 
     Returns one record per (row, claim): row, claim, margin, verdict (a failing evaluation is recorded with
     margin -inf, verdict False and its error, never raised). ``fixed`` adds run settings (e.g. n_replicates).
+    ``detail=True`` adds, per condition of the claim's rule, ``ok:<name>`` (passed) and ``m:<name>`` (margin),
+    and the numeric metrics as ``x:<key>`` (what the rival-model comparison reads).
     """
     out = []
     groups = [(g, fn, [c for c in cs if c in claims]) for g, (fn, cs) in RUNNERS.items()]
@@ -70,8 +72,14 @@ def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str,
             try:
                 res = fn(params, mode)
                 for c in cs:
-                    out.append({"row": i, "claim": c, "margin": float(res[c].margin),
-                                "verdict": bool(res[c].verdict), "error": ""})
+                    rec = {"row": i, "claim": c, "margin": float(res[c].margin), "verdict": bool(res[c].verdict),
+                           "error": ""}
+                    if detail:
+                        for cond in res[c].conditions:
+                            rec[f"ok:{cond.name}"], rec[f"m:{cond.name}"] = bool(cond.passed), float(cond.margin)
+                        rec.update({f"x:{k}": float(v) for k, v in res[c].metrics.items()
+                                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
+                    out.append(rec)
             except Exception as e:  # noqa: BLE001 - one failing point must not lose the run; it is recorded
                 for c in cs:
                     out.append({"row": i, "claim": c, "margin": -np.inf, "verdict": False,
@@ -80,21 +88,22 @@ def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str,
 
 
 def _chunk_task(start: int, values: np.ndarray, names: tuple[str, ...], claims: tuple[str, ...], mode: str,
-                fixed: dict[str, Any] | None) -> pd.DataFrame:
-    df = pd.DataFrame(evaluate_rows(values, names, claims, mode, fixed))
+                fixed: dict[str, Any] | None, detail: bool = False) -> pd.DataFrame:
+    df = pd.DataFrame(evaluate_rows(values, names, claims, mode, fixed, detail))
     df["row"] += start
     return df
 
 
 def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_dir: Path, *, mode: str = "fast",
                workers: int = 0, scheduler: str | None = None, chunk: int = 64, fixed: dict[str, Any] | None = None,
-               progress: bool = True) -> pd.DataFrame:
+               progress: bool = True, detail: bool = False, label: str = "atlas") -> pd.DataFrame:
     """Evaluate every row of ``values`` (shape (n, k)) for ``claims``; returns one row per evaluation.
 
     ``workers=0`` runs serially in this process; ``workers>0`` starts a ``dask.distributed.LocalCluster`` with
     that many single-threaded worker processes; ``scheduler="tcp://HOST:PORT"`` uses an existing cluster
     (jakpersist must be importable on its workers). Results are identical whichever path runs them. Finished
-    chunks are cached as ``cache_dir/chunk-<start>.parquet`` and reused.
+    chunks are cached as ``cache_dir/chunk-<start>.parquet`` and reused. ``detail``: see :func:`evaluate_rows`;
+    ``label``: the progress bar's name.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     starts = list(range(0, len(values), chunk))
@@ -111,7 +120,7 @@ def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_
         if progress:
             el = time.perf_counter() - t0
             bar = "#" * int(30 * (done0 + k) / len(starts))
-            print(f"\r[atlas] [{bar:<30}] {done0 + k}/{len(starts)} chunks, {el:5.1f} s", end="", file=sys.stderr,
+            print(f"\r[{label}] [{bar:<30}] {done0 + k}/{len(starts)} chunks, {el:5.1f} s", end="", file=sys.stderr,
                   flush=True)
 
     if todo and (workers > 0 or scheduler):
@@ -120,7 +129,7 @@ def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_
         cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                       dashboard_address=None)
         with Client(scheduler or cluster) as client:
-            futs = {client.submit(_chunk_task, s, values[s:s + chunk], space.names, claims, mode, fixed,
+            futs = {client.submit(_chunk_task, s, values[s:s + chunk], space.names, claims, mode, fixed, detail,
                                   pure=False): s for s in todo}
             for k, fut in enumerate(as_completed(futs), 1):
                 save(futs[fut], fut.result())
@@ -129,7 +138,7 @@ def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_
             cluster.close()
     else:
         for k, s in enumerate(todo, 1):
-            save(s, _chunk_task(s, values[s:s + chunk], space.names, claims, mode, fixed))
+            save(s, _chunk_task(s, values[s:s + chunk], space.names, claims, mode, fixed, detail))
             report(k)
     if progress and todo:
         print(file=sys.stderr)

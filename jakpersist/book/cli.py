@@ -23,6 +23,7 @@ from . import execute as ex
 from .report import provenance_card, provenance_html, render_report
 from .chapter import ParameterError, check_value, unknown_parameters_error, validate_parameters
 from ..model.params import ALL_PARAMS
+from .rivals_cmd import add_rivals_parser
 
 
 class RunFailed(RuntimeError):
@@ -320,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                    "(replicates x noise, 8 seeds; slow)")
     p.set_defaults(func=cmd_atlas)
     add_sweep_parser(sub)
+    add_rivals_parser(sub)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

@@ -209,6 +209,7 @@ EXERCISES: tuple[Exercise, ...] = (
 UNGRADED: dict[str, str] = {
     "r1_robustness": "its exercises ask for judgement (which assumption to measure) and an atlas run, not a number",
     "h1_hts007": "it needs the hts007 download (PyPI) that an offline classroom may not have",
+    "r2_rivals": "its exercises ask for judgement (which experiment separates two models) and a rival-model run",
 }
 
 

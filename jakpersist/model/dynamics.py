@@ -4,6 +4,11 @@ dz/dt = k_up * theta(t) * (1 - z) - k_down * (1 - theta(t)) * z,  theta = 1 - I(
 
 z = 0 is a naive cell, z = 1 fully adapted; k_down = ln 2 / relax_half_time. Integrated with
 scipy.integrate.solve_ivp over a piecewise-constant dosing schedule.
+
+Selection instead of instruction (rivals R2/R5, ``clone_start`` > 0): the state is the resistant subclone's share
+f = f0 + (1 - f0) z, which follows replicator dynamics df/dt = 24 (r_sub(D) - r_main(D)) f (1 - f) (rates in 1/h
+of pure naive-level populations, time in days), exact per constant-dose phase in logit space. f is held between
+f0 (a pre-existing share kept by mutation-selection balance; assumption) and 1 - CLONE_FLOOR.
 """
 from __future__ import annotations
 
@@ -13,7 +18,31 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from .params import ModelParams
-from .signalling import CellState, inhibition, state_from_adaptation
+from .signalling import CellState, inhibition, population_rates, state_from_adaptation
+
+#: Smallest share of drug-sensitive cells kept in a culture under selection (assumption: a flask of ~10^6-10^7
+#: cells keeps a few sensitive cells; below 1 in 10^6 they would be lost and the change irreversible).
+CLONE_FLOOR = 1e-6
+
+
+def clone_advantage(dose_nM: float, drug: str, mp: ModelParams) -> float:
+    """Selection coefficient (1/day) of the resistant subclone over the other cells at ``dose_nM`` of ``drug``:
+    24 (r_sub - r_main), both at naive protein levels (rivals R2/R5)."""
+    pure = state_from_adaptation(0.0, mp)
+    (_, r_main), (_, r_sub) = population_rates(dose_nM, CellState(pure.jak2, pure.jak1, pure.tyk2, 0.0, 0.5),
+                                               drug, mp)
+    return float(24.0 * (r_sub - r_main))
+
+
+def _selection_step(z0: float, days, dose_nM: float, drug: str, mp: ModelParams):
+    """z after ``days`` (a number or an array) of selection at a constant dose (exact, logit space; see module
+    doc)."""
+    f0 = mp.clone_start
+    f = min(max(f0 + (1.0 - f0) * z0, f0), 1.0 - CLONE_FLOOR)
+    logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(days, dtype=float)
+    f = np.clip(1.0 / (1.0 + np.exp(-logit)), f0, 1.0 - CLONE_FLOOR)
+    z = (f - f0) / (1.0 - f0)
+    return float(z) if np.ndim(z) == 0 else z
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,19 @@ def relax_rate(mp: ModelParams) -> float:
 def simulate_schedule(schedule: list[Phase], mp: ModelParams, z0: float = 0.0,
                       points_per_day: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """Adaptation state over a schedule. Returns (time in days, z)."""
+    if mp.clone_start > 0:  # selection (R2/R5): exact per phase, on the same time grid
+        times, zs, t0, z = [np.array([0.0])], [np.array([z0])], 0.0, z0
+        for ph in schedule:
+            if ph.days < 0:
+                raise ValueError(f"phase length must be >= 0 days, got {ph.days}")
+            if ph.days == 0:
+                continue
+            n = max(2, int(np.ceil(ph.days * points_per_day)) + 1)
+            dt = np.linspace(0.0, ph.days, n)[1:]
+            times.append(t0 + dt)
+            zs.append(np.asarray(_selection_step(z, dt, ph.dose_nM, ph.drug, mp)))
+            t0, z = t0 + ph.days, float(zs[-1][-1])
+        return np.concatenate(times), np.clip(np.concatenate(zs), 0.0, 1.0)
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     times, zs = [np.array([0.0])], [np.array([z0])]
     t0, z = 0.0, z0
@@ -63,6 +105,8 @@ def adaptation_after(schedule: list[Phase], mp: ModelParams, z0: float = 0.0) ->
 
 def adaptation_closed_form(days: float, dose_nM: float, drug: str, mp: ModelParams, z0: float = 0.0) -> float:
     """Exact z after ``days`` at a constant dose (used to check the integrator)."""
+    if mp.clone_start > 0:
+        return _selection_step(z0, days, dose_nM, drug, mp)
     th = _theta(Phase(days, dose_nM, drug), mp)
     a, b = mp.adapt_rate * th, relax_rate(mp) * (1 - th)
     if a + b == 0:

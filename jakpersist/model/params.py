@@ -124,6 +124,37 @@ DRUG_PARAMS: tuple[Param, ...] = (
     _p("drug_hill", 1.0, "1", "Hill slope of type I inhibition (n)", ASSUMPTION, 0.3, 5.0),
 )
 
+# Rival mechanisms of persistence (jakpersist/rivals/ names them; book chapter r2_rivals). Every default switches
+# its mechanism off, so the heterodimer model's numbers are unchanged. None has a plausible range here: each rival
+# declares its own plausible space in jakpersist/rivals/models.py (the robustness atlas samples none of these).
+RIVAL_PARAMS: tuple[Param, ...] = (
+    _p("clone_start", 0.0, "fraction", "share of the cells that belong to a resistant subclone (a second-site JAK2 "
+       "mutant or a pre-existing tolerant clone) before any drug; 0 = one homogeneous population. When above 0 the "
+       "adaptation state is the subclone's gain in share (selection) and the instructed adaptation is off",
+       ASSUMPTION, 0.0, 0.5),
+    _p("clone_shift_ruxolitinib", 1.0, "fold", "loss of ruxolitinib potency in the resistant subclone (1 = none)",
+       ASSUMPTION, 1.0, 1e4),
+    _p("clone_shift_fedratinib", 1.0, "fold", "loss of fedratinib potency in the resistant subclone (1 = none)",
+       ASSUMPTION, 1.0, 1e4),
+    _p("clone_shift_jak_inhibitor_1", 1.0, "fold", "loss of JAK Inhibitor I potency in the resistant subclone "
+       "(1 = none)", ASSUMPTION, 1.0, 1e4),
+    _p("clone_cost", 0.0, "fraction of r_max", "fitness cost of the resistant subclone: its maximal growth rate is "
+       "r_max (1 - cost); off drug it loses the competition (0 = no cost)", ASSUMPTION, 0.0, 0.95),
+    _p("bypass_growth", 0.0, "fraction", "adaptive JAK2-independent growth drive (MAPK / PI3K-AKT-like) at full "
+       "adaptation: growth drive = 1 - (1 - STAT5 drive)(1 - bypass_growth z); it feeds growth, not STAT5 "
+       "(0 = off)", ASSUMPTION, 0.0, 1.0),
+    _p("bypass_hsp90_client", 0.0, "0 or 1", "1 = the bypass kinase is an HSP90 client, lost with JAK2 under "
+       "PU-H71 (same K_H); 0 = it is not", ASSUMPTION, 0.0, 1.0),
+    _p("efflux_ruxolitinib", 1.0, "fold", "fold less ruxolitinib inside fully adapted cells (efflux or "
+       "sequestration; the intracellular dose is D / (1 + (fold - 1) z), reversible with z; 1 = none)",
+       ASSUMPTION, 1.0, 1e4),
+    _p("efflux_fedratinib", 1.0, "fold", "fold less fedratinib inside fully adapted cells (1 = none)", ASSUMPTION,
+       1.0, 1e4),
+    _p("efflux_jak_inhibitor_1", 1.0, "fold", "fold less JAK Inhibitor I inside fully adapted cells (1 = none)",
+       ASSUMPTION, 1.0, 1e4),
+    _p("efflux_hsp90", 1.0, "fold", "fold less PU-H71 inside fully adapted cells (1 = none)", ASSUMPTION, 1.0, 1e4),
+)
+
 DRUGS: tuple[str, ...] = ("ruxolitinib", "fedratinib", "jak_inhibitor_1")
 #: The HSP90 inhibitor: wherever it stands in for a drug, it degrades JAK2 instead of inhibiting it.
 HSP90_INHIBITOR = "PU-H71"
@@ -195,6 +226,8 @@ RUN_PARAMS: tuple[Param, ...] = (
        kind="run", type=str),
     _p("atlas_dir", "data/atlas", "path", "folder with the robustness atlas's summary.json, points.parquet and "
        "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
+    _p("rivals_dir", "data/rivals", "path", "folder with the rival-model comparison's summary.json and rivals.parquet "
+       "(written by `make rivals` / `jakbook rivals --out`)", "run setting", kind="run", type=str),
     _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
        choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
     _p("hts_drug", "luminespib", "", "drug of the hts007 screen whose lines are compared (luminespib is an HSP90 "
@@ -266,7 +299,7 @@ def _with_plausible(p: Param) -> Param:
 
 MODEL_PARAMS = tuple(_with_plausible(p) for p in MODEL_PARAMS)
 DRUG_PARAMS = tuple(_with_plausible(p) for p in DRUG_PARAMS)
-ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS)}
+ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS, *RIVAL_PARAMS)}
 
 
 def _from_mapping(cls, values: dict[str, Any]) -> Any:
@@ -282,13 +315,26 @@ def _potency(self: Any, drug: str) -> float:
     return float(getattr(self, f"K_{drug}"))
 
 
+def _per_drug(self: Any, prefix: str, drug: str) -> float:
+    """A rival mechanism's per-drug value ``<prefix>_<drug>`` (e.g. ``clone_shift_ruxolitinib``)."""
+    if drug not in DRUGS:
+        raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
+    return float(getattr(self, f"{prefix}_{drug}"))
+
+
+def _rivals_on(self: Any) -> bool:
+    """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default."""
+    return any(float(getattr(self, p.name)) != float(p.default) for p in RIVAL_PARAMS)
+
+
 #: Values of the model's parameters, one field per entry of MODEL_PARAMS and DRUG_PARAMS, with the
 #: declared defaults (generated from the declarations, so there is one source of truth).
 ModelParams = make_dataclass(
     "ModelParams",
-    [(p.name, float, field(default=float(p.default))) for p in (*MODEL_PARAMS, *DRUG_PARAMS)],
+    [(p.name, float, field(default=float(p.default))) for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RIVAL_PARAMS)],
     frozen=True,
-    namespace={"from_mapping": classmethod(_from_mapping), "potency": _potency,
+    namespace={"from_mapping": classmethod(_from_mapping), "potency": _potency, "per_drug": _per_drug,
+               "rivals_on": property(_rivals_on),
                "__doc__": "Values of the mechanistic model's parameters (see MODEL_PARAMS, DRUG_PARAMS)."},
 )
 
@@ -299,6 +345,6 @@ def default_of(name: str) -> Any:
 
 
 __all__ = [
-    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR",
+    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "RIVAL_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR",
     "DRUG_LABELS", "default_of", "PLAUSIBLE",
 ]

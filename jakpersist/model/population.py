@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy.integrate import solve_ivp
 
-from .dynamics import relax_rate
-from .signalling import agent_pstat5, growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
+from .dynamics import _selection_step, relax_rate
+from .signalling import (agent_pstat5, growth_rate, heterodimer_share, inhibition, population_growth_rate, pstat5,
+                         state_from_adaptation)
 from .params import HSP90_INHIBITOR, ModelParams
 
 
@@ -51,8 +52,12 @@ def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float 
 
     ``spleen_index`` and ``symptom_index`` are relative to their values at the start of treatment (the start of
     the first phase with a dose > 0; the first time point when no phase has a dose). ``rtol`` is solve_ivp's
-    relative tolerance (atol = rtol / 100).
+    relative tolerance (atol = rtol / 100). The rival mechanisms (``RIVAL_PARAMS``) are read out by
+    :func:`simulate_phase_ends` only; here they raise NotImplementedError.
     """
+    if mp.rivals_on:
+        raise NotImplementedError("rival mechanisms are implemented in the phase-end read-out "
+                                  "(simulate_phase_ends, the claims' fast mode) only")
     r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
@@ -117,7 +122,11 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
     """
     from .signalling import CellState
 
-    r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+    rivals = mp.rivals_on
+    if rivals:
+        r_ref = float(population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp))
+    else:
+        r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     M, N, z, day = M0, N0, 0.0, 0.0
@@ -125,6 +134,9 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
 
     def signal(zz: np.ndarray, ph: Dose) -> np.ndarray:
         zz = np.clip(zz, 0.0, 1.0)
+        if rivals:
+            return np.asarray(agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp), dtype=float
+                              ) * np.ones_like(zz)
         partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * zz
         st = CellState(jak2=1.0 + (mp.jak2_max - 1.0) * zz, jak1=mp.jak1_share * partner,
                        tyk2=(1.0 - mp.jak1_share) * partner)
@@ -149,7 +161,15 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
         zs = a / (a + b) if a + b > 0 else z
         tt = np.arange(2 * n + 1) * (h / 2)
         zt = zs + (z - zs) * np.exp(-(a + b) * tt) if a + b > 0 else np.full(tt.size, z)
-        FM = (growth_rate(signal(zt, ph), mp, hsp) / r_ref).tolist()
+        if rivals:
+            if mp.clone_start > 0:  # selection: the subclone's share, exact per grid point
+                drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
+                zt = np.asarray(_selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp))
+            st = state_from_adaptation(np.clip(zt, 0.0, 1.0), mp)
+            FM = (np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(zt)
+                  / r_ref).tolist()
+        else:
+            FM = (growth_rate(signal(zt, ph), mp, hsp) / r_ref).tolist()
         FNc = fN * (1.0 - eN * th)
         for k in range(n):
             f0, f1, f2 = FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]

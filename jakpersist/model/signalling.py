@@ -10,6 +10,13 @@ Equations (book/model.md shows them rendered):
 
 E2 is the JAK2 level (naive = 1), P the JAK1+TYK2 level available for pairing, s the heterodimer
 (trans-activation) advantage, b a JAK2-independent bypass. All functions broadcast over NumPy arrays.
+
+Rival mechanisms (``RIVAL_PARAMS``; every default switches them off and leaves the numbers above bit-identical):
+
+* less drug inside adapted cells:   D_in = D / (1 + (x_drug - 1) z)                      (efflux_<drug>)
+* adaptive bypass of growth:        drive = 1 - (1 - S^m/(S^m + Ks^m)) (1 - B z [I(H; K_H)])  (bypass_growth)
+* a resistant subclone of share f:  S = (1 - f) S(K) + f S(x_drug K); its r_max is r_max (1 - c);
+  viability of the mixture = sum_i w_i exp(r_i t) / sum_i w_i^ref exp(r_i^ref(0) t)   (clone_*)
 """
 from __future__ import annotations
 
@@ -25,12 +32,16 @@ from .params import HSP90_INHIBITOR, ModelParams
 class CellState:
     """Protein levels of one cell population, relative to naive cells.
 
-    jak2: JAK2 level (naive = 1); jak1, tyk2: partner kinase levels available for pairing.
+    jak2: JAK2 level (naive = 1); jak1, tyk2: partner kinase levels available for pairing; z: adaptation state
+    (0-1; read by the rival mechanisms that rise with adaptation); clone: share of a resistant subclone (rival
+    mechanisms R2/R5; 0 = one homogeneous population).
     """
 
     jak2: float
     jak1: float
     tyk2: float
+    z: float = 0.0
+    clone: float = 0.0
 
     @property
     def partner(self) -> float:
@@ -49,11 +60,18 @@ class CellState:
 
 def state_from_adaptation(z: float, mp: ModelParams) -> CellState:
     """Cell state for adaptation level ``z`` (0 = naive, 1 = fully adapted)."""
-    if not 0.0 <= z <= 1.0 + 1e-9:
+    if np.ndim(z):  # an array of states (the in-vivo read-out of the rival mechanisms)
+        if np.any((np.asarray(z) < 0.0) | (np.asarray(z) > 1.0 + 1e-9)):
+            raise ValueError(f"adaptation states must be in [0, 1], got {np.min(z)} to {np.max(z)}")
+    elif not 0.0 <= z <= 1.0 + 1e-9:
         raise ValueError(f"adaptation state must be in [0, 1], got {z}")
+    if mp.clone_start > 0:  # selection (rivals R2/R5): z is the subclone's gain in share, protein levels stay naive
+        partner = mp.partner_naive
+        return CellState(jak2=1.0, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner, z=z,
+                         clone=mp.clone_start + (1.0 - mp.clone_start) * z)
     jak2 = 1.0 + (mp.jak2_max - 1.0) * z
     partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * z
-    return CellState(jak2=jak2, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner)
+    return CellState(jak2=jak2, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner, z=z)
 
 
 def inhibition(dose_nM: ArrayLike, K_nM: float, hill: float) -> np.ndarray:
@@ -76,29 +94,96 @@ def jak2_after_hsp90(state: CellState, hsp90_nM: ArrayLike, mp: ModelParams) -> 
     return state.jak2 * inhibition(hsp90_nM, mp.hsp90_K, mp.hsp90_hill)
 
 
+def _inside(dose_nM: ArrayLike, state: CellState, fold: float) -> ArrayLike:
+    """Intracellular dose under the efflux rival: D / (1 + (fold - 1) z); the dose itself when off."""
+    if fold == 1.0:
+        return dose_nM
+    return np.asarray(dose_nM, dtype=float) / (1.0 + (fold - 1.0) * state.z)
+
+
+def _pstat5_parts(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, hsp90_nM: ArrayLike
+                  ) -> list[tuple[float, np.ndarray, bool]]:
+    """(weight, pSTAT5, is_subclone) per subpopulation: one part, or two when a resistant subclone exists."""
+    K = mp.potency(drug)
+    dose_nM = _inside(dose_nM, state, mp.per_drug("efflux", drug))
+    hsp90_nM = _inside(hsp90_nM, state, mp.efflux_hsp90)
+    e2 = jak2_after_hsp90(state, hsp90_nM, mp)
+    ap = mp.pairing_affinity * state.partner
+    with np.errstate(invalid="ignore", divide="ignore"):
+        h = np.where(e2 + ap > 0, ap / (e2 + ap), 0.0)
+
+    def signal(k: float) -> np.ndarray:
+        homo = inhibition(dose_nM, k, mp.drug_hill)
+        hetero = inhibition(dose_nM, mp.hetero_advantage * k, mp.drug_hill)
+        return e2 * ((1.0 - h) * homo + h * hetero) + mp.bypass
+
+    if np.all(np.asarray(state.clone) <= 0.0):
+        return [(1.0, signal(K), False)]
+    return [(1.0 - state.clone, signal(K), False), (state.clone, signal(mp.per_drug("clone_shift", drug) * K), True)]
+
+
 def pstat5(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams,
            hsp90_nM: ArrayLike = 0.0) -> np.ndarray:
     """STAT5 phosphorylation (fraction of naive vehicle) at a JAK2-inhibitor dose and PU-H71 dose.
 
     PU-H71 lowers JAK2 protein; JAK2 loss also lowers the share of partners it can pair with, so both
-    homo- and heterodimers fall with it.
+    homo- and heterodimers fall with it. With a resistant subclone (rivals R2/R5) it is the population mean,
+    what a blot of the whole population measures.
     """
-    K = mp.potency(drug)
-    e2 = jak2_after_hsp90(state, hsp90_nM, mp)
-    ap = mp.pairing_affinity * state.partner
-    with np.errstate(invalid="ignore", divide="ignore"):
-        h = np.where(e2 + ap > 0, ap / (e2 + ap), 0.0)
-    homo = inhibition(dose_nM, K, mp.drug_hill)
-    hetero = inhibition(dose_nM, mp.hetero_advantage * K, mp.drug_hill)
-    return e2 * ((1.0 - h) * homo + h * hetero) + mp.bypass
+    parts = _pstat5_parts(dose_nM, state, drug, mp, hsp90_nM)
+    if len(parts) == 1:
+        return parts[0][1]
+    return sum(w * s for w, s, _ in parts)
 
 
-def growth_rate(signal: ArrayLike, mp: ModelParams, hsp90_nM: ArrayLike = 0.0) -> np.ndarray:
-    """Net growth rate (1/h) for a STAT5 signal; PU-H71 may add other-client toxicity (assumption)."""
+def _bypass_drive(state: CellState, hsp90_nM: ArrayLike, mp: ModelParams) -> ArrayLike:
+    """JAK2-independent growth drive of the adaptive-bypass rival (R3): B z, lost under PU-H71 when the bypass
+    kinase is an HSP90 client; 0.0 when off."""
+    if mp.bypass_growth == 0.0:
+        return 0.0
+    b = mp.bypass_growth * state.z
+    if mp.bypass_hsp90_client:
+        b = b * inhibition(_inside(hsp90_nM, state, mp.efflux_hsp90), mp.hsp90_K, mp.hsp90_hill)
+    return b
+
+
+def population_rates(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams,
+                     hsp90_nM: ArrayLike = 0.0) -> list[tuple[float, np.ndarray]]:
+    """Net growth rate (1/h) of each subpopulation with its share: [(weight, rate), ...] (one entry for a
+    homogeneous population). Includes every rival mechanism that is switched on."""
+    by = _bypass_drive(state, hsp90_nM, mp)
+    return [(w, growth_rate(s, mp, hsp90_nM, bypass_drive=by, cost=mp.clone_cost if sub else 0.0))
+            for w, s, sub in _pstat5_parts(dose_nM, state, drug, mp, hsp90_nM)]
+
+
+def population_growth_rate(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> np.ndarray:
+    """Instantaneous net growth rate (1/h) of a population under ``agent`` (a JAK2 inhibitor or PU-H71): the
+    share-weighted mean of its subpopulations' rates."""
+    if agent == HSP90_INHIBITOR:
+        parts = population_rates(0.0, state, "ruxolitinib", mp, hsp90_nM=dose_nM)
+    else:
+        parts = population_rates(dose_nM, state, agent, mp)
+    if len(parts) == 1:
+        return parts[0][1]
+    return sum(w * r for w, r in parts)
+
+
+def growth_rate(signal: ArrayLike, mp: ModelParams, hsp90_nM: ArrayLike = 0.0, *, bypass_drive: ArrayLike = 0.0,
+                cost: float = 0.0) -> np.ndarray:
+    """Net growth rate (1/h) for a STAT5 signal; PU-H71 may add other-client toxicity (assumption).
+
+    ``bypass_drive`` (0-1): a JAK2-independent growth drive combined with the STAT5 drive as independent
+    pathways, 1 - (1 - drive)(1 - bypass) (rival R3; assumption). ``cost`` (0-1): fitness cost of a resistant
+    subclone, r_max (1 - cost) (rivals R2/R5). Both 0 leave the heterodimer model's formula untouched.
+    """
     s = np.clip(np.asarray(signal, dtype=float), 0.0, None)
     m = mp.growth_hill
     drive = s**m / (s**m + mp.growth_half_signal**m)
+    if np.any(np.asarray(bypass_drive) != 0.0):
+        drive = 1.0 - (1.0 - drive) * (1.0 - np.asarray(bypass_drive, dtype=float))
     other = 1.0 - mp.hsp90_other_clients * (1.0 - inhibition(hsp90_nM, mp.hsp90_K, mp.hsp90_hill))
+    if cost:
+        return mp.r_max * (1.0 - cost) * drive * other - mp.death_rate
     return mp.r_max * drive * other - mp.death_rate
 
 
@@ -106,12 +191,17 @@ def viability(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, 
               hsp90_nM: ArrayLike = 0.0, reference: CellState | None = None) -> np.ndarray:
     """Viable cells after ``hours`` relative to untreated ``reference`` cells (default: same cells).
 
-    Exponential growth at the steady-state rate: V = exp((r(treated) - r(reference, vehicle)) t).
+    Exponential growth at the steady-state rate: V = exp((r(treated) - r(reference, vehicle)) t). With a
+    resistant subclone (rivals R2/R5) each subpopulation grows at its own rate:
+    V = sum_i w_i exp(r_i t) / sum_j w_j exp(r_j(reference, vehicle) t).
     """
     ref = state if reference is None else reference
-    r = growth_rate(pstat5(dose_nM, state, drug, mp, hsp90_nM), mp, hsp90_nM)
-    r0 = growth_rate(pstat5(0.0, ref, drug, mp), mp)
-    return np.exp((r - r0) * hours)
+    treated = population_rates(dose_nM, state, drug, mp, hsp90_nM)
+    vehicle = population_rates(0.0, ref, drug, mp)
+    if len(treated) == 1 and len(vehicle) == 1:
+        return np.exp((treated[0][1] - vehicle[0][1]) * hours)
+    num = sum(w * np.exp(r * hours) for w, r in treated)
+    return num / sum(w * np.exp(r * hours) for w, r in vehicle)
 
 
 def agent_pstat5(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> np.ndarray:

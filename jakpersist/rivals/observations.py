@@ -1,0 +1,101 @@
+"""The observations the rival models face: parts of the claims' rules, unchanged, grouped in tiers by source.
+
+Each observation is a set of conditions of one claim's rule (``jakpersist.claims.rules``), read from the claim
+function's fast-mode result: the rule's thresholds are never restated here. Tiers are reported apart:
+
+* ``nature2012``: what the Nature abstract states;
+* ``ash2011``: what only the ASH 2011 abstract adds;
+* ``inference``: the book's own reading (C2 knock-down, C2 pSTAT5 kept at the chronic dose, C4 direction,
+  C3 re-challenge);
+* ``illustration``: the model-only in-vivo illustration (C0/C5).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..claims.rules import ExpressionRule
+
+TIERS = ("nature2012", "ash2011", "inference", "illustration")
+TIER_LABELS = {"nature2012": "Nature 2012 abstract", "ash2011": "ASH 2011 abstract",
+               "inference": "the book's inferences", "illustration": "in-vivo illustration (model only)"}
+
+
+@dataclass(frozen=True)
+class Observation:
+    """``conditions``: names of the claim's rule conditions that must all pass (empty = the whole rule)."""
+
+    id: str
+    tier: str
+    claim: str
+    label: str
+    conditions: tuple[str, ...] = ()
+
+
+OBSERVATIONS: tuple[Observation, ...] = (
+    Observation("C1 persistence", "nature2012", "C1", "persistent cells need >= 4-fold more ruxolitinib and keep "
+                "pSTAT5 where naive cells lose it", ("fold_ruxolitinib", "fold_lo_ruxolitinib", "retained_pstat5")),
+    Observation("C2 co-IP", "nature2012", "C2", "JAK2 co-precipitates more JAK1 and more TYK2",
+                ("coip_JAK1", "coip_p_JAK1", "coip_TYK2", "coip_p_TYK2")),
+    Observation("C3 reversal", "nature2012", "C3", "persistent, then re-sensitised after withdrawal (the 2 weeks "
+                "are the ASH 2011 abstract's)", ("fold_persistent", "fold_withdrawn")),
+    Observation("C4 JAK2 changes", "nature2012", "C4", "JAK2 expression changes (either direction) and returns "
+                "after withdrawal"),
+    Observation("C6 JAK2 dependence", "nature2012", "C6", "JAK2 knock-down still stops persistent cells"),
+    Observation("C7 degrader", "nature2012", "C7", "PU-H71 keeps its potency while the JAK2 inhibitor loses it"),
+    Observation("C1 cross-persistence", "ash2011", "C1", ">= 4-fold also for fedratinib and JAK Inhibitor I",
+                ("fold_fedratinib", "fold_lo_fedratinib", "fold_jak_inhibitor_1", "fold_lo_jak_inhibitor_1")),
+    Observation("C2 pSTAT5 kept", "inference", "C2", "at the chronic dose persistent cells keep >= 2-fold the "
+                "pSTAT5 of naive cells", ("pstat5_fold",)),
+    Observation("C2 knock-down", "inference", "C2", "JAK1 or TYK2 knock-down re-sensitises",
+                ("kd_ratio_JAK1", "kd_ratio_TYK2")),
+    Observation("C3 re-challenge", "inference", "C3", "re-challenge makes the cells persistent again",
+                ("fold_rechallenged",)),
+    Observation("C4 JAK2 up", "inference", "C4", "JAK2 goes up (the whole C4 rule)"),
+    Observation("C0 clinic", "illustration", "C0", "disease read-outs relieved, clone kept"),
+    Observation("C5 in vivo", "illustration", "C5", "heterodimers rise, pSTAT5 sustained in the clone"),
+)
+OBSERVATION_IDS = tuple(o.id for o in OBSERVATIONS)
+#: The joint test of model comparison: every Nature-abstract observation holds.
+JOINT = tuple(o.id for o in OBSERVATIONS if o.tier == "nature2012")
+
+
+def _c4_either_direction(sub: pd.DataFrame) -> np.ndarray:
+    """C4's rule with the direction dropped: the rule (unchanged thresholds) applied to the fold's magnitude,
+    max(f, 1/f), and the withdrawn fold on the same side."""
+    rule = ExpressionRule()
+    out = []
+    for f, w in zip(sub["x:c4_jak2_persistent"], sub["x:c4_jak2_withdrawn"]):
+        if not (np.isfinite(f) and f > 0 and np.isfinite(w) and w > 0):
+            out.append(False)
+            continue
+        up = f >= 1.0
+        conds = rule.conditions(f if up else 1.0 / f, 0.0, w if up else 1.0 / w)
+        out.append(all(c.passed for c in conds))
+    return np.array(out, dtype=bool)
+
+
+def holds(evaluations: pd.DataFrame) -> pd.DataFrame:
+    """One row per design point (index ``row``), one boolean column per observation.
+
+    ``evaluations``: the detailed records of :func:`jakpersist.atlas.run.evaluate_rows` (``detail=True``) for
+    claims C0-C7. A condition missing from a record (the evaluation failed) counts as not holding.
+    """
+    by = {c: g.set_index("row").sort_index() for c, g in evaluations.groupby("claim")}
+    rows = by["C1"].index
+    out = pd.DataFrame(index=rows)
+    for o in OBSERVATIONS:
+        sub = by[o.claim].reindex(rows)
+        if o.id == "C4 JAK2 changes":
+            ok = _c4_either_direction(sub)
+        elif not o.conditions:
+            ok = sub["verdict"].fillna(False).astype(bool).to_numpy()
+        else:
+            ok = np.ones(len(sub), dtype=bool)
+            for c in o.conditions:
+                col = f"ok:{c}"
+                ok &= sub[col].fillna(False).astype(bool).to_numpy() if col in sub else False
+        out[o.id] = ok
+    return out

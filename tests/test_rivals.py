@@ -1,0 +1,119 @@
+"""Rival explanations: each rival shows its signature through the claims' own virtual experiments; the heterodimer
+model is untouched; the comparison's statistics; Dask equals serial; the shipped results match the code."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jakpersist import rivals
+from jakpersist.atlas.space import default_space
+from jakpersist.claims import evaluate
+from jakpersist.model.params import RIVAL_PARAMS, ModelParams
+from jakpersist.rivals import compare
+from jakpersist.rivals.models import VARIANTS
+
+ROOT = Path(__file__).resolve().parent.parent
+NO_HETERODIMER = {"hetero_advantage": 1.0, "partner_max": 0.2, "jak2_max": 1.0}
+
+
+def test_every_rival_mechanism_is_off_by_default_and_h0_is_the_atlas_model():
+    assert not ModelParams().rivals_on
+    assert all(ModelParams(**{p.name: p.default}) == ModelParams() for p in RIVAL_PARAMS)
+    h0 = VARIANTS["H0"]
+    assert not h0.fixed and not h0.ties
+    sp = default_space()
+    assert {r.name: (r.lo, r.hi, r.log) for r in h0.space()} == {
+        n: (lo, hi, lg) for n, lo, hi, lg in zip(sp.names, sp.lo, sp.hi, sp.log)}
+
+
+def test_r1_more_jak2_alone_lowers_the_partner_to_jak2_coip_ratio():
+    r = evaluate("C2", {**NO_HETERODIMER, "jak2_max": 6.0}, mode="fast")
+    assert r.metrics["c2_coip_jak1_fold"] < 1.0 and r.metrics["c2_coip_tyk2_fold"] < 1.0
+    assert r.metrics["c2_kd_jak1_ratio"] == pytest.approx(1.0)  # partner knock-down changes nothing
+    assert evaluate("C1", {**NO_HETERODIMER, "jak2_max": 6.0}, mode="fast").metrics["c1_min_fold"] > 4.0
+
+
+R2 = {**NO_HETERODIMER, "clone_start": 1e-5, "clone_shift_ruxolitinib": 30.0, "clone_shift_fedratinib": 5.0,
+      "clone_shift_jak_inhibitor_1": 2.0}
+
+
+def test_r2_a_mutant_without_cost_does_not_re_sensitise_and_its_cross_persistence_differs_by_drug():
+    m = evaluate("C3", {**R2, "clone_cost": 0.0}, mode="fast").metrics
+    assert m["c3_fold_persistent"] > 4.0
+    assert m["c3_fold_withdrawn"] == pytest.approx(m["c3_fold_persistent"], rel=1e-3)
+    c1 = evaluate("C1", R2, mode="fast").metrics
+    assert c1["c1_fold_ruxolitinib"] > c1["c1_fold_fedratinib"] > c1["c1_fold_jak_inhibitor_1"]
+
+
+def test_r3_jak2_knock_down_spares_growth_while_stat5_falls():
+    r = evaluate("C6", {**NO_HETERODIMER, "bypass_growth": 0.8}, mode="fast")
+    assert r.metrics["c6_growth_persistent"] > 3 * r.metrics["c6_growth_naive"]
+    assert r.metrics["c6_growth_persistent"] - r.metrics["c6_growth_naive"] > 0.2
+    assert r.metrics["c6_pstat5_ratio_persistent"] < 0.5 and not r.verdict
+    assert evaluate("C1", {**NO_HETERODIMER, "bypass_growth": 0.8}, mode="fast").metrics["c1_retained_pstat5"] < 0.4
+
+
+def test_r3_hsp90_client_flag_decides_the_degrader_arm():
+    p = {**NO_HETERODIMER, "bypass_growth": 0.8}
+    off = evaluate("C7", p, mode="fast").metrics["c7_puh71_ratio"]
+    on = evaluate("C7", {**p, "bypass_hsp90_client": 1.0}, mode="fast").metrics["c7_puh71_ratio"]
+    assert on < off
+
+
+def test_r4_efflux_shifts_only_its_own_drug_and_relaxes_off_drug():
+    p = {**NO_HETERODIMER, "efflux_ruxolitinib": 30.0}
+    c1 = evaluate("C1", p, mode="fast").metrics
+    assert c1["c1_fold_ruxolitinib"] > 4.0 and c1["c1_fold_fedratinib"] == pytest.approx(1.0)
+    c3 = evaluate("C3", p, mode="fast").metrics
+    assert c3["c3_fold_withdrawn"] < c3["c3_fold_persistent"] / 4
+
+
+def test_r5_reversal_follows_the_fitness_cost():
+    base = {**NO_HETERODIMER, "clone_start": 0.01, "clone_shift_ruxolitinib": 100.0}
+    runs = [evaluate("C3", {**base, "clone_cost": c}, mode="fast").metrics for c in (0.0, 0.3, 0.5, 0.6)]
+    kept = [m["c3_fold_withdrawn"] / m["c3_fold_persistent"] for m in runs]
+    share = [m["c3_z_withdrawn"] for m in runs]  # the tolerant subclone's gain in share after withdrawal
+    assert kept[0] == pytest.approx(1.0) and share[0] == pytest.approx(runs[0]["c3_z_persistent"])  # no cost
+    assert all(a >= b for a, b in zip(kept, kept[1:])) and all(a >= b for a, b in zip(share, share[1:]))
+    assert runs[-1]["c3_fold_persistent"] > 4.0 and runs[-1]["c3_fold_withdrawn"] < 2.0  # reverted by competition
+    assert runs[-1]["c3_fold_rechallenged"] > 4.0
+
+
+def test_ratio_interval_and_rule_of_three():
+    r = compare.ratio(10, 100, 20, 100)
+    assert r["kind"] == "estimate" and r["ratio"] == pytest.approx(0.5) and r["lo"] < 0.5 < r["hi"]
+    b = compare.ratio(0, 300, 30, 100)
+    assert b["kind"] == "upper bound" and b["hi"] > (3 / 300) / 0.3  # divided by the lower end of H0's interval
+    assert compare.ratio(3, 10, 0, 10)["kind"] == "undefined"
+
+
+def test_unknown_model_is_refused_with_the_valid_ones():
+    with pytest.raises(ValueError, match="valid: H0, R1"):
+        rivals.build(("R9",), samples=2, out="unused")
+
+
+def test_two_local_dask_workers_give_the_serial_numbers(tmp_path):
+    a = rivals.build(("H0", "R5"), samples=4, workers=0, out=tmp_path / "a", progress=False)
+    b = rivals.build(("H0", "R5"), samples=4, workers=2, out=tmp_path / "b", progress=False)
+    for key in ("matrix", "comparison", "posterior"):  # compared as JSON text: NaN (an undefined ratio) equals NaN
+        assert json.dumps(a[key], sort_keys=True) == json.dumps(b[key], sort_keys=True), key
+    ta, tb = (pd.read_parquet(tmp_path / x / "rivals.parquet") for x in "ab")
+    pd.testing.assert_frame_equal(ta, tb)
+
+
+def test_shipped_rivals_match_this_code():
+    """The comparison the book shows (data/rivals/, written by `make rivals`) was computed with the current model,
+    claims, atlas and rivals code; otherwise its numbers describe other models."""
+    s = json.loads((ROOT / "data" / "rivals" / "summary.json").read_text())
+    assert s["code_version"] == rivals.code_version(), "data/rivals is stale: run `make rivals` and commit it"
+    assert list(s["models"]) == list(rivals.MODELS)
+    assert {m["observation"] for m in s["matrix"]} == {o.id for o in rivals.OBSERVATIONS}
+    for m, c in s["comparison"].items():
+        assert c["n"] == s["samples"] and 0 <= c["k"] <= c["n"], m
+    local = ROOT / "data" / "rivals" / "rivals.parquet"  # git-ignored: present after `make rivals`
+    if local.is_file():
+        t = pd.read_parquet(local)
+        h0 = t[t.model == "H0"]
+        assert np.isclose(h0[list(s["joint_observations"])].all(axis=1).mean(), s["comparison"]["H0"]["p"])
