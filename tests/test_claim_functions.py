@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from jakpersist.book import execute as ex
 from jakpersist.book import registry
+from jakpersist.claims.wording import describe_verdict
 from jakpersist.claims import CLAIMS, evaluate
 from jakpersist.claims.base import Condition, combine
 from jakpersist.model.params import ALL_PARAMS
@@ -30,6 +31,7 @@ def test_defaults_match_the_notebook_parameters_cell(cid):
 def test_fast_default_is_supported_with_positive_margin(cid):
     r = evaluate(cid, mode="fast")
     assert r.verdict is True and r.margin > 0, (cid, r.margin, [(c.name, c.margin) for c in r.conditions])
+    assert not r.undefined
 
 
 COUNTERFACTUALS = [(c.id, cf) for c in REGISTRY.values() if c.id in CLAIMS for cf in c.counterfactuals]
@@ -39,6 +41,10 @@ COUNTERFACTUALS = [(c.id, cf) for c in REGISTRY.values() if c.id in CLAIMS for c
 def test_registered_counterfactuals_flip_in_fast_mode(cid, cf):
     params = {k: v for k, v in cf.parameters.items() if k in ALL_PARAMS and k != "use_geo_cache"}
     r = evaluate(cid, params, mode="fast")
+    if cf.undefined:  # shown as undefined, never counted as a flip
+        assert r.undefined and describe_verdict(cid, r).kind == "undefined", (cid, cf.parameters, r.conditions)
+        return
+    assert not r.undefined, (cid, cf.parameters, "an undefined outcome would not be a flip")
     assert r.verdict is cf.expect and (r.margin > 0) is cf.expect, (cid, cf.parameters, r.margin)
 
 

@@ -18,7 +18,12 @@ def test_registry_is_complete():
     assert CLAIMS, "the registry lists no claims"
     for c in CLAIMS:
         assert c.counterfactuals, f"{c.id}: a verdict needs at least one counterfactual that flips it"
-        assert any(cf.expect is False for cf in c.counterfactuals), f"{c.id}: no counterfactual flips the verdict"
+        # an undefined outcome is never a flip: at least one counterfactual must flip the default for a real reason
+        assert any(c.flips(cf) for cf in c.counterfactuals), f"{c.id}: no counterfactual flips the verdict"
+
+
+MODEL_WORDS = {"model": ("sufficient in the model", "not reproduced by the model"),
+               "illustration": ("illustration, reproduced in the model", "illustration, not reproduced in the model")}
 
 
 DEMONSTRATION = "demonstration (simulated stand-in; no real data)"
@@ -35,7 +40,20 @@ def test_default_verdict_and_metrics(claim, default_values):
     elif claim.demonstration:  # the real series is cached (make data): real data decide
         assert isinstance(values[claim.verdict], bool)
     else:
-        assert values[claim.verdict] is True, f"{claim.id}: default verdict is {values.get(claim.verdict)}"
+        assert values[claim.verdict] is claim.default_verdict, f"{claim.id}: default verdict is {values.get(claim.verdict)}"
+        kind = values[claim.verdict + "_kind"]
+        short = values[claim.verdict + "_text"]
+        assert short != "supported" and short == values[claim.verdict + "_short"], short
+        assert values[claim.verdict + "_sentence"].startswith(short)
+        if claim.id in ("C0", "C5"):
+            assert kind == "illustration" and short == MODEL_WORDS["illustration"][0]
+        elif claim.evidence == "model":
+            assert kind == "model" and short == MODEL_WORDS["model"][0]
+            assert "% of the model's plausible parameter space" in values[claim.verdict + "_sentence"]
+        elif claim.id == "H1":  # decided by an exact test whose p value the wording states
+            assert kind == "public-test" and "p = " in values[claim.verdict + "_sentence"]
+        else:
+            assert kind == "public-data" and short.startswith("consistent with")
     for m in claim.metrics:
         assert m in values, f"{claim.id}: metric {m} not glued"
 
@@ -46,7 +64,11 @@ def test_counterfactual_flips_verdict(claim, i, cf, tmp_path):
     if claim.demonstration:  # still a demonstration: the counterfactual acts on the rule's signed margin
         assert values[claim.verdict] is None and values[claim.verdict + "_text"] == DEMONSTRATION
         assert (values[claim.margin] > 0) is cf.expect, f"{claim.id} with {cf.parameters}: {cf.why}"
+    elif cf.undefined:  # reported as undefined, not as a failure, and never a flip
+        assert values[claim.verdict + "_kind"] == "undefined" and values[claim.verdict + "_text"] == "undefined"
+        assert values[claim.verdict + "_outcome"] == "undefined"
     else:
+        assert values[claim.verdict + "_kind"] != "undefined", f"{claim.id} with {cf.parameters}: undefined, not a flip"
         assert values[claim.verdict] is cf.expect, f"{claim.id} with {cf.parameters}: {cf.why}"
 
 

@@ -61,7 +61,8 @@ def test_run_writes_notebook_figures_and_values_without_touching_source(tmp_path
     assert values["glued"]["c1_verdict"] is False
     assert set(values["origin"]) == set(values["glued"]) and set(values["origin"].values()) <= {"model", "parameter"}
     report = (run / "report.html").read_text()
-    assert "Verdict of this run: not supported" in report
+    assert "Verdict of this run: not reproduced by the model" in report
+    assert ">supported<" not in report and "Verdict of this run: supported" not in report
     assert "{glue" not in report and "{cite}" not in report and "{doc}" not in report and "{admonition}" not in report
     assert "<script src=\"http" not in report and "data:image/png;base64" in report
     assert "c1_verdict = False" in capsys.readouterr().out
@@ -131,7 +132,7 @@ def test_c1_runs_on_the_384_well_grid_and_plate_map_example(tmp_path, capsys):
     assert all(i["sha256"] == sha256_file(Path(i["path"])) for i in card["inputs"])
     assert card["origin"]["_reader_notes"] == "data" and card["origin"]["c1_min_fold"] in ("data", "unknown")
     report = (run / "report.html").read_text()
-    assert "Verdict of this run: supported" in report and "How your file was read" in report
+    assert "Verdict of this run: consistent with your data" in report and "How your file was read" in report
     assert "{glue" not in report and "Your data" in report
     _look_at_report_in_chromium(run / "report.html")
 
@@ -160,7 +161,7 @@ def _look_at_report_in_chromium(report: Path) -> None:
             page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
             page.goto(report.as_uri())
             text = page.inner_text("body")
-            assert "Verdict of this run: supported" in text
+            assert "Verdict of this run: consistent with your data" in text
             assert not re.search(r"\{(glue|cite|doc|admonition)[^}]*\}", text), "raw MyST left in report.html"
             assert page.evaluate("document.documentElement.scrollWidth") <= width, "page wider than the screen"
             assert errors == [] and requests == [], (errors, requests)

@@ -333,7 +333,7 @@ FAST = {"n_permutations": 200}
 
 def test_claim_on_real_series_is_decided_by_public_data():
     r = t1.evaluate(FAST, 2012, geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
-    assert r.kind == "public-data" and r.verdict is True and r.verdict_text == "supported"
+    assert r.kind == "public-data" and r.verdict is True and r.verdict_text == "shown in public data"
     assert r.metrics["t1_series"] == "GSE99999" and r.margin > 0
     assert r.metrics["t1_jak2_log2fc"] == pytest.approx(JAK2_LOG2FC, abs=0.005)
 

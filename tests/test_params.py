@@ -9,7 +9,7 @@ from jakpersist.model.params import ALL_PARAMS, DRUG_PARAMS, MODEL_PARAMS, Model
 def test_every_default_is_valid_and_documented(p):
     assert check_value(p, p.default) == p.default
     assert p.help and p.provenance
-    assert p.provenance.startswith(("prior:", "assumption", "run setting")), p.provenance
+    assert p.provenance.startswith(("prior:", "assumption", "run setting", "constraint")), p.provenance
 
 
 def test_model_dataclass_matches_declarations():

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..model.params import ALL_PARAMS
 from . import analyse
-from .run import ATLAS_CLAIMS, check_claims, code_version, run_design
+from .run import ATLAS_CLAIMS, COND, check_claims, code_version, run_design
 from .space import Space, default_space, sobol_design
 
 __all__ = ["build", "ATLAS_CLAIMS", "default_space", "power"]
@@ -97,6 +97,8 @@ def build(claims: tuple[str, ...] = ATLAS_CLAIMS, samples: int = 256, workers: i
             "sobol_first": dict(zip(si.parameter, [float(x) for x in si.S1])),
             "sobol_total_conf": dict(zip(si.parameter, [float(x) for x in si.ST_conf])),
             "errors": int((sub["error"] != "").sum()),
+            "undefined": float(base.loc[base.claim == c, "undefined"].mean()) if "undefined" in base else 0.0,
+            "conditions": analyse.condition_table(base[base.claim == c]),
         }
     wide = base.pivot_table(index="row", columns="claim", values="verdict", aggfunc="first").astype(bool)
     wide = wide.join(pts.set_index("row")[list(space.names)])
@@ -106,7 +108,14 @@ def build(claims: tuple[str, ...] = ATLAS_CLAIMS, samples: int = 256, workers: i
     (out / "summary.json").write_text(json.dumps(summary, indent=1, allow_nan=True), encoding="utf-8")
     # compact tables for the book: the base sample (parameters, verdict and margin per claim) and the scans
     margins = base.pivot_table(index="row", columns="claim", values="margin", aggfunc="first")
-    compact = wide.join(margins.add_prefix("margin_")).reset_index()
+    compact = wide.join(margins.add_prefix("margin_"))
+    for c in claims:  # each rule condition's margin (nan = undefined there) and whether the claim is undefined
+        sub = base[base.claim == c].set_index("row")
+        for name in analyse.condition_names(sub):
+            compact[f"{COND}{c}:{name}"] = sub[COND + name]
+        if "undefined" in sub:
+            compact[f"undefined_{c}"] = sub["undefined"].astype(bool)
+    compact = compact.reset_index()
     compact.to_parquet(out / "points.parquet", index=False)
     tip[["claim", "parameter", "value", "margin", "verdict"]].to_parquet(out / "tipping.parquet", index=False)
     return summary

@@ -25,6 +25,38 @@ def share_supported(verdicts: np.ndarray) -> tuple[float, float, float]:
     return float(v.mean()), float(lo), float(hi)
 
 
+def condition_names(records: pd.DataFrame) -> list[str]:
+    """The rule conditions evaluated in ``records`` (one claim's evaluation records; their ``conditions``
+    column), in first-seen order."""
+    names: list[str] = []
+    for text in records.get("conditions", pd.Series(dtype=str)).dropna().unique():
+        names += [n for n in str(text).split(",") if n and n not in names]
+    return names
+
+
+def condition_table(records: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Per rule condition of one claim's base-sample records: the share of points where it fails on a computed
+    value (``fails``), where it is undefined (``undefined``: its value could not be computed), where it is the
+    only failing condition (``fails_alone``), and its smallest and largest computed margin. A condition with
+    ``fails == 0`` and ``undefined == 0`` cannot fail anywhere in the sampled plausible space (built in)."""
+    out: dict[str, dict[str, float]] = {}
+    names = condition_names(records)
+    if not names or records.empty:
+        return out
+    m = records[["cond:" + n for n in names]].to_numpy(dtype=float)
+    undefined = np.isnan(m)
+    fails = ~undefined & (m <= 0)  # margin 0 only passes non-strict ties; counted as failing here (conservative)
+    failing_any = fails | undefined
+    alone = failing_any & (failing_any.sum(axis=1, keepdims=True) == 1)
+    for j, n in enumerate(names):
+        col = m[:, j][~undefined[:, j]]
+        out[n] = {"fails": float(fails[:, j].mean()), "undefined": float(undefined[:, j].mean()),
+                  "fails_alone": float(alone[:, j].mean()),
+                  "min_margin": float(col.min()) if col.size else float("nan"),
+                  "max_margin": float(col.max()) if col.size else float("nan")}
+    return out
+
+
 def sobol_indices(space: Space, margins: np.ndarray, seed: int) -> pd.DataFrame:
     """First-order (S1) and total (ST) Sobol' indices of the clipped margin, shape (n*(k+2),) in design order,
     with their 95% bootstrap half-widths (SALib.analyze.sobol, no second order). Columns: parameter, S1,

@@ -7,6 +7,7 @@ run resumes where it stopped and a repeated run (the book build) reads the resul
 from __future__ import annotations
 
 import hashlib
+import math
 import sys
 import time
 from pathlib import Path
@@ -33,11 +34,18 @@ RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
 ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs)
 
 
+#: Sources of the claims layer that decide no atlas margin: the verdict wording and the public-data checks, which
+#: the atlas does not evaluate (editing them must not make the shipped atlas stale).
+WORDING_ONLY = frozenset({"wording.py", "t1_transcriptome.py", "h1_hts007.py", "g1_gdsc.py"})
+
+
 def code_version() -> str:
     """Digest of the sources that decide a fast-mode margin (model, claims, atlas)."""
     h = hashlib.sha256()
     for sub in ("model", "claims", "atlas"):
         for f in sorted((PKG / sub).glob("*.py")):
+            if f.name in WORDING_ONLY:
+                continue  # decides no atlas margin
             h.update(f.name.encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -49,19 +57,39 @@ def check_claims(claims: Iterable[str]) -> tuple[str, ...]:
     bad = [c for c in claims if c not in ATLAS_CLAIMS]
     if bad:
         raise ValueError(f"the atlas cannot evaluate {', '.join(bad)}; valid: {', '.join(ATLAS_CLAIMS)}"
-                         + (" (C6-G and C1-T are public-data checks with no model parameters)"
+                         + (" (G1 and C1-T are public-data checks with no model parameters)"
                             if any(c in CLAIMS or c == "C1-T" for c in bad) else ""))
     return claims
+
+
+#: Column prefix of a rule condition's margin in the evaluation records ("cond:<condition name>").
+COND = "cond:"
+#: Column prefix of whether a rule condition passed ("ok:<condition name>").
+PASSED = "ok:"
+
+
+def condition_margins(result: Any) -> dict[str, Any]:
+    """Each rule condition's margin as ``{"cond:<name>": margin}``, whether it passed as ``{"ok:<name>": bool}``,
+    plus ``"conditions"`` (their names, comma-separated). The margin is nan where the condition's value could not
+    be computed (undefined), so that nan means undefined and -inf a real failure (e.g. a fold of 0)."""
+    out: dict[str, Any] = {"conditions": ",".join(c.name for c in result.conditions)}
+    for c in result.conditions:
+        v = c.value
+        undefined = v is None or (isinstance(v, float) and math.isnan(v))
+        out[COND + c.name] = float("nan") if undefined else float(c.margin)
+        out[PASSED + c.name] = bool(c.passed)
+    return out
 
 
 def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str, ...], mode: str = "fast",
                   fixed: dict[str, Any] | None = None, detail: bool = False) -> list[dict]:
     """Evaluate ``claims`` at each row of ``values`` (shape (n, k), columns ``names``).
 
-    Returns one record per (row, claim): row, claim, margin, verdict (a failing evaluation is recorded with
-    margin -inf, verdict False and its error, never raised). ``fixed`` adds run settings (e.g. n_replicates).
-    ``detail=True`` adds, per condition of the claim's rule, ``ok:<name>`` (passed) and ``m:<name>`` (margin),
-    and the numeric metrics as ``x:<key>`` (what the rival-model comparison reads).
+    Returns one record per (row, claim): row, claim, margin, verdict, undefined, and per condition of the
+    claim's rule its margin and whether it passed (:func:`condition_margins`); a failing evaluation is recorded
+    with margin -inf, verdict False and its error, never raised. ``fixed`` adds run settings (e.g.
+    n_replicates). ``detail=True`` adds the numeric metrics as ``x:<key>`` (what the rival-model comparison
+    reads).
     """
     out = []
     groups = [(g, fn, [c for c in cs if c in claims]) for g, (fn, cs) in RUNNERS.items()]
@@ -73,16 +101,14 @@ def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str,
                 res = fn(params, mode)
                 for c in cs:
                     rec = {"row": i, "claim": c, "margin": float(res[c].margin), "verdict": bool(res[c].verdict),
-                           "error": ""}
+                           "undefined": bool(res[c].undefined), "error": "", **condition_margins(res[c])}
                     if detail:
-                        for cond in res[c].conditions:
-                            rec[f"ok:{cond.name}"], rec[f"m:{cond.name}"] = bool(cond.passed), float(cond.margin)
                         rec.update({f"x:{k}": float(v) for k, v in res[c].metrics.items()
                                     if isinstance(v, (int, float)) and not isinstance(v, bool)})
                     out.append(rec)
             except Exception as e:  # noqa: BLE001 - one failing point must not lose the run; it is recorded
                 for c in cs:
-                    out.append({"row": i, "claim": c, "margin": -np.inf, "verdict": False,
+                    out.append({"row": i, "claim": c, "margin": -np.inf, "verdict": False, "undefined": False,
                                 "error": f"{type(e).__name__}: {e}"[:200]})
     return out
 

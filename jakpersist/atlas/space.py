@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.params import DRUG_PARAMS, MODEL_PARAMS
+from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Space:
 def default_space(names: tuple[str, ...] | None = None) -> Space:
     """The plausible space of the model's parameters (all of them, or ``names``). Raises KeyError for a name
     without a plausible range."""
-    params = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS) if p.plausible}
+    params = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS) if p.plausible}
     names = tuple(params) if names is None else tuple(names)
     missing = [n for n in names if n not in params]
     if missing:

@@ -79,7 +79,7 @@ def _raw(text: str) -> nbformat.NotebookNode:
 
 def _hint(a: Answer) -> str:
     if a.kind == "verdict":
-        return '"supported" or "not supported"'
+        return " or ".join(f'"{c}"' for c in a.allowed()) + " (the rule's outcome in your run)"
     if a.kind == "choice":
         return " or ".join(f'"{c}"' for c in a.choices)
     if a.kind == "count":

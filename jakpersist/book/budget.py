@@ -68,3 +68,63 @@ def pages(folder: Path = ATLAS_DIR) -> dict[str, str]:
     """Generated includes: ``budget/<chapter>.md`` for every claim chapter."""
     s = load_summary(folder)
     return {f"budget/{ch}.md": "\n".join(budget_markdown(s, c) for c in cs) for ch, cs in CHAPTER_CLAIMS.items()}
+
+
+def built_in_conditions(s: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Per claim, the rule conditions that fail nowhere in the atlas's base sample (no point where the
+    condition's computed margin is <= 0; a point where its value could not be computed is undefined, not a
+    failure): built into this model over its plausible space.
+    ``s``: the atlas summary (:func:`load_summary`); {} when there is none."""
+    out: dict[str, list[str]] = {}
+    for c, r in ((s or {}).get("claims") or {}).items():
+        names = [n for n, d in (r.get("conditions") or {}).items() if d["fails"] == 0]
+        if names:
+            out[c] = names
+    return out
+
+
+def condition_failure_table(s: dict[str, Any] | None, built_in: dict[str, dict[str, str]] | None = None) -> Any:
+    """Which condition of each claim's rule fails where: one row per (claim, condition) with the share of the
+    plausible space where it fails on a computed value, where it is the *only* failing condition, where it is
+    undefined (its value could not be computed), and whether it is built into this model (fails nowhere).
+
+    ``built_in``: the registry's tags (claim -> {condition: reason}); the reason is shown for tagged conditions.
+    Returns a pandas DataFrame (empty when the atlas has no per-condition results: run ``make atlas``).
+    """
+    import pandas as pd
+
+    rows = []
+    for c, r in ((s or {}).get("claims") or {}).items():
+        for n, d in (r.get("conditions") or {}).items():
+            never = d["fails"] == 0
+            reason = ((built_in or {}).get(c) or {}).get(n, "")
+            rows.append({"claim": c, "condition": n, "fails in": f"{d['fails']:.0%}",
+                         "only failing condition in": f"{d['fails_alone']:.0%}",
+                         "undefined in": f"{d['undefined']:.0%}",
+                         "built into this model": ("yes: " + reason) if never and reason else "yes" if never else ""})
+    return pd.DataFrame(rows, columns=["claim", "condition", "fails in", "only failing condition in", "undefined in",
+                                       "built into this model"])
+
+
+def in_vivo_tension(folder: Path = ATLAS_DIR) -> dict[str, float]:
+    """Two numbers the in-vivo sketch should be read with, from the shipped atlas's base points:
+
+    - ``clone_rises``: share of the plausible space where the mutant fraction *rises* under the JAK2 inhibitor
+      (C0's ``clone_kept`` above 1, i.e. its margin above 1 in units of the 0.5 threshold);
+    - ``c0_given_c1``: share of the points where C1's rule holds in which C0's rule holds too (the tension
+      between persistence and spleen response), and ``c0_overall`` its share over all points.
+
+    Returns {} when the atlas has no per-condition results (run ``make atlas``)."""
+    import pandas as pd
+
+    f = folder / "points.parquet"
+    if not f.is_file():
+        return {}
+    p = pd.read_parquet(f)
+    col = "cond:C0:clone_kept"
+    if col not in p or "C1" not in p or "C0" not in p:
+        return {}
+    c1 = p["C1"].astype(bool)
+    return {"clone_rises": float((p[col] > 1.0).mean()),
+            "c0_given_c1": float(p.loc[c1, "C0"].astype(bool).mean()) if c1.any() else float("nan"),
+            "c0_overall": float(p["C0"].astype(bool).mean()), "n_c1": int(c1.sum()), "n": int(len(p))}

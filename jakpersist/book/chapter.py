@@ -164,12 +164,44 @@ def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
     return notes
 
 
-def glue_verdict(name: str, verdict: bool) -> bool:
-    """Glue a boolean verdict under ``name`` and a readable form under ``name + '_text'``."""
-    verdict = bool(verdict)
-    glue(name, verdict)
-    glue(name + "_text", "supported" if verdict else "not supported")
-    return verdict
+def atlas_share(claim: str) -> float | None:
+    """Share of the model's plausible parameter space where ``claim``'s rule holds, from the shipped robustness
+    atlas (``data/atlas/summary.json``); None when the claim is not in it (public-data checks)."""
+    from .budget import load_summary
+
+    r = ((load_summary() or {}).get("claims") or {}).get(claim)
+    return float(r["share"]) if r else None
+
+
+def verdict_wording(result: Any) -> Any:
+    """The verdict's words (:func:`jakpersist.claims.wording.describe_verdict`) with the atlas share."""
+    from ..claims.wording import describe_verdict
+
+    return describe_verdict(result.claim, result, share=atlas_share(result.claim))
+
+
+def glue_wording(prefix: str, result: Any, origin: str | None = None) -> Any:
+    """Glue the verdict's words under ``<prefix>_verdict_text`` and ``_verdict_short`` (the short form, e.g.
+    "sufficient in the model"), ``_verdict_kind`` (model, illustration, public-data, public-test, reader-data,
+    demonstration, undefined), ``_verdict_sentence`` (the full sentence, with the atlas share) and
+    ``_verdict_outcome`` (holds, does not hold, undefined, no verdict). Returns the
+    :class:`~jakpersist.claims.wording.VerdictText`."""
+    w = verdict_wording(result)
+    kw = {} if origin is None else {"origin": origin}
+    glue(prefix + "_verdict_text", w.short, **kw)
+    glue(prefix + "_verdict_short", w.short, **kw)
+    glue(prefix + "_verdict_kind", w.kind, **kw)
+    glue(prefix + "_verdict_sentence", w.sentence, **kw)
+    glue(prefix + "_verdict_outcome", w.outcome, **kw)
+    return w
+
+
+def glue_verdict(name: str, result: Any) -> bool | None:
+    """Glue the verdict of a claim result (:class:`jakpersist.claims.base.ClaimResult`) under ``name`` and its
+    short wording under ``name + '_text'`` (never a bare "supported"). Returns the verdict."""
+    glue(name, result.verdict)
+    glue(name + "_text", verdict_wording(result).short)
+    return result.verdict
 
 
 class Banner:
@@ -205,7 +237,8 @@ def evidence_banner(kind: str, detail: str) -> Any:
 def glue_result(result: Any, prefix: str | None = None) -> Any:
     """Glue everything a claim function returned (:class:`jakpersist.claims.base.ClaimResult`): each metric
     under its own key with its origin (the result's ``provenance``: "model", "data" or "parameter"; "data"
-    becomes "public-data" for a public-data result), the verdict under ``<prefix>_verdict`` (+ ``_text``), the
+    becomes "public-data" for a public-data result), the verdict under ``<prefix>_verdict`` (True when the rule
+    holds, False when it does not or is undefined, None for a demonstration), its words (:func:`glue_wording`), the
     signed margin under ``<prefix>_margin``, and the provenance map under ``<prefix>_provenance``. ``prefix``
     defaults to the claim id in lower case ("c1"). Returns ``result``."""
     prefix = prefix or result.claim.lower().replace("-", "")
@@ -218,12 +251,8 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     for k, v in result.metrics.items():
         glue(k, v, origin=origin(k))
     verdict_origin = "model" if result.kind in ("model", "demonstration") else data_origin
-    if result.verdict is None:
-        glue(prefix + "_verdict", None, origin=verdict_origin)
-        glue(prefix + "_verdict_text", result.verdict_text, origin=verdict_origin)
-    else:
-        glue(prefix + "_verdict", bool(result.verdict), origin=verdict_origin)
-        glue(prefix + "_verdict_text", result.verdict_text, origin=verdict_origin)
+    glue(prefix + "_verdict", None if result.verdict is None else bool(result.verdict), origin=verdict_origin)
+    glue_wording(prefix, result, origin=verdict_origin)
     glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
     glue(prefix + "_provenance", dict(result.provenance), origin="parameter")
     return result

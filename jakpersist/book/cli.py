@@ -154,7 +154,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"[{chapter}] warning: no glued value for {', '.join(missing)} (shown as such in report.html)")
     for k, v in verdict.items():
-        print(f"[{chapter}] {k} = {v}")
+        words = values.get(k + "_sentence") or values.get(k + "_text")
+        print(f"[{chapter}] {k} = {v}" + (f" ({words})" if words else ""))
     return 0
 
 

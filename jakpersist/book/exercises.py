@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-VERDICTS = ("supported", "not supported")
+#: What a student reports for a verdict: the rule's outcome in the run (the page words it by kind of result).
+VERDICTS = ("holds", "does not hold", "undefined")
 DIRECTIONS = ("falls", "rises")
 
 
@@ -68,6 +69,18 @@ def _v(run: str, key: str) -> Callable[[dict[str, Any]], Any]:
     return lambda r: r[run][key]
 
 
+def _outcome(run: str, prefix: str) -> Callable[[dict[str, Any]], str]:
+    """The rule's outcome in a run ("holds", "does not hold", "undefined"), from its glued words; on a
+    stand-in (no verdict) from the rule's signed margin."""
+    def f(r: dict[str, Any]) -> str:
+        g = r[run]
+        out = g.get(prefix + "_verdict_outcome")
+        if out in VERDICTS:
+            return out
+        return "holds" if g.get(prefix + "_margin", 0.0) > 0 else "does not hold"
+    return f
+
+
 def _supported_count(run: str, key: str) -> Callable[[dict[str, Any]], int]:
     return lambda r: int(sum(1 for g in r[run] if g and g.get(key) is True))
 
@@ -84,7 +97,7 @@ EXERCISES: tuple[Exercise, ...] = (
                 _direction("degrader", "c0_fraction_start", "c0_fraction_end"), DIRECTIONS),
          Answer("degrader_fraction_end", "number", "mutant fraction at the end of treatment (0-1)",
                 _v("degrader", "c0_fraction_end"), spec=".2f", atol=0.01),
-         Answer("degrader_c0_verdict", "verdict", "C0 verdict of this arm", _v("degrader", "c0_verdict_text"))),
+         Answer("degrader_c0_verdict", "verdict", "C0 verdict of this arm", _outcome("degrader", "c0"))),
         predict="degrader_clone",
         open_question="Why does the symptom index barely move in the degrader arm?",
         key_phrases=("mutant fraction falls", "the clone is not maintained")),
@@ -98,7 +111,7 @@ EXERCISES: tuple[Exercise, ...] = (
     # --- C1 -----------------------------------------------------------------------------------------------
     Exercise(
         "c1-ex-advantage", "c1_persistence", {"none": {"hetero_advantage": 1.0}},
-        (Answer("advantage_verdict", "verdict", "C1 verdict with hetero_advantage=1", _v("none", "c1_verdict_text")),
+        (Answer("advantage_verdict", "verdict", "C1 verdict with hetero_advantage=1", _outcome("none", "c1")),
          Answer("advantage_fold_rux", "number", "ruxolitinib GI50 fold shift (persistent / naive)",
                 _v("none", "c1_fold_ruxolitinib"), rtol=0.1)),
         predict="advantage_verdict",
@@ -115,7 +128,7 @@ EXERCISES: tuple[Exercise, ...] = (
         open_question="What happens to the intervals of the folds, and why can a real shift fail the rule?"),
     Exercise(
         "c1-ex-cross", "c1_persistence", {"fed": {"selection_drug": "fedratinib"}},
-        (Answer("cross_verdict", "verdict", "C1 verdict with fedratinib-selected cells", _v("fed", "c1_verdict_text")),
+        (Answer("cross_verdict", "verdict", "C1 verdict with fedratinib-selected cells", _outcome("fed", "c1")),
          Answer("cross_min_fold", "number", "smallest GI50 fold shift across the three inhibitors",
                 _v("fed", "c1_min_fold"), rtol=0.1)),
         predict="cross_verdict",
@@ -126,7 +139,7 @@ EXERCISES: tuple[Exercise, ...] = (
         (Answer("partner_coip_jak1", "number", "JAK1/JAK2 co-IP ratio, persistent / naive",
                 _v("naive_partners", "c2_coip_jak1_fold"), spec=".2f", rtol=0.1),
          Answer("partner_verdict", "verdict", "C2 verdict with partner_max=0.2",
-                _v("naive_partners", "c2_verdict_text"))),
+                _outcome("naive_partners", "c2"))),
         predict="partner_verdict",
         open_question="Which parts (a, b, c) of the rule fail, and why?",
         key_phrases=("the heterodimer share does not rise; the co-IP part fails",)),
@@ -150,22 +163,21 @@ EXERCISES: tuple[Exercise, ...] = (
         open_question="Why does the fold fall as it does with time off drug?"),
     Exercise(
         "c3-ex-mutation", "c3_reversibility", {"mutation": {"relax_half_time": 1000000.0}},
-        (Answer("mutation_c3_verdict", "verdict", "C3 verdict without relaxation", _v("mutation", "c3_verdict_text")),
-         Answer("mutation_c4_verdict", "verdict", "C4 verdict without relaxation", _v("mutation", "c4_verdict_text"))),
+        (Answer("mutation_c3_verdict", "verdict", "C3 verdict without relaxation", _outcome("mutation", "c3")),
+         Answer("mutation_c4_verdict", "verdict", "C4 verdict without relaxation", _outcome("mutation", "c4"))),
         predict="mutation_c3_verdict",
         open_question="Why is this the signature of genetic resistance?",
         key_phrases=("the withdrawn cells stay persistent (C3) and JAK2 stays up (C4)",)),
     # --- C6 / C7 ------------------------------------------------------------------------------------------
     Exercise(
         "c6-ex-bypass", "c6_jak2_dependence", {"bypass": {"bypass": 0.6}},
-        (Answer("bypass_c6_verdict", "verdict", "C6 verdict with bypass=0.6", _v("bypass", "c6_verdict_text")),
-         Answer("bypass_c7_verdict", "verdict", "C7 verdict with bypass=0.6", _v("bypass", "c7_verdict_text")),
+        (Answer("bypass_c6_verdict", "verdict", "C6 verdict with bypass=0.6", _outcome("bypass", "c6")),
+         Answer("bypass_c7_verdict", "verdict", "C7 verdict with bypass=0.6", _outcome("bypass", "c7")),
          Answer("bypass_growth_persistent", "number", "growth of persistent cells after JAK2 knock-down "
                 "(fraction of control)", _v("bypass", "c6_growth_persistent"), spec=".2f", atol=0.02)),
         predict="bypass_c6_verdict",
         open_question="Which single experiment on this page would you do first in the lab to tell the two worlds apart?",
-        key_phrases=("the knock-down\n  and PU-H71 spare them, and both verdicts flip",
-                     "the knock-down and PU-H71 spare them, and both verdicts flip")),
+        key_phrases=("C7 becomes *undefined*", "neither GI50 ratio exists")),
     Exercise(
         "c6-ex-clients", "c6_jak2_dependence", {"clients": {"hsp90_other_clients": 0.5}},
         (Answer("clients_ratio", "number", "PU-H71 GI50 ratio, persistent / naive",
@@ -177,7 +189,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "g1-ex-k562", "g1_gdsc", {"k562": {"cell_line": "K-562"}},
         (Answer("k562_percentile", "number", "K-562 percentile for ruxolitinib (0-100)",
                 _v("k562", "g1_pct_ruxolitinib"), spec=".0f", atol=1.0, rtol=0.0),
-         Answer("k562_verdict", "verdict", "verdict for K-562", _v("k562", "g1_verdict_text"))),
+         Answer("k562_verdict", "verdict", "verdict for K-562", _outcome("k562", "g1"))),
         predict="k562_percentile",
         open_question="Why is being a blood cancer not enough?",
         key_phrases=("it\n  ranks far from the sensitive end", "it ranks far from the sensitive end")),
@@ -192,14 +204,14 @@ EXERCISES: tuple[Exercise, ...] = (
         "t1-ex-adapt", "t1_transcriptome", {"none": {"adapt_rate": 0.0, "use_geo_cache": False}},
         (Answer("adapt_nes", "number", "NES of the IL-2/STAT5 set", _v("none", "t1_stat5_nes"),
                 spec=".2f", atol=0.05),
-         Answer("adapt_verdict", "verdict", "verdict", _v("none", "t1_verdict_text"))),
+         Answer("adapt_verdict", "verdict", "verdict", _outcome("none", "t1"))),
         predict="adapt_verdict",
         open_question="Why do STAT5 targets not differ without adaptation?",
         key_phrases=("STAT5 targets do not\n  move, and the enrichment disappears",
                      "STAT5 targets do not move, and the enrichment disappears")),
     Exercise(
         "t1-ex-samples", "t1_transcriptome", {"two": {"n_replicates": 2, "use_geo_cache": False}},
-        (Answer("samples_verdict", "verdict", "verdict with 2 samples per population", _v("two", "t1_verdict_text")),),
+        (Answer("samples_verdict", "verdict", "verdict with 2 samples per population", _outcome("two", "t1")),),
         predict="samples_verdict",
         open_question="What does this say about the number of arrays a study of this kind needs?"),
 )

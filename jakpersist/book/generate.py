@@ -126,10 +126,10 @@ def pages() -> dict[str, str]:
 
 def plausible_table() -> str:
     """The plausible range of every model parameter (what the robustness atlas samples), with its source."""
-    from ..model.params import DRUG_PARAMS as _D, MODEL_PARAMS as _M
+    from ..model.params import DRUG_PARAMS as _D, MODEL_PARAMS as _M, RUN_PARAMS as _R
 
     rows = ["| parameter | default | plausible range | sampled | why this range |", "|---|---|---|---|---|"]
-    for p in (*_M, *_D):
+    for p in (*_M, *_D, *(r for r in _R if r.plausible)):
         lo, hi = p.plausible
         unit = f" {p.unit}" if p.unit else ""
         rows.append(f"| `{p.name}` | {p.default:g}{unit} | {lo:g} to {hi:g} | "

@@ -30,14 +30,26 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "model": ("model prediction", "secondary-line",
               "what the book's model predicts; neither abstract states it"),
 }
-ORIGINS = {"paper": "Claims of Koppikar et al. 2012", "book": "The book's own checks"}
+ORIGINS = {"paper": "Claims of Koppikar et al. (Nature 2012, with its ASH 2011 precursor abstract)",
+           "book": "The book's own checks"}
 
 
 @dataclass(frozen=True)
 class Counterfactual:
+    """A parameter set and the outcome the claim's rule must give under it.
+
+    ``expect``: whether the rule holds; ``undefined``: the deciding quantity cannot be computed there (``expect:
+    undefined`` in the registry), which is shown as such and is never a flip.
+    """
     parameters: dict[str, Any]
     expect: bool
     why: str
+    undefined: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """"holds", "does not hold" or "undefined" (the words of ``VerdictText.outcome``)."""
+        return "undefined" if self.undefined else "holds" if self.expect else "does not hold"
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,14 @@ class Claim:
     margin: str = ""
     #: glue key of a text naming the data the run used (shown in the claims list instead of the fixed label)
     evidence_label: str = ""
+    #: whether the rule holds in the default run (False when the default data do not show it, e.g. H1)
+    default_verdict: bool = True
+    #: rule conditions that cannot fail anywhere in the model's plausible space: condition name -> reason
+    built_in: dict[str, str] = field(default_factory=dict)
+
+    def flips(self, cf: Counterfactual) -> bool:
+        """Whether ``cf`` flips the default verdict (an undefined outcome never does)."""
+        return not cf.undefined and cf.expect is not self.default_verdict
 
     @property
     def demonstration(self) -> bool:
@@ -154,7 +174,12 @@ def load(path: Path = REGISTRY) -> list[Claim]:
             unknown = [k for k in cf["parameters"] if k not in ALL_PARAMS]
             if unknown:
                 raise RegistryError(f"{path}: claim {cid}: unknown parameter(s) {', '.join(unknown)}")
-            cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]), str(cf["why"])))
+            undefined = cf["expect"] == "undefined"
+            if not (undefined or isinstance(cf["expect"], bool)):
+                raise RegistryError(f"{path}: claim {cid}: a counterfactual's expect must be true, false or "
+                                    f"undefined; got {cf['expect']!r}")
+            cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]) and not undefined, str(cf["why"]),
+                                      undefined))
         kinds = tuple(c.get("verdict_kinds") or (c["evidence"],))
         bad = [k for k in kinds if k not in VERDICT_KINDS]
         if bad:
@@ -169,7 +194,9 @@ def load(path: Path = REGISTRY) -> list[Claim]:
         claims.append(Claim(cid, c["origin"], c["figure"], parts, c["evidence"], c["notebook"], c["verdict"],
                             list(c["metrics"]), str(c["rule"]), cfs,
                             " ".join(str(c.get("evidence_note", "")).split()), kinds, default_kind,
-                            str(c.get("margin", "")), str(c.get("evidence_label", ""))))
+                            str(c.get("margin", "")), str(c.get("evidence_label", "")),
+                            bool(c.get("default_verdict", True)),
+                            {str(k): " ".join(str(v).split()) for k, v in (c.get("built_in") or {}).items()}))
     metrics = load_metrics(path)
     unlabelled = [m for c in claims for m in c.metrics if m not in metrics]
     if unlabelled:
@@ -221,22 +248,28 @@ def claim_box(c: Claim) -> str:
     title = "The claim (paraphrased)" if c.origin == "paper" else "The book's own check (not a claim of the paper)"
     where = (f"Where in the paper: {c.figure}." if c.origin == "paper" else f"Context: {c.figure}.")
     return (f"```{{admonition}} {c.id} · {title}\n:class: important\n{tagged_statement(c)}\n\n"
-            f"{where} What each source tag means: {{ref}}`source-tags`.\n```\n")
+            f"{where} What each source tag means: {{ref}}`source-tags`.\n```\n"
+            + ("\n" + built_in_box(c) if c.built_in else ""))
 
 
-def _evidence_short(c: Claim) -> str:
-    if c.demonstration:
-        return "simulated stand-in"
-    return {"model": "model", "public-data": "public data", "reader-data": "your data"}[c.evidence]
+def built_in_lines(c: Claim) -> list[str]:
+    """The claim's built-in conditions (MyST bullets): each rule condition that cannot fail anywhere in the
+    model's plausible space, tagged "built into this model" with its reason ([] when none)."""
+    if not c.built_in:
+        return []
+    return ["- **Built into this model** (cannot fail anywhere in the plausible parameter space, so it is not "
+            "evidence):"] + [f"  - `{name}`: {reason}" for name, reason in c.built_in.items()]
 
 
-def _robustness(cid: str) -> str:
-    """"; holds in 11% of the plausible space" from the shipped atlas, or "" when the claim is not in it."""
-    from .budget import load_summary
-
-    s = load_summary()
-    r = (s or {}).get("claims", {}).get(cid)
-    return f"; holds in {r['share']:.0%} of the plausible space" if r else ""
+def built_in_box(c: Claim) -> str:
+    """The "built into this model" admonition a chapter shows under its verdict ("" when the rule has no
+    built-in condition)."""
+    if not c.built_in:
+        return ""
+    items = "\n".join(f"- `{name}`: {reason}" for name, reason in c.built_in.items())
+    return (f"```{{admonition}} {c.id}: built into this model\n:class: note\nThese conditions of the rule cannot "
+            f"fail anywhere in the model's plausible parameter space (robustness atlas), so their passing is not "
+            f"evidence:\n\n{items}\n```\n")
 
 
 def _budget_line(cid: str) -> list[str]:
@@ -265,16 +298,21 @@ def render_page(claims: list[Claim]) -> str:
         if origin == "book":
             out += ["Not claims of the paper: checks this book adds, on public data or on the model, to put the "
                     "paper's claims in context.", ""]
-        out += ["| claim | verdict (evidence; robustness) | statement (each part tagged with its source) |",
+        out += ["| claim | verdict: what kind of result, and how robust | statement (each part tagged with its source) |",
                 "|---|---|---|"]
         for c in group:
             ref = f"chapters/{c.chapter}.ipynb"
-            out.append(f"| [{c.id}](#claim-{c.id.lower()}) | **{{glue:text}}`{ref}::{c.verdict}_text:s`** "
-                       f"({_evidence_short(c)}{_robustness(c.id)}) | {tagged_statement(c)} |")
-        out += ["", "The verdict is that of the chapter's default run, on the evidence named beside it: *model* means "
-                "a virtual experiment on the book's model, which can show that the proposed mechanism is sufficient, "
-                "not that the paper's cells behave this way. The share is how much of the model's plausible "
-                "parameter space supports the verdict ({doc}`chapters/r1_robustness`).", ""]
+            built = (f" Built into this model: {len(c.built_in)} condition(s), see [{c.id}](#claim-{c.id.lower()})."
+                     if c.built_in else "")
+            out.append(f"| [{c.id}](#claim-{c.id.lower()}) | {{glue:text}}`{ref}::{c.verdict}_sentence:s`{built} "
+                       f"| {tagged_statement(c)} |")
+        out += ["", "The verdict is that of the chapter's default run, worded by the kind of result it is: "
+                "*sufficient in the model* (a virtual experiment on the book's model shows the proposed mechanism "
+                "can produce the finding; not that the paper's cells behave this way), *illustration* (the in-vivo "
+                "sketch), *consistent with public data* (point estimates; no test decides), *shown* or *not shown* "
+                "(a test with its p value decides), *demonstration* (a simulated stand-in; no verdict) or "
+                "*undefined* (the deciding quantity could not be computed). The share is how much of the model's "
+                "plausible parameter space the rule holds in ({doc}`chapters/r1_robustness`).", ""]
     out += ["## Claim by claim", ""]
     read: dict[Path, dict] = {}  # chapters that hold several claims are read once
     for c in sorted(claims, key=lambda c: list(ORIGINS).index(c.origin)):
@@ -295,16 +333,19 @@ def render_page(claims: list[Claim]) -> str:
                 *([f"- **Verdict kinds:** " + "; ".join(VERDICT_KINDS[k] for k in c.verdict_kinds)]
                   if len(c.verdict_kinds) > 1 else []),
                 f"- **Chapter:** {{doc}}`{ref[:-6]}`",
-                f"- **Verdict of the default run:** **{{glue:text}}`{ref}::{c.verdict}_text:s`**",
-                f"- **Rule** (`{c.rule_name}` in `jakpersist/claims/rules.py`): supported if {c.rule}.",
+                f"- **Verdict of the default run:** {{glue:text}}`{ref}::{c.verdict}_sentence:s`",
+                f"- **Rule** (`{c.rule_name}` in `jakpersist/claims/rules.py`): the rule holds if {c.rule}.",
+                *built_in_lines(c),
                 "- **Metrics of the default run:**", "",
                 *rows, "",
                 *_budget_line(c.id),
-                "- **Must flip under:** " + "; ".join(
+                "- **Counterfactuals** (the rule's expected outcome; an undefined outcome is never counted as a "
+                "flip): " + "; ".join(
                     ", ".join(f"`{k}={v}`" for k, v in cf.parameters.items())
                     + (f" (expected on the stand-in: the rule {'passes' if cf.expect else 'does not pass'}, margin "
                        f"{'> 0' if cf.expect else '<= 0'}; still a demonstration; {cf.why})" if c.demonstration
-                       else f" (expected verdict: {'supported' if cf.expect else 'not supported'}; {cf.why})")
+                       else f" (expected: {cf.outcome}{'' if c.flips(cf) or cf.undefined else ', as by default'}"
+                            f"{', not a flip' if cf.undefined else ''}; {cf.why})")
                     for cf in c.counterfactuals),
                 ""]
     return "\n".join(out)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..claims import CLAIMS
+from ..claims.wording import describe_verdict
 
 SEEDS = (1, 2, 3, 4, 5)
 
@@ -20,10 +21,31 @@ def _one(job: tuple[str, dict[str, Any], int | None]) -> dict[str, Any]:
     cid, params, seed = job
     try:
         r = CLAIMS[cid].fn(params, seed, None, "full")
-        return {"claim": cid, "params": params, "seed": seed, "verdict": r.verdict, "margin": r.margin, "error": ""}
+        w = describe_verdict(cid, r)
+        return {"claim": cid, "params": params, "seed": seed, "verdict": r.verdict, "margin": r.margin, "error": "",
+                "undefined": w.kind == "undefined", "short": w.short, "outcome": w.outcome,
+                "noise_free": noise_free_deciders(r)}
     except Exception as e:  # noqa: BLE001 - recorded and shown on the page, never hidden
         return {"claim": cid, "params": params, "seed": seed, "verdict": None, "margin": float("nan"),
-                "error": f"{type(e).__name__}: {e}"[:200]}
+                "error": f"{type(e).__name__}: {e}"[:200], "undefined": False, "short": "error", "outcome": "error",
+                "noise_free": False}
+
+
+def noise_free_deciders(result: Any) -> bool:
+    """Whether the condition that sets the margin is computed without noise (every metric it reads is a
+    noise-free model read-out, e.g. C1's pSTAT5 or the in-vivo sketch), so its margin is the same for every seed.
+    Judged from the result: the closest condition's value does not depend on the random stream when the claim's
+    noisy read-outs are not among its conditions; here, by name (see ``NOISE_FREE``)."""
+    if not result.conditions:
+        return False
+    closest = min(result.conditions, key=lambda c: c.margin)
+    return closest.name in NOISE_FREE.get(result.claim, ())
+
+
+#: Conditions computed from noise-free model read-outs (no simulated wells, blots or qPCR), per claim.
+NOISE_FREE = {"C1": ("retained_pstat5",), "C0": ("spleen_end", "symptom_end", "clone_kept"),
+              "C5": ("share_fold", "pstat5_end"),
+              "G1": ("percentile_ruxolitinib", "percentile_TG101348 (fedratinib)")}
 
 
 def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS) -> dict[str, Any]:
@@ -48,7 +70,8 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
         cfs = [r for r in rs if r["seed"] is None]
         st = [r for r in rs if r["seed"] is not None]
         out["claims"][c.id] = {
-            "counterfactuals": [{**r, "expected": cf.expect} for r, cf in zip(cfs, c.counterfactuals)],
+            "counterfactuals": [{**r, "expected": cf.expect, "expected_undefined": cf.undefined}
+                                for r, cf in zip(cfs, c.counterfactuals)],
             "seed_support": sum(bool(r["verdict"]) for r in st) / len(st) if st else float("nan"),
             "seeds": st,
         }
@@ -62,24 +85,52 @@ def _margin(m: float) -> str:
     return f"{m:+.2f}"
 
 
+def _observed(r: dict[str, Any]) -> str:
+    if r["error"]:
+        return "error: " + r["error"]
+    if r.get("undefined"):
+        return "**undefined** (the deciding quantity could not be computed; not a flip)"
+    short = r.get("short") or ("rule holds" if r["verdict"] else "rule does not hold")
+    return f"{short} ({_margin(r['margin'])})"
+
+
+def _expected(r: dict[str, Any]) -> str:
+    if r.get("expected_undefined"):
+        return "undefined"
+    return "rule holds" if r["expected"] else "rule does not hold"
+
+
+def _as_expected(r: dict[str, Any]) -> bool:
+    if r["error"]:
+        return False
+    if r.get("expected_undefined"):
+        return bool(r.get("undefined"))
+    return not r.get("undefined") and bool(r["verdict"]) is r["expected"]
+
+
 def markdown(data: dict[str, Any]) -> str:
-    """The claims page section: a table per claim of counterfactual verdicts and the seed-stability share."""
+    """The claims page section: a table per claim of counterfactual outcomes (undefined shown as such, never
+    counted as a flip) and the seed-stability share."""
     lines = ["| claim | counterfactual | expected | observed in this build (margin) | as expected? |",
              "|---|---|---|---|---|"]
     for cid, d in data["claims"].items():
         for r in d["counterfactuals"]:
             params = ", ".join(f"`{k}={v}`" for k, v in r["params"].items())
-            obs = ("error: " + r["error"]) if r["error"] else (
-                f"{'supported' if r['verdict'] else 'not supported'} ({_margin(r['margin'])})")
-            ok = "yes" if r["verdict"] is r["expected"] else "**no**"
-            lines.append(f"| {cid} counterfactual | {params} | {'supported' if r['expected'] else 'not supported'} | {obs} | {ok} |")
+            ok = "yes" if _as_expected(r) else "**no**"
+            lines.append(f"| {cid} counterfactual | {params} | {_expected(r)} | {_observed(r)} | {ok} |")
     lines += ["", "Margins are in the units of each rule's closest condition (log2 of a fold for folds and p values, "
               "fractions of the threshold otherwise).", "",
               f"Stability across seeds (default parameters and design, seeds {', '.join(map(str, data['seeds']))}):",
-              "", "| claim | share of seeds giving \"supported\" | margins |", "|---|---|---|"]
+              "", "| claim | share of seeds where the rule holds | margins | why the margins vary or not |",
+              "|---|---|---|---|"]
     for cid, d in data["claims"].items():
         ms = ", ".join(_margin(r["margin"]) for r in d["seeds"])
-        lines.append(f"| {cid}, 5 seeds | {d['seed_support']:.0%} | {ms} |")
+        same = len({r["margin"] for r in d["seeds"]}) == 1
+        nf = all(r.get("noise_free") for r in d["seeds"]) if d["seeds"] else False
+        why = ("identical: the deciding quantity is computed without noise (a noise-free model read-out or fixed "
+               "public data), so the seed cannot change it" if same and nf else
+               "identical across these seeds" if same else "the simulated noise differs by seed")
+        lines.append(f"| {cid}, {len(d['seeds'])} seeds | {d['seed_support']:.0%} | {ms} | {why} |")
     return "\n".join(lines) + "\n"
 
 

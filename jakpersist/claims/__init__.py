@@ -45,7 +45,7 @@ CLAIMS: dict[str, ClaimSpec] = {s.id: s for s in (
               c6_jak2_dependence.EFFECT_PARAMS_C6),
     ClaimSpec("C7", c6_jak2_dependence.evaluate_c7, "c6_jak2_dependence", c6_jak2_dependence.DEFAULTS,
               c6_jak2_dependence.EFFECT_PARAMS_C7),
-    ClaimSpec("C6-G", g1_gdsc.evaluate, "g1_gdsc", g1_gdsc.DEFAULTS, g1_gdsc.EFFECT_PARAMS, paper=False),
+    ClaimSpec("G1", g1_gdsc.evaluate, "g1_gdsc", g1_gdsc.DEFAULTS, g1_gdsc.EFFECT_PARAMS, paper=False),
 )}
 
 #: The paper's claims (C0-C7) that the model can evaluate: the joint region of the atlas asks for all of them.

@@ -4,9 +4,10 @@ A rule is a list of :class:`Condition` s ("this quantity is at least / at most t
 has a **margin** in the rule's own units: log2(value / threshold) for ratios and folds (``scale="log2"``), or
 (value - threshold) / ``unit`` for differences and fractions (``scale="linear"``). The margin is positive when
 the condition holds with room to spare and negative when it fails; the claim's margin is the smallest margin of
-its conditions, so it is positive exactly when every condition holds, i.e. when the verdict is "supported"
-(an exact tie, margin 0, passes a non-strict condition such as "at least 4-fold"). A value that is not a
-number fails with margin -inf.
+its conditions, so it is positive exactly when every condition holds, i.e. when the rule holds (an exact tie,
+margin 0, passes a non-strict condition such as "at least 4-fold"). A value that is not a number has margin
+-inf and does not pass; when every failing condition is of that kind the result is *undefined*, not a failure
+(:mod:`jakpersist.claims.wording`).
 
 Censored values (a GI50 beyond the tested doses gives a fold that is only known to be above or below a number)
 are conditions with ``bound="lower"`` or ``bound="upper"``: a lower bound that clears an "at least" threshold
@@ -118,13 +119,23 @@ class ClaimResult:
 
     @property
     def verdict_text(self) -> str:
-        if self.verdict is None:
-            return "demonstration (simulated stand-in; no real data)"
-        return "supported" if self.verdict else "not supported"
+        """The verdict's short wording (:func:`jakpersist.claims.wording.describe_verdict`), e.g. "sufficient in the
+        model", "undefined"; never a bare "supported"."""
+        from .wording import describe_verdict
+
+        return describe_verdict(self.claim, self).short
+
+    @property
+    def undefined(self) -> bool:
+        """Whether the rule's deciding quantity could not be computed (it neither holds nor fails)."""
+        from .wording import is_undefined
+
+        return is_undefined(self)
 
     def summary(self) -> dict[str, Any]:
         """A plain, JSON-ready record (verdict, margin, per-condition margins, metrics): what the atlas stores."""
         return {"claim": self.claim, "verdict": self.verdict, "margin": self.margin, "kind": self.kind,
+                "undefined": self.undefined,
                 **{f"margin:{c.name}": c.margin for c in self.conditions},
                 **{k: v for k, v in self.metrics.items() if isinstance(v, (int, float, str, bool))}}
 

@@ -29,6 +29,27 @@ DEFAULTS: dict[str, Any] = {
 EFFECT_PARAMS = ("hetero_advantage", "partner_max")
 
 
+def jak2_dependent_cut(naive: Any, persistent: Any, drug: str, mp: Any, *, fast: bool = False
+                       ) -> tuple[float, float]:
+    """The rule's signalling condition on the JAK2-dependent part of pSTAT5 (pSTAT5 minus the JAK2-independent
+    ``bypass``), as the rule's text says ("20% of its untreated level").
+
+    Returns ``(d_cut, retained)``: the dose (nM) of ``drug`` at which the naive cells' JAK2-dependent pSTAT5
+    falls to ``RULE.naive_pstat5_cut`` of its untreated value, and the persistent cells' JAK2-dependent pSTAT5
+    at that dose as a fraction of the naive untreated JAK2-dependent pSTAT5. Both are nan (undefined, not a
+    failure) when naive cells have no JAK2-dependent signal or the dose lies outside 1 pM to 10 mM.
+    """
+    b = float(mp.bypass)
+    naive0 = float(model.pstat5(0.0, naive, drug, mp)) - b
+    if not naive0 > 0:
+        return float("nan"), float("nan")
+    target = b + RULE.naive_pstat5_cut * naive0  # naive pSTAT5 whose JAK2-dependent part is 20% of untreated
+    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(target, naive, drug, mp)
+    if not np.isfinite(d_cut):
+        return float("nan"), float("nan")
+    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp) - b) / naive0)
+
+
 def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
              mode: str = "full") -> ClaimResult:
     """Evaluate C1.
@@ -46,8 +67,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     drug0 = s["selection_drug"]
     fast = mode == "fast"
     populations = {"naive": naive, "persistent": persistent}
-    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(RULE.naive_pstat5_cut, naive, drug0, mp)
-    retained = float(model.pstat5(d_cut, persistent, drug0, mp)) if np.isfinite(d_cut) else float("nan")
+    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp, fast=fast)
     metrics: dict[str, Any] = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"]}
     provenance = {"c1_adaptation": "model", "c1_assay_hours": "parameter"}
 

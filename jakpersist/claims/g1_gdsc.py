@@ -1,4 +1,4 @@
-"""C6-G (a check of this book, not a claim of the paper): a JAK2 V617F line ranks among the most
+"""G1 (a check of this book, not a claim of the paper): a JAK2 V617F line ranks among the most
 JAK2-inhibitor-sensitive of the ~1,000 lines of GDSC1 release 17 (public data; no model, no randomness)."""
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def rank_table(gdsc: pd.DataFrame, cell_line: str) -> pd.DataFrame:
 
 def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
              mode: str = "full") -> ClaimResult:
-    """Evaluate C6-G on the shipped GDSC1 subset (or ``data``, a table of the same columns). Percentiles in %,
+    """Evaluate G1 on the shipped GDSC1 subset (or ``data``, a table of the same columns). Percentiles in %,
     IC50 in uM. ``seed`` and ``mode`` change nothing (no randomness, no model)."""
     s = settings(DEFAULTS, params)
     gdsc = load_gdsc() if data is None else data
@@ -50,6 +50,6 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
          "g1_ic50_ruxolitinib": ranks.loc[0, f"{s['cell_line']} IC50 (uM)"],
          "g1_n_lines": int(ranks["lines screened"].max()), "g1_cell_line": s["cell_line"]}
     conds = RULE.conditions(dict(zip(ranks["drug"], ranks["percentile"])))
-    return decided("C6-G", "public-data", RULE.describe(), conds, metrics=m,
+    return decided("G1", "public-data", RULE.describe(), conds, metrics=m,
                    provenance={**{k: "data" for k in m}, "g1_cell_line": "parameter"},
                    details={"gdsc": gdsc, "ranks": ranks})

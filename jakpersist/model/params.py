@@ -13,7 +13,10 @@ from typing import Any
 QUINTAS_2010 = "prior: Quintas-Cardama et al., Blood 2010"
 WERNIG_2008 = "prior: Wernig et al., Cancer Cell 2008"
 ASH_2011 = "prior: Koppikar et al., ASH 2011 abstract (Blood 118:122)"
-MEYER_2015 = "assumption (mechanism after Meyer et al., Cancer Cell 2015)"
+#: A value chosen so that a reported observation holds (not measured): a constraint, not a prior.
+ASH_2011_CONSTRAINT = ("constraint, not a measurement: chosen so that the ASH 2011 abstract's observation holds "
+                       "(Koppikar et al., Blood 118:122)")
+MEYER_2015 = "assumption of this book (motivated by Meyer et al., Cancer Cell 2015, who propose no potency shift)"
 MARUBAYASHI_2010 = "assumption (mechanism after Marubayashi et al., J Clin Invest 2010)"
 ASSUMPTION = "assumption"
 
@@ -99,7 +102,8 @@ MODEL_PARAMS: tuple[Param, ...] = (
     _p("adapt_rate", 0.075, "1/day", "rate at which the adaptation state grows under full inhibition (k_up)",
        ASSUMPTION, 0.0, 10.0),
     _p("relax_half_time", 4.0, "days", "half-time of relaxation of the adaptation state off drug; "
-       "chosen so that 2 weeks off drug re-sensitise, as the ASH 2011 abstract reports", ASH_2011, 0.1, 1e6),
+       "chosen so that 2 weeks off drug re-sensitise, as the ASH 2011 abstract reports", ASH_2011_CONSTRAINT, 0.1,
+       1e6),
     _p("hsp90_K", 100.0, "nM", "PU-H71 concentration that halves JAK2 protein (K_H)", MARUBAYASHI_2010,
        1.0, 1e5),
     _p("hsp90_hill", 1.5, "1", "steepness of JAK2 loss versus PU-H71 dose (n_H)", ASSUMPTION, 0.3, 5.0),
@@ -263,8 +267,8 @@ PLAUSIBLE: dict[str, tuple[tuple[float, float], bool, str]] = {
     "partner_naive": ((0.05, 0.5), True, "assumption: partners scarcer than JAK2 in naive cells"),
     "partner_max": ((0.2, 3.0), True, "assumption: from no rise (the naive default, 0.2) to 15-fold"),
     "jak1_share": ((0.2, 0.8), False, "assumption: both partners co-precipitate (Nature abstract), shares unknown"),
-    "jak2_max": ((1.0, 3.0), False, "assumption: JAK2 expression changes with persistence (Nature abstract), no "
-                 "fold is public; 1 = unchanged"),
+    "jak2_max": ((1.0, 5.0), False, "assumption: JAK2 expression changes with persistence (Nature abstract), no "
+                 "fold is public; 1 = unchanged, up to 5-fold so that a JAK2-dosage rival fits in the range"),
     "bypass": ((0.0, 0.3), False, "assumption: the paper's cells depend on JAK2 (Nature abstract); up to 30% of "
                "naive pSTAT5 from elsewhere"),
     "r_max": ((0.02, 0.05), False, "assumption: doubling times of about 14-35 h, typical of leukaemia lines"),
@@ -273,13 +277,17 @@ PLAUSIBLE: dict[str, tuple[tuple[float, float], bool, str]] = {
     "death_rate": ((0.0, 0.01), False, "assumption"),
     "adapt_rate": ((0.03, 0.2), True, "assumption: persistence is acquired over weeks of exposure (ASH 2011 "
                    "abstract: cells grown in drug)"),
-    "relax_half_time": ((2.0, 7.0), True, "ASH 2011 abstract: 2 weeks off drug re-sensitise, so well under 14 days"),
+    "relax_half_time": ((2.0, 21.0), True, "constraint, not a prior: the ASH 2011 abstract reports that 2 weeks off "
+                        "drug re-sensitise; sampled to 21 days so that the observation can fail in the model"),
     "hsp90_K": ((30.0, 300.0), True, "assumption after Marubayashi et al. 2010: JAK2 degraded at 100s of nM PU-H71"),
     "hsp90_hill": ((1.0, 3.0), False, "assumption"),
     "vivo_turnover": ((0.02, 0.1), True, "assumption: clone sizes move over weeks to months"),
     "vivo_normal_fitness": ((0.6, 0.95), False, "assumption: the mutant clone dominates untreated disease"),
     "vivo_normal_drug_effect": ((0.05, 0.4), False, "assumption: JAK inhibitors cause cytopenias"),
-    "hsp90_other_clients": ((0.0, 0.3), False, "assumption: HSP90 has other clients; 0 = none"),
+    "hsp90_other_clients": ((0.0, 0.5), False, "assumption: HSP90 has other clients (AKT, RAF and others); 0 = "
+                            "none, the default, which leaves PU-H71 acting through JAK2 alone"),
+    "knockdown_fraction": ((0.6, 0.9), False, "assumption: an shRNA typically removes 60-90% of the protein (not "
+                           "measured here; the chapters use 90%)"),
     "K_ruxolitinib": ((65.0, 260.0), True, "Quintas-Cardama et al. 2010: Ba/F3 JAK2 V617F IC50 127 nM, +-2-fold"),
     "K_fedratinib": ((150.0, 600.0), True, "Wernig et al. 2008: HEL / Ba/F3 JAK2 V617F IC50 ~300 nM, +-2-fold"),
     "K_jak_inhibitor_1": ((30.0, 300.0), True, "assumption: no cellular prior in our sources"),
@@ -299,6 +307,7 @@ def _with_plausible(p: Param) -> Param:
 
 MODEL_PARAMS = tuple(_with_plausible(p) for p in MODEL_PARAMS)
 DRUG_PARAMS = tuple(_with_plausible(p) for p in DRUG_PARAMS)
+RUN_PARAMS = tuple(_with_plausible(p) for p in RUN_PARAMS)  # a run setting may be sampled too (knock-down)
 ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS, *RIVAL_PARAMS)}
 
 

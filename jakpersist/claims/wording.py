@@ -1,0 +1,194 @@
+"""The one wording of every verdict: what kind of result it is, in words a biologist reads correctly.
+
+A rule's outcome (:class:`~jakpersist.claims.base.ClaimResult`) is "the rule holds" or "it does not"; what that
+*means* depends on the evidence that decided it. A rule that holds on the book's model shows that the
+proposed mechanism is **sufficient in the model**, not that the paper's cells behave this way; the in-vivo
+sketch (C0, C5) is an **illustration**; a simulated stand-in is a **demonstration**; a public-data check on
+point estimates is **consistent with** the data unless a test with its p value decides; and a rule whose
+deciding quantity could not be computed is **undefined** (neither holds nor fails). :func:`describe_verdict`
+builds the words; every page, run report and student notebook shows them (never a bare "supported").
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .base import ClaimResult, Condition
+
+#: Claims whose model verdict is an illustration (the in-vivo sketch), not a virtual experiment.
+ILLUSTRATIONS = frozenset({"C0", "C5"})
+
+#: Claims decided by a statistical test: claim id -> (condition name holding the p or q value, how to name it).
+TESTED = {"H1": ("confound_p", "one-sided exact permutation p"), "C1-T": ("fdr", "FDR q")}
+
+#: Verdict kinds (``VerdictText.kind``) and what each means (the glossary and the claims page show these).
+KINDS = {
+    "model": "a virtual experiment on the book's model: a rule that holds shows the mechanism is sufficient in "
+             "the model, not that the paper's cells behave this way",
+    "illustration": "the in-vivo sketch of the model (mice, patients): an illustration, not evidence",
+    "public-data": "public measurements, judged on point estimates: at most consistent with the data",
+    "public-test": "public measurements, decided by a statistical test whose p value is stated",
+    "reader-data": "your measurements",
+    "demonstration": "a simulated stand-in for data: shows what the analysis does, decides nothing",
+    "undefined": "the quantity that decides the rule could not be computed: neither holds nor fails",
+}
+
+#: The short forms, by (kind, whether the rule holds). Keys of the glue ``<prefix>_verdict_short``.
+SHORT = {
+    ("model", True): "sufficient in the model",
+    ("model", False): "not reproduced by the model",
+    ("illustration", True): "illustration, reproduced in the model",
+    ("illustration", False): "illustration, not reproduced in the model",
+    ("public-data", True): "consistent with public data",
+    ("public-data", False): "not seen in public data",
+    ("public-test", True): "shown in public data",
+    ("public-test", False): "not shown in public data",
+    ("reader-data", True): "consistent with your data",
+    ("reader-data", False): "not seen in your data",
+    ("demonstration", None): "demonstration (simulated stand-in; no real data)",
+    ("undefined", None): "undefined",
+}
+
+
+@dataclass(frozen=True)
+class VerdictText:
+    """A verdict in words.
+
+    - ``kind``: a key of :data:`KINDS` ("model", "illustration", "public-data", "public-test", "reader-data",
+      "demonstration", "undefined");
+    - ``holds``: True / False when the rule decided, None for a demonstration or an undefined result;
+    - ``short``: a few words (a value of :data:`SHORT`), e.g. "sufficient in the model";
+    - ``sentence``: one full sentence, starting with ``short``, with the robustness share when given and the
+      p value when a test decided.
+    """
+
+    kind: str
+    holds: bool | None
+    short: str
+    sentence: str
+
+    @property
+    def outcome(self) -> str:
+        """The rule's outcome alone: "holds", "does not hold", "undefined" or "no verdict" (a demonstration)."""
+        if self.kind == "undefined":
+            return "undefined"
+        if self.holds is None:
+            return "no verdict"
+        return "holds" if self.holds else "does not hold"
+
+
+def _undefined(c: Condition) -> bool:
+    v = c.value
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def undefined_conditions(result: ClaimResult) -> list[Condition]:
+    """The conditions that decide a not-holding rule but could not be computed (value NaN), when *every*
+    failing condition is of that kind; [] when some condition fails on a computed value (a real failure) or
+    the rule holds. A rule with no condition at all (nothing measured) counts as undefined via
+    :func:`is_undefined`."""
+    failing = [c for c in result.conditions if not c.passed]
+    if failing and all(_undefined(c) for c in failing):
+        return failing
+    return []
+
+
+def is_undefined(result: ClaimResult) -> bool:
+    """Whether the rule's deciding quantity could not be computed (see :func:`undefined_conditions`)."""
+    if result.verdict is None and result.kind != "demonstration":
+        return True
+    if result.verdict is not False:
+        return False
+    return not result.conditions or bool(undefined_conditions(result))
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None = None) -> VerdictText:
+    """The wording of ``result`` (the outcome of claim ``claim_id``).
+
+    Parameters
+    ----------
+    claim_id : str
+        The claim's id ("C1", "G1", "H1", ...): C0 and C5 are illustrations (:data:`ILLUSTRATIONS`); H1 and
+        C1-T are decided by a test (:data:`TESTED`).
+    result : ClaimResult
+        What the claim function returned.
+    share : float, optional
+        Share (0 to 1) of the model's plausible parameter space where the rule holds (the robustness atlas,
+        ``data/atlas/summary.json``); stated in the sentence of a model verdict when given.
+
+    Returns
+    -------
+    VerdictText
+        kind, holds, short and sentence. Raises ValueError for a share outside 0 to 1.
+    """
+    if share is not None and not 0.0 <= share <= 1.0:
+        raise ValueError(f"share {share!r} is not a fraction between 0 and 1")
+    if result.kind == "demonstration" or (result.verdict is None and result.kind == "demonstration"):
+        short = SHORT[("demonstration", None)]
+        return VerdictText("demonstration", None, short,
+                           f"{short}: the analysis ran on simulated data, so it decides nothing about the claim.")
+    if is_undefined(result):
+        bad = undefined_conditions(result)
+        what = ", ".join(c.label or c.name for c in bad) if bad else "nothing was measured"
+        return VerdictText("undefined", None, SHORT[("undefined", None)],
+                           f"undefined: the quantity the rule decides on could not be computed in this run ({what}), "
+                           "so the rule neither holds nor fails.")
+    holds = bool(result.verdict)
+    if result.kind == "model":
+        kind = "illustration" if claim_id in ILLUSTRATIONS else "model"
+    elif result.kind == "public-data" and claim_id in TESTED:
+        kind = "public-test"
+    elif result.kind in ("public-data", "reader-data"):
+        kind = result.kind
+    else:
+        raise ValueError(f"{claim_id}: unknown evidence kind {result.kind!r}")
+    short = SHORT[(kind, holds)]
+    where = "" if share is None else f"holds in {share:.0%} of the model's plausible parameter space"
+    if kind == "model":
+        if holds:
+            sentence = (f"{short}: the rule holds in this run" + (f" and in {share:.0%} of the model's plausible "
+                        "parameter space" if share is not None else "") + " (a model result: the mechanism can "
+                        "produce it; not a measurement of the paper's cells).")
+        else:
+            sentence = (f"{short}: the rule does not hold in this run" + (f" (it holds in {share:.0%} of the "
+                        "model's plausible parameter space)" if share is not None else "") + ".")
+    elif kind == "illustration":
+        sentence = (f"{short}: the in-vivo sketch of the model shows the pattern" if holds
+                    else f"{short}: the in-vivo sketch of the model does not show the pattern")
+        sentence += (f"; {where}" if where else "") + " (an illustration, not evidence about mice or patients)."
+    elif kind == "public-test":
+        name, what = TESTED[claim_id]
+        c = next((c for c in result.conditions if c.name == name), None)
+        stat = f" ({what} {_p_text(c.value)[2:]})" if c is not None and c.value == c.value else ""
+        sentence = f"{short}{stat}: " + ("the test decides in favour at its threshold." if holds else
+                                          "the test does not reach its threshold, so the data do not show it.")
+    elif kind == "public-data":
+        sentence = (f"{short}: the point estimates meet the rule (no test decides, so this is consistency, not proof)."
+                    if holds else f"{short}: the point estimates do not meet the rule.")
+    else:
+        sentence = (f"{short}: your measurements meet the rule." if holds
+                    else f"{short}: your measurements do not meet the rule.")
+    return VerdictText(kind, holds, short, sentence)
+
+
+def all_short_forms() -> tuple[str, ...]:
+    """Every short form a verdict can take (for answer checks and the glossary)."""
+    return tuple(SHORT.values())
+
+
+def describe_summary(claim_id: str, record: dict[str, Any], *, share: float | None = None) -> VerdictText:
+    """:func:`describe_verdict` for a stored record (``verdict``, ``kind``, ``undefined`` keys, as written by the
+    claims page's counterfactual table) instead of a :class:`ClaimResult`."""
+    if record.get("undefined"):
+        return VerdictText("undefined", None, SHORT[("undefined", None)],
+                           "undefined: the quantity the rule decides on could not be computed in this run, so the "
+                           "rule neither holds nor fails.")
+    r = ClaimResult(claim_id, record.get("verdict"), float(record.get("margin", 0.0) or 0.0),
+                    record.get("kind", "model"),
+                    [Condition("recorded", 1.0 if record.get("verdict") else 0.0, 0.5, scale="linear")])
+    return describe_verdict(claim_id, r, share=share)

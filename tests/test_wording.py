@@ -1,0 +1,87 @@
+"""The one wording of verdicts: kinds, undefined results, and the p value of a test that decides."""
+import math
+
+import numpy as np
+import pytest
+
+from jakpersist.claims import evaluate
+from jakpersist.claims.base import ClaimResult, Condition, decided
+from jakpersist.claims.h1_hts007 import confound_test
+from jakpersist.claims.wording import SHORT, describe_verdict, is_undefined
+
+
+def _result(cid, kind, conds):
+    return decided(cid, kind, "rule", conds)
+
+
+def test_model_verdicts_never_read_supported_and_state_the_share():
+    r = _result("C1", "model", [Condition("fold", 6.0, 4.0)])
+    w = describe_verdict("C1", r, share=0.11)
+    assert (w.kind, w.holds, w.short) == ("model", True, "sufficient in the model")
+    assert "11% of the model's plausible parameter space" in w.sentence and "supported" not in w.sentence
+    assert describe_verdict("C1", _result("C1", "model", [Condition("fold", 2.0, 4.0)])).short == \
+        "not reproduced by the model"
+    for short in SHORT.values():
+        assert short != "supported" and not short.startswith("supported")
+
+
+@pytest.mark.parametrize("cid", ["C0", "C5"])
+def test_in_vivo_claims_are_illustrations(cid):
+    w = describe_verdict(cid, evaluate(cid, mode="fast"))
+    assert w.kind == "illustration" and "not evidence about mice or patients" in w.sentence
+
+
+def test_a_nan_deciding_quantity_is_undefined_not_a_failure():
+    r = _result("C7", "model", [Condition("ratio", float("nan"), 2.5, at_least=False), Condition("fold", 6.0, 4.0)])
+    assert r.verdict is False and is_undefined(r)
+    w = describe_verdict("C7", r, share=0.25)
+    assert w.kind == "undefined" and w.holds is None and w.outcome == "undefined" and "not" not in w.short
+    # a real failure next to an undefined condition is a failure: the rule is decided by what was computed
+    r2 = _result("C7", "model", [Condition("ratio", float("nan"), 2.5, at_least=False), Condition("fold", 2.0, 4.0)])
+    assert not is_undefined(r2) and describe_verdict("C7", r2).kind == "model"
+
+
+def test_c7_with_a_strong_bypass_is_undefined_and_the_registered_flip_is_real():
+    r = evaluate("C7", {"bypass": 0.6}, mode="fast")
+    assert r.undefined and r.verdict_text == "undefined"
+    r = evaluate("C7", {"jak2_max": 5.0, "hetero_advantage": 1.0, "partner_max": 0.2}, mode="fast")
+    assert not r.undefined and r.verdict is False
+    assert r.metrics["c7_puh71_ratio"] > 2.5 and r.metrics["c7_inhibitor_fold"] >= 4  # PU-H71 itself loses potency
+
+
+def test_public_point_estimates_read_consistent_with():
+    w = describe_verdict("G1", _result("G1", "public-data", [Condition("pct", 1.0, 10.0, at_least=False)]))
+    assert w.short == "consistent with public data" and "not proof" in w.sentence
+
+
+def test_a_demonstration_decides_nothing():
+    r = ClaimResult("C1-T", None, 1.0, "demonstration", [Condition("nes", 2.0, 0.0, scale="linear")])
+    w = describe_verdict("C1-T", r)
+    assert w.kind == "demonstration" and w.holds is None and w.outcome == "no verdict"
+
+
+def test_exact_spearman_permutation_p_for_seven_lines():
+    # n = 7: the p value is the share of all 5,040 orderings whose rho is at most the observed one
+    rate = np.arange(7.0)
+    y = np.array([6, 4, 5, 2, 3, 0, 1], float)
+    rho, p = confound_test(rate, -y)
+    # brute force over all 5040 orderings
+    from itertools import permutations
+
+    from scipy import stats
+    rhos = np.array([stats.spearmanr(np.array(q), -y)[0] for q in permutations(rate)])
+    assert math.isclose(p, float(np.mean(rhos <= rho + 1e-12)), rel_tol=1e-9)
+    assert all(math.isnan(v) for v in confound_test(np.ones(5), np.arange(5.0)))  # constant rates: undefined
+
+
+def test_h1_wording_states_the_p_value_from_the_test():
+    r = ClaimResult("H1", False, -0.1, "public-data",
+                    [Condition("confound_rho", -0.68, -0.5, at_least=False, scale="linear"),
+                     Condition("confound_p", 0.055, 0.05, at_least=False, strict=True)])
+    w = describe_verdict("H1", r)
+    assert w.kind == "public-test" and w.short == "not shown in public data" and "p = 0.055" in w.sentence
+
+
+def test_share_outside_zero_one_is_refused():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        describe_verdict("C1", _result("C1", "model", [Condition("fold", 6.0, 4.0)]), share=11.0)
