@@ -50,7 +50,7 @@ data-hts: $(HTS007)
 
 notebooks: $(CHAPTERS)
 
-book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS) _config.yml
+book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS) _config.yml $(wildcard data/atlas/summary.json)
 	@$(BIN)/jakbook generate
 	@touch $@
 

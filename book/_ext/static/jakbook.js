@@ -37,10 +37,27 @@
     document.body.classList.add("jakbook-lightbox-open");
     close.focus();
   }
+  // The at-a-glance card links to its key figure; show a thumbnail of that figure in the link (the same image
+  // file, so nothing more to download).
+  function thumbnails() {
+    document.querySelectorAll(".jak-thumbs a[href^='#']").forEach(function (a) {
+      var target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      var img = target && target.querySelector("img");
+      if (!img || a.querySelector("img")) return;
+      var thumb = document.createElement("img");
+      thumb.src = img.getAttribute("src");
+      thumb.alt = "";  // the link text names the figure; its own alt text describes it at full size
+      thumb.className = "jak-thumb-img";
+      thumb.loading = "lazy";
+      a.insertBefore(thumb, a.firstChild);
+      a.classList.add("jak-thumb-link");
+    });
+  }
   function init() {
+    thumbnails();
     var imgs = document.querySelectorAll(".bd-article img");
     imgs.forEach(function (img) {
-      if (img.closest(".jakbook-lightbox")) return;
+      if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs")) return;
       img.classList.add("jakbook-zoomable");
       img.setAttribute("tabindex", "0");
       img.setAttribute("role", "button");
