@@ -5,6 +5,8 @@
   None as the file name writes it once.
 - A footer on every page naming the book's version, the git commit and the build date (falls back to
   "unknown commit" outside a git checkout; ``SOURCE_DATE_EPOCH`` fixes the date for reproducible builds).
+- Glossary terms are linked at their first use on every page (:func:`link_terms`), so that a biologist can look
+  up each of the book's terms wherever they first meet it; pages keep their own ``{term}`` roles.
 - ``static/jakbook.js`` and ``static/jakbook.css``: click (or Enter) on any figure to see it enlarged; wide
   tables and notebook outputs scroll inside their own box on a phone instead of widening the page. A few lines
   of our own rather than a lightbox extension: the ones on PyPI (sphinxcontrib-images and similar) are
@@ -76,7 +78,92 @@ def _footer(app: Any, config: Any) -> None:
         config.html_static_path = [*static, str(STATIC)]
 
 
+#: Other forms of a glossary term that count as a use of it (plurals ending in "s" are added for every term).
+TERM_FORMS: dict[str, tuple[str, ...]] = {
+    "sobol' index": ("Sobol' indices", "Sobol'"),
+    "plausible space": ("plausible range", "plausible ranges"),
+    "atlas": ("robustness atlas",),
+    "naive cells": (),
+    "co-ip": ("co-immunoprecipitation",),
+    "knock-down": ("knock-downs", "knocked down"),
+    "ddct": (),
+    "bootstrap": ("bootstrapped",),
+    "heterodimer": ("heterodimerization", "homodimer", "homodimers"),
+    "nes": ("GSEA",),
+    "gr50": ("GR value", "GR values"),
+    "spearman's rank correlation": ("Spearman", "Spearman's rho"),
+    "in trans": (),
+    "myeloproliferative neoplasm": ("myeloproliferative neoplasms",),
+}
+#: Docutils nodes whose text is never turned into a link: headings, code, existing links, raw output, terms.
+_NO_LINK = ("title", "literal", "literal_block", "reference", "raw", "term", "pending_xref", "caption",
+            "math", "math_block", "rubric")
+_PAGES_WITHOUT_LINKS = ("book/glossary", "book/references", "genindex", "search")
+
+
+def _term_pattern(terms: dict[str, tuple[str, str]]) -> Any:
+    import re
+
+    forms: dict[str, str] = {}
+    for key in terms:
+        for f in (key, key + "s", *TERM_FORMS.get(key, ())):
+            forms[f.lower().replace("’", "'")] = key
+    alts = sorted(forms, key=len, reverse=True)
+    body = "|".join(re.escape(f).replace("'", "['’]") for f in alts)
+    return re.compile(rf"(?<![\w\-])({body})(?![\w\-])", re.IGNORECASE), forms
+
+
+def link_terms(app: Any, doctree: Any, docname: str) -> None:
+    """Link the first use of every glossary term on the page to its entry (unless the page already links it
+    earlier). Skips headings, code, captions, existing links and the glossary page itself."""
+    from docutils import nodes
+
+    if docname in _PAGES_WITHOUT_LINKS or app.builder.format != "html":
+        return
+    std = app.env.get_domain("std")
+    terms = {name.lower().replace("’", "'"): (doc, anchor, name)
+             for (kind, name), (doc, anchor) in std.objects.items() if kind == "term"}
+    if not terms:
+        return
+    pattern, forms = _term_pattern(terms)
+    anchors = {anchor: key for key, (doc, anchor, _) in terms.items()}
+    done: set[str] = set()
+
+    def skipped(node: Any) -> bool:
+        p = node.parent
+        while p is not None:
+            if p.tagname in _NO_LINK or "sd-badge" in p.get("classes", ()):
+                return True
+            p = p.parent
+        return False
+
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.Text, nodes.reference)))):
+        if isinstance(node, nodes.reference):
+            target = anchors.get(node.get("refuri", "").partition("#")[2])
+            if target:  # the page links this term itself (a {term} role) before any use found so far
+                done.add(target)
+            continue
+        if node.parent is None or skipped(node):
+            continue
+        text, pieces, pos = str(node), [], 0
+        for m in pattern.finditer(text):
+            key = forms.get(m.group(1).lower().replace("’", "'"))
+            if key is None or key in done:
+                continue
+            done.add(key)
+            doc, anchor, name = terms[key]
+            uri = app.builder.get_relative_uri(docname, doc) + "#" + anchor
+            pieces += [nodes.Text(text[pos:m.start()]),
+                       nodes.reference("", m.group(1), internal=True, refuri=uri, classes=["jak-term"],
+                                       reftitle=f"Glossary: {name}")]
+            pos = m.end()
+        if pieces:
+            pieces.append(nodes.Text(text[pos:]))
+            node.parent.replace(node, [p for p in pieces if not (isinstance(p, nodes.Text) and not str(p))])
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("doctree-resolved", link_terms)
     app.connect("builder-inited", _patch)
     app.connect("config-inited", _footer)
     app.add_css_file("jakbook.css")

@@ -46,7 +46,7 @@
       if (!img || a.querySelector("img")) return;
       var thumb = document.createElement("img");
       thumb.src = img.getAttribute("src");
-      thumb.alt = "";  // the link text names the figure; its own alt text describes it at full size
+      thumb.alt = "Thumbnail. " + (img.getAttribute("alt") || "");
       thumb.className = "jak-thumb-img";
       thumb.loading = "lazy";
       a.insertBefore(thumb, a.firstChild);
