@@ -34,7 +34,7 @@ VOCABULARY = {
     "rule": ("rule",), "parameter": ("parameter",), "papermill": ("papermill",),
 }
 SKIP = "pre, code, script, style, h1, h2, h3, h4, h5, h6, figcaption, caption, .sd-badge, .admonition-title, " \
-       ".output.text_html, .math, .cell_input, .toggle-button"
+       ".output.text_html, .math, .cell_input, .toggle-button, summary, strong, .rubric"
 PAGES = sorted(p for p in SITE.rglob("*.html")
                if not {"_static", "_sources", "_downloads", "_images"} & set(p.relative_to(SITE).parts)
                and p.stem not in ("glossary", "references", "genindex", "search", "index"))

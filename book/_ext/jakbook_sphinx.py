@@ -95,9 +95,10 @@ TERM_FORMS: dict[str, tuple[str, ...]] = {
     "in trans": (),
     "myeloproliferative neoplasm": ("myeloproliferative neoplasms",),
 }
-#: Docutils nodes whose text is never turned into a link: headings, code, existing links, raw output, terms.
+#: Docutils nodes whose text is never turned into a link: headings and box or dropdown titles, bold labels, code,
+#: existing links, raw output, terms.
 _NO_LINK = ("title", "literal", "literal_block", "reference", "raw", "term", "pending_xref", "caption",
-            "math", "math_block", "rubric")
+            "math", "math_block", "rubric", "dropdown_title", "strong")
 _PAGES_WITHOUT_LINKS = ("book/glossary", "book/references", "genindex", "search")
 
 
@@ -162,7 +163,35 @@ def link_terms(app: Any, doctree: Any, docname: str) -> None:
             node.parent.replace(node, [p for p in pieces if not (isinstance(p, nodes.Text) and not str(p))])
 
 
+def _mathjax_per_page(app: Any) -> None:
+    """Load MathJax only on pages that have mathematics themselves. Sphinx also counts the pages a page's toctree
+    includes (``MathDomain.has_equations``), so the landing page, whose toctree holds every page, loaded the 264 KB
+    (gzipped) MathJax bundle without any mathematics on it."""
+    from sphinx.domains.math import MathDomain
+
+    if getattr(MathDomain.has_equations, "_jakbook", False):
+        return
+    original = MathDomain.has_equations
+
+    def has_equations(self: Any, docname: str | None = None) -> bool:
+        if docname is None:
+            return original(self)
+        return bool(self.data["has_equations"].get(docname, False))
+
+    has_equations._jakbook = True  # type: ignore[attr-defined]
+    MathDomain.has_equations = has_equations  # type: ignore[method-assign]
+
+
+def _templates(app: Any, config: Any) -> None:
+    """Our layout.html (drops the theme's Font Awesome script; the icons come from the theme's web fonts)."""
+    path = str(Path(__file__).resolve().parent / "templates")
+    if path not in [str(p) for p in (config.templates_path or [])]:
+        config.templates_path = [path, *(config.templates_path or [])]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _mathjax_per_page)
+    app.connect("config-inited", _templates)
     app.connect("doctree-resolved", link_terms)
     app.connect("builder-inited", _patch)
     app.connect("config-inited", _footer)
