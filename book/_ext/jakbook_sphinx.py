@@ -189,7 +189,16 @@ def _templates(app: Any, config: Any) -> None:
         config.templates_path = [path, *(config.templates_path or [])]
 
 
+def _citation_list_role(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Docutils marks the bibliography ``role="list"`` although its entries are not list items (axe-core:
+    aria-required-children, critical); the entries keep their own ``doc-biblioentry`` role."""
+    body = context.get("body")
+    if body and 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("html-page-context", _citation_list_role)
     app.connect("builder-inited", _mathjax_per_page)
     app.connect("config-inited", _templates)
     app.connect("doctree-resolved", link_terms)
