@@ -53,8 +53,32 @@
       a.classList.add("jak-thumb-link");
     });
   }
+  // Tables: numbers never break inside (e.g. "< 1e-10" at its hyphen); on a phone a table of five or more
+  // columns is shown as one card per row, each value labelled with its column, so no column is off-screen.
+  function tables() {
+    document.querySelectorAll(".bd-article table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("td").forEach(function (td) {
+        var t = td.textContent.trim();
+        if (t.length <= 18 && /^[<>≤≥~]?\s*[-+−]?[\d.,]+(?:\s*[×x]\s*10|e[-+−]?\d+)?[%\s\w()−-]{0,8}$/.test(t)) {
+          td.classList.add("jak-nowrap");
+        }
+      });
+      if (heads.length >= 5 && !table.closest(".jak-glance, .cell_output")) {  // page tables, not notebook output
+        table.classList.add("jak-stack");
+        table.querySelectorAll("tbody tr").forEach(function (tr) {
+          Array.prototype.forEach.call(tr.children, function (cell, i) {
+            if (heads[i]) cell.setAttribute("data-label", heads[i]);
+          });
+        });
+      }
+    });
+  }
   function init() {
     thumbnails();
+    tables();
     var imgs = document.querySelectorAll(".bd-article img");
     imgs.forEach(function (img) {
       if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs")) return;
