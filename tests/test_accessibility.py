@@ -4,7 +4,8 @@ like tests/test_browser.py).
 - axe-core (through axe-playwright-python) on every page at desktop (1366 px) and phone (390 px) width: no
   violation of impact "serious" or "critical".
 - Page weight: the gzipped size of everything a page loads on a cold visit (HTML, CSS, scripts, fonts, images) is
-  at most 500 KB at desktop width.
+  at most 500 KB at desktop and phone width, and the full Font Awesome fonts are never needed (the book ships a
+  subset with the icons it shows).
 
 In CI (CI=true) a missing browser is a failure, not a skip.
 """
@@ -54,9 +55,10 @@ def gzipped_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6))
 
 
+@pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("page_path", PAGES, ids=_ids(PAGES))
-def test_page_weight(chromium, page_path):
-    ctx = chromium.new_context(**WIDTHS["desktop"])
+def test_page_weight(chromium, page_path, width):
+    ctx = chromium.new_context(**WIDTHS[width])
     page = ctx.new_page()
     loaded: set[Path] = set()
     page.on("requestfinished", lambda r: loaded.add(Path(unquote(urlparse(r.url).path)))
@@ -70,6 +72,8 @@ def test_page_weight(chromium, page_path):
     heaviest = sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
     assert total <= MAX_GZIP_BYTES, f"{total:,} gzipped bytes (limit {MAX_GZIP_BYTES:,}); heaviest: {heaviest}"
     assert len(files) > 5, "too few files seen: the request log is not working"
+    full_fonts = [k for k in sizes if "vendor/fontawesome" in k]
+    assert not full_fonts, f"the icon subset lacks a glyph this page shows, so the full font was loaded: {full_fonts}"
 
 
 def test_gzipped_size_counts_compressed_bytes(tmp_path):

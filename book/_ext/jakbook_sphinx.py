@@ -221,22 +221,23 @@ _FA_FACES = (("fa-solid-900", '"Font Awesome 6 Free"', 900), ("fa-regular-400", 
 
 def icon_codepoints(css: str, html_pages: list[str]) -> set[int]:
     """Font Awesome code points a site needs: those of the ``fa-*`` icon classes its pages use, and every glyph
-    the theme's stylesheets draw themselves (admonition, link and dropdown icons in ``content:``)."""
+    the theme's stylesheets draw themselves (admonition, link and dropdown icons, in ``content:`` or in the
+    theme's ``--pst-icon-*`` variables)."""
     import re
 
     by_class: dict[str, set[int]] = {}
     always: set[int] = set()
     for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
-        m = re.search(r'content:\s*"\\(f[0-9a-f]{3}|e[0-9a-f]{3})"', body)
-        if not m:
+        cps = {int(c, 16) for c in re.findall(r'"\\(f[0-9a-f]{3}|e[0-9a-f]{3})"', body)}  # escaped: "\f05a"
+        cps |= {ord(c) for c in re.findall("[\ue000-\uf8ff]", body)}  # literal (the --pst-icon-* variables)
+        if not cps:
             continue
-        cp = int(m.group(1), 16)
         parts = [p.strip() for p in selectors.split(",")]
         if parts and all(re.fullmatch(r"\.fa-[a-z0-9-]+:{1,2}(?:before|after)", p) for p in parts):
             for p in parts:
-                by_class.setdefault(p.split(":")[0][1:], set()).add(cp)
+                by_class.setdefault(p.split(":")[0][1:], set()).update(cps)
         else:
-            always.add(cp)
+            always |= cps
     used = {c for page in html_pages for c in re.findall(r"\bfa-[a-z0-9-]+", page)}
     return always | {cp for c in used for cp in by_class.get(c, ())}
 
