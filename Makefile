@@ -9,7 +9,7 @@ SOURCES  := $(wildcard notebooks/*.md)
 CHAPTERS := $(patsubst notebooks/%.md,book/chapters/%.ipynb,$(SOURCES))
 PACKAGE  := $(shell find jakpersist -name '*.py') pyproject.toml
 DATA     := $(shell find data -type f -not -path 'data/cache/*' 2>/dev/null)
-PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py) $(wildcard book/_ext/static/*) _config.yml _toc.yml
+PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py) $(wildcard book/_ext/static/*) $(wildcard book/_ext/templates/*) _config.yml _toc.yml
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
@@ -52,7 +52,7 @@ data-hts: $(HTS007)
 
 notebooks: $(CHAPTERS)
 
-book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS) _config.yml
+book/generated/.stamp: notebooks/claims.yml $(PACKAGE) $(CHAPTERS) _config.yml $(wildcard data/atlas/summary.json)
 	@$(BIN)/jakbook generate
 	@touch $@
 

@@ -54,9 +54,12 @@ def test_chapter_pages_show_evidence_label_and_verdict():
 
 def test_math_is_served_by_the_site_not_a_cdn():
     page = (SITE / "book" / "model.html").read_text(encoding="utf-8")
-    assert "_static/mathjax/tex-chtml.js" in page
+    assert "_static/mathjax/startup.js" in page  # the small loader; it loads only the components listed
     assert "cdn.jsdelivr" not in page and "mathjax@3" not in page
-    assert (SITE / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for f in ("startup.js", "input/tex-base.js", "input/tex/extensions/ams.js", "output/chtml.js"):
+        assert (SITE / "_static" / "mathjax" / f).is_file(), f
+    assert "_static/mathjax/" not in (SITE / "book" / "intro.html").read_text(encoding="utf-8"), \
+        "MathJax loaded on a page without mathematics"
 
 
 def test_parameter_table_is_grouped_and_collapsible():

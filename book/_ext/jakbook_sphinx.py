@@ -5,6 +5,8 @@
   None as the file name writes it once.
 - A footer on every page naming the book's version, the git commit and the build date (falls back to
   "unknown commit" outside a git checkout; ``SOURCE_DATE_EPOCH`` fixes the date for reproducible builds).
+- Glossary terms are linked at their first use on every page (:func:`link_terms`), so that a biologist can look
+  up each of the book's terms wherever they first meet it; pages keep their own ``{term}`` roles.
 - ``static/jakbook.js`` and ``static/jakbook.css``: click (or Enter) on any figure to see it enlarged; wide
   tables and notebook outputs scroll inside their own box on a phone instead of widening the page. A few lines
   of our own rather than a lightbox extension: the ones on PyPI (sphinxcontrib-images and similar) are
@@ -76,7 +78,213 @@ def _footer(app: Any, config: Any) -> None:
         config.html_static_path = [*static, str(STATIC)]
 
 
+#: Other forms of a glossary term that count as a use of it (plurals ending in "s" are added for every term).
+TERM_FORMS: dict[str, tuple[str, ...]] = {
+    "sobol' index": ("Sobol' indices", "Sobol'"),
+    "plausible space": ("plausible range", "plausible ranges"),
+    "atlas": ("robustness atlas",),
+    "naive cells": (),
+    "co-ip": ("co-immunoprecipitation",),
+    "knock-down": ("knock-downs", "knocked down"),
+    "ddct": (),
+    "bootstrap": ("bootstrapped",),
+    "heterodimer": ("heterodimerization", "homodimer", "homodimers"),
+    "nes": ("GSEA",),
+    "gr50": ("GR value", "GR values"),
+    "spearman's rank correlation": ("Spearman", "Spearman's rho"),
+    "in trans": (),
+    "myeloproliferative neoplasm": ("myeloproliferative neoplasms",),
+}
+#: Docutils nodes whose text is never turned into a link: headings and box or dropdown titles, bold labels, code,
+#: existing links, raw output, terms.
+_NO_LINK = ("title", "literal", "literal_block", "reference", "raw", "term", "pending_xref", "caption",
+            "math", "math_block", "rubric", "dropdown_title", "strong")
+_PAGES_WITHOUT_LINKS = ("book/glossary", "book/references", "genindex", "search")
+
+
+def _term_pattern(terms: dict[str, tuple[str, str]]) -> Any:
+    import re
+
+    forms: dict[str, str] = {}
+    for key in terms:
+        for f in (key, key + "s", *TERM_FORMS.get(key, ())):
+            forms[f.lower().replace("’", "'")] = key
+    alts = sorted(forms, key=len, reverse=True)
+    body = "|".join(re.escape(f).replace("'", "['’]") for f in alts)
+    return re.compile(rf"(?<![\w\-])({body})(?![\w\-])", re.IGNORECASE), forms
+
+
+def link_terms(app: Any, doctree: Any, docname: str) -> None:
+    """Link the first use of every glossary term on the page to its entry (unless the page already links it
+    earlier). Skips headings, code, captions, existing links and the glossary page itself."""
+    from docutils import nodes
+
+    if docname in _PAGES_WITHOUT_LINKS or app.builder.format != "html":
+        return
+    std = app.env.get_domain("std")
+    terms = {name.lower().replace("’", "'"): (doc, anchor, name)
+             for (kind, name), (doc, anchor) in std.objects.items() if kind == "term"}
+    if not terms:
+        return
+    pattern, forms = _term_pattern(terms)
+    anchors = {anchor: key for key, (doc, anchor, _) in terms.items()}
+    done: set[str] = set()
+
+    def skipped(node: Any) -> bool:
+        p = node.parent
+        while p is not None:
+            if p.tagname in _NO_LINK or "sd-badge" in p.get("classes", ()):
+                return True
+            p = p.parent
+        return False
+
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.Text, nodes.reference)))):
+        if isinstance(node, nodes.reference):
+            target = anchors.get(node.get("refuri", "").partition("#")[2])
+            if target:  # the page links this term itself (a {term} role) before any use found so far
+                done.add(target)
+            continue
+        if node.parent is None or skipped(node):
+            continue
+        text, pieces, pos = str(node), [], 0
+        for m in pattern.finditer(text):
+            key = forms.get(m.group(1).lower().replace("’", "'"))
+            if key is None or key in done:
+                continue
+            done.add(key)
+            doc, anchor, name = terms[key]
+            uri = app.builder.get_relative_uri(docname, doc) + "#" + anchor
+            pieces += [nodes.Text(text[pos:m.start()]),
+                       nodes.reference("", m.group(1), internal=True, refuri=uri, classes=["jak-term"],
+                                       reftitle=f"Glossary: {name}")]
+            pos = m.end()
+        if pieces:
+            pieces.append(nodes.Text(text[pos:]))
+            node.parent.replace(node, [p for p in pieces if not (isinstance(p, nodes.Text) and not str(p))])
+
+
+def _mathjax_per_page(app: Any) -> None:
+    """Load MathJax only on pages that have mathematics themselves. Sphinx also counts the pages a page's toctree
+    includes (``MathDomain.has_equations``), so the landing page, whose toctree holds every page, loaded the 264 KB
+    (gzipped) MathJax bundle without any mathematics on it."""
+    from sphinx.domains.math import MathDomain
+
+    if getattr(MathDomain.has_equations, "_jakbook", False):
+        return
+    original = MathDomain.has_equations
+
+    def has_equations(self: Any, docname: str | None = None) -> bool:
+        if docname is None:
+            return original(self)
+        return bool(self.data["has_equations"].get(docname, False))
+
+    has_equations._jakbook = True  # type: ignore[attr-defined]
+    MathDomain.has_equations = has_equations  # type: ignore[method-assign]
+
+
+#: MathJax 3 components the book's mathematics needs (TeX with the AMS package, CommonHTML output): about 160 KB
+#: gzipped from the offline bundle, instead of 264 KB for the combined tex-chtml.js.
+MATHJAX_COMPONENTS = ["input/tex-base", "[tex]/ams", "output/chtml"]
+
+
+def _mathjax_components(app: Any, config: Any) -> None:
+    """Point Sphinx at MathJax's small startup script and list the components it loads (after
+    sphinx-mathjax-offline has set ``mathjax/tex-chtml.js``)."""
+    if str(config.mathjax_path).endswith("mathjax/tex-chtml.js"):
+        config.mathjax_path = "mathjax/startup.js"
+        mj = dict(config.mathjax3_config or {})
+        mj["loader"] = {**mj.get("loader", {}), "load": MATHJAX_COMPONENTS}
+        tex = dict(mj.get("tex", {}))
+        tex["packages"] = {"[+]": ["ams"]}
+        mj["tex"] = tex
+        config.mathjax3_config = mj
+
+
+def _templates(app: Any, config: Any) -> None:
+    """Our layout.html (drops the theme's Font Awesome script; the icons come from the theme's web fonts)."""
+    path = str(Path(__file__).resolve().parent / "templates")
+    if path not in [str(p) for p in (config.templates_path or [])]:
+        config.templates_path = [path, *(config.templates_path or [])]
+
+
+def _citation_list_role(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Docutils marks the bibliography ``role="list"`` although its entries are not list items (axe-core:
+    aria-required-children, critical); the entries keep their own ``doc-biblioentry`` role."""
+    body = context.get("body")
+    if body and 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+_FA_FACES = (("fa-solid-900", '"Font Awesome 6 Free"', 900), ("fa-regular-400", '"Font Awesome 6 Free"', 400),
+             ("fa-brands-400", '"Font Awesome 6 Brands"', 400))
+
+
+def icon_codepoints(css: str, html_pages: list[str]) -> set[int]:
+    """Font Awesome code points a site needs: those of the ``fa-*`` icon classes its pages use, and every glyph
+    the theme's stylesheets draw themselves (admonition, link and dropdown icons, in ``content:`` or in the
+    theme's ``--pst-icon-*`` variables)."""
+    import re
+
+    by_class: dict[str, set[int]] = {}
+    always: set[int] = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        cps = {int(c, 16) for c in re.findall(r'"\\(f[0-9a-f]{3}|e[0-9a-f]{3})"', body)}  # escaped: "\f05a"
+        cps |= {ord(c) for c in re.findall("[\ue000-\uf8ff]", body)}  # literal (the --pst-icon-* variables)
+        if not cps:
+            continue
+        parts = [p.strip() for p in selectors.split(",")]
+        if parts and all(re.fullmatch(r"\.fa-[a-z0-9-]+:{1,2}(?:before|after)", p) for p in parts):
+            for p in parts:
+                by_class.setdefault(p.split(":")[0][1:], set()).update(cps)
+        else:
+            always |= cps
+    used = {c for page in html_pages for c in re.findall(r"\bfa-[a-z0-9-]+", page)}
+    return always | {cp for c in used for cp in by_class.get(c, ())}
+
+
+def _subset_icon_fonts(app: Any, exc: Exception | None) -> None:
+    """Replace the theme's 270 KB (gzipped) Font Awesome web fonts by subsets holding only the icons the site
+    shows (a few KB; fontTools, a matplotlib dependency, does the subsetting). Written as
+    ``_static/jakbook-icons.css`` with its fonts; pages load that stylesheet after the theme's, so its
+    ``@font-face`` rules win."""
+    if exc is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    css = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (out / "_static" / "styles").glob("*.css"))
+    pages = [p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*.html")
+             if "_static" not in p.parts]
+    cps = icon_codepoints(css, pages)
+    webfonts = out / "_static" / "vendor" / "fontawesome" / "webfonts"
+    if not cps or not webfonts.is_dir():
+        return
+    from fontTools import subset
+
+    rules = []
+    for stem, family, weight in _FA_FACES:
+        ttf = webfonts / f"{stem}.ttf"
+        if not ttf.is_file():
+            continue
+        font = subset.load_font(str(ttf), subset.Options())
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = ["*"]
+        sub = subset.Subsetter(options)
+        sub.populate(unicodes=sorted(cps))
+        sub.subset(font)
+        subset.save_font(font, str(out / "_static" / f"jakbook-{stem}.woff"), options)
+        rules.append(f"@font-face{{font-display:block;font-family:{family};font-style:normal;font-weight:{weight};"
+                     f'src:url(jakbook-{stem}.woff) format("woff")}}')
+    (out / "_static" / "jakbook-icons.css").write_text("\n".join(rules) + "\n", encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("build-finished", _subset_icon_fonts)
+    app.add_css_file("jakbook-icons.css")
+    app.connect("html-page-context", _citation_list_role)
+    app.connect("builder-inited", _mathjax_per_page)
+    app.connect("config-inited", _templates)
+    app.connect("config-inited", _mathjax_components, priority=900)
+    app.connect("doctree-resolved", link_terms)
     app.connect("builder-inited", _patch)
     app.connect("config-inited", _footer)
     app.add_css_file("jakbook.css")

@@ -185,6 +185,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     folder = Path(args.folder) if args.folder else GENERATED
     changed = write_all(folder)
+    from .findings import write_all as write_findings  # the findings block and the at-a-glance cards
+
+    changed += write_findings(folder)
     print(f"generated pages: {len(changed)} changed")
     if not args.no_stability:
         from . import registry, stability

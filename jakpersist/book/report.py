@@ -100,6 +100,8 @@ def _directive(m: re.Match) -> str:
     name, arg = m.group("name"), m.group("arg").strip()
     body = "\n".join(ln for ln in m.group("body").splitlines() if not _OPTION.match(ln))
     body = _FENCE.sub(_directive, body)
+    if name == "include" and "/glance/" in arg:  # the book's default-run summary: not this run's numbers
+        return ""
     if name == "include":  # a generated box (claim, belief budget): inlined when the book has been built
         path = (ROOT / "book" / "chapters" / arg).resolve()
         if path.is_file() and (ROOT / "book") in path.parents:
@@ -107,6 +109,8 @@ def _directive(m: re.Match) -> str:
         return ""
     if name in ("bibliography", "code-cell", "tableofcontents"):
         return ""
+    if name == "div":  # a styling wrapper on the site (e.g. the folded run box): its content only
+        return body
     if name.startswith("glue"):
         return f"{{glue:text}}`{arg}`"  # replaced by the role pass that follows
     if name == "admonition":

@@ -152,6 +152,8 @@ def to_plain_markdown(text: str, values: dict[str, Any], cited: list[str], bib: 
         body = _BACKTICK_DIRECTIVE.sub(directive, body)
         if name in ("include", "tableofcontents", "bibliography"):
             return ""
+        if name == "div":  # a styling wrapper on the site (e.g. the folded run box): its content only
+            return body
         if name == "math":
             return f"$$\n{body.strip()}\n$$"
         if name == "exercise":

@@ -37,10 +37,51 @@
     document.body.classList.add("jakbook-lightbox-open");
     close.focus();
   }
+  // The at-a-glance card links to its key figure; show a thumbnail of that figure in the link (the same image
+  // file, so nothing more to download).
+  function thumbnails() {
+    document.querySelectorAll(".jak-thumbs a[href^='#']").forEach(function (a) {
+      var target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      var img = target && target.querySelector("img");
+      if (!img || a.querySelector("img")) return;
+      var thumb = document.createElement("img");
+      thumb.src = img.getAttribute("src");
+      thumb.alt = "Thumbnail. " + (img.getAttribute("alt") || "");
+      thumb.className = "jak-thumb-img";
+      thumb.loading = "lazy";
+      a.insertBefore(thumb, a.firstChild);
+      a.classList.add("jak-thumb-link");
+    });
+  }
+  // Tables: numbers never break inside (e.g. "< 1e-10" at its hyphen); on a phone a table of five or more
+  // columns is shown as one card per row, each value labelled with its column, so no column is off-screen.
+  function tables() {
+    document.querySelectorAll(".bd-article table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("td").forEach(function (td) {
+        var t = td.textContent.trim();
+        if (t.length <= 18 && /^[<>≤≥~]?\s*[-+−]?[\d.,]+(?:\s*[×x]\s*10|e[-+−]?\d+)?[%\s\w()−-]{0,8}$/.test(t)) {
+          td.classList.add("jak-nowrap");
+        }
+      });
+      if (heads.length >= 5 && !table.closest(".jak-glance, .cell_output")) {  // page tables, not notebook output
+        table.classList.add("jak-stack");
+        table.querySelectorAll("tbody tr").forEach(function (tr) {
+          Array.prototype.forEach.call(tr.children, function (cell, i) {
+            if (heads[i]) cell.setAttribute("data-label", heads[i]);
+          });
+        });
+      }
+    });
+  }
   function init() {
+    thumbnails();
+    tables();
     var imgs = document.querySelectorAll(".bd-article img");
     imgs.forEach(function (img) {
-      if (img.closest(".jakbook-lightbox")) return;
+      if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs")) return;
       img.classList.add("jakbook-zoomable");
       img.setAttribute("tabindex", "0");
       img.setAttribute("role", "button");

@@ -1,0 +1,232 @@
+"""What the book found, for a reader in a hurry: the landing page's findings block and each claim chapter's
+"at a glance" card.
+
+Both are generated (``jakbook generate`` writes ``book/generated/findings.md`` and
+``book/generated/glance/<chapter>.md``) from the claims registry, the glued values of the executed chapters and
+the robustness atlas's summary; no number in them is typed by hand. Every number is written inside
+``<span class="jak-num" data-src="...">`` naming where it comes from (``glue:<chapter>:<key>`` or
+``atlas:<claim>:<field>``), so that a test can read it off the built page and compare it with its source.
+
+The verdict sentence comes from one function, :func:`verdict_wording`.
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .budget import CHAPTER_CLAIMS, load_summary
+from .chapter import EVIDENCE_KINDS
+from .execute import glued_values
+from .registry import Claim, load, load_metrics
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """The number and figure a claim is summarised by (page layout only; the numbers are glued by the chapter).
+
+    ``value`` is a glue key listed in the registry's ``metrics:`` table (its label, unit and format are used);
+    ``lo``/``hi`` are the glue keys of its 95% interval ("" when the chapter computes none); ``figure`` is the
+    name of the chapter's figure that shows it; ``evidence`` overrides the registry's evidence label.
+    """
+    value: str
+    lo: str
+    hi: str
+    figure: str
+    evidence: str = ""
+
+
+#: claim id -> the key number (with its interval) and the key figure of its chapter
+KEY_RESULTS: dict[str, KeyResult] = {
+    "C1": KeyResult("c1_fold_ruxolitinib", "c1_fold_lo_ruxolitinib", "c1_fold_hi_ruxolitinib", "c1-folds"),
+    "C2": KeyResult("c2_coip_jak1_fold", "", "", "c2-coip"),
+    "C3": KeyResult("c3_fold_withdrawn", "c3_fold_lo_withdrawn", "c3_fold_hi_withdrawn", "c3-course"),
+    "C4": KeyResult("c4_jak2_persistent", "", "", "c4-qpcr"),
+    "C6": KeyResult("c6_growth_persistent", "", "", "c6-knockdown"),
+    "C7": KeyResult("c7_puh71_ratio", "c7_puh71_ratio_lo", "c7_puh71_ratio_hi", "c7-curves"),
+    "C0": KeyResult("c0_spleen_end", "", "", "c0-illustration",
+                    "model only: an illustration of the clinical course, not an experiment"),
+    "C5": KeyResult("c5_share_fold", "", "", "c0-illustration",
+                    "model only: an illustration of the clinical course, not an experiment"),
+}
+
+
+def verdict_wording(claim: Claim, values: dict[str, Any]) -> str:
+    """The verdict sentence of ``claim`` as its executed chapter glued it (``<verdict key>_text``).
+
+    Parameters
+    ----------
+    claim
+        A registry entry.
+    values
+        The glued values of the claim's executed chapter (:func:`jakpersist.book.execute.glued_values`).
+
+    Returns
+    -------
+    str
+        The verdict in words, e.g. "supported". The one place the findings block and the at-a-glance cards
+        take their verdict wording from.
+
+    Raises
+    ------
+    KeyError
+        When the chapter glued no verdict text for the claim.
+    """
+    return str(values[claim.verdict + "_text"])
+
+
+def num(text: str, src: str) -> str:
+    """A number on the page, tagged with where it comes from (``glue:<chapter>:<key>`` or ``atlas:...``)."""
+    return f'<span class="jak-num" data-src="{html.escape(src)}">{html.escape(text)}</span>'
+
+
+def _fmt(value: Any, spec: str) -> str:
+    if isinstance(value, float) and math.isinf(value):
+        return "∞"
+    if isinstance(value, float) and math.isnan(value):
+        return "not estimable"
+    return format(value, spec)
+
+
+def _glued(claim: Claim, key: str, spec: str, values: dict[str, Any]) -> str:
+    return num(_fmt(values[key], spec), f"glue:{claim.chapter}:{key}:{spec}")
+
+
+def _share(cid: str, s: dict[str, Any] | None, *, interval: bool = True) -> str:
+    """"holds in 11% of the plausible space (95% interval 7% to 15%)", or a sentence that the atlas lacks it."""
+    r = (s or {}).get("claims", {}).get(cid)
+    if not r:
+        return "not in the robustness atlas"
+    text = f"holds in {num(format(r['share'], '.0%'), f'atlas:{cid}:share')} of the plausible space"
+    if interval:
+        text += (f" (95% interval {num(format(r['share_lo'], '.0%'), f'atlas:{cid}:share_lo')} to "
+                 f"{num(format(r['share_hi'], '.0%'), f'atlas:{cid}:share_hi')})")
+    return text
+
+
+def key_number(claim: Claim, values: dict[str, Any]) -> str:
+    """The claim's key number with its unit and 95% interval, each number tagged with its glue key."""
+    k = KEY_RESULTS[claim.id]
+    m = load_metrics()[k.value]
+    unit = "" if m.unit in ("", "1") else f" {m.unit}"
+    text = f"{m.label}: **{_glued(claim, k.value, m.format, values)}**{unit}"
+    if k.lo and k.hi and k.lo in values and k.hi in values:
+        text += (f" (95% interval {_glued(claim, k.lo, m.format, values)} to "
+                 f"{_glued(claim, k.hi, m.format, values)})")
+    else:
+        text += " (no interval computed for this number)"
+    return text
+
+
+def _values(claim: Claim, cache: dict[Path, dict[str, Any]]) -> dict[str, Any]:
+    if claim.executed not in cache:
+        cache[claim.executed] = glued_values(claim.executed) if claim.executed.is_file() else {}
+    return cache[claim.executed]
+
+
+def _evidence(claim: Claim) -> str:
+    k = KEY_RESULTS.get(claim.id)
+    return k.evidence if k and k.evidence else EVIDENCE_KINDS[claim.evidence]
+
+
+def _headline(claim: Claim) -> str:
+    """The claim's first statement part: what it says, without the qualifications."""
+    return claim.sources[0].text
+
+
+def glance(chapter: str, claims: list[Claim], *, summary: dict[str, Any] | None = None,
+           cache: dict[Path, dict[str, Any]] | None = None) -> str:
+    """The "at a glance" card of one chapter (MyST): for each of its claims the claim, the evidence, the verdict
+    with its figure, the key number with its interval and the robustness share; a thumbnail of each key figure
+    (filled in by the site's script from the figure itself) links to the figure."""
+    cache = {} if cache is None else cache
+    mine = [c for c in claims if c.chapter == chapter and c.id in KEY_RESULTS]
+    out = ["::::{div} jak-glance", "", "**At a glance**", ""]
+    figures: list[str] = []
+    for c in mine:
+        values = _values(c, cache)
+        k = KEY_RESULTS[c.id]
+        out += [f"- **{c.id}** · {_headline(c)} ({'paraphrased; parts and sources below' if c.origin == 'paper' else 'a check of this book'})",
+                f"  - **Evidence:** {_evidence(c)}",
+                f"  - **Verdict of this run:** **{verdict_wording(c, values)}** ({{numref}}`{k.figure}`)",
+                f"  - **Key number:** {key_number(c, values)}",
+                f"  - **Robustness:** {_share(c.id, summary)} ({{doc}}`r1_robustness`)"]
+        if k.figure not in figures:
+            figures.append(k.figure)
+    out += ["", ":::{div} jak-thumbs", *[f"{{numref}}`Key figure: Book figure %s <{f}>`" + ("" if i == len(figures) - 1 else " ")
+                                     for i, f in enumerate(figures)], ":::", "", "::::", ""]
+    return "\n".join(out)
+
+
+def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
+             cache: dict[Path, dict[str, Any]] | None = None) -> str:
+    """The landing page's "What this book found" block (MyST), from the registry, the executed chapters and the
+    atlas."""
+    cache = {} if cache is None else cache
+    paper = [c for c in claims if c.origin == "paper"]
+    book = [c for c in claims if c.origin == "book"]
+    real = [c for c in paper if c.evidence in ("public-data", "reader-data") and not c.demonstration]
+    model_only = [c for c in paper if c.evidence == "model"]
+    out = ["(what-this-book-found)=", "## What this book found", "", "::::{div} jak-findings", "",
+           f"- **The paper's claims, on the book's model.** Of its {num(str(len(paper)), 'registry:paper')} claims, "
+           f"{num(str(len(model_only)), 'registry:paper-model')} are tested on the book's mechanistic model: "
+           "a verdict there says whether the proposed mechanism is *sufficient* to produce the reported behaviour, "
+           "not that real cells behave this way.",
+           f"- **Not tested on the paper's own data.** {num(str(len(real)), 'registry:paper-real')} of "
+           f"{num(str(len(paper)), 'registry:paper')} claims are tested on real measurements: the paper's "
+           "viability curves, blots, immunoprecipitations, qPCR, mouse and patient data are not public, and its "
+           "expression series (GEO GSE38335) could not be downloaded where this book is built (`make data` "
+           "fetches it where the internet is reachable).",
+           ]
+    r = (summary or {}).get("joint")
+    if r:
+        together = ("all of the paper's claims" if set(r.get("claims", [])) == {c.id for c in paper}
+                    else "claims " + ", ".join(r.get("claims", [])))
+        out.append(f"- **How robust.** Across the plausible range of every model parameter, {together} "
+                   f"hold together in {num(format(r['share'], '.0%'), 'atlas:joint:share')} of the space "
+                   f"({num(str(r['n_inside']), 'atlas:joint:n_inside')} of {num(str(r['n']), 'atlas:joint:n')} "
+                   "points; {doc}`chapters/r1_robustness`).")
+    out += ["", "Claim by claim (verdict of the default run; share of the model's plausible space where it holds):", ""]
+    for c in paper:
+        values = _values(c, cache)
+        kind = "model-only illustration" if KEY_RESULTS.get(c.id) and KEY_RESULTS[c.id].evidence else "model"
+        out.append(f"- [{c.id}](chapters/{c.chapter}.ipynb) {_headline(c)}: **{verdict_wording(c, values)}** "
+                   f"({kind}); {_share(c.id, summary, interval=False)}.")
+    out += ["", "The book's own checks put the claims in context:", ""]
+    for c in book:
+        values = _values(c, cache)
+        what = "simulated stand-in: decides nothing" if c.demonstration else "public data"
+        out.append(f"- [{c.id}](chapters/{c.chapter}.ipynb) {_headline(c)}: **{verdict_wording(c, values)}** ({what}).")
+    out += ["", "::::", ""]
+    return "\n".join(out)
+
+
+def pages(claims: list[Claim] | None = None) -> dict[str, str]:
+    """File name (relative to book/generated/) -> content of the findings block and every at-a-glance card."""
+    claims = load() if claims is None else claims
+    s = load_summary()
+    cache: dict[Path, dict[str, Any]] = {}
+    out = {"findings.md": findings(claims, summary=s, cache=cache)}
+    for chapter in CHAPTER_CLAIMS:
+        out[f"glance/{chapter}.md"] = glance(chapter, claims, summary=s, cache=cache)
+    return out
+
+
+def write_all(folder: Path) -> list[Path]:
+    """Write :func:`pages` and the cite box and execution statistics (:mod:`.sitepages`) into ``folder``;
+    unchanged files are not touched. Returns the files written."""
+    from .sitepages import pages as site_pages
+
+    changed = []
+    for name, text in {**pages(), **site_pages()}.items():
+        f = folder / name
+        f.parent.mkdir(parents=True, exist_ok=True)
+        if not f.exists() or f.read_text(encoding="utf-8") != text:
+            f.write_text(text, encoding="utf-8")
+            changed.append(f)
+    return changed
+
+
+__all__ = ["KEY_RESULTS", "KeyResult", "findings", "glance", "key_number", "pages", "verdict_wording", "write_all"]
