@@ -52,9 +52,16 @@ def parameters_of(path: str | Path) -> dict[str, dict[str, Any]]:
 
 
 def without_solutions(nb: Any) -> Any:
-    """``nb`` without its code cells tagged ``solution`` (the exercises' answers: a reader's run and a sweep
-    neither compute nor glue them; the book's own build keeps them for the folded solutions)."""
+    """``nb`` without its code cells tagged ``solution`` and its ``:::{solution}`` blocks (the exercises'
+    answers: a reader's run and a sweep neither compute nor glue them; the book's own build keeps them for the
+    folded solutions)."""
+    import re
+
+    block = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
     nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and "solution" in c.metadata.get("tags", []))]
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            c.source = block.sub("", c.source)
     return nb
 
 
