@@ -193,10 +193,16 @@ def student_solution(folder: Path, chapter: str, sid: str, secret: str | None) -
     return assign.fill_answers(assign.personalise(sol, chapter, sid, secret), truth)
 
 
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    return assign.build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", ["c0_in_vivo", "g1_gdsc", "t1_transcriptome"])
-def test_solutions_score_full_marks_for_several_students_and_one_wrong_answer_loses_its_points(chapter, tmp_path):
-    folder = assign.build(chapter, out=tmp_path / "a", secret=SECRET, roster=IDS[:2])
+def test_solutions_score_full_marks_for_several_students_and_one_wrong_answer_loses_its_points(chapter, tmp_path,
+                                                                                                wheel):
+    folder = assign.build(chapter, out=tmp_path / "a", secret=SECRET, roster=IDS[:2], wheel=wheel)
     zip_path = assign.autograder_zip(folder)
     with zipfile.ZipFile(zip_path) as z:
         assert any(n.endswith(".whl") for n in z.namelist()) and any(n.endswith(variants.SECRET_FILE) for n in z.namelist())
