@@ -224,3 +224,42 @@ def test_solutions_score_full_marks_for_several_students_and_one_wrong_answer_lo
     assert a.name in out and "does not match" in out
     for shown in _renderings(truth, a.spec):
         assert shown not in out
+
+
+# --- feedback and the instructor's tables --------------------------------------------------------------------
+
+def test_a_prediction_is_recorded_once_and_a_later_change_is_not(tmp_path, capsys):
+    from jakpersist.book import course
+
+    f = tmp_path / "predictions.csv"
+    for _ in range(3):
+        course.check_prediction("c1-ex-cross", "cross_verdict", "supported", "supported", 0.8, path=f)
+    course.check_prediction("c1-ex-cross", "cross_verdict", "not supported", "supported", 0.9, path=f)
+    course.check_prediction("c1-ex-noise", "noise_n_supported", 1, np.int64(1), 0.6, path=f)
+    import pandas as pd
+
+    t = pd.read_csv(f)
+    assert len(t) == 2 and t.loc[0, "predicted"] == "supported" and t.loc[0, "confidence"] == 0.8
+    assert t.loc[1, "correct"] == 1
+    assert "first prediction" in capsys.readouterr().out
+
+
+def test_grades_and_predictions_tables_from_submissions(tmp_path):
+    from jakpersist.book import grades
+
+    for sid, score in (("s001", 1.5), ("s002", 0.0)):
+        (tmp_path / "graded" / sid).mkdir(parents=True)
+        (tmp_path / "graded" / sid / "results.json").write_text(json.dumps({"tests": [
+            {"name": "c1_ex_cross", "score": score, "max_score": 2.0}, {"name": "predictions", "score": 1.0,
+                                                                         "max_score": 1.0}]}))
+    t = grades.collect(tmp_path / "graded")
+    assert list(t["student"]) == ["s001", "s002"] and list(t["total"]) == [2.5, 1.0] and set(t["max"]) == {3.0}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("STUDENT_ID = 's007'"),
+                nbformat.v4.new_code_cell("predicted_cross_verdict = 'supported'  # guess\nconfidence_cross_verdict = 0.7"),
+                nbformat.v4.new_code_cell("cross_verdict = 'not supported'\ncross_min_fold = compute()")]
+    nbformat.write(nb, str(tmp_path / "a.ipynb"))
+    p = grades.predictions([tmp_path / "a.ipynb"])
+    row = p[p.answer == "cross_verdict"].iloc[0]
+    assert row.student == "s007" and row.correct == 0 and row.brier == pytest.approx(0.49)
+    assert len(grades.calibration_table(p)) == 1
