@@ -263,8 +263,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "t1-ex-samples", "t1_transcriptome", {"two": {"n_replicates": 2, "use_geo_cache": False}},
         (Answer("samples_nes", "number", "NES of the IL-2/STAT5 set with 2 samples per population (2 decimals)",
                 _v("two", "t1_stat5_nes"), rtol=0.0, points=1.5, hint="t1_stat5_nes in " + _VALUES),
-         Answer("samples_fdr", "number", "its FDR q-value (2 decimals)", _v("two", "t1_stat5_fdr"),
-                rtol=0.0, points=1.0, hint="t1_stat5_fdr in " + _VALUES)),
+         Answer("samples_jak2_log2fc", "number", "JAK2's log2 fold change, persistent - naive (2 decimals)",
+                _v("two", "t1_jak2_log2fc"), rtol=0.0, points=1.0, hint="t1_jak2_log2fc in " + _VALUES)),
         open_question="What does this say about the number of arrays a study of this kind needs?"),
 )
 

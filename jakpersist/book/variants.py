@@ -78,7 +78,8 @@ def choices(ex: Exercise, student_id: str | None, secret: str | None) -> dict[st
     """The parameters a student's variant sets for every run of ``ex`` (``{}`` in practice mode).
 
     ``seed`` (chapters with a seed) from the first 4 bytes of HMAC-SHA256(secret, label|ID), then one value of
-    each :attr:`Exercise.vary` entry from the following bytes (names in sorted order). Names starting with
+    each :attr:`Exercise.vary` entry other than its public practice value from the following bytes (names in
+    sorted order). Names starting with
     ``ask_`` are choices of the question (which drug, how many lines), not run parameters.
     """
     if is_practice(student_id, secret):  # the stated parameters; a question's own choices take their first value
@@ -88,9 +89,20 @@ def choices(ex: Exercise, student_id: str | None, secret: str | None) -> dict[st
     if _has_seed(ex.chapter):
         out["seed"] = 1 + int.from_bytes(d[:4], "big") % SEED_RANGE
     for i, name in enumerate(sorted(ex.vary)):
-        opts = ex.vary[name]
+        public = _practice_value(ex, name)  # never the public value: a copy of the website must not fit
+        opts = [o for o in ex.vary[name] if o != public] or list(ex.vary[name])
         out[name] = opts[d[4 + i] % len(opts)]
     return out
+
+
+def _practice_value(ex: Exercise, name: str) -> Any:
+    """The value ``name`` takes in the public practice version of ``ex``."""
+    if name.startswith(ASK):
+        return ex.vary[name][0]
+    for params in ex.runs.values():
+        if name in params:
+            return params[name]
+    return _defaults(ex.chapter).get(name)
 
 
 def runs(ex: Exercise, student_id: str | None = None, secret: str | None = None) -> dict[str, dict[str, Any]]:
