@@ -55,6 +55,9 @@ def spread() -> None:
             if a.name in vals:
                 v = vals[a.name]
                 tol = a.tolerance(statistics.median(v))
+                if statistics.stdev(v) == 0:
+                    print(f"{e.label + ':' + a.name:42s} {tol:10.4f}   the same for every seed ({v[0]:.4f})")
+                    continue
                 print(f"{e.label + ':' + a.name:42s} {tol:10.4f} {min(v):12.4f} .. {max(v):8.4f}, sd {statistics.stdev(v):.4f}"
                       f"  (tolerance = {tol / statistics.stdev(v):.2f} sd)")
 

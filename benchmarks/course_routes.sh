@@ -11,6 +11,7 @@
 #    repository; otter-grader's [grading,plugins] extras are dropped because the wheelhouse does not carry
 #    Google's client libraries), then `otter run` from that venv on the submission of step 1: prints its score.
 # Prints the time of each step. Needs python3.11 and a wheelhouse (built here if WORK/wh is missing).
+# KEEP_VENV=1 reuses the student venv of an earlier run (the install is the slow step).
 set -eu
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${1:-$HERE/_build/course-routes}
@@ -28,11 +29,13 @@ if [ ! -d "$WORK/wh" ]; then
 fi
 
 # --- 1. offline student install and an assignment notebook run to the end ---------------------------------
-rm -rf "$WORK/student-venv"
-s=$(t)
-"$PY" -m venv "$WORK/student-venv"
-"$WORK/student-venv/bin/pip" install -q --no-index --find-links "$WORK/wh" -c "$WORK/wh/requirements.lock" "jakpersist[course]"
-echo "student install (offline, jakpersist[course]): $(el "$s" "$(t)") s"
+if [ ! -x "$WORK/student-venv/bin/otter" ] || [ -z "${KEEP_VENV:-}" ]; then
+  rm -rf "$WORK/student-venv"
+  s=$(t)
+  "$PY" -m venv "$WORK/student-venv"
+  "$WORK/student-venv/bin/pip" install -q --no-index --find-links "$WORK/wh" -c "$WORK/wh/requirements.lock" "jakpersist[course]"
+  echo "student install (offline, jakpersist[course]): $(el "$s" "$(t)") s"
+fi
 "$WORK/student-venv/bin/python" -c "import otter, jakpersist; print('  otter', otter.__version__, 'and jakpersist import')"
 
 SECRET=benchmark-secret
@@ -58,19 +61,20 @@ code = {
     "predicted_k562_percentile = ...": "predicted_k562_percentile = 50.0",
     "confidence_k562_percentile = ...": "confidence_k562_percentile = 0.6",
 }
+import re
 for c in nb.cells:
     if c.cell_type == "code":
-        if "k562_percentile = ..." in c.source and "predicted" not in c.source:
+        if re.search(r"(?m)^k562_percentile = ", c.source):
             c.source = "from jakpersist.book import course\n" + c.source
         for k, v in code.items():
-            c.source = c.source.replace(k, v)
+            c.source = re.sub(rf"(?m)^{re.escape(k)}", lambda m: v, c.source)
 out = work / "submission" / "g1_gdsc.ipynb"
 out.parent.mkdir(parents=True, exist_ok=True)
 nbformat.write(nb, str(out))
 print("  submission:", out)
 EOF
 s=$(t)
-(cd "$WORK/submission" && "$WORK/student-venv/bin/jupyter" nbconvert --to notebook --execute --output executed.ipynb g1_gdsc.ipynb >/dev/null 2>&1)
+(cd "$WORK/submission" && "$WORK/student-venv/bin/jupyter" nbconvert --to notebook --execute --output executed.ipynb g1_gdsc.ipynb >nbconvert.log 2>&1) || { tail -20 "$WORK/submission/nbconvert.log"; exit 1; }
 echo "assignment notebook run to the end in the offline venv: $(el "$s" "$(t)") s"
 
 # --- 2. the Gradescope zip's environment in a clean venv, offline, grading that submission ----------------

@@ -73,7 +73,7 @@ def test_tolerances_cover_rounding_only():
         for a in e.answers:
             if a.kind == "number":
                 assert a.tolerance_abs <= 0.05 + 1e-6, (e.label, a.name)
-                assert a.rtol <= 0.01, (e.label, a.name)
+                assert a.rtol == 0.0, (e.label, a.name)
 
 
 # --- leaks -------------------------------------------------------------------------------------------------

@@ -34,14 +34,14 @@ class Answer:
     each student's own run (:mod:`jakpersist.book.variants`), so the tolerance covers rounding, not seed noise
     (the seed spread it must stay below is measured in ``benchmarks/course_seed_spread.py``).
     ``hint``: where the student finds the value (shown when a hidden test fails; never the value).
-    ``points``: verdicts and choices that do not depend on the student's seed weigh less than numbers.
+    ``points``: verdicts and choices, which a guess or a copy can hit, weigh 0.5; numbers weigh 2.
     """
     name: str
     kind: str
     prompt: str
     truth: Callable[[dict[str, Any]], Any]
     choices: tuple[str, ...] = ()
-    rtol: float = 0.01
+    rtol: float = 0.0
     atol: float | None = None
     spec: str = ".2f"
     points: float = 1.0
@@ -122,7 +122,7 @@ EXERCISES: tuple[Exercise, ...] = (
         (Answer("degrader_clone", "choice", "does the mutant fraction fall or rise over treatment?",
                 _direction("degrader", "c0_fraction_start", "c0_fraction_end"), DIRECTIONS, points=0.5),
          Answer("degrader_fraction_end", "number", "mutant fraction at the end of treatment (0-1, 3 decimals)",
-                _v("degrader", "c0_fraction_end"), spec=".3f", rtol=0.0, points=1.5,
+                _v("degrader", "c0_fraction_end"), spec=".3f", points=2.0,
                 hint="c0_fraction_end in " + _VALUES),
          Answer("degrader_c0_verdict", "verdict", "C0 verdict of this arm", _v("degrader", "c0_verdict_text"),
                 points=0.5)),
@@ -134,9 +134,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "c0-ex-pause", "c0_in_vivo", {"short": {"pause_weeks": 1.0}, "long": {"pause_weeks": 12.0}},
         (Answer("pause_redose_short", "number", "after a 1-week pause: spleen index at the end of re-dosing / "
                 "at the end of the pause (3 decimals)", _ratio("short", "c0_spleen_redose", "c0_spleen_pause"),
-                spec=".3f", rtol=0.0, points=1.5, hint="c0_spleen_redose and c0_spleen_pause in " + _VALUES),
+                spec=".3f", points=2.0, hint="c0_spleen_redose and c0_spleen_pause in " + _VALUES),
          Answer("pause_redose_long", "number", "the same after a 12-week pause (3 decimals)",
-                _ratio("long", "c0_spleen_redose", "c0_spleen_pause"), spec=".3f", rtol=0.0, points=1.5,
+                _ratio("long", "c0_spleen_redose", "c0_spleen_pause"), spec=".3f", points=2.0,
                 hint="c0_spleen_redose and c0_spleen_pause in " + _VALUES)),
         open_question="How does the response to re-dosing after a long pause compare with the first course "
                       "(c0_spleen_end: the spleen index after the first course, relative to its start), and why?",
@@ -147,7 +147,7 @@ EXERCISES: tuple[Exercise, ...] = (
         (Answer("advantage_verdict", "verdict", "C1 verdict with hetero_advantage=1", _v("none", "c1_verdict_text"),
                 points=0.5),
          Answer("advantage_fold_rux", "number", "ruxolitinib GI50 fold shift (persistent / naive, 2 decimals)",
-                _v("none", "c1_fold_ruxolitinib"), points=1.5, hint="c1_fold_ruxolitinib in " + _VALUES)),
+                _v("none", "c1_fold_ruxolitinib"), points=2.0, hint="c1_fold_ruxolitinib in " + _VALUES)),
         predict="advantage_verdict",
         open_question="Why is the JAK2 level alone not enough to make the cells persistent here?",
         key_phrases=("More JAK2 alone still shifts the GI50 a little, but not enough",)),
@@ -157,7 +157,7 @@ EXERCISES: tuple[Exercise, ...] = (
         (Answer("noise_n_supported", "count", "in how many of the 3 seeds is C1 supported?",
                 _supported_count("noisy", "c1_verdict"), points=0.5),
          Answer("noise_lowest_bound", "number", "lowest lower bound of a fold interval over the 3 seeds "
-                "(2 decimals)", lambda r: min(g["c1_min_fold_lo"] for g in r["noisy"]), points=1.5,
+                "(2 decimals)", lambda r: min(g["c1_min_fold_lo"] for g in r["noisy"]), points=2.0,
                 hint="the smallest c1_min_fold_lo of the sweep's table")),
         predict="noise_n_supported",
         open_question="What happens to the intervals of the folds, and why can a real shift fail the rule?",
@@ -167,14 +167,14 @@ EXERCISES: tuple[Exercise, ...] = (
         (Answer("cross_verdict", "verdict", "C1 verdict with fedratinib-selected cells", _v("fed", "c1_verdict_text"),
                 points=0.5),
          Answer("cross_min_fold", "number", "smallest GI50 fold shift across the three inhibitors (2 decimals)",
-                _v("fed", "c1_min_fold"), points=1.5, hint="c1_min_fold in " + _VALUES)),
+                _v("fed", "c1_min_fold"), points=2.0, hint="c1_min_fold in " + _VALUES)),
         predict="cross_verdict",
         open_question="What kind of resistance mechanism would not give cross-persistence?"),
     # --- C2 -----------------------------------------------------------------------------------------------
     Exercise(
         "c2-ex-partner", "c2_heterodimers", {"naive_partners": {"partner_max": 0.2}},
         (Answer("partner_coip_jak1", "number", "JAK1/JAK2 co-IP ratio, persistent / naive (3 decimals)",
-                _v("naive_partners", "c2_coip_jak1_fold"), spec=".3f", points=1.5,
+                _v("naive_partners", "c2_coip_jak1_fold"), spec=".3f", points=2.0,
                 hint="c2_coip_jak1_fold in " + _VALUES),
          Answer("partner_verdict", "verdict", "C2 verdict with partner_max=0.2",
                 _v("naive_partners", "c2_verdict_text"), points=0.5)),
@@ -195,11 +195,11 @@ EXERCISES: tuple[Exercise, ...] = (
         "c3-ex-holiday", "c3_reversibility",
         {"d3": {"withdrawal_days": 3.0}, "d7": {"withdrawal_days": 7.0}, "d21": {"withdrawal_days": 21.0}},
         (Answer("holiday_fold_d3", "number", "GI50 fold (withdrawn / naive) after 3 days off drug (2 decimals)",
-                _v("d3", "c3_fold_withdrawn"), hint="c3_fold_withdrawn in " + _VALUES),
+                _v("d3", "c3_fold_withdrawn"), points=2.0, hint="c3_fold_withdrawn in " + _VALUES),
          Answer("holiday_fold_d7", "number", "the same after 7 days", _v("d7", "c3_fold_withdrawn"),
-                hint="c3_fold_withdrawn in " + _VALUES),
+                points=2.0, hint="c3_fold_withdrawn in " + _VALUES),
          Answer("holiday_fold_d21", "number", "the same after 21 days", _v("d21", "c3_fold_withdrawn"),
-                hint="c3_fold_withdrawn in " + _VALUES)),
+                points=2.0, hint="c3_fold_withdrawn in " + _VALUES)),
         predict="holiday_fold_d7",
         open_question="Why does the fold fall as it does with time off drug?"),
     Exercise(
@@ -220,7 +220,7 @@ EXERCISES: tuple[Exercise, ...] = (
                 points=0.5),
          Answer("bypass_growth_persistent", "number", "growth of persistent cells after JAK2 knock-down "
                 "(fraction of control, 3 decimals)", _v("bypass", "c6_growth_persistent"), spec=".3f",
-                points=1.5, hint="c6_growth_persistent in " + _VALUES)),
+                points=2.0, hint="c6_growth_persistent in " + _VALUES)),
         predict="bypass_c6_verdict",
         open_question="Which single experiment on this page would you do first in the lab to tell the two worlds apart?",
         key_phrases=("the knock-down\n  and PU-H71 spare them, and both verdicts flip",
@@ -228,14 +228,14 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "c6-ex-clients", "c6_jak2_dependence", {"clients": {"hsp90_other_clients": 0.5}},
         (Answer("clients_ratio", "number", "PU-H71 GI50 ratio, persistent / naive (3 decimals)",
-                _v("clients", "c7_puh71_ratio"), spec=".3f", points=1.5, hint="c7_puh71_ratio in " + _VALUES),),
+                _v("clients", "c7_puh71_ratio"), spec=".3f", points=2.0, hint="c7_puh71_ratio in " + _VALUES),),
         predict="clients_ratio",
         open_question="Why does the ratio stay informative?"),
     # --- G1 (public data, no seed: the variant picks the cell line and the question's drug and list size) ------
     Exercise(
         "g1-ex-k562", "g1_gdsc", {"k562": {"cell_line": "K-562"}},
         (Answer("k562_percentile", "number", "your line's percentile for ruxolitinib (0-100, 1 decimal)",
-                _v("k562", "g1_pct_ruxolitinib"), spec=".1f", rtol=0.0, points=1.5,
+                _v("k562", "g1_pct_ruxolitinib"), spec=".1f", points=2.0,
                 hint="g1_pct_ruxolitinib in " + _VALUES),
          Answer("k562_verdict", "verdict", "verdict for your line", _v("k562", "g1_verdict_text"), points=0.5)),
         predict="k562_percentile",
@@ -245,7 +245,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "g1-ex-top", "g1_gdsc", {"default": {}},
         (Answer("top_n_blood", "count", "how many of your most-sensitive lines are blood-cancer lines "
-                "(tissue 'blood')?", _top_blood, points=1.5,
+                "(tissue 'blood')?", _top_blood, points=2.0,
                 hint="the tissue column of gdsc.nsmallest(N, column) for your drug and N"),),
         open_question="What do the tissues of the most sensitive lines suggest, and what would confirm it?",
         vary={"ask_drug": ("ruxolitinib", "fedratinib"), "ask_top": (10, 15, 20, 25, 30)}),
@@ -253,7 +253,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "t1-ex-adapt", "t1_transcriptome", {"none": {"adapt_rate": 0.0, "use_geo_cache": False}},
         (Answer("adapt_nes", "number", "NES of the IL-2/STAT5 set (2 decimals)", _v("none", "t1_stat5_nes"),
-                rtol=0.0, points=1.5, hint="t1_stat5_nes in " + _VALUES),
+                rtol=0.0, points=2.0, hint="t1_stat5_nes in " + _VALUES),
          Answer("adapt_fdr", "number", "its FDR q-value (2 decimals)", _v("none", "t1_stat5_fdr"),
                 rtol=0.0, points=1.0, hint="t1_stat5_fdr in " + _VALUES)),
         open_question="Why do STAT5 targets not differ without adaptation?",
@@ -262,9 +262,9 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "t1-ex-samples", "t1_transcriptome", {"two": {"n_replicates": 2, "use_geo_cache": False}},
         (Answer("samples_nes", "number", "NES of the IL-2/STAT5 set with 2 samples per population (2 decimals)",
-                _v("two", "t1_stat5_nes"), rtol=0.0, points=1.5, hint="t1_stat5_nes in " + _VALUES),
+                _v("two", "t1_stat5_nes"), points=2.0, hint="t1_stat5_nes in " + _VALUES),
          Answer("samples_jak2_log2fc", "number", "JAK2's log2 fold change, persistent - naive (2 decimals)",
-                _v("two", "t1_jak2_log2fc"), rtol=0.0, points=1.0, hint="t1_jak2_log2fc in " + _VALUES)),
+                _v("two", "t1_jak2_log2fc"), points=1.0, hint="t1_jak2_log2fc in " + _VALUES)),
         open_question="What does this say about the number of arrays a study of this kind needs?"),
 )
 
