@@ -43,6 +43,10 @@ def test_variants_are_stable_distinct_and_need_the_secret():
     assert len(runs["seeds"]) == 3 and runs["noise_sd"] in (0.15, 0.2, 0.25)
     with pytest.raises(variants.SecretMissing):
         variants.check("c0-ex-degrader", "degrader_clone", "falls", "s001", secret="")
+    # with a course secret, resetting STUDENT_ID to the practice version earns nothing
+    practice = variants.answers("c0-ex-degrader")["degrader_clone"]
+    assert variants.check("c0-ex-degrader", "degrader_clone", practice, "practice", secret="")
+    assert not variants.check("c0-ex-degrader", "degrader_clone", practice, "practice", secret=SECRET)
 
 
 def test_counts_from_pandas_and_numpy_are_whole_numbers():
@@ -252,8 +256,12 @@ def test_grades_and_predictions_tables_from_submissions(tmp_path):
         (tmp_path / "graded" / sid / "results.json").write_text(json.dumps({"tests": [
             {"name": "c1_ex_cross", "score": score, "max_score": 2.0}, {"name": "predictions", "score": 1.0,
                                                                          "max_score": 1.0}]}))
+    swapped = nbformat.v4.new_notebook()
+    swapped.cells = [nbformat.v4.new_code_cell("STUDENT_ID = 's001'  # set by your instructor")]
+    nbformat.write(swapped, str(tmp_path / "graded" / "s002" / "c1_persistence.ipynb"))
     t = grades.collect(tmp_path / "graded")
     assert list(t["student"]) == ["s001", "s002"] and list(t["total"]) == [2.5, 1.0] and set(t["max"]) == {3.0}
+    assert list(t["id_mismatch"]) == [False, True] and t.loc[1, "student_id_in_notebook"] == "s001"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("STUDENT_ID = 's007'"),
                 nbformat.v4.new_code_cell("predicted_cross_verdict = 'supported'  # guess\nconfidence_cross_verdict = 0.7"),

@@ -111,7 +111,8 @@ def _hidden(ex: Exercise, a: Answer) -> str:
     """The hidden test of one answer: recomputed for the notebook's STUDENT_ID at grading time
     (:func:`jakpersist.book.variants.check`); a failure shows a hint, never the value."""
     return (f"# HIDDEN\nfrom jakpersist.book import variants as _v\n"
-            f"assert _v.check({ex.label!r}, {a.name!r}, {a.name}, STUDENT_ID), _v.hint({ex.label!r}, {a.name!r})")
+            f"assert _v.check({ex.label!r}, {a.name!r}, {a.name}, STUDENT_ID), "
+            f"_v.hint({ex.label!r}, {a.name!r}, STUDENT_ID)")
 
 
 def _literal(a: Answer, truth: Any) -> str:

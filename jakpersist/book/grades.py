@@ -29,14 +29,20 @@ _ASSIGN = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.+?)\s*
 def collect(graded: str | Path):
     """Grades of every ``<graded>/<student>/results.json`` as a table (pandas DataFrame), one row per student.
 
-    Columns: ``student``, one per question (score), ``total``, ``max``. Raises FileNotFoundError when no
-    results.json is found (naming the folder)."""
+    Columns: ``student``, ``student_id_in_notebook`` and ``id_mismatch`` (the STUDENT_ID written in the
+    graded notebook beside results.json, if any, and whether it differs from the folder's name), one per
+    question (score), ``total``, ``max``. Raises FileNotFoundError when no results.json is found (naming the
+    folder)."""
     import pandas as pd
 
     rows = []
     for res in sorted(Path(graded).glob("*/results.json")):
         tests = json.loads(res.read_text(encoding="utf-8")).get("tests", [])
         row: dict[str, Any] = {"student": res.parent.name}
+        ids = {str(_assignments(nb).get("STUDENT_ID")) for nb in res.parent.glob("*.ipynb")} - {"None"}
+        # a notebook whose STUDENT_ID is not its folder's (a copied or swapped notebook) is flagged for a look
+        row["student_id_in_notebook"] = ";".join(sorted(ids))
+        row["id_mismatch"] = bool(ids) and ids != {res.parent.name}
         for t in tests:
             row[t["name"]] = t.get("score") or 0.0
         row["total"] = sum(t.get("score") or 0.0 for t in tests)

@@ -265,21 +265,28 @@ def check(label: str, name: str, given: Any, student_id: Any = PRACTICE, *, secr
 
     ``secret``: default :func:`find_secret`. A real student ID without any secret raises
     :class:`SecretMissing` (the grader is misconfigured; never grade against the practice answers silently).
+    With a secret, the practice ID (or an empty one) scores nothing: a student who reset ``STUDENT_ID`` to copy
+    the public answers gets no marks (:func:`hint` says why).
     """
     secret = secret if secret is not None else find_secret()
     sid = str(student_id).strip()
     if not secret and sid.lower() != PRACTICE:
         raise SecretMissing(f"grading student {sid!r} needs the course secret (${SECRET_ENV} or {SECRET_FILE})")
+    if secret and (not sid or sid.lower() == PRACTICE):
+        return False
     ex = exercise(label)
     a = _answer(ex, name)
     truth = answers(label, sid, secret)[name]
     return _check_value(a, given, truth)
 
 
-def hint(label: str, name: str) -> str:
+def hint(label: str, name: str, student_id: Any = None) -> str:
     """What a student whose answer failed is told: where the value is found, never the value."""
     ex = exercise(label)
     a = _answer(ex, name)
+    if find_secret() and str(student_id).strip().lower() in ("", PRACTICE):
+        return (f"{name}: this notebook's STUDENT_ID is not yours; keep the ID your instructor set "
+                "(a practice notebook is not graded in this course)")
     where = a.hint or "the values your own run prints (values.json of `jakbook run`, or the chapter's text)"
     return (f"{name} does not match a run with the parameters shown at the top of your notebook. "
             f"Check that every --set of the run hint above was used, then read {where}.")
