@@ -81,7 +81,7 @@ echo "assignment notebook run to the end in the offline venv: $(el "$s" "$(t)") 
 rm -rf "$WORK/gs" "$WORK/gs-venv" && mkdir -p "$WORK/gs/source" "$WORK/gs/out"
 ZIP=$(ls "$WORK"/assign/g1_gdsc/autograder/*.zip | tail -1)
 (cd "$WORK/gs/source" && unzip -q "$ZIP")
-sed -n '/- pip:/,$p' "$WORK/gs/source/environment.yml" | sed -n 's/^ *- //p' | sed 's/\[grading,plugins\]//' \
+sed -n '/- pip:/,$p' "$WORK/gs/source/environment.yml" | sed '1d' | sed -n 's/^ *- //p' | sed 's/\[grading,plugins\]//' \
   | sed "s#/autograder/source#$WORK/gs/source#" > "$WORK/gs/requirements.txt"
 echo "  zip's pip list: $(tr '\n' ' ' < "$WORK/gs/requirements.txt")"
 s=$(t)
