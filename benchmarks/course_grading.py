@@ -13,6 +13,8 @@ parameters and their own answers) and a "site copy" (their notebook with the pub
 is what the website's worked solutions give), each graded by ``otter run``; exercise points exclude the
 ungraded-by-value predictions question.
 
+``copies``: the same copy scores for N IDs computed with the hidden tests' own check, without otter (fast).
+
 ``class``: N submissions of C1 (a third correct, a third with one wrong number, a third with one missing
 answer), the class's answers precomputed into ``$JAKBOOK_GRADING_CACHE`` (timed), then graded with the
 guide's loop (``mkdir -p graded/$id; otter run -a ZIP -o graded/$id $f``) two at a time (``xargs -P 2``) and
@@ -97,6 +99,29 @@ def scores(ids: tuple[str, ...] = ("s001", "s002", "s003")) -> None:
                       f"site copy {cgot:g}/{cmx:g} ({cgot / cmx:.0%})", flush=True)
 
 
+def copies(n: int = 10, chapters: tuple[str, ...] = ("c1_persistence", "t1_transcriptome")) -> None:
+    """Share of exercise points a copy of the public practice answers earns, for N student IDs (no otter: the
+    hidden tests' own check). Two copies: numbers as the exercise asks them rounded (what the site shows at
+    best) and at full precision (a default run's values)."""
+    for chapter in chapters:
+        rounded, full = [], []
+        for i in range(1, n + 1):
+            sid = f"s{i:03d}"
+            got_r = got_f = total = 0.0
+            for e in exercises.for_chapter(chapter):
+                pub, mine = variants.answers(e.label), variants.answers(e.label, sid, SECRET)
+                for a in e.answers:
+                    total += a.points
+                    r = float(format(pub[a.name], a.spec)) if a.kind == "number" else pub[a.name]
+                    got_r += a.points * exercises.check(a, r, mine[a.name])
+                    got_f += a.points * exercises.check(a, pub[a.name], mine[a.name])
+            rounded.append(got_r / total)
+            full.append(got_f / total)
+        print(f"{chapter}: a copy of the practice answers earns, over {n} IDs, rounded as asked: mean "
+              f"{statistics.mean(rounded):.0%} (max {max(rounded):.0%}); full precision: mean "
+              f"{statistics.mean(full):.0%} (max {max(full):.0%})", flush=True)
+
+
 def klass(n: int = 30) -> None:
     chapter = "c1_persistence"
     ids = [f"s{i:03d}" for i in range(1, n + 1)]
@@ -143,6 +168,8 @@ if __name__ == "__main__":
         spread()
     elif part == "scores":
         scores()
+    elif part == "copies":
+        copies(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     elif part == "class":
         klass(int(sys.argv[2]) if len(sys.argv) > 2 else 30)
     else:

@@ -29,8 +29,9 @@ class Answer:
     "choice" (one of ``choices``), "number" (float, compared with ``rtol``/``atol``) or "count" (int, exact);
     ``truth``: function of the runs' glued values -> the correct value; ``spec``: format used when the value
     is written in text (and searched for by the leak test). A number passes within ``max(atol, rtol * |truth|)``;
-    the default ``atol`` is half a unit of the last digit ``spec`` shows, so the student's own run, rounded as
-    asked, passes, while another seed's value (the public site's default run) does not: the grader recomputes
+    the default ``atol`` is half a unit of the last digit ``spec`` shows (3 decimals by default: enough to tell
+    one seed's run from another's, not a claim about the precision of the estimate), so the student's own run,
+    rounded as asked, passes, while another seed's value (the public site's default run) does not: the grader recomputes
     each student's own run (:mod:`jakpersist.book.variants`), so the tolerance covers rounding, not seed noise
     (the seed spread it must stay below is measured in ``benchmarks/course_seed_spread.py``).
     ``hint``: where the student finds the value (shown when a hidden test fails; never the value).
@@ -43,7 +44,7 @@ class Answer:
     choices: tuple[str, ...] = ()
     rtol: float = 0.0
     atol: float | None = None
-    spec: str = ".2f"
+    spec: str = ".3f"
     points: float = 1.0
     hint: str = ""
 
@@ -157,7 +158,7 @@ EXERCISES: tuple[Exercise, ...] = (
         (Answer("noise_n_supported", "count", "in how many of the 3 seeds is C1 supported?",
                 _supported_count("noisy", "c1_verdict"), points=0.5),
          Answer("noise_lowest_bound", "number", "lowest lower bound of a fold interval over the 3 seeds "
-                "(2 decimals)", lambda r: min(g["c1_min_fold_lo"] for g in r["noisy"]), points=2.0,
+                "(3 decimals)", lambda r: min(g["c1_min_fold_lo"] for g in r["noisy"]), points=2.0,
                 hint="the smallest c1_min_fold_lo of the sweep's table")),
         predict="noise_n_supported",
         open_question="What happens to the intervals of the folds, and why can a real shift fail the rule?",
@@ -166,7 +167,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "c1-ex-cross", "c1_persistence", {"fed": {"selection_drug": "fedratinib"}},
         (Answer("cross_verdict", "verdict", "C1 verdict with fedratinib-selected cells", _v("fed", "c1_verdict_text"),
                 points=0.5),
-         Answer("cross_min_fold", "number", "smallest GI50 fold shift across the three inhibitors (2 decimals)",
+         Answer("cross_min_fold", "number", "smallest GI50 fold shift across the three inhibitors (3 decimals)",
                 _v("fed", "c1_min_fold"), points=2.0, hint="c1_min_fold in " + _VALUES)),
         predict="cross_verdict",
         open_question="What kind of resistance mechanism would not give cross-persistence?"),
@@ -194,7 +195,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         "c3-ex-holiday", "c3_reversibility",
         {"d3": {"withdrawal_days": 3.0}, "d7": {"withdrawal_days": 7.0}, "d21": {"withdrawal_days": 21.0}},
-        (Answer("holiday_fold_d3", "number", "GI50 fold (withdrawn / naive) after 3 days off drug (2 decimals)",
+        (Answer("holiday_fold_d3", "number", "GI50 fold (withdrawn / naive) after 3 days off drug (3 decimals)",
                 _v("d3", "c3_fold_withdrawn"), points=2.0, hint="c3_fold_withdrawn in " + _VALUES),
          Answer("holiday_fold_d7", "number", "the same after 7 days", _v("d7", "c3_fold_withdrawn"),
                 points=2.0, hint="c3_fold_withdrawn in " + _VALUES),
@@ -252,18 +253,18 @@ EXERCISES: tuple[Exercise, ...] = (
     # --- T1 (stand-in: a demonstration, so its graded values are the enrichment statistics, not a verdict) -----
     Exercise(
         "t1-ex-adapt", "t1_transcriptome", {"none": {"adapt_rate": 0.0, "use_geo_cache": False}},
-        (Answer("adapt_nes", "number", "NES of the IL-2/STAT5 set (2 decimals)", _v("none", "t1_stat5_nes"),
+        (Answer("adapt_nes", "number", "NES of the IL-2/STAT5 set (3 decimals)", _v("none", "t1_stat5_nes"),
                 rtol=0.0, points=2.0, hint="t1_stat5_nes in " + _VALUES),
-         Answer("adapt_fdr", "number", "its FDR q-value (2 decimals)", _v("none", "t1_stat5_fdr"),
+         Answer("adapt_fdr", "number", "its FDR q-value (3 decimals)", _v("none", "t1_stat5_fdr"),
                 rtol=0.0, points=1.0, hint="t1_stat5_fdr in " + _VALUES)),
         open_question="Why do STAT5 targets not differ without adaptation?",
         key_phrases=("STAT5 targets do not\n  move, and the enrichment disappears",
                      "STAT5 targets do not move, and the enrichment disappears")),
     Exercise(
         "t1-ex-samples", "t1_transcriptome", {"two": {"n_replicates": 2, "use_geo_cache": False}},
-        (Answer("samples_nes", "number", "NES of the IL-2/STAT5 set with 2 samples per population (2 decimals)",
+        (Answer("samples_nes", "number", "NES of the IL-2/STAT5 set with 2 samples per population (3 decimals)",
                 _v("two", "t1_stat5_nes"), points=2.0, hint="t1_stat5_nes in " + _VALUES),
-         Answer("samples_jak2_log2fc", "number", "JAK2's log2 fold change, persistent - naive (2 decimals)",
+         Answer("samples_jak2_log2fc", "number", "JAK2's log2 fold change, persistent - naive (3 decimals)",
                 _v("two", "t1_jak2_log2fc"), points=1.0, hint="t1_jak2_log2fc in " + _VALUES)),
         open_question="What does this say about the number of arrays a study of this kind needs?"),
 )
