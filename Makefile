@@ -13,7 +13,7 @@ PAGES    := $(wildcard book/*.md) book/references.bib $(wildcard book/_ext/*.py)
 SITE     := _build/html/index.html
 
 .DELETE_ON_ERROR:
-.PHONY: book test test-fast install notebooks run data data-hts clean help atlas assignments rivals
+.PHONY: book test test-fast install notebooks run data data-hts clean help atlas assignments rivals course-site
 
 help:
 	@echo "make book   - install (first time), execute every chapter with papermill, build the site"
@@ -25,6 +25,8 @@ help:
 	@echo "make rivals - recompute the rival-model comparison into data/rivals/ (RIVALS_N=2048 draws per model, 2 Dask workers; minutes)"
 	@echo "make data-hts - fetch the hts007 screen (thunor 1.0.3 wheel, PyPI) into data/cache/ (make book does it)"
 	@echo "make assignments - otter-grader assignments per chapter in _build/assignments/ (offline)"
+	@echo "                   ROSTER=ids.txt: one notebook per student with their own parameters (course secret)"
+	@echo "make course-site - the course edition of the site (no solutions, sources or instructor page) in _build/course/"
 	@echo "make clean  - remove executed chapters and the built site (keeps .venv)"
 
 install: $(STAMP)
@@ -99,7 +101,11 @@ run: $(STAMP)
 
 # Graded assignments (otter-grader, offline): student notebook + autograder zip per chapter.
 assignments: $(STAMP)
-	@nice -n 10 $(BIN)/python -m jakpersist.book.assign
+	@nice -n 10 $(BIN)/python -m jakpersist.book.assign $(if $(ROSTER),--roster $(ROSTER))
+
+# The course edition of the site (built from the executed chapters of `make book`).
+course-site: book
+	@$(BIN)/python -m jakpersist.book.coursesite
 
 clean:
 	rm -rf _build book/chapters book/generated book/student

@@ -111,5 +111,7 @@ def test_offline_wheelhouse_recipe_installs_with_no_index(wheel, tmp_path):
     venv = tmp_path / "jak"
     _run([PY311, "-m", "venv", str(venv)], tmp_path)
     _run([str(venv / "bin" / "pip"), "install", "-q", "--no-index", "--find-links", str(house),
-          "-c", str(house / "requirements.lock"), "jakpersist"], tmp_path)
+          "-c", str(house / "requirements.lock"), "jakpersist[course]"], tmp_path)
     _run_g1_t1(venv, tmp_path)
+    # the [course] extra: assignment notebooks start with `import otter`
+    _run([str(venv / "bin" / "python"), "-c", "import otter, jakpersist.book.variants"], tmp_path)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ from typing import Any
 
 import nbformat
 
-from . import student
+from . import student, variants
 from .execute import NOTEBOOKS, ROOT
 from .exercises import Answer, Exercise, for_chapter, truths
 
@@ -39,11 +40,20 @@ OUT = ROOT / "_build" / "assignments"
 
 # --- computing the answers ---------------------------------------------------------------------------------
 
+def fingerprint_package() -> str:
+    """Hash of the package's model, assay, analysis, loader and claim code (16 hex): cached answers are reused
+    only while it is unchanged."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parents[1]
+    for f in sorted(here.rglob("*.py")):
+        if "book" not in f.relative_to(here).parts:
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _fingerprint(chapter: str) -> str:
     h = hashlib.sha256((NOTEBOOKS / f"{chapter}.md").read_bytes())
-    for f in sorted((ROOT / "jakpersist").rglob("*.py")):
-        if "book" not in f.parts:
-            h.update(f.read_bytes())
+    h.update(fingerprint_package().encode())
     return h.hexdigest()[:16]
 
 
@@ -89,19 +99,20 @@ def _hint(a: Answer) -> str:
 
 def _visible(a: Answer) -> str:
     if a.kind in ("verdict", "choice"):
-        return f"assert {a.name} in {a.allowed()!r}, {'answer one of ' + ', '.join(a.allowed())!r}"
-    if a.kind == "count":
-        return f"assert isinstance({a.name}, int) and {a.name} >= 0, 'answer a whole number'"
-    return f"assert isinstance({a.name}, (int, float)) and {a.name} == {a.name}, 'answer a number'"
+        return f"assert str({a.name}).strip().lower() in {a.allowed()!r}, {'answer one of ' + ', '.join(a.allowed())!r}"
+    if a.kind == "count":  # a count from pandas (np.int64) is a whole number too
+        return (f"assert not isinstance({a.name}, (bool, str)) and float({a.name}).is_integer() and {a.name} >= 0, "
+                "'answer a whole number'")
+    return (f"assert not isinstance({a.name}, (bool, str)) and float({a.name}) == float({a.name}), "
+            "'answer a number'")
 
 
-def _hidden(a: Answer, truth: Any) -> str:
-    if a.kind == "number":
-        tol = max(a.atol, a.rtol * abs(truth))
-        return f"# HIDDEN\nassert abs(float({a.name}) - {truth!r}) <= {tol!r}"
-    if a.kind == "count":
-        return f"# HIDDEN\nassert {a.name} == {truth!r}"
-    return f"# HIDDEN\nassert str({a.name}).strip().lower() == {str(truth).lower()!r}"
+def _hidden(ex: Exercise, a: Answer) -> str:
+    """The hidden test of one answer: recomputed for the notebook's STUDENT_ID at grading time
+    (:func:`jakpersist.book.variants.check`); a failure shows a hint, never the value."""
+    return (f"# HIDDEN\nfrom jakpersist.book import variants as _v\n"
+            f"assert _v.check({ex.label!r}, {a.name!r}, {a.name}, STUDENT_ID), "
+            f"_v.hint({ex.label!r}, {a.name!r}, STUDENT_ID)")
 
 
 def _literal(a: Answer, truth: Any) -> str:
@@ -110,17 +121,61 @@ def _literal(a: Answer, truth: Any) -> str:
     return repr(truth)
 
 
-def _run_hint(ex: Exercise) -> str:
-    lines = []
-    for params in ex.runs.values():
-        params = dict(params)
-        seeds = params.pop("seeds", None)
-        sets = " ".join(f"--set {k}={v}" for k, v in params.items())
-        if seeds:
-            lines.append(f"jakbook sweep {ex.chapter} {sets} --seeds {seeds[0]}-{seeds[-1]}")
-        else:
-            lines.append(f"jakbook run {ex.chapter} {sets}".rstrip())
-    return "\n".join(lines)
+RUN_HINT = "**Your answers to {label}.**"
+
+
+def _run_hint_cell(ex: Exercise, student_id: str | None = None, secret: str | None = None) -> str:
+    ask = {k: v for k, v in variants.choices(ex, student_id, secret).items() if k.startswith(variants.ASK)}
+    asked = ("\n\nFor this question: " + ", ".join(f"`{k[len(variants.ASK):]}` = {v!r}" for k, v in ask.items())
+             + ".") if ask else ""
+    return (RUN_HINT.format(label=ex.label) + " Run (your parameters)\n\n```bash\n"
+            f"{variants.run_hint(ex, student_id, secret)}\n```\n\n(in a terminal; or in a cell: "
+            f"`from jakpersist.book import course; course.rerun(\"{ex.chapter}\", name=value)`), then write what "
+            f"your run shows (rounded as asked).{asked}")
+
+
+STUDENT_ID_CELL = "STUDENT_ID = {sid!r}  # set by your instructor: do not change it (\"practice\": the public version)"
+PARAMS_MD = "## Your parameters\n\nStudent ID: **{sid}**. Each exercise below is run with these parameters{what}:\n\n{table}"
+
+
+def _parameter_cells(chapter: str, student_id: str = variants.PRACTICE,
+                     secret: str | None = None) -> list[nbformat.NotebookNode]:
+    practice = variants.is_practice(student_id, secret)
+    what = (" (public practice: the values the exercises state, as on the book's website)" if practice
+            else " (yours alone: answers copied from the website or another student will not match)")
+    md = PARAMS_MD.format(sid=student_id, what=what, table=variants.parameters_table(chapter, student_id, secret))
+    return [nbformat.v4.new_markdown_cell(md, metadata={"jakbook": "parameters-table"}),
+            nbformat.v4.new_code_cell(STUDENT_ID_CELL.format(sid=student_id), metadata={"jakbook": "student-id"})]
+
+
+def personalise(nb: nbformat.NotebookNode, chapter: str, student_id: str,
+                secret: str | None) -> nbformat.NotebookNode:
+    """A copy of an assignment notebook (student or solution version) for one student: their ID, their
+    parameter table and their run commands. Answers in a solution notebook are left as they are."""
+    out = nbformat.from_dict(json.loads(json.dumps(nb)))
+    by_label = {e.label: e for e in for_chapter(chapter)}
+    for cell in out.cells:
+        tag = cell.metadata.get("jakbook")
+        if tag == "student-id" or cell.source.startswith("STUDENT_ID = "):
+            cell.source = STUDENT_ID_CELL.format(sid=student_id)
+        elif tag == "parameters-table" or cell.source.startswith("## Your parameters"):
+            cell.source = _parameter_cells(chapter, student_id, secret)[0].source
+        elif cell.cell_type == "markdown" and cell.source.startswith("**Your answers to "):
+            label = cell.source[len("**Your answers to "):].split(".**")[0]
+            if label in by_label:
+                cell.source = _run_hint_cell(by_label[label], student_id, secret)
+    return out
+
+
+def fill_answers(nb: nbformat.NotebookNode, values: dict[str, Any]) -> nbformat.NotebookNode:
+    """A copy of a solution notebook with the answer lines ``name = value`` set to ``values`` (name -> value)."""
+    out = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in out.cells:
+        if cell.cell_type != "code":
+            continue
+        for name, v in values.items():
+            cell.source = re.sub(rf"(?m)^{re.escape(name)} = .*$", f"{name} = {v!r}", cell.source)
+    return out
 
 
 def _predictions(exs: list[Exercise]) -> list[nbformat.NotebookNode]:
@@ -141,15 +196,12 @@ def _predictions(exs: list[Exercise]) -> list[nbformat.NotebookNode]:
 def _question(ex: Exercise, truth: dict[str, Any]) -> list[nbformat.NotebookNode]:
     answers = "\n".join(f"# {a.prompt} ({_hint(a)})\n{a.name} = {_literal(a, truth[a.name])}  # SOLUTION"
                          for a in ex.answers)
-    points = [0.5] + [a.points for a in ex.answers]
-    cells = [nbformat.v4.new_markdown_cell(
-        f"**Your answers to {ex.label}.** Run\n\n```bash\n{_run_hint(ex)}\n```\n\n(in a terminal; or in a cell: "
-        f"`from jakpersist.book import course; course.rerun(\"{ex.chapter}\", name=value)`), then write what the "
-        "run shows."),
+    points = [0] + [a.points for a in ex.answers]  # the visible check (type only) earns nothing by itself
+    cells = [nbformat.v4.new_markdown_cell(_run_hint_cell(ex)),
         _raw(f"# BEGIN QUESTION\nname: {ex.qname}\npoints: {points!r}"),
         _raw("# BEGIN SOLUTION"), nbformat.v4.new_code_cell(answers), _raw("# END SOLUTION"),
         _raw("# BEGIN TESTS"), nbformat.v4.new_code_cell("\n".join(_visible(a) for a in ex.answers))]
-    cells += [nbformat.v4.new_code_cell(_hidden(a, truth[a.name])) for a in ex.answers]
+    cells += [nbformat.v4.new_code_cell(_hidden(ex, a)) for a in ex.answers]
     cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     if ex.predict:
         cells.append(nbformat.v4.new_code_cell(
@@ -163,17 +215,22 @@ def _question(ex: Exercise, truth: dict[str, Any]) -> list[nbformat.NotebookNode
     return cells
 
 
-def master_notebook(chapter: str, answers: dict[str, dict[str, Any]]) -> nbformat.NotebookNode:
-    """The otter-grader master notebook of ``chapter``; ``answers``: exercise label -> computed truths."""
+def master_notebook(chapter: str, answers: dict[str, dict[str, Any]], *, autograder_files: list[str] | None = None,
+                    requirements: str = "") -> nbformat.NotebookNode:
+    """The otter-grader master notebook of ``chapter``; ``answers``: exercise label -> computed truths (the
+    public practice answers, written into the solution notebook). ``autograder_files``: files (beside the
+    master) that only the autograder zip carries; ``requirements``: a ``requirements:`` config line."""
     exs = for_chapter(chapter)
     by_label = {e.label: e for e in exs}
     nb = student.student_notebook(chapter)
     cfg = ("# ASSIGNMENT CONFIG\n"
            f"name: {chapter}\n"
            "init_cell: true\ncheck_all_cell: true\nexport_cell: false\nrun_tests: false\n"
-           "solutions_pdf: false\ngenerate: true\nrequirements: null\n"
-           "tests:\n  files: false\n  ok_format: true\n")
-    cells = [_raw(cfg), nb.cells[0]]
+           "solutions_pdf: false\ngenerate: true\n"
+           + (requirements or "requirements: null\n")
+           + ("autograder_files:\n" + "".join(f"  - {f}\n" for f in autograder_files) if autograder_files else "")
+           + "tests:\n  files: false\n  ok_format: true\n")
+    cells = [_raw(cfg), nb.cells[0], *_parameter_cells(chapter)]
     if any(e.predict for e in exs):
         cells += _predictions(exs)
     for cell in nb.cells[1:]:
@@ -192,16 +249,48 @@ def master_notebook(chapter: str, answers: dict[str, dict[str, Any]]) -> nbforma
     return out
 
 
-def build(chapter: str, out: Path = OUT, workers: int = 2, run_otter: bool = True) -> Path:
-    """Build ``out/<chapter>/`` (master, student/, autograder/ with the zip). Returns the chapter folder."""
-    answers = {e.label: truths(e, exercise_runs(e, workers)) for e in for_chapter(chapter)}
+def build_wheel(dest: Path) -> Path:
+    """The book's wheel (``pip wheel --no-deps``) in ``dest``; the autograder zip ships it so that a grader
+    without the repository (Gradescope, a clean venv) can install the package. Returns the wheel's path."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in dest.glob("jakpersist-*.whl"):
+        old.unlink()
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                        str(ROOT), "-w", str(dest)], capture_output=True, text=True, cwd=dest)
+    if r.returncode:
+        raise RuntimeError(f"pip wheel failed:\n{r.stderr[-2000:]}")
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
+    return sorted(dest.glob("jakpersist-*.whl"))[-1]
+
+
+GRADESCOPE_SOURCE = "/autograder/source/files"  # where Gradescope unpacks the zip's files (otter's layout)
+
+
+def build(chapter: str, out: Path = OUT, workers: int = 2, run_otter: bool = True, *,
+          secret: str | None = None, roster: list[str] | None = None, wheel: Path | None = None) -> Path:
+    """Build ``out/<chapter>/``: the master notebook, ``student/`` (public practice version), ``autograder/``
+    (solution notebook and zip) and, with a ``roster``, ``students/<ID>/<chapter>.ipynb`` (one per student,
+    with their parameters). ``secret``: the course secret (the zip carries it in ``course-secret.txt``;
+    without it the zip grades practice notebooks only). ``wheel``: the book's wheel to ship in the zip (its
+    Gradescope setup installs it). Returns the chapter folder."""
+    answers = {e.label: variants.answers(e.label) for e in for_chapter(chapter)}
     folder = out / chapter
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / "answers.json").write_text(json.dumps(answers, indent=2, default=str), encoding="utf-8")
+    extra: list[str] = []
+    if secret:
+        (folder / variants.SECRET_FILE).write_text(secret + "\n", encoding="utf-8")
+        extra.append(variants.SECRET_FILE)
+    req = ""
+    if wheel is not None:
+        shutil.copy(wheel, folder / wheel.name)
+        extra.append(wheel.name)
+        (folder / "requirements.txt").write_text(f"{GRADESCOPE_SOURCE}/{wheel.name}\n", encoding="utf-8")
+        req = "requirements: requirements.txt\n"
     master = folder / f"{chapter}.ipynb"
-    nbformat.write(master_notebook(chapter, answers), str(master))
+    nbformat.write(master_notebook(chapter, answers, autograder_files=extra, requirements=req), str(master))
     if run_otter:
         dist = folder / "dist"
         r = subprocess.run([str(Path(sys.executable).with_name("otter")), "assign", "--no-pdfs", "--no-run-tests",
@@ -211,7 +300,39 @@ def build(chapter: str, out: Path = OUT, workers: int = 2, run_otter: bool = Tru
         for sub in ("student", "autograder"):
             shutil.move(str(dist / sub), str(folder / sub))
         shutil.rmtree(dist)
+        for f in extra:  # the secret and the wheel live in the zip only
+            (folder / f).unlink(missing_ok=True)
+        if roster:
+            handout = nbformat.read(str(folder / "student" / f"{chapter}.ipynb"), as_version=4)
+            for sid in roster:
+                dest = folder / "students" / sid / f"{chapter}.ipynb"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(personalise(handout, chapter, sid, secret), str(dest))
     return folder
+
+
+def read_roster(path: str | Path) -> list[str]:
+    """Student IDs from a roster file: one per line, or a CSV whose first column (or ``id`` column) holds them.
+
+    Raises ValueError naming the line of an ID that is not a plain name (letters, digits, ``.-_@``)."""
+    import csv
+
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    rows = list(csv.reader(lines))
+    col = 0
+    if rows and any(h.strip().lower() in ("id", "student_id", "sid") for h in rows[0]):
+        col = [h.strip().lower() for h in rows[0]].index(next(h.strip().lower() for h in rows[0]
+                                                            if h.strip().lower() in ("id", "student_id", "sid")))
+        rows = rows[1:]
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if not row or not row[col].strip():
+            continue
+        sid = row[col].strip()
+        if not re.fullmatch(r"[A-Za-z0-9._@-]+", sid):
+            raise ValueError(f"{path}: line {i}: {sid!r} is not a plain student ID (letters, digits, . - _ @)")
+        out.append(sid)
+    return out
 
 
 def autograder_zip(folder: Path) -> Path:
@@ -228,17 +349,34 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("chapters", nargs="*", help="default: every chapter")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--roster", help="file of student IDs (one per line, or a CSV with an 'id' column): writes "
+                    "students/<ID>/<chapter>.ipynb with each student's own parameters")
+    ap.add_argument("--secret-file", help=f"the course secret (default: ${variants.SECRET_ENV}; a new one is made "
+                    "in <out>/course-secret.txt when a roster is given without one). Keep it private")
+    ap.add_argument("--no-wheel", action="store_true", help="do not ship the book's wheel in the autograder zip")
     args = ap.parse_args(argv)
     from .exercises import graded_chapters
 
     chapters = args.chapters or graded_chapters(sorted(p.stem for p in NOTEBOOKS.glob("*.md")))
-    for ch in chapters:
-        try:
-            folder = build(ch, Path(args.out), args.workers)
-        except (RuntimeError, FileNotFoundError) as exc:
-            print(f"assignments: error: {exc}", file=sys.stderr)
-            return 2
-        print(f"[{ch}] {folder / 'student'} (hand out) and {autograder_zip(folder).relative_to(folder)} (keep)")
+    out = Path(args.out)
+    try:
+        secret = (Path(args.secret_file).read_text(encoding="utf-8").strip() if args.secret_file
+                  else variants.find_secret(out) if (out / variants.SECRET_FILE).is_file() or
+                  os.environ.get(variants.SECRET_ENV) else None)
+        roster = read_roster(args.roster) if args.roster else None
+        if roster and not secret:
+            secret = variants.new_secret()
+            out.mkdir(parents=True, exist_ok=True)
+            (out / variants.SECRET_FILE).write_text(secret + "\n", encoding="utf-8")
+            print(f"assignments: new course secret in {out / variants.SECRET_FILE} (keep it; do not hand it out)")
+        wheel = None if args.no_wheel else build_wheel(out / ".wheel")
+        for ch in chapters:
+            folder = build(ch, out, args.workers, secret=secret, roster=roster, wheel=wheel)
+            hand = "students/<ID>/" if roster else "student/"
+            print(f"[{ch}] {folder / hand} (hand out) and {autograder_zip(folder).relative_to(folder)} (keep)")
+    except (RuntimeError, FileNotFoundError, ValueError, OSError) as exc:
+        print(f"assignments: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -133,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     nb_out = outdir / f"{chapter}.ipynb"
     print(f"[{chapter}] running with {params or 'default parameters'} ...", flush=True)
     try:
-        secs = ex.execute(ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd())
+        secs = ex.execute(ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd(), solutions=False)
     except Exception as exc:  # papermill reports the failing cell; keep the message, drop the traceback
         ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
         failed = nb_out.with_name(nb_out.stem + ".failed.ipynb")

@@ -42,28 +42,50 @@ def _answer(label: str, name: str) -> Answer:
 
 def check_prediction(label: str, name: str, predicted: Any, observed: Any, confidence: float = 0.75,
                      path: str | Path = PREDICTIONS) -> bool:
-    """Score a prediction against the observed result, print it, and append it to ``path`` (CSV).
+    """Score a prediction against the observed result, print it, and record it in ``path`` (CSV) once.
 
     ``confidence``: the student's probability that the prediction is right (0.5-1.0). Returns whether it was.
+    Re-running the notebook does not add a row: the first prediction recorded for ``(label, name)`` is kept
+    (a prediction changed after seeing the result is reported, not recorded), and its observed value updated.
     """
     ans = _answer(label, name)
     if predicted is ... or observed is ...:
         print(f"[{label}] enter both your prediction and the observed value first")
         return False
+    p = Path(path)
+    rows = []
+    if p.is_file():
+        with p.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    first = next((r for r in rows if r["exercise"] == label and r["answer"] == name), None)
+    if first is not None and (str(first["predicted"]) != str(predicted)
+                              or float(first["confidence"]) != min(max(float(confidence), 0.0), 1.0)):
+        print(f"[{label}] your first prediction ({first['predicted']!r}, confidence {float(first['confidence']):.0%}) "
+              "is the one recorded; a prediction changed after running is not")
+    if first is not None:
+        typed = {"number": float, "count": int}.get(ans.kind, str)
+        try:
+            predicted = typed(float(first["predicted"])) if typed is not str else first["predicted"]
+        except ValueError:
+            predicted = first["predicted"]
+        confidence = float(first["confidence"])
     correct = check(ans, predicted, observed)
     conf = min(max(float(confidence), 0.0), 1.0)
     brier = (conf - float(correct)) ** 2
     print(f"[{label}] you predicted {predicted!r} (confidence {conf:.0%}); the run gave {observed!r}: "
           f"{'right' if correct else 'not this time'} (Brier score {brier:.2f}; 0 is best)")
-    p = Path(path)
-    new = not p.exists()
-    with p.open("a", newline="", encoding="utf-8") as fh:
+    row = {"time": _dt.datetime.now().isoformat(timespec="seconds"), "exercise": label, "answer": name,
+           "predicted": predicted, "observed": observed, "confidence": conf, "correct": int(correct),
+           "brier": round(brier, 4)}
+    if first is not None:
+        row["time"] = first["time"]
+        rows = [row if r is first else r for r in rows]
+    else:
+        rows.append(row)
+    with p.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, FIELDS)
-        if new:
-            w.writeheader()
-        w.writerow({"time": _dt.datetime.now().isoformat(timespec="seconds"), "exercise": label, "answer": name,
-                    "predicted": predicted, "observed": observed, "confidence": conf, "correct": int(correct),
-                    "brier": round(brier, 4)})
+        w.writeheader()
+        w.writerows(rows)
     return correct
 
 

@@ -51,9 +51,26 @@ def parameters_of(path: str | Path) -> dict[str, dict[str, Any]]:
             for k, v in info.items()}
 
 
+def without_solutions(nb: Any) -> Any:
+    """``nb`` without its code cells tagged ``solution`` and its ``:::{solution}`` blocks (the exercises'
+    answers: a reader's run and a sweep neither compute nor glue them; the book's own build keeps them for the
+    folded solutions)."""
+    import re
+
+    block = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and "solution" in c.metadata.get("tags", []))]
+    for c in nb.cells:
+        if c.cell_type == "markdown":
+            c.source = block.sub("", c.source)
+    return nb
+
+
 def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] | None = None,
-            cwd: str | Path | None = None, timeout: int = 900) -> float:
-    """Execute ``source`` with papermill into ``output`` (never the source). Returns seconds taken."""
+            cwd: str | Path | None = None, timeout: int = 900, *, solutions: bool = True) -> float:
+    """Execute ``source`` with papermill into ``output`` (never the source). Returns seconds taken.
+
+    ``solutions=False`` leaves out the cells that compute the exercises' answers (``jakbook run`` and
+    ``jakbook sweep`` do: their ``values.json`` and tables carry no answer)."""
     import papermill as pm
 
     source, output = Path(source), Path(output)
@@ -63,7 +80,8 @@ def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] |
     tmp = output.with_name(output.stem + ".partial.ipynb")
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(read_notebook(source), str(tmp), parameters=parameters or {},
+        nb = read_notebook(source) if solutions else without_solutions(read_notebook(source))
+        pm.execute_notebook(nb, str(tmp), parameters=parameters or {},
                             kernel_name="python3", cwd=str(cwd or ROOT), progress_bar=False,
                             log_output=False, execution_timeout=timeout,
                             # the kernel listens on localhost only; ipykernel 7 warns on every start that TCP

@@ -45,15 +45,16 @@ def run_once(chapter: str, parameters: dict[str, Any], cwd: str | Path | None = 
     """Execute ``chapter`` once with ``parameters``; return its glued values.
 
     ``keep``: a path to write the executed notebook to (default: a temporary file, removed afterwards).
+    The cells that compute the exercises' answers are left out (a run carries no answer).
     Raises whatever papermill raises when a cell fails (the caller reports it).
     """
     src = ex.chapter_source(chapter)
     if keep:
-        ex.execute(src, keep, parameters, cwd=cwd)
+        ex.execute(src, keep, parameters, cwd=cwd, solutions=False)
         return ex.glued_values(keep)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"{chapter}.ipynb"
-        ex.execute(src, out, parameters, cwd=cwd)
+        ex.execute(src, out, parameters, cwd=cwd, solutions=False)
         return ex.glued_values(out)
 
 

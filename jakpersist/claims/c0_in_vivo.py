@@ -52,11 +52,14 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
     start = sim.iloc[(sim.day - LEAD_IN_DAYS).abs().argmin()]
     end = sim.iloc[(sim.day - (LEAD_IN_DAYS + 7 * s["treatment_weeks"])).abs().argmin()]
     pause_end = sim.iloc[(sim.day - (LEAD_IN_DAYS + 7 * (s["treatment_weeks"] + s["pause_weeks"]))).abs().argmin()]
+    redose_end = sim.iloc[(sim.day - (LEAD_IN_DAYS + 7 * (s["treatment_weeks"] + s["pause_weeks"]
+                                                           + s["redose_weeks"]))).abs().argmin()]
     clone_kept = end.mutant_fraction / start.mutant_fraction
     share_fold = end.hetero_share / start.hetero_share
     m0 = {"c0_spleen_end": end.spleen_index, "c0_symptom_end": end.symptom_index,
           "c0_fraction_start": start.mutant_fraction, "c0_fraction_end": end.mutant_fraction,
           "c0_clone_kept": clone_kept, "c0_spleen_pause": pause_end.spleen_index,
+          "c0_spleen_redose": redose_end.spleen_index,
           "c0_treatment_weeks": s["treatment_weeks"]}
     m5 = {"c5_share_start": start.hetero_share, "c5_share_end": end.hetero_share, "c5_share_fold": share_fold,
           "c5_pstat5_end": end.pstat5_mutant}
