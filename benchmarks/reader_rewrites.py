@@ -8,7 +8,12 @@ Not part of the test suite (the suite runs 60 examples per property). Run:
 Prints Hypothesis's statistics: examples run per property and the share read to the same numbers or refused
 (with the refusal's reason). Deterministic (derandomized).
 
-Last run (2026-12-06, 2 cores shared): see the report in the commit that added this file.
+Last run (2026-12-06, 3000 examples per property, 2 shared cores, 4 min 33 s):
+
+- tidy tables (text rewrites and Excel workbooks): 3000 passing, 0 failing; 99.1% read to the same numbers, the
+  rest refused as ambiguous with line, column and both readings (files whose only numbers were like ``5.922``
+  or ``1,601`` and showed no decimal mark elsewhere);
+- plate grids: 3000 passing, 0 failing; 100% read to the same numbers.
 """
 from __future__ import annotations
 

@@ -350,8 +350,10 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
         raise ReaderDataError(f"{map_path}, line {r['line_map']}: well {r['well']} of plate {r['plate']} is not "
                               f"in the grid export")
     notes = [n for g in parts for n in g.attrs.get("notes", [])] + [n for n in pmap.attrs.get("notes", [])]
-    notes.append(f"plate export(s) {', '.join(g.name for g in grids)} with plate map {map_path.name}: "
-                 f"{len(plates)} plate(s), {len(wells)} mapped wells")
+    kinds = "plate grid(s)" if all("read as a grid" in " ".join(g.attrs.get("notes", [])) for g in parts) \
+        else "plate export(s)"
+    notes.insert(0, f"{kinds} {', '.join(g.name for g in grids)} with plate map {map_path.name}: "
+                    f"{len(plates)} plate(s), {len(wells)} mapped wells")
     rows = []
     for plate, g in wells.groupby("plate", sort=False):
         blank = g.loc[g["role"] == "blank", "signal"].dropna()
