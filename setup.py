@@ -11,7 +11,7 @@ setup(
     packages=find_packages(include=["jakpersist", "jakpersist.*"]) + ["jakpersist._data", "jakpersist._notebooks"],
     package_dir={"jakpersist._data": "data", "jakpersist._notebooks": "notebooks"},
     package_data={
-        "jakpersist._data": ["MANIFEST.yml", "genesets/*", "gdsc/*", "examples/*", "atlas/*"],
+        "jakpersist._data": ["MANIFEST.yml", "genesets/*", "gdsc/*", "examples/*", "atlas/*", "rivals/summary.json"],
         "jakpersist._notebooks": ["*.md", "*.yml"],
     },
     include_package_data=False,

@@ -119,15 +119,16 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
         fixed=_NO_HETERODIMER, ties=_NO_PARTNER_CHANGE),
     Variant(
         "R2", "a second-site JAK2 kinase-domain mutation",
-        "A rare pre-existing cell carries a JAK2 kinase-domain mutation that lowers the potency of each inhibitor by "
-        "its own factor (resistance mutations such as G935R, Y931C and E864K found in a saturation screen differ by "
-        "drug: Weigert et al., J Exp Med 2012) and is selected under drug. Genetic, hence irreversible for each cell; "
+        "A rare pre-existing cell carries a JAK2 kinase-domain mutation (resistance mutations such as G935R, Y931C "
+        "and E864K are reported: Weigert et al., J Exp Med 2012) that lowers the potency of each inhibitor by its own "
+        "factor (how much each drug loses is an assumption, drawn independently per drug) and is selected under "
+        "drug. Genetic, hence irreversible for each cell; "
         "an optional fitness cost lets the sensitive cells win back slowly off drug. No heterodimer change, JAK2 "
         "level unchanged. Starting share and cost ranges are assumptions.",
         "no re-sensitisation after two weeks off drug; cross-persistence differs by drug",
         (Range("clone_start", 1e-7, 1e-4, True, "assumption: a rare mutant cell, 1 in 10^7 to 1 in 10^4"),
-         Range("clone_shift_ruxolitinib", 1.0, 1000.0, True, "assumption: drug-specific potency loss, 1-1000-fold "
-               "(Weigert et al. 2012 report drug-dependent resistance of JAK2 mutants)"),
+         Range("clone_shift_ruxolitinib", 1.0, 1000.0, True, "assumption: potency loss 1-1000-fold, drawn per drug "
+               "(resistance mutations exist: Weigert et al. 2012; their per-drug losses are not in our sources)"),
          Range("clone_shift_fedratinib", 1.0, 1000.0, True, "assumption, as for ruxolitinib"),
          Range("clone_shift_jak_inhibitor_1", 1.0, 1000.0, True, "assumption, as for ruxolitinib"),
          Range("clone_cost", 0.0, 0.3, False, "assumption: an optional fitness cost, up to 30% of r_max")),
