@@ -85,3 +85,22 @@ def test_margin_never_falls_as_the_effect_grows(cid, name, data):
     ma = evaluate(cid, {name: a}, mode="fast").margin
     mb = evaluate(cid, {name: b}, mode="fast").margin
     assert mb >= ma - 1e-6, f"{cid}: margin fell from {ma:.4f} at {name}={a:g} to {mb:.4f} at {name}={b:g}"
+
+
+@pytest.mark.parametrize("bypass", [0.0, 0.25, 0.3])
+def test_c1_pstat5_condition_is_on_the_jak2_dependent_part(bypass):
+    """The rule's text says "20% of its untreated level": the cut is on pSTAT5 minus the JAK2-independent bypass,
+    so a bypass above 0.2 no longer leaves the condition undefined (the old absolute cut of 0.2 was never
+    reached there, and C1 'failed' in a third of the plausible space for that reason alone)."""
+    r = evaluate("C1", {"bypass": bypass}, mode="fast")
+    retained = r.metrics["c1_retained_pstat5"]
+    assert math.isfinite(retained) and not r.undefined
+    from jakpersist import model
+    from jakpersist.claims.common import setup
+    from jakpersist.claims import c1_persistence as c1
+
+    s, mp, _, naive, persistent = setup(c1.DEFAULTS, {"bypass": bypass}, None, "fast")
+    d_cut, kept = c1.jak2_dependent_cut(naive, persistent, "ruxolitinib", mp, fast=True)
+    dep0 = float(model.pstat5(0.0, naive, "ruxolitinib", mp)) - bypass
+    assert float(model.pstat5(d_cut, naive, "ruxolitinib", mp)) - bypass == pytest.approx(0.2 * dep0, rel=1e-3)
+    assert kept == pytest.approx(retained, rel=1e-6)

@@ -20,6 +20,7 @@ from jakpersist import assays, model
 from jakpersist.analysis import doseresponse as dr
 from jakpersist.analysis import gi50 as workflows
 from jakpersist.claims.base import combine
+from jakpersist.claims.c1_persistence import jak2_dependent_cut
 from jakpersist.claims.rules import PersistenceRule
 
 RULE = PersistenceRule()
@@ -67,8 +68,7 @@ def model_verdict(hetero_advantage: float, partner_max: float, seed: int = 2012)
     naive = model.state_from_adaptation(0.0, mp)
     plate = assays.plate_viability({"naive": naive, "persistent": persistent}, list(jp.DRUGS),
                                    assays.dilution_series(10000.0, 10, 3.0), mp, rng, 3, 0.05, 72.0)
-    d_cut = model.dose_for_signal(RULE.naive_pstat5_cut, naive, "ruxolitinib", mp)
-    retained = float(model.pstat5(d_cut, persistent, "ruxolitinib", mp)) if np.isfinite(d_cut) else float("nan")
+    _, retained = jak2_dependent_cut(naive, persistent, "ruxolitinib", mp)  # the chapter's JAK2-dependent cut
     return _decide(plate, 15, seed, retained)[0]
 
 
