@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from jakpersist.book import findings, registry
 from jakpersist.book.budget import CHAPTER_CLAIMS, load_summary
 from jakpersist.book.execute import EXECUTED, glued_values
+from jakpersist.claims.wording import format_share
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -43,8 +44,8 @@ def _expected(src: str) -> str:
         cid, field = rest.split(":")
         if cid == "joint":
             v = s["joint"][field]
-            return format(v, ".0%") if field == "share" else str(v)
-        return format(s["claims"][cid][field], ".0%")
+            return format_share(v) if field == "share" else str(v)
+        return format_share(s["claims"][cid][field])
     if kind == "registry":
         return str({"paper": len(paper),
                     "paper-model": sum(c.evidence == "model" for c in paper),

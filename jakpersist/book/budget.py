@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atlas.run import code_version
+from ..claims.wording import format_share
 from ..model.params import ALL_PARAMS
 from .execute import ROOT
 
@@ -47,8 +48,8 @@ def budget_markdown(s: dict[str, Any] | None, claim: str) -> str:
         return head + "The robustness atlas has not been computed for this claim (`make atlas`).\n```\n"
     c = s["claims"][claim]
     lines = [f"Across the **plausible** range of every model parameter ({s['samples']}-point Sobol' design, "
-             f"noise-free model), the verdict holds in **{c['share']:.0%}** of the space (95% interval "
-             f"{c['share_lo']:.0%} to {c['share_hi']:.0%}). It hinges most on:", ""]
+             f"noise-free model), the verdict holds in **{format_share(c['share'])}** of the space (95% interval "
+             f"{format_share(c['share_lo'])} to {format_share(c['share_hi'])}). It hinges most on:", ""]
     for name, st, tip, side in hinges(s, claim):
         p = ALL_PARAMS[name]
         unit = f" {p.unit}" if p.unit and p.unit not in ("1", "fold") else ("-fold" if p.unit == "fold" else "")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..claims.wording import format_share
 from .budget import CHAPTER_CLAIMS, load_summary
 from .chapter import EVIDENCE_KINDS
 from .execute import glued_values
@@ -99,10 +100,10 @@ def _share(cid: str, s: dict[str, Any] | None, *, interval: bool = True) -> str:
     r = (s or {}).get("claims", {}).get(cid)
     if not r:
         return "not in the robustness atlas"
-    text = f"holds in {num(format(r['share'], '.0%'), f'atlas:{cid}:share')} of the plausible space"
+    text = f"holds in {num(format_share(r['share']), f'atlas:{cid}:share')} of the plausible space"
     if interval:
-        text += (f" (95% interval {num(format(r['share_lo'], '.0%'), f'atlas:{cid}:share_lo')} to "
-                 f"{num(format(r['share_hi'], '.0%'), f'atlas:{cid}:share_hi')})")
+        text += (f" (95% interval {num(format_share(r['share_lo']), f'atlas:{cid}:share_lo')} to "
+                 f"{num(format_share(r['share_hi']), f'atlas:{cid}:share_hi')})")
     return text
 
 
@@ -185,7 +186,7 @@ def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
         together = ("all of the paper's claims" if set(r.get("claims", [])) == {c.id for c in paper}
                     else "claims " + ", ".join(r.get("claims", [])))
         out.append(f"- **How robust.** Across the plausible range of every model parameter, {together} "
-                   f"hold together in {num(format(r['share'], '.0%'), 'atlas:joint:share')} of the space "
+                   f"hold together in {num(format_share(r['share']), 'atlas:joint:share')} of the space "
                    f"({num(str(r['n_inside']), 'atlas:joint:n_inside')} of {num(str(r['n']), 'atlas:joint:n')} "
                    "points; {doc}`chapters/r1_robustness`).")
     out += ["", "Claim by claim (verdict of the default run; share of the model's plausible space where it holds):", ""]

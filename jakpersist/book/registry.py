@@ -11,11 +11,12 @@ from typing import Any
 
 import yaml
 
-from .chapter import EVIDENCE_KINDS
-from ..claims.base import VERDICT_KINDS
-from .execute import EXECUTED, ROOT, glued_values
 from ..claims import rules as _rules
+from ..claims.base import VERDICT_KINDS
+from ..claims.wording import format_share
 from ..model.params import ALL_PARAMS
+from .chapter import EVIDENCE_KINDS
+from .execute import EXECUTED, ROOT, glued_values
 
 REGISTRY = ROOT / "notebooks" / "claims.yml"
 
@@ -282,8 +283,8 @@ def _budget_line(cid: str) -> list[str]:
     r = s["claims"][cid]
     parts = [f"`{n}` (Sobol' {st:.2f}; " + (f"flips at {tip:.3g})" if tip is not None else "no flip in range)")
              for n, st, tip, _ in hinges(s, cid)]
-    return [f"- **Belief budget** (robustness atlas, model): holds in {r['share']:.0%} of the plausible space "
-            f"({r['share_lo']:.0%} to {r['share_hi']:.0%}); hinges most on " + ", ".join(parts) + "."]
+    return [f"- **Belief budget** (robustness atlas, model): holds in {format_share(r['share'])} of the plausible space "
+            f"({format_share(r['share_lo'])} to {format_share(r['share_hi'])}); hinges most on " + ", ".join(parts) + "."]
 
 
 def render_page(claims: list[Claim]) -> str:

@@ -107,6 +107,19 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
+def format_share(share: float) -> str:
+    """A share of the plausible space as a percentage a reader can compare: whole percent, except that a share
+    strictly between 0 and 1% (or between 99% and 100%) keeps one decimal, so that 1 point of 256 reads "0.4%",
+    never "0%".
+
+    >>> format_share(0.395), format_share(1 / 256), format_share(0.0), format_share(0.996)
+    ('40%', '0.4%', '0%', '99.6%')
+    """
+    if 0.0 < share < 0.01 or 0.99 < share < 1.0:
+        return f"{share:.1%}"
+    return f"{share:.0%}"
+
+
 def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None = None) -> VerdictText:
     """The wording of ``result`` (the outcome of claim ``claim_id``).
 
@@ -148,14 +161,14 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     else:
         raise ValueError(f"{claim_id}: unknown evidence kind {result.kind!r}")
     short = SHORT[(kind, holds)]
-    where = "" if share is None else f"holds in {share:.0%} of the model's plausible parameter space"
+    where = "" if share is None else f"holds in {format_share(share)} of the model's plausible parameter space"
     if kind == "model":
         if holds:
-            sentence = (f"{short}: the rule holds in this run" + (f" and in {share:.0%} of the model's plausible "
+            sentence = (f"{short}: the rule holds in this run" + (f" and in {format_share(share)} of the model's plausible "
                         "parameter space" if share is not None else "") + " (a model result: the mechanism can "
                         "produce it; not a measurement of the paper's cells).")
         else:
-            sentence = (f"{short}: the rule does not hold in this run" + (f" (it holds in {share:.0%} of the "
+            sentence = (f"{short}: the rule does not hold in this run" + (f" (it holds in {format_share(share)} of the "
                         "model's plausible parameter space)" if share is not None else "") + ".")
     elif kind == "illustration":
         sentence = (f"{short}: the in-vivo sketch of the model shows the pattern" if holds
