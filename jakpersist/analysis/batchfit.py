@@ -461,7 +461,7 @@ def _model_internal(p: np.ndarray, lx: np.ndarray, pos: np.ndarray, k: int):
     return f, J
 
 
-def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", start: ArrayLike | None = None,
+def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", *, start: ArrayLike | None = None,
                max_iter: int = MAX_ITER, covariance: bool = True, refit_failed: bool = True,
                continue_iter: int = 0) -> BatchFit:
     """Fit LL4 or LL3 to many curves at once (dose in nM, responses as fractions of vehicle).

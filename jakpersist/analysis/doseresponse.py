@@ -560,7 +560,7 @@ def rise_test_batch(dose: np.ndarray, responses: np.ndarray, sigma: np.ndarray |
     return p
 
 
-def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4",
+def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4", *,
               start: np.ndarray | None = None, name: str = "curve", _batch_fallback: bool = True) -> CurveFit:
     """Least-squares fit of one model (``MODELS``) to wells (dose in nM, response as fraction of vehicle).
 
@@ -764,7 +764,7 @@ def design_models(dose: ArrayLike, response: ArrayLike, name: str = "curve",
     return ok
 
 
-def select_model(dose: ArrayLike, response: ArrayLike, name: str = "curve",
+def select_model(dose: ArrayLike, response: ArrayLike, *, name: str = "curve",
                  models: tuple[str, ...] = tuple(MODELS)) -> tuple[CurveFit, dict[str, float]]:
     """Fit every model the design carries (:func:`design_models`) and keep the one with the lowest AIC among
     those that describe the curve as monotone (a hormesis model describes a low-dose rise); if none does, the

@@ -159,7 +159,7 @@ def share_vehicle_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def read_plate(path: str | Path, required_populations: tuple[str, ...] = ("naive", "persistent"),
+def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("naive", "persistent"),
                min_doses: int = 3) -> pd.DataFrame:
     """Read a plate-viability file (see :data:`PLATE`) and check that every curve can be fitted.
 
