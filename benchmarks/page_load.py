@@ -13,19 +13,21 @@ it (1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip) and the CPU slowed 4x. Pr
 
 To time another build (e.g. an older commit), build it in a folder of its own and pass that folder.
 
-Runs of 2026-12-06 (one run per page, shared 2-core machine under load, so single pages vary by a second or two):
+Runs of 2026-12-06 (one run per page, shared 2-core machine under load from other jobs, so single pages vary by
+half a second or more; "before" is commit 84712a8's configuration built on the same executed chapters):
 
 =================================  ==========  ===========  ====================
 build                              FCP median  load median  KB per page (median)
 =================================  ==========  ===========  ====================
-before (theme defaults)            1.94 s      6.91 s       1,013
-after (icons subset, MathJax       1.81 s      2.69 s       277
-only where there is mathematics)
+before (theme defaults)            1.94 s      6.91 s       1,013 (max 1,337)
+after (icon subset, MathJax only   2.07 s      2.50 s       200 (max 425)
+where there is mathematics)
 =================================  ==========  ===========  ====================
 
-Before: landing page 1.78 s FCP / 7.99 s load / 1,265 KB; after: 1.80 s / 1.97 s / 198 KB. The largest page
-after is the model page (MathJax, 423 KB, load 3.95 s). FCP was already close to its floor (the theme's Font
-Awesome script is deferred); what the reader waits for was the load of 1 MB of script and fonts.
+Landing page before: FCP 1.78 s, load 7.99 s, 1,265 KB; after: 1.87 s, 2.16 s, 200 KB. The heaviest page after is
+the model page (MathJax, 425 KB, load 5.6 s). FCP did not change measurably (the theme's Font Awesome script was
+already deferred; it stays near 2 s, above 2.5 s on 2 of 21 pages in the run under load); what a reader waited for
+was the load of about 1 MB of script and fonts.
 """
 from __future__ import annotations
 
