@@ -29,7 +29,7 @@ def main() -> None:
     address = cluster.scheduler_address  # started once, outside the timings (start-up is a one-off cost)
     print(f"{len(values)} evaluations per claim group; 2 workers = a LocalCluster already running")
     print(f"{'claims':<10}{'serial eval/s':>15}{'2 workers eval/s':>18}{'speed-up':>10}")
-    for group, (_, claims) in RUNNERS.items():
+    for _group, (_, claims) in RUNNERS.items():
         rates = []
         for sched in (None, address):
             with tempfile.TemporaryDirectory() as tmp:

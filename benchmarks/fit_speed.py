@@ -113,7 +113,7 @@ def main() -> None:
             YM[np.arange(len(YM)), np.random.default_rng(1).integers(0, DOSES.size, len(YM))] = np.nan
             paths[f"  + statuses and GI50s ({a.batch_n} curves)"] = (
                 a.batch_n, lambda: bf.fit_curves(DOSES, YB[:a.batch_n]).log10_gi50())
-            paths[f"  + the same, one missing well per curve"] = (
+            paths["  + the same, one missing well per curve"] = (
                 a.batch_n, lambda: bf.fit_curves(DOSES, YM).log10_gi50())
     # interleaved rounds (each round times every path once), best per path: a burst of load on a shared
     # machine then slows all paths of a round instead of biasing one path's ratio

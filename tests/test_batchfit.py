@@ -205,7 +205,7 @@ def test_designs_without_vehicle_wells_agree_and_no_fit_is_worse_than_a_flat_lin
     np.testing.assert_array_equal(batch.status, [f.status for f in single])
     rss_flat = ((y - y.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
     assert np.all(batch.rss[batch.converged] <= rss_flat[batch.converged] * (1 + 1e-9))
-    assert all(f.rss <= r * (1 + 1e-9) for f, r in zip(single, rss_flat) if f.converged)
+    assert all(f.rss <= r * (1 + 1e-9) for f, r in zip(single, rss_flat, strict=False) if f.converged)
     assert np.all((batch.p_flat >= 0) & (batch.p_flat <= 1))  # F is never negative, so p is never nan
 
 

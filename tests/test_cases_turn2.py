@@ -7,7 +7,6 @@ papermill, to stay fast; ``jakbook run c1_persistence --set data_path=...`` give
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from jakpersist.analysis import doseresponse as dr

@@ -157,8 +157,9 @@ def _look_at_report_in_chromium(report: Path) -> None:
         for width in (1280, 390):
             page = b.new_page(viewport={"width": width, "height": 900})
             errors, requests = [], []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # noqa: B023
+            page.on("request", lambda r: requests.append(r.url)  # noqa: B023 - this page's lists
+                    if not r.url.startswith(("file:", "data:")) else None)
             page.goto(report.as_uri())
             text = page.inner_text("body")
             assert "Verdict of this run: consistent with your data" in text

@@ -274,7 +274,7 @@ def test_wellmap_toml_plate_map_gives_the_csv_map_numbers(tmp_path, grid_ref):
               ("persistent", "fedratinib"), ("persistent", "fedratinib")]
     doses = [4, 12, 37, 111, 333, 1000, 3000, 9000, 27000]
     toml = ["[expt]", 'source = "SIMULATED layout of the grid cases"', ""]
-    for L, (pop, drug) in zip("ABCDEFGH", layout):
+    for L, (pop, drug) in zip("ABCDEFGH", layout, strict=False):
         toml += [f"[row.{L}]", f'population = "{pop}"', f'drug = "{drug}"', ""]
     toml += ["[col.1]", 'role = "blank"', "", "[col.12]", 'role = "blank"', "", "[col.2]", 'role = "vehicle"', ""]
     for c, d in enumerate(doses, 3):

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from jakpersist.claims.wording import describe_verdict
 from jakpersist.loaders import geo
 
 SAMPLE = """^SAMPLE = {gsm}
@@ -333,7 +334,7 @@ FAST = {"n_permutations": 200}
 
 def test_claim_on_real_series_is_decided_by_public_data():
     r = t1.evaluate(FAST, 2012, geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
-    assert r.kind == "public-data" and r.verdict is True and r.verdict_text == "shown in public data"
+    assert r.kind == "public-data" and r.verdict is True and describe_verdict(r.claim, r).short == "shown in public data"
     assert r.metrics["t1_series"] == "GSE99999" and r.margin > 0
     assert r.metrics["t1_jak2_log2fc"] == pytest.approx(JAK2_LOG2FC, abs=0.005)
 
@@ -347,7 +348,7 @@ def test_claim_on_a_tidy_matrix_is_your_data():
 def test_stand_in_decides_nothing_and_its_counterfactual_acts_on_the_margin():
     r = t1.evaluate(FAST, 2012)
     assert r.kind == "demonstration" and r.verdict is None
-    assert r.verdict_text == "demonstration (simulated stand-in; no real data)"
+    assert describe_verdict(r.claim, r).short == "demonstration (simulated stand-in; no real data)"
     assert r.margin > 0 and r.metrics["t1_margin"] == r.margin  # the exercise: the rule passes on the stand-in
     flat = t1.evaluate({**FAST, "adapt_rate": 0.0}, 2012)
     assert flat.verdict is None and flat.margin <= 0

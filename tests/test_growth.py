@@ -17,8 +17,10 @@ def gr_true(dose, gr_inf=-0.3, gec50=50.0, h=1.5):
     return gw.gr_curve(dose, gr_inf, np.log10(gec50), h)
 
 
-def plate(k_ctrl: float, gr_fn, times=np.arange(0.0, 121.0, 6.0), delay_rate=None, x0=100.0) -> pd.DataFrame:
-    """Tidy counts of one line: 4 control wells and 2 wells per dose, exponential growth from x0."""
+def plate(k_ctrl: float, gr_fn, times=None, delay_rate=None, x0=100.0) -> pd.DataFrame:
+    """Tidy counts of one line: 4 control wells and 2 wells per dose, exponential growth from x0 (times in h,
+    default 0 to 120 every 6 h)."""
+    times = np.arange(0.0, 121.0, 6.0) if times is None else times
     rows, wid = [], 0
     for dose in [0.0] * 4 + list(np.repeat(DOSES, 2)):
         wid += 1

@@ -11,7 +11,6 @@ import functools
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +44,7 @@ def plate_verdict(shift: float, seed: int, sd: float) -> bool:
     rows = []
     for pop, ec50, e in (("naive", 130.0, noise[0]), ("persistent", 130.0 * shift, noise[1])):
         y = dr.ll4(x, 0.05, 1.0, np.log10(ec50), 1.2) + e
-        rows += [{"population": pop, "drug": "ruxolitinib", "dose_nM": d, "viability": v} for d, v in zip(x, y)]
+        rows += [{"population": pop, "drug": "ruxolitinib", "dose_nM": d, "viability": v} for d, v in zip(x, y, strict=False)]
     return _decide(pd.DataFrame(rows), 20, seed + 1, None)[0]
 
 
@@ -106,7 +105,7 @@ def small_designs(draw):
     ys = [draw(st.lists(st.floats(-0.2, 1.5, allow_nan=False), min_size=x.size, max_size=x.size))
           for _ in range(2)]
     rows = [{"population": pop, "drug": "ruxolitinib", "dose_nM": d, "viability": v}
-            for pop, y in zip(("naive", "persistent"), ys) for d, v in zip(x, y)]
+            for pop, y in zip(("naive", "persistent"), ys, strict=False) for d, v in zip(x, y, strict=False)]
     return pd.DataFrame(rows)
 
 

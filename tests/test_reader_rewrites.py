@@ -138,7 +138,7 @@ def test_tidy_rewrite_same_numbers_or_refusal_naming_the_line(tmp_path_factory, 
         wb.active.append(["Exported by", "a spreadsheet"])
         ws = wb.create_sheet("Data")
         ws.append(head)
-        for (p, dr, x, r, v), row in zip(table, body):
+        for (p, dr, x, r, v), row in zip(table, body, strict=False):
             ws.append([p, dr, x[1], r, v[1], *row[5:]])
         target = d / "rewritten.xlsx"
         wb.save(target)
@@ -152,7 +152,7 @@ def test_tidy_rewrite_same_numbers_or_refusal_naming_the_line(tmp_path_factory, 
         return
     event("same numbers")
     want = [(x[1], v[1]) for _, _, x, _, v in table]
-    assert list(zip(got["dose_nM"], got["viability"])) == want, "a rewrite changed a number"
+    assert list(zip(got["dose_nM"], got["viability"], strict=False)) == want, "a rewrite changed a number"
     if ref is not None:
         assert list(ref["dose_nM"]) == list(got["dose_nM"])
 
@@ -171,7 +171,7 @@ def test_grid_rewrite_same_numbers_or_refusal_naming_the_line(tmp_path_factory, 
     d = tmp_path_factory.mktemp("grid")
     head = [corner] + [f"{c:02d}" if zero_pad else str(c) for c in range(1, 13)]
     rows = [head] + [[L] + [_fmt(t, style) for t, _ in row] + (["Lum"] if label else [])
-                     for L, row in zip("ABCDEFGH", grid)]
+                     for L, row in zip("ABCDEFGH", grid, strict=False)]
     style = {**style, "empty_col": False, "extra_col": False}
     _write(rows, style, d / "g.csv")
     try:

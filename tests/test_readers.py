@@ -264,7 +264,7 @@ def test_two_96_well_plates_blank_subtracted_and_vehicle_normalised(tmp_path):
             rows.append((title, f"{'ABC'[r]}1", "blank", "", "", ""))
             a[r, 1] = blank + veh
             rows.append((title, f"{'ABC'[r]}02", "vehicle", pop, "", ""))
-            for c, (dose, f) in enumerate(zip((1, 10, 100, 1000), frac.values())):
+            for c, (dose, f) in enumerate(zip((1, 10, 100, 1000), frac.values(), strict=False)):
                 a[r, 2 + c] = blank + veh * f
                 rows.append((title, f"{'ABC'[r]}{3 + c}", "treated", pop, "rux", str(dose / 1000)))
         plates[title] = a

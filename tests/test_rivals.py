@@ -25,7 +25,7 @@ def test_every_rival_mechanism_is_off_by_default_and_h0_is_the_atlas_model():
     assert not h0.fixed and not h0.ties
     sp = default_space()
     assert {r.name: (r.lo, r.hi, r.log) for r in h0.space()} == {
-        n: (lo, hi, lg) for n, lo, hi, lg in zip(sp.names, sp.lo, sp.hi, sp.log)}
+        n: (lo, hi, lg) for n, lo, hi, lg in zip(sp.names, sp.lo, sp.hi, sp.log, strict=False)}
 
 
 def test_r1_more_jak2_alone_lowers_the_partner_to_jak2_coip_ratio():
@@ -76,7 +76,7 @@ def test_r5_reversal_follows_the_fitness_cost():
     kept = [m["c3_fold_withdrawn"] / m["c3_fold_persistent"] for m in runs]
     share = [m["c3_z_withdrawn"] for m in runs]  # the tolerant subclone's gain in share after withdrawal
     assert kept[0] == pytest.approx(1.0) and share[0] == pytest.approx(runs[0]["c3_z_persistent"])  # no cost
-    assert all(a >= b for a, b in zip(kept, kept[1:])) and all(a >= b for a, b in zip(share, share[1:]))
+    assert all(a >= b for a, b in zip(kept, kept[1:], strict=False)) and all(a >= b for a, b in zip(share, share[1:], strict=False))
     assert runs[-1]["c3_fold_persistent"] > 4.0 and runs[-1]["c3_fold_withdrawn"] < 2.0  # reverted by competition
     assert runs[-1]["c3_fold_rechallenged"] > 4.0
 

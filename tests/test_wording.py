@@ -7,7 +7,7 @@ import pytest
 from jakpersist.claims import evaluate
 from jakpersist.claims.base import ClaimResult, Condition, decided
 from jakpersist.claims.h1_hts007 import confound_test
-from jakpersist.claims.wording import SHORT, describe_verdict, is_undefined
+from jakpersist.claims.wording import SHORT, describe_verdict
 
 
 def _result(cid, kind, conds):
@@ -33,17 +33,17 @@ def test_in_vivo_claims_are_illustrations(cid):
 
 def test_a_nan_deciding_quantity_is_undefined_not_a_failure():
     r = _result("C7", "model", [Condition("ratio", float("nan"), 2.5, at_least=False), Condition("fold", 6.0, 4.0)])
-    assert r.verdict is False and is_undefined(r)
+    assert r.verdict is False and r.undefined
     w = describe_verdict("C7", r, share=0.25)
     assert w.kind == "undefined" and w.holds is None and w.outcome == "undefined" and "not" not in w.short
     # a real failure next to an undefined condition is a failure: the rule is decided by what was computed
     r2 = _result("C7", "model", [Condition("ratio", float("nan"), 2.5, at_least=False), Condition("fold", 2.0, 4.0)])
-    assert not is_undefined(r2) and describe_verdict("C7", r2).kind == "model"
+    assert not r2.undefined and describe_verdict("C7", r2).kind == "model"
 
 
 def test_c7_with_a_strong_bypass_is_undefined_and_the_registered_flip_is_real():
     r = evaluate("C7", {"bypass": 0.6}, mode="fast")
-    assert r.undefined and r.verdict_text == "undefined"
+    assert r.undefined and describe_verdict(r.claim, r).short == "undefined"
     r = evaluate("C7", {"jak2_max": 5.0, "hetero_advantage": 1.0, "partner_max": 0.2}, mode="fast")
     assert not r.undefined and r.verdict is False
     assert r.metrics["c7_puh71_ratio"] > 2.5 and r.metrics["c7_inhibitor_fold"] >= 4  # PU-H71 itself loses potency

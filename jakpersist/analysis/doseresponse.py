@@ -628,7 +628,7 @@ def params_at_bound(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, free: lis
     span = hi - lo
     near = (np.abs(th - lo) < 1e-6 * span) | (np.abs(hi - th) < 1e-6 * span)
     names = PARAM_NAMES + (HORMESIS_PARAM,)
-    return tuple(names[i] for i, b in zip(free, near) if b and names[i] != HORMESIS_PARAM)
+    return tuple(names[i] for i, b in zip(free, near, strict=False) if b and names[i] != HORMESIS_PARAM)
 
 
 def at_shallow_corner(theta: ArrayLike, lo: ArrayLike, hi: ArrayLike) -> np.ndarray:
@@ -846,7 +846,7 @@ def end_of_range_rise(dose: ArrayLike, response: ArrayLike) -> EndRise:
         return none
     means = np.array([y[x == d].mean() for d in levels])
     counts = np.array([(x == d).sum() for d in levels])
-    resid = np.concatenate([y[x == d] - m for d, m in zip(levels, means)])
+    resid = np.concatenate([y[x == d] - m for d, m in zip(levels, means, strict=False)])
     df = int(counts.sum() - levels.size)
     if df < 1:
         return none

@@ -222,8 +222,8 @@ def present_fold_table(folds: pd.DataFrame, label: str = "drug",
     ``labels`` maps its keys to names (e.g. DRUG_LABELS)."""
     return pd.DataFrame({
         label: _names(folds[label], labels),
-        "GI50 fold (persistent / naive)": [fold_text(f, b) for f, b in zip(folds["fold"], folds["bound"])],
-        "95% bootstrap CI": [_interval_text(a, b) for a, b in zip(folds["fold_lo"], folds["fold_hi"])],
+        "GI50 fold (persistent / naive)": [fold_text(f, b) for f, b in zip(folds["fold"], folds["bound"], strict=False)],
+        "95% bootstrap CI": [_interval_text(a, b) for a, b in zip(folds["fold_lo"], folds["fold_hi"], strict=False)],
         "shift F-test p": folds["shift_p"].map(_p_text),
         "status": folds["status"],
     })

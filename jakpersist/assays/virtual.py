@@ -36,7 +36,7 @@ def plate_viability(populations: dict[str, CellState], drugs: list[str], doses_n
             truth = agent_viability(doses, state, drug, mp, hours)
             for rep in range(1, n_replicates + 1):
                 noisy = truth + rng.normal(0.0, noise_sd, doses.size)
-                for d, v in zip(doses, noisy):
+                for d, v in zip(doses, noisy, strict=False):
                     rows.append((pop, drug, float(d), rep, float(v)))
     df = pd.DataFrame(rows, columns=["population", "drug", "dose_nM", "replicate", "viability"])
     df["source"] = SIMULATED
@@ -70,7 +70,7 @@ def plate_counts(populations: dict[str, CellState], drugs: list[str], doses_nM: 
             for rep in range(1, n_replicates + 1):
                 n0 = seeding_cells * _lognormal(rng, noise_sd, doses.size)
                 n1 = seeding_cells * np.exp(r * hours) * _lognormal(rng, noise_sd, doses.size)
-                for d, a, b, k in zip(doses, n0, n1, r):
+                for d, a, b, k in zip(doses, n0, n1, r, strict=False):
                     rows.append((pop, drug, float(d), rep, float(a), float(b), hours, float(k)))
     df = pd.DataFrame(rows, columns=["population", "drug", "dose_nM", "replicate", "count_t0", "count", "hours",
                                      "rate_per_h"])
@@ -210,7 +210,7 @@ def combination_matrix(state: CellState, drug: str, doses_nM: np.ndarray, hsp90_
         truth = viability(doses_nM, state, drug, mp, hours, hsp90_nM=h)
         for rep in range(1, n_replicates + 1):
             noisy = truth + rng.normal(0, noise_sd, truth.size)
-            rows += [(float(d), float(h), rep, float(v)) for d, v in zip(doses_nM, noisy)]
+            rows += [(float(d), float(h), rep, float(v)) for d, v in zip(doses_nM, noisy, strict=False)]
     df = pd.DataFrame(rows, columns=["dose_nM", "hsp90_nM", "replicate", "viability"])
     df["source"] = SIMULATED
     return df

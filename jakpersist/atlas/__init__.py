@@ -76,7 +76,7 @@ def build(claims: tuple[str, ...] = ATLAS_CLAIMS, samples: int = 256, workers: i
     both = pd.concat([atlas, tip_full.drop(columns=["parameter", "value"])], ignore_index=True)
     both.to_parquet(out / "atlas.parquet", index=False)
 
-    log = dict(zip(space.names, space.log))
+    log = dict(zip(space.names, space.log, strict=False))
     base = atlas[atlas.block.isin(["A", "B"])]
     summary: dict[str, Any] = {
         "claims": {}, "space": space.describe(), "samples": samples, "seed": seed, "mode": "fast (noise-free)",
@@ -93,9 +93,9 @@ def build(claims: tuple[str, ...] = ATLAS_CLAIMS, samples: int = 256, workers: i
             "share": share, "share_lo": lo, "share_hi": hi,
             "tipping": {r.parameter: (None if np.isnan(r.tipping) else r.tipping) for r in tp.itertuples()},
             "tipping_side": {r.parameter: r.side for r in tp.itertuples() if r.side},
-            "sobol_total": dict(zip(si.parameter, [float(x) for x in si.ST])),
-            "sobol_first": dict(zip(si.parameter, [float(x) for x in si.S1])),
-            "sobol_total_conf": dict(zip(si.parameter, [float(x) for x in si.ST_conf])),
+            "sobol_total": dict(zip(si.parameter, [float(x) for x in si.ST], strict=False)),
+            "sobol_first": dict(zip(si.parameter, [float(x) for x in si.S1], strict=False)),
+            "sobol_total_conf": dict(zip(si.parameter, [float(x) for x in si.ST_conf], strict=False)),
             "errors": int((sub["error"] != "").sum()),
             "undefined": float(base.loc[base.claim == c, "undefined"].mean()) if "undefined" in base else 0.0,
             "conditions": analyse.condition_table(base[base.claim == c]),

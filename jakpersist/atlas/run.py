@@ -95,7 +95,7 @@ def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str,
     groups = [(g, fn, [c for c in cs if c in claims]) for g, (fn, cs) in RUNNERS.items()]
     groups = [g for g in groups if g[2]]
     for i, row in enumerate(np.atleast_2d(values)):
-        params = {**(fixed or {}), **{n: int(v) if ALL_PARAMS[n].type is int else float(v) for n, v in zip(names, row)}}
+        params = {**(fixed or {}), **{n: int(v) if ALL_PARAMS[n].type is int else float(v) for n, v in zip(names, row, strict=False)}}
         for _, fn, cs in groups:
             try:
                 res = fn(params, mode)

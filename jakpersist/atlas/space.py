@@ -54,7 +54,7 @@ class Space:
     def describe(self) -> list[dict]:
         """One record per parameter: name, lo, hi, scale (for the page and summary.json)."""
         return [{"name": n, "lo": a, "hi": b, "scale": "log-uniform" if g else "uniform"}
-                for n, a, b, g in zip(self.names, self.lo, self.hi, self.log)]
+                for n, a, b, g in zip(self.names, self.lo, self.hi, self.log, strict=False)]
 
     def key(self) -> str:
         """A stable digest of the space (part of the cache key)."""

@@ -33,27 +33,16 @@ import nbformat
 
 from . import student, variants
 from .execute import NOTEBOOKS, ROOT
-from .exercises import Answer, Exercise, for_chapter, truths
+from .exercises import Answer, Exercise, for_chapter
 
 OUT = ROOT / "_build" / "assignments"
 
 
 # --- computing the answers ---------------------------------------------------------------------------------
 
-def fingerprint_package() -> str:
-    """Hash of the package's model, assay, analysis, loader and claim code (16 hex): cached answers are reused
-    only while it is unchanged."""
-    h = hashlib.sha256()
-    here = Path(__file__).resolve().parents[1]
-    for f in sorted(here.rglob("*.py")):
-        if "book" not in f.relative_to(here).parts:
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def _fingerprint(chapter: str) -> str:
     h = hashlib.sha256((NOTEBOOKS / f"{chapter}.md").read_bytes())
-    h.update(fingerprint_package().encode())
+    h.update(variants.fingerprint_package().encode())
     return h.hexdigest()[:16]
 
 

@@ -85,7 +85,7 @@ def plate384_example() -> tuple[str, "object", str]:
     letters = "ABCDEFGHIJKLMNOP"
     grid = np.full((16, 24), "", dtype=object)
     rows = []
-    for h, ((pop, drug, rep), g) in enumerate(tidy.groupby(["population", "drug", "replicate"], sort=False)):
+    for h, ((pop, drug, _rep), g) in enumerate(tidy.groupby(["population", "drug", "replicate"], sort=False)):
         r, off = h // 2, 12 * (h % 2)
         g = g.sort_values("dose_nM")
         vehicle, treated = g.iloc[0], g.iloc[1:][::-1]  # highest dose first

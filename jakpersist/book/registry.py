@@ -331,7 +331,7 @@ def render_page(claims: list[Claim]) -> str:
                 f"- **{'Where in the paper' if c.origin == 'paper' else 'Context'}:** {c.figure}",
                 f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}" + (f" ({c.evidence_note})" if c.evidence_note else "")
                 + (f"; this run: {{glue:text}}`{ref}::{c.evidence_label}:s`" if c.evidence_label else ""),
-                *([f"- **Verdict kinds:** " + "; ".join(VERDICT_KINDS[k] for k in c.verdict_kinds)]
+                *(["- **Verdict kinds:** " + "; ".join(VERDICT_KINDS[k] for k in c.verdict_kinds)]
                   if len(c.verdict_kinds) > 1 else []),
                 f"- **Chapter:** {{doc}}`{ref[:-6]}`",
                 f"- **Verdict of the default run:** {{glue:text}}`{ref}::{c.verdict}_sentence:s`",

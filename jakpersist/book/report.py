@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
-import hashlib
 import html
 import re
 import subprocess

@@ -71,7 +71,7 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
         st = [r for r in rs if r["seed"] is not None]
         out["claims"][c.id] = {
             "counterfactuals": [{**r, "expected": cf.expect, "expected_undefined": cf.undefined}
-                                for r, cf in zip(cfs, c.counterfactuals)],
+                                for r, cf in zip(cfs, c.counterfactuals, strict=False)],
             "seed_support": sum(bool(r["verdict"]) for r in st) / len(st) if st else float("nan"),
             "seeds": st,
         }

@@ -94,7 +94,7 @@ def sweep(chapter: str, parameters: dict[str, Any], seeds: list[int], workers: i
         raise ValueError(f"chapter {chapter} has no 'seed' parameter: a seed sweep would repeat one run")
     results = run_many(chapter, [{**parameters, "seed": s} for s in seeds], workers, cwd)
     rows = []
-    for s, r in zip(seeds, results):
+    for s, r in zip(seeds, results, strict=False):
         row: dict[str, Any] = {"seed": s, "status": "ok" if r["ok"] else r["error"]}
         for k, v in (r.get("values") or {}).items():
             if isinstance(v, (int, float, str, bool)) or v is None:

@@ -220,13 +220,22 @@ def compute_runs(ex: Exercise, student_id: str | None = None, secret: str | None
     return out
 
 
+def fingerprint_package() -> str:
+    """Hash of the package's model, assay, analysis, loader and claim code (16 hex): cached answers are reused
+    only while it is unchanged."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parents[1]
+    for f in sorted(here.rglob("*.py")):
+        if "book" not in f.relative_to(here).parts:
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _cache_file(ex: Exercise, student_id: str | None, secret: str | None) -> Path | None:
     folder = os.environ.get(CACHE_ENV, "").strip()
     if not folder:
         return None
     key = "practice" if is_practice(student_id, secret) else _digest(str(student_id), str(secret), "cache").hex()[:24]
-    from .assign import fingerprint_package
-
     return Path(folder) / f"{ex.label}-{key}-{fingerprint_package()}.json"
 
 

@@ -83,6 +83,12 @@ class Condition:
         m = self.margin
         return bool(m > 0 or (m == 0 and not self.strict and not self._wrong_side))
 
+    @property
+    def undefined(self) -> bool:
+        """Whether the value could not be computed (None or NaN): the condition neither holds nor fails."""
+        v = self.value
+        return v is None or (isinstance(v, float) and math.isnan(v))
+
 
 def combine(conditions: list[Condition]) -> tuple[bool, float]:
     """(verdict, margin) of a rule: supported when every condition passes; margin = smallest margin.
@@ -117,20 +123,22 @@ class ClaimResult:
     rule: str = ""
     details: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def verdict_text(self) -> str:
-        """The verdict's short wording (:func:`jakpersist.claims.wording.describe_verdict`), e.g. "sufficient in the
-        model", "undefined"; never a bare "supported"."""
-        from .wording import describe_verdict
-
-        return describe_verdict(self.claim, self).short
+    def undefined_conditions(self) -> list[Condition]:
+        """The conditions that decide a not-holding rule but could not be computed (value NaN), when *every*
+        failing condition is of that kind; [] when some condition fails on a computed value (a real failure) or
+        the rule holds."""
+        failing = [c for c in self.conditions if not c.passed]
+        return failing if failing and all(c.undefined for c in failing) else []
 
     @property
     def undefined(self) -> bool:
-        """Whether the rule's deciding quantity could not be computed (it neither holds nor fails)."""
-        from .wording import is_undefined
-
-        return is_undefined(self)
+        """Whether the rule's deciding quantity could not be computed (it neither holds nor fails). A rule with
+        no condition at all (nothing measured) is undefined; a demonstration (verdict None) is not."""
+        if self.verdict is None and self.kind != "demonstration":
+            return True
+        if self.verdict is not False:
+            return False
+        return not self.conditions or bool(self.undefined_conditions())
 
     def summary(self) -> dict[str, Any]:
         """A plain, JSON-ready record (verdict, margin, per-condition margins, metrics): what the atlas stores."""

@@ -87,11 +87,11 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, data: 
     sched = schedule_of(s)
     if mode == "fast":
         t, zs = None, None
-        z_at = dict(zip(STAGES, model.schedule_closed_form(sched, mp)))
+        z_at = dict(zip(STAGES, model.schedule_closed_form(sched, mp), strict=False))
     else:
         t, zs = simulate_schedule(sched, mp, points_per_day=2)
         ends = np.cumsum([p.days for p in sched])
-        z_at = {name: float(np.interp(day, t, zs)) for name, day in zip(STAGES, ends)}
+        z_at = {name: float(np.interp(day, t, zs)) for name, day in zip(STAGES, ends, strict=False)}
     naive = model.state_from_adaptation(0.0, mp)
     stages = {"naive": naive, **{k: model.state_from_adaptation(v, mp) for k, v in z_at.items()}}
     m3: dict[str, Any] = {"c3_chronic_days": s["chronic_days"], "c3_dose_nM": s["chronic_dose_nM"],

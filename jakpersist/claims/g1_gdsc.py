@@ -49,7 +49,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     m = {"g1_pct_ruxolitinib": ranks.loc[0, "percentile"], "g1_pct_fedratinib": ranks.loc[1, "percentile"],
          "g1_ic50_ruxolitinib": ranks.loc[0, f"{s['cell_line']} IC50 (uM)"],
          "g1_n_lines": int(ranks["lines screened"].max()), "g1_cell_line": s["cell_line"]}
-    conds = RULE.conditions(dict(zip(ranks["drug"], ranks["percentile"])))
+    conds = RULE.conditions(dict(zip(ranks["drug"], ranks["percentile"], strict=False)))
     return decided("G1", "public-data", RULE.describe(), conds, metrics=m,
                    provenance={**{k: "data" for k in m}, "g1_cell_line": "parameter"},
                    details={"gdsc": gdsc, "ranks": ranks})

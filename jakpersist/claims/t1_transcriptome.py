@@ -52,7 +52,7 @@ def standin_data(params: dict[str, Any], seed: int, gene_sets: dict[str, list[st
                               int(params.get("n_replicates", default("n_replicates"))))
     pop = [c.rsplit("_", 1)[0] for c in expr.columns]
     samples = pd.DataFrame({"sample": list(expr.columns), "title": [f"{p} rep{c.rsplit('_', 1)[1]}" for p, c in
-                                                                   zip(pop, expr.columns)],
+                                                                   zip(pop, expr.columns, strict=False)],
                             "characteristics": [f"cell state: {p} (simulated)" for p in pop],
                             "source": "simulated stand-in (model)", "platform": "", "used": True, "note": ""})
     return geo.ExpressionData(expr, samples, None, "simulated stand-in", "stand-in", "", None, "", None,
@@ -96,7 +96,7 @@ def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None 
     n_ref, n_test = int((g == "reference").sum()), int((g == "test").sum())
     if n_ref < 2 or n_test < 2:
         listing = "; ".join(f"{s} '{t}': {grp}" for s, t, grp in zip(groups["sample"], groups["title"],
-                                                                      groups["group"]))
+                                                                      groups["group"], strict=False))
         raise GroupError(f"{data.label}: the group patterns select {n_ref} reference and {n_test} test sample(s); "
                          f"each group needs at least 2. Samples: {listing}. Set reference_pattern and "
                          "test_pattern (case-insensitive regular expressions over title, characteristics and "

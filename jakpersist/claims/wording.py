@@ -10,7 +10,6 @@ builds the words; every page, run report and student notebook shows them (never 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,31 +77,6 @@ class VerdictText:
         return "holds" if self.holds else "does not hold"
 
 
-def _undefined(c: Condition) -> bool:
-    v = c.value
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def undefined_conditions(result: ClaimResult) -> list[Condition]:
-    """The conditions that decide a not-holding rule but could not be computed (value NaN), when *every*
-    failing condition is of that kind; [] when some condition fails on a computed value (a real failure) or
-    the rule holds. A rule with no condition at all (nothing measured) counts as undefined via
-    :func:`is_undefined`."""
-    failing = [c for c in result.conditions if not c.passed]
-    if failing and all(_undefined(c) for c in failing):
-        return failing
-    return []
-
-
-def is_undefined(result: ClaimResult) -> bool:
-    """Whether the rule's deciding quantity could not be computed (see :func:`undefined_conditions`)."""
-    if result.verdict is None and result.kind != "demonstration":
-        return True
-    if result.verdict is not False:
-        return False
-    return not result.conditions or bool(undefined_conditions(result))
-
-
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
@@ -145,8 +119,8 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
         short = SHORT[("demonstration", None)]
         return VerdictText("demonstration", None, short,
                            f"{short}: the analysis ran on simulated data, so it decides nothing about the claim.")
-    if is_undefined(result):
-        bad = undefined_conditions(result)
+    if result.undefined:
+        bad = result.undefined_conditions()
         what = ", ".join(c.label or c.name for c in bad) if bad else "nothing was measured"
         return VerdictText("undefined", None, SHORT[("undefined", None)],
                            f"undefined: the quantity the rule decides on could not be computed in this run ({what}), "

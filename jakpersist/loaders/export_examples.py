@@ -136,14 +136,14 @@ def _fixed_zip(data: bytes) -> bytes:
 def cfx_export(qpcr: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """A Bio-Rad CFX "Quantification Cq Results" export of the tidy Ct table, and its sample sheet."""
     names = {pop: pop[:3].upper() for pop in qpcr["population"].unique()}
-    lines = [f",Well,Fluor,Target,Content,Sample,Biological Set Name,Cq,Cq Mean,Cq Std. Dev,Note"]
+    lines = [",Well,Fluor,Target,Content,Sample,Biological Set Name,Cq,Cq Mean,Cq Std. Dev,Note"]
     for k, (_, r) in enumerate(qpcr.iterrows()):
         well = f"{LETTERS[k // 12 % 8]}{k % 12 + 1:02d}"
         lines.append(f",{well},SYBR,{r['gene']},Unkn,{names[r['population']]}-{r['replicate']},,{r['ct']:.3f},,,"
                      + ("SIMULATED" if k == 0 else ""))
-    lines.append(f",H12,SYBR,JAK2,NTC,,,,,,")
+    lines.append(",H12,SYBR,JAK2,NTC,,,,,,")
     sheet = (qpcr[["population", "replicate"]].drop_duplicates()
-             .assign(sample=lambda d: [f"{names[p]}-{r}" for p, r in zip(d["population"], d["replicate"])]))
+             .assign(sample=lambda d: [f"{names[p]}-{r}" for p, r in zip(d["population"], d["replicate"], strict=False)]))
     sheet = sheet[["sample", "population", "replicate"]].reset_index(drop=True)
     sheet["source"] = LABEL
     return "\n".join(lines) + "\n", sheet

@@ -332,7 +332,7 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
                                   f"page)")
         grids, map_path = [p], sibling
     parts = [read_grid(g) for g in grids]
-    grid = pd.concat([g.assign(file=f.name) for g, f in zip(parts, grids)], ignore_index=True)
+    grid = pd.concat([g.assign(file=f.name) for g, f in zip(parts, grids, strict=False)], ignore_index=True)
     if len(grids) > 1:
         grid["plate"] = grid["file"] + ":" + grid["plate"]
     pmap = read_map(map_path)

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tabular import (CONCENTRATION_UNITS, MISSING_TOKENS, SPREADSHEET_ERROR, Column, ReaderDataError, Schema,
-                      check_ranges, read_rows, read_table, skip_missing)
+from .tabular import (Column, ReaderDataError, Schema,
+                      check_ranges, read_table, skip_missing)
 from .tabular import note as _note
 
 _PERCENT = re.compile(r"%|pct|percent", re.IGNORECASE)

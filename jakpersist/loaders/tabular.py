@@ -584,7 +584,7 @@ def convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int]
     """Cells of one column as Python values (text, float times ``factor``, int), NaN for a missing value."""
     reader = reader or NumberReader.for_cells(cells)
     out: list = []
-    for cell, line in zip(cells, lines):
+    for cell, line in zip(cells, lines, strict=False):
         where = f"{p}, line {line}, column '{label}'"
         if is_missing(col, cell):
             out.append(float("nan"))

@@ -176,7 +176,7 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
 
             def d(m: float, nn: float, fm: float) -> tuple[float, float]:
                 tot = m + nn
-                return lam * (fm - tot) * m, lam * (FNc - tot) * nn
+                return lam * (fm - tot) * m, lam * (FNc - tot) * nn  # noqa: B023 - used in this step only
 
             k1 = d(M, N, f0)
             k2 = d(M + h / 2 * k1[0], N + h / 2 * k1[1], f1)

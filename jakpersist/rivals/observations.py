@@ -67,7 +67,7 @@ def _c4_either_direction(sub: pd.DataFrame) -> np.ndarray:
     max(f, 1/f), and the withdrawn fold on the same side."""
     rule = ExpressionRule()
     out = []
-    for f, w in zip(sub["x:c4_jak2_persistent"], sub["x:c4_jak2_withdrawn"]):
+    for f, w in zip(sub["x:c4_jak2_persistent"], sub["x:c4_jak2_withdrawn"], strict=False):
         if not (np.isfinite(f) and f > 0 and np.isfinite(w) and w > 0):
             out.append(False)
             continue
