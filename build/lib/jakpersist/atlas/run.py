@@ -1,0 +1,136 @@
+"""Evaluate the claims over a design, in chunks, serially or on Dask, with an on-disk Parquet cache.
+
+The cache key is made of the code version (a digest of the model, claims and atlas sources), the plausible
+ranges and the design (claims, samples, seed, mode). Each finished chunk is one Parquet file, so an interrupted
+run resumes where it stopped and a repeated run (the book build) reads the results back.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..claims import CLAIMS, c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence
+from ..model.params import ALL_PARAMS
+from .space import Space
+
+PKG = Path(__file__).resolve().parents[1]
+
+#: chapter runners: one call evaluates every claim of a chapter on the same simulated experiment
+RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    "c0": (lambda p, m: c0_in_vivo.run(p, mode=m), ("C0", "C5")),
+    "c1": (lambda p, m: {"C1": c1_persistence.evaluate(p, mode=m)}, ("C1",)),
+    "c2": (lambda p, m: {"C2": c2_heterodimers.evaluate(p, mode=m)}, ("C2",)),
+    "c3": (lambda p, m: c3_reversibility.run(p, mode=m), ("C3", "C4")),
+    "c6": (lambda p, m: c6_jak2_dependence.run(p, mode=m), ("C6", "C7")),
+}
+#: claims the atlas can evaluate (every model claim; public-data checks have no model parameters)
+ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs)
+
+
+def code_version() -> str:
+    """Digest of the sources that decide a fast-mode margin (model, claims, atlas)."""
+    h = hashlib.sha256()
+    for sub in ("model", "claims", "atlas"):
+        for f in sorted((PKG / sub).glob("*.py")):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def check_claims(claims: Iterable[str]) -> tuple[str, ...]:
+    """Validated claim ids; raises ValueError naming the valid ones."""
+    claims = tuple(claims)
+    bad = [c for c in claims if c not in ATLAS_CLAIMS]
+    if bad:
+        raise ValueError(f"the atlas cannot evaluate {', '.join(bad)}; valid: {', '.join(ATLAS_CLAIMS)}"
+                         + (" (C6-G and C1-T are public-data checks with no model parameters)"
+                            if any(c in CLAIMS or c == "C1-T" for c in bad) else ""))
+    return claims
+
+
+def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str, ...], mode: str = "fast",
+                  fixed: dict[str, Any] | None = None) -> list[dict]:
+    """Evaluate ``claims`` at each row of ``values`` (shape (n, k), columns ``names``).
+
+    Returns one record per (row, claim): row, claim, margin, verdict (a failing evaluation is recorded with
+    margin -inf, verdict False and its error, never raised). ``fixed`` adds run settings (e.g. n_replicates).
+    """
+    out = []
+    groups = [(g, fn, [c for c in cs if c in claims]) for g, (fn, cs) in RUNNERS.items()]
+    groups = [g for g in groups if g[2]]
+    for i, row in enumerate(np.atleast_2d(values)):
+        params = {**(fixed or {}), **{n: int(v) if ALL_PARAMS[n].type is int else float(v) for n, v in zip(names, row)}}
+        for _, fn, cs in groups:
+            try:
+                res = fn(params, mode)
+                for c in cs:
+                    out.append({"row": i, "claim": c, "margin": float(res[c].margin),
+                                "verdict": bool(res[c].verdict), "error": ""})
+            except Exception as e:  # noqa: BLE001 - one failing point must not lose the run; it is recorded
+                for c in cs:
+                    out.append({"row": i, "claim": c, "margin": -np.inf, "verdict": False,
+                                "error": f"{type(e).__name__}: {e}"[:200]})
+    return out
+
+
+def _chunk_task(start: int, values: np.ndarray, names: tuple[str, ...], claims: tuple[str, ...], mode: str,
+                fixed: dict[str, Any] | None) -> pd.DataFrame:
+    df = pd.DataFrame(evaluate_rows(values, names, claims, mode, fixed))
+    df["row"] += start
+    return df
+
+
+def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_dir: Path, *, mode: str = "fast",
+               workers: int = 0, scheduler: str | None = None, chunk: int = 64, fixed: dict[str, Any] | None = None,
+               progress: bool = True) -> pd.DataFrame:
+    """Evaluate every row of ``values`` (shape (n, k)) for ``claims``; returns one row per evaluation.
+
+    ``workers=0`` runs serially in this process; ``workers>0`` starts a ``dask.distributed.LocalCluster`` with
+    that many single-threaded worker processes; ``scheduler="tcp://HOST:PORT"`` uses an existing cluster
+    (jakpersist must be importable on its workers). Results are identical whichever path runs them. Finished
+    chunks are cached as ``cache_dir/chunk-<start>.parquet`` and reused.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    starts = list(range(0, len(values), chunk))
+    todo = [s for s in starts if not (cache_dir / f"chunk-{s:07d}.parquet").is_file()]
+    done0 = len(starts) - len(todo)
+    t0 = time.perf_counter()
+
+    def save(s: int, df: pd.DataFrame) -> None:
+        tmp = cache_dir / f".chunk-{s:07d}.parquet.partial"
+        df.to_parquet(tmp, index=False)
+        tmp.replace(cache_dir / f"chunk-{s:07d}.parquet")  # atomic: a half-written chunk never counts
+
+    def report(k: int) -> None:
+        if progress:
+            el = time.perf_counter() - t0
+            bar = "#" * int(30 * (done0 + k) / len(starts))
+            print(f"\r[atlas] [{bar:<30}] {done0 + k}/{len(starts)} chunks, {el:5.1f} s", end="", file=sys.stderr,
+                  flush=True)
+
+    if todo and (workers > 0 or scheduler):
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                      dashboard_address=None)
+        with Client(scheduler or cluster) as client:
+            futs = {client.submit(_chunk_task, s, values[s:s + chunk], space.names, claims, mode, fixed,
+                                  pure=False): s for s in todo}
+            for k, fut in enumerate(as_completed(futs), 1):
+                save(futs[fut], fut.result())
+                report(k)
+        if cluster is not None:
+            cluster.close()
+    else:
+        for k, s in enumerate(todo, 1):
+            save(s, _chunk_task(s, values[s:s + chunk], space.names, claims, mode, fixed))
+            report(k)
+    if progress and todo:
+        print(file=sys.stderr)
+    return pd.concat([pd.read_parquet(cache_dir / f"chunk-{s:07d}.parquet") for s in starts], ignore_index=True)

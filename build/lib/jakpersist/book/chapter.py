@@ -1,0 +1,257 @@
+"""Helpers that every chapter notebook calls: parameter validation, glue, evidence banners.
+
+Kept free of plotting and of any one chapter's science.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+from pathlib import Path
+from typing import Any
+
+from ..model.params import ALL_PARAMS, Param
+
+#: Where a glued value comes from, as recorded in the run's provenance card (values.json).
+ORIGINS = ("data", "model", "parameter", "public-data")
+
+EVIDENCE_KINDS = {
+    "public-data": "Public data",
+    "model": "Model (virtual experiment)",
+    "reader-data": "Your data",
+}
+
+
+class ParameterError(ValueError):
+    """A chapter parameter has a wrong type or an out-of-range value."""
+
+
+def check_value(p: Param, value: Any) -> Any:
+    """Return ``value`` converted to ``p``'s type, or raise :class:`ParameterError` naming the problem."""
+    where = f"parameter '{p.name}' = {value!r}"
+    valid = f"valid: {p.range_text()}" + (f" ({p.unit})" if p.unit else "")
+    if p.type is bool:
+        if not isinstance(value, bool):
+            raise ParameterError(f"{where} is not True/False; {valid}")
+        return value
+    if p.type is str:
+        if not isinstance(value, str):
+            raise ParameterError(f"{where} is not text; {valid}")
+        if p.choices is not None and value not in p.choices:
+            raise ParameterError(f"{where} is not allowed; {valid}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ParameterError(f"{where} is not a number; {valid}")
+    if p.type is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise ParameterError(f"{where} is not a whole number; {valid}")
+        value = int(value)
+    else:
+        value = float(value)
+    if value != value:  # nan
+        raise ParameterError(f"{where} is not a number; {valid}")
+    if (p.lo is not None and value < p.lo) or (p.hi is not None and value > p.hi):
+        raise ParameterError(f"{where} is out of range; {valid}")
+    return value
+
+
+def unknown_parameters_error(unknown: list[str], declared: list[str]) -> ParameterError:
+    """The error for parameter names a chapter does not declare (the same text from jakbook and papermill)."""
+    hints = [c for k in unknown for c in difflib.get_close_matches(k, declared, n=1)]
+    return ParameterError(f"unknown parameter(s) {', '.join(unknown)}"
+                          + (f" (did you mean {', '.join(hints)}?)" if hints else "")
+                          + f"; valid: {', '.join(declared)}")
+
+
+def _assigned_names(source: str) -> list[str]:
+    """Names assigned at the top level of a cell's source (``x = 1`` or ``x: int = 1``), in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AnnAssign) else []
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def injected_parameters(namespace: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """``(injected, declared)`` parameter names of a notebook run by papermill, or None when not injected.
+
+    papermill inserts its ``injected-parameters`` cell, whose source starts with ``# Parameters``, right
+    after the notebook's ``parameters`` cell; IPython keeps the source of every executed cell in ``In``.
+    The declared names are those assigned in the cell executed just before the injected one.
+    """
+    history = namespace.get("In")
+    if not isinstance(history, list):
+        return None
+    for i in range(len(history) - 1, 0, -1):
+        if isinstance(history[i], str) and history[i].lstrip().startswith("# Parameters"):
+            return _assigned_names(history[i]), _assigned_names(history[i - 1])
+    return None
+
+
+def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
+    """Validate every declared parameter found in ``namespace`` (a notebook's ``globals()``).
+
+    Returns the validated values. A non-empty ``data_path`` must name an existing file. Under papermill, a
+    name injected that the notebook's ``parameters`` cell does not declare (a misspelling, which papermill
+    only warns about) raises the same :class:`ParameterError` as ``jakbook run`` does.
+    """
+    found = injected_parameters(namespace)
+    if found:
+        injected, declared = found
+        unknown = [k for k in injected if k not in declared]
+        if unknown and declared:
+            raise unknown_parameters_error(unknown, declared)
+    values = {}
+    for name, p in ALL_PARAMS.items():
+        if name in namespace:
+            values[name] = check_value(p, namespace[name])
+    dp = values.get("data_path")
+    if dp:
+        path = Path(dp).expanduser()
+        if not path.is_file():
+            raise ParameterError(f"parameter 'data_path' = {dp!r}: no such file (relative paths are taken "
+                                 f"from the folder the notebook runs in: {Path.cwd()})")
+        values["data_path"] = str(path.resolve())
+    return values
+
+
+def glue(name: str, value: Any, display: bool = False, origin: str | None = None) -> Any:
+    """Glue a value for the book and the tests; NumPy scalars become plain Python numbers.
+
+    ``origin`` says where the value comes from: ``"data"`` (the reader's measurements), ``"model"`` (a
+    simulation), ``"parameter"`` (a parameter or setting) or ``"public-data"``. It is stored in the output's
+    ``scrapbook`` metadata beside the name (as myst-nb's own glue does, see :func:`myst_nb.glue`) and
+    copied to the run's provenance card (values.json). Without it the card says "model" for a simulated
+    run and "unknown" otherwise.
+    """
+    if hasattr(value, "item") and not isinstance(value, (list, dict)):
+        value = value.item()
+    if origin is None:
+        from myst_nb import glue as _glue
+
+        _glue(name, value, display=display)
+        return value
+    if origin not in ORIGINS:
+        raise ValueError(f"glue {name!r}: origin {origin!r} is not one of {', '.join(ORIGINS)}")
+    import IPython
+    from IPython.display import display as ipy_display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    mimebundle, metadata = IPython.core.formatters.format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix, origin=origin)
+    ipy_display({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
+    return value
+
+
+def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
+    """Show what a reader converted or skipped (``df.attrs["notes"]``) as a note, and glue the list.
+
+    The list is glued as ``_reader_notes`` (origin "data") so that ``jakbook run`` prints it on the console
+    and the provenance card keeps it. Returns the notes (empty: nothing is shown).
+    """
+    from IPython.display import Markdown, display
+
+    notes = [str(n) for n in getattr(df, "attrs", {}).get("notes", [])]
+    glue("_reader_notes", notes, origin="data")
+    if notes:
+        display(Markdown(f"```{{admonition}} {title}\n:class: note\n" + "\n".join(f"- {n}" for n in notes)
+                         + "\n```"))
+    return notes
+
+
+def glue_verdict(name: str, verdict: bool) -> bool:
+    """Glue a boolean verdict under ``name`` and a readable form under ``name + '_text'``."""
+    verdict = bool(verdict)
+    glue(name, verdict)
+    glue(name + "_text", "supported" if verdict else "not supported")
+    return verdict
+
+
+class Banner:
+    """An admonition box that renders the same on the site (myst-nb) and in plain Jupyter: it offers HTML with
+    the theme's admonition classes (both prefer HTML) and MyST Markdown as a fallback."""
+
+    def __init__(self, title: str, body: str, cls: str) -> None:
+        self.title, self.body, self.cls = title, body, cls
+
+    def _repr_markdown_(self) -> str:
+        return f"```{{admonition}} {self.title}\n:class: {self.cls}\n{self.body}\n```"
+
+    def _repr_html_(self) -> str:
+        import html
+        import re
+
+        body = html.escape(self.body)
+        body = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", body)
+        body = re.sub(r"`([^`]+)`", r"<code>\1</code>", body)
+        return (f'<div class="admonition {self.cls}"><p class="admonition-title">{html.escape(self.title)}</p>'
+                f"<p>{body}</p></div>")
+
+
+def evidence_banner(kind: str, detail: str) -> Any:
+    """A banner stating which kind of evidence this run used (shown at the top of a chapter); ``detail`` may use
+    **bold** and `code`. Raises ValueError for an unknown kind."""
+    if kind not in EVIDENCE_KINDS:
+        raise ValueError(f"unknown evidence kind {kind!r}; valid: {', '.join(EVIDENCE_KINDS)}")
+    cls = {"model": "warning", "public-data": "note", "reader-data": "tip"}[kind]
+    return Banner(f"Evidence in this run: {EVIDENCE_KINDS[kind]}", detail, cls)
+
+
+def glue_result(result: Any, prefix: str | None = None) -> Any:
+    """Glue everything a claim function returned (:class:`jakpersist.claims.base.ClaimResult`): each metric
+    under its own key with its origin (the result's ``provenance``: "model", "data" or "parameter"; "data"
+    becomes "public-data" for a public-data result), the verdict under ``<prefix>_verdict`` (+ ``_text``), the
+    signed margin under ``<prefix>_margin``, and the provenance map under ``<prefix>_provenance``. ``prefix``
+    defaults to the claim id in lower case ("c1"). Returns ``result``."""
+    prefix = prefix or result.claim.lower().replace("-", "")
+    data_origin = "public-data" if result.kind == "public-data" else "data"
+
+    def origin(key: str) -> str:
+        o = result.provenance.get(key, "model")
+        return data_origin if o == "data" else o
+
+    for k, v in result.metrics.items():
+        glue(k, v, origin=origin(k))
+    verdict_origin = "model" if result.kind in ("model", "demonstration") else data_origin
+    if result.verdict is None:
+        glue(prefix + "_verdict", None, origin=verdict_origin)
+        glue(prefix + "_verdict_text", result.verdict_text, origin=verdict_origin)
+    else:
+        glue(prefix + "_verdict", bool(result.verdict), origin=verdict_origin)
+        glue(prefix + "_verdict_text", result.verdict_text, origin=verdict_origin)
+    glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
+    glue(prefix + "_provenance", dict(result.provenance), origin="parameter")
+    return result
+
+
+#: Column-name endings that carry a unit, and how a reader sees them.
+_UNIT_SUFFIXES = {"_nM": " (nM)", "_uM": " (µM)", "_h": " (h)", "_days": " (days)", "_pct": " (%)"}
+
+
+def readable_column(name: str) -> str:
+    """``dose_nM`` -> ``dose (nM)``, ``mutant_fraction`` -> ``mutant fraction``: a column name for the page."""
+    for suffix, unit in _UNIT_SUFFIXES.items():
+        if name.endswith(suffix):
+            return name[: -len(suffix)].replace("_", " ") + unit
+    return name.replace("_", " ")
+
+
+def preview(df: Any, n: int = 6, labels: dict[str, str] | None = None, digits: int = 3) -> Any:
+    """The first ``n`` rows of a tidy table as a page would show it: readable column names with units, drug keys
+    replaced by ``labels`` (e.g. ``DRUG_LABELS``), numbers rounded to ``digits`` decimals, no index.
+
+    Returns a pandas ``Styler`` (rendered as an HTML table in the notebook and on the site).
+    """
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    head = df.head(n).copy()
+    for col in head.columns:
+        if labels and (is_object_dtype(head[col]) or is_string_dtype(head[col])):
+            head[col] = head[col].map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
+    head = head.rename(columns=readable_column)
+    return head.style.hide(axis="index").format(precision=digits)

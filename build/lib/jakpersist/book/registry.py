@@ -1,0 +1,310 @@
+"""The claims registry (notebooks/claims.yml): loading, checking and rendering the claims page.
+
+Each claim's statement is a list of parts, each tagged with its source (:data:`SOURCES`); its rule names a class
+of :mod:`jakpersist.claims.rules`, whose ``describe()`` is the one wording of the rule on every page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .chapter import EVIDENCE_KINDS
+from ..claims.base import VERDICT_KINDS
+from .execute import EXECUTED, ROOT, glued_values
+from ..claims import rules as _rules
+from ..model.params import ALL_PARAMS
+
+REGISTRY = ROOT / "notebooks" / "claims.yml"
+
+#: source key -> (tag shown on the page, sphinx-design badge colour, what it means)
+SOURCES: dict[str, tuple[str, str, str]] = {
+    "nature2012": ("Nature 2012 abstract", "primary",
+                   "stated in the abstract of Koppikar et al., Nature 2012 {cite:p}`koppikar2012` (paraphrased)"),
+    "ash2011": ("ASH 2011 abstract", "success",
+                "stated in the precursor abstract, ASH Annual Meeting 2011 {cite:p}`koppikar2011ash` (paraphrased)"),
+    "inference": ("inference of this book", "warning-line",
+                  "our reading or operational definition; neither abstract states it"),
+    "model": ("model prediction", "secondary-line",
+              "what the book's model predicts; neither abstract states it"),
+}
+ORIGINS = {"paper": "Claims of Koppikar et al. 2012", "book": "The book's own checks"}
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    parameters: dict[str, Any]
+    expect: bool
+    why: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a claim's statement and where it comes from (a key of :data:`SOURCES`)."""
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How a glued metric is shown: a readable label, a unit and a Python format spec (e.g. ``.2f``)."""
+    key: str
+    label: str
+    unit: str
+    format: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    origin: str
+    figure: str
+    sources: list[Part]
+    evidence: str
+    notebook: str
+    verdict: str
+    metrics: list[str]
+    rule_name: str
+    counterfactuals: list[Counterfactual] = field(default_factory=list)
+    evidence_note: str = ""
+    #: verdict kinds the chapter can give (keys of claims.base.VERDICT_KINDS); default: just ``evidence``
+    verdict_kinds: tuple[str, ...] = ()
+    #: the kind the default (offline) run gives; "demonstration" = a stand-in, whose verdict glue is None
+    default_kind: str = ""
+    #: glue key of the rule's signed margin (> 0 exactly when the rule passes): what a demonstration's
+    #: counterfactuals are checked on, since a demonstration has no verdict
+    margin: str = ""
+    #: glue key of a text naming the data the run used (shown in the claims list instead of the fixed label)
+    evidence_label: str = ""
+
+    @property
+    def demonstration(self) -> bool:
+        """Whether the default run is a demonstration on a stand-in (no verdict)."""
+        return self.default_kind == "demonstration"
+
+    @property
+    def statement(self) -> str:
+        """The statement in plain words: its parts joined (the site shows each part with its source tag)."""
+        return "; ".join(p.text for p in self.sources) + "."
+
+    @property
+    def rule(self) -> str:
+        """The rule in words, from the rule class's ``describe()`` (the only wording of the rule)."""
+        return getattr(_rules, self.rule_name)().describe()
+
+    @property
+    def chapter(self) -> str:
+        return Path(self.notebook).stem
+
+    @property
+    def executed(self) -> Path:
+        return EXECUTED / f"{self.chapter}.ipynb"
+
+
+class RegistryError(ValueError):
+    """The registry file is malformed."""
+
+
+def _doc(path: Path) -> dict:
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("claims"), list):
+        raise RegistryError(f"{path}: expected a list under 'claims:'")
+    return doc
+
+
+def load(path: Path = REGISTRY) -> list[Claim]:
+    """Load and check the registry: fields present, evidence kinds and sources known, rules and parameters declared.
+
+    Raises :class:`RegistryError` naming the file, the claim and what to fix.
+    """
+    doc = _doc(path)
+    claims, seen = [], set()
+    required = ("id", "origin", "figure", "sources", "evidence", "notebook", "verdict", "metrics", "rule",
+                "counterfactuals")
+    for i, c in enumerate(doc["claims"]):
+        missing = [k for k in required if k not in c]
+        if missing:
+            raise RegistryError(f"{path}: claim #{i + 1} lacks {', '.join(missing)}")
+        cid = c["id"]
+        if cid in seen:
+            raise RegistryError(f"{path}: duplicate claim id {cid}")
+        seen.add(cid)
+        if c["origin"] not in ORIGINS:
+            raise RegistryError(f"{path}: claim {cid}: origin must be one of {', '.join(ORIGINS)}")
+        if c["evidence"] not in EVIDENCE_KINDS:
+            raise RegistryError(f"{path}: claim {cid}: evidence must be one of {', '.join(EVIDENCE_KINDS)}")
+        if not (ROOT / c["notebook"]).is_file():
+            raise RegistryError(f"{path}: claim {cid}: notebook {c['notebook']} does not exist")
+        rule_cls = getattr(_rules, str(c["rule"]), None)
+        if not isinstance(rule_cls, type) or not hasattr(rule_cls, "describe"):
+            raise RegistryError(f"{path}: claim {cid}: rule {c['rule']!r} is not a rule class of "
+                                f"jakpersist/claims/rules.py (write its class name, e.g. PersistenceRule)")
+        parts = []
+        for s in c["sources"] or []:
+            if not isinstance(s, dict) or s.get("source") not in SOURCES or not str(s.get("text", "")).strip():
+                raise RegistryError(f"{path}: claim {cid}: each item of 'sources' needs 'text' and 'source' (one "
+                                    f"of {', '.join(SOURCES)}); got {s!r}")
+            parts.append(Part(" ".join(str(s["text"]).split()), s["source"]))
+        if not parts:
+            raise RegistryError(f"{path}: claim {cid}: 'sources' is empty")
+        cfs = []
+        for cf in c["counterfactuals"]:
+            unknown = [k for k in cf["parameters"] if k not in ALL_PARAMS]
+            if unknown:
+                raise RegistryError(f"{path}: claim {cid}: unknown parameter(s) {', '.join(unknown)}")
+            cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]), str(cf["why"])))
+        kinds = tuple(c.get("verdict_kinds") or (c["evidence"],))
+        bad = [k for k in kinds if k not in VERDICT_KINDS]
+        if bad:
+            raise RegistryError(f"{path}: claim {cid}: verdict_kinds {', '.join(bad)} unknown; valid: "
+                                f"{', '.join(VERDICT_KINDS)}")
+        default_kind = str(c.get("default_kind") or c["evidence"])
+        if default_kind not in kinds:
+            raise RegistryError(f"{path}: claim {cid}: default_kind {default_kind} is not in verdict_kinds")
+        if default_kind == "demonstration" and not c.get("margin"):
+            raise RegistryError(f"{path}: claim {cid}: a demonstration default needs 'margin' (the glue key "
+                                "of the rule's signed margin) for its counterfactuals")
+        claims.append(Claim(cid, c["origin"], c["figure"], parts, c["evidence"], c["notebook"], c["verdict"],
+                            list(c["metrics"]), str(c["rule"]), cfs,
+                            " ".join(str(c.get("evidence_note", "")).split()), kinds, default_kind,
+                            str(c.get("margin", "")), str(c.get("evidence_label", ""))))
+    metrics = load_metrics(path)
+    unlabelled = [m for c in claims for m in c.metrics if m not in metrics]
+    if unlabelled:
+        raise RegistryError(f"{path}: metric(s) {', '.join(unlabelled)} have no entry under 'metrics:' "
+                            f"(give each a label, a unit and a format)")
+    return claims
+
+
+def load_metrics(path: Path = REGISTRY) -> dict[str, Metric]:
+    """The registry's ``metrics:`` table: glue key -> :class:`Metric` (label, unit, format)."""
+    out = {}
+    for key, m in (_doc(path).get("metrics") or {}).items():
+        if not isinstance(m, dict) or not {"label", "unit", "format"} <= set(m):
+            raise RegistryError(f"{path}: metrics: {key} needs label, unit and format")
+        out[key] = Metric(key, str(m["label"]), str(m["unit"]), str(m["format"]))
+    return out
+
+
+def _fmt_for(value: Any, spec: str = "") -> str:
+    if isinstance(value, bool):
+        raise RegistryError("a metric must be a number or text; booleans belong in 'verdict'")
+    if isinstance(value, str):
+        return ":s"
+    if spec:
+        return ":" + spec
+    if isinstance(value, int):
+        return ":d"
+    return ":.3g"
+
+
+def tag(source: str) -> str:
+    """The source tag of a statement part (a sphinx-design badge)."""
+    label, colour, _ = SOURCES[source]
+    return f"{{bdg-{colour}}}`{label}`"
+
+
+def tagged_statement(c: Claim) -> str:
+    """The statement with a source tag after each part (MyST)."""
+    return "; ".join(f"{p.text} {tag(p.source)}" for p in c.sources) + "."
+
+
+def source_legend() -> str:
+    """What each source tag means (MyST bullet list)."""
+    return "\n".join(f"- {tag(k)} {meaning}" for k, (_, _, meaning) in SOURCES.items())
+
+
+def claim_box(c: Claim) -> str:
+    """The claim admonition a chapter includes: the statement, each part tagged with its source."""
+    title = "The claim (paraphrased)" if c.origin == "paper" else "The book's own check (not a claim of the paper)"
+    where = (f"Where in the paper: {c.figure}." if c.origin == "paper" else f"Context: {c.figure}.")
+    return (f"```{{admonition}} {c.id} · {title}\n:class: important\n{tagged_statement(c)}\n\n"
+            f"{where} What each source tag means: {{ref}}`source-tags`.\n```\n")
+
+
+def _evidence_short(c: Claim) -> str:
+    if c.demonstration:
+        return "simulated stand-in"
+    return {"model": "model", "public-data": "public data", "reader-data": "your data"}[c.evidence]
+
+
+def _robustness(cid: str) -> str:
+    """"; holds in 11% of the plausible space" from the shipped atlas, or "" when the claim is not in it."""
+    from .budget import load_summary
+
+    s = load_summary()
+    r = (s or {}).get("claims", {}).get(cid)
+    return f"; holds in {r['share']:.0%} of the plausible space" if r else ""
+
+
+def _budget_line(cid: str) -> list[str]:
+    """The claim's belief budget in one line, from the shipped robustness atlas ([] when it is not in it)."""
+    from .budget import hinges, load_summary
+
+    s = load_summary()
+    if not s or cid not in s.get("claims", {}):
+        return []
+    r = s["claims"][cid]
+    parts = [f"`{n}` (Sobol' {st:.2f}; " + (f"flips at {tip:.3g})" if tip is not None else "no flip in range)")
+             for n, st, tip, _ in hinges(s, cid)]
+    return [f"- **Belief budget** (robustness atlas, model): holds in {r['share']:.0%} of the plausible space "
+            f"({r['share_lo']:.0%} to {r['share_hi']:.0%}); hinges most on " + ", ".join(parts) + "."]
+
+
+def render_page(claims: list[Claim]) -> str:
+    """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
+    metrics = load_metrics()
+    out: list[str] = ["(source-tags)=", "## What the source tags mean", "", source_legend(), ""]
+    for origin, heading in ORIGINS.items():
+        group = [c for c in claims if c.origin == origin]
+        if not group:
+            continue
+        out += [f"## {heading}", ""]
+        if origin == "book":
+            out += ["Not claims of the paper: checks this book adds, on public data or on the model, to put the "
+                    "paper's claims in context.", ""]
+        out += ["| claim | verdict (evidence; robustness) | statement (each part tagged with its source) |",
+                "|---|---|---|"]
+        for c in group:
+            ref = f"chapters/{c.chapter}.ipynb"
+            out.append(f"| [{c.id}](#claim-{c.id.lower()}) | **{{glue:text}}`{ref}::{c.verdict}_text:s`** "
+                       f"({_evidence_short(c)}{_robustness(c.id)}) | {tagged_statement(c)} |")
+        out += ["", "The verdict is that of the chapter's default run, on the evidence named beside it: *model* means "
+                "a virtual experiment on the book's model, which can show that the proposed mechanism is sufficient, "
+                "not that the paper's cells behave this way. The share is how much of the model's plausible "
+                "parameter space supports the verdict ({doc}`chapters/r1_robustness`).", ""]
+    out += ["## Claim by claim", ""]
+    read: dict[Path, dict] = {}  # chapters that hold several claims are read once
+    for c in sorted(claims, key=lambda c: list(ORIGINS).index(c.origin)):
+        if c.executed not in read:
+            read[c.executed] = glued_values(c.executed) if c.executed.is_file() else {}
+        values = read[c.executed]
+        ref = f"chapters/{c.chapter}.ipynb"
+        rows = ["| metric | value | unit |", "|---|---|---|"]
+        for m in c.metrics:
+            meta = metrics[m]
+            rows.append(f"| {meta.label} | {{glue:text}}`{ref}::{m}{_fmt_for(values.get(m, 0.0), meta.format)}` "
+                        f"| {meta.unit} |")
+        out += [f"(claim-{c.id.lower()})=", f"### {c.id}", "",
+                f"**{'Claim' if c.origin == 'paper' else 'Book check'}:** {tagged_statement(c)}", "",
+                f"- **{'Where in the paper' if c.origin == 'paper' else 'Context'}:** {c.figure}",
+                f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}" + (f" ({c.evidence_note})" if c.evidence_note else "")
+                + (f"; this run: {{glue:text}}`{ref}::{c.evidence_label}:s`" if c.evidence_label else ""),
+                *([f"- **Verdict kinds:** " + "; ".join(VERDICT_KINDS[k] for k in c.verdict_kinds)]
+                  if len(c.verdict_kinds) > 1 else []),
+                f"- **Chapter:** {{doc}}`{ref[:-6]}`",
+                f"- **Verdict of the default run:** **{{glue:text}}`{ref}::{c.verdict}_text:s`**",
+                f"- **Rule** (`{c.rule_name}` in `jakpersist/claims/rules.py`): supported if {c.rule}.",
+                "- **Metrics of the default run:**", "",
+                *rows, "",
+                *_budget_line(c.id),
+                "- **Must flip under:** " + "; ".join(
+                    ", ".join(f"`{k}={v}`" for k, v in cf.parameters.items())
+                    + (f" (expected on the stand-in: the rule {'passes' if cf.expect else 'does not pass'}, margin "
+                       f"{'> 0' if cf.expect else '<= 0'}; still a demonstration; {cf.why})" if c.demonstration
+                       else f" (expected verdict: {'supported' if cf.expect else 'not supported'}; {cf.why})")
+                    for cf in c.counterfactuals),
+                ""]
+    return "\n".join(out)

@@ -1,0 +1,109 @@
+"""C1: persistent cells need much more JAK2 inhibitor, for every inhibitor, and keep STAT5 signalling.
+
+Experiment (model, or the reader's plate CSV) -> analysis (LL4/LL3 fits, bootstrap GI50s, folds) -> rule
+(:class:`~jakpersist.claims.rules.PersistenceRule`). ``evaluate`` is what the chapter, the tests and the atlas call.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import assays, model
+from ..analysis import gi50, growth
+from ..model.params import DRUGS
+from .base import ClaimResult, decided
+from .common import fold_bound, noise_free_fold, setup
+from .rules import PersistenceRule
+
+RULE = PersistenceRule()
+#: The chapter's defaults (notebooks/c1_persistence.md's parameters cell; a test keeps the two equal).
+DEFAULTS: dict[str, Any] = {
+    "seed": 2012, "n_boot": 500, "n_replicates": 3, "noise_sd": 0.05, "assay_hours": 72.0,
+    "top_dose_nM": 10000.0, "n_doses": 10, "dilution": 3.0, "selection_drug": "ruxolitinib",
+    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "hetero_advantage": 20.0, "pairing_affinity": 1.0,
+    "partner_max": 1.2, "jak2_max": 1.8, "bypass": 0.0, "data_path": "",
+}
+#: Model parameters whose increase makes the mechanism behind C1 stronger (the margin must not fall).
+EFFECT_PARAMS = ("hetero_advantage", "partner_max")
+
+
+def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
+             mode: str = "full") -> ClaimResult:
+    """Evaluate C1.
+
+    ``params``: chapter parameters (defaults :data:`DEFAULTS`; any model parameter too). ``seed`` overrides
+    ``params['seed']``. ``data``: a tidy plate table (columns population, drug, dose_nM, replicate, viability;
+    :func:`jakpersist.loaders.readers.read_plate`) instead of the simulated plate; the pSTAT5 condition is then
+    dropped (a plate does not measure it). ``mode="fast"``: noise-free model read-outs (model GI50s, no wells,
+    no bootstrap), for the atlas; ``"full"``: simulated wells with noise, fits and bootstrap, as on the page.
+
+    Metrics are the chapter's glue keys (GI50s in nM, folds dimensionless, pSTAT5 as a fraction of the naive
+    untreated level). Raises ValueError for unknown parameters.
+    """
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
+    drug0 = s["selection_drug"]
+    fast = mode == "fast"
+    populations = {"naive": naive, "persistent": persistent}
+    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(RULE.naive_pstat5_cut, naive, drug0, mp)
+    retained = float(model.pstat5(d_cut, persistent, drug0, mp)) if np.isfinite(d_cut) else float("nan")
+    metrics: dict[str, Any] = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"]}
+    provenance = {"c1_adaptation": "model", "c1_assay_hours": "parameter"}
+
+    if fast:
+        folds, bounds = {}, {}
+        for d in DRUGS:
+            f, b = noise_free_fold(model.gi50_model_bounded(persistent, d, mp, s["assay_hours"]),
+                                   model.gi50_model_bounded(naive, d, mp, s["assay_hours"]))
+            folds[d], bounds[d] = (f, f), b
+            metrics[f"c1_fold_{d}"] = f
+        conds = RULE.conditions(folds, retained, bounds)
+        metrics.update(c1_min_fold=min(f for f, _ in folds.values()), c1_retained_pstat5=retained)
+        return decided("C1", "model", RULE.describe(), conds, metrics=metrics, provenance=provenance,
+                       details={"mode": "fast", "z": z})
+
+    rng = np.random.default_rng(s["seed"])
+    simulated = data is None
+    doses = assays.dilution_series(s["top_dose_nM"], s["n_doses"], s["dilution"])
+    if simulated:
+        plate = assays.plate_viability(populations, list(DRUGS), doses, mp, rng, s["n_replicates"], s["noise_sd"],
+                                       s["assay_hours"])
+    else:
+        plate = data
+    origin = "model" if simulated else "data"
+    metrics["c1_n_doses"] = int(plate.loc[plate.dose_nM > 0, "dose_nM"].nunique())
+    metrics["c1_n_replicates"] = int(plate.groupby(["population", "drug", "dose_nM"]).size().max())
+    metrics["c1_n_boot"] = s["n_boot"]
+    summary, fits, boots = gi50.fit_all_curves(plate, s["n_boot"], rng)
+    folds = gi50.fold_table(summary, fits, boots)
+    for _, r in folds.iterrows():
+        metrics[f"c1_fold_{r.drug}"] = r.fold
+        metrics[f"c1_fold_lo_{r.drug}"] = r.fold_lo
+        metrics[f"c1_fold_hi_{r.drug}"] = r.fold_hi
+    for _, r in summary.iterrows():
+        metrics[f"c1_gi50_{r.population}_{r.drug}"] = r.GI50_nM if pd.notna(r.GI50_nM) else float("nan")
+    metrics["c1_min_fold"] = folds["fold"].min()
+    metrics["c1_min_fold_lo"] = folds["fold_lo"].min()
+    metrics["c1_cut_dose_nM"] = d_cut
+    metrics["c1_retained_pstat5"] = retained
+    for k in metrics:
+        provenance.setdefault(k, origin)
+    provenance.update(c1_cut_dose_nM="model", c1_retained_pstat5="model", c1_n_boot="parameter")
+    if simulated:  # GR50 fold from the same populations' cell counts (own random stream: the plate above is unchanged)
+        counts = assays.plate_counts(populations, list(DRUGS), doses, mp, np.random.default_rng([s["seed"], 1]),
+                                     s["n_replicates"], s["noise_sd"], s["assay_hours"])
+        gr = growth.gr50_fold(counts)
+        for r in gr.itertuples():
+            metrics[f"c1_gr50_fold_{r.drug}"] = r.fold
+            provenance[f"c1_gr50_fold_{r.drug}"] = "model"
+        metrics["c1_min_gr50_fold"] = float(gr["fold"].min())
+        provenance["c1_min_gr50_fold"] = "model"
+    by_drug = {r.drug: (r.fold, r.fold_lo) for _, r in folds.iterrows()}
+    bounds = {r.drug: fold_bound(r) for _, r in folds.iterrows()}
+    conds = RULE.conditions(by_drug, retained if simulated else None, bounds)
+    return decided("C1", "model" if simulated else "reader-data", RULE.describe(), conds, metrics=metrics,
+                   provenance=provenance,
+                   details={"mode": "full", "plate": plate, "summary": summary, "fits": fits, "boots": boots,
+                            "folds": folds, "populations": populations, "persistent": persistent, "z": z,
+                            "d_cut": d_cut, "retained": retained, "simulated": simulated, "mp": mp})

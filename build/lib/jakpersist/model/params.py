@@ -1,0 +1,304 @@
+"""Parameter definitions: one source of truth for units, ranges, defaults and provenance.
+
+Every quantity that a chapter exposes, the model's and the experiment's alike, is declared here once.
+Notebooks validate their ``parameters`` cell against these declarations, the re-run command reads
+them for its help, and the model page renders its parameter table from them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, make_dataclass, replace
+from typing import Any
+
+# Citations used as provenance; full entries live in book/references.bib.
+QUINTAS_2010 = "prior: Quintas-Cardama et al., Blood 2010"
+WERNIG_2008 = "prior: Wernig et al., Cancer Cell 2008"
+ASH_2011 = "prior: Koppikar et al., ASH 2011 abstract (Blood 118:122)"
+MEYER_2015 = "assumption (mechanism after Meyer et al., Cancer Cell 2015)"
+MARUBAYASHI_2010 = "assumption (mechanism after Marubayashi et al., J Clin Invest 2010)"
+ASSUMPTION = "assumption"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter.
+
+    ``lo``/``hi`` bound numeric values (inclusive); ``choices`` restricts strings.
+    ``kind`` is ``"model"`` (a property of the mechanistic model) or ``"run"``
+    (a property of one experiment or analysis run).
+    """
+
+    name: str
+    default: Any
+    unit: str
+    help: str
+    provenance: str = ASSUMPTION
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[str, ...] | None = None
+    kind: str = "model"
+    type: type = float
+    #: plausible range (lo, hi) for the robustness atlas, narrower than the valid range: a published value's
+    #: neighbourhood or an explicit assumption; ``plausible_why`` says which, in one line
+    plausible: tuple[float, float] | None = None
+    plausible_why: str = ""
+    #: sample the plausible range log-uniformly (True, for positive scale-like quantities) or uniformly
+    log_scale: bool = False
+
+    def range_text(self) -> str:
+        """Human-readable valid range, e.g. ``1 to 1000`` or ``one of: a, b``."""
+        if self.choices is not None:
+            return "one of: " + ", ".join(self.choices)
+        if self.type is bool:
+            return "True or False"
+        if self.type is str:
+            return "any text"
+        return f"{_fmt(self.lo)} to {_fmt(self.hi)}"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "unbounded"
+    if float(x).is_integer():
+        return f"{int(x)}"
+    return f"{x:g}"
+
+
+def _p(*args: Any, **kw: Any) -> Param:
+    return Param(*args, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# The mechanistic model (see book/model.md for the equations)
+# --------------------------------------------------------------------------------------------
+#: Default sample-group patterns of the transcriptome chapter (the same strings as
+#: jakpersist.loaders.geo.REFERENCE_PATTERN / TEST_PATTERN; a test keeps them equal). Assumption: GSE38335's
+#: sample descriptions say "naive"/"parental" and "persistent"; withdrawn / re-sensitised samples are not "test".
+T1_REFERENCE_PATTERN = r"naive|parental|(?<![-\w])sensitive"
+T1_TEST_PATTERN = r"^(?!.*(withdraw|off[ -]drug|re-?sensiti)).*(persist|resistant)"
+
+
+MODEL_PARAMS: tuple[Param, ...] = (
+    _p("hetero_advantage", 20.0, "fold", "how much less a type I inhibitor blocks trans-activated JAK2 in a "
+       "JAK2-JAK1/TYK2 heterodimer than JAK2 in a homodimer (s; 1 = no advantage)", MEYER_2015, 1.0, 1000.0),
+    _p("pairing_affinity", 1.0, "per relative level", "affinity of JAK2 for a partner kinase relative to "
+       "another JAK2 (a)", ASSUMPTION, 0.0, 100.0),
+    _p("partner_naive", 0.2, "relative level", "JAK1+TYK2 level available for pairing in naive cells (p0; "
+       "JAK2 = 1)", ASSUMPTION, 0.0, 10.0),
+    _p("partner_max", 1.2, "relative level", "partner level in fully adapted cells (p_max)", ASSUMPTION, 0.0, 10.0),
+    _p("jak1_share", 0.5, "fraction", "share of the JAK2 partner pool that is JAK1 (the rest is TYK2)", ASSUMPTION,
+       0.0, 1.0),
+    _p("jak2_max", 1.8, "fold of naive", "JAK2 expression in fully adapted cells (e_max); the paper reports "
+       "that JAK2 expression changes, no fold is public", ASSUMPTION, 0.1, 10.0),
+    _p("bypass", 0.0, "pSTAT5, fraction of naive", "JAK2-independent STAT5 signal (b); 0 = off. Exists to "
+       "show what the data would look like if persistence did not need JAK2", ASSUMPTION, 0.0, 5.0),
+    _p("r_max", 0.035, "1/h", "maximal growth rate", ASSUMPTION, 0.001, 0.2),
+    _p("growth_half_signal", 0.35, "pSTAT5, fraction of naive", "pSTAT5 level giving half-maximal growth "
+       "(Ks)", ASSUMPTION, 0.01, 5.0),
+    _p("growth_hill", 3.0, "1", "steepness of growth versus pSTAT5 (m)", ASSUMPTION, 0.5, 10.0),
+    _p("death_rate", 0.004, "1/h", "signal-independent loss rate (d0)", ASSUMPTION, 0.0, 0.1),
+    _p("adapt_rate", 0.075, "1/day", "rate at which the adaptation state grows under full inhibition (k_up)",
+       ASSUMPTION, 0.0, 10.0),
+    _p("relax_half_time", 4.0, "days", "half-time of relaxation of the adaptation state off drug; "
+       "chosen so that 2 weeks off drug re-sensitise, as the ASH 2011 abstract reports", ASH_2011, 0.1, 1e6),
+    _p("hsp90_K", 100.0, "nM", "PU-H71 concentration that halves JAK2 protein (K_H)", MARUBAYASHI_2010,
+       1.0, 1e5),
+    _p("hsp90_hill", 1.5, "1", "steepness of JAK2 loss versus PU-H71 dose (n_H)", ASSUMPTION, 0.3, 5.0),
+    _p("vivo_turnover", 0.05, "1/day", "in-vivo illustration: rate at which clone sizes move towards their "
+       "fitness-set equilibrium", ASSUMPTION, 0.001, 1.0),
+    _p("vivo_normal_fitness", 0.8, "relative", "in-vivo illustration: fitness of normal cells relative to untreated "
+       "JAK2-mutant cells (below 1, so the mutant clone dominates untreated disease)", ASSUMPTION, 0.1, 1.5),
+    _p("vivo_normal_drug_effect", 0.2, "fraction", "in-vivo illustration: fitness loss of normal cells at full "
+       "JAK2/JAK1 inhibition (cytopenias)", ASSUMPTION, 0.0, 1.0),
+    _p("hsp90_other_clients", 0.0, "fraction", "extra JAK2-independent growth loss from other HSP90 clients "
+       "at full PU-H71 effect; 0 = none", ASSUMPTION, 0.0, 1.0),
+)
+
+# Drugs: cellular JAK2 potency K (nM) of a type I inhibitor on homodimer signalling and its Hill slope.
+DRUG_PARAMS: tuple[Param, ...] = (
+    _p("K_ruxolitinib", 130.0, "nM", "ruxolitinib (INCB18424) cellular JAK2 potency, near its Ba/F3 JAK2 "
+       "V617F proliferation IC50 of 127 nM", QUINTAS_2010, 0.1, 1e5),
+    _p("K_fedratinib", 300.0, "nM", "fedratinib (TG101348) cellular JAK2 potency, near its HEL and Ba/F3 "
+       "JAK2 V617F proliferation IC50 of ~300 nM", WERNIG_2008, 0.1, 1e5),
+    _p("K_jak_inhibitor_1", 100.0, "nM", "JAK Inhibitor I cellular JAK2 potency (no cellular prior in our "
+       "sources)", ASSUMPTION, 0.1, 1e5),
+    _p("drug_hill", 1.0, "1", "Hill slope of type I inhibition (n)", ASSUMPTION, 0.3, 5.0),
+)
+
+DRUGS: tuple[str, ...] = ("ruxolitinib", "fedratinib", "jak_inhibitor_1")
+#: The HSP90 inhibitor: wherever it stands in for a drug, it degrades JAK2 instead of inhibiting it.
+HSP90_INHIBITOR = "PU-H71"
+DRUG_LABELS: dict[str, str] = {
+    "ruxolitinib": "ruxolitinib (INCB18424)",
+    "fedratinib": "fedratinib (TG101348)",
+    "jak_inhibitor_1": "JAK Inhibitor I",
+}
+
+# --------------------------------------------------------------------------------------------
+# Experiment and analysis settings shared by the chapters
+# --------------------------------------------------------------------------------------------
+#: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
+HTS007_DRUGS = ("abemaciclib", "alpelisib", "azd7762", "bleomycin", "buparlisib", "cediranib", "ceritinib",
+                "dasatinib", "doxorubicin", "etoposide", "everolimus", "ink128", "ipatasertib", "luminespib",
+                "neratinib", "osimertinib", "paclitaxel", "palbociclib", "panobinostat", "pictilisib",
+                "saracatinib", "taselisib", "tivantinib", "torin2", "trametinib", "volasertib", "vorinostat")
+
+RUN_PARAMS: tuple[Param, ...] = (
+    _p("seed", 2012, "", "random seed for every simulated measurement and every bootstrap", "run setting",
+       0, 2**32 - 1, kind="run", type=int),
+    _p("n_boot", 500, "resamples", "bootstrap resamples for confidence intervals", "run setting", 50, 20000,
+       kind="run", type=int),
+    _p("n_replicates", 3, "replicates", "replicates per condition (wells per dose on a plate, samples per "
+       "population in an expression experiment)", "run setting", 1, 24,
+       kind="run", type=int),
+    _p("noise_sd", 0.05, "fraction of vehicle", "s.d. of the simulated read-out noise", ASSUMPTION, 0.0, 1.0,
+       kind="run"),
+    _p("assay_hours", 72.0, "h", "duration of the viability assay", "run setting", 1.0, 240.0, kind="run"),
+    _p("top_dose_nM", 10000.0, "nM", "highest dose of the dilution series", "run setting", 1.0, 1e6,
+       kind="run"),
+    _p("n_doses", 10, "doses", "number of doses in the dilution series (plus vehicle)", "run setting", 4, 24,
+       kind="run", type=int),
+    _p("dilution", 3.0, "fold", "dilution factor between consecutive doses", "run setting", 1.5, 10.0,
+       kind="run"),
+    _p("selection_drug", "ruxolitinib", "", "drug used to make the persistent cells", "run setting",
+       choices=DRUGS, kind="run", type=str),
+    _p("chronic_dose_nM", 1000.0, "nM", "dose kept on the cells while persistence is acquired", "run setting",
+       0.0, 1e5, kind="run"),
+    _p("chronic_days", 42.0, "days", "time under the chronic dose before the experiment", "run setting",
+       0.0, 365.0, kind="run"),
+    _p("withdrawal_days", 14.0, "days", "time off drug before re-testing; 2 weeks in the ASH 2011 abstract",
+       "run setting", 0.0, 365.0, kind="run"),
+    _p("knockdown_fraction", 0.9, "fraction", "share of the targeted protein removed by the shRNA",
+       "assumption", 0.0, 0.99, kind="run"),
+    _p("n_blots", 6, "blots", "replicate blots (or co-IPs) per comparison", "run setting", 2, 24, kind="run",
+       type=int),
+    _p("band_noise_sd", 0.15, "log units", "s.d. of simulated multiplicative band noise", ASSUMPTION, 0.0, 1.0,
+       kind="run"),
+    _p("rechallenge_days", 42.0, "days", "time back on the chronic dose after withdrawal", "run setting",
+       0.0, 365.0, kind="run"),
+    _p("n_timepoints", 8, "time points", "GI50 measurements during withdrawal (day 0 to withdrawal_days)",
+       "run setting", 3, 30, kind="run", type=int),
+    _p("hsp90_dose_nM", 300.0, "nM", "PU-H71 dose used for the JAK2 degradation blot and the degrader arm",
+       "run setting", 0.0, 1e5, kind="run"),
+    _p("treatment", "ruxolitinib", "", "treatment arm of the in-vivo illustration: a JAK2 inhibitor or the JAK2 "
+       "degrader PU-H71", "run setting", choices=(*DRUGS, HSP90_INHIBITOR), kind="run", type=str),
+    _p("treatment_weeks", 24.0, "weeks", "in-vivo illustration: weeks on treatment before withdrawal",
+       "run setting", 1.0, 520.0, kind="run"),
+    _p("pause_weeks", 6.0, "weeks", "in-vivo illustration: weeks off treatment before re-dosing", "run setting",
+       0.0, 520.0, kind="run"),
+    _p("redose_weeks", 12.0, "weeks", "in-vivo illustration: weeks of re-dosing", "run setting", 0.0, 520.0,
+       kind="run"),
+    _p("n_permutations", 1000, "permutations", "gene-set permutations of the enrichment test", "run setting",
+       100, 100000, kind="run", type=int),
+    _p("use_geo_cache", True, "", "use GSE38335 from data/cache/ when `make data` has downloaded it", "run setting",
+       kind="run", type=bool),
+    _p("cell_line", "HEL", "", "GDSC cell line whose rank is tested (HEL carries JAK2 V617F)", "run setting",
+       kind="run", type=str),
+    _p("atlas_dir", "data/atlas", "path", "folder with the robustness atlas's summary.json, points.parquet and "
+       "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
+    _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
+       choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
+    _p("hts_drug", "luminespib", "", "drug of the hts007 screen whose lines are compared (luminespib is an HSP90 "
+       "inhibitor, the drug class of claim C7)", "run setting", choices=HTS007_DRUGS, kind="run", type=str),
+    _p("viability_hours", 72.0, "h", "time point of the relative-viability read-out (GI50) in the hts007 time "
+       "course; the nearest imaging time of each well is used, as thunor does", "run setting", 12.0, 110.0,
+       kind="run"),
+    _p("dip_delay_h", 24.0, "h", "time after the first count from which the DIP rate (slope of log2 count) is "
+       "fitted (Harris et al. 2016 discard the first hours; thunor picks a delay per well)", "run setting",
+       0.0, 72.0, kind="run"),
+    _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
+       "run the simulated experiment", "run setting", kind="run", type=str),
+    # expression data (transcriptome chapter; see jakpersist/loaders/geo.py)
+    _p("platform", "", "", "GEO platform accession to analyse in a multi-platform series (e.g. GPL96); empty = "
+       "the only one", "run setting", kind="run", type=str),
+    _p("reference_pattern", T1_REFERENCE_PATTERN, "", "reference (naive) samples: case-insensitive regular "
+       "expression searched in each sample's title, characteristics and source", "run setting", kind="run",
+       type=str),
+    _p("test_pattern", T1_TEST_PATTERN, "", "test (persistent) samples: case-insensitive regular expression "
+       "searched in each sample's title, characteristics and source", "run setting", kind="run", type=str),
+    _p("annotation_path", "", "path", "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a series-matrix "
+       "data_path", "run setting", kind="run", type=str),
+    _p("sample_sheet_path", "", "path", "sample sheet CSV (column 'sample' plus descriptions) for a tidy "
+       "expression-matrix data_path; empty = the sample names are matched", "run setting", kind="run", type=str),
+)
+
+#: Plausible ranges of the model's parameters (name -> (lo, hi), log-uniform?, why). The valid range says what
+#: the code accepts; the plausible range what a reader could defend. Used by the robustness atlas.
+PLAUSIBLE: dict[str, tuple[tuple[float, float], bool, str]] = {
+    "hetero_advantage": ((1.0, 100.0), True, "assumption: no measurement exists; 1 = no advantage, 100 = trans-"
+                         "activated JAK2 nearly immune at clinical doses"),
+    "pairing_affinity": ((0.25, 4.0), True, "assumption: no measurement; within 4-fold of JAK2-JAK2 pairing"),
+    "partner_naive": ((0.05, 0.5), True, "assumption: partners scarcer than JAK2 in naive cells"),
+    "partner_max": ((0.2, 3.0), True, "assumption: from no rise (the naive default, 0.2) to 15-fold"),
+    "jak1_share": ((0.2, 0.8), False, "assumption: both partners co-precipitate (Nature abstract), shares unknown"),
+    "jak2_max": ((1.0, 3.0), False, "assumption: JAK2 expression changes with persistence (Nature abstract), no "
+                 "fold is public; 1 = unchanged"),
+    "bypass": ((0.0, 0.3), False, "assumption: the paper's cells depend on JAK2 (Nature abstract); up to 30% of "
+               "naive pSTAT5 from elsewhere"),
+    "r_max": ((0.02, 0.05), False, "assumption: doubling times of about 14-35 h, typical of leukaemia lines"),
+    "growth_half_signal": ((0.15, 0.6), False, "assumption"),
+    "growth_hill": ((1.5, 5.0), False, "assumption"),
+    "death_rate": ((0.0, 0.01), False, "assumption"),
+    "adapt_rate": ((0.03, 0.2), True, "assumption: persistence is acquired over weeks of exposure (ASH 2011 "
+                   "abstract: cells grown in drug)"),
+    "relax_half_time": ((2.0, 7.0), True, "ASH 2011 abstract: 2 weeks off drug re-sensitise, so well under 14 days"),
+    "hsp90_K": ((30.0, 300.0), True, "assumption after Marubayashi et al. 2010: JAK2 degraded at 100s of nM PU-H71"),
+    "hsp90_hill": ((1.0, 3.0), False, "assumption"),
+    "vivo_turnover": ((0.02, 0.1), True, "assumption: clone sizes move over weeks to months"),
+    "vivo_normal_fitness": ((0.6, 0.95), False, "assumption: the mutant clone dominates untreated disease"),
+    "vivo_normal_drug_effect": ((0.05, 0.4), False, "assumption: JAK inhibitors cause cytopenias"),
+    "hsp90_other_clients": ((0.0, 0.3), False, "assumption: HSP90 has other clients; 0 = none"),
+    "K_ruxolitinib": ((65.0, 260.0), True, "Quintas-Cardama et al. 2010: Ba/F3 JAK2 V617F IC50 127 nM, +-2-fold"),
+    "K_fedratinib": ((150.0, 600.0), True, "Wernig et al. 2008: HEL / Ba/F3 JAK2 V617F IC50 ~300 nM, +-2-fold"),
+    "K_jak_inhibitor_1": ((30.0, 300.0), True, "assumption: no cellular prior in our sources"),
+    "drug_hill": ((0.7, 1.5), False, "assumption: type I inhibitors near Hill slope 1"),
+}
+
+
+def _with_plausible(p: Param) -> Param:
+    if p.name not in PLAUSIBLE:
+        return p
+    (lo, hi), log, why = PLAUSIBLE[p.name]
+    if not (p.lo is None or p.lo <= lo) or not (p.hi is None or hi <= p.hi) or not lo <= p.default <= hi:
+        raise ValueError(f"plausible range of {p.name} ({lo}, {hi}) must lie in its valid range and hold its "
+                         f"default {p.default}")
+    return replace(p, plausible=(lo, hi), plausible_why=why, log_scale=log)
+
+
+MODEL_PARAMS = tuple(_with_plausible(p) for p in MODEL_PARAMS)
+DRUG_PARAMS = tuple(_with_plausible(p) for p in DRUG_PARAMS)
+ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS)}
+
+
+def _from_mapping(cls, values: dict[str, Any]) -> Any:
+    """Build from any mapping, taking only the model's own names (others are ignored)."""
+    names = set(cls.__dataclass_fields__)
+    return cls(**{k: float(v) for k, v in values.items() if k in names})
+
+
+def _potency(self: Any, drug: str) -> float:
+    """Cellular JAK2 potency K (nM) of ``drug``."""
+    if drug not in DRUGS:
+        raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
+    return float(getattr(self, f"K_{drug}"))
+
+
+#: Values of the model's parameters, one field per entry of MODEL_PARAMS and DRUG_PARAMS, with the
+#: declared defaults (generated from the declarations, so there is one source of truth).
+ModelParams = make_dataclass(
+    "ModelParams",
+    [(p.name, float, field(default=float(p.default))) for p in (*MODEL_PARAMS, *DRUG_PARAMS)],
+    frozen=True,
+    namespace={"from_mapping": classmethod(_from_mapping), "potency": _potency,
+               "__doc__": "Values of the mechanistic model's parameters (see MODEL_PARAMS, DRUG_PARAMS)."},
+)
+
+
+def default_of(name: str) -> Any:
+    """Default value of a declared parameter."""
+    return ALL_PARAMS[name].default
+
+
+__all__ = [
+    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR",
+    "DRUG_LABELS", "default_of", "PLAUSIBLE",
+]

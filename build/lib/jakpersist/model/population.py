@@ -1,0 +1,169 @@
+"""A model-only illustration of treatment in vivo: a JAK2-mutant clone and normal cells competing.
+
+Not a model of mice or patients fitted to anything: a qualitative sketch, labelled as such wherever it is
+shown. Time in days. State: mutant clone size M, normal cells N (relative units; M + N = 1 is a full marrow),
+and the mutant clone's adaptation state z (same dynamics as in vitro, see dynamics.py).
+
+    dM/dt = lambda * (F_M - (M + N)) * M,   F_M = r(S_M) / r(S_naive, vehicle)       (relative fitness)
+    dN/dt = lambda * (F_N - (M + N)) * N,   F_N = f_N * (1 - e_N * theta)            (assumption)
+
+Read-outs, relative to the start of treatment: spleen index = myeloproliferative drive of the mutant clone,
+M * S_M (clone size times its STAT5 signal; assumption); symptom index =
+inflammatory cytokine signalling, (M + N) * I(D; K) (ruxolitinib blocks JAK1 about as well as JAK2;
+Quintas-Cardama 2010); mutant fraction = M / (M + N). PU-H71 lowers JAK2 protein in mutant cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.integrate import solve_ivp
+
+from .dynamics import relax_rate
+from .signalling import agent_pstat5, growth_rate, heterodimer_share, inhibition, pstat5, state_from_adaptation
+from .params import HSP90_INHIBITOR, ModelParams
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A treatment period: ``days`` of ``agent`` at ``dose_nM`` (0 = off treatment)."""
+
+    days: float
+    agent: str
+    dose_nM: float
+
+
+def _mutant_signal(z: float, agent: str, dose: float, mp: ModelParams) -> float:
+    return float(agent_pstat5(dose, state_from_adaptation(min(max(z, 0.0), 1.0), mp), agent, mp))
+
+
+def _theta(agent: str, dose: float, mp: ModelParams) -> float:
+    """Fraction of JAK2 activity blocked in naive signalling (drives adaptation; 0 for PU-H71)."""
+    if agent == HSP90_INHIBITOR or dose <= 0:
+        return 0.0
+    return float(1.0 - inhibition(dose, mp.potency(agent), mp.drug_hill))
+
+
+def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
+             points_per_day: int = 1, rtol: float = 1e-8) -> pd.DataFrame:
+    """Integrate the illustration over ``schedule``; one row per time point with every read-out.
+
+    ``spleen_index`` and ``symptom_index`` are relative to their values at the start of treatment (the start of
+    the first phase with a dose > 0; the first time point when no phase has a dose). ``rtol`` is solve_ivp's
+    relative tolerance (atol = rtol / 100).
+    """
+    r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+    lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
+    k_up, k_down = mp.adapt_rate, relax_rate(mp)
+    y = np.array([M0, N0, 0.0])
+    t0 = 0.0
+    rows = []
+    for ph in schedule:
+        if ph.days <= 0:
+            continue
+        th = _theta(ph.agent, ph.dose_nM, mp)
+        hsp = ph.dose_nM if ph.agent == HSP90_INHIBITOR else 0.0
+
+        def rhs(t, s, ph=ph, th=th, hsp=hsp):
+            M, N, z = s
+            S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
+            FM = float(growth_rate(S, mp, hsp)) / r_ref
+            FN = fN * (1.0 - eN * th)
+            tot = M + N
+            return [lam * (FM - tot) * M, lam * (FN - tot) * N, k_up * th * (1 - z) - k_down * (1 - th) * z]
+
+        n = max(2, int(ph.days * points_per_day) + 1)
+        te = np.linspace(t0, t0 + ph.days, n)
+        sol = solve_ivp(rhs, (t0, t0 + ph.days), y, t_eval=te, rtol=rtol, atol=rtol / 100)
+        for k in range(1 if rows else 0, sol.t.size):  # each phase's first point is the previous one's last
+            M, N, z = sol.y[:, k]
+            S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
+            st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
+            sym = (M + N) * (1.0 - th)  # cytokine signalling left uninhibited (theta is 0 for PU-H71)
+            rows.append({"day": sol.t[k], "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
+                         "mutant_fraction": M / (M + N), "burden": M + N, "symptom": sym,
+                         "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
+        y, t0 = sol.y[:, -1], t0 + ph.days
+    return _relative_to_treatment_start(pd.DataFrame(rows), schedule)
+
+
+def _relative_to_treatment_start(df: pd.DataFrame, schedule: list[Dose]) -> pd.DataFrame:
+    """Add spleen_index and symptom_index relative to the start of treatment (the start of the first phase with a
+    dose, the first row if none), which is what the chapter's figure, table and rule call "starting value"."""
+    t_start, before = 0.0, [ph for ph in schedule if ph.days > 0]
+    for ph in before:
+        if ph.dose_nM > 0:
+            break
+        t_start += ph.days
+    else:
+        t_start = 0.0
+    ref = int((df["day"] - t_start).abs().argmin())
+    drive = df["M"] * df["pstat5_mutant"]
+    df["spleen_index"] = drive / drive.iloc[ref]
+    df["symptom_index"] = df["symptom"] / df["symptom"].iloc[ref]
+    return df
+
+
+def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
+                        dt: float = 0.5) -> pd.DataFrame:
+    """The same illustration as :func:`simulate`, read out only at day 0 and at the end of each phase: the
+    fast path of the robustness atlas (~50x faster).
+
+    The adaptation state has an exact solution within each phase (constant dose), so the mutant clone's
+    signal and fitness are evaluated on a time grid in one vectorised call; M and N are then integrated with
+    classical fixed-step Runge-Kutta (``dt`` days; agrees with :func:`simulate` to ~1e-6). Same columns as
+    :func:`simulate`.
+    """
+    from .signalling import CellState
+
+    r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+    lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
+    k_up, k_down = mp.adapt_rate, relax_rate(mp)
+    M, N, z, day = M0, N0, 0.0, 0.0
+    rows: list[dict] = []
+
+    def signal(zz: np.ndarray, ph: Dose) -> np.ndarray:
+        zz = np.clip(zz, 0.0, 1.0)
+        partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * zz
+        st = CellState(jak2=1.0 + (mp.jak2_max - 1.0) * zz, jak1=mp.jak1_share * partner,
+                       tyk2=(1.0 - mp.jak1_share) * partner)
+        return np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(zz)
+
+    def record(ph: Dose, th: float, S: float) -> None:
+        st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
+        rows.append({"day": day, "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
+                     "mutant_fraction": M / (M + N), "burden": M + N, "symptom": (M + N) * (1.0 - th),
+                     "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
+
+    for ph in schedule:
+        if ph.days <= 0:
+            continue
+        th = _theta(ph.agent, ph.dose_nM, mp)
+        hsp = ph.dose_nM if ph.agent == HSP90_INHIBITOR else 0.0
+        if not rows:
+            record(ph, th, float(signal(np.array([z]), ph)[0]))
+        n = max(1, int(np.ceil(ph.days / dt)))
+        h = ph.days / n
+        a, b = k_up * th, k_down * (1.0 - th)
+        zs = a / (a + b) if a + b > 0 else z
+        tt = np.arange(2 * n + 1) * (h / 2)
+        zt = zs + (z - zs) * np.exp(-(a + b) * tt) if a + b > 0 else np.full(tt.size, z)
+        FM = (growth_rate(signal(zt, ph), mp, hsp) / r_ref).tolist()
+        FNc = fN * (1.0 - eN * th)
+        for k in range(n):
+            f0, f1, f2 = FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]
+
+            def d(m: float, nn: float, fm: float) -> tuple[float, float]:
+                tot = m + nn
+                return lam * (fm - tot) * m, lam * (FNc - tot) * nn
+
+            k1 = d(M, N, f0)
+            k2 = d(M + h / 2 * k1[0], N + h / 2 * k1[1], f1)
+            k3 = d(M + h / 2 * k2[0], N + h / 2 * k2[1], f1)
+            k4 = d(M + h * k3[0], N + h * k3[1], f2)
+            M += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
+            N += h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+        z, day = float(zt[-1]), day + ph.days
+        record(ph, th, float(signal(np.array([z]), ph)[0]))
+    return _relative_to_treatment_start(pd.DataFrame(rows), schedule)
