@@ -1,6 +1,6 @@
 """Coverage of the 95% intervals of the absolute GI50 (delta method, profile likelihood, bootstrap) by design.
 
-Designs (issue 10): A = 10 doses (10,000 / 3^k nM) x 3 wells; B = one dose per decade (1e-3 to 1e7 nM) x 2
+Designs: A = 10 doses (10,000 / 3^k nM) x 3 wells; B = one dose per decade (1e-3 to 1e7 nM) x 2
 wells, a steep curve (Hill 4) as in case a05; C = 6 doses (10,000 / 5^k nM) x 1 well. Each has vehicle wells
 in the same number. Truth: LL4 bottom 0.05, top 1, EC50 200 nM, Hill 1.2 (absolute GI50 218 nM), s.d. 0.05
 (A, C); LL3 top 1, EC50 50.5 nM, Hill 4, s.d. 0.02 (B). A plate whose GI50 is censored or missing counts as

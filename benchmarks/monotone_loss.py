@@ -1,4 +1,4 @@
-"""Share of simulated *monotone* curves that lose their GI50, before and after the turn-2 monotonicity rule.
+"""Share of simulated *monotone* curves that lose their GI50, under the old fixed-cut monotonicity flag and the rise test.
 
 Before: a curve was "non_monotone" (no GI50) when the per-dose mean response rose by more than a fixed 0.15
 anywhere (turn 1). After: :func:`jakpersist.analysis.doseresponse.rise_test` (studentised, Bonferroni, family-wise

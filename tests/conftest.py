@@ -42,7 +42,7 @@ def default_values() -> dict:
 #: "site" reads the built site or opens it in Chromium. Everything else is a unit test that needs only the
 #: package (`make test-fast` runs those). Tests marked "slow" are install routes and end-to-end grading.
 TIERS = {
-    "chapter": {"test_claims", "test_cases_turn2", "test_monotone", "test_report", "test_student", "test_assign",
+    "chapter": {"test_claims", "test_shared_cases", "test_monotone", "test_report", "test_student", "test_assign",
                 "test_cli", "test_sweep"},
     "site": {"test_site", "test_browser", "test_packaging"},
 }

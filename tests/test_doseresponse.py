@@ -113,7 +113,7 @@ def test_aic_prefers_the_simpler_model_when_bottom_is_zero():
     assert dr.select_model(DOSES, y4)[0].model == "LL4"
 
 
-# -- turn 2: censoring, noise versus non-monotonicity, profile intervals, flags ---------------------------
+# -- censoring, noise versus non-monotonicity, profile intervals, flags ---------------------------
 def test_percentile_interval_keeps_infinite_samples():
     s = np.r_[np.full(90, np.inf), np.linspace(3.0, 3.5, 10)]
     lo, hi = dr.percentile_interval(s)

@@ -15,7 +15,7 @@ from jakpersist.analysis import doseresponse as dr
 from jakpersist.analysis import qpcr
 from jakpersist.loaders import platemap, readers, tabular
 from jakpersist.loaders.tabular import ReaderDataError
-from tests.test_cases_turn2 import c1_on_plate
+from tests.test_shared_cases import c1_on_plate
 
 EX = Path(__file__).resolve().parent / "fixtures" / "exports"
 COLS = ["population", "drug", "dose_nM", "viability"]
@@ -285,3 +285,38 @@ def test_wellmap_toml_plate_map_gives_the_csv_map_numbers(tmp_path, grid_ref):
     df = readers.read_plate(tmp_path / "set.yml")
     pd.testing.assert_frame_equal(_key(df), _key(grid_ref))
     assert any("wellmap layout" in n for n in df.attrs["notes"])
+
+
+# --- typed workbook numbers and exponents never decide (or take) a decimal mark --------------------------------
+
+REVIEW = Path(__file__).resolve().parent / "fixtures" / "exports" / "review"
+
+
+@pytest.mark.parametrize("name", ["t19_wb_typed_vs_text.xlsx", "t20_wb_one_text_comma.xlsx"])
+def test_typed_workbook_numbers_keep_their_value_beside_text_with_decimal_commas(name):
+    """Doses typed as numbers (4.572 nM) beside viabilities stored as text with decimal commas ("0,9647"): the
+    typed cells are their own values (never read as 4572), the text cells decide nothing about them."""
+    got = readers.read_plate(REVIEW / name)
+    typed = [0.0, 4.572, 13.717, 41.152, 123.457]  # the lowest doses as typed in the workbook (nM)
+    assert sorted(got["dose_nM"].unique())[:5] == typed and got["dose_nM"].max() == 10000.0
+    assert got["viability"].between(-0.1, 1.2).all()
+    assert not any("thousands" in n for n in got.attrs["notes"])
+
+
+def test_an_exponent_without_a_decimal_point_shows_no_decimal_mark():
+    """``1E+03`` shows no decimal mark, so cells such as ``40.804`` in a file with no other evidence stay
+    ambiguous and are refused with both readings (before, the exponent made them silently 40.804)."""
+    from jakpersist.loaders import tabular
+
+    assert tabular.number_style(["1E+03", "12"]) is None
+    assert tabular.number_style(["1.5E+03"]) == "."
+    with pytest.raises(ReaderDataError, match=r"line 7, well A2 .*'40.804' is ambiguous.*40804 .* 40.804"):
+        platemap.read_plate_set(REVIEW / "t14_eu_grid_sci.csv")
+
+
+def test_typed_number_is_its_own_value():
+    from jakpersist.loaders import tabular
+
+    t = tabular.TypedNumber(4.572)
+    assert t == "4.572" and t.strip() is t and tabular.parse_number(t, ",") == (4.572, "plain")
+    assert tabular.parse_number("4.572", ",") == (4572.0, "grouped")  # the same text, typed by hand, is not

@@ -1,4 +1,4 @@
-"""Verdicts are monotone in effect size, and no small design crashes the analysis (issue 10, items 2 and 5).
+"""Verdicts are monotone in effect size, and no small design crashes the analysis.
 
 Property tests (Hypothesis): at fixed noise and seed, a stronger effect never turns C1 "supported" into "not
 supported", (a) for a simulated plate whose persistent curve is shifted 1x to 1,000x, and (b) for the model's

@@ -477,8 +477,8 @@ def _bounds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def monotone_violation(dose: ArrayLike, response: ArrayLike) -> float:
     """Largest rise of the mean response from any dose to any higher dose (fraction of vehicle).
 
-    Descriptive only since turn 2 (it used to mark curves non-monotone above a fixed 0.15, which ordinary
-    replicate noise exceeds); the status now comes from :func:`rise_test`."""
+    Descriptive only: a fixed cut on it would call ordinary replicate noise non-monotone; the status comes
+    from :func:`rise_test`."""
     x, y = np.asarray(dose, float), np.asarray(response, float)
     _, inv, counts = np.unique(x, return_inverse=True, return_counts=True)
     means = np.bincount(inv, weights=y) / counts

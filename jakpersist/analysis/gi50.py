@@ -21,8 +21,8 @@ def fit_all_curves(plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, p
     Returns (summary table, fits, bootstrap log10-GI50 samples). GI50s in nM.
 
     Each curve's design is checked before fitting (:func:`doseresponse.design_models`); a curve the design
-    cannot carry raises ValueError naming it ("naive / ruxolitinib: ...") and what it lacks. Columns added in
-    turn 2: ``censored`` ("lower": GI50 above the top dose, "upper": below the lowest, else None),
+    cannot carry raises ValueError naming it ("naive / ruxolitinib: ...") and what it lacks. Columns besides the
+    estimates: ``censored`` ("lower": GI50 above the top dose, "upper": below the lowest, else None),
     ``GI50_bound_nM`` (the tested-dose limit of a censored GI50), ``profile_lo_nM``/``profile_hi_nM`` (profile
     likelihood interval; nan when ``profile`` is False) and ``flags`` (fit-quality flags,
     :func:`doseresponse.quality_flags`, "; "-joined). A curve whose response climbs back at its top doses

@@ -244,7 +244,7 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         pw.to_csv(out / f"power-{args.power}.csv", index=False)
         print(pw.to_string(index=False))
     return 0
-# --- jakbook sweep (issue 13) --------------------------------------------------------------------------------
+# --- jakbook sweep --------------------------------------------------------------------------------------------
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Re-run a chapter over seeds in parallel; write a CSV table of its glued values, one row per seed."""
     from .sweep import parse_seeds, sweep

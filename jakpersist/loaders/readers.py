@@ -160,7 +160,7 @@ def share_vehicle_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("naive", "persistent"),
-               min_doses: int = 3) -> pd.DataFrame:
+               min_doses: int = 3, sheet: str | None = None) -> pd.DataFrame:
     """Read a plate-viability file (see :data:`PLATE`) and check that every curve can be fitted.
 
     ``path`` is a tidy file (one row per well) or a plate set (``.yml``: a plate-reader grid export plus a
@@ -170,7 +170,8 @@ def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("na
     `dose_M`, ...); decimal commas and thousands separators; vehicle / control rows (:data:`VEHICLE_NAMES` at
     dose 0) shared by every drug of their population (:func:`share_vehicle_rows`). Wells with a missing
     viability are skipped and listed in the notes. ``path`` may be a workbook (.xlsx, .xls, .ods), and a
-    plate-reader export (grid or well list, text or workbook) with its plate map beside it.
+    plate-reader export (grid or well list, text or workbook) with its plate map beside it. ``sheet`` names
+    the workbook sheet of a tidy table (default: the first sheet that holds one; the others are listed).
 
     Returns one row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle),
     line, any extra columns, and ``source``.
@@ -185,7 +186,7 @@ def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("na
     if p.suffix.lower() in (".yml", ".yaml") or (p.is_file() and looks_like_grid(p)):
         df = read_plate_set(p)
     else:
-        df = read_table(p, PLATE)
+        df = read_table(p, PLATE, sheet=sheet)
         _plausible_doses(df)
         df = plausible_viability(df)
         check_ranges(df, PLATE, {"viability": "; give viability as a fraction of the vehicle mean "

@@ -113,12 +113,31 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 _EXP = r"(?:[eE][+-]?\d+)?"
 _INT = re.compile(r"\d+")
-_DOT = re.compile(rf"(?:\d+\.\d*|\.\d+){_EXP}|\d+[eE][+-]?\d+")
+_DOT = re.compile(rf"(?:\d+\.\d*|\.\d+){_EXP}")
+_INT_EXP = re.compile(r"\d+[eE][+-]?\d+")
 _COMMA = re.compile(rf"(?:\d+,\d*|,\d+){_EXP}")
 _AMBIGUOUS = re.compile(r"[1-9]\d{0,2}([.,])\d{3}")
 _COMMA_GROUPS = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _DOT_GROUPS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
 _SPACE_GROUPS = re.compile(r"[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f']\d{3})+(?:([.,])\d+)?")
+
+
+class TypedNumber(str):
+    """A cell that holds a number, not text (a workbook cell typed as a number, a TOML number): it reads as its
+    own value, never under a decimal-mark rule, and says nothing about the decimal mark of the file's text cells
+    (a typed 4.572 stays 4.572 beside text cells written ``0,85``). Shown as the spreadsheet shows it."""
+
+    value: float
+
+    def __new__(cls, value: float) -> "TypedNumber":
+        f = float(value)
+        obj = super().__new__(cls, str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f))
+        obj.value = f
+        return obj
+
+    def strip(self, chars: str | None = None) -> str:
+        """Surrounding spaces are never part of a typed number: the cell stays typed."""
+        return self if chars is None else str.strip(self, chars)
 
 
 class AmbiguousNumber(ValueError):
@@ -134,13 +153,16 @@ def _classify(cell: str) -> tuple[float, str | None, str]:
 
     evidence: "." (the cell shows a decimal point: ``2.25``, ``53,923.4``), "," (a decimal comma: ``0,85``,
     ``53.923,4``), None (no evidence: ``12``, ``1 000``) or "?" (reads two ways: ``1,000``, ``1.000``; the value
-    returned is the thousands reading). form: "plain", "comma", "grouped". Raises ValueError: not a number."""
+    returned is the thousands reading). form: "plain", "comma", "grouped". Raises ValueError: not a number.
+    A :class:`TypedNumber` is its own value, with no evidence."""
+    if isinstance(cell, TypedNumber):
+        return cell.value, None, "plain"
     s = cell.strip()
     sign = -1.0 if s.startswith("-") else 1.0
     body = s[1:] if s[:1] in "+-" else s
     if not body:
         raise ValueError(cell)
-    if _INT.fullmatch(body):
+    if _INT.fullmatch(body) or _INT_EXP.fullmatch(body):  # 12, 1E+03: no decimal mark shown
         return sign * float(body), None, "plain"
     if _AMBIGUOUS.fullmatch(body):
         return sign * float(body.replace(",", "").replace(".", "")), "?", "grouped"
@@ -261,7 +283,7 @@ class Cells:
 
     rows: list[list[str]]
     notes: list[str]
-    #: the default decimal mark: "." for a workbook (its numbers are typed), else None (decided by the cells)
+    #: the decimal mark when no text cell decides it (None: undecided; typed workbook numbers never decide)
     decimal: str | None = None
     sheet: str | None = None
 
@@ -277,11 +299,8 @@ def _cell_text(v: object) -> str:
         return ""
     if isinstance(v, bool):
         return str(v)
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    if isinstance(v, (float, np.floating)):
-        f = float(v)
-        return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+    if isinstance(v, (int, np.integer, float, np.floating)):
+        return "" if np.isnan(float(v)) else TypedNumber(v)
     if isinstance(v, pd.Timestamp):
         return v.isoformat()
     return str(v)
@@ -349,7 +368,7 @@ def _read_workbook(p: Path, sheet: str | None, accept: Callable[[list[list[str]]
     notes = [f"workbook sheet '{chosen}' read"
              + (f"; other sheet(s) ignored: {', '.join(n for n in sheets if n != chosen)}" if len(sheets) > 1
                 else "")]
-    return Cells(sheets[chosen], notes, decimal=".", sheet=chosen)
+    return Cells(sheets[chosen], notes, sheet=chosen)
 
 
 def read_rows(path: str | Path) -> tuple[list[list[str]], list[str]]:

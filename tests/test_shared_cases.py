@@ -1,4 +1,4 @@
-"""The plate and curve cases of the turn-2 robustness review (issue 10, analysis half), as tests.
+"""The shared plate and curve cases (one file per kind of fault), as tests.
 
 Fixtures are copies of ``../shared/cases/turn2/{plates,curves}/`` (synthetic files). The plate cases run the C1
 analysis and rule as the chapter does (reader -> fit_all_curves -> fold_table -> PersistenceRule), without
