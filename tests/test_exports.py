@@ -320,3 +320,16 @@ def test_typed_number_is_its_own_value():
     t = tabular.TypedNumber(4.572)
     assert t == "4.572" and t.strip() is t and tabular.parse_number(t, ",") == (4.572, "plain")
     assert tabular.parse_number("4.572", ",") == (4572.0, "grouped")  # the same text, typed by hand, is not
+
+
+def test_thousands_commas_that_split_a_row_are_named_with_what_to_do():
+    with pytest.raises(ReaderDataError, match=r"line 8: 6 fields \(naive, ruxolitinib, 1, 111.111, 1, .*"
+                                              r"header has 5 .*thousands comma.*quote it"):
+        readers.read_plate(REVIEW / "t16_unquoted.csv")
+
+
+def test_windows_1252_text_is_read_with_a_note():
+    """Excel's "CSV (Comma delimited)" on Windows writes Windows-1252: the µ of dose_µM is byte 0xB5."""
+    got = readers.read_plate(REVIEW / "t33_cp1252_mu.csv")
+    assert any("Windows-1252" in n for n in got.attrs["notes"])
+    assert any("µM" in n and "x1000" in n for n in got.attrs["notes"])

@@ -27,7 +27,7 @@ def test_example_plate_loads():
     ("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,0.9\nnaive,rux,-3,1,0.9\n", "line 3, column 'dose_nM': -3 is outside"),
     ("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1.5,0.9\n", "line 2, column 'replicate'"),
     ("population,drug,dose_nM,viability\nnaive,rux,1,0.9\n", "line 1 (header): missing column(s) replicate"),
-    ("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1\n", "line 2: 4 fields, but the header has 5"),
+    ("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1\n", "line 2: 4 fields (naive, rux, 1, 1), but the header has 5"),
     ("population,drug,dose_nM,replicate,viability\nnaive,rux,1,1,\n", "every well's viability is missing (NA or empty)"),
     ("population,drug,dose_nM,replicate,viability\nnaive,rux,,1,0.9\n", "line 2, column 'dose_nM': empty value"),
     ("", "the file is empty"),

@@ -4,8 +4,8 @@ Every format of the reader's own data (tidy plate table, plate-reader grid, well
 time-course counts) reads its file through this module, so no two formats read the same cell differently.
 
 Files
-    Delimited text: UTF-8 with or without a byte-order mark, or UTF-16 with a byte-order mark (Excel's "Unicode
-    text"); CRLF or LF line ends; ``,``, ``;`` or tab as the delimiter (the one that splits the most lines into
+    Delimited text: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark (Excel's "Unicode
+    text"), or else Windows-1252 (Excel's "CSV (Comma delimited)" on Windows; noted); CRLF or LF line ends; ``,``, ``;`` or tab as the delimiter (the one that splits the most lines into
     the same number of fields). Workbooks: ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods`` through
     :func:`pandas.read_excel` with the python-calamine engine; the sheet that holds the expected table is found
     (or named), the other sheets are listed in the notes; merged title cells and blank rows are skipped by the
@@ -330,7 +330,7 @@ def read_cells(path: str | Path, *, sheet: str | None = None,
             text = raw.decode("utf-16")
             notes.append("read as UTF-16 text")
         else:
-            text = raw.decode("utf-8-sig")
+            text = _decode_8bit(p, raw, notes)
     except UnicodeDecodeError as exc:
         raise ReaderDataError(f"{p}: not a UTF-8 text file ({exc.reason}); save it as CSV (UTF-8), or give "
                               f"the workbook itself (.xlsx, .xls, .ods)") from exc
@@ -369,6 +369,25 @@ def _read_workbook(p: Path, sheet: str | None, accept: Callable[[list[list[str]]
              + (f"; other sheet(s) ignored: {', '.join(n for n in sheets if n != chosen)}" if len(sheets) > 1
                 else "")]
     return Cells(sheets[chosen], notes, sheet=chosen)
+
+
+def _decode_8bit(p: Path, raw: bytes, notes: list[str]) -> str:
+    """UTF-8 (with or without a byte-order mark); else Windows-1252, what Excel's "CSV (Comma delimited)" writes
+    on Windows (numbers are ASCII in both, so no number changes; a note says which was used). Raises
+    :class:`ReaderDataError` naming the line of the first byte neither can read."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ReaderDataError(f"{p}, line {line}: not a UTF-8 or Windows-1252 text file (byte "
+                                  f"0x{raw[exc.start]:02x}); save it as CSV UTF-8, or give the workbook itself "
+                                  f"(.xlsx, .xls, .ods)") from None
+        notes.append(f"read as Windows-1252 text (Excel's 'CSV (Comma delimited)'; first non-UTF-8 character on "
+                     f"line {line})")
+        return text
 
 
 def read_rows(path: str | Path) -> tuple[list[list[str]], list[str]]:
@@ -513,7 +532,11 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
     last_required = max(required_idx)
     for line, r in body:
         if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
-            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields, but the header has {len(header)}")
+            hint = ("; a number written with a thousands comma (1,000) in a comma-separated file splits into "
+                    "two fields: write it without the comma, or quote it (\"1,000\")"
+                    if src.sheet is None and len(r) > len(header) else "")
+            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
+                                  f"{len(header)} ({', '.join(header)}){hint}")
     lines = [line for line, _ in body]
     spreadsheet_errors(p, header, body)
 
