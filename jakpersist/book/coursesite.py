@@ -54,6 +54,8 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
     shutil.copytree(root / "book", dest / "book", ignore=shutil.ignore_patterns("instructor.md", ".stamp"))
     for f in ("_config.yml", "_toc.yml"):
         shutil.copy(root / f, dest / f)
+    # the simulated example inputs the "Your data" page offers for download
+    shutil.copytree(root / "data" / "examples", dest / "data" / "examples")
     for nb_path in (dest / "book" / "chapters").glob("*.ipynb"):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
         nb_path.write_text(json.dumps(strip_notebook(nb), indent=1), encoding="utf-8")

@@ -253,7 +253,9 @@ class NumberReader:
                 raise ReaderDataError(ambiguity_message(where, cell, exc.readings, self.style)) from None
             v, form = inside[0], "by range"
         except ValueError:
-            raise ReaderDataError(f"{where}: {cell!r} is not a number") from None
+            raise ReaderDataError(f"{where}: {cell!r} is not a number; write the number, or NA for a missing "
+                                  f"value (a saturated or failed read such as OVRFLW: NA, or read again at a "
+                                  f"lower gain)") from None
         if not np.isfinite(v):
             raise ReaderDataError(f"{where}: {cell!r} is not a finite number")
         self.counts[form] += 1
