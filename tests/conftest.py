@@ -43,8 +43,9 @@ def default_values() -> dict:
 #: package (`make test-fast` runs those). Tests marked "slow" are install routes and end-to-end grading.
 TIERS = {
     "chapter": {"test_claims", "test_shared_cases", "test_monotone", "test_report", "test_student", "test_assign",
-                "test_cli", "test_sweep"},
-    "site": {"test_site", "test_browser", "test_packaging"},
+                "test_cli", "test_sweep", "test_course"},
+    "site": {"test_site", "test_browser", "test_packaging", "test_accessibility", "test_findings", "test_glossary",
+             "test_sitepages"},
 }
 
 
