@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -75,16 +76,30 @@ EFFECTS = [(cid, name) for cid, s in CLAIMS.items() for name in s.effect_params]
 
 
 @pytest.mark.parametrize("cid,name", EFFECTS, ids=[f"{c}-{n}" for c, n in EFFECTS])
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_margin_never_falls_as_the_effect_grows(cid, name, data):
+    """A stronger effect never weakens a rule that holds: the margin never falls, except while the rule fails
+    at both points. That exception is real for C6: at weak knock-downs (about 57-62% of JAK2 protein removed)
+    naive cells lose growth faster than persistent ones, so the gap condition widens while persistent cells
+    still grow (margin about -0.55); from there on the margin rises to +0.79 at 90%."""
     p = ALL_PARAMS[name]
     lo, hi = p.plausible if getattr(p, "plausible", None) else (p.lo, p.hi)
     a = data.draw(st.floats(lo, hi))
     b = data.draw(st.floats(a, hi))
     ma = evaluate(cid, {name: a}, mode="fast").margin
     mb = evaluate(cid, {name: b}, mode="fast").margin
-    assert mb >= ma - 1e-6, f"{cid}: margin fell from {ma:.4f} at {name}={a:g} to {mb:.4f} at {name}={b:g}"
+    assert mb >= ma - 1e-6 or (ma <= 0 and mb <= 0), \
+        f"{cid}: margin fell from {ma:.4f} at {name}={a:g} to {mb:.4f} at {name}={b:g}"
+
+
+def test_c6_margin_falls_only_where_the_rule_fails():
+    """The C6 exception above, measured on a grid of knock-down fractions (fast mode)."""
+    ks = np.linspace(0.5, 0.99, 50)
+    m = np.array([evaluate("C6", {"knockdown_fraction": float(k)}, mode="fast").margin for k in ks])
+    falls = np.where(np.diff(m) < -1e-6)[0]
+    assert len(falls) and (m[falls] < 0).all() and (m[falls + 1] < 0).all() and m[-1] > 0
 
 
 @pytest.mark.parametrize("bypass", [0.0, 0.25, 0.3])
