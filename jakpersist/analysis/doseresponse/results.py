@@ -365,9 +365,8 @@ class BatchFit:
 
     @property
     def status(self) -> np.ndarray:
-        """Curve status per curve (``ok``, ``flat``, ``non_monotone``, ``failed``), by the single-curve rule
-        (:func:`doseresponse.classify_curve`, vectorised: the same tests in the same order; ``tests/test_batchfit.py``
-        checks that both give identical statuses), shape ``(m,)``."""
+        """Curve status per curve (``ok``, ``flat``, ``non_monotone``, ``failed``), shape ``(m,)``: the rule of
+        single fits (:func:`.rules.classify_curves`, which :attr:`CurveFit.status` calls on one curve)."""
         return classify_curves(self.converged, self.p_flat, self.p_rise)
 
     def curve(self, i: int, p_rise: float | None = None, name: str | None = None) -> CurveFit:
