@@ -25,7 +25,7 @@ Doses are in nM throughout; times in hours.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -308,19 +308,15 @@ def fit_dip(dose_nM: ArrayLike, dip_h: ArrayLike, alpha: float = GR_ALPHA,
 
 
 def viability_fit(dose_nM: ArrayLike, viability: ArrayLike) -> dr.CurveFit:
-    """LL4/LL3 fit (lower AIC) of relative viability, for real screens with one or two wells per dose.
+    """LL4/LL3 fit (lower AIC) of relative viability, for real screens with one or two wells per dose
+    (:func:`jakpersist.analysis.doseresponse.select_model`).
 
-    :func:`jakpersist.analysis.doseresponse.fit_curve` marks a curve whose mean rises by more than 0.15 from
-    a lower to a higher dose as non-monotone and gives it no GI50. With single imaging wells per dose such
-    rises are often counting noise at the low doses, so here the curve keeps its GI50 and the rise is kept on
-    the fit (``monotone_violation``) and reported next to it, rather than hiding the estimate.
+    A curve is non-monotone, and has no GI50, only when its mean rises with dose beyond noise
+    (:func:`jakpersist.analysis.doseresponse.rise_test`: with single imaging wells per dose the noise is the fitted
+    model's residual s.d.), so counting noise at the low doses does not hide the estimate. The largest rise of the
+    dose means is on the fit (``monotone_violation``) and reported next to it.
     """
-    fit, _ = dr.select_model(dose_nM, viability)
-    if fit.status == "non_monotone":
-        rise = fit.monotone_violation
-        fit = replace(fit, monotone_violation=0.0)
-        fit.__dict__["reported_rise"] = rise
-    return fit
+    return dr.select_model(dose_nM, viability)[0]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -339,7 +335,7 @@ def curve_metrics(resp: pd.DataFrame, wells: pd.DataFrame, cell_line: str, drug:
         raise ValueError(f"no wells for cell line {cell_line!r} and drug {drug!r}")
     out: dict[str, float | str] = {"cell_line": cell_line, "drug": drug}
     fit = viability_fit(g["dose_nM"], g["viability"])
-    out["viability_rise"] = fit.__dict__.get("reported_rise", fit.monotone_violation)
+    out["viability_rise"] = fit.monotone_violation
     est = fit.gi50_absolute()
     out["gi50_nM"] = est.value if est.ok else float("nan")
     out["gi50_status"] = est.status
