@@ -7,6 +7,7 @@ Experiment (co-IP + phospho-blot bands, model or the reader's bands CSV; knock-d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -15,7 +16,8 @@ import pandas as pd
 from .. import assays, model
 from ..analysis import densitometry as dens
 from ..analysis import gi50
-from .base import ClaimResult, decided
+from ..model.params import ModelParams
+from .base import ClaimDetails, ClaimResult, decided
 from .common import noise_free_fold, setup
 from .rules import HeterodimerRule
 
@@ -31,14 +33,39 @@ DEFAULTS: dict[str, Any] = {
 EFFECT_PARAMS = ("hetero_advantage",)
 
 
+@dataclass(frozen=True)
+class C2Details(ClaimDetails):
+    """What the C2 chapter draws. Fast mode: ``mode`` only.
+
+    ``bands``: tidy band table (simulated or the reader's); ``coip_stats``: partner -> Welch comparison
+    (:func:`jakpersist.analysis.densitometry.compare`); ``ratios``: partner/JAK2 ratios relative to naive;
+    ``pstat5``: the pSTAT5 comparison; ``plate`` / ``summary`` / ``fits`` / ``folds``: the knock-down plates and
+    their GI50 folds; ``h_naive`` / ``h_persistent``: model heterodimer shares (fractions).
+    """
+
+    mode: str = "full"
+    bands: pd.DataFrame | None = None
+    coip_stats: dict[str, Any] | None = None
+    ratios: pd.DataFrame | None = None
+    pstat5: Any = None
+    plate: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    fits: dict[Any, Any] | None = None
+    folds: pd.DataFrame | None = None
+    h_naive: float | None = None
+    h_persistent: float | None = None
+    simulated: bool = True
+    mp: ModelParams | None = None
+
+
 def _coip_truth(st: model.CellState, partner: str, mp: Any) -> float:
     """Noise-free partner/JAK2 band ratio of a co-IP (the formula of :func:`assays.coip_bands`)."""
     part = st.partner if st.partner > 0 else 1.0
     return model.heterodimer_share(st, mp) * (st.jak1 if partner == "JAK1" else st.tyk2) / part
 
 
-def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
-             mode: str = "full") -> ClaimResult:
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate C2.
 
     ``data``: a tidy bands table (:func:`jakpersist.loaders.readers.read_bands`) replacing the simulated co-IP
@@ -69,7 +96,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
             metrics[f"c2_kd_{p.lower()}_ratio"] = kd[p]
         metrics.update(c2_pstat5_fold=pst, c2_fold_control=ctrl)
         return decided("C2", "model", RULE.describe(), RULE.conditions(coip, pst, kd), metrics=metrics,
-                       provenance=provenance, details={"mode": "fast"})
+                       provenance=provenance, details=C2Details(mode="fast"))
 
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
@@ -111,7 +138,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     # with the reader's bands, parts (a) and (b) are theirs and part (c) is the model's: the verdict says so
     kind = "model" if simulated else "reader-data"
     return decided("C2", kind, RULE.describe(), conds, metrics=metrics, provenance=provenance,
-                   details={"mode": "full", "bands": bands, "coip_stats": coip_stats,
-                            "ratios": pd.concat(ratio_tables, ignore_index=True), "pstat5": pst_cmp,
-                            "plate": plate, "summary": summary, "fits": fits, "folds": folds,
-                            "h_naive": h_naive, "h_persistent": h_pers, "simulated": simulated, "mp": mp})
+                   details=C2Details(mode="full", bands=bands, coip_stats=coip_stats,
+                                     ratios=pd.concat(ratio_tables, ignore_index=True), pstat5=pst_cmp, plate=plate,
+                                     summary=summary, fits=fits, folds=folds, h_naive=h_naive, h_persistent=h_pers,
+                                     simulated=simulated, mp=mp))

@@ -12,7 +12,7 @@ computed: it is what the stand-in's counterfactual check (``adapt_rate=0``) look
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,11 +24,21 @@ from ..loaders.publicdata import load_gene_sets
 from ..model.dynamics import Phase, adaptation_after
 from ..model.params import ModelParams, default_of as default
 from ..model.signalling import state_from_adaptation
-from .base import ClaimResult, decided
+from .base import ClaimDetails, ClaimResult, decided
+from .common import settings
 from .rules import EnrichmentRule
 
 RULE = EnrichmentRule()
 STAT3_SET = "HALLMARK_IL6_JAK_STAT3_SIGNALING"
+#: The chapter's defaults (notebooks/t1_transcriptome.md's parameters cell; a test keeps the two equal). The
+#: file settings (``data_path``, ``use_geo_cache``, ``platform``, ``annotation_path``, ``sample_sheet_path``) are
+#: read by the chapter, which passes the loaded series as ``data``.
+DEFAULTS: dict[str, Any] = {
+    "seed": 2012, "n_permutations": 1000, "n_replicates": 3, "selection_drug": "ruxolitinib",
+    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "withdrawal_days": 14.0, "adapt_rate": 0.075,
+    "use_geo_cache": True, "data_path": "", "platform": "", "reference_pattern": default("reference_pattern"),
+    "test_pattern": default("test_pattern"), "annotation_path": "", "sample_sheet_path": "",
+}
 
 
 class GroupError(ValueError):
@@ -60,8 +70,8 @@ def standin_data(params: dict[str, Any], seed: int, gene_sets: dict[str, list[st
                               simulated=True)
 
 
-@dataclass
-class T1Details:
+@dataclass(frozen=True)
+class T1Details(ClaimDetails):
     """What the chapter draws: the data, the sample groups, the per-gene table and the enrichment table."""
 
     data: geo.ExpressionData
@@ -69,14 +79,17 @@ class T1Details:
     de: pd.DataFrame  # genes x (log2fc, t, p): test minus reference, Welch
     enrichment: pd.DataFrame  # Term-indexed: NES, nom_p, fdr_q, tag
     gene_sets: dict[str, list[str]]
+    mode: str = "full"
 
 
-def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None = None) -> ClaimResult:
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: geo.ExpressionData | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate C1-T on ``data`` (None: the simulated stand-in, a demonstration that decides nothing).
 
     ``params``: ``reference_pattern`` / ``test_pattern`` (regular expressions, see
     :func:`jakpersist.loaders.geo.group_samples`), ``n_permutations`` (gseapy permutations) and, for the
-    stand-in, the model and run parameters. ``seed`` seeds the stand-in and the permutations.
+    stand-in, the model and run parameters (defaults :data:`DEFAULTS`). ``seed`` (default ``params['seed']``)
+    seeds the stand-in and the permutations. ``mode`` changes nothing (there is no noise-free read-out).
 
     Returns a :class:`ClaimResult` whose kind is "public-data" (a file naming its GEO series),
     "reader-data" (a tidy matrix) or "demonstration" (stand-in: verdict None). Metrics (glue keys):
@@ -86,6 +99,8 @@ def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None 
     Raises :class:`GroupError` when a group has fewer than 2 samples, and
     :class:`jakpersist.loaders.geo.GeoFileError` for an invalid pattern.
     """
+    params = settings(DEFAULTS, params)
+    seed = int(params["seed"] if seed is None else seed)
     gene_sets = load_gene_sets()
     if data is None:
         data = standin_data(params, seed, gene_sets)
@@ -115,6 +130,6 @@ def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None 
                               "t1_series": data.label},
                      provenance={k: "model" if data.simulated else "data" for k in
                                  ("t1_stat5_nes", "t1_stat5_fdr", "t1_stat3_nes", "t1_jak2_log2fc")},
-                     details={"t1": T1Details(data, groups, de, res, gene_sets)})
+                     details=T1Details(data, groups, de, res, gene_sets, mode))
     result.metrics["t1_margin"] = float(result.margin)
     return result
