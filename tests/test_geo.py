@@ -130,7 +130,6 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
 from jakpersist.analysis import enrichment  # noqa: E402
-from jakpersist.model import params as model_params  # noqa: E402
 
 FIX = Path(__file__).parent / "fixtures" / "geo"
 JAK2_LOG2FC = 1.059  # the cases' JAK2 log2 fold change, persistent vs naive (shared README)
@@ -311,11 +310,6 @@ def test_group_patterns_are_case_insensitive_and_defaults_know_the_words():
     assert g == ["reference", "test", "neither", "neither", "reference", "test"]
     with pytest.raises(geo.GeoFileError, match="parameter 'test_pattern' = '\\(' is not a valid regular expression"):
         geo.group_samples(s, test_pattern="(")
-
-
-def test_default_patterns_are_declared_once():
-    assert model_params.ALL_PARAMS["reference_pattern"].default == geo.REFERENCE_PATTERN
-    assert model_params.ALL_PARAMS["test_pattern"].default == geo.TEST_PATTERN
 
 
 def test_plain_text_soft_named_gz_is_read(tmp_path):

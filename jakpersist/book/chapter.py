@@ -9,7 +9,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ..model.params import ALL_PARAMS, Param
+from ..model.params import Param
+from .params import PARAMS
 
 #: Where a glued value comes from, as recorded in the run's provenance card (values.json).
 ORIGINS = ("data", "model", "parameter", "public-data")
@@ -106,7 +107,7 @@ def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
         if unknown and declared:
             raise unknown_parameters_error(unknown, declared)
     values = {}
-    for name, p in ALL_PARAMS.items():
+    for name, p in PARAMS.items():
         if name in namespace:
             values[name] = check_value(p, namespace[name])
     dp = values.get("data_path")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .budget import pages as budget_pages
 from .execute import NOTEBOOKS
-from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
+from ..model.params import DRUG_PARAMS, MODEL_PARAMS, Param
+from .params import SETTINGS
 from ..loaders.readers import FORMATS
 from .registry import claim_box, load, render_page
 
@@ -112,7 +113,7 @@ def pages() -> dict[str, str]:
         "claims.md": render_page(load()),
         "model-parameters.md": parameter_table(MODEL_PARAMS, grouped=True),
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
-        "run-parameters.md": parameter_table(RUN_PARAMS),
+        "run-parameters.md": parameter_table(SETTINGS),
         "formats.md": "\n".join(formats),
         "plate-map-format.md": PLATE_MAP.markdown_table() + "\n| `plate` (optional) | text | a plate's title "
                                "in the export, or 1, 2, ... | without it every plate has this layout |\n",

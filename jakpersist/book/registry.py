@@ -14,9 +14,9 @@ import yaml
 from ..claims import rules as _rules
 from ..claims.base import VERDICT_KINDS
 from ..claims.wording import format_share
-from ..model.params import ALL_PARAMS
 from .chapter import EVIDENCE_KINDS
 from .execute import EXECUTED, ROOT, glued_values
+from .params import PARAMS
 
 REGISTRY = ROOT / "notebooks" / "claims.yml"
 
@@ -214,7 +214,7 @@ def _counterfactuals(where: str, c: dict[str, Any]) -> list[Counterfactual]:
     """The registered counterfactuals, parameters declared and ``expect`` true, false or undefined."""
     cfs = []
     for cf in c["counterfactuals"]:
-        unknown = [k for k in cf["parameters"] if k not in ALL_PARAMS]
+        unknown = [k for k in cf["parameters"] if k not in PARAMS]
         if unknown:
             raise RegistryError(f"{where}: unknown parameter(s) {', '.join(unknown)}")
         undefined = cf["expect"] == "undefined"

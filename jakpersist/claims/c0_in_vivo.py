@@ -16,14 +16,13 @@ from ..model.population import Dose, simulate, simulate_phase_ends
 from .base import ClaimDetails, ClaimResult, decided
 from .common import model_of, settings
 from .rules import ClinicRule, InVivoRule
+from .params import defaults_of
 
 RULE0, RULE5 = ClinicRule(), InVivoRule()
 LEAD_IN_DAYS = 14.0  # untreated days before treatment starts (assumption; lets the clone settle)
-DEFAULTS: dict[str, Any] = {
-    "treatment": "ruxolitinib", "chronic_dose_nM": 1000.0, "hsp90_dose_nM": 300.0, "treatment_weeks": 24.0,
-    "pause_weeks": 6.0, "redose_weeks": 12.0, "hetero_advantage": 20.0, "partner_max": 1.2,
-    "vivo_turnover": 0.05, "vivo_normal_fitness": 0.8, "vivo_normal_drug_effect": 0.2,
-}
+DEFAULTS: dict[str, Any] = defaults_of(("treatment", "chronic_dose_nM", "hsp90_dose_nM", "treatment_weeks",
+    "pause_weeks", "redose_weeks", "hetero_advantage", "partner_max", "vivo_turnover", "vivo_normal_fitness",
+    "vivo_normal_drug_effect"))
 #: C0 contrasts two outcomes (disease relieved, clone kept): a stronger heterodimer advantage keeps the clone
 #: but also keeps the spleen read-out up, so no model parameter strengthens C0 as a whole.
 EFFECT_PARAMS_C0: tuple[str, ...] = ()

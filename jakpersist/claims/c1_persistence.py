@@ -19,15 +19,13 @@ from ..model.signalling import CellState
 from .base import ClaimDetails, ClaimResult, decided
 from .common import fold_bound, noise_free_fold, setup
 from .rules import PersistenceRule
+from .params import defaults_of
 
 RULE = PersistenceRule()
 #: The chapter's defaults (notebooks/c1_persistence.md's parameters cell; a test keeps the two equal).
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 500, "n_replicates": 3, "noise_sd": 0.05, "assay_hours": 72.0,
-    "top_dose_nM": 10000.0, "n_doses": 10, "dilution": 3.0, "selection_drug": "ruxolitinib",
-    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "hetero_advantage": 20.0, "pairing_affinity": 1.0,
-    "partner_max": 1.2, "jak2_max": 1.8, "bypass": 0.0, "data_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "assay_hours", "top_dose_nM",
+    "n_doses", "dilution", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
+    "pairing_affinity", "partner_max", "jak2_max", "bypass", "data_path"))
 #: Model parameters whose increase makes the mechanism behind C1 stronger (the margin must not fall).
 EFFECT_PARAMS = ("hetero_advantage", "partner_max")
 

@@ -20,14 +20,13 @@ from ..model.params import ModelParams
 from .base import ClaimDetails, ClaimResult, decided
 from .common import noise_free_fold, setup
 from .rules import HeterodimerRule
+from .params import defaults_of
 
 RULE = HeterodimerRule()
 PARTNERS = ("JAK1", "TYK2")
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 500, "n_blots": 6, "band_noise_sd": 0.15, "noise_sd": 0.05, "n_replicates": 3,
-    "knockdown_fraction": 0.9, "selection_drug": "ruxolitinib", "chronic_dose_nM": 1000.0, "chronic_days": 42.0,
-    "hetero_advantage": 20.0, "pairing_affinity": 1.0, "partner_naive": 0.2, "partner_max": 1.2, "data_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_blots", "band_noise_sd", "noise_sd", "n_replicates",
+    "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
+    "pairing_affinity", "partner_naive", "partner_max", "data_path"))
 #: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more partner after a
 #: 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of this property test.
 EFFECT_PARAMS = ("hetero_advantage",)

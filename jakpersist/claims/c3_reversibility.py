@@ -23,14 +23,13 @@ from ..model.signalling import CellState, state_from_adaptation
 from .base import ClaimDetails, ClaimResult, decided
 from .common import fold_bound, model_of, noise_free_fold, settings
 from .rules import ExpressionRule, ReversibilityRule
+from .params import defaults_of
 
 RULE3, RULE4 = ReversibilityRule(), ExpressionRule()
 STAGES = ("persistent", "withdrawn", "re-challenged")
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 300, "n_replicates": 3, "noise_sd": 0.05, "selection_drug": "ruxolitinib",
-    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "withdrawal_days": 14.0, "rechallenge_days": 42.0,
-    "n_timepoints": 8, "relax_half_time": 4.0, "adapt_rate": 0.075, "jak2_max": 1.8, "data_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "selection_drug",
+    "chronic_dose_nM", "chronic_days", "withdrawal_days", "rechallenge_days", "n_timepoints", "relax_half_time",
+    "adapt_rate", "jak2_max", "data_path"), n_boot=300)
 #: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the other;
 #: a longer re-challenge only deepens the regained persistence and leaves the other stages alone.
 EFFECT_PARAMS_C3 = ("rechallenge_days",)

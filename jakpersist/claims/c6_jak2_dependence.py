@@ -21,14 +21,12 @@ from ..model.signalling import CellState
 from .base import ClaimDetails, ClaimResult, decided
 from .common import fold_bound, noise_free_fold, setup
 from .rules import DegraderRule, DependenceRule
+from .params import defaults_of
 
 RULE6, RULE7 = DependenceRule(), DegraderRule()
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 400, "n_replicates": 3, "noise_sd": 0.05, "n_blots": 6, "band_noise_sd": 0.15,
-    "knockdown_fraction": 0.9, "selection_drug": "ruxolitinib", "chronic_dose_nM": 1000.0, "chronic_days": 42.0,
-    "hsp90_dose_nM": 300.0, "hsp90_K": 100.0, "hsp90_other_clients": 0.0, "bypass": 0.0,
-    "hetero_advantage": 20.0, "partner_max": 1.2, "jak2_max": 1.8,
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "n_blots", "band_noise_sd",
+    "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hsp90_dose_nM", "hsp90_K",
+    "hsp90_other_clients", "bypass", "hetero_advantage", "partner_max", "jak2_max"), n_boot=400)
 #: C6: a stronger JAK2 knock-down can only deepen the dependence it shows.
 EFFECT_PARAMS_C6 = ("knockdown_fraction",)
 #: C7: a larger heterodimer advantage widens the JAK2 inhibitor's loss, which C7 contrasts PU-H71 with.

@@ -13,9 +13,10 @@ from ..loaders.publicdata import load_gdsc
 from .base import ClaimDetails, ClaimResult, decided
 from .common import settings
 from .rules import SensitivityRankRule
+from .params import defaults_of
 
 RULE = SensitivityRankRule()
-DEFAULTS: dict[str, Any] = {"cell_line": "HEL"}
+DEFAULTS: dict[str, Any] = defaults_of(("cell_line",))
 #: drug label -> column of natural-log IC50 (uM) in the shipped GDSC1 subset
 DRUG_COLUMNS = {"ruxolitinib": "ln_ic50_uM_ruxolitinib", "TG101348 (fedratinib)": "ln_ic50_uM_fedratinib"}
 EFFECT_PARAMS: tuple[str, ...] = ()  # public data: no model parameter can strengthen it

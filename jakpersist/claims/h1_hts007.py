@@ -28,6 +28,7 @@ from ..loaders.hts import load_hts007
 from .base import ClaimDetails, ClaimResult, decided
 from .common import settings
 from .rules import GrowthConfoundRule
+from .params import defaults_of
 
 RULE_OBJ = GrowthConfoundRule()
 RANK_RHO_MAX = RULE_OBJ.max_rank_rho
@@ -35,7 +36,7 @@ CONFOUND_RHO_MAX = RULE_OBJ.max_confound_rho
 MIN_LINES = RULE_OBJ.min_lines
 RULE = f"The rule holds if {RULE_OBJ.describe()}."
 #: The chapter's defaults (notebooks/h1_hts007.md's parameters cell; a test keeps the two equal).
-DEFAULTS: dict[str, Any] = {"hts_drug": "luminespib", "viability_hours": 72.0, "dip_delay_h": 24.0}
+DEFAULTS: dict[str, Any] = defaults_of(("hts_drug", "viability_hours", "dip_delay_h"))
 
 
 @dataclass(frozen=True)

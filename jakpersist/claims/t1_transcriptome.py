@@ -22,10 +22,11 @@ from ..assays import expression_standin
 from ..loaders import geo
 from ..loaders.publicdata import load_gene_sets
 from ..model.dynamics import Phase, adaptation_after
-from ..model.params import ModelParams, default_of as default
+from ..model.params import ModelParams
 from ..model.signalling import state_from_adaptation
 from .base import ClaimDetails, ClaimResult, decided
 from .common import settings
+from .params import defaults_of
 from .rules import EnrichmentRule
 
 RULE = EnrichmentRule()
@@ -33,12 +34,10 @@ STAT3_SET = "HALLMARK_IL6_JAK_STAT3_SIGNALING"
 #: The chapter's defaults (notebooks/t1_transcriptome.md's parameters cell; a test keeps the two equal). The
 #: file settings (``data_path``, ``use_geo_cache``, ``platform``, ``annotation_path``, ``sample_sheet_path``) are
 #: read by the chapter, which passes the loaded series as ``data``.
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_permutations": 1000, "n_replicates": 3, "selection_drug": "ruxolitinib",
-    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "withdrawal_days": 14.0, "adapt_rate": 0.075,
-    "use_geo_cache": True, "data_path": "", "platform": "", "reference_pattern": default("reference_pattern"),
-    "test_pattern": default("test_pattern"), "annotation_path": "", "sample_sheet_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of((
+    "seed", "n_permutations", "n_replicates", "selection_drug", "chronic_dose_nM", "chronic_days", "withdrawal_days",
+    "adapt_rate", "use_geo_cache", "data_path", "platform", "reference_pattern", "test_pattern", "annotation_path",
+    "sample_sheet_path"))
 
 
 class GroupError(ValueError):
@@ -49,17 +48,17 @@ def standin_data(params: dict[str, Any], seed: int, gene_sets: dict[str, list[st
     """The simulated stand-in as :class:`~jakpersist.loaders.geo.ExpressionData` (naive / persistent / withdrawn
     samples, ``n_replicates`` each, log2 scale), made by the model with ``seed``. Labelled simulated."""
     mp = ModelParams.from_mapping(params)
-    drug = params.get("selection_drug", default("selection_drug"))
-    dose = float(params.get("chronic_dose_nM", default("chronic_dose_nM")))
-    chronic = Phase(float(params.get("chronic_days", default("chronic_days"))), dose, drug)
+    drug = params.get("selection_drug", DEFAULTS["selection_drug"])
+    dose = float(params.get("chronic_dose_nM", DEFAULTS["chronic_dose_nM"]))
+    chronic = Phase(float(params.get("chronic_days", DEFAULTS["chronic_days"])), dose, drug)
     z_p = adaptation_after([chronic], mp)
-    z_w = adaptation_after([chronic, Phase(float(params.get("withdrawal_days", default("withdrawal_days"))), 0.0)],
+    z_w = adaptation_after([chronic, Phase(float(params.get("withdrawal_days", DEFAULTS["withdrawal_days"])), 0.0)],
                            mp)
     states = {"naive": state_from_adaptation(0.0, mp), "persistent": state_from_adaptation(z_p, mp),
               "withdrawn": state_from_adaptation(z_w, mp)}
     rng = np.random.default_rng(seed)
     expr = expression_standin(states, drug, dose, gene_sets, mp, rng,
-                              int(params.get("n_replicates", default("n_replicates"))))
+                              int(params.get("n_replicates", DEFAULTS["n_replicates"])))
     pop = [c.rsplit("_", 1)[0] for c in expr.columns]
     samples = pd.DataFrame({"sample": list(expr.columns), "title": [f"{p} rep{c.rsplit('_', 1)[1]}" for p, c in
                                                                    zip(pop, expr.columns, strict=False)],
@@ -105,8 +104,7 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
     if data is None:
         data = standin_data(params, seed, gene_sets)
     kind = "demonstration" if data.simulated else ("public-data" if data.accession else "reader-data")
-    groups = geo.group_samples(data.samples, params.get("reference_pattern", default("reference_pattern")),
-                               params.get("test_pattern", default("test_pattern")))
+    groups = geo.group_samples(data.samples, params["reference_pattern"], params["test_pattern"])
     g = groups.set_index("sample")["group"]
     n_ref, n_test = int((g == "reference").sum()), int((g == "test").sum())
     if n_ref < 2 or n_test < 2:
@@ -118,7 +116,7 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
                          "source)")
     g = g[g.index.isin(data.expression.columns)]
     de = enrichment.welch_table(data.expression, g, "test", "reference")
-    n_perm = int(params.get("n_permutations", default("n_permutations")))
+    n_perm = int(params["n_permutations"])
     res = enrichment.prerank(de["t"], gene_sets, seed=seed, permutations=n_perm).set_index("Term")
     nes = float(res.loc[RULE.gene_set, "NES"]) if RULE.gene_set in res.index else float("nan")
     fdr = float(res.loc[RULE.gene_set, "fdr_q"]) if RULE.gene_set in res.index else float("nan")
