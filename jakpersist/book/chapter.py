@@ -150,14 +150,17 @@ def glue(name: str, value: Any, display: bool = False, origin: str | None = None
 
 
 def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
-    """Show what a reader converted or skipped (``df.attrs["notes"]``) as a note, and glue the list.
+    """Show what a reader converted or skipped (the table's notes, :func:`jakpersist.loaders.tabular.read_info`)
+    as a note, and glue the list.
 
     The list is glued as ``_reader_notes`` (origin "data") so that ``jakbook run`` prints it on the console
     and the provenance card keeps it. Returns the notes (empty: nothing is shown).
     """
     from IPython.display import Markdown, display
 
-    notes = [str(n) for n in getattr(df, "attrs", {}).get("notes", [])]
+    from ..loaders.tabular import read_info
+
+    notes = [str(n) for n in read_info(df).notes] if hasattr(df, "attrs") else []
     glue("_reader_notes", notes, origin="data")
     if notes:
         display(Markdown(f"```{{admonition}} {title}\n:class: note\n" + "\n".join(f"- {n}" for n in notes)
