@@ -176,12 +176,37 @@ def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("na
     plate-reader export (grid or well list, text or workbook) with its plate map beside it. ``sheet`` names
     the workbook sheet of a tidy table (default: the first sheet that holds one; the others are listed).
 
-    Returns one row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle),
-    line, any extra columns, and ``source``.
+    Parameters
+    ----------
+    path : str or Path
+        The file: tidy text or workbook, a plate-reader export with its ``.map.csv``, or a plate set (``.yml``).
+    required_populations : tuple of str
+        Populations that must be present (default naive and persistent).
+    min_doses : int
+        Fewest distinct positive doses a curve may have (default 3).
+    sheet : str, optional
+        The workbook sheet of a tidy table.
 
-    Raises :class:`ReaderDataError`: file, line and column of a malformed value; spreadsheet error values;
-    doses that look like log10 doses; a response that rises with dose in every curve (inhibition typed as
-    viability); a curve with fewer than ``min_doses`` distinct positive doses; a missing required population.
+    Returns
+    -------
+    pandas.DataFrame
+        One row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle), line,
+        any extra columns, and ``source``; its :class:`~jakpersist.loaders.tabular.ReadInfo` says how the file
+        was read.
+
+    Raises
+    ------
+    ReaderDataError
+        File, line and column of a malformed value; spreadsheet error values; doses that look like log10 doses;
+        a response that rises with dose in every curve (inhibition typed as viability); a curve with fewer than
+        ``min_doses`` distinct positive doses; a missing required population.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> plate = jp.read_plate(jp.example_path("plate_example.csv"))
+    >>> plate.shape, sorted(plate["population"].unique())
+    ((108, 7), ['naive', 'persistent'])
     """
     from .platemap import looks_like_grid, read_plate_set
 
@@ -297,10 +322,34 @@ def read_bands(path: str | Path, targets: tuple[str, ...], *, lanes: str | Path 
     its lane map (:data:`LANE_MAP`; named by ``lanes`` or beside the table as ``<stem>.lanes.csv``), and check
     that it has the ``targets`` this analysis needs.
 
-    Missing intensities (`NA`, empty) are skipped and listed in the table's notes. Raises
-    :class:`ReaderDataError` as :func:`read_table` does; for a Results table without its lane map (naming the
-    columns found and the file to add) or with bands the map does not name; or when a population or target is
-    absent.
+    Missing intensities (`NA`, empty) are skipped and listed in the table's notes.
+
+    Parameters
+    ----------
+    path : str or Path
+        A bands file (text or workbook) or an ImageJ / Fiji Results table.
+    targets : tuple of str
+        Band targets the analysis needs (e.g. JAK2, JAK1, TYK2, pSTAT5, loading).
+    lanes : str or Path, optional
+        The lane map of a Results table (default: ``<stem>.lanes.csv`` beside it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per band: blot, population, target, intensity (densitometry units), line and ``source``.
+
+    Raises
+    ------
+    ReaderDataError
+        As :func:`read_table` does; for a Results table without its lane map (naming the columns found and
+        the file to add) or with bands the map does not name; or when a population or target is absent.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> bands = jp.read_bands(jp.example_path("bands_example.csv"), ("JAK2", "JAK1", "pSTAT5", "loading"))
+    >>> sorted(bands["target"].unique())
+    ['JAK1', 'JAK2', 'TYK2', 'loading', 'pSTAT3', 'pSTAT5']
     """
     try:
         df = read_table(path, BANDS)
@@ -384,10 +433,34 @@ def read_qpcr(path: str | Path, target: str = "JAK2", *, samples: str | Path | N
     reference gene.
 
     Missing Ct values (`NA`, `Undetermined`, empty) are skipped and listed in the table's notes; in an
-    export, wells without a sample name or marked NTC / standard are skipped and listed. Raises
-    :class:`ReaderDataError` as :func:`read_table` does; for an export without its sample sheet (naming the
-    columns found and the file to add); for an export sample missing from the sheet; or when a population or
-    gene is absent.
+    export, wells without a sample name or marked NTC / standard are skipped and listed.
+
+    Parameters
+    ----------
+    path : str or Path
+        A tidy qPCR file (text or workbook) or a machine export.
+    target : str
+        The target gene (default JAK2); the file's other gene is the reference.
+    samples : str or Path, optional
+        The sample sheet of an export (default: ``<stem>.samples.csv`` beside it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reaction: population, replicate, gene, ct (cycles), line and ``source``.
+
+    Raises
+    ------
+    ReaderDataError
+        As :func:`read_table` does; for an export without its sample sheet (naming the columns found and the
+        file to add); for an export sample missing from the sheet; or when a population or gene is absent.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> ct = jp.read_qpcr(jp.example_path("qpcr_example.csv"))
+    >>> sorted(ct["gene"].unique()), sorted(ct["population"].unique())
+    (['ACTB', 'JAK2'], ['naive', 'persistent', 'withdrawn'])
     """
     try:
         df = read_table(path, QPCR)
