@@ -528,6 +528,54 @@ def header_index(rows: list[list[str]], schema: Schema, search: int = 30) -> int
     return None
 
 
+def _find_columns(p: Path, schema: Schema, header: list[str], h0: int) -> dict[str, tuple[int, float, str]]:
+    """Schema column -> (index in ``header``, unit factor, unit); raises ReaderDataError naming the header line
+    (``h0`` is its index) and every missing column."""
+    hline = f"line {h0 + 1} (header)"
+    found: dict[str, tuple[int, float, str]] = {}
+    missing = []
+    for col in schema.columns:
+        try:
+            i, factor, unit = _match_column(p, col, header)
+        except ReaderDataError as exc:
+            raise ReaderDataError(str(exc).replace("line 1 (header)", hline)) from None
+        if i is None:
+            missing.append(col.name)
+        else:
+            found[col.name] = (i, factor, unit)
+    if missing:
+        raise ReaderDataError(f"{p}, {hline}: missing column(s) {', '.join(missing)}; "
+                              f"found {', '.join(h for h in header if h) or 'none'}"
+                              + ("" if len(header) > 1 else
+                                 " (a single column: the delimiter should be one of , ; or tab)"))
+    return found
+
+
+def _extra_columns(header: list[str], required_idx: set[int]) -> dict[str, int]:
+    """Named columns beyond the schema's (first of a repeated name only; header-less ones and ``line`` dropped)."""
+    seen = {header[i].lower() for i in required_idx}
+    extra: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if i in required_idx or not h or h.lower() in seen or h.lower() == "line":
+            continue  # header-less or repeated extra columns are ignored
+        seen.add(h.lower())
+        extra[h] = i
+    return extra
+
+
+def _check_fields(p: Path, header: list[str], body: list[tuple[int, list[str]]], last_required: int, *,
+                  text: bool) -> None:
+    """Refuse a row too short for the schema's columns or with values beyond the header, showing both; in a text
+    file, say how a thousands comma splits a field."""
+    for line, r in body:
+        if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
+            hint = ("; a number written with a thousands comma (1,000) in a comma-separated file splits into "
+                    "two fields: write it without the comma, or quote it (\"1,000\")"
+                    if text and len(r) > len(header) else "")
+            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
+                                  f"{len(header)} ({', '.join(header)}){hint}")
+
+
 def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, cells: Cells | None = None
                ) -> pd.DataFrame:
     """Read and validate a delimited text file or workbook sheet against ``schema``.
@@ -559,42 +607,13 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
     elif h0 > 0 and any(c.strip() for r in rows[:h0] for c in r):
         notes.append(f"{h0} line(s) above the header (line {h0 + 1}) skipped")
     header = [h.strip() for h in rows[h0]]
-    hline = f"line {h0 + 1} (header)"
-    found: dict[str, tuple[int, float, str]] = {}
-    missing = []
-    for col in schema.columns:
-        try:
-            i, factor, unit = _match_column(p, col, header)
-        except ReaderDataError as exc:
-            raise ReaderDataError(str(exc).replace("line 1 (header)", hline)) from None
-        if i is None:
-            missing.append(col.name)
-        else:
-            found[col.name] = (i, factor, unit)
-    if missing:
-        raise ReaderDataError(f"{p}, {hline}: missing column(s) {', '.join(missing)}; "
-                              f"found {', '.join(h for h in header if h) or 'none'}"
-                              + ("" if len(rows[h0]) > 1 else
-                                 " (a single column: the delimiter should be one of , ; or tab)"))
+    found = _find_columns(p, schema, header, h0)
     required_idx = {i for i, _, _ in found.values()}
-    seen = {header[i].lower() for i in required_idx}
-    extra: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if i in required_idx or not h or h.lower() in seen or h.lower() == "line":
-            continue  # header-less or repeated extra columns are ignored
-        seen.add(h.lower())
-        extra[h] = i
+    extra = _extra_columns(header, required_idx)
     body = [(h0 + i + 2, r) for i, r in enumerate(rows[h0 + 1:]) if any(cell.strip() for cell in r)]
     if not body:
         raise ReaderDataError(f"{p}: the header is there but there are no data rows")
-    last_required = max(required_idx)
-    for line, r in body:
-        if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
-            hint = ("; a number written with a thousands comma (1,000) in a comma-separated file splits into "
-                    "two fields: write it without the comma, or quote it (\"1,000\")"
-                    if src.sheet is None and len(r) > len(header) else "")
-            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
-                                  f"{len(header)} ({', '.join(header)}){hint}")
+    _check_fields(p, header, body, max(required_idx), text=src.sheet is None)
     lines = [line for line, _ in body]
     spreadsheet_errors(p, header, body)
 
