@@ -93,7 +93,7 @@ atlas: $(STAMP)
 RIVALS_N ?= 2048
 rivals: $(STAMP)
 	$(BIN)/jakbook rivals --samples $(RIVALS_N) --workers 2 --out data/rivals --cache data/cache/rivals
-	$(BIN)/python -m jakpersist.rivals.record data/rivals
+	$(BIN)/python -m jakpersist.atlas.record data/rivals
 
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)

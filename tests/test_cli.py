@@ -19,7 +19,7 @@ def test_params_lists_type_unit_range_help(capsys):
 
 
 def test_every_notebook_parameter_is_declared_with_help():
-    from jakpersist.model.params import ALL_PARAMS
+    from jakpersist.book.params import PARAMS
 
     for src in (ROOT / "notebooks").glob("*.md"):
         declared = ex.parameters_of(src)
@@ -28,7 +28,7 @@ def test_every_notebook_parameter_is_declared_with_help():
         lines = [x for x in cell.source.splitlines() if x.strip() and not x.startswith("#")]
         assert len(lines) == len(declared), f"{src.name}: papermill could not parse every parameter line"
         for name, info in declared.items():
-            assert name in ALL_PARAMS, f"{src.name}: parameter {name} is not declared in jakpersist/model/params.py"
+            assert name in PARAMS, f"{src.name}: parameter {name} is not declared (jakpersist.book.params.PARAMS)"
             assert info["help"], f"{src.name}: parameter {name} has no help comment"
             assert info["type"] != "None", f"{src.name}: parameter {name} has no type annotation"
 

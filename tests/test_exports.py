@@ -333,3 +333,22 @@ def test_windows_1252_text_is_read_with_a_note():
     got = readers.read_plate(REVIEW / "t33_cp1252_mu.csv")
     assert any("Windows-1252" in n for n in got.attrs["notes"])
     assert any("µM" in n and "x1000" in n for n in got.attrs["notes"])
+
+
+def test_every_reader_returns_its_metadata_typed():
+    """One documented way to the metadata: tabular.read_info(df) -> a frozen ReadInfo (file, format, sheet,
+    decimal mark, notes, labels), kept in step with the plain attrs keys older callers read."""
+    eu = tabular.read_info(readers.read_plate(EX / "s02_grid_eu_thousands.csv"))
+    assert isinstance(eu, tabular.ReadInfo) and eu.path.endswith("s02_grid_eu_thousands.csv")
+    assert eu.format.startswith("plate grid(s) with a plate map") and eu.notes
+    grid = tabular.read_info(platemap.read_grid(EX / "s02_grid_eu_thousands.csv"))
+    assert grid.format == "grid" and grid.decimal_mark == ","
+    book = tabular.read_info(platemap.read_grid(EX / "s04_workbook_grid.xlsx"))
+    assert book.sheet == "Results"
+    tidy = readers.read_plate(EX / "s00_tidy_reference.csv")
+    info = tabular.read_info(tidy)
+    assert info.format == "plate viability" and info.labels["dose_nM"] and list(info.notes) == tidy.attrs["notes"]
+    tabular.note(tidy, "checked by hand")
+    assert tabular.read_info(tidy).notes[-1] == "checked by hand" == tidy.attrs["notes"][-1]
+    with pytest.raises(AttributeError):
+        info.path = "elsewhere"  # frozen

@@ -130,7 +130,6 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 
 from jakpersist.analysis import enrichment  # noqa: E402
-from jakpersist.model import params as model_params  # noqa: E402
 
 FIX = Path(__file__).parent / "fixtures" / "geo"
 JAK2_LOG2FC = 1.059  # the cases' JAK2 log2 fold change, persistent vs naive (shared README)
@@ -313,11 +312,6 @@ def test_group_patterns_are_case_insensitive_and_defaults_know_the_words():
         geo.group_samples(s, test_pattern="(")
 
 
-def test_default_patterns_are_declared_once():
-    assert model_params.ALL_PARAMS["reference_pattern"].default == geo.REFERENCE_PATTERN
-    assert model_params.ALL_PARAMS["test_pattern"].default == geo.TEST_PATTERN
-
-
 def test_plain_text_soft_named_gz_is_read(tmp_path):
     path = tmp_path / "series.soft.gz"
     path.write_bytes(gzip.decompress((FIX / "g00_affy_log2_family.soft.gz").read_bytes()))
@@ -327,13 +321,13 @@ def test_plain_text_soft_named_gz_is_read(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # the claim function: real data decide, a stand-in demonstrates
 # ------------------------------------------------------------------------------------------------
-from jakpersist.claims import t1_transcriptome as t1  # noqa: E402
+from jakpersist.claims import evaluate, t1_transcriptome as t1  # noqa: E402
 
 FAST = {"n_permutations": 200}
 
 
 def test_claim_on_real_series_is_decided_by_public_data():
-    r = t1.evaluate(FAST, 2012, geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
+    r = evaluate("C1-T", FAST, seed=2012, data=geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
     assert r.kind == "public-data" and r.verdict is True and describe_verdict(r.claim, r).short == "shown in public data"
     assert r.metrics["t1_series"] == "GSE99999" and r.margin > 0
     assert r.metrics["t1_jak2_log2fc"] == pytest.approx(JAK2_LOG2FC, abs=0.005)
@@ -341,23 +335,23 @@ def test_claim_on_real_series_is_decided_by_public_data():
 
 def test_claim_on_a_tidy_matrix_is_your_data():
     data = geo.load_expression(FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv"))
-    r = t1.evaluate(FAST, 2012, data)
+    r = evaluate("C1-T", FAST, seed=2012, data=data)
     assert r.kind == "reader-data" and isinstance(r.verdict, bool) and r.metrics["t1_series"] == "your expression data"
 
 
 def test_stand_in_decides_nothing_and_its_counterfactual_acts_on_the_margin():
-    r = t1.evaluate(FAST, 2012)
+    r = evaluate("C1-T", FAST, seed=2012)
     assert r.kind == "demonstration" and r.verdict is None
     assert describe_verdict(r.claim, r).short == "demonstration (simulated stand-in; no real data)"
     assert r.margin > 0 and r.metrics["t1_margin"] == r.margin  # the exercise: the rule passes on the stand-in
-    flat = t1.evaluate({**FAST, "adapt_rate": 0.0}, 2012)
+    flat = evaluate("C1-T", {**FAST, "adapt_rate": 0.0}, seed=2012)
     assert flat.verdict is None and flat.margin <= 0
 
 
 def test_too_few_samples_in_a_group_is_a_clear_error():
     data = geo.load_expression(FIX / "g00_affy_log2_family.soft.gz")
     with pytest.raises(t1.GroupError, match=r"select 0 reference and 3 test sample\(s\).*GSM900001 'naive rep1'"):
-        t1.evaluate({**FAST, "reference_pattern": "parental"}, 2012, data)
+        evaluate("C1-T", {**FAST, "reference_pattern": "parental"}, seed=2012, data=data)
 
 
 def test_cli_takes_text_parameters_literally():

@@ -1,8 +1,12 @@
 """Parameter declarations: defaults valid, one source of truth, clear errors."""
+from pathlib import Path
+
 import pytest
 
+from jakpersist.book import execute as ex
+
 from jakpersist.book.chapter import ParameterError, check_value, validate_parameters
-from jakpersist.model.params import ALL_PARAMS, DRUG_PARAMS, MODEL_PARAMS, ModelParams
+from jakpersist.book.params import PARAMS as ALL_PARAMS
 
 
 @pytest.mark.parametrize("p", list(ALL_PARAMS.values()), ids=list(ALL_PARAMS))
@@ -12,10 +16,24 @@ def test_every_default_is_valid_and_documented(p):
     assert p.provenance.startswith(("prior:", "assumption", "run setting", "constraint")), p.provenance
 
 
-def test_model_dataclass_matches_declarations():
-    mp = ModelParams()
-    for p in (*MODEL_PARAMS, *DRUG_PARAMS):
-        assert getattr(mp, p.name) == p.default
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.md"))
+
+
+@pytest.mark.parametrize("src", NOTEBOOKS, ids=[s.stem for s in NOTEBOOKS])
+def test_every_default_is_the_declared_one(src):
+    """The one check of every copy of a default: each notebook's ``parameters`` cell sets each parameter to its
+    chapter's claim default (jakpersist.claims.CLAIMS[...].defaults, itself derived from the declarations) or,
+    in a chapter without a claim function, to its declared default; a claim chapter declares exactly its
+    claims' parameters."""
+    from jakpersist.claims import CLAIMS
+
+    cell = {k: ex._literal(v["default"]) for k, v in ex.parameters_of(src).items()}
+    claim_defaults = [dict(s.defaults) for s in CLAIMS.values() if s.chapter == src.stem]
+    for d in claim_defaults:
+        assert list(cell) == list(d), f"{src.name}: parameters cell and jakpersist/claims defaults list different names"
+    expected = claim_defaults[0] if claim_defaults else {k: ALL_PARAMS[k].default for k in cell}
+    wrong = {k: (v, expected[k]) for k, v in cell.items() if v != expected[k] or type(v) is not type(expected[k])}
+    assert not wrong, f"{src.name}: (cell, declared) differ: {wrong}"
 
 
 @pytest.mark.parametrize("name,value,fragment", [

@@ -59,6 +59,7 @@ def test_chapter_claim_boxes_are_generated_for_every_claim():
     ({"rule": "NoSuchRule"}, "is not a rule class"),
     ({"sources": [{"text": "x", "source": "the internet"}]}, "each item of 'sources'"),
     ({"origin": "elsewhere"}, "origin must be one of"),
+    ({"function": "c2_heterodimers.evaluate"}, "registers 'c1_persistence.evaluate'"),
 ])
 def test_a_bad_registry_entry_is_named(tmp_path: Path, change, message):
     doc = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..claims import CLAIMS, c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence
+from ..claims import CLAIMS, c0_in_vivo, c3_reversibility, c6_jak2_dependence, evaluate
 from ..model.params import ALL_PARAMS
 from .space import Space
 
@@ -25,8 +25,8 @@ PKG = Path(__file__).resolve().parents[1]
 #: chapter runners: one call evaluates every claim of a chapter on the same simulated experiment
 RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "c0": (lambda p, m: c0_in_vivo.run(p, mode=m), ("C0", "C5")),
-    "c1": (lambda p, m: {"C1": c1_persistence.evaluate(p, mode=m)}, ("C1",)),
-    "c2": (lambda p, m: {"C2": c2_heterodimers.evaluate(p, mode=m)}, ("C2",)),
+    "c1": (lambda p, m: {"C1": evaluate("C1", p, mode=m)}, ("C1",)),
+    "c2": (lambda p, m: {"C2": evaluate("C2", p, mode=m)}, ("C2",)),
     "c3": (lambda p, m: c3_reversibility.run(p, mode=m), ("C3", "C4")),
     "c6": (lambda p, m: c6_jak2_dependence.run(p, mode=m), ("C6", "C7")),
 }
@@ -57,8 +57,8 @@ def check_claims(claims: Iterable[str]) -> tuple[str, ...]:
     bad = [c for c in claims if c not in ATLAS_CLAIMS]
     if bad:
         raise ValueError(f"the atlas cannot evaluate {', '.join(bad)}; valid: {', '.join(ATLAS_CLAIMS)}"
-                         + (" (G1 and C1-T are public-data checks with no model parameters)"
-                            if any(c in CLAIMS or c == "C1-T" for c in bad) else ""))
+                         + (" (G1, H1 and C1-T are public-data checks with no model parameters)"
+                            if any(c in CLAIMS for c in bad) else ""))
     return claims
 
 

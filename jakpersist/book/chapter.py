@@ -9,7 +9,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ..model.params import ALL_PARAMS, Param
+from ..model.params import Param
+from .params import PARAMS
 
 #: Where a glued value comes from, as recorded in the run's provenance card (values.json).
 ORIGINS = ("data", "model", "parameter", "public-data")
@@ -106,7 +107,7 @@ def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
         if unknown and declared:
             raise unknown_parameters_error(unknown, declared)
     values = {}
-    for name, p in ALL_PARAMS.items():
+    for name, p in PARAMS.items():
         if name in namespace:
             values[name] = check_value(p, namespace[name])
     dp = values.get("data_path")
@@ -149,14 +150,17 @@ def glue(name: str, value: Any, display: bool = False, origin: str | None = None
 
 
 def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
-    """Show what a reader converted or skipped (``df.attrs["notes"]``) as a note, and glue the list.
+    """Show what a reader converted or skipped (the table's notes, :func:`jakpersist.loaders.tabular.read_info`)
+    as a note, and glue the list.
 
     The list is glued as ``_reader_notes`` (origin "data") so that ``jakbook run`` prints it on the console
     and the provenance card keeps it. Returns the notes (empty: nothing is shown).
     """
     from IPython.display import Markdown, display
 
-    notes = [str(n) for n in getattr(df, "attrs", {}).get("notes", [])]
+    from ..loaders.tabular import read_info
+
+    notes = [str(n) for n in read_info(df).notes] if hasattr(df, "attrs") else []
     glue("_reader_notes", notes, origin="data")
     if notes:
         display(Markdown(f"```{{admonition}} {title}\n:class: note\n" + "\n".join(f"- {n}" for n in notes)

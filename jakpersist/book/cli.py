@@ -22,7 +22,7 @@ import yaml
 from . import execute as ex
 from .report import provenance_card, provenance_html, render_report
 from .chapter import ParameterError, check_value, unknown_parameters_error, validate_parameters
-from ..model.params import ALL_PARAMS
+from .params import PARAMS
 from .rivals_cmd import add_rivals_parser
 
 
@@ -41,7 +41,7 @@ def typed_value(name: str, text: str) -> Any:
     ``1e3`` = 1000); booleans accept true/false, yes/no, on/off, 1/0 in any case. Unknown names keep the text
     (the caller reports them). Raises :class:`ParameterError` naming the parameter, the value and its type.
     """
-    p = ALL_PARAMS.get(name)
+    p = PARAMS.get(name)
     if p is None or p.type is str:
         return text
     t = text.strip()
@@ -75,7 +75,7 @@ def resolve_parameters(chapter: str, given: dict[str, Any]) -> dict[str, Any]:
     unknown = [k for k in given if k not in declared]
     if unknown:
         raise unknown_parameters_error(unknown, list(declared))
-    checked = {k: check_value(ALL_PARAMS[k], v) for k, v in given.items()}
+    checked = {k: check_value(PARAMS[k], v) for k, v in given.items()}
     if checked.get("data_path"):
         validate_parameters({"data_path": checked["data_path"]})  # the file must exist before we start
     return checked
@@ -85,7 +85,7 @@ def cmd_params(args: argparse.Namespace) -> int:
     declared = ex.parameters_of(ex.chapter_source(args.chapter))
     print(f"Parameters of {args.chapter} (set with --set NAME=VALUE or --params FILE.yaml):\n")
     for name, info in declared.items():
-        p = ALL_PARAMS.get(name)
+        p = PARAMS.get(name)
         rng = p.range_text() if p else "?"
         unit = f" [{p.unit}]" if p and p.unit else ""
         print(f"  {name} ({info['type']}) = {info['default']}{unit}\n      {info['help']}\n      valid: {rng}"
@@ -122,8 +122,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise ParameterError(f"--params {pf}: expected NAME: VALUE lines")
         # YAML types the values; a number YAML 1.1 leaves as text (PyYAML reads 1e4 as a string) is typed
         # by its parameter, as --set does
-        given.update({k: typed_value(k, v) if isinstance(v, str) and k in ALL_PARAMS
-                      and ALL_PARAMS[k].type is not str else v for k, v in loaded.items()})
+        given.update({k: typed_value(k, v) if isinstance(v, str) and k in PARAMS
+                      and PARAMS[k].type is not str else v for k, v in loaded.items()})
     given.update(_parse_set(args.set or []))
     chapter = Path(args.chapter).stem
     params = resolve_parameters(chapter, given)
@@ -184,10 +184,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .generate import GENERATED, write_all
 
     folder = Path(args.folder) if args.folder else GENERATED
-    changed = write_all(folder)
-    from .findings import write_all as write_findings  # the findings block and the at-a-glance cards
-
-    changed += write_findings(folder)
+    changed = write_all(folder)  # every generated include, the findings block and the cite box among them
     print(f"generated pages: {len(changed)} changed")
     if not args.no_stability:
         from . import registry, stability

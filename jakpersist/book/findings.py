@@ -215,19 +215,4 @@ def pages(claims: list[Claim] | None = None) -> dict[str, str]:
     return out
 
 
-def write_all(folder: Path) -> list[Path]:
-    """Write :func:`pages` and the cite box and execution statistics (:mod:`.sitepages`) into ``folder``;
-    unchanged files are not touched. Returns the files written."""
-    from .sitepages import pages as site_pages
-
-    changed = []
-    for name, text in {**pages(), **site_pages()}.items():
-        f = folder / name
-        f.parent.mkdir(parents=True, exist_ok=True)
-        if not f.exists() or f.read_text(encoding="utf-8") != text:
-            f.write_text(text, encoding="utf-8")
-            changed.append(f)
-    return changed
-
-
-__all__ = ["KEY_RESULTS", "KeyResult", "findings", "glance", "key_number", "pages", "verdict_wording", "write_all"]
+__all__ = ["KEY_RESULTS", "KeyResult", "findings", "glance", "key_number", "pages", "verdict_wording"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .budget import pages as budget_pages
 from .execute import NOTEBOOKS
-from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS, Param
+from ..model.params import DRUG_PARAMS, MODEL_PARAMS, Param
+from .params import SETTINGS
 from ..loaders.readers import FORMATS
 from .registry import claim_box, load, render_page
 
@@ -112,7 +113,7 @@ def pages() -> dict[str, str]:
         "claims.md": render_page(load()),
         "model-parameters.md": parameter_table(MODEL_PARAMS, grouped=True),
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
-        "run-parameters.md": parameter_table(RUN_PARAMS),
+        "run-parameters.md": parameter_table(SETTINGS),
         "formats.md": "\n".join(formats),
         "plate-map-format.md": PLATE_MAP.markdown_table() + "\n| `plate` (optional) | text | a plate's title "
                                "in the export, or 1, 2, ... | without it every plate has this layout |\n",
@@ -137,8 +138,26 @@ def plausible_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def write_pages(folder: Path, pages: dict[str, str]) -> list[Path]:
+    """Write ``pages`` (file name under ``folder`` -> text); a file whose content is unchanged is not touched.
+    Returns the files written."""
+    changed = []
+    for name, text in pages.items():
+        f = folder / name
+        f.parent.mkdir(parents=True, exist_ok=True)
+        if not f.exists() or f.read_text(encoding="utf-8") != text:
+            f.write_text(text, encoding="utf-8")
+            changed.append(f)
+    return changed
+
+
 def write_all(folder: Path = GENERATED) -> list[Path]:
-    """Write every generated include; a file whose content is unchanged is not touched."""
+    """Write every generated include: the pages above, the landing page's findings and the at-a-glance cards
+    (:mod:`.findings`), the cite box and execution statistics (:mod:`.sitepages`). A file whose content is
+    unchanged is not touched. Returns the files written."""
+    from .findings import pages as findings_pages
+    from .sitepages import pages as site_pages
+
     folder.mkdir(parents=True, exist_ok=True)
     changed = []
     fig_path = folder / "mechanism.svg"
@@ -148,10 +167,4 @@ def write_all(folder: Path = GENERATED) -> list[Path]:
 
         mechanism_figure().savefig(fig_path, bbox_inches="tight", metadata={"Date": None})
         changed.append(fig_path)
-    for name, text in pages().items():
-        f = folder / name
-        f.parent.mkdir(parents=True, exist_ok=True)
-        if not f.exists() or f.read_text(encoding="utf-8") != text:
-            f.write_text(text, encoding="utf-8")
-            changed.append(f)
-    return changed
+    return changed + write_pages(folder, {**pages(), **findings_pages(), **site_pages()})

@@ -14,9 +14,9 @@ import yaml
 from ..claims import rules as _rules
 from ..claims.base import VERDICT_KINDS
 from ..claims.wording import format_share
-from ..model.params import ALL_PARAMS
 from .chapter import EVIDENCE_KINDS
 from .execute import EXECUTED, ROOT, glued_values
+from .params import PARAMS
 
 REGISTRY = ROOT / "notebooks" / "claims.yml"
 
@@ -95,6 +95,8 @@ class Claim:
     default_verdict: bool = True
     #: rule conditions that cannot fail anywhere in the model's plausible space: condition name -> reason
     built_in: dict[str, str] = field(default_factory=dict)
+    #: the claim's function, ``<module>.<function>`` under jakpersist.claims (``jakpersist.claims.evaluate`` calls it)
+    function: str = ""
 
     def flips(self, cf: Counterfactual) -> bool:
         """Whether ``cf`` flips the default verdict (an undefined outcome never does)."""
@@ -135,75 +137,108 @@ def _doc(path: Path) -> dict:
     return doc
 
 
+REQUIRED = ("id", "origin", "figure", "sources", "evidence", "notebook", "verdict", "metrics", "rule", "function",
+            "counterfactuals")
+
+
 def load(path: Path = REGISTRY) -> list[Claim]:
-    """Load and check the registry: fields present, evidence kinds and sources known, rules and parameters declared.
+    """Load and check the registry: fields present, evidence kinds and sources known, rules and parameters declared,
+    each claim's ``function`` the one :func:`jakpersist.claims.evaluate` calls for it.
 
     Raises :class:`RegistryError` naming the file, the claim and what to fix.
     """
     doc = _doc(path)
-    claims, seen = [], set()
-    required = ("id", "origin", "figure", "sources", "evidence", "notebook", "verdict", "metrics", "rule",
-                "counterfactuals")
+    claims: list[Claim] = []
+    seen: set[str] = set()
     for i, c in enumerate(doc["claims"]):
-        missing = [k for k in required if k not in c]
+        missing = [k for k in REQUIRED if k not in c]
         if missing:
             raise RegistryError(f"{path}: claim #{i + 1} lacks {', '.join(missing)}")
         cid = c["id"]
         if cid in seen:
             raise RegistryError(f"{path}: duplicate claim id {cid}")
         seen.add(cid)
-        if c["origin"] not in ORIGINS:
-            raise RegistryError(f"{path}: claim {cid}: origin must be one of {', '.join(ORIGINS)}")
-        if c["evidence"] not in EVIDENCE_KINDS:
-            raise RegistryError(f"{path}: claim {cid}: evidence must be one of {', '.join(EVIDENCE_KINDS)}")
-        if not (ROOT / c["notebook"]).is_file():
-            raise RegistryError(f"{path}: claim {cid}: notebook {c['notebook']} does not exist")
-        rule_cls = getattr(_rules, str(c["rule"]), None)
-        if not isinstance(rule_cls, type) or not hasattr(rule_cls, "describe"):
-            raise RegistryError(f"{path}: claim {cid}: rule {c['rule']!r} is not a rule class of "
-                                f"jakpersist/claims/rules.py (write its class name, e.g. PersistenceRule)")
-        parts = []
-        for s in c["sources"] or []:
-            if not isinstance(s, dict) or s.get("source") not in SOURCES or not str(s.get("text", "")).strip():
-                raise RegistryError(f"{path}: claim {cid}: each item of 'sources' needs 'text' and 'source' (one "
-                                    f"of {', '.join(SOURCES)}); got {s!r}")
-            parts.append(Part(" ".join(str(s["text"]).split()), s["source"]))
-        if not parts:
-            raise RegistryError(f"{path}: claim {cid}: 'sources' is empty")
-        cfs = []
-        for cf in c["counterfactuals"]:
-            unknown = [k for k in cf["parameters"] if k not in ALL_PARAMS]
-            if unknown:
-                raise RegistryError(f"{path}: claim {cid}: unknown parameter(s) {', '.join(unknown)}")
-            undefined = cf["expect"] == "undefined"
-            if not (undefined or isinstance(cf["expect"], bool)):
-                raise RegistryError(f"{path}: claim {cid}: a counterfactual's expect must be true, false or "
-                                    f"undefined; got {cf['expect']!r}")
-            cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]) and not undefined, str(cf["why"]),
-                                      undefined))
-        kinds = tuple(c.get("verdict_kinds") or (c["evidence"],))
-        bad = [k for k in kinds if k not in VERDICT_KINDS]
-        if bad:
-            raise RegistryError(f"{path}: claim {cid}: verdict_kinds {', '.join(bad)} unknown; valid: "
-                                f"{', '.join(VERDICT_KINDS)}")
-        default_kind = str(c.get("default_kind") or c["evidence"])
-        if default_kind not in kinds:
-            raise RegistryError(f"{path}: claim {cid}: default_kind {default_kind} is not in verdict_kinds")
-        if default_kind == "demonstration" and not c.get("margin"):
-            raise RegistryError(f"{path}: claim {cid}: a demonstration default needs 'margin' (the glue key "
-                                "of the rule's signed margin) for its counterfactuals")
-        claims.append(Claim(cid, c["origin"], c["figure"], parts, c["evidence"], c["notebook"], c["verdict"],
-                            list(c["metrics"]), str(c["rule"]), cfs,
+        where = f"{path}: claim {cid}"
+        _check_fields(where, c)
+        kinds, default_kind = _kinds(where, c)
+        claims.append(Claim(cid, c["origin"], c["figure"], _parts(where, c["sources"]), c["evidence"], c["notebook"],
+                            c["verdict"], list(c["metrics"]), str(c["rule"]), _counterfactuals(where, c),
                             " ".join(str(c.get("evidence_note", "")).split()), kinds, default_kind,
                             str(c.get("margin", "")), str(c.get("evidence_label", "")),
                             bool(c.get("default_verdict", True)),
-                            {str(k): " ".join(str(v).split()) for k, v in (c.get("built_in") or {}).items()}))
+                            {str(k): " ".join(str(v).split()) for k, v in (c.get("built_in") or {}).items()},
+                            str(c["function"])))
     metrics = load_metrics(path)
     unlabelled = [m for c in claims for m in c.metrics if m not in metrics]
     if unlabelled:
         raise RegistryError(f"{path}: metric(s) {', '.join(unlabelled)} have no entry under 'metrics:' "
                             f"(give each a label, a unit and a format)")
     return claims
+
+
+def _check_fields(where: str, c: dict[str, Any]) -> None:
+    """Origin, evidence kind, notebook, rule class and claim function of one entry; raises RegistryError."""
+    from ..claims import CLAIMS  # the claims' functions (imported only when the registry is checked)
+
+    if c["origin"] not in ORIGINS:
+        raise RegistryError(f"{where}: origin must be one of {', '.join(ORIGINS)}")
+    if c["evidence"] not in EVIDENCE_KINDS:
+        raise RegistryError(f"{where}: evidence must be one of {', '.join(EVIDENCE_KINDS)}")
+    if not (ROOT / c["notebook"]).is_file():
+        raise RegistryError(f"{where}: notebook {c['notebook']} does not exist")
+    rule_cls = getattr(_rules, str(c["rule"]), None)
+    if not isinstance(rule_cls, type) or not hasattr(rule_cls, "describe"):
+        raise RegistryError(f"{where}: rule {c['rule']!r} is not a rule class of jakpersist/claims/rules.py "
+                            "(write its class name, e.g. PersistenceRule)")
+    spec = CLAIMS.get(c["id"])
+    if spec is None or spec.function != c["function"]:
+        raise RegistryError(f"{where}: function {c['function']!r} is not the claim's function in "
+                            "jakpersist.claims.CLAIMS ("
+                            + (f"which registers {spec.function!r})" if spec else "which has no such claim)"))
+
+
+def _parts(where: str, sources: list[Any] | None) -> list[Part]:
+    """The statement's parts, each with a known source; raises RegistryError."""
+    parts = []
+    for s in sources or []:
+        if not isinstance(s, dict) or s.get("source") not in SOURCES or not str(s.get("text", "")).strip():
+            raise RegistryError(f"{where}: each item of 'sources' needs 'text' and 'source' (one of "
+                                f"{', '.join(SOURCES)}); got {s!r}")
+        parts.append(Part(" ".join(str(s["text"]).split()), s["source"]))
+    if not parts:
+        raise RegistryError(f"{where}: 'sources' is empty")
+    return parts
+
+
+def _counterfactuals(where: str, c: dict[str, Any]) -> list[Counterfactual]:
+    """The registered counterfactuals, parameters declared and ``expect`` true, false or undefined."""
+    cfs = []
+    for cf in c["counterfactuals"]:
+        unknown = [k for k in cf["parameters"] if k not in PARAMS]
+        if unknown:
+            raise RegistryError(f"{where}: unknown parameter(s) {', '.join(unknown)}")
+        undefined = cf["expect"] == "undefined"
+        if not (undefined or isinstance(cf["expect"], bool)):
+            raise RegistryError(f"{where}: a counterfactual's expect must be true, false or undefined; got "
+                                f"{cf['expect']!r}")
+        cfs.append(Counterfactual(dict(cf["parameters"]), bool(cf["expect"]) and not undefined, str(cf["why"]),
+                                  undefined))
+    return cfs
+
+
+def _kinds(where: str, c: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+    """(verdict kinds, default kind) of one entry; raises RegistryError for an unknown or inconsistent kind."""
+    kinds = tuple(c.get("verdict_kinds") or (c["evidence"],))
+    bad = [k for k in kinds if k not in VERDICT_KINDS]
+    if bad:
+        raise RegistryError(f"{where}: verdict_kinds {', '.join(bad)} unknown; valid: {', '.join(VERDICT_KINDS)}")
+    default_kind = str(c.get("default_kind") or c["evidence"])
+    if default_kind not in kinds:
+        raise RegistryError(f"{where}: default_kind {default_kind} is not in verdict_kinds")
+    if default_kind == "demonstration" and not c.get("margin"):
+        raise RegistryError(f"{where}: a demonstration default needs 'margin' (the glue key of the rule's signed "
+                            "margin) for its counterfactuals")
+    return kinds, default_kind
 
 
 def load_metrics(path: Path = REGISTRY) -> dict[str, Metric]:

@@ -58,19 +58,11 @@ def _glue_sub(values: dict[str, Any], missing: list[str]):
 
 
 def _bib_labels(bib: Path = ROOT / "book" / "references.bib") -> dict[str, str]:
-    """Citation key -> "First-author et al. year" from a BibTeX file (enough for a reader's report)."""
-    labels: dict[str, str] = {}
-    if not bib.is_file():
-        return labels
-    for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", bib.read_text(encoding="utf-8"), re.DOTALL):
-        key, body = m.group(1), m.group(2)
-        author = re.search(r"author\s*=\s*[{\"](.+?)[}\"],?\s*\n", body, re.DOTALL)
-        year = re.search(r"year\s*=\s*[{\"]?(\d{4})", body)
-        first = (author.group(1).split(" and ")[0] if author else key).strip("{} ")
-        surname = first.split(",")[0].strip("{} ") if "," in first else first.split()[-1].strip("{} ")
-        many = author is not None and " and " in author.group(1)
-        labels[key] = f"{surname}{' et al.' if many else ''} {year.group(1) if year else ''}".strip()
-    return labels
+    """Citation key -> "First-author et al. year", from the book's one BibTeX reader
+    (:func:`jakpersist.book.student.read_bibliography`, pybtex)."""
+    from .student import read_bibliography
+
+    return {k: v["short"] for k, v in read_bibliography(bib).items()} if bib.is_file() else {}
 
 
 def _doc_title(target: str) -> str:

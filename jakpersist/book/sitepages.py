@@ -1,7 +1,7 @@
 """Generated pieces that let a reader start from the page: "Cite this book" (from CITATION.cff) and the
 execution statistics of every chapter (from the papermill metadata of the executed notebooks).
 
-Written to book/generated/ by ``jakbook generate`` (through :func:`jakpersist.book.findings.write_all`).
+Written to book/generated/ by ``jakbook generate`` (through :func:`jakpersist.book.generate.write_all`).
 """
 from __future__ import annotations
 

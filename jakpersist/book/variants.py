@@ -138,38 +138,26 @@ def _defaults(chapter: str) -> dict[str, Any]:
 
 def _results(chapter: str, p: dict[str, Any]) -> dict[str, Any]:
     """Claim results of one chapter run with parameters ``p`` (prefix -> ClaimResult)."""
+    from ..claims import c0_in_vivo, c3_reversibility, c6_jak2_dependence, evaluate
+
     seed = p.get("seed")
     if chapter == "c0_in_vivo":
-        from ..claims import c0_in_vivo as m
-
-        r = m.run(p)
+        r = c0_in_vivo.run(p)
         return {"c0": r["C0"], "c5": r["C5"]}
-    if chapter == "c1_persistence":
-        from ..claims import c1_persistence as m
-
-        return {"c1": m.evaluate(p, seed=seed)}
-    if chapter == "c2_heterodimers":
-        from ..claims import c2_heterodimers as m
-
-        return {"c2": m.evaluate(p, seed=seed)}
     if chapter == "c3_reversibility":
-        from ..claims import c3_reversibility as m
-
-        r = m.run(p, seed)
+        r = c3_reversibility.run(p, seed=seed)
         return {"c3": r["C3"], "c4": r["C4"]}
     if chapter == "c6_jak2_dependence":
-        from ..claims import c6_jak2_dependence as m
-
-        r = m.run(p, seed)
+        r = c6_jak2_dependence.run(p, seed=seed)
         return {"c6": r["C6"], "c7": r["C7"]}
+    if chapter == "c1_persistence":
+        return {"c1": evaluate("C1", p, seed=seed)}
+    if chapter == "c2_heterodimers":
+        return {"c2": evaluate("C2", p, seed=seed)}
     if chapter == "g1_gdsc":
-        from ..claims import g1_gdsc as m
-
-        return {"g1": m.evaluate(p)}
+        return {"g1": evaluate("G1", p)}
     if chapter == "t1_transcriptome":
-        from ..claims import t1_transcriptome as m
-
-        return {"t1": m.evaluate({**p, "use_geo_cache": False}, int(seed), None)}
+        return {"t1": evaluate("C1-T", {**p, "use_geo_cache": False}, seed=int(seed))}
     raise KeyError(f"no graded runs for chapter {chapter!r}")
 
 

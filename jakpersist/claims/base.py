@@ -17,7 +17,7 @@ margin of the bound). This is what makes a stronger effect never weaken a verdic
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Bound = Literal["lower", "upper"] | None
@@ -100,6 +100,20 @@ def combine(conditions: list[Condition]) -> tuple[bool, float]:
     return all(c.passed for c in conditions), min(c.margin for c in conditions)
 
 
+@dataclass(frozen=True)
+class ClaimDetails:
+    """What a chapter draws from one claim's evaluation (tables, fits, model states): not part of the verdict.
+
+    Each claim has its own frozen subclass (``C1Details``, ``C2Details``, ...) whose fields a chapter reads by
+    attribute, so a type checker sees a misspelt name. In the fast mode most fields are None. :meth:`to_dict`
+    gives the same fields as a plain mapping (shallow: tables are not copied).
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as ``{name: value}`` (shallow; :func:`dataclasses.asdict` would deep-copy every table)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
 @dataclass
 class ClaimResult:
     """The outcome of one claim's evaluation.
@@ -110,7 +124,8 @@ class ClaimResult:
     - ``metrics``: the numbers behind the verdict (glue key -> value);
     - ``provenance``: for each metric, where it comes from: "model", "data" (the reader's or public
       measurements) or "parameter";
-    - ``tables`` / ``details``: what the chapter needs to draw its figures (not part of the verdict).
+    - ``details``: what the chapter needs to draw its figures, a :class:`ClaimDetails` of the claim's own type
+      (not part of the verdict; None when a result is rebuilt from a stored record).
     """
 
     claim: str
@@ -121,7 +136,7 @@ class ClaimResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
     rule: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
+    details: ClaimDetails | None = None
 
     def undefined_conditions(self) -> list[Condition]:
         """The conditions that decide a not-holding rule but could not be computed (value NaN), when *every*

@@ -6,27 +6,44 @@ Deterministic (no noise, no seed): the fast mode reads the same model out at the
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
 
-from ..model.params import HSP90_INHIBITOR
+from ..model.params import HSP90_INHIBITOR, ModelParams
 from ..model.population import Dose, simulate, simulate_phase_ends
-from .base import ClaimResult, decided
+from .base import ClaimDetails, ClaimResult, decided
 from .common import model_of, settings
 from .rules import ClinicRule, InVivoRule
+from .params import defaults_of
 
 RULE0, RULE5 = ClinicRule(), InVivoRule()
 LEAD_IN_DAYS = 14.0  # untreated days before treatment starts (assumption; lets the clone settle)
-DEFAULTS: dict[str, Any] = {
-    "treatment": "ruxolitinib", "chronic_dose_nM": 1000.0, "hsp90_dose_nM": 300.0, "treatment_weeks": 24.0,
-    "pause_weeks": 6.0, "redose_weeks": 12.0, "hetero_advantage": 20.0, "partner_max": 1.2,
-    "vivo_turnover": 0.05, "vivo_normal_fitness": 0.8, "vivo_normal_drug_effect": 0.2,
-}
+DEFAULTS: dict[str, Any] = defaults_of(("treatment", "chronic_dose_nM", "hsp90_dose_nM", "treatment_weeks",
+    "pause_weeks", "redose_weeks", "hetero_advantage", "partner_max", "vivo_turnover", "vivo_normal_fitness",
+    "vivo_normal_drug_effect"))
 #: C0 contrasts two outcomes (disease relieved, clone kept): a stronger heterodimer advantage keeps the clone
 #: but also keeps the spleen read-out up, so no model parameter strengthens C0 as a whole.
 EFFECT_PARAMS_C0: tuple[str, ...] = ()
 EFFECT_PARAMS_C5 = ("hetero_advantage", "partner_max")
+
+
+@dataclass(frozen=True)
+class InVivoDetails(ClaimDetails):
+    """What the in-vivo chapter draws, the same object for C0 and C5 (one simulated course serves both).
+
+    ``sim``: the course, one row per day (fast mode: per phase end); ``schedule``: the doses; ``start`` / ``end``
+    / ``pause_end``: rows of ``sim`` at the start of treatment, its end and the end of the pause.
+    """
+
+    mode: str = "full"
+    sim: pd.DataFrame | None = None
+    schedule: list[Dose] | None = None
+    start: pd.Series | None = None
+    end: pd.Series | None = None
+    pause_end: pd.Series | None = None
+    mp: ModelParams | None = None
 
 
 def schedule_of(s: Mapping[str, Any]) -> list[Dose]:
@@ -37,7 +54,7 @@ def schedule_of(s: Mapping[str, Any]) -> list[Dose]:
             Dose(7 * s["pause_weeks"], tr, 0.0), Dose(7 * s["redose_weeks"], tr, dose)]
 
 
-def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: str = "full"
+def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, mode: str = "full"
         ) -> dict[str, ClaimResult]:
     """Evaluate C0 and C5 on the simulated course; returns {"C0": ..., "C5": ...}.
 
@@ -63,8 +80,7 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
           "c0_treatment_weeks": s["treatment_weeks"]}
     m5 = {"c5_share_start": start.hetero_share, "c5_share_end": end.hetero_share, "c5_share_fold": share_fold,
           "c5_pstat5_end": end.pstat5_mutant}
-    details = {"mode": mode, "sim": sim, "schedule": schedule, "start": start, "end": end, "pause_end": pause_end,
-               "mp": mp}
+    details = InVivoDetails(mode=mode, sim=sim, schedule=schedule, start=start, end=end, pause_end=pause_end, mp=mp)
     c0 = decided("C0", "model", RULE0.describe(),
                  RULE0.conditions(end.spleen_index, end.symptom_index, clone_kept), metrics=m0,
                  provenance={**{k: "model" for k in m0}, "c0_treatment_weeks": "parameter"}, details=details)
@@ -73,13 +89,13 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
     return {"C0": c0, "C5": c5}
 
 
-def evaluate_c0(params: Mapping[str, Any] | None = None, seed: int | None = None, data: None = None,
+def evaluate_c0(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
                 mode: str = "full") -> ClaimResult:
-    """C0 alone (see :func:`run`)."""
-    return run(params, seed, mode)["C0"]
+    """C0 alone (see :func:`run`); a model-only illustration, so it takes no data (the registry refuses it)."""
+    return run(params, seed=seed, mode=mode)["C0"]
 
 
-def evaluate_c5(params: Mapping[str, Any] | None = None, seed: int | None = None, data: None = None,
+def evaluate_c5(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
                 mode: str = "full") -> ClaimResult:
-    """C5 alone (see :func:`run`)."""
-    return run(params, seed, mode)["C5"]
+    """C5 alone (see :func:`run`); a model-only illustration, so it takes no data (the registry refuses it)."""
+    return run(params, seed=seed, mode=mode)["C5"]

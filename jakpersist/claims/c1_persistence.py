@@ -5,6 +5,7 @@ Experiment (model, or the reader's plate CSV) -> analysis (LL4/LL3 fits, bootstr
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -13,20 +14,45 @@ import pandas as pd
 from .. import assays, model
 from ..analysis import gi50, growth
 from ..model.params import DRUGS
-from .base import ClaimResult, decided
+from ..model.params import ModelParams
+from ..model.signalling import CellState
+from .base import ClaimDetails, ClaimResult, decided
 from .common import fold_bound, noise_free_fold, setup
 from .rules import PersistenceRule
+from .params import defaults_of
 
 RULE = PersistenceRule()
 #: The chapter's defaults (notebooks/c1_persistence.md's parameters cell; a test keeps the two equal).
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 500, "n_replicates": 3, "noise_sd": 0.05, "assay_hours": 72.0,
-    "top_dose_nM": 10000.0, "n_doses": 10, "dilution": 3.0, "selection_drug": "ruxolitinib",
-    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "hetero_advantage": 20.0, "pairing_affinity": 1.0,
-    "partner_max": 1.2, "jak2_max": 1.8, "bypass": 0.0, "data_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "assay_hours", "top_dose_nM",
+    "n_doses", "dilution", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
+    "pairing_affinity", "partner_max", "jak2_max", "bypass", "data_path"))
 #: Model parameters whose increase makes the mechanism behind C1 stronger (the margin must not fall).
 EFFECT_PARAMS = ("hetero_advantage", "partner_max")
+
+
+@dataclass(frozen=True)
+class C1Details(ClaimDetails):
+    """What the C1 chapter draws. Fast mode: ``mode`` and ``z`` only.
+
+    ``plate``: tidy viability table (simulated or the reader's); ``summary`` / ``fits`` / ``boots`` /
+    ``folds``: :func:`jakpersist.analysis.gi50.fit_all_curves` and :func:`~jakpersist.analysis.gi50.fold_table`;
+    ``populations``: naive and persistent cell states; ``d_cut`` (nM) and ``retained`` (fraction of naive
+    untreated JAK2-dependent pSTAT5): :func:`jak2_dependent_cut`; ``simulated``: False for the reader's plate.
+    """
+
+    mode: str = "full"
+    z: float | None = None
+    plate: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    fits: dict[Any, Any] | None = None
+    boots: dict[Any, Any] | None = None
+    folds: pd.DataFrame | None = None
+    populations: dict[str, CellState] | None = None
+    persistent: CellState | None = None
+    d_cut: float | None = None
+    retained: float | None = None
+    simulated: bool = True
+    mp: ModelParams | None = None
 
 
 def jak2_dependent_cut(naive: Any, persistent: Any, drug: str, mp: Any, *, fast: bool = False
@@ -50,8 +76,8 @@ def jak2_dependent_cut(naive: Any, persistent: Any, drug: str, mp: Any, *, fast:
     return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp) - b) / naive0)
 
 
-def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
-             mode: str = "full") -> ClaimResult:
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate C1.
 
     ``params``: chapter parameters (defaults :data:`DEFAULTS`; any model parameter too). ``seed`` overrides
@@ -81,7 +107,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
         conds = RULE.conditions(folds, retained, bounds)
         metrics.update(c1_min_fold=min(f for f, _ in folds.values()), c1_retained_pstat5=retained)
         return decided("C1", "model", RULE.describe(), conds, metrics=metrics, provenance=provenance,
-                       details={"mode": "fast", "z": z})
+                       details=C1Details(mode="fast", z=z))
 
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
@@ -124,6 +150,6 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     conds = RULE.conditions(by_drug, retained if simulated else None, bounds)
     return decided("C1", "model" if simulated else "reader-data", RULE.describe(), conds, metrics=metrics,
                    provenance=provenance,
-                   details={"mode": "full", "plate": plate, "summary": summary, "fits": fits, "boots": boots,
-                            "folds": folds, "populations": populations, "persistent": persistent, "z": z,
-                            "d_cut": d_cut, "retained": retained, "simulated": simulated, "mp": mp})
+                   details=C1Details(mode="full", plate=plate, summary=summary, fits=fits, boots=boots, folds=folds,
+                                     populations=populations, persistent=persistent, z=z, d_cut=d_cut,
+                                     retained=retained, simulated=simulated, mp=mp))

@@ -7,6 +7,7 @@ Experiment (co-IP + phospho-blot bands, model or the reader's bands CSV; knock-d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -15,20 +16,45 @@ import pandas as pd
 from .. import assays, model
 from ..analysis import densitometry as dens
 from ..analysis import gi50
-from .base import ClaimResult, decided
+from ..model.params import ModelParams
+from .base import ClaimDetails, ClaimResult, decided
 from .common import noise_free_fold, setup
 from .rules import HeterodimerRule
+from .params import defaults_of
 
 RULE = HeterodimerRule()
 PARTNERS = ("JAK1", "TYK2")
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 500, "n_blots": 6, "band_noise_sd": 0.15, "noise_sd": 0.05, "n_replicates": 3,
-    "knockdown_fraction": 0.9, "selection_drug": "ruxolitinib", "chronic_dose_nM": 1000.0, "chronic_days": 42.0,
-    "hetero_advantage": 20.0, "pairing_affinity": 1.0, "partner_naive": 0.2, "partner_max": 1.2, "data_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_blots", "band_noise_sd", "noise_sd", "n_replicates",
+    "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
+    "pairing_affinity", "partner_naive", "partner_max", "data_path"))
 #: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more partner after a
 #: 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of this property test.
 EFFECT_PARAMS = ("hetero_advantage",)
+
+
+@dataclass(frozen=True)
+class C2Details(ClaimDetails):
+    """What the C2 chapter draws. Fast mode: ``mode`` only.
+
+    ``bands``: tidy band table (simulated or the reader's); ``coip_stats``: partner -> Welch comparison
+    (:func:`jakpersist.analysis.densitometry.compare`); ``ratios``: partner/JAK2 ratios relative to naive;
+    ``pstat5``: the pSTAT5 comparison; ``plate`` / ``summary`` / ``fits`` / ``folds``: the knock-down plates and
+    their GI50 folds; ``h_naive`` / ``h_persistent``: model heterodimer shares (fractions).
+    """
+
+    mode: str = "full"
+    bands: pd.DataFrame | None = None
+    coip_stats: dict[str, Any] | None = None
+    ratios: pd.DataFrame | None = None
+    pstat5: Any = None
+    plate: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    fits: dict[Any, Any] | None = None
+    folds: pd.DataFrame | None = None
+    h_naive: float | None = None
+    h_persistent: float | None = None
+    simulated: bool = True
+    mp: ModelParams | None = None
 
 
 def _coip_truth(st: model.CellState, partner: str, mp: Any) -> float:
@@ -37,8 +63,8 @@ def _coip_truth(st: model.CellState, partner: str, mp: Any) -> float:
     return model.heterodimer_share(st, mp) * (st.jak1 if partner == "JAK1" else st.tyk2) / part
 
 
-def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
-             mode: str = "full") -> ClaimResult:
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate C2.
 
     ``data``: a tidy bands table (:func:`jakpersist.loaders.readers.read_bands`) replacing the simulated co-IP
@@ -69,7 +95,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
             metrics[f"c2_kd_{p.lower()}_ratio"] = kd[p]
         metrics.update(c2_pstat5_fold=pst, c2_fold_control=ctrl)
         return decided("C2", "model", RULE.describe(), RULE.conditions(coip, pst, kd), metrics=metrics,
-                       provenance=provenance, details={"mode": "fast"})
+                       provenance=provenance, details=C2Details(mode="fast"))
 
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
@@ -111,7 +137,7 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     # with the reader's bands, parts (a) and (b) are theirs and part (c) is the model's: the verdict says so
     kind = "model" if simulated else "reader-data"
     return decided("C2", kind, RULE.describe(), conds, metrics=metrics, provenance=provenance,
-                   details={"mode": "full", "bands": bands, "coip_stats": coip_stats,
-                            "ratios": pd.concat(ratio_tables, ignore_index=True), "pstat5": pst_cmp,
-                            "plate": plate, "summary": summary, "fits": fits, "folds": folds,
-                            "h_naive": h_naive, "h_persistent": h_pers, "simulated": simulated, "mp": mp})
+                   details=C2Details(mode="full", bands=bands, coip_stats=coip_stats,
+                                     ratios=pd.concat(ratio_tables, ignore_index=True), pstat5=pst_cmp, plate=plate,
+                                     summary=summary, fits=fits, folds=folds, h_naive=h_naive, h_persistent=h_pers,
+                                     simulated=simulated, mp=mp))

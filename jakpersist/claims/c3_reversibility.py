@@ -6,6 +6,7 @@ and during withdrawal (C3, always simulated), then JAK2 qPCR (C4, simulated or t
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
@@ -18,22 +19,61 @@ from ..analysis.gi50 import log10_se
 from ..assays import dilution_series, plate_viability
 from ..model.dynamics import Phase, adaptation_after, simulate_schedule
 from ..model.params import ModelParams
-from ..model.signalling import state_from_adaptation
-from .base import ClaimResult, decided
+from ..model.signalling import CellState, state_from_adaptation
+from .base import ClaimDetails, ClaimResult, decided
 from .common import fold_bound, model_of, noise_free_fold, settings
 from .rules import ExpressionRule, ReversibilityRule
+from .params import defaults_of
 
 RULE3, RULE4 = ReversibilityRule(), ExpressionRule()
 STAGES = ("persistent", "withdrawn", "re-challenged")
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 300, "n_replicates": 3, "noise_sd": 0.05, "selection_drug": "ruxolitinib",
-    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "withdrawal_days": 14.0, "rechallenge_days": 42.0,
-    "n_timepoints": 8, "relax_half_time": 4.0, "adapt_rate": 0.075, "jak2_max": 1.8, "data_path": "",
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "selection_drug",
+    "chronic_dose_nM", "chronic_days", "withdrawal_days", "rechallenge_days", "n_timepoints", "relax_half_time",
+    "adapt_rate", "jak2_max", "data_path"), n_boot=300)
 #: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the other;
 #: a longer re-challenge only deepens the regained persistence and leaves the other stages alone.
 EFFECT_PARAMS_C3 = ("rechallenge_days",)
 EFFECT_PARAMS_C4 = ("jak2_max",)
+
+
+@dataclass(frozen=True)
+class C3Details(ClaimDetails):
+    """What the C3 chapter draws. Fast mode: ``mode`` only.
+
+    ``t`` / ``zs``: the adaptation state over the schedule (days, 0-1); ``z_at``: its value at the end of each
+    stage; ``stages``: cell states per stage; ``plate`` / ``summary`` / ``fits`` / ``folds``: the GI50 plates and
+    folds per stage; ``course``: :func:`withdrawal_course`; ``half_time``: the fitted half-time (days);
+    ``schedule``: the phases (:func:`schedule_of`).
+    """
+
+    mode: str = "full"
+    t: np.ndarray | None = None
+    zs: np.ndarray | None = None
+    z_at: dict[str, float] | None = None
+    stages: dict[str, CellState] | None = None
+    plate: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    fits: dict[Any, Any] | None = None
+    folds: pd.DataFrame | None = None
+    course: pd.DataFrame | None = None
+    half_time: Any = None
+    mp: ModelParams | None = None
+    schedule: list[Phase] | None = None
+
+
+@dataclass(frozen=True)
+class C4Details(ClaimDetails):
+    """What the C4 chapter section draws. Fast mode: ``mode`` only.
+
+    ``ct``: tidy Ct table (simulated or the reader's); ``dct``: ΔCt per sample; ``fc``: population -> ΔΔCt fold
+    change of JAK2 versus naive (:func:`jakpersist.analysis.qpcr.ddct`); ``simulated``: False for the reader's file.
+    """
+
+    mode: str = "full"
+    ct: pd.DataFrame | None = None
+    dct: pd.DataFrame | None = None
+    fc: dict[str, Any] | None = None
+    simulated: bool = True
 
 
 def withdrawal_course(mp: ModelParams, drug: str, chronic_dose_nM: float, chronic_days: float,
@@ -71,7 +111,7 @@ def schedule_of(s: Mapping[str, Any]) -> list[Phase]:
             Phase(s["rechallenge_days"], s["chronic_dose_nM"], d)]
 
 
-def run(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
+def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: pd.DataFrame | None = None,
         mode: str = "full") -> dict[str, ClaimResult]:
     """Evaluate C3 and C4 from one experiment; returns {"C3": ..., "C4": ...}.
 
@@ -108,11 +148,11 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, data: 
             m3[f"c3_fold_{k.replace('-', '')}"] = f
         c3 = decided("C3", "model", RULE3.describe(),
                      RULE3.conditions(*(fb[k][0] for k in STAGES), bounds={k: fb[k][1] for k in STAGES}),
-                     metrics=m3, provenance=p3, details={"mode": "fast"})
+                     metrics=m3, provenance=p3, details=C3Details(mode="fast"))
         j = {k: stages[k].jak2 / naive.jak2 for k in STAGES}
         m4 = {f"c4_jak2_{k.replace('-', '')}": v for k, v in j.items()}
         c4 = decided("C4", "model", RULE4.describe(), RULE4.conditions(j["persistent"], 0.0, j["withdrawn"]),
-                     metrics=m4, provenance={k: "model" for k in m4}, details={"mode": "fast"})
+                     metrics=m4, provenance={k: "model" for k in m4}, details=C4Details(mode="fast"))
         return {"C3": c3, "C4": c4}
 
     rng = np.random.default_rng(s["seed"])
@@ -135,9 +175,9 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, data: 
     bounds = {st: fold_bound(folds.loc[st]) for st in STAGES}
     c3 = decided("C3", "model", RULE3.describe(),
                  RULE3.conditions(*(folds.loc[st, "fold"] for st in STAGES), bounds=bounds), metrics=m3,
-                 provenance=p3, details={"mode": "full", "t": t, "zs": zs, "z_at": z_at, "stages": stages,
-                                         "plate": plate, "summary": summary, "fits": fits, "folds": folds,
-                                         "course": course, "half_time": ht, "mp": mp, "schedule": sched})
+                 provenance=p3, details=C3Details(mode="full", t=t, zs=zs, z_at=z_at, stages=stages, plate=plate,
+                                                  summary=summary, fits=fits, folds=folds, course=course,
+                                                  half_time=ht, mp=mp, schedule=sched))
 
     simulated = data is None
     ct = assays.qpcr_ct({k: v.jak2 for k, v in stages.items()}, rng) if simulated else data
@@ -155,17 +195,17 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, data: 
     conds = RULE4.conditions(pers.fold if pers else float("nan"), pers.p if pers else float("nan"),
                              fc["withdrawn"].fold if "withdrawn" in fc else None)
     c4 = decided("C4", "model" if simulated else "reader-data", RULE4.describe(), conds, metrics=m4,
-                 provenance=p4, details={"mode": "full", "ct": ct, "dct": dct, "fc": fc, "simulated": simulated})
+                 provenance=p4, details=C4Details(mode="full", ct=ct, dct=dct, fc=fc, simulated=simulated))
     return {"C3": c3, "C4": c4}
 
 
-def evaluate_c3(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
+def evaluate_c3(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
                 mode: str = "full") -> ClaimResult:
-    """C3 alone (see :func:`run`). In the fast mode C4's read-outs are not computed."""
-    return run(params, seed, data, mode)["C3"]
+    """C3 alone (see :func:`run`); its plates are always simulated, so it takes no data (the registry refuses it)."""
+    return run(params, seed=seed, mode=mode)["C3"]
 
 
-def evaluate_c4(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
-                mode: str = "full") -> ClaimResult:
-    """C4 alone (see :func:`run`)."""
-    return run(params, seed, data, mode)["C4"]
+def evaluate_c4(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+                data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
+    """C4 alone (see :func:`run`); ``data`` is the reader's tidy Ct table."""
+    return run(params, seed=seed, data=data, mode=mode)["C4"]

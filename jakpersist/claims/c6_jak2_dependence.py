@@ -6,33 +6,78 @@ inhibitor plates (C7), then a JAK2 degradation blot and a Bliss combination matr
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 import numpy as np
+import pandas as pd
 
 from .. import assays, model
 from ..analysis import combination
 from ..analysis import densitometry as dens
 from ..analysis import gi50
-from ..model.params import HSP90_INHIBITOR
-from .base import ClaimResult, decided
+from ..model.params import HSP90_INHIBITOR, ModelParams
+from ..model.signalling import CellState
+from .base import ClaimDetails, ClaimResult, decided
 from .common import fold_bound, noise_free_fold, setup
 from .rules import DegraderRule, DependenceRule
+from .params import defaults_of
 
 RULE6, RULE7 = DependenceRule(), DegraderRule()
-DEFAULTS: dict[str, Any] = {
-    "seed": 2012, "n_boot": 400, "n_replicates": 3, "noise_sd": 0.05, "n_blots": 6, "band_noise_sd": 0.15,
-    "knockdown_fraction": 0.9, "selection_drug": "ruxolitinib", "chronic_dose_nM": 1000.0, "chronic_days": 42.0,
-    "hsp90_dose_nM": 300.0, "hsp90_K": 100.0, "hsp90_other_clients": 0.0, "bypass": 0.0,
-    "hetero_advantage": 20.0, "partner_max": 1.2, "jak2_max": 1.8,
-}
+DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "n_blots", "band_noise_sd",
+    "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hsp90_dose_nM", "hsp90_K",
+    "hsp90_other_clients", "bypass", "hetero_advantage", "partner_max", "jak2_max"), n_boot=400)
 #: C6: a stronger JAK2 knock-down can only deepen the dependence it shows.
 EFFECT_PARAMS_C6 = ("knockdown_fraction",)
 #: C7: a larger heterodimer advantage widens the JAK2 inhibitor's loss, which C7 contrasts PU-H71 with.
 EFFECT_PARAMS_C7 = ("hetero_advantage",)
 
 
-def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: str = "full"
+@dataclass(frozen=True)
+class C6Details(ClaimDetails):
+    """What the C6 section draws. Fast mode: ``mode`` only.
+
+    ``kd``: the knock-down growth table (viability relative to the control shRNA, pSTAT5); ``growth``: mean and
+    s.e.m. of growth per population; ``pstat5_ratio``: population -> pSTAT5 with / without shJAK2;
+    ``populations``, ``persistent``, ``naive``, ``z``, ``mp``: the cells and model behind both claims.
+    """
+
+    mode: str = "full"
+    kd: pd.DataFrame | None = None
+    growth: pd.DataFrame | None = None
+    pstat5_ratio: dict[str, float] | None = None
+    populations: dict[str, CellState] | None = None
+    persistent: CellState | None = None
+    naive: CellState | None = None
+    z: float | None = None
+    mp: ModelParams | None = None
+
+
+@dataclass(frozen=True)
+class C7Details(ClaimDetails):
+    """What the C7 section draws. Fast mode: ``mode`` only.
+
+    ``plate`` / ``summary`` / ``fits`` / ``folds``: PU-H71 and JAK2-inhibitor plates and GI50 folds (indexed by
+    drug); ``jak2_loss``: population -> JAK2 left after PU-H71 (blot comparison); ``bliss``: Bliss excess matrix;
+    ``doses``: the dilution series (nM); ``populations``, ``persistent``, ``naive``, ``z``, ``mp`` as in C6.
+    """
+
+    mode: str = "full"
+    plate: pd.DataFrame | None = None
+    summary: pd.DataFrame | None = None
+    fits: dict[Any, Any] | None = None
+    folds: pd.DataFrame | None = None
+    jak2_loss: dict[str, Any] | None = None
+    bliss: pd.DataFrame | None = None
+    doses: np.ndarray | None = None
+    populations: dict[str, CellState] | None = None
+    persistent: CellState | None = None
+    naive: CellState | None = None
+    z: float | None = None
+    mp: ModelParams | None = None
+
+
+def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, mode: str = "full"
         ) -> dict[str, ClaimResult]:
     """Evaluate C6 and C7 from one simulated experiment; returns {"C6": ..., "C7": ...}.
 
@@ -52,7 +97,7 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
         m6 = {"c6_growth_naive": g["naive"], "c6_growth_persistent": g["persistent"],
               "c6_pstat5_ratio_persistent": pr}
         c6 = decided("C6", "model", RULE6.describe(), RULE6.conditions(g["persistent"], g["naive"], pr),
-                     metrics=m6, provenance={k: "model" for k in m6}, details={"mode": "fast"})
+                     metrics=m6, provenance={k: "model" for k in m6}, details=C6Details(mode="fast"))
         hr, hb = noise_free_fold(model.gi50_model_bounded(persistent, HSP90_INHIBITOR, mp),
                                  model.gi50_model_bounded(naive, HSP90_INHIBITOR, mp))
         jr, jb = noise_free_fold(model.gi50_model_bounded(persistent, drug, mp),
@@ -60,7 +105,7 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
         hr_use = hr if hb != "lower" else float("nan")  # a PU-H71 ratio only known from below shows nothing
         m7 = {"c7_puh71_ratio": hr, "c7_inhibitor_fold": jr}
         c7 = decided("C7", "model", RULE7.describe(), RULE7.conditions(hr_use, hr_use, jr, jb), metrics=m7,
-                     provenance={k: "model" for k in m7}, details={"mode": "fast"})
+                     provenance={k: "model" for k in m7}, details=C7Details(mode="fast"))
         return {"C6": c6, "C7": c7}
 
     rng = np.random.default_rng(s["seed"])
@@ -75,7 +120,7 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
                  RULE6.conditions(growth.loc["persistent", "mean"], growth.loc["naive", "mean"],
                                   pst_ratio["persistent"]),
                  metrics=m6, provenance={**{k: "model" for k in m6}, "c6_kd_percent": "parameter"},
-                 details={"mode": "full", "kd": kd, "growth": growth, "pstat5_ratio": pst_ratio})
+                 details=C6Details(mode="full", kd=kd, growth=growth, pstat5_ratio=pst_ratio))
 
     doses = assays.dilution_series(10000.0, 10, 3.0)
     plate = assays.plate_viability(populations, [HSP90_INHIBITOR, drug], doses, mp, rng, s["n_replicates"],
@@ -104,20 +149,20 @@ def run(params: Mapping[str, Any] | None = None, seed: int | None = None, mode: 
     m7["c7_bliss_mean_excess"] = combination.mean_excess(bliss)
     c7 = decided("C7", "model", RULE7.describe(), conds7, metrics=m7,
                  provenance={**{k: "model" for k in m7}, "c7_hsp90_dose_nM": "parameter"},
-                 details={"mode": "full", "plate": plate, "summary": summary, "fits": fits, "folds": folds,
-                          "jak2_loss": loss, "bliss": bliss, "doses": doses})
+                 details=C7Details(mode="full", plate=plate, summary=summary, fits=fits, folds=folds, jak2_loss=loss,
+                                   bliss=bliss, doses=doses))
     for r in (c6, c7):
-        r.details.update(populations=populations, persistent=persistent, naive=naive, z=z, mp=mp)
+        r.details = replace(r.details, populations=populations, persistent=persistent, naive=naive, z=z, mp=mp)
     return {"C6": c6, "C7": c7}
 
 
-def evaluate_c6(params: Mapping[str, Any] | None = None, seed: int | None = None, data: None = None,
+def evaluate_c6(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
                 mode: str = "full") -> ClaimResult:
-    """C6 alone (see :func:`run`); there is no reader-data format for this chapter (``data`` must be None)."""
-    return run(params, seed, mode)["C6"]
+    """C6 alone (see :func:`run`); there is no reader-data format for this chapter (the registry refuses data)."""
+    return run(params, seed=seed, mode=mode)["C6"]
 
 
-def evaluate_c7(params: Mapping[str, Any] | None = None, seed: int | None = None, data: None = None,
+def evaluate_c7(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
                 mode: str = "full") -> ClaimResult:
-    """C7 alone (see :func:`run`)."""
-    return run(params, seed, mode)["C7"]
+    """C7 alone (see :func:`run`); there is no reader-data format for this chapter (the registry refuses data)."""
+    return run(params, seed=seed, mode=mode)["C7"]

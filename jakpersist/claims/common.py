@@ -7,22 +7,23 @@ import numpy as np
 import pandas as pd
 
 from .. import model
-from ..model.params import ALL_PARAMS, ModelParams
+from ..model.params import ModelParams
 from ..model.signalling import CellState
 from .base import Bound
+from .params import PARAMS
 
 
 def settings(defaults: Mapping[str, Any], params: Mapping[str, Any] | None) -> dict[str, Any]:
     """The chapter's defaults updated with ``params``.
 
-    Raises ValueError naming any key that is not a declared parameter (``jakpersist.model.params``).
+    Raises ValueError naming any key that is not a declared parameter (:data:`jakpersist.claims.params.PARAMS`).
     """
     params = dict(params or {})
-    unknown = sorted(k for k in params if k not in ALL_PARAMS)
+    unknown = sorted(k for k in params if k not in PARAMS)
     if unknown:
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; declared parameters are listed by "
                          "`jakbook params CHAPTER`")
-    return {**defaults, **{k: v for k, v in params.items() if k in defaults or ALL_PARAMS[k].kind == "model"}}
+    return {**defaults, **{k: v for k, v in params.items() if k in defaults or PARAMS[k].kind == "model"}}
 
 
 def model_of(s: Mapping[str, Any]) -> ModelParams:

@@ -3,21 +3,32 @@ JAK2-inhibitor-sensitive of the ~1,000 lines of GDSC1 release 17 (public data; n
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ..loaders.publicdata import load_gdsc
-from .base import ClaimResult, decided
+from .base import ClaimDetails, ClaimResult, decided
 from .common import settings
 from .rules import SensitivityRankRule
+from .params import defaults_of
 
 RULE = SensitivityRankRule()
-DEFAULTS: dict[str, Any] = {"cell_line": "HEL"}
+DEFAULTS: dict[str, Any] = defaults_of(("cell_line",))
 #: drug label -> column of natural-log IC50 (uM) in the shipped GDSC1 subset
 DRUG_COLUMNS = {"ruxolitinib": "ln_ic50_uM_ruxolitinib", "TG101348 (fedratinib)": "ln_ic50_uM_fedratinib"}
 EFFECT_PARAMS: tuple[str, ...] = ()  # public data: no model parameter can strengthen it
+
+
+@dataclass(frozen=True)
+class G1Details(ClaimDetails):
+    """What the G1 chapter draws: ``gdsc``, the GDSC1 table used; ``ranks``, :func:`rank_table`."""
+
+    gdsc: pd.DataFrame
+    ranks: pd.DataFrame
+    mode: str = "full"
 
 
 def rank_table(gdsc: pd.DataFrame, cell_line: str) -> pd.DataFrame:
@@ -39,8 +50,8 @@ def rank_table(gdsc: pd.DataFrame, cell_line: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, data: pd.DataFrame | None = None,
-             mode: str = "full") -> ClaimResult:
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate G1 on the shipped GDSC1 subset (or ``data``, a table of the same columns). Percentiles in %,
     IC50 in uM. ``seed`` and ``mode`` change nothing (no randomness, no model)."""
     s = settings(DEFAULTS, params)
@@ -52,4 +63,4 @@ def evaluate(params: Mapping[str, Any] | None = None, seed: int | None = None, d
     conds = RULE.conditions(dict(zip(ranks["drug"], ranks["percentile"], strict=False)))
     return decided("G1", "public-data", RULE.describe(), conds, metrics=m,
                    provenance={**{k: "data" for k in m}, "g1_cell_line": "parameter"},
-                   details={"gdsc": gdsc, "ranks": ranks})
+                   details=G1Details(gdsc=gdsc, ranks=ranks, mode=mode))

@@ -16,20 +16,38 @@ A stronger confound lowers both correlations, so it never flips a supported verd
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from ..analysis import growth as gw
 from ..loaders.hts import load_hts007
-from .base import ClaimResult, decided
+from .base import ClaimDetails, ClaimResult, decided
+from .common import settings
 from .rules import GrowthConfoundRule
+from .params import defaults_of
 
 RULE_OBJ = GrowthConfoundRule()
 RANK_RHO_MAX = RULE_OBJ.max_rank_rho
 CONFOUND_RHO_MAX = RULE_OBJ.max_confound_rho
 MIN_LINES = RULE_OBJ.min_lines
 RULE = f"The rule holds if {RULE_OBJ.describe()}."
+#: The chapter's defaults (notebooks/h1_hts007.md's parameters cell; a test keeps the two equal).
+DEFAULTS: dict[str, Any] = defaults_of(("hts_drug", "viability_hours", "dip_delay_h"))
+
+
+@dataclass(frozen=True)
+class H1Details(ClaimDetails):
+    """What the H1 chapter draws: ``lines`` (per-line metrics, :func:`line_table`), ``wells`` (well summary) and
+    ``responses`` (response table)."""
+
+    lines: pd.DataFrame
+    wells: pd.DataFrame
+    responses: pd.DataFrame
+    mode: str = "full"
 
 
 def line_table(counts: pd.DataFrame, drug: str, viability_hours: float, dip_delay_h: float
@@ -67,12 +85,19 @@ def confound_test(rate: np.ndarray, log_ratio: np.ndarray) -> tuple[float, float
     return rho, float(res.pvalue)
 
 
-def evaluate(drug: str = "luminespib", viability_hours: float = 72.0, dip_delay_h: float = 24.0,
-             counts: pd.DataFrame | None = None) -> ClaimResult:
-    """Decide H1 for ``drug`` on hts007 (fetched into data/cache/ if needed). Returns a public-data ClaimResult
-    whose ``details`` hold the per-line table (``lines``), well summary (``wells``) and responses."""
-    if counts is None:
-        counts, _ = load_hts007()
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
+    """Decide H1 on hts007 (fetched into the download cache if needed).
+
+    ``params``: ``hts_drug``, ``viability_hours`` (h), ``dip_delay_h`` (h) (defaults :data:`DEFAULTS`).
+    ``data``: the hts007 cell counts (:func:`jakpersist.loaders.hts.load_hts007`'s first table), to skip reading
+    them again. ``seed`` and ``mode`` change nothing (real data, exact permutation test). Returns a public-data
+    ClaimResult whose ``details`` is an :class:`H1Details`. Raises ValueError for an unknown parameter or a drug
+    not in the screen.
+    """
+    s = settings(DEFAULTS, params)
+    drug, viability_hours, dip_delay_h = s["hts_drug"], s["viability_hours"], s["dip_delay_h"]
+    counts = load_hts007()[0] if data is None else data
     t, ws, resp = line_table(counts, drug, viability_hours, dip_delay_h)
     both = t[t["gi50_nM"].notna() & np.isfinite(t["gr50_nM"]) & (t["gr50_nM"] > 0)]
     n = len(both)
@@ -87,4 +112,4 @@ def evaluate(drug: str = "luminespib", viability_hours: float = 72.0, dip_delay_
                "h1_drug": drug, "h1_viability_hours": float(viability_hours)}
     prov = {k: "data" for k in metrics} | {"h1_drug": "parameter", "h1_viability_hours": "parameter"}
     return decided("H1", "public-data", RULE, conds, metrics=metrics, provenance=prov,
-                   details={"lines": t, "wells": ws, "responses": resp})
+                   details=H1Details(lines=t, wells=ws, responses=resp, mode=mode))

@@ -12,7 +12,7 @@ computed: it is what the stand-in's counterfactual check (``adapt_rate=0``) look
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,13 +22,22 @@ from ..assays import expression_standin
 from ..loaders import geo
 from ..loaders.publicdata import load_gene_sets
 from ..model.dynamics import Phase, adaptation_after
-from ..model.params import ModelParams, default_of as default
+from ..model.params import ModelParams
 from ..model.signalling import state_from_adaptation
-from .base import ClaimResult, decided
+from .base import ClaimDetails, ClaimResult, decided
+from .common import settings
+from .params import defaults_of
 from .rules import EnrichmentRule
 
 RULE = EnrichmentRule()
 STAT3_SET = "HALLMARK_IL6_JAK_STAT3_SIGNALING"
+#: The chapter's defaults (notebooks/t1_transcriptome.md's parameters cell; a test keeps the two equal). The
+#: file settings (``data_path``, ``use_geo_cache``, ``platform``, ``annotation_path``, ``sample_sheet_path``) are
+#: read by the chapter, which passes the loaded series as ``data``.
+DEFAULTS: dict[str, Any] = defaults_of((
+    "seed", "n_permutations", "n_replicates", "selection_drug", "chronic_dose_nM", "chronic_days", "withdrawal_days",
+    "adapt_rate", "use_geo_cache", "data_path", "platform", "reference_pattern", "test_pattern", "annotation_path",
+    "sample_sheet_path"))
 
 
 class GroupError(ValueError):
@@ -39,17 +48,17 @@ def standin_data(params: dict[str, Any], seed: int, gene_sets: dict[str, list[st
     """The simulated stand-in as :class:`~jakpersist.loaders.geo.ExpressionData` (naive / persistent / withdrawn
     samples, ``n_replicates`` each, log2 scale), made by the model with ``seed``. Labelled simulated."""
     mp = ModelParams.from_mapping(params)
-    drug = params.get("selection_drug", default("selection_drug"))
-    dose = float(params.get("chronic_dose_nM", default("chronic_dose_nM")))
-    chronic = Phase(float(params.get("chronic_days", default("chronic_days"))), dose, drug)
+    drug = params.get("selection_drug", DEFAULTS["selection_drug"])
+    dose = float(params.get("chronic_dose_nM", DEFAULTS["chronic_dose_nM"]))
+    chronic = Phase(float(params.get("chronic_days", DEFAULTS["chronic_days"])), dose, drug)
     z_p = adaptation_after([chronic], mp)
-    z_w = adaptation_after([chronic, Phase(float(params.get("withdrawal_days", default("withdrawal_days"))), 0.0)],
+    z_w = adaptation_after([chronic, Phase(float(params.get("withdrawal_days", DEFAULTS["withdrawal_days"])), 0.0)],
                            mp)
     states = {"naive": state_from_adaptation(0.0, mp), "persistent": state_from_adaptation(z_p, mp),
               "withdrawn": state_from_adaptation(z_w, mp)}
     rng = np.random.default_rng(seed)
     expr = expression_standin(states, drug, dose, gene_sets, mp, rng,
-                              int(params.get("n_replicates", default("n_replicates"))))
+                              int(params.get("n_replicates", DEFAULTS["n_replicates"])))
     pop = [c.rsplit("_", 1)[0] for c in expr.columns]
     samples = pd.DataFrame({"sample": list(expr.columns), "title": [f"{p} rep{c.rsplit('_', 1)[1]}" for p, c in
                                                                    zip(pop, expr.columns, strict=False)],
@@ -60,8 +69,8 @@ def standin_data(params: dict[str, Any], seed: int, gene_sets: dict[str, list[st
                               simulated=True)
 
 
-@dataclass
-class T1Details:
+@dataclass(frozen=True)
+class T1Details(ClaimDetails):
     """What the chapter draws: the data, the sample groups, the per-gene table and the enrichment table."""
 
     data: geo.ExpressionData
@@ -69,14 +78,17 @@ class T1Details:
     de: pd.DataFrame  # genes x (log2fc, t, p): test minus reference, Welch
     enrichment: pd.DataFrame  # Term-indexed: NES, nom_p, fdr_q, tag
     gene_sets: dict[str, list[str]]
+    mode: str = "full"
 
 
-def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None = None) -> ClaimResult:
+def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
+             data: geo.ExpressionData | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate C1-T on ``data`` (None: the simulated stand-in, a demonstration that decides nothing).
 
     ``params``: ``reference_pattern`` / ``test_pattern`` (regular expressions, see
     :func:`jakpersist.loaders.geo.group_samples`), ``n_permutations`` (gseapy permutations) and, for the
-    stand-in, the model and run parameters. ``seed`` seeds the stand-in and the permutations.
+    stand-in, the model and run parameters (defaults :data:`DEFAULTS`). ``seed`` (default ``params['seed']``)
+    seeds the stand-in and the permutations. ``mode`` changes nothing (there is no noise-free read-out).
 
     Returns a :class:`ClaimResult` whose kind is "public-data" (a file naming its GEO series),
     "reader-data" (a tidy matrix) or "demonstration" (stand-in: verdict None). Metrics (glue keys):
@@ -86,12 +98,13 @@ def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None 
     Raises :class:`GroupError` when a group has fewer than 2 samples, and
     :class:`jakpersist.loaders.geo.GeoFileError` for an invalid pattern.
     """
+    params = settings(DEFAULTS, params)
+    seed = int(params["seed"] if seed is None else seed)
     gene_sets = load_gene_sets()
     if data is None:
         data = standin_data(params, seed, gene_sets)
     kind = "demonstration" if data.simulated else ("public-data" if data.accession else "reader-data")
-    groups = geo.group_samples(data.samples, params.get("reference_pattern", default("reference_pattern")),
-                               params.get("test_pattern", default("test_pattern")))
+    groups = geo.group_samples(data.samples, params["reference_pattern"], params["test_pattern"])
     g = groups.set_index("sample")["group"]
     n_ref, n_test = int((g == "reference").sum()), int((g == "test").sum())
     if n_ref < 2 or n_test < 2:
@@ -103,7 +116,7 @@ def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None 
                          "source)")
     g = g[g.index.isin(data.expression.columns)]
     de = enrichment.welch_table(data.expression, g, "test", "reference")
-    n_perm = int(params.get("n_permutations", default("n_permutations")))
+    n_perm = int(params["n_permutations"])
     res = enrichment.prerank(de["t"], gene_sets, seed=seed, permutations=n_perm).set_index("Term")
     nes = float(res.loc[RULE.gene_set, "NES"]) if RULE.gene_set in res.index else float("nan")
     fdr = float(res.loc[RULE.gene_set, "fdr_q"]) if RULE.gene_set in res.index else float("nan")
@@ -115,6 +128,6 @@ def evaluate(params: dict[str, Any], seed: int, data: geo.ExpressionData | None 
                               "t1_series": data.label},
                      provenance={k: "model" if data.simulated else "data" for k in
                                  ("t1_stat5_nes", "t1_stat5_fdr", "t1_stat3_nes", "t1_jak2_log2fc")},
-                     details={"t1": T1Details(data, groups, de, res, gene_sets)})
+                     details=T1Details(data, groups, de, res, gene_sets, mode))
     result.metrics["t1_margin"] = float(result.margin)
     return result

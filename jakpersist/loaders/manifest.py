@@ -40,10 +40,26 @@ CACHE = _cache_dir()
 def example_path(name: str) -> Path:
     """The path of a shipped example input (``data/examples/<name>``; simulated, labelled as such).
 
+    Parameters
+    ----------
+    name : str
+        The example's file name, e.g. ``plate_example.csv``.
+
+    Returns
+    -------
+    Path
+        Its path in the checkout or the installed package.
+
     Raises
     ------
     FileNotFoundError
         Naming the examples that exist.
+
+    Examples
+    --------
+    >>> from jakpersist import example_path
+    >>> example_path("qpcr_example.csv").name
+    'qpcr_example.csv'
     """
     path = DATA / "examples" / name
     if not path.is_file():

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .tabular import (MISSING_TOKENS, SPREADSHEET_ERROR, Cells, Column, NumberReader, ReaderDataError, Schema,
-                      cell_text, check_ranges, read_cells, read_table, skip_missing)
+from .tabular import (MISSING_TOKENS, SPREADSHEET_ERROR, Cells, Column, NumberReader, ReadInfo, ReaderDataError,
+                      Schema, attach, cell_text, check_ranges, read_cells, read_info, read_table, skip_missing)
 
 #: Plate formats: number of columns -> row letters.
 FORMATS = {12: "ABCDEFGH", 24: "ABCDEFGHIJKLMNOP"}
@@ -107,7 +107,7 @@ def read_grid(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
 
     Returns one row per well: ``plate`` (the title line above the block, else 1, 2, ... in file order),
     ``well`` (``A1``), ``signal`` (float; NaN for an empty or `NA` cell) and ``line`` (the file line of the
-    well's row). ``attrs["notes"]`` says what was read.
+    well's row). Its :class:`~jakpersist.loaders.tabular.ReadInfo` says what was read.
 
     Raises :class:`ReaderDataError`: no grid or well list found; a block with missing or misplaced row
     letters; a cell that is not a number (a spreadsheet error value named as such), each with its line and
@@ -166,9 +166,9 @@ def read_grid(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
         r = df[twice].iloc[0]
         raise ReaderDataError(f"{p}, line {r['line']}: well {r['well']} of plate {r['plate']!r} appears twice; "
                               f"give each plate a different title line (grids) or plate name (well lists)")
-    df.attrs["notes"] = [*src.notes, f"{p.name}: read as a {kind}"
-                         + (f" ({count} plate block(s))" if kind == "grid" else ""), *reader.notes()]
-    return df
+    notes = (*src.notes, f"{p.name}: read as a {kind}" + (f" ({count} plate block(s))" if kind == "grid" else ""),
+             *reader.notes())
+    return attach(df, ReadInfo(path=str(p), format=kind, sheet=src.sheet, decimal_mark=reader.style, notes=notes))
 
 
 def _well_list_cells(p: Path, rows: list[list[str]]) -> list[tuple[str, str, str, int, str]]:
@@ -317,8 +317,8 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
     (see the module docstring). Vehicle wells become dose-0 rows of every drug of their population (or of
     their own drug when the map names one). ``replicate`` numbers wells within (population, drug, dose).
 
-    Returns population, drug, dose_nM, replicate, viability, plate, well, line, source; ``attrs["notes"]``
-    says what was done. Raises :class:`ReaderDataError` for a bad grid or map, a mapped well missing from the
+    Returns population, drug, dose_nM, replicate, viability, plate, well, line, source; its notes
+    (:func:`~jakpersist.loaders.tabular.read_info`) say what was done. Raises :class:`ReaderDataError` for a bad grid or map, a mapped well missing from the
     grid, a plate without vehicle wells for a population, or a vehicle mean at or below the blank.
     """
     p = Path(path)
@@ -349,9 +349,8 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
         r = absent.iloc[0]
         raise ReaderDataError(f"{map_path}, line {r['line_map']}: well {r['well']} of plate {r['plate']} is not "
                               f"in the grid export")
-    notes = [n for g in parts for n in g.attrs.get("notes", [])] + [n for n in pmap.attrs.get("notes", [])]
-    kinds = "plate grid(s)" if all("read as a grid" in " ".join(g.attrs.get("notes", [])) for g in parts) \
-        else "plate export(s)"
+    notes = [n for g in parts for n in read_info(g).notes] + list(read_info(pmap).notes)
+    kinds = "plate grid(s)" if all(read_info(g).format == "grid" for g in parts) else "plate export(s)"
     notes.insert(0, f"{kinds} {', '.join(g.name for g in grids)} with plate map {map_path.name}: "
                     f"{len(plates)} plate(s), {len(wells)} mapped wells")
     rows = []
@@ -385,7 +384,8 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
     df["replicate"] = df.groupby(["population", "drug", "dose_nM"]).cumcount() + 1
     df = df[["population", "drug", "dose_nM", "replicate", "viability", "plate", "well", "line", "file"]]
     df = df.reset_index(drop=True)
-    df.attrs = {"notes": notes, "labels": {"viability": "viability"}, "path": str(p)}
+    attach(df, ReadInfo(path=str(p), format=f"{kinds} with a plate map", notes=tuple(notes),
+                        labels={"viability": "viability"}))
     df = skip_missing(df, "viability", "well", ["plate", "well", "population", "drug", "dose_nM"])
     df["source"] = f"your data ({p.name})"
     return df

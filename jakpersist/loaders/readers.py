@@ -13,7 +13,7 @@ table's notes. A spreadsheet error value (`#DIV/0!`, `#VALUE!`, `#N/A`, ...) sto
 and column.
 
 Whatever a reader converts (percent to fraction, uM to nM, inhibition to viability, decimal commas) is
-stated in ``df.attrs["notes"]``, a list of sentences that the chapters show above their results
+stated in the table's notes (:func:`jakpersist.loaders.tabular.read_info`), a list of sentences that the chapters show above their results
 (:func:`jakpersist.book.chapter.reader_notes`).
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tabular import (Column, ReaderDataError, Schema,
-                      check_ranges, read_table, skip_missing)
+from .tabular import (Column, ReadInfo, ReaderDataError, Schema, attach, check_ranges, read_info, read_table,
+                      skip_missing)
 from .tabular import note as _note
 
 _PERCENT = re.compile(r"%|pct|percent", re.IGNORECASE)
@@ -51,7 +51,8 @@ PLATE = Schema(
 
 def _plausible_doses(df: pd.DataFrame) -> None:
     """Refuse doses that look like log10 concentrations (negative, or evenly spaced small numbers)."""
-    p, label = df.attrs.get("path", "?"), df.attrs.get("labels", {}).get("dose_nM", "dose_nM")
+    info = read_info(df)
+    p, label = info.path, info.labels.get("dose_nM", "dose_nM")
     d = np.sort(df["dose_nM"].unique())
     pos = d[d > 0]
     if (d < 0).sum() >= max(2, d.size / 2):  # one negative dose is a typo: the range check names its line
@@ -75,13 +76,14 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
     (impossible as a fraction of vehicle) with vehicle wells near 100 (median 20-500) or, without vehicle
     wells, a maximum up to 1,000. An `inhibition` column becomes viability = 1 - inhibition.
     """
-    label = df.attrs.get("labels", {}).get("viability", "viability")
+    info = read_info(df)
+    label = info.labels.get("viability", "viability")
     inhibition = label.lower().startswith("inhibition")
     v = df["viability"].dropna()
     vehicle = df.loc[(df["dose_nM"] == 0) & df["viability"].notna(), "viability"]
     centre = float(vehicle.median()) if len(vehicle) else float("nan")
     looks = v.max() > 5 and v.max() <= 1000 and (not len(vehicle) or 20 <= abs(centre) <= 500 or inhibition)
-    marked = bool(_PERCENT.search(label)) or "viability" in df.attrs.get("percent_sign", ())
+    marked = bool(_PERCENT.search(label)) or "viability" in info.percent_sign
     if marked and not looks and len(v) and (centre < 20 if len(vehicle) and not inhibition else v.max() <= 5):
         # marked as percent, but untreated wells (or, without them, all wells) read like fractions: dividing by
         # 100 would make untreated cells 1% of vehicle
@@ -89,7 +91,7 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
         level = (f"the vehicle wells' median is {centre:g}" if len(vehicle) and not inhibition else
                  f"the largest value is {v.max():g}")
         raise ReaderDataError(
-            f"{df.attrs.get('path', '?')}, column '{label}': {how}, but {level}, which looks like a fraction of "
+            f"{info.path}, column '{label}': {how}, but {level}, which looks like a fraction of "
             f"vehicle, not percent. Give percent (100 = untreated) or fractions (1 = untreated) without a % sign "
             f"and with a plain `viability` header")
     if marked or looks:
@@ -104,7 +106,8 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
 
 def _rising_curves(df: pd.DataFrame) -> None:
     """Refuse a file where every curve rises with dose (inhibition typed as viability)."""
-    p, label = df.attrs.get("path", "?"), df.attrs.get("labels", {}).get("viability", "viability")
+    info = read_info(df)
+    p, label = info.path, info.labels.get("viability", "viability")
     rises = []
     for _, g in df.groupby(["population", "drug"]):
         doses = np.sort(g["dose_nM"].unique())
@@ -132,7 +135,7 @@ def share_vehicle_rows(df: pd.DataFrame) -> pd.DataFrame:
 
     Raises :class:`ReaderDataError` naming the line of a vehicle row with a dose, or a population whose only
     drug is a vehicle name."""
-    p = df.attrs.get("path", "?")
+    p = read_info(df).path
     is_vehicle = df["drug"].astype(str).str.strip().str.lower().isin(VEHICLE_NAMES)
     if not is_vehicle.any():
         return df
@@ -165,7 +168,7 @@ def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("na
 
     ``path`` is a tidy file (one row per well) or a plate set (``.yml``: a plate-reader grid export plus a
     plate map, see :func:`jakpersist.loaders.platemap.read_plate_set`). Converted, each with a sentence in
-    ``df.attrs["notes"]``: viability in percent (see :func:`plausible_viability`); a column `inhibition` /
+    the table's notes (:func:`~jakpersist.loaders.tabular.read_info`): viability in percent (see :func:`plausible_viability`); a column `inhibition` /
     `inhibition_pct` instead of `viability`; doses in another unit named by the column (`dose_uM`,
     `dose_M`, ...); decimal commas and thousands separators; vehicle / control rows (:data:`VEHICLE_NAMES` at
     dose 0) shared by every drug of their population (:func:`share_vehicle_rows`). Wells with a missing
@@ -173,12 +176,37 @@ def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("na
     plate-reader export (grid or well list, text or workbook) with its plate map beside it. ``sheet`` names
     the workbook sheet of a tidy table (default: the first sheet that holds one; the others are listed).
 
-    Returns one row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle),
-    line, any extra columns, and ``source``.
+    Parameters
+    ----------
+    path : str or Path
+        The file: tidy text or workbook, a plate-reader export with its ``.map.csv``, or a plate set (``.yml``).
+    required_populations : tuple of str
+        Populations that must be present (default naive and persistent).
+    min_doses : int
+        Fewest distinct positive doses a curve may have (default 3).
+    sheet : str, optional
+        The workbook sheet of a tidy table.
 
-    Raises :class:`ReaderDataError`: file, line and column of a malformed value; spreadsheet error values;
-    doses that look like log10 doses; a response that rises with dose in every curve (inhibition typed as
-    viability); a curve with fewer than ``min_doses`` distinct positive doses; a missing required population.
+    Returns
+    -------
+    pandas.DataFrame
+        One row per well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle), line,
+        any extra columns, and ``source``; its :class:`~jakpersist.loaders.tabular.ReadInfo` says how the file
+        was read.
+
+    Raises
+    ------
+    ReaderDataError
+        File, line and column of a malformed value; spreadsheet error values; doses that look like log10 doses;
+        a response that rises with dose in every curve (inhibition typed as viability); a curve with fewer than
+        ``min_doses`` distinct positive doses; a missing required population.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> plate = jp.read_plate(jp.example_path("plate_example.csv"))
+    >>> plate.shape, sorted(plate["population"].unique())
+    ((108, 7), ['naive', 'persistent'])
     """
     from .platemap import looks_like_grid, read_plate_set
 
@@ -196,7 +224,7 @@ def read_plate(path: str | Path, *, required_populations: tuple[str, ...] = ("na
             raise ReaderDataError(f"{p}: every well's viability is missing (NA or empty)")
         df = share_vehicle_rows(df)
         df["source"] = f"your data ({p.name})"
-    if not df.attrs.get("labels", {}).get("viability", "viability").lower().startswith("inhibition"):
+    if not read_info(df).labels.get("viability", "viability").lower().startswith("inhibition"):
         _rising_curves(df)
     _require_populations(path, df, required_populations)
     for (pop, drug), g in df.groupby(["population", "drug"]):
@@ -294,10 +322,34 @@ def read_bands(path: str | Path, targets: tuple[str, ...], *, lanes: str | Path 
     its lane map (:data:`LANE_MAP`; named by ``lanes`` or beside the table as ``<stem>.lanes.csv``), and check
     that it has the ``targets`` this analysis needs.
 
-    Missing intensities (`NA`, empty) are skipped and listed in ``df.attrs["notes"]``. Raises
-    :class:`ReaderDataError` as :func:`read_table` does; for a Results table without its lane map (naming the
-    columns found and the file to add) or with bands the map does not name; or when a population or target is
-    absent.
+    Missing intensities (`NA`, empty) are skipped and listed in the table's notes.
+
+    Parameters
+    ----------
+    path : str or Path
+        A bands file (text or workbook) or an ImageJ / Fiji Results table.
+    targets : tuple of str
+        Band targets the analysis needs (e.g. JAK2, JAK1, TYK2, pSTAT5, loading).
+    lanes : str or Path, optional
+        The lane map of a Results table (default: ``<stem>.lanes.csv`` beside it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per band: blot, population, target, intensity (densitometry units), line and ``source``.
+
+    Raises
+    ------
+    ReaderDataError
+        As :func:`read_table` does; for a Results table without its lane map (naming the columns found and
+        the file to add) or with bands the map does not name; or when a population or target is absent.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> bands = jp.read_bands(jp.example_path("bands_example.csv"), ("JAK2", "JAK1", "pSTAT5", "loading"))
+    >>> sorted(bands["target"].unique())
+    ['JAK1', 'JAK2', 'TYK2', 'loading', 'pSTAT3', 'pSTAT5']
     """
     try:
         df = read_table(path, BANDS)
@@ -335,7 +387,7 @@ def _read_imagej(p: Path, lanes: str | Path | None) -> pd.DataFrame:
         raise
     label = next((c for c in res.columns if c.lower() == "label"), None)
     number = next((c for c in res.columns if c.strip() in ("", " ") or c.strip() == "#"), None)
-    found = ", ".join(f"'{c}'" for c in [*(x for x in (label,) if x), res.attrs["labels"]["intden"]])
+    found = ", ".join(f"'{c}'" for c in [*(x for x in (label,) if x), read_info(res).labels["intden"]])
     sheet = _companion(p, lanes, ".lanes")
     if sheet is None or not sheet.is_file():
         raise ReaderDataError(
@@ -362,14 +414,15 @@ def _read_imagej(p: Path, lanes: str | Path | None) -> pd.DataFrame:
     df = pd.DataFrame({"blot": lm["blot"].to_numpy(), "population": lm["population"].to_numpy(),
                        "target": lm["target"].to_numpy(),
                        "intensity": res["intden"].to_numpy()[rows], "line": res["line"].to_numpy()[rows]})
-    notes = list(res.attrs["notes"])
+    notes = list(read_info(res).notes)
     notes.append(f"ImageJ Results table {p.name} read with the lane map {sheet.name} (matched by "
                  f"{'Label' if by == 'label' else 'row number'}): {len(df)} bands; intensity = "
-                 f"{res.attrs['labels']['intden']}")
+                 f"{read_info(res).labels['intden']}")
     if unused:
         notes.append(f"{len(unused)} Results row(s) not in the lane map ignored: "
                      + ", ".join(keys[by][i] for i in unused[:10]))
-    df.attrs = {"notes": notes, "labels": {"intensity": res.attrs["labels"]["intden"]}, "path": str(p)}
+    attach(df, ReadInfo(path=str(p), format="ImageJ Results with a lane map", decimal_mark=read_info(res).decimal_mark,
+                        notes=tuple(notes), labels={"intensity": read_info(res).labels["intden"]}))
     return df
 
 
@@ -379,11 +432,35 @@ def read_qpcr(path: str | Path, target: str = "JAK2", *, samples: str | Path | N
     sits beside the export as ``<stem>.samples.csv``. The file must hold the target gene and exactly one
     reference gene.
 
-    Missing Ct values (`NA`, `Undetermined`, empty) are skipped and listed in ``df.attrs["notes"]``; in an
-    export, wells without a sample name or marked NTC / standard are skipped and listed. Raises
-    :class:`ReaderDataError` as :func:`read_table` does; for an export without its sample sheet (naming the
-    columns found and the file to add); for an export sample missing from the sheet; or when a population or
-    gene is absent.
+    Missing Ct values (`NA`, `Undetermined`, empty) are skipped and listed in the table's notes; in an
+    export, wells without a sample name or marked NTC / standard are skipped and listed.
+
+    Parameters
+    ----------
+    path : str or Path
+        A tidy qPCR file (text or workbook) or a machine export.
+    target : str
+        The target gene (default JAK2); the file's other gene is the reference.
+    samples : str or Path, optional
+        The sample sheet of an export (default: ``<stem>.samples.csv`` beside it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reaction: population, replicate, gene, ct (cycles), line and ``source``.
+
+    Raises
+    ------
+    ReaderDataError
+        As :func:`read_table` does; for an export without its sample sheet (naming the columns found and the
+        file to add); for an export sample missing from the sheet; or when a population or gene is absent.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> ct = jp.read_qpcr(jp.example_path("qpcr_example.csv"))
+    >>> sorted(ct["gene"].unique()), sorted(ct["population"].unique())
+    (['ACTB', 'JAK2'], ['naive', 'persistent', 'withdrawn'])
     """
     try:
         df = read_table(path, QPCR)
@@ -421,7 +498,7 @@ def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
             raise _NotAnExport() from None
         raise
     sheet = _companion(p, samples, ".samples")
-    labels = ex.attrs["labels"]
+    labels = read_info(ex).labels
     found = ", ".join(f"'{labels[c]}'" for c in ("sample", "gene", "ct"))
     if sheet is None or not sheet.is_file():
         raise ReaderDataError(
@@ -437,7 +514,7 @@ def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
     name = ex["sample"].where(ex["sample"].notna(), "").astype(str).str.strip()
     control = name.eq("") | (ex[kind].astype(str).str.strip().str.lower().str.startswith(_NOT_SAMPLES)
                              if kind else False)
-    notes = list(ex.attrs["notes"])
+    notes = list(read_info(ex).notes)
     if control.any():
         lines = ", ".join(str(x) for x in ex.loc[control, "line"].head(10))
         notes.append(f"{int(control.sum())} well(s) without a sample name or marked as controls / standards "
@@ -452,8 +529,10 @@ def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
     df = df[["population", "replicate", "gene", "ct", "line", "sample"]].reset_index(drop=True)
     notes.append(f"qPCR export {p.name} ({found}) read with the sample sheet {sheet.name}: "
                  f"{df['sample'].nunique()} samples, {len(df)} wells")
-    df.attrs = {"notes": notes, "labels": {"population": "population", "replicate": "replicate",
-                                           "gene": labels["gene"], "ct": labels["ct"]}, "path": str(p)}
+    attach(df, ReadInfo(path=str(p), format=f"qPCR export ({found}) with a sample sheet", sheet=read_info(ex).sheet,
+                        decimal_mark=read_info(ex).decimal_mark, notes=tuple(notes),
+                        labels={"population": "population", "replicate": "replicate", "gene": labels["gene"],
+                                "ct": labels["ct"]}))
     return df
 
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -277,6 +277,62 @@ class NumberReader:
         return out
 
 
+# ------------------------------------------------------------------------------------------------ metadata
+
+@dataclass(frozen=True)
+class ReadInfo:
+    """What a reader found in the file behind a table, typed: every table a reader of this package returns
+    carries one, read with :func:`read_info` (the one documented way).
+
+    ``path``: the file read; ``format``: the format it was read as (a schema's name, "plate grid", "well list",
+    "ImageJ Results with a lane map", ...); ``sheet``: the workbook sheet (None for text); ``decimal_mark``: "."
+    or "," as the file's numbers showed it ("mixed" when both appear, None when no cell decides);
+    ``notes``: sentences saying what was detected, converted or skipped (the chapters show them); ``labels``:
+    each schema column -> the header it was found under; ``percent_sign``: columns whose values carried a % sign.
+
+    For older callers the table's ``attrs`` also hold ``notes``, ``labels``, ``path`` and ``percent_sign`` as plain
+    values; :func:`read_info` takes those as current, so code that appends to ``attrs["notes"]`` stays in step.
+    """
+
+    path: str = "?"
+    format: str = ""
+    sheet: str | None = None
+    decimal_mark: str | None = None
+    notes: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    percent_sign: tuple[str, ...] = ()
+
+    def with_note(self, *text: str) -> ReadInfo:
+        """A copy with ``text`` appended to :attr:`notes`."""
+        return replace(self, notes=(*self.notes, *text))
+
+
+def read_info(df: pd.DataFrame) -> ReadInfo:
+    """The :class:`ReadInfo` of a table a reader returned (an empty one for a table built by hand).
+
+    Examples
+    --------
+    >>> from jakpersist import example_path, read_plate
+    >>> info = read_info(read_plate(example_path("plate_example.csv")))
+    >>> info.path.endswith("plate_example.csv"), info.decimal_mark
+    (True, '.')
+    """
+    a = df.attrs
+    info = a.get("read_info")
+    info = info if isinstance(info, ReadInfo) else ReadInfo()
+    return replace(info, path=str(a.get("path", info.path)), notes=tuple(a.get("notes", info.notes)),
+                   labels=dict(a.get("labels", info.labels)),
+                   percent_sign=tuple(a.get("percent_sign", info.percent_sign)))
+
+
+def attach(df: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
+    """Attach ``info`` to ``df`` (in place; returns ``df``): ``attrs["read_info"]`` and the plain ``notes``,
+    ``labels``, ``path`` and ``percent_sign`` keys that older callers read."""
+    df.attrs.update(read_info=info, notes=list(info.notes), labels=dict(info.labels), path=info.path,
+                    percent_sign=list(info.percent_sign))
+    return df
+
+
 # ------------------------------------------------------------------------------------------------------ files
 
 @dataclass
@@ -472,6 +528,54 @@ def header_index(rows: list[list[str]], schema: Schema, search: int = 30) -> int
     return None
 
 
+def _find_columns(p: Path, schema: Schema, header: list[str], h0: int) -> dict[str, tuple[int, float, str]]:
+    """Schema column -> (index in ``header``, unit factor, unit); raises ReaderDataError naming the header line
+    (``h0`` is its index) and every missing column."""
+    hline = f"line {h0 + 1} (header)"
+    found: dict[str, tuple[int, float, str]] = {}
+    missing = []
+    for col in schema.columns:
+        try:
+            i, factor, unit = _match_column(p, col, header)
+        except ReaderDataError as exc:
+            raise ReaderDataError(str(exc).replace("line 1 (header)", hline)) from None
+        if i is None:
+            missing.append(col.name)
+        else:
+            found[col.name] = (i, factor, unit)
+    if missing:
+        raise ReaderDataError(f"{p}, {hline}: missing column(s) {', '.join(missing)}; "
+                              f"found {', '.join(h for h in header if h) or 'none'}"
+                              + ("" if len(header) > 1 else
+                                 " (a single column: the delimiter should be one of , ; or tab)"))
+    return found
+
+
+def _extra_columns(header: list[str], required_idx: set[int]) -> dict[str, int]:
+    """Named columns beyond the schema's (first of a repeated name only; header-less ones and ``line`` dropped)."""
+    seen = {header[i].lower() for i in required_idx}
+    extra: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if i in required_idx or not h or h.lower() in seen or h.lower() == "line":
+            continue  # header-less or repeated extra columns are ignored
+        seen.add(h.lower())
+        extra[h] = i
+    return extra
+
+
+def _check_fields(p: Path, header: list[str], body: list[tuple[int, list[str]]], last_required: int, *,
+                  text: bool) -> None:
+    """Refuse a row too short for the schema's columns or with values beyond the header, showing both; in a text
+    file, say how a thousands comma splits a field."""
+    for line, r in body:
+        if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
+            hint = ("; a number written with a thousands comma (1,000) in a comma-separated file splits into "
+                    "two fields: write it without the comma, or quote it (\"1,000\")"
+                    if text and len(r) > len(header) else "")
+            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
+                                  f"{len(header)} ({', '.join(header)}){hint}")
+
+
 def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, cells: Cells | None = None
                ) -> pd.DataFrame:
     """Read and validate a delimited text file or workbook sheet against ``schema``.
@@ -480,8 +584,8 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
     settings) are skipped and noted. Returns one row per data line: the schema's columns (numbers converted
     under the file's decimal mark, concentration units converted to the schema's), extra named columns as
     text, and ``line`` (the line as a spreadsheet numbers it). A ``missing_ok`` column holds NaN where the file
-    says `NA` or nothing (callers skip and list those). ``df.attrs["notes"]`` lists what was detected or
-    converted; ``df.attrs["labels"]`` maps each schema column to the header it was found under. Empty or
+    says `NA` or nothing (callers skip and list those). Its :class:`ReadInfo` (:func:`read_info`) lists what
+    was detected or converted and maps each schema column to the header it was found under. Empty or
     header-less extra columns, and repeats of an extra column's name, are dropped. In a workbook, ``sheet``
     names the sheet (else the first sheet with the header is taken). ``cells``: rows already read from
     ``path`` (e.g. a layout expanded by wellmap), used instead of reading the file.
@@ -503,42 +607,13 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
     elif h0 > 0 and any(c.strip() for r in rows[:h0] for c in r):
         notes.append(f"{h0} line(s) above the header (line {h0 + 1}) skipped")
     header = [h.strip() for h in rows[h0]]
-    hline = f"line {h0 + 1} (header)"
-    found: dict[str, tuple[int, float, str]] = {}
-    missing = []
-    for col in schema.columns:
-        try:
-            i, factor, unit = _match_column(p, col, header)
-        except ReaderDataError as exc:
-            raise ReaderDataError(str(exc).replace("line 1 (header)", hline)) from None
-        if i is None:
-            missing.append(col.name)
-        else:
-            found[col.name] = (i, factor, unit)
-    if missing:
-        raise ReaderDataError(f"{p}, {hline}: missing column(s) {', '.join(missing)}; "
-                              f"found {', '.join(h for h in header if h) or 'none'}"
-                              + ("" if len(rows[h0]) > 1 else
-                                 " (a single column: the delimiter should be one of , ; or tab)"))
+    found = _find_columns(p, schema, header, h0)
     required_idx = {i for i, _, _ in found.values()}
-    seen = {header[i].lower() for i in required_idx}
-    extra: dict[str, int] = {}
-    for i, h in enumerate(header):
-        if i in required_idx or not h or h.lower() in seen or h.lower() == "line":
-            continue  # header-less or repeated extra columns are ignored
-        seen.add(h.lower())
-        extra[h] = i
+    extra = _extra_columns(header, required_idx)
     body = [(h0 + i + 2, r) for i, r in enumerate(rows[h0 + 1:]) if any(cell.strip() for cell in r)]
     if not body:
         raise ReaderDataError(f"{p}: the header is there but there are no data rows")
-    last_required = max(required_idx)
-    for line, r in body:
-        if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
-            hint = ("; a number written with a thousands comma (1,000) in a comma-separated file splits into "
-                    "two fields: write it without the comma, or quote it (\"1,000\")"
-                    if src.sheet is None and len(r) > len(header) else "")
-            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
-                                  f"{len(header)} ({', '.join(header)}){hint}")
+    _check_fields(p, header, body, max(required_idx), text=src.sheet is None)
     lines = [line for line, _ in body]
     spreadsheet_errors(p, header, body)
 
@@ -567,11 +642,9 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
         data[h] = [cell(r, i) for _, r in body]
     df = pd.DataFrame(data)
     df["line"] = lines
-    df.attrs["notes"] = notes
-    df.attrs["labels"] = {name: header[i] for name, (i, _, _) in found.items()}
-    df.attrs["path"] = str(p)
-    df.attrs["percent_sign"] = percent_cols
-    return df
+    return attach(df, ReadInfo(path=str(p), format=schema.name, sheet=src.sheet, decimal_mark=reader.style,
+                               notes=tuple(notes), labels={name: header[i] for name, (i, _, _) in found.items()},
+                               percent_sign=tuple(percent_cols)))
 
 
 def _percent_signs(p: Path, col: Column, label: str, cells: list[str], lines: list[int], notes: list[str],
@@ -654,8 +727,8 @@ def convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int]
 
 def check_ranges(df: pd.DataFrame, schema: Schema, hints: dict[str, str] | None = None) -> None:
     """Raise :class:`ReaderDataError` for the first value outside its column's bounds (after conversions)."""
-    p = df.attrs.get("path", "?")
-    labels = df.attrs.get("labels", {})
+    info = read_info(df)
+    p, labels = info.path, info.labels
     for col in schema.columns:
         if col.kind == "text" or col.name not in df:
             continue
@@ -671,27 +744,25 @@ def check_ranges(df: pd.DataFrame, schema: Schema, hints: dict[str, str] | None 
 
 
 def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> pd.DataFrame:
-    """Drop rows whose ``column`` is NaN and list them (line and ``keys``) in ``df.attrs["notes"]``."""
+    """Drop rows whose ``column`` is NaN and list them (line and ``keys``) in the table's notes."""
     gone = df[df[column].isna()]
     if not len(gone):
         return df
     listed = "; ".join(f"line {r['line']} (" + ", ".join(str(r[k]) for k in keys) + ")"
                        for _, r in gone.head(10).iterrows())
     more = f"; and {len(gone) - 10} more" if len(gone) > 10 else ""
-    attrs = dict(df.attrs)
-    attrs["notes"] = [*attrs.get("notes", []), f"{len(gone)} missing {what}(s) (NA or empty) skipped: "
-                      f"{listed}{more}"]
+    info = read_info(df).with_note(f"{len(gone)} missing {what}(s) (NA or empty) skipped: {listed}{more}")
     out = df[df[column].notna()].reset_index(drop=True)
-    out.attrs = attrs
-    return out
+    out.attrs = dict(df.attrs)
+    return attach(out, info)
 
 
 def note(df: pd.DataFrame, text: str) -> None:
-    """Append a sentence to ``df.attrs["notes"]``."""
-    df.attrs["notes"] = [*df.attrs.get("notes", []), text]
+    """Append a sentence to the table's notes (:class:`ReadInfo`)."""
+    attach(df, read_info(df).with_note(text))
 
 
-__all__ = ["ReaderDataError", "Column", "Schema", "Cells", "NumberReader", "AmbiguousNumber", "MISSING_TOKENS",
+__all__ = ["ReadInfo", "read_info", "attach", "ReaderDataError", "Column", "Schema", "Cells", "NumberReader", "AmbiguousNumber", "MISSING_TOKENS",
            "SPREADSHEET_ERROR", "CONCENTRATION_UNITS", "WORKBOOK_SUFFIXES", "read_cells", "read_rows",
            "read_table", "header_index", "number_style", "parse_number", "convert", "check_ranges",
            "skip_missing", "spreadsheet_errors", "is_missing", "note"]

@@ -6,7 +6,8 @@ them for its help, and the model page renders its parameter table from them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, make_dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 # Citations used as provenance; full entries live in book/references.bib.
@@ -73,13 +74,6 @@ def _p(*args: Any, **kw: Any) -> Param:
 # --------------------------------------------------------------------------------------------
 # The mechanistic model (see book/model.md for the equations)
 # --------------------------------------------------------------------------------------------
-#: Default sample-group patterns of the transcriptome chapter (the same strings as
-#: jakpersist.loaders.geo.REFERENCE_PATTERN / TEST_PATTERN; a test keeps them equal). Assumption: GSE38335's
-#: sample descriptions say "naive"/"parental" and "persistent"; withdrawn / re-sensitised samples are not "test".
-T1_REFERENCE_PATTERN = r"naive|parental|(?<![-\w])sensitive"
-T1_TEST_PATTERN = r"^(?!.*(withdraw|off[ -]drug|re-?sensiti)).*(persist|resistant)"
-
-
 MODEL_PARAMS: tuple[Param, ...] = (
     _p("hetero_advantage", 20.0, "fold", "how much less a type I inhibitor blocks trans-activated JAK2 in a "
        "JAK2-JAK1/TYK2 heterodimer than JAK2 in a homodimer (s; 1 = no advantage)", MEYER_2015, 1.0, 1000.0),
@@ -169,14 +163,10 @@ DRUG_LABELS: dict[str, str] = {
 }
 
 # --------------------------------------------------------------------------------------------
-# Experiment and analysis settings shared by the chapters
+# Settings of the virtual experiments (designs of the simulated assays). The chapters' file and analysis settings
+# (data_path, GEO patterns, GSEA permutations, GDSC line, hts007 drug) are declared in jakpersist/claims/params.py,
+# the book's (atlas_dir, rivals_dir, focus_claim) in jakpersist/book/params.py.
 # --------------------------------------------------------------------------------------------
-#: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
-HTS007_DRUGS = ("abemaciclib", "alpelisib", "azd7762", "bleomycin", "buparlisib", "cediranib", "ceritinib",
-                "dasatinib", "doxorubicin", "etoposide", "everolimus", "ink128", "ipatasertib", "luminespib",
-                "neratinib", "osimertinib", "paclitaxel", "palbociclib", "panobinostat", "pictilisib",
-                "saracatinib", "taselisib", "tivantinib", "torin2", "trametinib", "volasertib", "vorinostat")
-
 RUN_PARAMS: tuple[Param, ...] = (
     _p("seed", 2012, "", "random seed for every simulated measurement and every bootstrap", "run setting",
        0, 2**32 - 1, kind="run", type=int),
@@ -222,40 +212,6 @@ RUN_PARAMS: tuple[Param, ...] = (
        0.0, 520.0, kind="run"),
     _p("redose_weeks", 12.0, "weeks", "in-vivo illustration: weeks of re-dosing", "run setting", 0.0, 520.0,
        kind="run"),
-    _p("n_permutations", 1000, "permutations", "gene-set permutations of the enrichment test", "run setting",
-       100, 100000, kind="run", type=int),
-    _p("use_geo_cache", True, "", "use GSE38335 from data/cache/ when `make data` has downloaded it", "run setting",
-       kind="run", type=bool),
-    _p("cell_line", "HEL", "", "GDSC cell line whose rank is tested (HEL carries JAK2 V617F)", "run setting",
-       kind="run", type=str),
-    _p("atlas_dir", "data/atlas", "path", "folder with the robustness atlas's summary.json, points.parquet and "
-       "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
-    _p("rivals_dir", "data/rivals", "path", "folder with the rival-model comparison's summary.json and rivals.parquet "
-       "(written by `make rivals` / `jakbook rivals --out`)", "run setting", kind="run", type=str),
-    _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
-       choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
-    _p("hts_drug", "luminespib", "", "drug of the hts007 screen whose lines are compared (luminespib is an HSP90 "
-       "inhibitor, the drug class of claim C7)", "run setting", choices=HTS007_DRUGS, kind="run", type=str),
-    _p("viability_hours", 72.0, "h", "time point of the relative-viability read-out (GI50) in the hts007 time "
-       "course; the nearest imaging time of each well is used, as thunor does", "run setting", 12.0, 110.0,
-       kind="run"),
-    _p("dip_delay_h", 24.0, "h", "time after the first count from which the DIP rate (slope of log2 count) is "
-       "fitted (Harris et al. 2016 discard the first hours; thunor picks a delay per well)", "run setting",
-       0.0, 72.0, kind="run"),
-    _p("data_path", "", "path", "a CSV of your own measurements in the chapter's documented format; empty = "
-       "run the simulated experiment", "run setting", kind="run", type=str),
-    # expression data (transcriptome chapter; see jakpersist/loaders/geo.py)
-    _p("platform", "", "", "GEO platform accession to analyse in a multi-platform series (e.g. GPL96); empty = "
-       "the only one", "run setting", kind="run", type=str),
-    _p("reference_pattern", T1_REFERENCE_PATTERN, "", "reference (naive) samples: case-insensitive regular "
-       "expression searched in each sample's title, characteristics and source", "run setting", kind="run",
-       type=str),
-    _p("test_pattern", T1_TEST_PATTERN, "", "test (persistent) samples: case-insensitive regular expression "
-       "searched in each sample's title, characteristics and source", "run setting", kind="run", type=str),
-    _p("annotation_path", "", "path", "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a series-matrix "
-       "data_path", "run setting", kind="run", type=str),
-    _p("sample_sheet_path", "", "path", "sample sheet CSV (column 'sample' plus descriptions) for a tidy "
-       "expression-matrix data_path; empty = the sample names are matched", "run setting", kind="run", type=str),
 )
 
 #: Plausible ranges of the model's parameters (name -> (lo, hi), log-uniform?, why). The valid range says what
@@ -311,41 +267,89 @@ RUN_PARAMS = tuple(_with_plausible(p) for p in RUN_PARAMS)  # a run setting may 
 ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS, *RIVAL_PARAMS)}
 
 
-def _from_mapping(cls, values: dict[str, Any]) -> Any:
-    """Build from any mapping, taking only the model's own names (others are ignored)."""
-    names = set(cls.__dataclass_fields__)
-    return cls(**{k: float(v) for k, v in values.items() if k in names})
+_DECLARED: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RIVAL_PARAMS)}
 
 
-def _potency(self: Any, drug: str) -> float:
-    """Cellular JAK2 potency K (nM) of ``drug``."""
-    if drug not in DRUGS:
-        raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
-    return float(getattr(self, f"K_{drug}"))
+def _d(name: str) -> float:
+    """The declared default of a model parameter (its one declaration is above), as a float."""
+    return float(_DECLARED[name].default)
 
 
-def _per_drug(self: Any, prefix: str, drug: str) -> float:
-    """A rival mechanism's per-drug value ``<prefix>_<drug>`` (e.g. ``clone_shift_ruxolitinib``)."""
-    if drug not in DRUGS:
-        raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
-    return float(getattr(self, f"{prefix}_{drug}"))
+@dataclass(frozen=True)
+class ModelParams:
+    """Values of the mechanistic model's parameters: one field per entry of MODEL_PARAMS, DRUG_PARAMS and
+    RIVAL_PARAMS, each defaulting to its declaration above (units, ranges and provenance are there).
+
+    A new declaration needs its field here too (same name, ``= _d("name")``); importing the module fails
+    otherwise, naming the missing field.
+    """
+
+    # the mechanistic model
+    hetero_advantage: float = _d("hetero_advantage")
+    pairing_affinity: float = _d("pairing_affinity")
+    partner_naive: float = _d("partner_naive")
+    partner_max: float = _d("partner_max")
+    jak1_share: float = _d("jak1_share")
+    jak2_max: float = _d("jak2_max")
+    bypass: float = _d("bypass")
+    r_max: float = _d("r_max")
+    growth_half_signal: float = _d("growth_half_signal")
+    growth_hill: float = _d("growth_hill")
+    death_rate: float = _d("death_rate")
+    adapt_rate: float = _d("adapt_rate")
+    relax_half_time: float = _d("relax_half_time")
+    hsp90_K: float = _d("hsp90_K")
+    hsp90_hill: float = _d("hsp90_hill")
+    vivo_turnover: float = _d("vivo_turnover")
+    vivo_normal_fitness: float = _d("vivo_normal_fitness")
+    vivo_normal_drug_effect: float = _d("vivo_normal_drug_effect")
+    hsp90_other_clients: float = _d("hsp90_other_clients")
+    # drugs
+    K_ruxolitinib: float = _d("K_ruxolitinib")
+    K_fedratinib: float = _d("K_fedratinib")
+    K_jak_inhibitor_1: float = _d("K_jak_inhibitor_1")
+    drug_hill: float = _d("drug_hill")
+    # rival mechanisms (switched off by default)
+    clone_start: float = _d("clone_start")
+    clone_shift_ruxolitinib: float = _d("clone_shift_ruxolitinib")
+    clone_shift_fedratinib: float = _d("clone_shift_fedratinib")
+    clone_shift_jak_inhibitor_1: float = _d("clone_shift_jak_inhibitor_1")
+    clone_cost: float = _d("clone_cost")
+    bypass_growth: float = _d("bypass_growth")
+    bypass_hsp90_client: float = _d("bypass_hsp90_client")
+    efflux_ruxolitinib: float = _d("efflux_ruxolitinib")
+    efflux_fedratinib: float = _d("efflux_fedratinib")
+    efflux_jak_inhibitor_1: float = _d("efflux_jak_inhibitor_1")
+    efflux_hsp90: float = _d("efflux_hsp90")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> ModelParams:
+        """Build from any mapping, taking only the model's own names (others are ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in values.items() if k in names})
+
+    def potency(self, drug: str) -> float:
+        """Cellular JAK2 potency K (nM) of ``drug``; raises ValueError for an unknown drug."""
+        if drug not in DRUGS:
+            raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
+        return float(getattr(self, f"K_{drug}"))
+
+    def per_drug(self, prefix: str, drug: str) -> float:
+        """A rival mechanism's per-drug value ``<prefix>_<drug>`` (e.g. ``clone_shift_ruxolitinib``)."""
+        if drug not in DRUGS:
+            raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
+        return float(getattr(self, f"{prefix}_{drug}"))
+
+    @property
+    def rivals_on(self) -> bool:
+        """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default."""
+        return any(float(getattr(self, p.name)) != float(p.default) for p in RIVAL_PARAMS)
 
 
-def _rivals_on(self: Any) -> bool:
-    """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default."""
-    return any(float(getattr(self, p.name)) != float(p.default) for p in RIVAL_PARAMS)
-
-
-#: Values of the model's parameters, one field per entry of MODEL_PARAMS and DRUG_PARAMS, with the
-#: declared defaults (generated from the declarations, so there is one source of truth).
-ModelParams = make_dataclass(
-    "ModelParams",
-    [(p.name, float, field(default=float(p.default))) for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RIVAL_PARAMS)],
-    frozen=True,
-    namespace={"from_mapping": classmethod(_from_mapping), "potency": _potency, "per_drug": _per_drug,
-               "rivals_on": property(_rivals_on),
-               "__doc__": "Values of the mechanistic model's parameters (see MODEL_PARAMS, DRUG_PARAMS)."},
-)
+_unmatched = sorted(set(_DECLARED) ^ {f.name for f in fields(ModelParams)})
+if _unmatched:
+    raise ImportError(f"jakpersist.model.params: ModelParams and the declarations differ on {', '.join(_unmatched)}: "
+                      "give each declared model, drug or rival parameter a field `name: float = _d(\"name\")`")
 
 
 def default_of(name: str) -> Any:
