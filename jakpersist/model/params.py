@@ -78,6 +78,7 @@ def _p(*args: Any, **kw: Any) -> Param:
 #: sample descriptions say "naive"/"parental" and "persistent"; withdrawn / re-sensitised samples are not "test".
 T1_REFERENCE_PATTERN = r"naive|parental|(?<![-\w])sensitive"
 T1_TEST_PATTERN = r"^(?!.*(withdraw|off[ -]drug|re-?sensiti)).*(persist|resistant)"
+T1_WITHDRAWN_PATTERN = r"withdraw|off[ -]drug|re-?sensiti"
 
 
 MODEL_PARAMS: tuple[Param, ...] = (
@@ -252,6 +253,12 @@ RUN_PARAMS: tuple[Param, ...] = (
        type=str),
     _p("test_pattern", T1_TEST_PATTERN, "", "test (persistent) samples: case-insensitive regular expression "
        "searched in each sample's title, characteristics and source", "run setting", kind="run", type=str),
+    _p("withdrawn_pattern", T1_WITHDRAWN_PATTERN, "", "withdrawn (drug-off) samples, checked for C4 when at least "
+       "two match: case-insensitive regular expression over title, characteristics and source", "run setting",
+       kind="run", type=str),
+    _p("comparator", "auto", "", "what the naive samples were taken in: 'auto' reads it from their descriptions; "
+       "'same-drug' (naive cells on the same drug) or 'untreated' declares it", "run setting",
+       choices=("auto", "same-drug", "untreated"), kind="run", type=str),
     _p("annotation_path", "", "path", "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a series-matrix "
        "data_path", "run setting", kind="run", type=str),
     _p("sample_sheet_path", "", "path", "sample sheet CSV (column 'sample' plus descriptions) for a tidy "
