@@ -231,6 +231,9 @@ RUN_PARAMS: tuple[Param, ...] = (
        kind="run", type=str),
     _p("atlas_dir", "data/atlas", "path", "folder with the robustness atlas's summary.json, points.parquet and "
        "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
+    _p("between_day_sd", 0.5, "log2", "power: between-experiment (plate / day) s.d. of the log2 GI50 fold; an "
+       "assumption, not a measured value (a lab estimates its own from repeated runs)", "assumption", 0.0, 5.0,
+       kind="run"),
     _p("rivals_dir", "data/rivals", "path", "folder with the rival-model comparison's summary.json and rivals.parquet "
        "(written by `make rivals` / `jakbook rivals --out`)", "run setting", kind="run", type=str),
     _p("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
