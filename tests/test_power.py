@@ -1,6 +1,5 @@
 """Power with between-experiment variation: experiments x wells, never fewer experiments for more day-to-day
 variation, and the one-experiment answer back when there is none."""
-import json
 from pathlib import Path
 
 import numpy as np
