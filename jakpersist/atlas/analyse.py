@@ -124,18 +124,38 @@ def joint_region(points: pd.DataFrame, claims: tuple[str, ...], names: tuple[str
 
 def power_curve(table: pd.DataFrame) -> pd.DataFrame:
     """Probability of "supported" per design cell: ``table`` has columns n_replicates, noise_sd, verdict (one
-    row per seed) and, when present, margin (the rule's signed margin). Returns n_replicates, noise_sd, power, lo,
-    hi (95% Wilson), seeds, and margin_mean / margin_sd (over the seeds' finite margins, the rule's units; nan
-    without a margin column): what :func:`power_with_days` needs."""
+    row per seed) and, when present, margin (the rule's signed margin) and the per-condition margins
+    (``cond:<name>``). Returns n_replicates, noise_sd, power, lo, hi (95% Wilson), seeds, and margin_mean /
+    margin_sd over the seeds of the smallest margin of the conditions that vary between simulated experiments
+    (:func:`_noisy_margin`; the rule's units; nan without margins): what :func:`power_with_days` needs."""
+    margin = _noisy_margin(table)
     rows = []
     for (n, sd), g in table.groupby(["n_replicates", "noise_sd"]):
         p, lo, hi = share_supported(g["verdict"].to_numpy())
-        m = g["margin"].to_numpy(float) if "margin" in g else np.array([])
+        m = margin.loc[g.index].to_numpy(float) if margin is not None else np.array([])
         m = m[np.isfinite(m)]
         rows.append({"n_replicates": int(n), "noise_sd": float(sd), "power": p, "lo": lo, "hi": hi,
                      "seeds": len(g), "margin_mean": float(m.mean()) if m.size else float("nan"),
                      "margin_sd": float(m.std(ddof=1)) if m.size > 1 else float("nan")})
     return pd.DataFrame(rows)
+
+
+def _noisy_margin(table: pd.DataFrame) -> pd.Series | None:
+    """Per row, the smallest margin among the rule conditions that vary between simulated experiments (columns
+    ``cond:<name>`` whose finite values are not all equal over the table), or the rule's margin when there are
+    no per-condition columns. A condition computed without noise (C1's pSTAT5 condition, read from the model)
+    is not shifted by a between-experiment effect, so it does not set the margin a day effect acts on; None
+    when the table has no margin at all."""
+    conds = [c for c in table.columns if str(c).startswith("cond:")]
+    noisy = []
+    for c in conds:
+        v = table[c].to_numpy(float)
+        v = v[np.isfinite(v)]
+        if v.size and np.ptp(v) > 0:
+            noisy.append(c)
+    if noisy:
+        return table[noisy].min(axis=1)
+    return table["margin"] if "margin" in table else None
 
 
 def power_with_days(power: pd.DataFrame, *, between_sd: float, experiments: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
