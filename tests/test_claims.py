@@ -108,7 +108,11 @@ def test_t1_runs_on_a_two_platform_series_with_group_patterns(tmp_path):
         "data_path": str(ROOT / "tests/fixtures/geo/two_platform_family.soft.gz"), "platform": "GPL99999",
         "reference_pattern": "dmso", "test_pattern": "ruxolitinib", "n_permutations": 200}, tmp_path)
     assert values["t1_series"] == "GSE99998" and values["t1_real_data"] == "public data (GSE99998)"
-    assert values["t1_verdict"] is True and values["t1_n_reference"] == 3 and values["t1_n_test"] == 3
+    assert values["t1_n_reference"] == 3 and values["t1_n_test"] == 3
+    # the reference samples are described as DMSO: the comparator is untreated naive cells, where re-activation
+    # predicts similar STAT5-target expression; the fixture's persistent cells sit ~0.9 log2 above them, beyond the
+    # 0.5 log2 equivalence margin, so the rule does not hold (and is not undefined)
+    assert values["t1_comparator"] == "untreated" and values["t1_verdict"] is False
     assert abs(values["t1_jak2_log2fc"] - 1.059) < 0.01
 
 

@@ -321,13 +321,15 @@ def test_plain_text_soft_named_gz_is_read(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # the claim function: real data decide, a stand-in demonstrates
 # ------------------------------------------------------------------------------------------------
-from jakpersist.claims import evaluate, t1_transcriptome as t1  # noqa: E402
+from jakpersist.claims import evaluate, params as claim_params, t1_transcriptome as t1  # noqa: E402
 
 FAST = {"n_permutations": 200}
 
 
 def test_claim_on_real_series_is_decided_by_public_data():
-    r = evaluate("C1-T", FAST, seed=2012, data=geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
+    # g01's samples say "naive" / "persistent" only: the comparator is declared
+    r = evaluate("C1-T", {**FAST, "comparator": "same-drug"}, seed=2012,
+                 data=geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
     assert r.kind == "public-data" and r.verdict is True and describe_verdict(r.claim, r).short == "shown in public data"
     assert r.metrics["t1_series"] == "GSE99999" and r.margin > 0
     assert r.metrics["t1_jak2_log2fc"] == pytest.approx(JAK2_LOG2FC, abs=0.005)
@@ -362,3 +364,73 @@ def test_cli_takes_text_parameters_literally():
                       "platform=GPL96"])
     assert got == {"test_pattern": "cell state: [Pp]ersist", "data_path": "plate #2.csv", "n_permutations": 500,
                    "platform": "GPL96"}
+
+
+# ------------------------------------------------------------------------------------------------
+# the comparator decides the expectation; the withdrawn arm gets a C4-style check
+# ------------------------------------------------------------------------------------------------
+ANNOT = str(FIX / "GPL99999.annot.gz")
+
+
+def _design(accession, **params):
+    data = geo.load_expression(FIX / f"{accession}_series_matrix.txt.gz", annotation_path=ANNOT)
+    return evaluate("C1-T", {**FAST, **params}, seed=2012, data=data)
+
+
+def test_sample_descriptions_say_the_comparator():
+    assert geo.sample_treatment("cell state: naive; treatment: ruxolitinib 1000 nM") == "on drug"
+    assert geo.sample_treatment("treatment: DMSO (vehicle)") == "untreated"
+    assert geo.sample_treatment("cell state: persistent to ruxolitinib") == "unstated"  # selected with, not taken in
+    assert geo.sample_treatment("naive, sensitive to INCB018424") == "unstated"
+    assert geo.sample_treatment("DMSO then ruxolitinib") == "both"
+    assert geo.sample_treatment("naive cells in 300 nM JAK inhibitor") == "on drug"
+
+
+def test_default_withdrawn_pattern_is_declared_once():
+    assert claim_params.PARAMS["withdrawn_pattern"].default == geo.WITHDRAWN_PATTERN
+
+
+def test_same_drug_design_expects_higher_expression_and_its_counterfactual_flips():
+    r = _design("GSE99991")
+    assert r.metrics["t1_comparator"] == "same-drug" and "higher in persistent" in r.metrics["t1_expectation"]
+    assert r.verdict is True and [c.name for c in r.conditions] == ["nes", "fdr"]
+    flat = _design("GSE99992")  # persistent cells as low as naive cells on drug: no re-activation
+    assert flat.metrics["t1_comparator"] == "same-drug" and flat.verdict is False and not flat.undefined
+
+
+def test_untreated_design_expects_similar_expression_and_its_counterfactual_flips():
+    r = _design("GSE99993")
+    assert r.metrics["t1_comparator"] == "untreated" and "similar" in r.metrics["t1_expectation"]
+    assert [c.name for c in r.conditions] == ["tost_p"] and r.verdict is True
+    assert -0.5 < r.metrics["t1_score_ci_lo"] < r.metrics["t1_score_ci_hi"] < 0.5  # 90% interval inside the margin
+    assert describe_verdict("C1-T", r).short == "shown in public data"
+    # the same data judged by the same-drug rule would read "not shown": the design's expectation is what decides
+    assert _design("GSE99993", comparator="same-drug").verdict is False
+    flat = _design("GSE99994")  # persistent cells on drug 1.5 log2 below untreated naive cells: no re-activation
+    assert flat.metrics["t1_comparator"] == "untreated" and flat.verdict is False and not flat.undefined
+    assert flat.metrics["t1_score_diff"] == pytest.approx(-1.5, abs=0.1)
+
+
+def test_unstated_comparator_is_undefined_until_declared():
+    data = geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz")  # "cell state: naive" only
+    r = evaluate("C1-T", FAST, seed=2012, data=data)
+    assert r.metrics["t1_comparator"] == "not stated" and r.undefined and r.verdict is False
+    assert describe_verdict("C1-T", r).kind == "undefined"
+    assert "set the parameter comparator" in describe_verdict("C1-T", r).sentence
+    assert evaluate("C1-T", {**FAST, "comparator": "same-drug"}, seed=2012, data=data).verdict is True
+
+
+def test_withdrawn_arm_gets_a_computed_c4_check_and_its_counterfactual_flips():
+    w = _design("GSE99991").details.withdrawn
+    assert w is not None and w.claim == "C4-T" and w.verdict is True and w.metrics["t1_n_withdrawn"] == 3
+    assert w.metrics["t1_withdrawn_jak2_log2fc"] == pytest.approx(-0.9, abs=0.2)
+    assert describe_verdict("C4-T", w).short == "shown in public data"
+    kept = _design("GSE99992").details.withdrawn  # JAK2 still up after withdrawal
+    assert kept.verdict is False and kept.metrics["t1_withdrawn_p"] > 0.05
+    assert _design("GSE99993").details.withdrawn is None  # no withdrawn arm, no check
+
+
+def test_stand_in_declares_its_comparator_and_still_decides_nothing():
+    r = evaluate("C1-T", FAST, seed=2012)
+    assert r.metrics["t1_comparator"] == "same-drug" and r.verdict is None
+    assert r.details.withdrawn.verdict is None and r.details.withdrawn.kind == "demonstration"

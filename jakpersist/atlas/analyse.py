@@ -124,13 +124,106 @@ def joint_region(points: pd.DataFrame, claims: tuple[str, ...], names: tuple[str
 
 def power_curve(table: pd.DataFrame) -> pd.DataFrame:
     """Probability of "supported" per design cell: ``table`` has columns n_replicates, noise_sd, verdict (one
-    row per seed). Returns n_replicates, noise_sd, power, lo, hi (95% Wilson), seeds."""
+    row per seed) and, when present, margin (the rule's signed margin) and the per-condition margins
+    (``cond:<name>``). Returns n_replicates, noise_sd, power, lo, hi (95% Wilson), seeds, and margin_mean /
+    margin_sd over the seeds of the smallest margin of the conditions that vary between simulated experiments
+    (:func:`_noisy_margin`; the rule's units; nan without margins): what :func:`power_with_days` needs."""
+    margin = _noisy_margin(table)
     rows = []
     for (n, sd), g in table.groupby(["n_replicates", "noise_sd"]):
         p, lo, hi = share_supported(g["verdict"].to_numpy())
+        m = margin.loc[g.index].to_numpy(float) if margin is not None else np.array([])
+        m = m[np.isfinite(m)]
         rows.append({"n_replicates": int(n), "noise_sd": float(sd), "power": p, "lo": lo, "hi": hi,
-                     "seeds": len(g)})
+                     "seeds": len(g), "margin_mean": float(m.mean()) if m.size else float("nan"),
+                     "margin_sd": float(m.std(ddof=1)) if m.size > 1 else float("nan")})
     return pd.DataFrame(rows)
+
+
+def _noisy_margin(table: pd.DataFrame) -> pd.Series | None:
+    """Per row, the smallest margin among the rule conditions that vary between simulated experiments (columns
+    ``cond:<name>`` whose finite values are not all equal over the table), or the rule's margin when there are
+    no per-condition columns. A condition computed without noise (C1's pSTAT5 condition, read from the model)
+    is not shifted by a between-experiment effect, so it does not set the margin a day effect acts on; None
+    when the table has no margin at all."""
+    conds = [c for c in table.columns if str(c).startswith("cond:")]
+    noisy = []
+    for c in conds:
+        v = table[c].to_numpy(float)
+        v = v[np.isfinite(v)]
+        if v.size and np.ptp(v) > 0:
+            noisy.append(c)
+    if noisy:
+        return table[noisy].min(axis=1)
+    return table["margin"] if "margin" in table else None
+
+
+def power_with_days(power: pd.DataFrame, *, between_sd: float, experiments: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
+                    ) -> pd.DataFrame:
+    """Power of a design of E independent experiments (plates on different days) x W replicate wells per dose,
+    when each experiment adds a between-experiment shift of the deciding quantity with s.d. ``between_sd``.
+
+    Normal approximation on the rule's signed margin (log2 units for C1's folds): one experiment with W wells has
+    margin ~ N(mu, s_W^2) where s_W is the seeds' margin s.d. (``margin_sd``) and mu/s_W is calibrated so that one
+    experiment without a day effect gives exactly the simulated power (z1 = Phi^-1 of the power, clipped to
+    [0.5/seeds, 1 - 0.5/seeds]). A lab averages E experiments' margins, each carrying an independent day shift
+    N(0, ``between_sd``^2): power = Phi(z1 * sqrt(E) * s_W / sqrt(s_W^2 + between_sd^2)). When every seed agrees
+    (power 0 or 1) z1 is the seeds' mean margin over s_W if that lies beyond the clipped value. With
+    ``between_sd`` = 0 and E = 1 the result is the simulated power itself; a larger ``between_sd`` never raises a
+    power above one half (z1 > 0), so it never lowers the experiments needed for a target above one half.
+
+    Parameters
+    ----------
+    power : DataFrame
+        :func:`power_curve`'s table (needs power, seeds, margin_sd).
+    between_sd : float
+        Between-experiment s.d. of the deciding quantity (log2 units of the GI50 fold for C1). Not a measured
+        value of this book: an assumption the page states (a lab estimates its own from repeated runs, e.g. as
+        the minimum significant ratio of the Assay Guidance Manual).
+    experiments : tuple of int
+        Numbers of experiments E to tabulate.
+
+    Returns
+    -------
+    DataFrame
+        n_experiments, n_replicates, noise_sd, between_sd, power. Raises ValueError for a negative
+        ``between_sd`` or an E below 1.
+    """
+    from scipy.stats import norm
+
+    if between_sd < 0 or not np.isfinite(between_sd):
+        raise ValueError(f"between_sd must be a finite s.d. >= 0, got {between_sd!r}")
+    if any(int(e) < 1 for e in experiments):
+        raise ValueError(f"experiments must be at least 1, got {experiments!r}")
+    rows = []
+    for r in power.itertuples():
+        eps = 0.5 / max(int(r.seeds), 1)
+        z1 = float(norm.ppf(np.clip(r.power, eps, 1.0 - eps)))
+        s_w = float(r.margin_sd) if np.isfinite(r.margin_sd) else 0.0
+        if s_w > 0 and np.isfinite(r.margin_mean) and r.power in (0.0, 1.0):
+            # every seed agrees: the power only bounds z1; the seeds' margins say how far beyond the bound it is
+            z1 = max(z1, r.margin_mean / s_w) if r.power == 1.0 else min(z1, r.margin_mean / s_w)
+        ratio = 1.0 if between_sd == 0 else (s_w / np.hypot(s_w, between_sd))
+        for e in experiments:
+            p = float(r.power) if (between_sd == 0 and e == 1) else float(norm.cdf(z1 * np.sqrt(e) * ratio))
+            rows.append({"n_experiments": int(e), "n_replicates": int(r.n_replicates), "noise_sd": float(r.noise_sd),
+                         "between_sd": float(between_sd), "power": p})
+    return pd.DataFrame(rows)
+
+
+def design_for(power: pd.DataFrame, *, between_sd: float, target: float = 0.8,
+               experiments: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> dict[float, tuple[int, int] | None]:
+    """The smallest design reaching ``target`` power at each noise level, as (experiments, wells per dose): the
+    fewest experiments first, then the fewest wells in them (:func:`power_with_days`); None when no tabulated
+    design does. With ``between_sd`` = 0 the answer is one experiment with :func:`replicates_for`'s wells."""
+    if not 0.5 < target < 1.0:
+        raise ValueError(f"target power must lie between 0.5 and 1 (exclusive), got {target!r}")
+    tab = power_with_days(power, between_sd=between_sd, experiments=experiments)
+    out: dict[float, tuple[int, int] | None] = {}
+    for sd, g in tab.groupby("noise_sd"):
+        ok = g[g["power"] >= target].sort_values(["n_experiments", "n_replicates"])
+        out[float(sd)] = (int(ok.iloc[0].n_experiments), int(ok.iloc[0].n_replicates)) if len(ok) else None
+    return out
 
 
 def replicates_for(power: pd.DataFrame, target: float = 0.8) -> dict[float, int | None]:

@@ -14,6 +14,9 @@ BOOK_PARAMS: tuple[Param, ...] = (
           "tipping.parquet (written by `make atlas` / `jakbook atlas --out`)", "run setting", kind="run", type=str),
     Param("rivals_dir", "data/rivals", "path", "folder with the rival-model comparison's summary.json and "
           "rivals.parquet (written by `make rivals` / `jakbook rivals --out`)", "run setting", kind="run", type=str),
+    Param("between_day_sd", 0.5, "log2", "power: between-experiment (plate / day) s.d. of the log2 GI50 fold; an "
+          "assumption, not a measured value (a lab estimates its own from repeated runs)", "assumption", 0.0, 5.0,
+          kind="run"),
     Param("focus_claim", "C1", "", "claim whose tipping scans are drawn in detail", "run setting",
           choices=("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"), kind="run", type=str),
 )

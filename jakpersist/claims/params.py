@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..loaders.geo import REFERENCE_PATTERN, TEST_PATTERN
+from ..loaders.geo import REFERENCE_PATTERN, TEST_PATTERN, WITHDRAWN_PATTERN
 from ..model.params import ALL_PARAMS, Param
 
 #: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
@@ -42,6 +42,12 @@ CHAPTER_PARAMS: tuple[Param, ...] = (
           type=str),
     Param("test_pattern", TEST_PATTERN, "", "test (persistent) samples: case-insensitive regular expression "
           "searched in each sample's title, characteristics and source", "run setting", kind="run", type=str),
+    Param("withdrawn_pattern", WITHDRAWN_PATTERN, "", "withdrawn (drug-off) samples, checked for C4 when at least "
+          "two match: case-insensitive regular expression over title, characteristics and source", "run setting",
+          kind="run", type=str),
+    Param("comparator", "auto", "", "what the naive samples were taken in: 'auto' reads it from their descriptions; "
+          "'same-drug' (naive cells on the same drug) or 'untreated' declares it", "run setting",
+          choices=("auto", "same-drug", "untreated"), kind="run", type=str),
     Param("annotation_path", "", "path", "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a series-matrix "
           "data_path", "run setting", kind="run", type=str),
     Param("sample_sheet_path", "", "path", "sample sheet CSV (column 'sample' plus descriptions) for a tidy "

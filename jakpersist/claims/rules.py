@@ -241,21 +241,66 @@ class InVivoRule:
 
 @dataclass(frozen=True)
 class EnrichmentRule:
-    """C1, transcriptome: STAT5 target genes are enriched among genes up in persistent versus naive cells."""
+    """C1, transcriptome: what re-activation predicts for STAT5 target genes depends on the comparator.
+
+    - naive cells **under the same drug** (``"same-drug"``): STAT5 targets are enriched among genes higher in
+      persistent cells (:meth:`conditions`: gseapy prerank NES > 0, FDR q < ``max_fdr``);
+    - **untreated** naive cells (``"untreated"``): persistent cells on drug express STAT5 targets about as much
+      (:meth:`equivalence_conditions`: two one-sided Welch t-tests (TOST) on the per-sample mean log2 expression
+      of the set's genes, equivalence margin +/- ``margin_log2``, p < ``alpha``).
+
+    ``margin_log2`` = 0.5 log2 units (about 1.4-fold) is an assumption of this book, not a published value: how
+    far a set-average may differ and still count as "about the untreated level".
+    """
 
     gene_set: str = "IL2_STAT5_SIGNALING_SPECTRA"
     max_fdr: float = 0.05
+    margin_log2: float = 0.5
+    alpha: float = 0.05
 
     def describe(self) -> str:
-        return (f"the gene set {self.gene_set} is enriched among genes higher in persistent than in naive cells "
-                f"(gseapy prerank on Welch t statistics: NES > 0 and FDR q < {self.max_fdr:g})")
+        return (f"with naive cells under the same drug as comparator, the gene set {self.gene_set} is enriched "
+                f"among genes higher in persistent than in naive cells (gseapy prerank on Welch t statistics: NES "
+                f"> 0 and FDR q < {self.max_fdr:g}); with untreated naive cells as comparator, persistent cells on "
+                f"drug express the set about as much (the mean log2 expression of its genes differs by less than "
+                f"{self.margin_log2:g} log2 units, an assumed equivalence margin: two one-sided Welch t-tests, "
+                f"p < {self.alpha:g}); undefined when the series does not say which comparator it has")
 
     def conditions(self, nes: float, fdr: float) -> list[Condition]:
+        """Same-drug comparator: NES > 0 and FDR q < ``max_fdr``."""
         return [_frac("nes", nes, 0.0, strict=True, unit=1.0), _fold("fdr", fdr, self.max_fdr, at_least=False,
                                                                        strict=True)]
 
+    def equivalence_conditions(self, tost_p: float) -> list[Condition]:
+        """Untreated comparator: the TOST p value (the larger of the two one-sided p values) below ``alpha``;
+        equivalently, the 90% interval of the difference lies inside +/- ``margin_log2``."""
+        return [_fold("tost_p", tost_p, self.alpha, at_least=False, strict=True,
+                      label=f"equivalence within +/-{self.margin_log2:g} log2 (TOST p < {self.alpha:g})")]
+
+    def comparator_unknown(self) -> list[Condition]:
+        """No comparator stated: one condition whose value cannot be computed (the result is undefined)."""
+        return [_frac("comparator", float("nan"), 0.0, label="the comparator (naive cells on drug or untreated) "
+                      "is not stated in the series; set the parameter comparator")]
+
     def decide(self, nes: float, fdr: float) -> bool:
         return combine(self.conditions(nes, fdr))[0]
+
+
+@dataclass(frozen=True)
+class WithdrawnExpressionRule:
+    """C4 in the transcriptome (when a series has a withdrawn arm): JAK2 mRNA is lower in cells taken off drug
+    than in persistent cells on drug (one-sided Welch t-test on log2 expression, p < ``max_p``)."""
+
+    max_p: float = 0.05
+
+    def describe(self) -> str:
+        return (f"JAK2 mRNA is lower in withdrawn (drug-off) cells than in persistent cells on drug (log2 "
+                f"difference < 0, one-sided Welch t-test p < {self.max_p:g})")
+
+    def conditions(self, log2fc: float, p: float) -> list[Condition]:
+        """``log2fc``: withdrawn minus persistent mean log2 JAK2; ``p``: one-sided p for "lower"."""
+        return [_frac("jak2_withdrawn_log2fc", log2fc, 0.0, at_least=False, strict=True, unit=1.0),
+                _p("jak2_withdrawn_p", p, self.max_p)]
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,12 @@ from .base import ClaimResult, Condition
 #: Claims whose model verdict is an illustration (the in-vivo sketch), not a virtual experiment.
 ILLUSTRATIONS = frozenset({"C0", "C5"})
 
-#: Claims decided by a statistical test: claim id -> (condition name holding the p or q value, how to name it).
-TESTED = {"H1": ("confound_p", "one-sided exact permutation p"), "C1-T": ("fdr", "FDR q")}
+#: Claims decided by a statistical test: claim id -> ((condition name holding the p or q value, how to name it),
+#: ...); the first condition the result has is quoted (C1-T: GSEA's FDR q against naive cells on the same drug,
+#: the equivalence test's p against untreated naive cells; C4-T: the withdrawn arm's one-sided Welch p).
+TESTED = {"H1": (("confound_p", "one-sided exact permutation p"),),
+          "C1-T": (("fdr", "FDR q"), ("tost_p", "equivalence (TOST) p")),
+          "C4-T": (("jak2_withdrawn_p", "one-sided Welch p"),)}
 
 #: Verdict kinds (``VerdictText.kind``) and what each means (the glossary and the claims page show these).
 KINDS = {
@@ -149,8 +153,8 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
                     else f"{short}: the in-vivo sketch of the model does not show the pattern")
         sentence += (f"; {where}" if where else "") + " (an illustration, not evidence about mice or patients)."
     elif kind == "public-test":
-        name, what = TESTED[claim_id]
-        c = next((c for c in result.conditions if c.name == name), None)
+        found = [(c, what) for name, what in TESTED[claim_id] for c in result.conditions if c.name == name]
+        c, what = found[0] if found else (None, "")
         stat = f" ({what} {_p_text(c.value)[2:]})" if c is not None and c.value == c.value else ""
         sentence = f"{short}{stat}: " + ("the test decides in favour at its threshold." if holds else
                                           "the test does not reach its threshold, so the data do not show it.")

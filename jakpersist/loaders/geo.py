@@ -795,3 +795,86 @@ def group_samples(samples: pd.DataFrame, reference_pattern: str = REFERENCE_PATT
     out["group"] = np.select([~out["used"].astype(bool), out["reference"] & out["test"], out["reference"],
                               out["test"]], ["not used", "both", "reference", "test"], "neither")
     return out
+
+
+# ------------------------------------------------------------------------------------------------
+# what the reference samples were exposed to: the comparator of the transcriptome check
+# ------------------------------------------------------------------------------------------------
+#: Words that say a sample was taken without drug (case-insensitive): untreated, vehicle, DMSO, mock, no drug,
+#: drug-free, "treatment: none / control".
+UNTREATED_WORDS = (r"untreated|vehicle|\bdmso\b|\bmock\b|\bno drug\b|drug[- ]free|without drug|"
+                   r"treat(?:ment|ed)?\s*[:=]\s*(?:none|no\b|control)")
+#: JAK2 inhibitors by name (and "JAK inhibitor"), and a dose with a concentration unit: a sample exposed to
+#: drug. A drug name right after "to" ("persistent to ruxolitinib", "sensitive to ...") names what the cells
+#: were selected with or tested against, not what the sample was taken in, and does not count.
+DRUG_WORDS = (r"ruxolitinib|incb-?0?18424|tg-?101348|fedratinib|sar-?302503|bvb-?808|nvp-?bvb808|"
+              r"jak2? inhibitor")
+DOSE_WORDS = r"\b\d+(?:\.\d+)?\s*(?:nm|um|µm|μm)\b"
+#: Samples taken off drug after persistence (the withdrawn arm), default pattern of ``withdrawn_pattern``.
+WITHDRAWN_PATTERN = r"withdraw|off[ -]drug|re-?sensiti"
+#: The comparator designs of the transcriptome check and the expectation re-activation gives for each.
+COMPARATORS = {
+    "same-drug": "persistent cells on drug versus naive cells under the same drug: re-activation predicts "
+                 "STAT5-target expression higher in persistent cells",
+    "untreated": "persistent cells on drug versus untreated naive cells: re-activation predicts similar "
+                 "STAT5-target expression (signalling restored to about the untreated level)",
+}
+
+
+def _sample_text(samples: pd.DataFrame) -> pd.Series:
+    return (samples["title"].astype(str) + " | " + samples["characteristics"].astype(str) + " | "
+            + samples["source"].astype(str))
+
+
+def sample_treatment(text: str) -> str:
+    """What a sample description says about drug exposure: "on drug", "untreated", "both" (contradictory) or
+    "unstated", from :data:`UNTREATED_WORDS`, :data:`DRUG_WORDS` (not right after "to") and :data:`DOSE_WORDS`.
+
+    >>> sample_treatment("cell state: naive; treatment: ruxolitinib 1000 nM")
+    'on drug'
+    >>> sample_treatment("cell state: persistent to ruxolitinib"), sample_treatment("treatment: DMSO")
+    ('unstated', 'untreated')
+    """
+    low = str(text).lower()
+    untreated = bool(re.search(UNTREATED_WORDS, low))
+    drug = any(not re.search(r"\bto\s*$", low[:m.start()]) for m in re.finditer(DRUG_WORDS, low))
+    drug = drug or bool(re.search(DOSE_WORDS, low))
+    if untreated and drug:
+        return "both"
+    return "untreated" if untreated else ("on drug" if drug else "unstated")
+
+
+def detect_comparator(groups: pd.DataFrame) -> tuple[str | None, str]:
+    """The comparator design from the sample descriptions of :func:`group_samples`' output.
+
+    Returns ``(comparator, reason)``: "same-drug" when every reference sample is described as on drug,
+    "untreated" when every reference sample is described as untreated, and None (with the reason) when the
+    descriptions do not say, disagree among the reference samples, or describe a test (persistent) sample as
+    untreated (the check assumes persistent cells are sampled on drug).
+    """
+    text = _sample_text(groups)
+    ref = text[groups["group"] == "reference"].map(sample_treatment)
+    test = text[groups["group"] == "test"].map(sample_treatment)
+    names = groups["sample"]
+    if (test == "untreated").any():
+        bad = ", ".join(names[test.index[test == "untreated"]])
+        return None, (f"test (persistent) sample(s) {bad} are described as untreated; the check needs persistent "
+                      "cells sampled on drug")
+    kinds = set(ref)
+    if kinds == {"on drug"}:
+        return "same-drug", "every reference (naive) sample is described as taken in drug"
+    if kinds == {"untreated"}:
+        return "untreated", "every reference (naive) sample is described as untreated (vehicle, DMSO or no drug)"
+    listing = "; ".join(f"{names[i]}: {k}" for i, k in ref.items())
+    return None, ("the reference (naive) samples' descriptions do not say whether they were taken in drug or "
+                  f"untreated, or disagree ({listing})")
+
+
+def withdrawn_samples(groups: pd.DataFrame, pattern: str = WITHDRAWN_PATTERN) -> list[str]:
+    """Samples (used, in neither group) whose description matches ``pattern`` (case-insensitive): the withdrawn
+    arm. Raises :class:`GeoFileError` for an invalid pattern."""
+    rx = _compile("withdrawn_pattern", pattern)
+    text = _sample_text(groups)
+    ok = groups["used"].astype(bool) & ~groups["group"].isin(["reference", "test"]) & text.map(
+        lambda s: bool(rx.search(s)))
+    return groups.loc[ok, "sample"].tolist()
