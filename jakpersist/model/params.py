@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, make_dataclass, replace
 from typing import Any
 
+import numpy as np
+
 # Citations used as provenance; full entries live in book/references.bib.
 QUINTAS_2010 = "prior: Quintas-Cardama et al., Blood 2010"
 WERNIG_2008 = "prior: Wernig et al., Cancer Cell 2008"
@@ -317,23 +319,30 @@ def _from_mapping(cls, values: dict[str, Any]) -> Any:
     return cls(**{k: float(v) for k, v in values.items() if k in names})
 
 
-def _potency(self: Any, drug: str) -> float:
-    """Cellular JAK2 potency K (nM) of ``drug``."""
+def _value(x: Any) -> Any:
+    """A parameter's value: a float, or the array itself when the parameters hold one value per point (the
+    vectorised fast mode builds ModelParams with array fields; every model kernel broadcasts over them)."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
+def _potency(self: Any, drug: str) -> Any:
+    """Cellular JAK2 potency K (nM) of ``drug`` (an array when the parameters are arrays)."""
     if drug not in DRUGS:
         raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
-    return float(getattr(self, f"K_{drug}"))
+    return _value(getattr(self, f"K_{drug}"))
 
 
 def _per_drug(self: Any, prefix: str, drug: str) -> float:
     """A rival mechanism's per-drug value ``<prefix>_<drug>`` (e.g. ``clone_shift_ruxolitinib``)."""
     if drug not in DRUGS:
         raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
-    return float(getattr(self, f"{prefix}_{drug}"))
+    return _value(getattr(self, f"{prefix}_{drug}"))
 
 
 def _rivals_on(self: Any) -> bool:
-    """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default."""
-    return any(float(getattr(self, p.name)) != float(p.default) for p in RIVAL_PARAMS)
+    """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default (at any point, for
+    array-valued parameters)."""
+    return any(bool(np.any(np.asarray(getattr(self, p.name)) != float(p.default))) for p in RIVAL_PARAMS)
 
 
 #: Values of the model's parameters, one field per entry of MODEL_PARAMS and DRUG_PARAMS, with the
