@@ -130,7 +130,10 @@ def _py_min(values: list[np.ndarray]) -> np.ndarray:
     return m
 
 
-def _setup(defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int):
+def setup_many(defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int
+               ) -> tuple[dict, ModelParams, np.ndarray, CellState, CellState]:
+    """:func:`.common.setup` for ``n`` points at once (``columns``: parameter name -> one value per point, or one
+    for all): (settings, model parameters as arrays, adaptation state z, naive cells, persistent cells)."""
     s, mp = _params(defaults, columns, n)
     z = adaptation_closed_form(s["chronic_days"], s["chronic_dose_nM"], s["selection_drug"], mp)
     z = np.broadcast_to(np.asarray(z, dtype=float), (n,))
@@ -139,7 +142,7 @@ def _setup(defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: in
 
 def _c1(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     rule = c1_persistence.RULE
-    s, mp, z, naive, pers = _setup(c1_persistence.DEFAULTS, columns, n)
+    s, mp, z, naive, pers = setup_many(c1_persistence.DEFAULTS, columns, n)
     drug0 = s["selection_drug"]
     b = mp.bypass
     naive0 = pstat5(0.0, naive, drug0, mp) - b
@@ -168,7 +171,7 @@ def _coip(st: CellState, partner: str, mp: ModelParams) -> np.ndarray:
 
 def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     rule = c2_heterodimers.RULE
-    s, mp, z, naive, pers = _setup(c2_heterodimers.DEFAULTS, columns, n)
+    s, mp, z, naive, pers = setup_many(c2_heterodimers.DEFAULTS, columns, n)
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -221,7 +224,7 @@ def _c3(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
 
 def _c6(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     r6, r7 = c6_jak2_dependence.RULE6, c6_jak2_dependence.RULE7
-    s, mp, z, naive, pers = _setup(c6_jak2_dependence.DEFAULTS, columns, n)
+    s, mp, z, naive, pers = setup_many(c6_jak2_dependence.DEFAULTS, columns, n)
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
     g = {k: viability(0.0, v.knock_down("jak2", kd), "ruxolitinib", mp, reference=v)
@@ -306,7 +309,7 @@ def evaluate_many(values: np.ndarray, names: tuple[str, ...] | list[str], claims
     for j, k in enumerate(names):
         columns[k] = values[:, j]
     out: dict[str, ClaimArrays] = {}
-    with np.errstate(over="ignore", under="ignore"):
+    with np.errstate(all="ignore"):  # a point whose read-out is not a number fails its conditions, as per point
         for group, fn in _GROUPS:
             if any(c in claims for c in group):
                 out.update({c: r for c, r in fn(columns, n).items() if c in claims})
@@ -335,4 +338,4 @@ def evaluation_records(values: np.ndarray, names: tuple[str, ...] | list[str], c
     return df.iloc[order].reset_index(drop=True)
 
 
-__all__ = ["ClaimArrays", "VECTOR_CLAIMS", "evaluate_many", "evaluation_records"]
+__all__ = ["ClaimArrays", "VECTOR_CLAIMS", "evaluate_many", "evaluation_records", "setup_many"]

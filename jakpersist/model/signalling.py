@@ -65,14 +65,15 @@ def state_from_adaptation(z: float, mp: ModelParams) -> CellState:
             raise ValueError(f"adaptation states must be in [0, 1], got {np.min(z)} to {np.max(z)}")
     elif not 0.0 <= z <= 1.0 + 1e-9:
         raise ValueError(f"adaptation state must be in [0, 1], got {z}")
-    if np.ndim(mp.clone_start):  # parameters per point (the vectorised fast mode): both kinds, chosen per point
+    if np.ndim(mp.clone_start) and np.any(np.asarray(mp.clone_start) > 0):  # per point, some with a subclone
         sel = np.asarray(mp.clone_start) > 0
         jak2 = np.where(sel, 1.0, 1.0 + (mp.jak2_max - 1.0) * z)
         partner = np.where(sel, mp.partner_naive, mp.partner_naive + (mp.partner_max - mp.partner_naive) * z)
         clone = np.where(sel, mp.clone_start + (1.0 - mp.clone_start) * z, 0.0)
         return CellState(jak2=jak2, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner,
                          z=z * np.ones_like(jak2), clone=clone)
-    if mp.clone_start > 0:  # selection (rivals R2/R5): z is the subclone's gain in share, protein levels stay naive
+    if np.any(np.asarray(mp.clone_start) > 0):  # selection (rivals R2/R5): z is the subclone's gain in share,
+        # protein levels stay naive
         partner = mp.partner_naive
         return CellState(jak2=1.0, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner, z=z,
                          clone=mp.clone_start + (1.0 - mp.clone_start) * z)

@@ -16,7 +16,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..model.params import PLAUSIBLE
+from ..model.params import ALL_PARAMS, PLAUSIBLE
 
 #: Parameters that carry the heterodimer mechanism and its adaptation (each variant sets them itself).
 MECHANISM = ("hetero_advantage", "partner_max", "jak2_max", "adapt_rate", "relax_half_time")
@@ -42,6 +42,24 @@ class Range:
             return 10 ** (np.log10(self.lo) + u * (np.log10(self.hi) - np.log10(self.lo)))
         return self.lo + u * (self.hi - self.lo)
 
+    def scaled(self, factor: float) -> "Range":
+        """The range with its width times ``factor`` around its centre (in log space when log-uniform), clipped
+        to the parameter's valid range (:data:`jakpersist.model.params.ALL_PARAMS`; a log range stays above 0):
+        the prior-sensitivity check. A 0/1 flag is unchanged."""
+        if self.flag or factor == 1.0:
+            return self
+        p = ALL_PARAMS.get(self.name)
+        vlo = -np.inf if p is None or p.lo is None else float(p.lo)
+        vhi = np.inf if p is None or p.hi is None else float(p.hi)
+        if self.log:
+            c, h = (np.log10(self.lo) + np.log10(self.hi)) / 2, factor * (np.log10(self.hi) - np.log10(self.lo)) / 2
+            lo, hi = 10 ** (c - h), 10 ** (c + h)
+            vlo = max(vlo, 1e-12)
+        else:
+            c, h = (self.lo + self.hi) / 2, factor * (self.hi - self.lo) / 2
+            lo, hi = c - h, c + h
+        return Range(self.name, float(max(lo, vlo)), float(min(hi, vhi)), self.log, self.why, self.flag)
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -61,10 +79,11 @@ class Variant:
         own = {r.name for r in self.ranges} | set(self.fixed) | set(self.ties)
         return (*(r for r in background() if r.name not in own), *self.ranges)
 
-    def sample(self, n: int, seed: int) -> tuple[tuple[str, ...], np.ndarray]:
+    def sample(self, n: int, seed: int, scale: float = 1.0) -> tuple[tuple[str, ...], np.ndarray]:
         """``n`` independent uniform draws from the plausible space (seeded): (names, values of shape (n, k)),
-        ties included as columns. Independent draws make the binomial intervals of the shares exact."""
-        rs = self.space()
+        ties included as columns. Independent draws make the binomial intervals of the shares exact. ``scale``:
+        every range's width times this factor (:meth:`Range.scaled`; the prior-sensitivity check)."""
+        rs = tuple(r.scaled(scale) for r in self.space())
         u = np.random.default_rng(seed).random((n, len(rs)))
         cols = {r.name: r.from_unit(u[:, j]) for j, r in enumerate(rs)}
         for tied, source in self.ties.items():
