@@ -333,7 +333,7 @@ def crossing_dose_grid(curve, target: float, shape: tuple[int, ...]) -> tuple[np
         hi, v_hi = np.where(down, mid, hi), np.where(down, v, v_hi)
         lo, v_lo = np.where(up, mid, lo), np.where(up, v, v_lo)
     x0, x1 = np.log10(g[lo]), np.log10(g[hi])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         x = np.where(v_hi != v_lo, 10 ** (x0 + (target - v_lo) * (x1 - x0) / (v_hi - v_lo)), g[hi])
     code = np.where(first, 2, np.where(none, 1, 0))
     return np.where(code == 0, x, np.nan), code

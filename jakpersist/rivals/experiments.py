@@ -21,7 +21,7 @@ import numpy as np
 
 from ..claims.vectorised import setup_many
 from ..claims.c6_jak2_dependence import DEFAULTS as _C6_DEFAULTS
-from ..model.signalling import CellState, gi50_grid, growth_rate, heterodimer_share, pstat5, viability
+from ..model.signalling import CellState, gi50_grid, growth_rate, pstat5
 
 
 @dataclass(frozen=True)
