@@ -2,11 +2,24 @@
 
 Each rival is a named variant of the one model (:mod:`.models`); every variant runs every claim's virtual
 experiment and rule unchanged (``jakpersist.claims`` in fast, noise-free mode) over its own plausible space, on
-the atlas's engine (:func:`jakpersist.atlas.run.run_design`: chunks, Parquet cache, serial or Dask). From the
+the atlas's runner (:func:`jakpersist.atlas.run.run_design`: chunks, Parquet cache under code version, ranges and
+design, resumable, serial or Dask) with the vectorised engine (:mod:`jakpersist.claims.vectorised`: every point
+of a chunk in one array evaluation; the per-point fast mode is the reference it is tested against). From the
 per-point results come the discrimination matrix (per model x observation, the share of the model's space where
-the observation holds) and the model comparison (per model, the probability that the Nature abstract's
-observations jointly hold, and its ratio to H0). ``jakbook rivals`` is the command; ``make rivals`` ships a small
+the observation holds), the model comparison (per model, the probability that the Nature abstract's observations
+jointly hold, and its ratio to H0), each model's posterior region (accepted draws: quantiles and a pair sample),
+the prior sensitivity (every range halved and doubled in width) and the next experiments
+(:mod:`.experiments`, ranked by mutual information). ``jakbook rivals`` is the command; ``make rivals`` ships a
 run in ``data/rivals/``.
+
+Why not pyabc or SALib here. The comparison is plain rejection sampling from each model's prior with the
+indicator likelihood "every observation holds": independent draws give every share, joint probability and ratio
+an exact binomial interval, and the discrimination matrix needs the unconditional share of *each* observation
+over the *whole* prior. ABC-SMC (pyabc) concentrates its populations where a distance is small, which serves a
+posterior but not those prior shares, adds a database and a tolerance schedule, and with the vectorised engine
+the plain sampler already runs 100,000 draws per model in minutes. SALib's Saltelli/Sobol' designs (which the
+atlas uses for variance-based sensitivity) are not independent draws, so they would break the binomial intervals;
+the prior sensitivity asked here is a re-run over wider and narrower boxes, not a variance decomposition.
 """
 from __future__ import annotations
 
