@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from . import c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence, g1_gdsc
+from . import c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence, c8_second_site, g1_gdsc
 from .base import ClaimResult, Condition, VERDICT_KINDS, combine, decided  # noqa: F401
 
 
@@ -45,6 +45,8 @@ CLAIMS: dict[str, ClaimSpec] = {s.id: s for s in (
               c6_jak2_dependence.EFFECT_PARAMS_C6),
     ClaimSpec("C7", c6_jak2_dependence.evaluate_c7, "c6_jak2_dependence", c6_jak2_dependence.DEFAULTS,
               c6_jak2_dependence.EFFECT_PARAMS_C7),
+    ClaimSpec("C8", c8_second_site.evaluate, "c1_persistence", c8_second_site.DEFAULTS,
+              c8_second_site.EFFECT_PARAMS),
     ClaimSpec("G1", g1_gdsc.evaluate, "g1_gdsc", g1_gdsc.DEFAULTS, g1_gdsc.EFFECT_PARAMS, paper=False),
 )}
 

@@ -20,7 +20,7 @@ RULE0, RULE5 = ClinicRule(), InVivoRule()
 LEAD_IN_DAYS = 14.0  # untreated days before treatment starts (assumption; lets the clone settle)
 DEFAULTS: dict[str, Any] = {
     "treatment": "ruxolitinib", "chronic_dose_nM": 1000.0, "hsp90_dose_nM": 300.0, "treatment_weeks": 24.0,
-    "pause_weeks": 6.0, "redose_weeks": 12.0, "hetero_advantage": 20.0, "partner_max": 1.2,
+    "pause_weeks": 6.0, "redose_weeks": 12.0, "hetero_advantage": 20.0, "trans_gating": 1.0, "partner_max": 1.2,
     "vivo_turnover": 0.05, "vivo_normal_fitness": 0.8, "vivo_normal_drug_effect": 0.2,
 }
 #: C0 contrasts two outcomes (disease relieved, clone kept): a stronger heterodimer advantage keeps the clone

@@ -22,8 +22,9 @@ RULE = PersistenceRule()
 DEFAULTS: dict[str, Any] = {
     "seed": 2012, "n_boot": 500, "n_replicates": 3, "noise_sd": 0.05, "assay_hours": 72.0,
     "top_dose_nM": 10000.0, "n_doses": 10, "dilution": 3.0, "selection_drug": "ruxolitinib",
-    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "hetero_advantage": 20.0, "pairing_affinity": 1.0,
-    "partner_max": 1.2, "jak2_max": 1.8, "bypass": 0.0, "data_path": "",
+    "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "hetero_advantage": 20.0, "trans_gating": 1.0, "pairing_affinity": 1.0,
+    "partner_max": 1.2, "jak2_max": 1.8, "bypass": 0.0, "clone_start": 0.0, "clone_shift_ruxolitinib": 1.0,
+    "seq_reads": 1000, "seq_detection_vaf": 0.02, "data_path": "",
 }
 #: Model parameters whose increase makes the mechanism behind C1 stronger (the margin must not fall).
 EFFECT_PARAMS = ("hetero_advantage", "partner_max")

@@ -24,7 +24,7 @@ PARTNERS = ("JAK1", "TYK2")
 DEFAULTS: dict[str, Any] = {
     "seed": 2012, "n_boot": 500, "n_blots": 6, "band_noise_sd": 0.15, "noise_sd": 0.05, "n_replicates": 3,
     "knockdown_fraction": 0.9, "selection_drug": "ruxolitinib", "chronic_dose_nM": 1000.0, "chronic_days": 42.0,
-    "hetero_advantage": 20.0, "pairing_affinity": 1.0, "partner_naive": 0.2, "partner_max": 1.2, "data_path": "",
+    "hetero_advantage": 20.0, "trans_gating": 1.0, "pairing_affinity": 1.0, "partner_naive": 0.2, "partner_max": 1.2, "data_path": "",
 }
 #: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more partner after a
 #: 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of this property test.

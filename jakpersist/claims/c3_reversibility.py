@@ -28,7 +28,8 @@ STAGES = ("persistent", "withdrawn", "re-challenged")
 DEFAULTS: dict[str, Any] = {
     "seed": 2012, "n_boot": 300, "n_replicates": 3, "noise_sd": 0.05, "selection_drug": "ruxolitinib",
     "chronic_dose_nM": 1000.0, "chronic_days": 42.0, "withdrawal_days": 14.0, "rechallenge_days": 42.0,
-    "n_timepoints": 8, "relax_half_time": 4.0, "adapt_rate": 0.075, "jak2_max": 1.8, "data_path": "",
+    "n_timepoints": 8, "relax_half_time": 4.0, "adapt_rate": 0.075, "jak2_max": 1.8, "trans_gating": 1.0,
+    "data_path": "",
 }
 #: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the other;
 #: a longer re-challenge only deepens the regained persistence and leaves the other stages alone.

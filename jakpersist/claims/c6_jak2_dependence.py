@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": 2012, "n_boot": 400, "n_replicates": 3, "noise_sd": 0.05, "n_blots": 6, "band_noise_sd": 0.15,
     "knockdown_fraction": 0.9, "selection_drug": "ruxolitinib", "chronic_dose_nM": 1000.0, "chronic_days": 42.0,
     "hsp90_dose_nM": 300.0, "hsp90_K": 100.0, "hsp90_other_clients": 0.0, "bypass": 0.0,
-    "hetero_advantage": 20.0, "partner_max": 1.2, "jak2_max": 1.8,
+    "hetero_advantage": 20.0, "trans_gating": 1.0, "partner_max": 1.2, "jak2_max": 1.8,
 }
 #: C6: a stronger JAK2 knock-down can only deepen the dependence it shows.
 EFFECT_PARAMS_C6 = ("knockdown_fraction",)

@@ -4,12 +4,19 @@ Equations (book/model.md shows them rendered):
 
 * inhibition by a type I drug at dose D:      I(D; K, n) = 1 / (1 + (D/K)^n)
 * heterodimer share of JAK2 complexes:        h = a P / (E2 + a P)
-* STAT5 output (fraction of naive vehicle):   S(D) = E2 [(1 - h) I(D; K) + h I(D; s K)] + b
+* trans-activated share of heterodimer JAK2:  a(D) = sum_p w_p I(D; rho_p K)   (p = JAK1, TYK2; w_p its share
+                                              of the partner pool; rho_p the drug's enzyme IC50 ratio partner/JAK2)
+* heterodimer JAK2 activity left:             H(D) = I(D; K) + (1 - g + g a(D)) [I(D; s K) - I(D; K)]
+                                              (g = trans_gating; g = 0 is the earlier drug-agnostic escape)
+* STAT5 output (fraction of naive vehicle):   S(D) = E2 [(1 - h) I(D; K) + h H(D)] + b
+* activated JAK2 (pY1007/1008):               pJAK2(D) = E2 [(S - b)/E2 + gamma (1 - I(D; K))]   (type I drugs)
 * growth rate (1/h):                          r = r_max S^m / (S^m + Ks^m) - d0
 * viability after t hours, vs vehicle:        V(D) = exp((r(D) - r(0)) t)
 
 E2 is the JAK2 level (naive = 1), P the JAK1+TYK2 level available for pairing, s the heterodimer
-(trans-activation) advantage, b a JAK2-independent bypass. All functions broadcast over NumPy arrays.
+(trans-activation) advantage, realised only while the drug spares the partner kinase (so a pan-JAK inhibitor with
+rho near 1 leaves heterodimers little escape), b a JAK2-independent bypass, gamma the loop phosphorylation held by
+bound type I drug. The type II inhibitor CHZ868 has neither the escape nor the pJAK2 term. All functions broadcast over NumPy arrays.
 
 Rival mechanisms (``RIVAL_PARAMS``; every default switches them off and leaves the numbers above bit-identical):
 
@@ -25,7 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .params import HSP90_INHIBITOR, ModelParams
+from .params import DRUGS, HSP90_INHIBITOR, TYPE_II_INHIBITOR, ModelParams
 
 
 @dataclass(frozen=True)
@@ -112,25 +119,85 @@ def _inside(dose_nM: ArrayLike, state: CellState, fold: float) -> ArrayLike:
     return np.asarray(dose_nM, dtype=float) / (1.0 + (fold - 1.0) * state.z)
 
 
+def _partner_weights(state: CellState) -> tuple[ArrayLike, ArrayLike]:
+    """Shares of JAK1 and TYK2 in the partner pool available for pairing (0.5 each when the pool is empty)."""
+    total = np.asarray(state.jak1, dtype=float) + np.asarray(state.tyk2, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w1 = np.where(total > 0, np.asarray(state.jak1, dtype=float) / np.where(total > 0, total, 1.0), 0.5)
+    return w1, 1.0 - w1
+
+
+def trans_activated_share(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams) -> np.ndarray:
+    """Share of heterodimer JAK2 that its partner trans-phosphorylates at ``dose_nM`` of a type I ``drug``: the
+    partner's activity left, sum_p w_p I(D; rho_p K), with w_p the JAK1/TYK2 shares of the partner pool and rho_p the
+    drug's partner/JAK2 enzyme IC50 ratio (``jak1_ratio_<drug>``, ``tyk2_ratio_<drug>``). 1 at dose 0."""
+    K = mp.potency(drug)
+    w1, w2 = _partner_weights(state)
+    return (w1 * inhibition(dose_nM, mp.partner_ratio("jak1", drug) * K, mp.drug_hill)
+            + w2 * inhibition(dose_nM, mp.partner_ratio("tyk2", drug) * K, mp.drug_hill))
+
+
 def _pstat5_parts(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, hsp90_nM: ArrayLike
                   ) -> list[tuple[float, np.ndarray, bool]]:
-    """(weight, pSTAT5, is_subclone) per subpopulation: one part, or two when a resistant subclone exists."""
-    K = mp.potency(drug)
-    dose_nM = _inside(dose_nM, state, mp.per_drug("efflux", drug))
+    """(weight, pSTAT5, is_subclone) per subpopulation: one part, or two when a resistant subclone exists.
+
+    Heterodimer JAK2 under a type I drug: I(D; k) + a (I(D; s k) - I(D; k)), where a is the share its partner still
+    trans-activates (:func:`trans_activated_share`: a partner the drug spares keeps JAK2 trans-activated, and
+    trans-activated JAK2 escapes the drug by s = ``hetero_advantage``); s = 1 leaves I(D; k) exactly. The type II
+    inhibitor CHZ868 blocks homo- and heterodimer JAK2 alike (binding the inactive conformation), with no efflux and
+    no potency loss in a resistant subclone (assumption: the rivals' per-drug factors are declared for type I drugs).
+    """
+    type2 = drug == TYPE_II_INHIBITOR
+    K = mp.K_chz868 if type2 else mp.potency(drug)
+    if not type2:
+        dose_nM = _inside(dose_nM, state, mp.per_drug("efflux", drug))
     hsp90_nM = _inside(hsp90_nM, state, mp.efflux_hsp90)
     e2 = jak2_after_hsp90(state, hsp90_nM, mp)
     ap = mp.pairing_affinity * state.partner
     with np.errstate(invalid="ignore", divide="ignore"):
         h = np.where(e2 + ap > 0, ap / (e2 + ap), 0.0)
+    a = 0.0 if type2 else 1.0 - mp.trans_gating + mp.trans_gating * trans_activated_share(dose_nM, state, drug, mp)
 
     def signal(k: float) -> np.ndarray:
         homo = inhibition(dose_nM, k, mp.drug_hill)
-        hetero = inhibition(dose_nM, mp.hetero_advantage * k, mp.drug_hill)
+        if type2:
+            return e2 * homo + mp.bypass
+        hetero = homo + a * (inhibition(dose_nM, mp.hetero_advantage * k, mp.drug_hill) - homo)
         return e2 * ((1.0 - h) * homo + h * hetero) + mp.bypass
 
     if np.all(np.asarray(state.clone) <= 0.0):
         return [(1.0, signal(K), False)]
-    return [(1.0 - state.clone, signal(K), False), (state.clone, signal(mp.per_drug("clone_shift", drug) * K), True)]
+    shift = 1.0 if type2 else mp.per_drug("clone_shift", drug)
+    return [(1.0 - state.clone, signal(K), False), (state.clone, signal(shift * K), True)]
+
+
+def pjak2(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> np.ndarray:
+    """Activation-loop phosphorylation of JAK2 (pY1007/1008), as a fraction of naive untreated cells, after a dose
+    of ``agent`` (a type I drug of DRUGS, the type II inhibitor CHZ868, or PU-H71).
+
+    pJAK2 = E2 [A + gamma (1 - I(D; K))] for a type I drug: A is the JAK2 activity left (the JAK2-dependent pSTAT5
+    per JAK2, homo- and heterodimers together) and the second term the phosphorylated loop held by bound drug
+    (gamma = ``pjak2_accumulation``; Andraos et al. 2012, Tvorogov et al. 2018). For CHZ868 and PU-H71 pJAK2 = E2 A
+    (no accumulation: type II binding loses the loop phosphorylation, Andraos et al. 2012). A resistant subclone
+    (rivals R2/R5) contributes by its share, as a blot of the population would show.
+    """
+    if agent == HSP90_INHIBITOR:
+        drug, dose, hsp = "ruxolitinib", 0.0, dose_nM
+    else:
+        drug, dose, hsp = agent, dose_nM, 0.0
+    e2 = jak2_after_hsp90(state, _inside(hsp, state, mp.efflux_hsp90), mp)
+    parts = _pstat5_parts(dose, state, drug, mp, hsp)
+    out = 0.0
+    for w, s, sub in parts:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            act = np.where(e2 > 0, (s - mp.bypass) / np.where(e2 > 0, e2, 1.0), 0.0)
+        held = 0.0
+        if agent in DRUGS:
+            k = mp.potency(drug) * (mp.per_drug("clone_shift", drug) if sub else 1.0)
+            d_in = _inside(dose, state, mp.per_drug("efflux", drug))
+            held = mp.pjak2_accumulation * (1.0 - inhibition(d_in, k, mp.drug_hill))
+        out = out + w * e2 * (act + held)
+    return np.asarray(out, dtype=float)
 
 
 def pstat5(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams,

@@ -41,7 +41,7 @@ from .observations import JOINT, OBSERVATIONS, TIER_LABELS, TIERS, holds
 
 __all__ = ["build", "code_version", "MODELS", "VARIANTS", "OBSERVATIONS", "load"]
 
-CLAIMS = ("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7")
+CLAIMS = ("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8")
 PKG = Path(__file__).resolve().parent
 
 

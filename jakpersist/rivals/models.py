@@ -151,7 +151,7 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
          Range("clone_shift_fedratinib", 1.0, 1000.0, True, "assumption, as for ruxolitinib"),
          Range("clone_shift_jak_inhibitor_1", 1.0, 1000.0, True, "assumption, as for ruxolitinib"),
          Range("clone_cost", 0.0, 0.3, False, "assumption: an optional fitness cost, up to 30% of r_max")),
-        fixed={**_NO_HETERODIMER, "jak2_max": 1.0}, ties=_NO_PARTNER_CHANGE),
+        fixed={**_NO_HETERODIMER, "jak2_max": 1.0, "clone_jak2_allele": 1.0}, ties=_NO_PARTNER_CHANGE),
     Variant(
         "R3", "an adaptive JAK2-independent bypass (MAPK / PI3K-AKT-like)",
         "Chronic inhibition induces a JAK2-independent growth pathway that rises with adaptation and feeds growth "
@@ -183,12 +183,15 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
         "A small subpopulation is tolerant before any drug (>100-fold less sensitive, as the drug-tolerant persisters "
         "of Sharma et al., Cell 2010; checked) and is selected under drug; it pays a fitness cost off drug, so the "
         "population reverts by competition, not by relaxation, and re-acquires persistence fast on re-challenge. "
-        "Tolerance is the same for every JAK inhibitor. Starting share and cost ranges are assumptions.",
+        "Tolerance is the same for every JAK inhibitor; whether it is a JAK2 allele that sequencing would find is a 0/1 "
+        "parameter. Starting share and cost ranges are assumptions.",
         "reversal follows the fitness cost (no cost, no reversal); re-challenge is faster than the first selection",
         (Range("clone_start", 1e-3, 0.05, True, "assumption: a subpopulation of 0.1-5%"),
          Range("clone_shift_ruxolitinib", 10.0, 1000.0, True, "Sharma et al. 2010: >100-fold reduced sensitivity "
                "(checked); 10-1000-fold is the assumption around it"),
-         Range("clone_cost", 0.05, 0.8, False, "assumption: tolerant cells divide 5-80% slower off drug")),
+         Range("clone_cost", 0.05, 0.8, False, "assumption: tolerant cells divide 5-80% slower off drug"),
+         Range("clone_jak2_allele", 0.0, 1.0, why="assumption: the tolerance is a JAK2 allele (found by sequencing) "
+               "or not (non-genetic, as Sharma et al.'s persisters, or in another gene), equally likely", flag=True)),
         fixed={**_NO_HETERODIMER, "jak2_max": 1.0},
         ties={**_NO_PARTNER_CHANGE, "clone_shift_fedratinib": "clone_shift_ruxolitinib",
               "clone_shift_jak_inhibitor_1": "clone_shift_ruxolitinib"}),
