@@ -68,9 +68,10 @@ def test_bisection_finds_the_grid_scan_s_gi50_and_its_censoring():
 
 
 def test_a_counterfactual_point_flips_in_both_modes():
-    """No heterodimer advantage and no partner rise: C2 fails in both modes at the same point."""
-    names = ("hetero_advantage", "partner_max")
-    vals = np.array([[20.0, 1.2], [1.0, 0.2]])
+    """No heterodimer advantage and no partner rise: C2 fails in both modes at the same point, where the model with
+    the drug-agnostic escape (trans_gating 0) reproduces it."""
+    names = ("hetero_advantage", "partner_max", "trans_gating")
+    vals = np.array([[20.0, 1.2, 0.0], [1.0, 0.2, 0.0]])
     arr = evaluate_many(vals, names, ("C2",))["C2"]
     assert arr.verdict.tolist() == [True, False]
     ref = pd.DataFrame(evaluate_rows(vals, names, ("C2",)))

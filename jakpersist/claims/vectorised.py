@@ -36,7 +36,7 @@ from .base import Condition
 from .common import settings
 
 #: The claims this mode evaluates (every model claim), in the order of the atlas's chapter runners.
-VECTOR_CLAIMS = ("C0", "C5", "C1", "C2", "C3", "C4", "C6", "C7")
+VECTOR_CLAIMS = ("C0", "C5", "C1", "C2", "C3", "C4", "C6", "C7", "C8")
 _BOUND = {None: 0, "lower": 1, "upper": 2}
 
 
@@ -288,7 +288,22 @@ def _c0(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     return {"C0": c0, "C5": c5}
 
 
-_GROUPS = ((("C0", "C5"), _c0), (("C1",), _c1), (("C2",), _c2), (("C3", "C4"), _c3), (("C6", "C7"), _c6))
+def _c8(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
+    from . import c8_second_site
+
+    rule = c8_second_site.RULE
+    s, mp, z, naive, pers = setup_many(c8_second_site.DEFAULTS, columns, n)
+    true_cells = np.asarray(pers.clone, dtype=float) * mp.clone_jak2_allele * np.ones(n)
+    vaf = c8_second_site.COPIES * true_cells
+    called = vaf >= s.get("seq_detection_vaf", 0.02)
+    cells = np.where(called, np.minimum(1.0, vaf / c8_second_site.COPIES), 0.0)
+    templates = rule.conditions(0.0)
+    metrics = {"c8_allele_cells": cells, "c8_allele_vaf": vaf, "c8_allele_cells_true": true_cells, "c8_adaptation": z}
+    return {"C8": _decide("C8", templates, {templates[0].name: cells}, metrics=metrics)}
+
+
+_GROUPS = ((("C0", "C5"), _c0), (("C1",), _c1), (("C2",), _c2), (("C3", "C4"), _c3), (("C6", "C7"), _c6),
+           (("C8",), _c8))
 
 
 def evaluate_many(values: np.ndarray, names: tuple[str, ...] | list[str], claims: tuple[str, ...] = VECTOR_CLAIMS,
