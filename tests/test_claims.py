@@ -45,10 +45,11 @@ def test_default_verdict_and_metrics(claim, default_values):
         short = values[claim.verdict + "_text"]
         assert short != "supported" and short == values[claim.verdict + "_short"], short
         assert values[claim.verdict + "_sentence"].startswith(short)
+        word = 0 if claim.default_verdict else 1  # "sufficient" / "not reproduced"
         if claim.id in ("C0", "C5"):
-            assert kind == "illustration" and short == MODEL_WORDS["illustration"][0]
+            assert kind == "illustration" and short == MODEL_WORDS["illustration"][word]
         elif claim.evidence == "model":
-            assert kind == "model" and short == MODEL_WORDS["model"][0]
+            assert kind == "model" and short == MODEL_WORDS["model"][word]
             assert "% of the model's plausible parameter space" in values[claim.verdict + "_sentence"]
         elif claim.id == "H1":  # decided by an exact test whose p value the wording states
             assert kind == "public-test" and "p = " in values[claim.verdict + "_sentence"]

@@ -60,8 +60,10 @@ def test_stronger_plate_shift_never_weakens_c1(seed, sd, shifts):
 
 @functools.lru_cache(maxsize=None)
 def model_verdict(hetero_advantage: float, partner_max: float, seed: int = 2012) -> bool:
-    """C1 as the chapter computes it on the model (three drugs, pSTAT5 condition included), few resamples."""
-    mp = jp.ModelParams.from_mapping({"hetero_advantage": hetero_advantage, "partner_max": partner_max})
+    """C1 as the chapter computes it on the model (three drugs, pSTAT5 condition included), few resamples, with
+    the drug-agnostic escape (trans_gating=0), where a large advantage pushes GI50s beyond the tested doses."""
+    mp = jp.ModelParams.from_mapping({"hetero_advantage": hetero_advantage, "partner_max": partner_max,
+                                      "trans_gating": 0.0})
     rng = np.random.default_rng(seed)
     _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
     naive = model.state_from_adaptation(0.0, mp)

@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..claims import CLAIMS, c0_in_vivo, c3_reversibility, c6_jak2_dependence, evaluate
+from ..claims import CLAIMS, c0_in_vivo, c3_reversibility, c6_jak2_dependence, c8_second_site,
+                      evaluate
 from ..model.params import ALL_PARAMS
 from .space import Space
 
@@ -29,9 +30,12 @@ RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "c2": (lambda p, m: {"C2": evaluate("C2", p, mode=m)}, ("C2",)),
     "c3": (lambda p, m: c3_reversibility.run(p, mode=m), ("C3", "C4")),
     "c6": (lambda p, m: c6_jak2_dependence.run(p, mode=m), ("C6", "C7")),
+    "c8": (lambda p, m: {"C8": c8_second_site.evaluate(p, mode=m)}, ("C8",)),
 }
-#: claims the atlas can evaluate (every model claim; public-data checks have no model parameters)
-ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs)
+#: claims the atlas samples (every model claim but C8; public-data checks have no model parameters). C8 (no
+#: second-site allele) holds everywhere in the heterodimer model's space by construction (no subclone there), so it
+#: is evaluated for the rival-model comparison only.
+ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs if c != "C8")
 
 
 #: Sources of the claims layer that decide no atlas margin: the verdict wording and the public-data checks, which
@@ -113,8 +117,22 @@ def evaluate_rows(values: np.ndarray, names: tuple[str, ...], claims: tuple[str,
     return out
 
 
+#: How a chunk is evaluated: "per-point" (one claim function call per point: :func:`evaluate_rows`, the reference)
+#: or "vectorised" (every point of the chunk at once: :mod:`jakpersist.claims.vectorised`, fast mode only).
+ENGINES = ("per-point", "vectorised")
+
+
 def _chunk_task(start: int, values: np.ndarray, names: tuple[str, ...], claims: tuple[str, ...], mode: str,
-                fixed: dict[str, Any] | None, detail: bool = False) -> pd.DataFrame:
+                fixed: dict[str, Any] | None, detail: bool = False, engine: str = "per-point") -> pd.DataFrame:
+    if engine == "vectorised":
+        from ..claims.vectorised import evaluation_records
+
+        try:
+            df = evaluation_records(values, names, claims, fixed=fixed, detail=detail)
+            df["row"] += start
+            return df
+        except Exception:  # noqa: BLE001 - a point the arrays cannot take: this chunk point by point (errors kept)
+            pass
     df = pd.DataFrame(evaluate_rows(values, names, claims, mode, fixed, detail))
     df["row"] += start
     return df
@@ -122,15 +140,19 @@ def _chunk_task(start: int, values: np.ndarray, names: tuple[str, ...], claims: 
 
 def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_dir: Path, *, mode: str = "fast",
                workers: int = 0, scheduler: str | None = None, chunk: int = 64, fixed: dict[str, Any] | None = None,
-               progress: bool = True, detail: bool = False, label: str = "atlas") -> pd.DataFrame:
+               progress: bool = True, detail: bool = False, label: str = "atlas", engine: str = "per-point"
+               ) -> pd.DataFrame:
     """Evaluate every row of ``values`` (shape (n, k)) for ``claims``; returns one row per evaluation.
 
     ``workers=0`` runs serially in this process; ``workers>0`` starts a ``dask.distributed.LocalCluster`` with
     that many single-threaded worker processes; ``scheduler="tcp://HOST:PORT"`` uses an existing cluster
     (jakpersist must be importable on its workers). Results are identical whichever path runs them. Finished
     chunks are cached as ``cache_dir/chunk-<start>.parquet`` and reused. ``detail``: see :func:`evaluate_rows`;
-    ``label``: the progress bar's name.
+    ``label``: the progress bar's name; ``engine``: see :data:`ENGINES` (the vectorised engine needs
+    ``mode="fast"``). Raises ValueError for an unknown engine.
     """
+    if engine not in ENGINES or (engine == "vectorised" and mode != "fast"):
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)} (vectorised: fast mode only), got {engine!r}")
     cache_dir.mkdir(parents=True, exist_ok=True)
     starts = list(range(0, len(values), chunk))
     todo = [s for s in starts if not (cache_dir / f"chunk-{s:07d}.parquet").is_file()]
@@ -156,7 +178,7 @@ def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_
                                                       dashboard_address=None)
         with Client(scheduler or cluster) as client:
             futs = {client.submit(_chunk_task, s, values[s:s + chunk], space.names, claims, mode, fixed, detail,
-                                  pure=False): s for s in todo}
+                                  engine, pure=False): s for s in todo}
             for k, fut in enumerate(as_completed(futs), 1):
                 save(futs[fut], fut.result())
                 report(k)
@@ -164,7 +186,7 @@ def run_design(values: np.ndarray, space: Space, claims: tuple[str, ...], cache_
             cluster.close()
     else:
         for k, s in enumerate(todo, 1):
-            save(s, _chunk_task(s, values[s:s + chunk], space.names, claims, mode, fixed, detail))
+            save(s, _chunk_task(s, values[s:s + chunk], space.names, claims, mode, fixed, detail, engine))
             report(k)
     if progress and todo:
         print(file=sys.stderr)

@@ -131,8 +131,11 @@ def plausible_table() -> str:
 
     rows = ["| parameter | default | plausible range | sampled | why this range |", "|---|---|---|---|---|"]
     for p in (*_M, *_D, *(r for r in _R if r.plausible)):
-        lo, hi = p.plausible
         unit = f" {p.unit}" if p.unit else ""
+        if p.plausible is None:  # held at its default by the atlas (its provenance says why the value)
+            rows.append(f"| `{p.name}` | {p.default:g}{unit} | fixed at the default | not sampled | {p.provenance} |")
+            continue
+        lo, hi = p.plausible
         rows.append(f"| `{p.name}` | {p.default:g}{unit} | {lo:g} to {hi:g} | "
                     f"{'log-uniform' if p.log_scale else 'uniform'} | {p.plausible_why} |")
     return "\n".join(rows) + "\n"

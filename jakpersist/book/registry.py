@@ -322,9 +322,53 @@ def _budget_line(cid: str) -> list[str]:
             f"({format_share(r['share_lo'])} to {format_share(r['share_hi'])}); hinges most on " + ", ".join(parts) + "."]
 
 
+#: The shipped rival-model comparison (``make rivals``), read by the claims page.
+RIVALS_SUMMARY = ROOT / "data" / "rivals" / "summary.json"
+
+
+def rivals_verdict(cid: str, summary: dict[str, Any] | None) -> str:
+    """Which rival explanations the claim's observations rule out, computed from the rival comparison's summary
+    (``by_observation`` of ``data/rivals/summary.json``): "rules out R1, R3; cannot tell from R2, R4, R5".
+
+    A rival is ruled out by the claim when any of the claim's observations rules it out (the claim holds only if
+    all of them hold); "cannot tell from" lists the rivals no observation of the claim rules out. When the
+    heterodimer model H0 itself is ruled out, the text says so. "" when the summary is missing or the claim has no
+    observation in it.
+    """
+    if not summary:
+        return ""
+    obs = [o["id"] for o in summary.get("observations", []) if o.get("claim") == cid]
+    by = summary.get("by_observation", {})
+    models = [m for m in summary.get("models", {}) if m != "H0"]
+    if not obs or not models:
+        return ""
+    out = {m for o in obs for m in by.get(o, {}).get("rules_out", [])}
+    ruled = [m for m in models if m in out]
+    kept = [m for m in models if m not in out]
+    parts = []
+    if ruled:
+        parts.append("rules out " + ", ".join(ruled))
+    if kept:
+        parts.append("cannot tell from " + ", ".join(kept))
+    text = "; ".join(parts)
+    if "H0" in out:
+        text += " (and H0, the heterodimer model, reproduces it in under " \
+                f"{format_share(float(summary.get('rule_out_below', 0.05)))} of its space)"
+    return text
+
+
+def _rivals_summary() -> dict[str, Any] | None:
+    import json
+
+    if not RIVALS_SUMMARY.is_file():
+        return None
+    return json.loads(RIVALS_SUMMARY.read_text(encoding="utf-8"))
+
+
 def render_page(claims: list[Claim]) -> str:
     """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
     metrics = load_metrics()
+    rivals = _rivals_summary()
     out: list[str] = ["(source-tags)=", "## What the source tags mean", "", source_legend(), ""]
     for origin, heading in ORIGINS.items():
         group = [c for c in claims if c.origin == origin]
@@ -334,14 +378,18 @@ def render_page(claims: list[Claim]) -> str:
         if origin == "book":
             out += ["Not claims of the paper: checks this book adds, on public data or on the model, to put the "
                     "paper's claims in context.", ""]
-        out += ["| claim | verdict: what kind of result, and how robust | statement (each part tagged with its source) |",
-                "|---|---|---|"]
+        rivals_col = origin == "paper" and rivals is not None
+        out += ["| claim | verdict: what kind of result, and how robust | "
+                + ("rival explanations ({doc}`chapters/r2_rivals`) | " if rivals_col else "")
+                + "statement (each part tagged with its source) |",
+                "|---|---|---|" + ("---|" if rivals_col else "")]
         for c in group:
             ref = f"chapters/{c.chapter}.ipynb"
             built = (f" Built into this model: {len(c.built_in)} condition(s), see [{c.id}](#claim-{c.id.lower()})."
                      if c.built_in else "")
+            col = f"{rivals_verdict(c.id, rivals) or 'not in the rival comparison'} | " if rivals_col else ""
             out.append(f"| [{c.id}](#claim-{c.id.lower()}) | {{glue:text}}`{ref}::{c.verdict}_sentence:s`{built} "
-                       f"| {tagged_statement(c)} |")
+                       f"| {col}{tagged_statement(c)} |")
         out += ["", "The verdict is that of the chapter's default run, worded by the kind of result it is: "
                 "*sufficient in the model* (a virtual experiment on the book's model shows the proposed mechanism "
                 "can produce the finding; not that the paper's cells behave this way), *illustration* (the in-vivo "
@@ -349,6 +397,13 @@ def render_page(claims: list[Claim]) -> str:
                 "(a test with its p value decides), *demonstration* (a simulated stand-in; no verdict) or "
                 "*undefined* (the deciding quantity could not be computed). The share is how much of the model's "
                 "plausible parameter space the rule holds in ({doc}`chapters/r1_robustness`).", ""]
+        if origin == "paper" and rivals is not None:
+            out += ["The rival-explanations column is computed from the rival-model comparison "
+                    f"(`data/rivals/summary.json`, {rivals.get('samples', '?')} draws per model, noise-free model "
+                    "runs): a rival (R1-R5) is ruled out when one of the claim's observations holds in under "
+                    f"{format_share(float(rivals.get('rule_out_below', 0.05)))} of its plausible space (upper end of "
+                    "the 95% interval); the others cannot be told apart from the heterodimer model by this claim.",
+                    ""]
     out += ["## Claim by claim", ""]
     read: dict[Path, dict] = {}  # chapters that hold several claims are read once
     for c in sorted(claims, key=lambda c: list(ORIGINS).index(c.origin)):
@@ -375,6 +430,8 @@ def render_page(claims: list[Claim]) -> str:
                 "- **Metrics of the default run:**", "",
                 *rows, "",
                 *_budget_line(c.id),
+                *([f"- **Rival explanations** (rival-model comparison, model; {{doc}}`chapters/r2_rivals`): "
+                   f"{rivals_verdict(c.id, rivals)}."] if c.origin == "paper" and rivals_verdict(c.id, rivals) else []),
                 "- **Counterfactuals** (the rule's expected outcome; an undefined outcome is never counted as a "
                 "flip): " + "; ".join(
                     ", ".join(f"`{k}={v}`" for k, v in cf.parameters.items())

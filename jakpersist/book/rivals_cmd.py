@@ -23,7 +23,7 @@ def cmd_rivals(args: argparse.Namespace) -> int:
           + (f"scheduler {args.scheduler}" if args.scheduler else f"{args.workers or 'no'} Dask workers"), flush=True)
     try:
         s = rivals.build(models, args.samples, args.workers, args.scheduler, out, args.seed,
-                         Path(args.cache) if args.cache else None)
+                         Path(args.cache) if args.cache else None, sensitivity_samples=args.sensitivity_samples)
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
     print(f"[rivals] every Nature-abstract observation holds ({', '.join(s['joint_observations'])}):")
@@ -48,4 +48,6 @@ def add_rivals_parser(sub: Any) -> None:
     p.add_argument("--out", default="rivals", help="output folder for rivals.parquet and summary.json")
     p.add_argument("--seed", type=int, default=2012, help="seed of the draws (model i uses seed + i)")
     p.add_argument("--cache", help="cache folder (default: OUT/.cache); an interrupted run resumes")
+    p.add_argument("--sensitivity-samples", type=int, default=None, help="draws per model for each halved and "
+                   "doubled set of ranges (prior sensitivity; default SAMPLES/2, 0 = skip)")
     p.set_defaults(func=cmd_rivals)

@@ -106,11 +106,13 @@ class RivalsPage:
                          "cannot tell apart": ", ".join(v["cannot_tell_apart"]) or "none"})
         return pd.DataFrame(rows)
 
-    def posterior_table(self, top: int = 6) -> pd.DataFrame:
-        """Per model with enough accepted draws: the ``top`` parameters whose median moved most from the prior's
-        (in units of the prior's 5-95% width), with accepted and prior 5/50/95% quantiles."""
+    def posterior_table(self, top: int = 6, key: str = "nature2012") -> pd.DataFrame:
+        """Per model with at least ``min_accepted`` accepted draws (``key``: "nature2012", every Nature-abstract
+        observation; "by_mechanism", the mechanism-only set): the ``top`` parameters whose median moved most from
+        the prior's (in units of the prior's 5-95% width), with accepted and prior 5/50/95% quantiles."""
         rows = []
-        for m, post in self.summary["posterior"].items():
+        for m, by in self.summary["posterior"].items():
+            post = by[key]
             q = post["quantiles"]
             if not q:
                 continue
@@ -121,7 +123,91 @@ class RivalsPage:
                 rows.append({"model": m, "accepted draws": post["n_accepted"], "parameter": n,
                              "accepted 5% / 50% / 95%": " / ".join(f"{x:.3g}" for x in a),
                              "prior 5% / 50% / 95%": " / ".join(f"{x:.3g}" for x in p)})
+        if not rows:
+            return pd.DataFrame([{"note": f"no model has {self.summary.get('min_accepted', 1000):,} accepted draws "
+                                          "at this sample size (run `make rivals` with more RIVALS_N)"}])
         return pd.DataFrame(rows)
+
+    def pair_plot(self, key: str = "by_mechanism") -> plt.Figure | None:
+        """Pair plot of each surviving model's own mechanism parameters over its accepted draws (up to 600 per
+        model, shipped in summary.json), one row of panels per model; None when no model has enough."""
+        comp = (self.summary["comparison"] if key == "nature2012"
+                else self.summary["comparison_by_mechanism"]["models"])
+        models = [m for m, by in self.summary["posterior"].items() if by[key].get("pair_sample")
+                  and comp[m]["survives"]]
+        if not models:
+            return None
+        pairs = {m: [(a, b) for i, a in enumerate(self.summary["posterior"][m][key]["pair_parameters"])
+                     for b in self.summary["posterior"][m][key]["pair_parameters"][i + 1:]][:4] for m in models}
+        ncol = max(max(len(p) for p in pairs.values()), 1)
+        fig, axes = plt.subplots(len(models), ncol, figsize=(2.6 * ncol, 2.4 * len(models)), squeeze=False)
+        space = {m: {r["name"]: r for r in self.summary["models"][m]["space"] if "lo" in r} for m in models}
+        for i, m in enumerate(models):
+            smp = self.summary["posterior"][m][key]["pair_sample"]
+            for j in range(ncol):
+                ax = axes[i, j]
+                if j >= len(pairs[m]):
+                    ax.axis("off")
+                    continue
+                a, b = pairs[m][j]
+                ax.scatter(smp[a], smp[b], s=3, alpha=0.4, color=f"C{i}")
+                for name, setlim, setscale in ((a, ax.set_xlim, ax.set_xscale), (b, ax.set_ylim, ax.set_yscale)):
+                    r = space[m].get(name)
+                    if r:
+                        setlim(r["lo"], r["hi"])
+                        if r["scale"] == "log-uniform":
+                            setscale("log")
+                ax.set_xlabel(a, fontsize=7)
+                ax.set_ylabel(b, fontsize=7)
+                ax.tick_params(labelsize=6)
+                if j == 0:
+                    ax.set_title(f"{m}: {self.summary['posterior'][m][key]['n_accepted']:,} accepted", fontsize=8,
+                                 loc="left")
+        fig.tight_layout()
+        plotting.stamp(fig, STAMP)
+        return fig
+
+    def sensitivity_table(self, key: str = "nature2012") -> pd.DataFrame:
+        """Per model: the ratio to H0 with every plausible range at its declared width, halved and doubled."""
+        sens = self.summary.get("sensitivity", {})
+        base = (self.summary["comparison"] if key == "nature2012"
+                else self.summary["comparison_by_mechanism"]["models"])
+        rows = []
+        for m in base:
+            row = {"model": m, "ranges as declared": _ratio_text(base[m]["bayes_factor"])}
+            for f in sens.get("factors", []):
+                c = sens.get(key, {}).get(f"{f:g}", {}).get(m)
+                row[f"width x {f:g} ({sens['samples']:,} draws)"] = _ratio_text(c["bayes_factor"]) if c else "not run"
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def next_experiments_table(self) -> pd.DataFrame:
+        """The discriminating experiments, ranked by expected information (bits) about which surviving model is
+        true, with each model's probability of the outcome."""
+        ne = self.summary.get("next_experiments")
+        if not ne:
+            return pd.DataFrame()
+        rows = []
+        for rank, r in enumerate(ne["ranking"], 1):
+            row = {"rank": rank, "experiment": r["title"], "outcome": r["outcome"],
+                   "expected information (bits)": f"{r['information_bits']:.2f}"}
+            row.update({f"P(outcome | {m})": f"{p:.2f}" for m, p in r["p_outcome"].items()})
+            row["how it is simulated"] = r["how"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def next_experiments_text(self) -> str:
+        """One sentence: which models the ranking is over and with which prior."""
+        ne = self.summary.get("next_experiments")
+        if not ne:
+            return "No ranking in these results (run `make rivals`)."
+        prior = ne["prior"]
+        tot = sum(prior.values()) or 1.0
+        return ("Ranked over the models that survive the mechanism-only comparison ("
+                + ", ".join(f"{m}, prior {p / tot:.2f}" for m, p in prior.items())
+                + "; the prior is each model's joint probability of those observations, normalised), each "
+                "experiment run on the model's accepted draws. Under the whole Nature abstract only H0 survives, so "
+                "there the ranking would have nothing to tell apart.")
 
     def conclusion(self) -> str:
         """The comparison in one paragraph, computed from the results."""
@@ -153,6 +239,7 @@ def load_page(folder: str | Path = "data/rivals") -> RivalsPage:
     s, mat = rivals.load(folder)
     page = RivalsPage(s, mat, Path(folder))
     chapter.glue("r2_samples", int(s["samples"]))
+    chapter.glue("r2_min_accepted", int(s.get("min_accepted", 1000)))
     chapter.glue("r2_models", len(s["models"]))
     chapter.glue("r2_rule_out_pct", float(100 * s["rule_out_below"]))
     h0 = s["comparison"]["H0"]

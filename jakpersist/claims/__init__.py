@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from . import (c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence, g1_gdsc,
-               h1_hts007, t1_transcriptome)
+from . import (c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence, c8_second_site,
+               g1_gdsc, h1_hts007, t1_transcriptome)
 from .base import ClaimDetails, ClaimResult, Condition, VERDICT_KINDS, combine, decided  # noqa: F401
 
 
@@ -65,6 +65,8 @@ CLAIMS: dict[str, ClaimSpec] = {s.id: s for s in (
               c6_jak2_dependence.EFFECT_PARAMS_C7),
     ClaimSpec("C1-T", t1_transcriptome.evaluate, "t1_transcriptome", t1_transcriptome.DEFAULTS, (), paper=False,
               data="expression data (jakpersist.loaders.geo.load_expression)", quick=False),
+    ClaimSpec("C8", c8_second_site.evaluate, "c1_persistence", c8_second_site.DEFAULTS,
+              c8_second_site.EFFECT_PARAMS),
     ClaimSpec("G1", g1_gdsc.evaluate, "g1_gdsc", g1_gdsc.DEFAULTS, g1_gdsc.EFFECT_PARAMS, paper=False,
               data="a GDSC1 table with the shipped subset's columns (jakpersist.loaders.publicdata.load_gdsc)"),
     ClaimSpec("H1", h1_hts007.evaluate, "h1_hts007", h1_hts007.DEFAULTS, (), paper=False,

@@ -21,7 +21,7 @@ from .params import defaults_of
 RULE0, RULE5 = ClinicRule(), InVivoRule()
 LEAD_IN_DAYS = 14.0  # untreated days before treatment starts (assumption; lets the clone settle)
 DEFAULTS: dict[str, Any] = defaults_of(("treatment", "chronic_dose_nM", "hsp90_dose_nM", "treatment_weeks",
-    "pause_weeks", "redose_weeks", "hetero_advantage", "partner_max", "vivo_turnover", "vivo_normal_fitness",
+    "pause_weeks", "redose_weeks", "hetero_advantage", "trans_gating", "partner_max", "vivo_turnover", "vivo_normal_fitness",
     "vivo_normal_drug_effect"))
 #: C0 contrasts two outcomes (disease relieved, clone kept): a stronger heterodimer advantage keeps the clone
 #: but also keeps the spleen read-out up, so no model parameter strengthens C0 as a whole.

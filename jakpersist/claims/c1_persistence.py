@@ -25,7 +25,8 @@ RULE = PersistenceRule()
 #: The chapter's defaults (notebooks/c1_persistence.md's parameters cell; a test keeps the two equal).
 DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "assay_hours", "top_dose_nM",
     "n_doses", "dilution", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
-    "pairing_affinity", "partner_max", "jak2_max", "bypass", "data_path"))
+    "trans_gating", "pairing_affinity", "partner_max", "jak2_max", "bypass", "clone_start", "clone_shift_ruxolitinib",
+    "seq_reads", "seq_detection_vaf", "data_path"))
 #: Model parameters whose increase makes the mechanism behind C1 stronger (the margin must not fall).
 EFFECT_PARAMS = ("hetero_advantage", "partner_max")
 

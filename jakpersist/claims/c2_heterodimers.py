@@ -26,7 +26,7 @@ RULE = HeterodimerRule()
 PARTNERS = ("JAK1", "TYK2")
 DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_blots", "band_noise_sd", "noise_sd", "n_replicates",
     "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
-    "pairing_affinity", "partner_naive", "partner_max", "data_path"))
+    "trans_gating", "pairing_affinity", "partner_naive", "partner_max", "data_path"))
 #: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more partner after a
 #: 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of this property test.
 EFFECT_PARAMS = ("hetero_advantage",)

@@ -29,7 +29,7 @@ RULE3, RULE4 = ReversibilityRule(), ExpressionRule()
 STAGES = ("persistent", "withdrawn", "re-challenged")
 DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "selection_drug",
     "chronic_dose_nM", "chronic_days", "withdrawal_days", "rechallenge_days", "n_timepoints", "relax_half_time",
-    "adapt_rate", "jak2_max", "data_path"), n_boot=300)
+    "adapt_rate", "jak2_max", "trans_gating", "data_path"), n_boot=300)
 #: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the other;
 #: a longer re-challenge only deepens the regained persistence and leaves the other stages alone.
 EFFECT_PARAMS_C3 = ("rechallenge_days",)

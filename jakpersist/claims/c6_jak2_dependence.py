@@ -26,7 +26,7 @@ from .params import defaults_of
 RULE6, RULE7 = DependenceRule(), DegraderRule()
 DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "n_blots", "band_noise_sd",
     "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hsp90_dose_nM", "hsp90_K",
-    "hsp90_other_clients", "bypass", "hetero_advantage", "partner_max", "jak2_max"), n_boot=400)
+    "hsp90_other_clients", "bypass", "hetero_advantage", "trans_gating", "partner_max", "jak2_max"), n_boot=400)
 #: C6: a stronger JAK2 knock-down can only deepen the dependence it shows.
 EFFECT_PARAMS_C6 = ("knockdown_fraction",)
 #: C7: a larger heterodimer advantage widens the JAK2 inhibitor's loss, which C7 contrasts PU-H71 with.

@@ -354,3 +354,23 @@ class GrowthConfoundRule:
             out.append(Condition("confound_p", float(confound_p), self.max_p, at_least=False, scale="log2",
                                  strict=True, label="exact permutation p of that rho"))
         return out
+
+
+@dataclass(frozen=True)
+class SecondSiteRule:
+    """C8 (ASH 2011): no second-site JAK2 allele is carried by most of the persistent population."""
+
+    max_cell_fraction: float = 0.5
+
+    def describe(self) -> str:
+        return (f"sequencing the persistent population finds no second-site JAK2 kinase-domain allele carried by "
+                f"{self.max_cell_fraction:.0%} or more of the cells (a candidate allele is called when its read "
+                f"fraction reaches the detection limit; its share of cells is taken as twice its read fraction, one "
+                f"mutant copy of two; an allele below the detection limit counts as carried by no cell)")
+
+    def conditions(self, cell_fraction: float) -> list[Condition]:
+        return [_frac("allele_cells", cell_fraction, self.max_cell_fraction, at_least=False, strict=True,
+                      label=f"largest candidate allele in fewer than {self.max_cell_fraction:.0%} of the cells")]
+
+    def decide(self, cell_fraction: float) -> bool:
+        return combine(self.conditions(cell_fraction))[0]

@@ -31,13 +31,24 @@ def clone_advantage(dose_nM: float, drug: str, mp: ModelParams) -> float:
     pure = state_from_adaptation(0.0, mp)
     (_, r_main), (_, r_sub) = population_rates(dose_nM, CellState(pure.jak2, pure.jak1, pure.tyk2, 0.0, 0.5),
                                                drug, mp)
-    return float(24.0 * (r_sub - r_main))
+    return _scalar(24.0 * (r_sub - r_main))
+
+
+def _scalar(x):
+    """A float for a single value, the array itself for parameters per point (the vectorised fast mode)."""
+    return float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)
 
 
 def _selection_step(z0: float, days, dose_nM: float, drug: str, mp: ModelParams):
     """z after ``days`` (a number or an array) of selection at a constant dose (exact, logit space; see module
     doc)."""
     f0 = mp.clone_start
+    if np.ndim(f0) or np.ndim(z0):  # per point (the vectorised fast mode); a point without a subclone gives nan
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            f = np.minimum(np.maximum(f0 + (1.0 - f0) * z0, f0), 1.0 - CLONE_FLOOR)
+            logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(days, dtype=float)
+            f = np.clip(1.0 / (1.0 + np.exp(-logit)), f0, 1.0 - CLONE_FLOOR)
+            return (f - f0) / (1.0 - f0)
     f = min(max(f0 + (1.0 - f0) * z0, f0), 1.0 - CLONE_FLOOR)
     logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(days, dtype=float)
     f = np.clip(1.0 / (1.0 + np.exp(-logit)), f0, 1.0 - CLONE_FLOOR)
@@ -55,12 +66,12 @@ class Phase:
 
 
 def _theta(phase: Phase, mp: ModelParams) -> float:
-    return float(1.0 - inhibition(phase.dose_nM, mp.potency(phase.drug), mp.drug_hill))
+    return _scalar(1.0 - inhibition(phase.dose_nM, mp.potency(phase.drug), mp.drug_hill))
 
 
 def relax_rate(mp: ModelParams) -> float:
     """k_down (1/day) from the relaxation half-time (days)."""
-    return float(np.log(2.0) / mp.relax_half_time)
+    return _scalar(np.log(2.0) / mp.relax_half_time)
 
 
 def simulate_schedule(schedule: list[Phase], mp: ModelParams, z0: float = 0.0,
@@ -105,6 +116,16 @@ def adaptation_after(schedule: list[Phase], mp: ModelParams, z0: float = 0.0) ->
 
 def adaptation_closed_form(days: float, dose_nM: float, drug: str, mp: ModelParams, z0: float = 0.0) -> float:
     """Exact z after ``days`` at a constant dose (used to check the integrator)."""
+    if np.ndim(mp.clone_start) or np.ndim(z0):  # parameters per point (the vectorised fast mode)
+        th = 1.0 - inhibition(dose_nM, mp.potency(drug), mp.drug_hill)
+        a, b = mp.adapt_rate * th, relax_rate(mp) * (1 - th)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zs = a / (a + b)
+            z = np.where(a + b == 0, z0, zs + (z0 - zs) * np.exp(-(a + b) * days))
+        sel = np.asarray(mp.clone_start) > 0
+        if np.any(sel):
+            z = np.where(sel, _selection_step(z0, days, dose_nM, drug, mp), z)
+        return z
     if mp.clone_start > 0:
         return _selection_step(z0, days, dose_nM, drug, mp)
     th = _theta(Phase(days, dose_nM, drug), mp)
@@ -134,5 +155,5 @@ def schedule_closed_form(schedule: list[Phase], mp: ModelParams, z0: float = 0.0
     out, z = [], z0
     for ph in schedule:
         z = adaptation_closed_form(ph.days, ph.dose_nM, ph.drug, mp, z)
-        out.append(min(max(z, 0.0), 1.0))
+        out.append(np.clip(z, 0.0, 1.0) if np.ndim(z) else min(max(z, 0.0), 1.0))
     return out

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+import numpy as np
+
 # Citations used as provenance; full entries live in book/references.bib.
 QUINTAS_2010 = "prior: Quintas-Cardama et al., Blood 2010"
 WERNIG_2008 = "prior: Wernig et al., Cancer Cell 2008"
@@ -20,6 +22,16 @@ ASH_2011_CONSTRAINT = ("constraint, not a measurement: chosen so that the ASH 20
 MEYER_2015 = "assumption of this book (motivated by Meyer et al., Cancer Cell 2015, who propose no potency shift)"
 MARUBAYASHI_2010 = "assumption (mechanism after Marubayashi et al., J Clin Invest 2010)"
 ASSUMPTION = "assumption"
+ANDRAOS_2012 = ("assumption for the size; the direction after Andraos et al., Cancer Discov 2012 and Tvorogov et al., "
+                "Sci Adv 2018 (type I inhibitors raise JAK2 pY1007/1008 while pSTAT5 falls; type II do not)")
+#: Biochemical (enzyme) IC50s used as partner/JAK2 potency ratios (the ratio is what the model reads).
+QUINTAS_2010_ENZYME = ("prior: Quintas-Cardama et al., Blood 2010: enzyme IC50 JAK1 3.3, JAK2 2.8, TYK2 19 nM (values "
+                       "from the project's reference notes; taken as the cellular ratio: assumption)")
+WERNIG_2008_ENZYME = ("prior: Wernig et al., Cancer Cell 2008: JAK2 IC50 3 nM, 35-fold selective over JAK1 (checked; "
+                      "taken as the cellular ratio: assumption)")
+TYPE_II_ASSUMPTION = ("assumption: CHZ868 is a type II inhibitor active in type-I-persistent cells (Meyer et al., Cancer "
+                      "Cell 2015); its cellular potency is not in our sources")
+
 
 
 @dataclass(frozen=True)
@@ -75,8 +87,16 @@ def _p(*args: Any, **kw: Any) -> Param:
 # The mechanistic model (see book/model.md for the equations)
 # --------------------------------------------------------------------------------------------
 MODEL_PARAMS: tuple[Param, ...] = (
-    _p("hetero_advantage", 20.0, "fold", "how much less a type I inhibitor blocks trans-activated JAK2 in a "
-       "JAK2-JAK1/TYK2 heterodimer than JAK2 in a homodimer (s; 1 = no advantage)", MEYER_2015, 1.0, 1000.0),
+    _p("hetero_advantage", 20.0, "fold", "how much less a type I inhibitor blocks JAK2 while a partner kinase (JAK1 "
+       "or TYK2) trans-phosphorylates it in a heterodimer (s; 1 = no advantage). Realised only as far as the drug "
+       "spares the partner: the trans-activated share of heterodimer JAK2 is the partner's activity left at the "
+       "dose, I(D; rho_p K), with rho_p the drug's partner/JAK2 potency ratio (jak1_ratio_<drug>, "
+       "tyk2_ratio_<drug>)", MEYER_2015, 1.0, 1000.0),
+    _p("trans_gating", 1.0, "fraction", "how far the heterodimer escape needs the partner kinase active (g): the "
+       "trans-activated share of heterodimer JAK2 is 1 - g + g a(D), a(D) the partner's activity left under the drug. "
+       "1 = trans-activation by the partner, tied to each drug's JAK1/TYK2 potency (the paper's mechanism made "
+       "drug-specific); 0 = the drug-agnostic escape of the book's earlier model, whatever the drug does to the partner",
+       ASSUMPTION, 0.0, 1.0),
     _p("pairing_affinity", 1.0, "per relative level", "affinity of JAK2 for a partner kinase relative to "
        "another JAK2 (a)", ASSUMPTION, 0.0, 100.0),
     _p("partner_naive", 0.2, "relative level", "JAK1+TYK2 level available for pairing in naive cells (p0; "
@@ -109,6 +129,11 @@ MODEL_PARAMS: tuple[Param, ...] = (
        "JAK2/JAK1 inhibition (cytopenias)", ASSUMPTION, 0.0, 1.0),
     _p("hsp90_other_clients", 0.0, "fraction", "extra JAK2-independent growth loss from other HSP90 clients "
        "at full PU-H71 effect; 0 = none", ASSUMPTION, 0.0, 1.0),
+    _p("pjak2_accumulation", 3.0, "fold of naive", "activation-loop phosphorylation (pY1007/1008) of JAK2 held by a "
+       "bound type I inhibitor, per JAK2 and relative to naive untreated cells (gamma): type I inhibitors bind the "
+       "active conformation and protect the phosphorylated loop while pSTAT5 falls; a type II inhibitor does not. "
+       "The rise is reported (Andraos et al., Cancer Discov 2012; Tvorogov et al., Sci Adv 2018); its size here is "
+       "an assumption", ANDRAOS_2012, 0.0, 100.0)
 )
 
 # Drugs: cellular JAK2 potency K (nM) of a type I inhibitor on homodimer signalling and its Hill slope.
@@ -120,6 +145,24 @@ DRUG_PARAMS: tuple[Param, ...] = (
     _p("K_jak_inhibitor_1", 100.0, "nM", "JAK Inhibitor I cellular JAK2 potency (no cellular prior in our "
        "sources)", ASSUMPTION, 0.1, 1e5),
     _p("drug_hill", 1.0, "1", "Hill slope of type I inhibition (n)", ASSUMPTION, 0.3, 5.0),
+    _p("jak1_ratio_ruxolitinib", 3.3 / 2.8, "fold", "ruxolitinib potency on JAK1 relative to JAK2: enzyme IC50 "
+       "JAK1 / JAK2 (rho; 1 = the drug blocks the partner as well as JAK2)", QUINTAS_2010_ENZYME, 0.01, 1e4),
+    _p("tyk2_ratio_ruxolitinib", 19.0 / 2.8, "fold", "ruxolitinib enzyme IC50 TYK2 / JAK2", QUINTAS_2010_ENZYME,
+       0.01, 1e4),
+    _p("jak1_ratio_fedratinib", 35.0, "fold", "fedratinib (TG101348) enzyme IC50 JAK1 / JAK2", WERNIG_2008_ENZYME,
+       0.01, 1e4),
+    _p("tyk2_ratio_fedratinib", 35.0, "fold", "fedratinib enzyme IC50 TYK2 / JAK2: not in our checked sources; set "
+       "equal to its JAK1 ratio", "assumption (no checked TYK2 value; set to the JAK1 ratio of Wernig et al. 2008)",
+       0.01, 1e4),
+    _p("jak1_ratio_jak_inhibitor_1", 15.0, "fold", "JAK Inhibitor I (pyridone 6) enzyme IC50 JAK1 / JAK2, recalled "
+       "as JAK1 15 nM (murine), JAK2 1 nM (Thompson et al., Bioorg Med Chem Lett 2002)", "assumption (recalled, "
+       "not verified with our search tool: Thompson et al. 2002)", 0.01, 1e4),
+    _p("tyk2_ratio_jak_inhibitor_1", 1.0, "fold", "JAK Inhibitor I enzyme IC50 TYK2 / JAK2, recalled as 1 nM / 1 nM "
+       "(a pan-JAK inhibitor)", "assumption (recalled, not verified with our search tool: Thompson et al. 2002)",
+       0.01, 1e4),
+    _p("K_chz868", 100.0, "nM", "CHZ868 (type II) cellular JAK2 potency: binds JAK2 in the inactive conformation, "
+       "which trans-phosphorylation by a partner does not overcome (no heterodimer advantage, no pJAK2 "
+       "accumulation)", TYPE_II_ASSUMPTION, 0.1, 1e5),
 )
 
 # Rival mechanisms of persistence (jakpersist/rivals/ names them; book chapter r2_rivals). Every default switches
@@ -143,6 +186,9 @@ RIVAL_PARAMS: tuple[Param, ...] = (
        "(0 = off)", ASSUMPTION, 0.0, 1.0),
     _p("bypass_hsp90_client", 0.0, "0 or 1", "1 = the bypass kinase is an HSP90 client, lost with JAK2 under "
        "PU-H71 (same K_H); 0 = it is not", ASSUMPTION, 0.0, 1.0),
+    _p("clone_jak2_allele", 1.0, "0 or 1", "1 = the resistant subclone's resistance is a second-site JAK2 "
+       "kinase-domain allele, which sequencing of the population can find; 0 = it is not in JAK2 (non-genetic "
+       "tolerance or another gene). Read by claim C8 only", ASSUMPTION, 0.0, 1.0),
     _p("efflux_ruxolitinib", 1.0, "fold", "fold less ruxolitinib inside fully adapted cells (efflux or "
        "sequestration; the intracellular dose is D / (1 + (fold - 1) z), reversible with z; 1 = none)",
        ASSUMPTION, 1.0, 1e4),
@@ -156,6 +202,10 @@ RIVAL_PARAMS: tuple[Param, ...] = (
 DRUGS: tuple[str, ...] = ("ruxolitinib", "fedratinib", "jak_inhibitor_1")
 #: The HSP90 inhibitor: wherever it stands in for a drug, it degrades JAK2 instead of inhibiting it.
 HSP90_INHIBITOR = "PU-H71"
+#: The type II JAK2 inhibitor of the predicted arm (not one of DRUGS: no claim's rule reads it).
+TYPE_II_INHIBITOR = "CHZ868"
+#: The partner kinases of JAK2 in a heterodimer (their potency ratios are declared per drug).
+PARTNERS: tuple[str, ...] = ("jak1", "tyk2")
 DRUG_LABELS: dict[str, str] = {
     "ruxolitinib": "ruxolitinib (INCB18424)",
     "fedratinib": "fedratinib (TG101348)",
@@ -200,6 +250,12 @@ RUN_PARAMS: tuple[Param, ...] = (
        kind="run"),
     _p("rechallenge_days", 42.0, "days", "time back on the chronic dose after withdrawal", "run setting",
        0.0, 365.0, kind="run"),
+    _p("seq_reads", 1000, "reads", "sequencing reads covering each candidate second-site position of JAK2 "
+       "(amplicon sequencing of the persistent population)", "assumption: a typical targeted-sequencing depth",
+       10, 1000000, kind="run", type=int),
+    _p("seq_detection_vaf", 0.02, "read fraction", "detection limit: a candidate allele is called when at least "
+       "this fraction of the reads carry it", "assumption: a typical limit of targeted sequencing", 0.0, 0.5,
+       kind="run"),
     _p("n_timepoints", 8, "time points", "GI50 measurements during withdrawal (day 0 to withdrawal_days)",
        "run setting", 3, 30, kind="run", type=int),
     _p("hsp90_dose_nM", 300.0, "nM", "PU-H71 dose used for the JAK2 degradation blot and the degrader arm",
@@ -270,6 +326,12 @@ ALL_PARAMS: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS,
 _DECLARED: dict[str, Param] = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RIVAL_PARAMS)}
 
 
+def _value(x: Any) -> Any:
+    """A parameter's value: a float, or the array itself when the parameters hold one value per point (the
+    vectorised fast mode builds ModelParams with array fields; every model kernel broadcasts over them)."""
+    return float(x) if np.ndim(x) == 0 else x
+
+
 def _d(name: str) -> float:
     """The declared default of a model parameter (its one declaration is above), as a float."""
     return float(_DECLARED[name].default)
@@ -286,6 +348,7 @@ class ModelParams:
 
     # the mechanistic model
     hetero_advantage: float = _d("hetero_advantage")
+    trans_gating: float = _d("trans_gating")
     pairing_affinity: float = _d("pairing_affinity")
     partner_naive: float = _d("partner_naive")
     partner_max: float = _d("partner_max")
@@ -304,11 +367,19 @@ class ModelParams:
     vivo_normal_fitness: float = _d("vivo_normal_fitness")
     vivo_normal_drug_effect: float = _d("vivo_normal_drug_effect")
     hsp90_other_clients: float = _d("hsp90_other_clients")
+    pjak2_accumulation: float = _d("pjak2_accumulation")
     # drugs
     K_ruxolitinib: float = _d("K_ruxolitinib")
     K_fedratinib: float = _d("K_fedratinib")
     K_jak_inhibitor_1: float = _d("K_jak_inhibitor_1")
     drug_hill: float = _d("drug_hill")
+    jak1_ratio_ruxolitinib: float = _d("jak1_ratio_ruxolitinib")
+    tyk2_ratio_ruxolitinib: float = _d("tyk2_ratio_ruxolitinib")
+    jak1_ratio_fedratinib: float = _d("jak1_ratio_fedratinib")
+    tyk2_ratio_fedratinib: float = _d("tyk2_ratio_fedratinib")
+    jak1_ratio_jak_inhibitor_1: float = _d("jak1_ratio_jak_inhibitor_1")
+    tyk2_ratio_jak_inhibitor_1: float = _d("tyk2_ratio_jak_inhibitor_1")
+    K_chz868: float = _d("K_chz868")
     # rival mechanisms (switched off by default)
     clone_start: float = _d("clone_start")
     clone_shift_ruxolitinib: float = _d("clone_shift_ruxolitinib")
@@ -317,6 +388,7 @@ class ModelParams:
     clone_cost: float = _d("clone_cost")
     bypass_growth: float = _d("bypass_growth")
     bypass_hsp90_client: float = _d("bypass_hsp90_client")
+    clone_jak2_allele: float = _d("clone_jak2_allele")
     efflux_ruxolitinib: float = _d("efflux_ruxolitinib")
     efflux_fedratinib: float = _d("efflux_fedratinib")
     efflux_jak_inhibitor_1: float = _d("efflux_jak_inhibitor_1")
@@ -328,22 +400,32 @@ class ModelParams:
         names = {f.name for f in fields(cls)}
         return cls(**{k: float(v) for k, v in values.items() if k in names})
 
-    def potency(self, drug: str) -> float:
-        """Cellular JAK2 potency K (nM) of ``drug``; raises ValueError for an unknown drug."""
+    def potency(self, drug: str) -> Any:
+        """Cellular JAK2 potency K (nM) of ``drug`` (an array when the parameters are arrays); raises ValueError
+        for an unknown drug."""
         if drug not in DRUGS:
             raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
-        return float(getattr(self, f"K_{drug}"))
+        return _value(getattr(self, f"K_{drug}"))
 
-    def per_drug(self, prefix: str, drug: str) -> float:
+    def per_drug(self, prefix: str, drug: str) -> Any:
         """A rival mechanism's per-drug value ``<prefix>_<drug>`` (e.g. ``clone_shift_ruxolitinib``)."""
         if drug not in DRUGS:
             raise ValueError(f"unknown drug {drug!r}; valid: {', '.join(DRUGS)}")
-        return float(getattr(self, f"{prefix}_{drug}"))
+        return _value(getattr(self, f"{prefix}_{drug}"))
+
+    def partner_ratio(self, partner: str, drug: str) -> Any:
+        """The drug's potency on ``partner`` ("jak1" or "tyk2") relative to JAK2 (enzyme IC50 ratio), as stored:
+        a number or an array (never cast, so that arrays of parameter points broadcast)."""
+        if drug not in DRUGS or partner not in PARTNERS:
+            raise ValueError(f"unknown drug {drug!r} or partner {partner!r}; valid: {', '.join(DRUGS)}; "
+                             f"{', '.join(PARTNERS)}")
+        return getattr(self, f"{partner}_ratio_{drug}")
 
     @property
     def rivals_on(self) -> bool:
-        """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default."""
-        return any(float(getattr(self, p.name)) != float(p.default) for p in RIVAL_PARAMS)
+        """True when any rival mechanism (RIVAL_PARAMS) is away from its switched-off default (at any point, for
+        array-valued parameters)."""
+        return any(bool(np.any(np.asarray(getattr(self, p.name)) != float(p.default))) for p in RIVAL_PARAMS)
 
 
 _unmatched = sorted(set(_DECLARED) ^ {f.name for f in fields(ModelParams)})
@@ -358,6 +440,6 @@ def default_of(name: str) -> Any:
 
 
 __all__ = [
-    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "RIVAL_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR",
+    "Param", "MODEL_PARAMS", "DRUG_PARAMS", "RUN_PARAMS", "RIVAL_PARAMS", "ALL_PARAMS", "ModelParams", "DRUGS", "HSP90_INHIBITOR", "TYPE_II_INHIBITOR", "PARTNERS",
     "DRUG_LABELS", "default_of", "PLAUSIBLE",
 ]

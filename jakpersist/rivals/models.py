@@ -16,7 +16,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..model.params import PLAUSIBLE
+from ..model.params import ALL_PARAMS, PLAUSIBLE
 
 #: Parameters that carry the heterodimer mechanism and its adaptation (each variant sets them itself).
 MECHANISM = ("hetero_advantage", "partner_max", "jak2_max", "adapt_rate", "relax_half_time")
@@ -42,6 +42,24 @@ class Range:
             return 10 ** (np.log10(self.lo) + u * (np.log10(self.hi) - np.log10(self.lo)))
         return self.lo + u * (self.hi - self.lo)
 
+    def scaled(self, factor: float) -> "Range":
+        """The range with its width times ``factor`` around its centre (in log space when log-uniform), clipped
+        to the parameter's valid range (:data:`jakpersist.model.params.ALL_PARAMS`; a log range stays above 0):
+        the prior-sensitivity check. A 0/1 flag is unchanged."""
+        if self.flag or factor == 1.0:
+            return self
+        p = ALL_PARAMS.get(self.name)
+        vlo = -np.inf if p is None or p.lo is None else float(p.lo)
+        vhi = np.inf if p is None or p.hi is None else float(p.hi)
+        if self.log:
+            c, h = (np.log10(self.lo) + np.log10(self.hi)) / 2, factor * (np.log10(self.hi) - np.log10(self.lo)) / 2
+            lo, hi = 10 ** (c - h), 10 ** (c + h)
+            vlo = max(vlo, 1e-12)
+        else:
+            c, h = (self.lo + self.hi) / 2, factor * (self.hi - self.lo) / 2
+            lo, hi = c - h, c + h
+        return Range(self.name, float(max(lo, vlo)), float(min(hi, vhi)), self.log, self.why, self.flag)
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -61,10 +79,11 @@ class Variant:
         own = {r.name for r in self.ranges} | set(self.fixed) | set(self.ties)
         return (*(r for r in background() if r.name not in own), *self.ranges)
 
-    def sample(self, n: int, seed: int) -> tuple[tuple[str, ...], np.ndarray]:
+    def sample(self, n: int, seed: int, scale: float = 1.0) -> tuple[tuple[str, ...], np.ndarray]:
         """``n`` independent uniform draws from the plausible space (seeded): (names, values of shape (n, k)),
-        ties included as columns. Independent draws make the binomial intervals of the shares exact."""
-        rs = self.space()
+        ties included as columns. Independent draws make the binomial intervals of the shares exact. ``scale``:
+        every range's width times this factor (:meth:`Range.scaled`; the prior-sensitivity check)."""
+        rs = tuple(r.scaled(scale) for r in self.space())
         u = np.random.default_rng(seed).random((n, len(rs)))
         cols = {r.name: r.from_unit(u[:, j]) for j, r in enumerate(rs)}
         for tied, source in self.ties.items():
@@ -132,7 +151,7 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
          Range("clone_shift_fedratinib", 1.0, 1000.0, True, "assumption, as for ruxolitinib"),
          Range("clone_shift_jak_inhibitor_1", 1.0, 1000.0, True, "assumption, as for ruxolitinib"),
          Range("clone_cost", 0.0, 0.3, False, "assumption: an optional fitness cost, up to 30% of r_max")),
-        fixed={**_NO_HETERODIMER, "jak2_max": 1.0}, ties=_NO_PARTNER_CHANGE),
+        fixed={**_NO_HETERODIMER, "jak2_max": 1.0, "clone_jak2_allele": 1.0}, ties=_NO_PARTNER_CHANGE),
     Variant(
         "R3", "an adaptive JAK2-independent bypass (MAPK / PI3K-AKT-like)",
         "Chronic inhibition induces a JAK2-independent growth pathway that rises with adaptation and feeds growth "
@@ -164,12 +183,15 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
         "A small subpopulation is tolerant before any drug (>100-fold less sensitive, as the drug-tolerant persisters "
         "of Sharma et al., Cell 2010; checked) and is selected under drug; it pays a fitness cost off drug, so the "
         "population reverts by competition, not by relaxation, and re-acquires persistence fast on re-challenge. "
-        "Tolerance is the same for every JAK inhibitor. Starting share and cost ranges are assumptions.",
+        "Tolerance is the same for every JAK inhibitor; whether it is a JAK2 allele that sequencing would find is a 0/1 "
+        "parameter. Starting share and cost ranges are assumptions.",
         "reversal follows the fitness cost (no cost, no reversal); re-challenge is faster than the first selection",
         (Range("clone_start", 1e-3, 0.05, True, "assumption: a subpopulation of 0.1-5%"),
          Range("clone_shift_ruxolitinib", 10.0, 1000.0, True, "Sharma et al. 2010: >100-fold reduced sensitivity "
                "(checked); 10-1000-fold is the assumption around it"),
-         Range("clone_cost", 0.05, 0.8, False, "assumption: tolerant cells divide 5-80% slower off drug")),
+         Range("clone_cost", 0.05, 0.8, False, "assumption: tolerant cells divide 5-80% slower off drug"),
+         Range("clone_jak2_allele", 0.0, 1.0, why="assumption: the tolerance is a JAK2 allele (found by sequencing) "
+               "or not (non-genetic, as Sharma et al.'s persisters, or in another gene), equally likely", flag=True)),
         fixed={**_NO_HETERODIMER, "jak2_max": 1.0},
         ties={**_NO_PARTNER_CHANGE, "clone_shift_fedratinib": "clone_shift_ruxolitinib",
               "clone_shift_jak_inhibitor_1": "clone_shift_ruxolitinib"}),

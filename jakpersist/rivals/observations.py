@@ -47,6 +47,8 @@ OBSERVATIONS: tuple[Observation, ...] = (
     Observation("C7 degrader", "nature2012", "C7", "PU-H71 keeps its potency while the JAK2 inhibitor loses it"),
     Observation("C1 cross-persistence", "ash2011", "C1", ">= 4-fold also for fedratinib and JAK Inhibitor I",
                 ("fold_fedratinib", "fold_lo_fedratinib", "fold_jak_inhibitor_1", "fold_lo_jak_inhibitor_1")),
+    Observation("C8 no second-site allele", "ash2011", "C8", "no second-site JAK2 allele is carried by half of the "
+                "persistent cells or more (sequencing with a detection limit)"),
     Observation("C2 pSTAT5 kept", "inference", "C2", "at the chronic dose persistent cells keep >= 2-fold the "
                 "pSTAT5 of naive cells", ("pstat5_fold",)),
     Observation("C2 knock-down", "inference", "C2", "JAK1 or TYK2 knock-down re-sensitises",

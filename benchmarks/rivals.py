@@ -1,0 +1,69 @@
+"""Rival-model comparison speed, measured in one run (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/rivals.py                 # a few minutes on 2 idle cores
+    .venv/bin/python benchmarks/rivals.py --points 20000  # the whole comparison at fewer points per model
+
+Prints (1) noise-free point-claim evaluations per second on one core (this process), the vectorised fast mode
+(:mod:`jakpersist.claims.vectorised`, every point of a chunk at once) against the per-point fast mode (one claim
+function call per point, the reference), on the same points of every rival model (targets: >= 50,000/s and
+>= 30x); (2) the wall time of the whole comparison (`jakbook rivals`: 6 models, each with its prior-sensitivity
+runs at half the points) at 100,000 points per model on 2 local Dask workers (target: <= 5 minutes), from an
+empty cache. The machine's load average is printed with the numbers: on a shared machine they move with it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+from jakpersist import rivals
+from jakpersist.atlas.run import evaluate_rows
+from jakpersist.claims.vectorised import VECTOR_CLAIMS, evaluate_many
+from jakpersist.rivals.models import MODELS, VARIANTS
+
+
+def _rate(fn, n_evals: int) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return n_evals / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", type=int, default=100_000, help="points per model of the whole comparison")
+    ap.add_argument("--per-point", type=int, default=40, help="points per model timed in the per-point mode")
+    ap.add_argument("--vectorised", type=int, default=2000, help="points per model timed in the vectorised mode")
+    a = ap.parse_args()
+    k = len(VECTOR_CLAIMS)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'model':<6}{'per-point eval/s':>18}{'vectorised eval/s':>19}{'speed-up':>10}")
+    tot_ref = tot_vec = 0.0
+    for m in MODELS:
+        v = VARIANTS[m]
+        names, values = v.sample(max(a.per_point, a.vectorised), 99)
+        fixed = dict(v.fixed)
+        ref = _rate(lambda x=values[:a.per_point], nm=names, fx=fixed: evaluate_rows(x, nm, VECTOR_CLAIMS, fixed=fx),
+                    a.per_point * k)
+        vec = _rate(lambda x=values[:a.vectorised], nm=names, fx=fixed: evaluate_many(x, nm, VECTOR_CLAIMS, fixed=fx),
+                    a.vectorised * k)
+        tot_ref += 1 / ref
+        tot_vec += 1 / vec
+        print(f"{m:<6}{ref:>18,.0f}{vec:>19,.0f}{vec / ref:>9.0f}x")
+    ref_all, vec_all = len(MODELS) / tot_ref, len(MODELS) / tot_vec
+    print(f"{'all':<6}{ref_all:>18,.0f}{vec_all:>19,.0f}{vec_all / ref_all:>9.0f}x   (point-claim evaluations per "
+          "second, one core; target >= 50,000/s and >= 30x)")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        s = rivals.build(MODELS, a.points, workers=2, out=tmp, progress=False)
+        dt = time.perf_counter() - t0
+    n_all = len(MODELS) * (a.points + 2 * s["sensitivity"]["samples"])
+    print(f"whole comparison: {a.points:,} points per model (+ {2 * s['sensitivity']['samples']:,} for prior "
+          f"sensitivity), {n_all:,} points in all, 2 local workers: {dt:.0f} s ({dt / 60:.1f} min; target <= 5 min); "
+          f"load average now {os.getloadavg()[0]:.1f}")
+    h0 = s["comparison"]["H0"]
+    print(f"H0 accepted {h0['k']} of {h0['n']} ({h0['p']:.3%}) under every Nature-abstract observation")
+
+
+if __name__ == "__main__":
+    main()
