@@ -277,14 +277,24 @@ def overview(claims: list[Claim], *, summary: dict[str, Any] | None = None,
     Every number is tagged with its source, as on the card."""
     cache = {} if cache is None else cache
     claims = display_order(claims)
-    out = ["::::::{div} jak-overview", ""]
+    out = [":::::::{div} jak-overview", "",
+           "| claim | verdict of the default run | key number (95% interval) |", "|---|---|---|"]
+    for c in claims:
+        if c.origin != "paper" or c.id not in KEY_RESULTS:
+            continue
+        values = _values(c, cache)
+        number = key_number(c, values).replace(" (no interval computed for this number)", " (no interval)")
+        number = number.replace("(95% interval ", "(")
+        out.append(f"| **[{c.id}](#card-{c.id.lower()})** {_headline(c)} | {verdict_wording(c, values)} | "
+                   f"{number} |")
+    out += ["", "::::::{div} jak-cards", ""]
     for c in claims:
         if c.origin != "paper" or c.id not in KEY_RESULTS:
             continue
         values = _values(c, cache)
         k = KEY_RESULTS[c.id]
         fig = key_figure(c.chapter, k.figure)
-        out += [":::::{div} jak-claim-card", ""]
+        out += [f"(card-{c.id.lower()})=", ":::::{div} jak-claim-card", ""]
         if fig:
             alt = _plain(f"Thumbnail of the key figure of {c.id}. {fig[1]}")
             out += [f"![{alt}](generated/thumbs/{k.figure}.svg)", ""]
@@ -294,7 +304,7 @@ def overview(claims: list[Claim], *, summary: dict[str, Any] | None = None,
                 f"- **Robustness:** {_share(c.id, summary)}",
                 f"- **Chapter:** {{doc}}`chapters/{c.chapter}` · key figure: "
                 f"{{numref}}`Book figure %s <{k.figure}>`", "", ":::::", ""]
-    out += ["::::::", ""]
+    out += ["::::::", "", ":::::::", ""]
     book = [c for c in claims if c.origin == "book"]
     if book:
         out += ["::::{div} jak-overview-checks", "", "**The book's own checks** (not claims of the paper):", ""]
