@@ -1,4 +1,5 @@
-"""The landing page's findings block and the chapters' at-a-glance cards, read off the built site.
+"""The landing page's findings block, the chapters' at-a-glance cards and the claims page's overview cards, read
+off the built site.
 
 Every number in them is written as ``<span class="jak-num" data-src=...>`` naming its source; each is compared
 with the glued value of the executed chapter or the atlas result it comes from, and no other number may appear
@@ -54,11 +55,12 @@ def _expected(src: str) -> str:
     raise AssertionError(f"unknown number source {src!r}")
 
 
-PAGES = ["book/intro.html", *(f"book/chapters/{chapter}.html" for chapter in CHAPTER_CLAIMS)]
+PAGES = ["book/intro.html", "book/claims.html", *(f"book/chapters/{chapter}.html" for chapter in CHAPTER_CLAIMS)]
+SELECTOR = {"book/intro.html": "div.jak-findings", "book/claims.html": "div.jak-overview"}
 
 
 def _blocks(page: str):
-    return _soup(page).select("div.jak-findings" if page.endswith("intro.html") else "div.jak-glance")
+    return _soup(page).select(SELECTOR.get(page, "div.jak-glance"))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -66,7 +68,8 @@ def test_every_number_equals_its_source(page):
     blocks = _blocks(page)
     assert len(blocks) == 1, f"{page}: expected one findings block / at-a-glance card"
     spans = blocks[0].select("span.jak-num")
-    assert len(spans) >= (11 if page.endswith("intro.html") else 4), f"{page}: too few generated numbers"
+    assert len(spans) >= {"book/intro.html": 11, "book/claims.html": 20}.get(page, 4), \
+        f"{page}: too few generated numbers"
     for span in spans:
         assert span.get_text() == _expected(span["data-src"]), f"{page}: {span['data-src']}"
 
@@ -113,3 +116,82 @@ def test_findings_block_states_the_real_data_gap():
     text = " ".join(block.get_text(" ").split())
     assert "Not tested on the paper's own data" in text.replace("’", "'") and "not public" in text
     assert _soup("book/intro.html").select_one("#intro-mechanism img") is not None
+
+
+def _card_numbers(card) -> set[tuple[str, str]]:
+    return {(span["data-src"], span.get_text()) for span in card.select("span.jak-num")}
+
+
+def test_claims_page_cards_match_the_chapter_cards():
+    """Each claim's card on the claims page shows the key number, interval and robustness share of its
+    chapter's at-a-glance card, and a thumbnail of the same key figure (an image file that exists) linking to it."""
+    soup = _soup("book/claims.html")
+    cards = soup.select("div.jak-overview div.jak-claim-card")
+    paper = [c for c in findings.display_order(registry.load()) if c.origin == "paper"]
+    assert [" ".join(card.get_text(" ").split()).split(" ")[0] for card in cards] == [c.id for c in paper]
+    for c, card in zip(paper, cards, strict=True):
+        chapter_card = _soup(f"book/chapters/{c.chapter}.html").select_one("div.jak-glance")
+        mine = _card_numbers(card)
+        assert mine and mine <= _card_numbers(chapter_card), f"{c.id}: numbers differ from the chapter's card"
+        assert findings.verdict_wording(c, glued_values(c.executed)) in card.get_text(" ")
+        img = card.select_one("img")
+        assert img is not None and (SITE / "book" / img["src"]).resolve().is_file(), f"{c.id}: no thumbnail"
+        assert len(img.get("alt", "")) > 40 and "/" not in img["alt"][:20], f"{c.id}: thumbnail without alt text"
+        fig = findings.KEY_RESULTS[c.id].figure
+        assert card.select_one(f'a[href$="{c.chapter}.html#{fig}"]') is not None, f"{c.id}: no link to {fig}"
+
+
+def test_claims_page_overview_comes_before_the_audit_detail():
+    soup = _soup("book/claims.html")
+    order = [str(e) for e in soup.find_all(True)]
+    overview = soup.select_one("div.jak-overview")
+    audit = soup.find(id="audit-detail")
+    assert audit is not None and order.index(str(overview)) < order.index(str(audit))
+
+
+def _id_order_key(cid: str):
+    m = re.fullmatch(r"([A-Z]+)(\d+)(.*)", cid)
+    return (m.group(1), int(m.group(2)), m.group(3))
+
+
+def test_one_id_per_check_in_order():
+    """Sidebar, chapter titles and claims page use the registry's IDs: each chapter's title starts with the IDs
+    of its checks; the claim chapters come in the order of their first ID; the claims page lists the paper's
+    claims in ID order and the book's checks in the sidebar's order."""
+    claims = registry.load()
+    nav = [a for a in _soup("book/intro.html").select("nav.bd-docs-nav a.reference.internal")]
+    titles = {Path(a["href"]).stem: " ".join(a.get_text().split()) for a in nav}
+    stems = [Path(a["href"]).stem for a in nav]
+    by_chapter: dict[str, list[str]] = {}
+    for c in claims:
+        by_chapter.setdefault(c.chapter, []).append(c.id)
+    for chapter, ids in by_chapter.items():
+        head = titles[chapter].split(" · ")[0]
+        assert sorted(head.split(", ")) == sorted(ids), f"{chapter}: sidebar title {titles[chapter]!r} lacks {ids}"
+        h1 = " ".join(_soup(f"book/chapters/{chapter}.html").select_one("h1").get_text().split())
+        assert h1.startswith(head + " ·"), f"{chapter}: title {h1!r}"
+    paper_chapters = [s for s in stems if s in by_chapter and all(
+        c.origin == "paper" for c in claims if c.chapter == s)]
+    firsts = [min(by_chapter[s], key=_id_order_key) for s in paper_chapters]
+    assert firsts == sorted(firsts, key=_id_order_key), f"claim chapters out of ID order: {firsts}"
+    soup = _soup("book/claims.html")
+    order = [e.get("id") for e in soup.find_all(id=True)]
+    shown = [c.id for c in findings.display_order(claims)]
+    where = [order.index(f"claim-{i.lower()}") for i in shown]
+    assert where == sorted(where), "the audit detail is not in display order"
+    paper_ids = [c.id for c in claims if c.origin == "paper"]
+    assert [i for i in shown if i in paper_ids] == sorted(paper_ids, key=_id_order_key)
+    book = [c for c in findings.display_order(claims) if c.origin == "book"]
+    assert [stems.index(c.chapter) for c in book] == sorted(stems.index(c.chapter) for c in book)
+
+
+def test_public_data_part_holds_only_real_data_chapters():
+    """The sidebar's "Public data" part lists only chapters whose default run uses real data."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p["caption"] == "Public data")
+    stems = {Path(ch["file"]).name for ch in part["chapters"]}
+    claims = [c for c in registry.load() if c.chapter in stems]
+    assert claims and all(c.evidence == "public-data" and not c.demonstration for c in claims), \
+        [(c.id, c.evidence, c.default_kind) for c in claims]

@@ -277,7 +277,45 @@ def _subset_icon_fonts(app: Any, exc: Exception | None) -> None:
     (out / "_static" / "jakbook-icons.css").write_text("\n".join(rules) + "\n", encoding="utf-8")
 
 
+#: Scripts a page needs before its inline scripts run (they read ``DOCUMENTATION_OPTIONS``); every other script is
+#: deferred, so that none holds up the first paint.
+_KEEP_BLOCKING = ("documentation_options.js",)
+#: Stylesheets for things below the first screen or unused (code-copy buttons, exercises, the theme's live-code
+#: widget): loaded without blocking the first paint.
+_LATE_CSS = ("copybutton.css", "sphinx-thebe.css", "exercise.css")
+
+
+def _defer_assets(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """First contentful paint on a slow connection: defer every external script in the page's head except
+    :data:`_KEEP_BLOCKING` (deferred scripts still run in order, after parsing, before ``DOMContentLoaded``, so
+    inline settings such as ``togglebuttonSelector`` are defined first), and load :data:`_LATE_CSS` without
+    blocking. The search page keeps Sphinx's own order (its index script calls the search code directly)."""
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    if pagename == "search":
+        return
+    scripts = []
+    for js in context.get("script_files", []):
+        attrs = dict(getattr(js, "attributes", {}) or {})
+        name = str(getattr(js, "filename", "") or "")
+        if (isinstance(js, _JavaScript) and name and not attrs.get("body") and "async" not in attrs
+                and "defer" not in attrs and not name.endswith(_KEEP_BLOCKING)):
+            js = _JavaScript(name, priority=js.priority, **{**attrs, "defer": "defer"})
+        scripts.append(js)
+    context["script_files"] = scripts
+    sheets = []
+    for css in context.get("css_files", []):
+        name = str(getattr(css, "filename", "") or "")
+        if isinstance(css, _CascadingStyleSheet) and name.split("?")[0].endswith(_LATE_CSS):
+            attrs = dict(css.attributes)
+            css = _CascadingStyleSheet(name, priority=css.priority,
+                                       **{**attrs, "media": "print", "onload": "this.media='all'"})
+        sheets.append(css)
+    context["css_files"] = sheets
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("html-page-context", _defer_assets, priority=900)
     app.connect("build-finished", _subset_icon_fonts)
     app.add_css_file("jakbook-icons.css")
     app.connect("html-page-context", _citation_list_role)

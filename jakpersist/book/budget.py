@@ -14,6 +14,7 @@ from ..atlas.run import code_version
 from ..claims.wording import format_share
 from ..model.params import ALL_PARAMS
 from .execute import ROOT
+from .names import plain
 
 ATLAS_DIR = ROOT / "data" / "atlas"
 #: chapter -> the claims whose budgets it shows
@@ -56,7 +57,7 @@ def budget_markdown(s: dict[str, Any] | None, claim: str) -> str:
         where = (f"flips at {_num(tip)}{unit} ({'below' if side == 'below' else 'above'} the default "
                  f"{_num(float(p.default))}{unit})" if tip is not None else "never flips within its plausible range "
                  "with the other parameters at their defaults")
-        lines.append(f"- `{name}` (total Sobol' index {st:.2f}; plausible {_num(p.plausible[0])} to "
+        lines.append(f"- {plain(name)} (total Sobol' index {st:.2f}; plausible {_num(p.plausible[0])} to "
                      f"{_num(p.plausible[1])}{unit}; {p.plausible_why}): {where}")
     stale = s.get("code_version") != code_version()
     lines += ["", "Details, method and the joint region of all claims: {doc}`r1_robustness`."

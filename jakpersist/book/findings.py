@@ -12,7 +12,9 @@ The verdict sentence comes from one function, :func:`verdict_wording`.
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,10 @@ from typing import Any
 from ..claims.wording import format_share
 from .budget import CHAPTER_CLAIMS, load_summary
 from .chapter import EVIDENCE_KINDS
-from .execute import glued_values
+from .execute import EXECUTED as EXECUTED_DIR, ROOT, glued_values
 from .registry import Claim, load, load_metrics
+
+TOC = ROOT / "_toc.yml"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,32 @@ KEY_RESULTS: dict[str, KeyResult] = {
     "C5": KeyResult("c5_share_fold", "", "", "c0-illustration",
                     "model only: an illustration of the clinical course, not an experiment"),
 }
+
+
+def toc_chapters(toc: Path = TOC) -> list[str]:
+    """Chapter stems (``c1_persistence``) in the order of the site's sidebar (``_toc.yml``)."""
+    import yaml
+
+    doc = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    files = [ch["file"] for part in doc.get("parts", []) for ch in part.get("chapters", [])]
+    return [Path(f).name for f in files if Path(f).parent.name == "chapters"]
+
+
+def _id_key(cid: str) -> tuple[str, int, str]:
+    m = re.fullmatch(r"([A-Za-z]+)(\d+)(.*)", cid)
+    return (m.group(1), int(m.group(2)), m.group(3)) if m else (cid, 0, "")
+
+
+def display_order(claims: list[Claim], *, toc: Path = TOC) -> list[Claim]:
+    """The claims in the order every page shows them: the paper's claims by ID (C0, C1, ..., the sidebar puts
+    their chapters in the order of their first ID), then the book's own checks in the sidebar's order."""
+    chapters = toc_chapters(toc)
+
+    def key(c: Claim) -> tuple:
+        where = chapters.index(c.chapter) if c.chapter in chapters else len(chapters)
+        return (0, 0, _id_key(c.id)) if c.origin == "paper" else (1, where, _id_key(c.id))
+
+    return sorted(claims, key=key)
 
 
 def verdict_wording(claim: Claim, values: dict[str, Any]) -> str:
@@ -143,7 +173,7 @@ def glance(chapter: str, claims: list[Claim], *, summary: dict[str, Any] | None 
     with its figure, the key number with its interval and the robustness share; a thumbnail of each key figure
     (filled in by the site's script from the figure itself) links to the figure."""
     cache = {} if cache is None else cache
-    mine = [c for c in claims if c.chapter == chapter and c.id in KEY_RESULTS]
+    mine = [c for c in display_order(claims) if c.chapter == chapter and c.id in KEY_RESULTS]
     out = ["::::{div} jak-glance", "", "**At a glance**", ""]
     figures: list[str] = []
     for c in mine:
@@ -166,6 +196,7 @@ def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
     """The landing page's "What this book found" block (MyST), from the registry, the executed chapters and the
     atlas."""
     cache = {} if cache is None else cache
+    claims = display_order(claims)
     paper = [c for c in claims if c.origin == "paper"]
     book = [c for c in claims if c.origin == "book"]
     real = [c for c in paper if c.evidence in ("public-data", "reader-data") and not c.demonstration]
@@ -204,15 +235,99 @@ def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
     return "\n".join(out)
 
 
+def key_figure(chapter: str, name: str) -> tuple[str, str] | None:
+    """The SVG and alt text of the figure ``name`` of an executed chapter (the cell whose ``mystnb.figure.name``
+    is ``name``), or None when the chapter has not been executed or draws no such figure."""
+    f = Path(EXECUTED_DIR) / f"{chapter}.ipynb"
+    if not f.is_file():
+        return None
+    for cell in json.loads(f.read_text(encoding="utf-8")).get("cells", []):
+        meta = cell.get("metadata", {}).get("mystnb", {})
+        if meta.get("figure", {}).get("name") != name:
+            continue
+        for out in cell.get("outputs", []):
+            svg = out.get("data", {}).get("image/svg+xml")
+            if svg:
+                return ("".join(svg) if isinstance(svg, list) else svg), str(meta.get("image", {}).get("alt", ""))
+    return None
+
+
+def thumbnails(claims: list[Claim]) -> dict[str, str]:
+    """``thumbs/<figure>.svg`` -> the SVG of each claim's key figure, copied from its executed chapter (the
+    claims page shows them; Sphinx copies them beside the page)."""
+    out = {}
+    for c in claims:
+        k = KEY_RESULTS.get(c.id)
+        fig = key_figure(c.chapter, k.figure) if k else None
+        if fig:
+            out[f"thumbs/{k.figure}.svg"] = fig[0]
+    return out
+
+
+def _plain(text: str) -> str:
+    """Text for a Markdown image's alt text (no brackets or line breaks)."""
+    return " ".join(text.replace("[", "(").replace("]", ")").split())
+
+
+def overview(claims: list[Claim], *, summary: dict[str, Any] | None = None,
+             cache: dict[Path, dict[str, Any]] | None = None) -> str:
+    """The claims page's overview (MyST): one card per claim of the paper, in display order, with the verdict
+    wording, the key number with its interval and the robustness share of its chapter's at-a-glance card and a
+    thumbnail of the key figure (which links to the figure in the chapter); then one line per book check.
+    Every number is tagged with its source, as on the card."""
+    cache = {} if cache is None else cache
+    claims = display_order(claims)
+    out = [":::::::{div} jak-overview", "",
+           "| claim | verdict of the default run | key number (95% interval) |", "|---|---|---|"]
+    for c in claims:
+        if c.origin != "paper" or c.id not in KEY_RESULTS:
+            continue
+        values = _values(c, cache)
+        number = key_number(c, values).replace(" (no interval computed for this number)", " (no interval)")
+        number = number.replace("(95% interval ", "(")
+        out.append(f"| **[{c.id}](#card-{c.id.lower()})** {_headline(c)} | {verdict_wording(c, values)} | "
+                   f"{number} |")
+    out += ["", "::::::{div} jak-cards", ""]
+    for c in claims:
+        if c.origin != "paper" or c.id not in KEY_RESULTS:
+            continue
+        values = _values(c, cache)
+        k = KEY_RESULTS[c.id]
+        fig = key_figure(c.chapter, k.figure)
+        out += [f"(card-{c.id.lower()})=", ":::::{div} jak-claim-card", ""]
+        if fig:
+            alt = _plain(f"Thumbnail of the key figure of {c.id}. {fig[1]}")
+            out += [f"![{alt}](generated/thumbs/{k.figure}.svg)", ""]
+        out += [f"**[{c.id}](#claim-{c.id.lower()})** · {_headline(c)}", "",
+                f"- **Verdict:** **{verdict_wording(c, values)}** ({_evidence(c)})",
+                f"- **Key number:** {key_number(c, values)}",
+                f"- **Robustness:** {_share(c.id, summary)}",
+                f"- **Chapter:** {{doc}}`chapters/{c.chapter}` · key figure: "
+                f"{{numref}}`Book figure %s <{k.figure}>`", "", ":::::", ""]
+    out += ["::::::", "", ":::::::", ""]
+    book = [c for c in claims if c.origin == "book"]
+    if book:
+        out += ["::::{div} jak-overview-checks", "", "**The book's own checks** (not claims of the paper):", ""]
+        for c in book:
+            values = _values(c, cache)
+            what = "simulated stand-in: decides nothing" if c.demonstration else EVIDENCE_KINDS[c.evidence]
+            out.append(f"- **[{c.id}](#claim-{c.id.lower()})** · {_headline(c)}: **{verdict_wording(c, values)}** "
+                       f"({what}; {{doc}}`chapter <chapters/{c.chapter}>`)")
+        out += ["", "::::", ""]
+    return "\n".join(out)
+
+
 def pages(claims: list[Claim] | None = None) -> dict[str, str]:
     """File name (relative to book/generated/) -> content of the findings block and every at-a-glance card."""
     claims = load() if claims is None else claims
     s = load_summary()
     cache: dict[Path, dict[str, Any]] = {}
-    out = {"findings.md": findings(claims, summary=s, cache=cache)}
+    out = {"findings.md": findings(claims, summary=s, cache=cache),
+           "overview.md": overview(claims, summary=s, cache=cache), **thumbnails(claims)}
     for chapter in CHAPTER_CLAIMS:
         out[f"glance/{chapter}.md"] = glance(chapter, claims, summary=s, cache=cache)
     return out
 
 
-__all__ = ["KEY_RESULTS", "KeyResult", "findings", "glance", "key_number", "pages", "verdict_wording"]
+__all__ = ["KEY_RESULTS", "KeyResult", "display_order", "findings", "glance", "key_figure", "key_number", "overview",
+           "pages", "thumbnails", "toc_chapters", "verdict_wording"]

@@ -11,6 +11,8 @@ from .execute import NOTEBOOKS
 from ..model.params import DRUG_PARAMS, MODEL_PARAMS, Param
 from .params import SETTINGS
 from ..loaders.readers import FORMATS
+from .findings import display_order
+from .names import plain
 from .registry import claim_box, load, render_page
 
 GENERATED = Path(__file__).resolve().parents[2] / "book" / "generated"
@@ -33,10 +35,11 @@ PARAM_GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def _table(params: tuple[Param, ...] | list[Param]) -> list[str]:
-    lines = ["| parameter | default | unit | valid range | meaning | provenance |", "|---|---|---|---|---|---|"]
+    lines = ["| parameter (code name) | default | unit | valid range | meaning | provenance |",
+             "|---|---|---|---|---|---|"]
     for p in params:
         default = f'"{p.default}"' if isinstance(p.default, str) else _num(p.default)
-        lines.append(f"| `{p.name}` | {default} | {p.unit or '-'} | {p.range_text()} | {p.help} | "
+        lines.append(f"| {plain(p.name)} | {default} | {p.unit or '-'} | {p.range_text()} | {p.help} | "
                      f"{p.provenance} |")
     return lines
 
@@ -62,12 +65,50 @@ def parameter_table(params: tuple[Param, ...], grouped: bool = False) -> str:
     return "\n".join(out)
 
 
+def chapter_parameters(chapter: str) -> str:
+    """The parameters of one chapter as a table for readers (MyST): plain name with the code name in brackets,
+    default of the chapter, unit, meaning. The chapter's ``parameters`` cell (folded on the site) holds the same
+    values as code."""
+    from ..model.params import ALL_PARAMS
+    from .execute import parameters_of
+
+    rows = ["| parameter (code name) | default | unit | meaning |", "|---|---|---|---|"]
+    for name, info in parameters_of(NOTEBOOKS / f"{chapter}.md").items():
+        p = ALL_PARAMS.get(name)
+        default = str(info["default"]).strip()
+        if default in ('""', "''"):
+            default = "(empty)"
+        unit = (p.unit if p else "") or "-"
+        meaning = p.help if p else str(info["help"])
+        rows.append(f"| {plain(name)} | {default.replace('|', '/')} | {unit} | {meaning.replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
+
+
 def repository_url() -> str:
     """The repository URL from _config.yml (one place to change it)."""
     import yaml
 
     cfg = yaml.safe_load((GENERATED.parent.parent / "_config.yml").read_text(encoding="utf-8"))
     return str(cfg["repository"]["url"]).rstrip("/")
+
+
+#: chapter -> the example input files (in data/examples/) a reader can download and pass as ``data_path``
+EXAMPLE_INPUTS: dict[str, tuple[str, ...]] = {
+    "c1_persistence": ("plate_example.csv", "plate_export_grid.csv", "plate_export_grid.map.csv"),
+    "c2_heterodimers": ("bands_example.csv",),
+    "c3_reversibility": ("qpcr_example.csv", "qpcr_export_cfx.csv", "qpcr_export_cfx.samples.csv"),
+}
+
+
+def example_inputs(chapter: str) -> str:
+    """The launch box's line of example inputs to download ("" when the chapter takes none)."""
+    files = EXAMPLE_INPUTS.get(chapter, ())
+    if not files:
+        return ""
+    links = ", ".join(f"{{download}}`{f} <../../data/examples/{f}>`" for f in files)
+    return (f"- **Example input** (simulated by the book's model and labelled so in the file; the format, not "
+            f"data): {links}. Run the chapter on it with `--set data_path=data/examples/{files[0]}`; every format "
+            f"is on {{doc}}`../your-data`.\n")
 
 
 def launch_box(chapter: str) -> str:
@@ -78,7 +119,7 @@ def launch_box(chapter: str) -> str:
 :class: tip
 - **Download** the executed notebook (the download button at the top of the page), or the
   {{download}}`student version <../student/{chapter}.ipynb>` (no outputs, solutions removed).
-- **Binder**: [launch on mybinder.org](https://mybinder.org/v2/gh/{gh}/HEAD?urlpath=lab/tree/notebooks/{chapter}.md)
+{example_inputs(chapter)}- **Binder**: [launch on mybinder.org](https://mybinder.org/v2/gh/{gh}/HEAD?urlpath=lab/tree/notebooks/{chapter}.md)
   builds the environment from `environment.yml` and opens the chapter through jupytext.
 - **Colab**: open [Google Colab](https://colab.research.google.com/), choose *File > Upload notebook* and the
   downloaded `.ipynb`, and run `%pip install "git+{url}"` in a first cell.
@@ -110,7 +151,7 @@ def pages() -> dict[str, str]:
     for name, schema in FORMATS.items():
         formats += [f"### `{name}`: {schema.name}", "", schema.description, "", schema.markdown_table(), ""]
     return {
-        "claims.md": render_page(load()),
+        "claims.md": render_page(display_order(load())),
         "model-parameters.md": parameter_table(MODEL_PARAMS, grouped=True),
         "drug-parameters.md": parameter_table(DRUG_PARAMS),
         "run-parameters.md": parameter_table(SETTINGS),
@@ -119,6 +160,7 @@ def pages() -> dict[str, str]:
                                "in the export, or 1, 2, ... | without it every plate has this layout |\n",
         "data-files.md": data_table(),
         **{f"launch/{src.stem}.md": launch_box(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
+        **{f"params/{src.stem}.md": chapter_parameters(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
         **budget_pages(),
         "plausible-ranges.md": plausible_table(),
         **{f"claim/{c.id}.md": claim_box(c) for c in load()},
@@ -129,14 +171,15 @@ def plausible_table() -> str:
     """The plausible range of every model parameter (what the robustness atlas samples), with its source."""
     from ..model.params import DRUG_PARAMS as _D, MODEL_PARAMS as _M, RUN_PARAMS as _R
 
-    rows = ["| parameter | default | plausible range | sampled | why this range |", "|---|---|---|---|---|"]
+    rows = ["| parameter (code name) | default | unit | plausible range | sampled | why this range |",
+            "|---|---|---|---|---|---|"]
     for p in (*_M, *_D, *(r for r in _R if r.plausible)):
-        unit = f" {p.unit}" if p.unit else ""
         if p.plausible is None:  # held at its default by the atlas (its provenance says why the value)
-            rows.append(f"| `{p.name}` | {p.default:g}{unit} | fixed at the default | not sampled | {p.provenance} |")
+            rows.append(f"| {plain(p.name)} | {p.default:g} | {p.unit or '-'} | fixed at the default | not sampled | "
+                        f"{p.provenance} |")
             continue
         lo, hi = p.plausible
-        rows.append(f"| `{p.name}` | {p.default:g}{unit} | {lo:g} to {hi:g} | "
+        rows.append(f"| {plain(p.name)} | {p.default:g} | {p.unit or '-'} | {lo:g} to {hi:g} | "
                     f"{'log-uniform' if p.log_scale else 'uniform'} | {p.plausible_why} |")
     return "\n".join(rows) + "\n"
 

@@ -15,6 +15,7 @@ from ..claims import rules as _rules
 from ..claims.base import VERDICT_KINDS
 from ..claims.wording import format_share
 from .chapter import EVIDENCE_KINDS
+from .names import plain
 from .execute import EXECUTED, ROOT, glued_values
 from .params import PARAMS
 
@@ -316,7 +317,7 @@ def _budget_line(cid: str) -> list[str]:
     if not s or cid not in s.get("claims", {}):
         return []
     r = s["claims"][cid]
-    parts = [f"`{n}` (Sobol' {st:.2f}; " + (f"flips at {tip:.3g})" if tip is not None else "no flip in range)")
+    parts = [f"{plain(n)} (Sobol' {st:.2f}; " + (f"flips at {tip:.3g})" if tip is not None else "no flip in range)")
              for n, st, tip, _ in hinges(s, cid)]
     return [f"- **Belief budget** (robustness atlas, model): holds in {format_share(r['share'])} of the plausible space "
             f"({format_share(r['share_lo'])} to {format_share(r['share_hi'])}); hinges most on " + ", ".join(parts) + "."]
@@ -425,7 +426,7 @@ def render_page(claims: list[Claim]) -> str:
                   if len(c.verdict_kinds) > 1 else []),
                 f"- **Chapter:** {{doc}}`{ref[:-6]}`",
                 f"- **Verdict of the default run:** {{glue:text}}`{ref}::{c.verdict}_sentence:s`",
-                f"- **Rule** (`{c.rule_name}` in `jakpersist/claims/rules.py`): the rule holds if {c.rule}.",
+                f"- **Rule:** the rule holds if {c.rule}.",
                 *built_in_lines(c),
                 "- **Metrics of the default run:**", "",
                 *rows, "",

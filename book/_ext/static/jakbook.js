@@ -66,7 +66,7 @@
           td.classList.add("jak-nowrap");
         }
       });
-      if (heads.length >= 5 && !table.closest(".jak-glance, .cell_output")) {  // page tables, not notebook output
+      if (heads.length >= 4 && !table.closest(".jak-glance, .cell_output")) {  // page tables, not notebook output
         table.classList.add("jak-stack");
         table.querySelectorAll("tbody tr").forEach(function (tr) {
           Array.prototype.forEach.call(tr.children, function (cell, i) {
@@ -76,12 +76,53 @@
       }
     });
   }
+  // The claims page's cards: the thumbnail links to the key figure in its chapter (the card's figure link).
+  function cardLinks() {
+    document.querySelectorAll(".jak-claim-card").forEach(function (card) {
+      var img = card.querySelector("img");
+      var ref = card.querySelector("a .std-numref");
+      if (!img || !ref || img.closest("a")) return;
+      var a = document.createElement("a");
+      a.href = ref.closest("a").getAttribute("href");
+      a.className = "jak-card-thumb";
+      img.parentNode.insertBefore(a, img);
+      a.appendChild(img);
+    });
+  }
+  // Numbers in prose never break inside ("1e-10" at its minus sign, "p < 0.001" between its parts).
+  function numbers() {
+    var re = /(?:[pP]\s*[=<>≤]\s*)?(?:[<≤]\s*)?\d+(?:\.\d+)?(?:e[-−+]\d+|\s*[×x]\s*10[-−]\d+)|[pP]\s*[=<>≤]\s*\d+(?:\.\d+)?/g;
+    var walker = document.createTreeWalker(document.querySelector(".bd-article") || document.body, NodeFilter.SHOW_TEXT);
+    var hits = [];
+    while (walker.nextNode()) {
+      var n = walker.currentNode;
+      if (!n.parentNode || n.parentNode.closest("pre, code, script, style, .jak-num, .jak-pval, svg")) continue;
+      re.lastIndex = 0;
+      if (re.test(n.nodeValue)) hits.push(n);
+    }
+    hits.forEach(function (n) {
+      var text = n.nodeValue, frag = document.createDocumentFragment(), last = 0, m;
+      re.lastIndex = 0;
+      while ((m = re.exec(text)) !== null) {
+        if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var span = document.createElement("span");
+        span.className = "jak-pval";
+        span.textContent = m[0];
+        frag.appendChild(span);
+        last = m.index + m[0].length;
+      }
+      if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+      n.parentNode.replaceChild(frag, n);
+    });
+  }
   function init() {
     thumbnails();
+    cardLinks();
+    numbers();
     tables();
     var imgs = document.querySelectorAll(".bd-article img");
     imgs.forEach(function (img) {
-      if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs")) return;
+      if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs") || img.closest("a")) return;
       img.classList.add("jakbook-zoomable");
       img.setAttribute("tabindex", "0");
       img.setAttribute("role", "button");
