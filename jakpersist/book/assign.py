@@ -140,8 +140,14 @@ def _parameter_cells(chapter: str, student_id: str = variants.PRACTICE,
 def personalise(nb: nbformat.NotebookNode, chapter: str, student_id: str,
                 secret: str | None) -> nbformat.NotebookNode:
     """A copy of an assignment notebook (student or solution version) for one student: their ID, their
-    parameter table and their run commands. Answers in a solution notebook are left as they are."""
+    parameter table, their run commands and, with a course secret, the signature of the ID it was made for
+    in the notebook's metadata (:func:`jakpersist.book.variants.signature`; the grade table checks it).
+    Answers in a solution notebook are left as they are."""
     out = nbformat.from_dict(json.loads(json.dumps(nb)))
+    out.metadata.pop(variants.SIGNATURE_KEY, None)
+    if not variants.is_practice(student_id, secret):
+        out.metadata[variants.SIGNATURE_KEY] = {"student_id": str(student_id),
+                                                "signature": variants.signature(student_id, str(secret))}
     by_label = {e.label: e for e in for_chapter(chapter)}
     for cell in out.cells:
         tag = cell.metadata.get("jakbook")
