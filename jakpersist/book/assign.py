@@ -13,7 +13,9 @@
    ``grader.check(...)`` cells and only the visible tests) and ``autograder/`` (the solution notebook and
    ``<chapter>-autograder_*.zip`` with the hidden tests, which stay with the instructor).
 
-Grade one submission with ``otter run -a autograder/<zip> submission.ipynb`` (writes ``results.json``).
+Grade a class with ``python -m jakpersist.book.grades grade SUBMISSIONS -a autograder/<zip>`` (answers written
+as values are scored without re-running the chapter; the others through ``otter run -a autograder/<zip>``),
+then ``grades collect``; a notebook made for a student carries the signature of their ID in its metadata.
 The papermill ``parameters`` cell keeps its tag, so a handed-out notebook still runs with ``jakbook run``.
 """
 from __future__ import annotations

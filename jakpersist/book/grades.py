@@ -283,10 +283,12 @@ def score_recorded(chapter: str, values: dict[str, Any],
     tests = []
     preds = [e.predict for e in exs if e.predict]
     if preds:
-        def _conf_ok(x: Any) -> bool:
-            return isinstance(x, (int, float)) and not isinstance(x, bool) and 0.5 <= x <= 1.0
-        ok = all(_conf_ok(values.get(f"confidence_{p}")) for p in preds) and all(
-            f"predicted_{p}" in values for p in preds)
+        def _conf_ok(name: str) -> bool:  # the question's test, `assert 0.5 <= confidence_x <= 1.0`, as Python runs it
+            try:
+                return name in values and bool(0.5 <= values[name] <= 1.0)
+            except TypeError:
+                return False
+        ok = all(_conf_ok(f"confidence_{p}") for p in preds)
         tests.append({"name": "predictions", "score": 1.0 if ok else 0.0, "max_score": 1.0})
     for e in exs:
         score = 0.0
@@ -309,14 +311,20 @@ def class_answers(chapter: str, student_ids: Iterable[str], secret: str | None, 
     """Each student's answers for ``chapter`` (ID -> exercise label -> answer -> value), computed with the
     claim functions (:func:`jakpersist.book.variants.answers`; reused from ``$JAKBOOK_GRADING_CACHE``), in
     ``workers`` processes."""
-    ids = sorted(set(student_ids))
-    jobs = [(chapter, s, secret) for s in ids]
-    if workers <= 1 or len(jobs) <= 1:
-        return dict(map(_class_answers, jobs))
-    from concurrent.futures import ProcessPoolExecutor
+    from . import variants
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(_class_answers, jobs))
+    ids = sorted(set(student_ids))
+    labels = [e.label for e in EXERCISES if e.chapter == chapter]
+    todo = [(chapter, s, secret) for s in ids if not all(variants.is_cached(lb, s, secret) for lb in labels)]
+    out = dict(map(_class_answers, [(chapter, s, secret) for s in ids if (chapter, s, secret) not in todo]))
+    if workers <= 1 or len(todo) <= 1:
+        out.update(map(_class_answers, todo))
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            out.update(pool.map(_class_answers, todo))
+    return out
 
 
 def _submissions(folder: Path) -> list[tuple[str, Path]]:

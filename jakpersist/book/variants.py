@@ -263,6 +263,12 @@ def _cache_file(ex: Exercise, student_id: str | None, secret: str | None) -> Pat
     return Path(folder) / f"{ex.label}-{key}-{fingerprint_package()}.json"
 
 
+def is_cached(label: str, student_id: str | None, secret: str | None) -> bool:
+    """Whether the answers of ``label`` for this student are in ``$JAKBOOK_GRADING_CACHE`` already."""
+    f = _cache_file(exercise(label), student_id, secret)
+    return f is not None and f.is_file()
+
+
 @lru_cache(maxsize=256)
 def _answers_cached(label: str, student_id: str | None, secret: str | None) -> dict[str, Any]:
     ex = exercise(label)
