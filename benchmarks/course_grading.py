@@ -15,7 +15,8 @@ ungraded-by-value predictions question.
 
 ``copies``: the same copy scores for N IDs computed with the hidden tests' own check, without otter (fast).
 
-``class``: N submissions of C1 (a third correct, a third with one wrong number, a third with one missing
+``class``: the older loop, ``otter run`` per notebook (the guide's commands are timed in
+``benchmarks/grading.py``): N submissions of C1 (a third correct, a third with one wrong number, a third with one missing
 answer), the class's answers precomputed into ``$JAKBOOK_GRADING_CACHE`` (timed), then graded with the
 guide's loop (``mkdir -p graded/$id; otter run -a ZIP -o graded/$id $f``) two at a time (``xargs -P 2``) and
 collected into one grade CSV (``python -m jakpersist.book.grades collect``).

@@ -271,3 +271,76 @@ def test_grades_and_predictions_tables_from_submissions(tmp_path):
     row = p[p.answer == "cross_verdict"].iloc[0]
     assert row.student == "s007" and row.correct == 0 and row.brier == pytest.approx(0.49)
     assert len(grades.calibration_table(p)) == 1
+
+
+# --- grading a class from recorded answers, and a classmate's ID -----------------------------------------------
+
+@pytest.mark.slow
+def test_class_graded_from_recorded_answers_as_otter_grades_it_and_a_classmates_id_is_flagged(tmp_path):
+    """``grades grade`` scores notebooks whose answers are values without running them, exactly as ``otter
+    run`` scores the same notebooks (a wrong number loses exactly its points); a notebook that computes an
+    answer in a cell goes through otter; ``grades collect`` flags a notebook whose STUDENT_ID is a classmate's
+    (its signature names the student it was made for) and one whose numbers are a classmate's variant."""
+    from jakpersist.book import grades
+
+    chapter, ids = "c0_in_vivo", ["s001", "s002", "s003", "s004", "s005"]
+    folder = assign.build(chapter, out=tmp_path / "a", secret=SECRET, roster=ids)
+    zip_path = assign.autograder_zip(folder)
+    subs = tmp_path / "submissions"
+    subs.mkdir()
+    handout = nbformat.read(str(folder / "students" / "s004" / f"{chapter}.ipynb"), as_version=4)
+    assert variants.signed_for(handout.metadata, SECRET) == "s004"
+    assert variants.signed_for(handout.metadata, "another secret") is None
+    e = exercises.for_chapter(chapter)[0]
+    a = next(x for x in e.answers if x.kind == "number")
+    nbs = {sid: student_solution(folder, chapter, sid, SECRET) for sid in ("s001", "s002", "s003")}
+    truth = variants.answers(e.label, "s002", SECRET)[a.name]
+    nbs["s002"] = assign.fill_answers(nbs["s002"], {a.name: truth + 10 * a.tolerance(truth) + 1.0})
+    for c in nbs["s003"].cells:  # an answer computed in a cell: only a run can grade it
+        c.source = re.sub(rf"(?m)^{a.name} = (.*)$", rf"{a.name} = float('\1')", c.source)
+    # s004 types s001's ID into the notebook made for them and copies s001's answers
+    s001 = {k: v for ex_ in exercises.for_chapter(chapter) for k, v in variants.answers(ex_.label, "s001", SECRET).items()}
+    sol = nbformat.read(str(folder / "autograder" / f"{chapter}.ipynb"), as_version=4)
+    nbs["s004"] = assign.fill_answers(assign.personalise(sol, chapter, "s004", SECRET), s001)
+    for c in nbs["s004"].cells:
+        c.source = c.source.replace("STUDENT_ID = 's004'", "STUDENT_ID = 's001'")
+    # s005 keeps their own ID and copies s001's answers
+    nbs["s005"] = assign.fill_answers(assign.personalise(sol, chapter, "s005", SECRET), s001)
+    for sid, nb in nbs.items():
+        nbformat.write(nb, str(subs / f"{sid}.ipynb"))
+    how = grades.grade(subs, zip_path, tmp_path / "graded")
+    assert how == {"s001": grades.GRADED_BY_RECORD, "s002": grades.GRADED_BY_RECORD, "s003": grades.GRADED_BY_OTTER,
+                   "s004": grades.GRADED_BY_RECORD, "s005": grades.GRADED_BY_RECORD}
+    fast = {sid: {t["name"]: t for t in json.loads((tmp_path / "graded" / sid / "results.json").read_text())["tests"]}
+            for sid in ids}
+    for sid in ("s001", "s002"):  # the same scores as otter's own run of the same notebook
+        res = _otter(zip_path, nbs[sid], tmp_path / "otter" / sid, chapter)
+        assert {k: (v["score"], v["max_score"]) for k, v in fast[sid].items()} == \
+               {k: (v.get("score") or 0.0, v["max_score"]) for k, v in res.items() if v.get("max_score")}, sid
+    full = _total(fast["s001"])
+    assert full == sum(v["max_score"] for v in fast["s001"].values())
+    assert _total(fast["s002"]) == pytest.approx(full - a.points) and _total(fast["s003"]) == full
+    t = grades.collect(tmp_path / "graded", secret=SECRET, chapter=chapter).set_index("student")
+    assert not t.loc["s001", "flag"] and t.loc["s001", "signature_ok"] and t.loc["s001", "signed_for"] == "s001"
+    assert not t.loc["s002", "flag"] and t.loc["s002", "matches_variant_of"] == ""
+    assert t.loc["s004", "total"] == full and t.loc["s004", "flag"]
+    assert t.loc["s004", "signed_for"] == "s004" and not t.loc["s004", "signature_ok"]
+    assert t.loc["s005", "flag"] and t.loc["s005", "matches_variant_of"] == "s001" and t.loc["s005", "signature_ok"]
+    assert t.loc["s005", "total"] < full
+
+
+def test_recorded_answers_are_read_only_when_a_run_would_give_the_same():
+    from jakpersist.book import grades
+
+    def nb(*cells):
+        return {"cells": [{"cell_type": "code", "source": c} for c in cells]}
+
+    names = {"x", "y", "STUDENT_ID"}
+    assert grades.recorded_answers(nb("STUDENT_ID = 's1'", "import numpy as np\nz = np.pi", "x = 1.25  # typed\ny = 'holds'",
+                                      "x = 2.5"), names) == {"STUDENT_ID": "s1", "x": 2.5, "y": "holds"}
+    assert grades.recorded_answers(nb("x = 1.0", "x = compute()"), names) is None
+    assert grades.recorded_answers(nb("for x in [1, 2]: pass"), names) is None
+    assert grades.recorded_answers(nb("x = 1.0\nprint(x)"), names) is None
+    assert grades.recorded_answers(nb("globals()['x'] = 3.0", "x = 1.0"), names) is None
+    assert grades.recorded_answers(nb("%time x = 1.0"), names) is None
+    assert grades.recorded_answers(nb("x = (1.0", "y = ..."), names) == {"y": Ellipsis}  # a broken cell binds nothing

@@ -65,8 +65,46 @@ def test_glued_values_become_text_from_the_executed_chapter():
                                  {"c1_verdict_text": "sufficient in the model", "c1_drugs_text": "the three inhibitors",
                                   "c1_min_fold_text": "> 6.0", "c1_cut_dose_nM": 1152.4})
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "Verdict of this run: sufficient in the model." in md
-    assert "shift across\nthe three inhibitors is > 6.0." in md and "At 1,152 nM" in md
+    assert "Verdict of the default run: sufficient in the model." in md and "this run" not in md
+    assert "shift across\nthe three inhibitors is > 6.0 *(default run)*." in md
+    assert "At 1,152 *(default run)* nM" in md
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.rstrip(",") for n in _NUMBER.findall(text)}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_number_in_a_student_notebooks_text_is_the_sources_or_marked_default_run(chapter, default_values):
+    """The text of a student notebook does not re-run: each number a run produced (a glued value) is marked
+    *(default run)*, every other number is written in the chapter's source text, a claim box or the reference
+    list, and no sentence says "this run" (the code cells' outputs are the student's own run)."""
+    from jakpersist.book.registry import load
+
+    src = ex.read_notebook(ex.chapter_source(chapter))
+    values = default_values[chapter]
+    nb = student.strip_solutions(src, values)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not re.search(r"\bthis run\b", md, re.IGNORECASE), f"{chapter}: 'this run' in a student notebook's text"
+    written = "\n".join(student._GLUE.sub(" ", c.source) for c in src.cells if c.cell_type == "markdown")
+    written += "\n".join(p.text for c in load() for p in c.sources) + student.NOTE
+    written += "\n".join(b["full"] for b in student.read_bibliography().values())
+    allowed = _numbers(written)
+    marked = 0
+    for m in student._GLUE.finditer("\n".join(c.source for c in src.cells if c.cell_type == "markdown")):
+        key, _, spec = (m.group(1) or m.group(2)).split("::")[-1].partition(":")
+        if key in values:
+            shown = student.default_run_words(student._format(values[key], spec))
+            if re.search(r"\d", shown):
+                marked += (shown + student.DEFAULT_RUN_MARK) in md
+                md = md.replace(shown + student.DEFAULT_RUN_MARK, " ")
+    stray = sorted(_numbers(md) - allowed)
+    assert not stray, f"{chapter}: numbers in the text neither written in the source nor marked: {stray[:8]}"
+    if any(re.search(r"\d", student._format(v, "")) for v in values.values()):
+        assert marked or "{glue" not in ex.chapter_source(chapter).read_text(encoding="utf-8")
 
 
 def _solution_glue_keys(chapter):

@@ -13,7 +13,9 @@
    ``grader.check(...)`` cells and only the visible tests) and ``autograder/`` (the solution notebook and
    ``<chapter>-autograder_*.zip`` with the hidden tests, which stay with the instructor).
 
-Grade one submission with ``otter run -a autograder/<zip> submission.ipynb`` (writes ``results.json``).
+Grade a class with ``python -m jakpersist.book.grades grade SUBMISSIONS -a autograder/<zip>`` (answers written
+as values are scored without re-running the chapter; the others through ``otter run -a autograder/<zip>``),
+then ``grades collect``; a notebook made for a student carries the signature of their ID in its metadata.
 The papermill ``parameters`` cell keeps its tag, so a handed-out notebook still runs with ``jakbook run``.
 """
 from __future__ import annotations
@@ -140,8 +142,14 @@ def _parameter_cells(chapter: str, student_id: str = variants.PRACTICE,
 def personalise(nb: nbformat.NotebookNode, chapter: str, student_id: str,
                 secret: str | None) -> nbformat.NotebookNode:
     """A copy of an assignment notebook (student or solution version) for one student: their ID, their
-    parameter table and their run commands. Answers in a solution notebook are left as they are."""
+    parameter table, their run commands and, with a course secret, the signature of the ID it was made for
+    in the notebook's metadata (:func:`jakpersist.book.variants.signature`; the grade table checks it).
+    Answers in a solution notebook are left as they are."""
     out = nbformat.from_dict(json.loads(json.dumps(nb)))
+    out.metadata.pop(variants.SIGNATURE_KEY, None)
+    if not variants.is_practice(student_id, secret):
+        out.metadata[variants.SIGNATURE_KEY] = {"student_id": str(student_id),
+                                                "signature": variants.signature(student_id, str(secret))}
     by_label = {e.label: e for e in for_chapter(chapter)}
     for cell in out.cells:
         tag = cell.metadata.get("jakbook")

@@ -1,8 +1,16 @@
 """A class's grades and predictions from graded submissions (the instructor's side of a course).
 
-``python -m jakpersist.book.grades collect GRADED -o grades.csv``
+``python -m jakpersist.book.grades grade SUBMISSIONS -a ZIP -o GRADED``
+    grades every ``SUBMISSIONS/<ID>.ipynb`` (or ``<ID>/`` folder) into ``GRADED/<ID>/results.json``: a
+    notebook whose answers are written as values is scored from them against its student's answers,
+    recomputed once per student with the claim functions, exactly as the zip's hidden tests score them,
+    without re-running the chapter; a notebook that computes answers in cells goes through ``otter run``.
+
+``python -m jakpersist.book.grades collect GRADED -a ZIP -o grades.csv``
     one row per student: every question's score, the total and the maximum, from ``GRADED/<ID>/results.json``
-    (what ``otter run -a ZIP -o GRADED/<ID> <ID>.ipynb`` writes; the loop is in ``book/instructor.md``).
+    (written by ``grade`` or by ``otter run -a ZIP -o GRADED/<ID> ...``; the commands are in
+    ``book/instructor.md``), and the identity checks: the signature each notebook carries (the ID it was made
+    for), its STUDENT_ID against the submitting student, and answers that match a classmate's variant.
     The CSV's ``student`` and ``total`` columns import into an LMS gradebook (Canvas, Moodle).
 
 ``python -m jakpersist.book.grades predictions SUBMISSION.ipynb ... -o predictions.csv``
@@ -16,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -26,31 +35,82 @@ from .exercises import EXERCISES, check
 _ASSIGN = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.+?)\s*(?:#.*)?$", re.MULTILINE)
 
 
-def collect(graded: str | Path):
+def collect(graded: str | Path, *, secret: str | None = None, chapter: str | None = None):
     """Grades of every ``<graded>/<student>/results.json`` as a table (pandas DataFrame), one row per student.
 
-    Columns: ``student``, ``student_id_in_notebook`` and ``id_mismatch`` (the STUDENT_ID written in the
-    graded notebook beside results.json, if any, and whether it differs from the folder's name), one per
-    question (score), ``total``, ``max``. Raises FileNotFoundError when no results.json is found (naming the
-    folder)."""
+    Columns: ``student`` (the folder's name: who submitted), ``student_id_in_notebook`` and ``id_mismatch``
+    (the STUDENT_ID written in the graded notebook beside results.json, and whether it differs from the
+    folder's name), ``graded_by`` (recorded answers or otter run), one per question (score), ``total``,
+    ``max``; with the course ``secret``: ``signed_for`` and ``signature_ok`` (the ID the notebook was made
+    for, from the signature in its metadata, :func:`jakpersist.book.variants.signed_for`, and whether it is
+    the submitting student's and the notebook's STUDENT_ID), ``matches_variant_of`` (other students of the
+    class whose answers the notebook's written numbers match better than its own STUDENT_ID's) and ``flag``
+    (any of these: a look is needed). ``chapter``: default the graded notebooks' name. Raises
+    FileNotFoundError when no results.json is found (naming the folder)."""
     import pandas as pd
 
-    rows = []
+    _default_cache(Path(graded))
+    rows, written = [], {}
     for res in sorted(Path(graded).glob("*/results.json")):
-        tests = json.loads(res.read_text(encoding="utf-8")).get("tests", [])
+        data = json.loads(res.read_text(encoding="utf-8"))
+        tests = data.get("tests", [])
         row: dict[str, Any] = {"student": res.parent.name}
-        ids = {str(_assignments(nb).get("STUDENT_ID")) for nb in res.parent.glob("*.ipynb")} - {"None"}
+        nbs = sorted(res.parent.glob("*.ipynb"))
+        ids = {str(_assignments(nb).get("STUDENT_ID")) for nb in nbs} - {"None"}
         # a notebook whose STUDENT_ID is not its folder's (a copied or swapped notebook) is flagged for a look
         row["student_id_in_notebook"] = ";".join(sorted(ids))
         row["id_mismatch"] = bool(ids) and ids != {res.parent.name}
+        row["graded_by"] = data.get("graded_by", GRADED_BY_OTTER)
         for t in tests:
             row[t["name"]] = t.get("score") or 0.0
         row["total"] = sum(t.get("score") or 0.0 for t in tests)
         row["max"] = sum(t.get("max_score") or 0.0 for t in tests)
         rows.append(row)
+        if nbs:
+            written[res.parent.name] = (nbs[0], _assignments(nbs[0]))
+            chapter = chapter or nbs[0].stem
     if not rows:
         raise FileNotFoundError(f"{graded}: no <student>/results.json (run the grading loop first)")
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if secret:
+        _identity_checks(table, written, secret, chapter)
+    return table
+
+
+def _identity_checks(table, written: dict[str, tuple[Path, dict[str, Any]]], secret: str,
+                     chapter: str | None) -> None:
+    """Add ``signed_for``, ``signature_ok``, ``matches_variant_of`` and ``flag`` to a grade table (in place)."""
+    from . import variants
+
+    klass = sorted(set(table["student"]) | {v.get("STUDENT_ID") for _, v in written.values()
+                                            if isinstance(v.get("STUDENT_ID"), str)})
+    signed, ok = [], []
+    for sid in table["student"]:
+        nb_path, vals = written.get(sid, (None, {}))
+        meta = json.loads(nb_path.read_text(encoding="utf-8")).get("metadata", {}) if nb_path else {}
+        who = variants.signed_for(meta, secret, klass)
+        signed.append(who or ("" if variants.SIGNATURE_KEY not in meta else "not this course's"))
+        ok.append(who is not None and who == sid and str(vals.get("STUDENT_ID", "")).strip() == sid)
+    table["signed_for"], table["signature_ok"] = signed, ok
+    exs = [e for e in EXERCISES if e.chapter == chapter]
+    numbers = [(e.label, a) for e in exs for a in e.answers if a.kind == "number"]
+    matches = []
+    truths = class_answers(chapter, [s for s in klass if not variants.is_practice(s, secret)], secret) \
+        if numbers and chapter else {}
+    for sid in table["student"]:
+        vals = written.get(sid, (None, {}))[1]
+        given = [(lb, a) for lb, a in numbers if isinstance(vals.get(a.name), (int, float))]
+
+        def hits(other: str) -> int:
+            t = truths.get(other)
+            return sum(check(a, vals[a.name], t[lb][a.name]) for lb, a in given) if t else 0
+
+        own = max(hits(sid), hits(str(vals.get("STUDENT_ID", "")).strip()))
+        need = max(1, (len(numbers) + 1) // 2)
+        matches.append(";".join(o for o in truths if o not in (sid, vals.get("STUDENT_ID"))
+                                and hits(o) >= need and hits(o) > own))
+    table["matches_variant_of"] = matches
+    table["flag"] = table["id_mismatch"] | ~table["signature_ok"] | (table["matches_variant_of"] != "")
 
 
 def _assignments(nb_path: Path) -> dict[str, Any]:
@@ -109,6 +169,249 @@ def calibration_table(table):
     return out.reset_index()
 
 
+# --- grading a class from the answers the notebooks record -----------------------------------------------------
+
+GRADED_BY_RECORD = "recorded answers"
+GRADED_BY_OTTER = "otter run"
+#: Code that can bind a variable without naming it: a notebook using any of it is graded by running it.
+_INDIRECT = re.compile(r"\b(?:exec|eval|globals|locals|vars|setattr|__import__)\s*\(|__builtins__|__dict__|"
+                       r"sys\.modules|\bdel\b")
+_READS_GLOBALS = "chapter.validate_parameters(globals())"  # every chapter's first cell: reads, never writes
+
+
+def _default_cache(folder: Path) -> None:
+    from . import variants
+
+    if not os.environ.get(variants.CACHE_ENV, "").strip():
+        os.environ[variants.CACHE_ENV] = str((folder / ".answers").resolve())
+
+
+def chapter_of_zip(zip_path: str | Path) -> str:
+    """The chapter an autograder zip grades, from its name (``<chapter>-autograder_<time>.zip``, as ``otter
+    assign`` names it). Raises ValueError for another name."""
+    name = Path(zip_path).name
+    if "-autograder" not in name:
+        raise ValueError(f"{zip_path}: not an autograder zip of `make assignments` (<chapter>-autograder_*.zip)")
+    return name.split("-autograder")[0]
+
+
+def secret_of_zip(zip_path: str | Path) -> str | None:
+    """The course secret the autograder zip carries (``course-secret.txt``), else :func:`variants.find_secret`."""
+    import zipfile
+
+    from . import variants
+
+    with zipfile.ZipFile(zip_path) as z:
+        names = [n for n in z.namelist() if Path(n).name == variants.SECRET_FILE]
+        if names:
+            return z.read(names[0]).decode("utf-8").strip() or None
+    return variants.find_secret()
+
+
+def _source(cell: dict[str, Any]) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def recorded_answers(nb: dict[str, Any], names: Iterable[str]) -> dict[str, Any] | None:
+    """The values a notebook gives ``names`` when a top-to-bottom run would give exactly these: every binding
+    of a name is a ``name = literal`` line in a cell made only of such lines (the last one wins, as in a run).
+
+    Returns None when only a run can tell (a value computed in a cell, a binding in a loop, a function, an
+    import or a magic, code that writes variables indirectly such as ``globals()`` or ``exec``). A cell that
+    does not parse binds nothing (Python does not run it). Names never bound are absent from the result."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    names = set(names)
+    tm = TransformerManager()
+    out: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = _source(cell)
+        if _INDIRECT.search(src.replace(_READS_GLOBALS, "")):
+            return None
+        code = tm.transform_cell(src)
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        if code.strip() != src.strip() and any(re.search(rf"\b{re.escape(n)}\b", src) for n in names):
+            return None  # a magic beside an answer (%time x = ...)
+        bound = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, ast.alias):
+                bound.add(node.asname or node.name.split(".")[0])
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                bound.update(node.names)
+        if not bound & names:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                return None
+            try:
+                out[stmt.targets[0].id] = ast.literal_eval(stmt.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                return None
+    return {k: v for k, v in out.items() if k in names}
+
+
+def _answer_names(chapter: str) -> set[str]:
+    names = {"STUDENT_ID"}
+    for e in EXERCISES:
+        if e.chapter == chapter:
+            names.update(a.name for a in e.answers)
+            if e.predict:
+                names.update({f"predicted_{e.predict}", f"confidence_{e.predict}"})
+    return names
+
+
+def score_recorded(chapter: str, values: dict[str, Any],
+                   truths: dict[str, dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """otter's test results for a notebook's recorded answers: one entry per question (name, score,
+    max_score), scored as the assignment's tests score them -- each answer's hidden test earns its points
+    when :func:`jakpersist.book.variants.check` passes against ``truths`` (the answers of the notebook's
+    STUDENT_ID, exercise label -> answer -> value), and the predictions question its point when every
+    confidence lies in [0.5, 1]. ``truths`` None: the STUDENT_ID earns no value points (the practice ID
+    under a course secret)."""
+    exs = [e for e in EXERCISES if e.chapter == chapter]
+    tests = []
+    preds = [e.predict for e in exs if e.predict]
+    if preds:
+        def _conf_ok(name: str) -> bool:  # the question's test, `assert 0.5 <= confidence_x <= 1.0`, as Python runs it
+            try:
+                return name in values and bool(0.5 <= values[name] <= 1.0)
+            except TypeError:
+                return False
+        ok = all(_conf_ok(f"confidence_{p}") for p in preds)
+        tests.append({"name": "predictions", "score": 1.0 if ok else 0.0, "max_score": 1.0})
+    for e in exs:
+        score = 0.0
+        for a in e.answers:
+            if truths is not None and a.name in values and check(a, values[a.name], truths[e.label][a.name]):
+                score += a.points
+        tests.append({"name": e.qname, "score": score, "max_score": float(sum(a.points for a in e.answers))})
+    return tests
+
+
+def _class_answers(job: tuple[str, str, str | None]) -> tuple[str, dict[str, dict[str, Any]]]:
+    from . import variants
+
+    chapter, sid, secret = job
+    return sid, {e.label: variants.answers(e.label, sid, secret) for e in EXERCISES if e.chapter == chapter}
+
+
+def class_answers(chapter: str, student_ids: Iterable[str], secret: str | None, *,
+                  workers: int = 2) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each student's answers for ``chapter`` (ID -> exercise label -> answer -> value), computed with the
+    claim functions (:func:`jakpersist.book.variants.answers`; reused from ``$JAKBOOK_GRADING_CACHE``), in
+    ``workers`` processes."""
+    from . import variants
+
+    ids = sorted(set(student_ids))
+    labels = [e.label for e in EXERCISES if e.chapter == chapter]
+    todo = [(chapter, s, secret) for s in ids if not all(variants.is_cached(lb, s, secret) for lb in labels)]
+    out = dict(map(_class_answers, [(chapter, s, secret) for s in ids if (chapter, s, secret) not in todo]))
+    if workers <= 1 or len(todo) <= 1:
+        out.update(map(_class_answers, todo))
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            out.update(pool.map(_class_answers, todo))
+    return out
+
+
+def _submissions(folder: Path) -> list[tuple[str, Path]]:
+    """(submitting student, notebook) pairs: ``<ID>.ipynb`` files or ``<ID>/`` folders holding one notebook."""
+    out = [(f.stem, f) for f in sorted(folder.glob("*.ipynb"))]
+    for d in sorted(p for p in folder.iterdir() if p.is_dir()):
+        nbs = sorted(d.glob("*.ipynb"))
+        if len(nbs) > 1:
+            raise ValueError(f"{d}: {len(nbs)} notebooks; keep one submission per student folder")
+        if nbs:
+            out.append((d.name, nbs[0]))
+    if not out:
+        raise FileNotFoundError(f"{folder}: no <ID>.ipynb or <ID>/<notebook>.ipynb")
+    return out
+
+
+def grade(submissions: str | Path, zip_path: str | Path, out: str | Path, *, workers: int = 2,
+          otter: str | None = None) -> dict[str, str]:
+    """Grade every submission in ``submissions`` into ``out/<ID>/results.json`` (otter's format, plus
+    ``graded_by``), with ``out/<ID>/<chapter>.ipynb`` a copy of the notebook.
+
+    A notebook whose answers are written as values (:func:`recorded_answers`) is scored from them against
+    its STUDENT_ID's answers, recomputed once per student with the claim functions (:func:`class_answers`),
+    as the zip's hidden tests do -- without executing the chapter. Any other notebook (answers computed in
+    cells) is graded by ``otter run -a ZIP`` (``workers`` at a time). Returns student -> how it was graded.
+    The students' answers are kept in ``$JAKBOOK_GRADING_CACHE`` (default ``out/.answers``, instructor
+    only: it holds answers) for :func:`collect` and later runs. Without a course secret (in the zip or the
+    environment) a student's ID earns no value points, as under the hidden tests (``note`` in results.json).
+    Raises FileNotFoundError for a folder without notebooks, ValueError for a zip of another name."""
+    import shutil
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    from . import variants
+
+    zip_path, out = Path(zip_path).resolve(), Path(out)
+    _default_cache(out)
+    chapter, secret = chapter_of_zip(zip_path), secret_of_zip(zip_path)
+    names = _answer_names(chapter)
+    recorded: dict[str, dict[str, Any]] = {}
+    to_run: list[Path] = []
+    how: dict[str, str] = {}
+    for sid, nb_path in _submissions(Path(submissions)):
+        dest = out / sid / f"{chapter}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        (dest.parent / "results.json").unlink(missing_ok=True)
+        shutil.copyfile(nb_path, dest)
+        try:
+            vals = recorded_answers(json.loads(dest.read_text(encoding="utf-8")), names)
+        except (json.JSONDecodeError, KeyError, TypeError):
+            vals = None
+        if vals is not None and isinstance(vals.get("STUDENT_ID"), str):
+            recorded[sid] = vals
+        else:
+            to_run.append(dest)
+    def gradable(i: str) -> bool:  # as the hidden tests: the practice ID earns nothing under a course secret,
+        # and a student's ID without a secret cannot be graded (the hidden test raises SecretMissing)
+        return (i.lower() != variants.PRACTICE and bool(i)) if secret else i.lower() == variants.PRACTICE
+
+    ids = {str(v["STUDENT_ID"]).strip() for v in recorded.values()}
+    truths = class_answers(chapter, {i for i in ids if gradable(i)}, secret, workers=workers)
+    for sid, vals in recorded.items():
+        tests = score_recorded(chapter, vals, truths.get(str(vals["STUDENT_ID"]).strip()))
+        res = {"tests": tests, "graded_by": GRADED_BY_RECORD}
+        if not secret and not gradable(str(vals["STUDENT_ID"]).strip()):
+            res["note"] = "no course secret: a student's ID cannot be graded (values scored 0)"
+        (out / sid / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+        how[sid] = GRADED_BY_RECORD
+    exe = otter or str(Path(sys.executable).with_name("otter"))
+
+    def _run(nb: Path) -> tuple[str, bool]:
+        r = subprocess.run([exe, "run", "-a", str(zip_path), "-o", ".", nb.name], cwd=nb.parent,
+                           capture_output=True, text=True)
+        (nb.parent / "otter.log").write_text(r.stdout + r.stderr, encoding="utf-8")
+        res = nb.parent / "results.json"
+        if res.is_file():
+            data = json.loads(res.read_text(encoding="utf-8"))
+            data["graded_by"] = GRADED_BY_OTTER
+            res.write_text(json.dumps(data), encoding="utf-8")
+        return nb.parent.name, res.is_file()
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for sid, ok in pool.map(_run, to_run):
+            how[sid] = GRADED_BY_OTTER if ok else "failed (see otter.log)"
+    return how
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m jakpersist.book.grades", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -116,15 +419,31 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("collect", help="one grade CSV from GRADED/<student>/results.json")
     c.add_argument("graded")
     c.add_argument("-o", "--out", default="grades.csv")
+    c.add_argument("-a", "--autograder", help="the chapter's autograder zip: its course secret checks each "
+                   "notebook's signature and compares answers with the class's variants")
+    gr = sub.add_parser("grade", help="grade SUBMISSIONS (<ID>.ipynb or <ID>/) into GRADED/<ID>/results.json")
+    gr.add_argument("submissions")
+    gr.add_argument("-a", "--autograder", required=True, help="the chapter's autograder zip")
+    gr.add_argument("-o", "--out", default="graded")
+    gr.add_argument("--workers", type=int, default=2)
     p = sub.add_parser("predictions", help="the class's predictions and calibration from submitted notebooks")
     p.add_argument("notebooks", nargs="+")
     p.add_argument("-o", "--out", default="predictions.csv")
     args = ap.parse_args(argv)
     try:
-        if args.cmd == "collect":
-            table = collect(args.graded)
+        if args.cmd == "grade":
+            how = grade(args.submissions, args.autograder, args.out, workers=args.workers)
+            kinds = {k: list(how.values()).count(k) for k in sorted(set(how.values()))}
+            print(f"{len(how)} submissions -> {args.out}/<ID>/results.json ("
+                  + ", ".join(f"{n} {k}" for k, n in kinds.items()) + ")")
+        elif args.cmd == "collect":
+            secret = secret_of_zip(args.autograder) if args.autograder else None
+            chapter = chapter_of_zip(args.autograder) if args.autograder else None
+            table = collect(args.graded, secret=secret, chapter=chapter)
             table.to_csv(args.out, index=False)
-            print(f"{len(table)} students -> {args.out} (mean {table['total'].mean():.2f} of {table['max'].max():g})")
+            flagged = int(table["flag"].sum()) if "flag" in table else int(table["id_mismatch"].sum())
+            print(f"{len(table)} students -> {args.out} (mean {table['total'].mean():.2f} of {table['max'].max():g}; "
+                  f"{flagged} flagged for a look)")
         else:
             table = predictions(args.notebooks)
             table.to_csv(args.out, index=False)

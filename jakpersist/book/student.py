@@ -5,8 +5,9 @@ A solution is a MyST ``:::{solution}`` block (colon fence) in a markdown cell, o
 plain Jupyter Markdown (CommonMark + ``$math$``):
 
 - ``{glue:text}`key:fmt``` becomes the value glued in the executed chapter ``book/chapters/<chapter>.ipynb``
-  (default parameters), formatted with ``fmt``; without an executed chapter it becomes a visible
-  "(run the notebook)" note;
+  (default parameters), formatted with ``fmt`` and, when it shows a digit, marked *(default run)*; the text
+  does not re-run, so "this run" in the text becomes "the default run" (the code cells' outputs are the
+  student's own run); without an executed chapter a value becomes a visible "(run the notebook)" note;
 - admonitions and exercises become quoted blocks with a bold title; ``{include}`` directives are dropped;
 - ``{cite}`key``` becomes "(First-author Year)" and a reference list is appended; ``{doc}``, ``{ref}`` and
   other roles become their text.
@@ -29,8 +30,12 @@ SITE = "the book's website"
 SOLUTION_BLOCK = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
 CLAIM_INCLUDE = re.compile(r"^```\{include\} \.\./generated/claim/(?P<id>[^\s]+)\.md\n```[ \t]*$\n?", re.MULTILINE)
 NOTE = ("**Student version.** This notebook is generated from the chapter's source with the solutions removed. "
-        "Numbers in the text are those of the default run on the book's website; run the notebook top to "
-        "bottom to reproduce them, then work through the exercises at the end.")
+        "Numbers in the text marked *(default run)* are those of the default run on the book's website, not of "
+        "your run: the outputs of the code cells are your run's. Run the notebook top to bottom to see them, then "
+        "work through the exercises at the end.")
+#: How a number of the default run is marked in a student notebook's text (the text does not re-run).
+DEFAULT_RUN_MARK = " *(default run)*"
+_THIS_RUN = re.compile(r"\b([Tt])his run\b")
 EXERCISE_MARK = "**Exercise"
 _GLUE = re.compile(r"\{glue(?::text|:md|:any)?\}`([^`]+)`|\{glue\}`([^`]+)`")
 _CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
@@ -109,17 +114,30 @@ def _quote(title: str, body: str) -> str:
     return "\n".join(lines)
 
 
-def to_plain_markdown(text: str, values: dict[str, Any], cited: list[str], bib: dict[str, dict[str, str]]) -> str:
+def default_run_words(text: str) -> str:
+    """``text`` with "this run" said of the default run ("the default run"): a student notebook's text is
+    written once, from the book's default run, and does not change when the student re-runs."""
+    return _THIS_RUN.sub(lambda m: ("The" if m.group(1) == "T" else "the") + " default run", text)
+
+
+def to_plain_markdown(text: str, values: dict[str, Any], cited: list[str], bib: dict[str, dict[str, str]],
+                      mark_default_run: bool = True) -> str:
     """Convert one MyST markdown cell to plain Jupyter Markdown (see the module docstring).
 
-    ``values`` are the glued values of the executed chapter; ``cited`` collects the citation keys met, in order.
+    ``values`` are the glued values of the executed chapter; ``cited`` collects the citation keys met, in order;
+    ``mark_default_run``: mark every glued value that shows a digit *(default run)* and say "the default run"
+    where the text says "this run".
     """
     def glue(m: re.Match) -> str:
         ref = (m.group(1) or m.group(2)).split("::")[-1]
         key, _, spec = ref.partition(":")
         if key not in values:
             return f"*(value `{key}`: run the notebook)*"
-        return _format(values[key], spec)
+        shown = _format(values[key], spec)
+        if not mark_default_run:
+            return shown
+        shown = default_run_words(shown)  # a glued sentence may say "this run" too
+        return shown + DEFAULT_RUN_MARK if re.search(r"\d", shown) else shown
 
     def cite(m: re.Match) -> str:
         keys = [k.strip() for k in m.group(1).split(",")]
@@ -171,6 +189,8 @@ def to_plain_markdown(text: str, values: dict[str, Any], cited: list[str], bib: 
     text = _COMMENT.sub("", text)
     text = _COLON_DIRECTIVE.sub(directive, text)
     text = _BACKTICK_DIRECTIVE.sub(directive, text)
+    if mark_default_run:
+        text = default_run_words(text)
     text = _GLUE.sub(glue, text)
     text = _CITE.sub(cite, text)
     text = _MATH_ROLE.sub(lambda m: f"${m.group(1)}$", text)

@@ -65,6 +65,30 @@ def _digest(student_id: str, secret: str, label: str) -> bytes:
                     hashlib.sha256).digest()
 
 
+SIGNATURE_KEY = "jakbook_course"  # notebook metadata: {"student_id": ..., "signature": ...}
+
+
+def signature(student_id: str, secret: str) -> str:
+    """The signature written into the notebook made for ``student_id``: HMAC-SHA256(secret, "notebook|ID"),
+    first 32 hex digits. Without the secret it can be neither made for another ID nor traced back to the
+    secret; a notebook whose STUDENT_ID was changed to a classmate's keeps the signature of the ID it was
+    made for (:func:`signed_for`)."""
+    return _digest(str(student_id), str(secret), "notebook").hex()[:32]
+
+
+def signed_for(metadata: dict[str, Any], secret: str, candidates: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The student ID a notebook's metadata is validly signed for, or None (no signature, or one the course
+    secret did not make). The ID recorded beside the signature is tried first, then ``candidates``."""
+    rec = metadata.get(SIGNATURE_KEY) or {}
+    sig = str(rec.get("signature", ""))
+    if not sig:
+        return None
+    for sid in [str(rec.get("student_id", "")), *candidates]:
+        if sid and hmac.compare_digest(sig, signature(sid, secret)):
+            return sid
+    return None
+
+
 def _has_seed(chapter: str) -> bool:
     return "seed" in _defaults(chapter)
 
@@ -225,6 +249,12 @@ def _cache_file(ex: Exercise, student_id: str | None, secret: str | None) -> Pat
         return None
     key = "practice" if is_practice(student_id, secret) else _digest(str(student_id), str(secret), "cache").hex()[:24]
     return Path(folder) / f"{ex.label}-{key}-{fingerprint_package()}.json"
+
+
+def is_cached(label: str, student_id: str | None, secret: str | None) -> bool:
+    """Whether the answers of ``label`` for this student are in ``$JAKBOOK_GRADING_CACHE`` already."""
+    f = _cache_file(exercise(label), student_id, secret)
+    return f is not None and f.is_file()
 
 
 @lru_cache(maxsize=256)
