@@ -16,8 +16,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..claims import CLAIMS, c0_in_vivo, c3_reversibility, c6_jak2_dependence, c8_second_site,
-                      evaluate
+from ..claims import (CLAIMS, c0_in_vivo, c3_reversibility, c6_jak2_dependence,
+                      evaluate)
 from ..model.params import ALL_PARAMS
 from .space import Space
 
@@ -30,7 +30,7 @@ RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "c2": (lambda p, m: {"C2": evaluate("C2", p, mode=m)}, ("C2",)),
     "c3": (lambda p, m: c3_reversibility.run(p, mode=m), ("C3", "C4")),
     "c6": (lambda p, m: c6_jak2_dependence.run(p, mode=m), ("C6", "C7")),
-    "c8": (lambda p, m: {"C8": c8_second_site.evaluate(p, mode=m)}, ("C8",)),
+    "c8": (lambda p, m: {"C8": evaluate("C8", p, mode=m)}, ("C8",)),
 }
 #: claims the atlas samples (every model claim but C8; public-data checks have no model parameters). C8 (no
 #: second-site allele) holds everywhere in the heterodimer model's space by construction (no subclone there), so it
