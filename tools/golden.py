@@ -85,18 +85,20 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def differences(a: Any, b: Any, where: str = "") -> list[str]:
-    """Paths at which ``a`` (recorded) and ``b`` (now) differ, each with both values (at most a few hundred)."""
+def differences(a: Any, b: Any, where: str = "", *, new_keys: bool = True) -> list[str]:
+    """Paths at which ``a`` (recorded) and ``b`` (now) differ, each with both values. ``new_keys=False`` lets
+    ``b`` have keys ``a`` lacks (a new claim, counterfactual or glued value is not a change of a recorded one)."""
     if same(a, b):
         return []
     if isinstance(a, dict) and isinstance(b, dict):
-        out = [f"{where}/{k}: only recorded" for k in a.keys() - b.keys()]
-        out += [f"{where}/{k}: only now" for k in b.keys() - a.keys()]
-        for k in a.keys() & b.keys():
-            out += differences(a[k], b[k], f"{where}/{k}")
+        out = [f"{where}/{k}: only recorded" for k in sorted(a.keys() - b.keys())]
+        out += [f"{where}/{k}: only now" for k in sorted(b.keys() - a.keys()) if new_keys]
+        for k in sorted(a.keys() & b.keys()):
+            out += differences(a[k], b[k], f"{where}/{k}", new_keys=new_keys)
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, f"{where}[{i}]")]
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
+                for d in differences(x, y, f"{where}[{i}]", new_keys=new_keys)]
     return [f"{where}: recorded {a!r}, now {b!r}"]
 
 

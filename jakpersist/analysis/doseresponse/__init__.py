@@ -70,6 +70,7 @@ from .rules import (ALPHA, CENSORING, END_RISE_MAX_LEVELS, END_RISE_MIN, END_RIS
                     at_shallow_corner, classify_curve, classify_curves, end_of_range_rise, f_test_flat_arrays,
                     level_means, monotone_violation, params_at_bound, rise_test, rise_test_batch,
                     running_violation)
+from .rules import CENSORED_LOG10, crossing_status, flat_status, range_status
 from .solvers import (BATCH_CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, SINGLE_CHAIN, bounded_lm, restarts,
                       start_values, start_values_batch, stationary)
 
@@ -83,6 +84,7 @@ __all__ = [
     "RUNS_WHEN", "SINGLE_CHAIN", "ZERO_DOSE_LOG10", "BatchFit", "Censoring", "CurveFit", "EndRise", "Estimate",
     "ShiftTest", "Status", "absolute_dose", "at_shallow_corner", "bootstrap_estimate", "bootstrap_log10_gi50",
     "bounded_lm", "brain_cousens", "cedergreen", "censored_log10", "classify_curve", "classify_curves",
+    "CENSORED_LOG10", "crossing_status", "flat_status", "range_status",
     "crossing_dose", "curve_value", "design_models", "end_of_range_rise", "f_test_flat", "f_test_flat_arrays",
     "fit_curve", "fit_curves", "level_means", "limb_crossing", "ll3", "ll4", "ll4_batch", "monotone_violation",
     "pad_curves", "params_at_bound", "peak_dose", "percentile_interval", "profile_interval", "quality_flags",

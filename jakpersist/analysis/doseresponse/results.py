@@ -13,8 +13,9 @@ from scipy import stats
 from .curves import (HORMESIS_MODELS, HORMESIS_PARAM, MODELS, crossing_dose, curve_value, limb_crossing, ll4,
                      peak_dose, search_bounds)
 from .intervals import profile_interval
-from .rules import (CENSORING, HORMESIS_MIN_RISE, Censoring, Status, classify_curve, classify_curves,
-                    level_means, params_at_bound, rise_test, rise_test_batch)
+from .rules import (CENSORED_LOG10, CENSORING, HORMESIS_MIN_RISE, Censoring, Status, classify_curve,
+                    classify_curves, crossing_status, flat_status, level_means, params_at_bound, range_status,
+                    rise_test, rise_test_batch)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,12 @@ class CurveFit:
             level = self._midpoint(theta)
         return crossing_dose(self.model, theta, level, self.dose_range)
 
+    def _censored(self, status: Status, interval: str) -> Estimate:
+        """An estimate without a value: censored at the tested-dose limit its status names, or not estimable."""
+        lo_d, hi_d = self.dose_range
+        bound = {Status.ABOVE_RANGE: hi_d, Status.BELOW_RANGE: lo_d}.get(status)
+        return Estimate(None, status=status, bound=bound, method=interval)
+
     def gi50_relative(self, interval: str = "delta") -> Estimate:
         """Relative GI50 (midpoint between fitted top and bottom; EC50 for LL4/LL3) with a 95% interval
         (``interval``: "delta" or "profile"; profile is available for LL4/LL3 and falls back to delta)."""
@@ -189,10 +196,9 @@ class CurveFit:
         ec50 = self.crossing(self.theta, None)
         if ec50 is None:
             return Estimate(None, status=Status.FAILED, method=interval)
-        if ec50 > hi_d:
-            return Estimate(None, status=Status.ABOVE_RANGE, bound=hi_d, method=interval)
-        if ec50 < lo_d:
-            return Estimate(None, status=Status.BELOW_RANGE, bound=lo_d, method=interval)
+        where = Status(str(range_status(ec50, lo_d, hi_d)))
+        if where != Status.OK:
+            return self._censored(where, interval)
         if interval == "profile" and self.model in ("LL4", "LL3"):
             lo, hi = profile_interval(self, "relative")
         else:
@@ -215,23 +221,17 @@ class CurveFit:
         status = self.status
         if status == Status.FLAT:
             means = np.array([self.response[self.dose == d].mean() for d in np.unique(self.dose[self.dose > 0])])
-            if np.all(means > level):
-                return Estimate(None, status=Status.ABOVE_RANGE, bound=hi_d, method=interval)
-            if np.all(means < level):
-                return Estimate(None, status=Status.BELOW_RANGE, bound=lo_d, method=interval)
-            return Estimate(None, status=status, method=interval)
+            return self._censored(Status(str(flat_status(means, level)[0])), interval)
         if status != Status.OK:
             return Estimate(None, status=status, method=interval)
         value = self.crossing(self.theta, level)
         model_value = value
         if self.model in HORMESIS_MODELS and value is not None and self.hormetic_rise >= HORMESIS_MIN_RISE:
             value = limb_crossing(self.dose, self.response, self.peak_dose, level) or value
-        if value is None or value > hi_d:
-            if float(self.predict(lo_d)) <= level:
-                return Estimate(None, status=Status.BELOW_RANGE, bound=lo_d, method=interval)
-            return Estimate(None, status=Status.ABOVE_RANGE, bound=hi_d, method=interval)
-        if value < lo_d:
-            return Estimate(None, status=Status.BELOW_RANGE, bound=lo_d, method=interval)
+        where = Status(str(crossing_status(np.nan if value is None else value, float(self.predict(lo_d)), lo_d,
+                                           hi_d, level)))
+        if where != Status.OK:
+            return self._censored(where, interval)
         if interval == "none":  # the point estimate only (bootstrap refits need no interval of their own)
             lo = hi = None
         elif interval == "profile":
@@ -400,6 +400,8 @@ class BatchFit:
           tested dose (or when the curve never reaches ``level`` and starts above it at the lowest dose), -inf
           below the lowest (or when the curve is already below ``level`` there).
 
+        The decisions are the rules single fits use (:func:`.rules.classify_curves`, :func:`.rules.crossing_status`,
+        :func:`.rules.range_status`, :func:`.rules.flat_status`); only the crossing's arithmetic is vectorised here.
         ``p_rise``: the rise-test p-values if already computed (shape ``(m,)``), else :attr:`p_rise`.
         ``tests/test_batchfit.py`` checks equality with the per-curve path on random, flat, censored and
         non-monotone resamples, so the two cannot drift apart. Raises ValueError for an unknown ``kind``.
@@ -417,24 +419,19 @@ class BatchFit:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if kind == "relative":
                 ec50 = 10.0 ** le
-                out = np.where(ok, np.where(ec50 > hi_d, np.inf, np.where(ec50 < lo_d, -np.inf, np.log10(ec50))),
-                               np.nan)
-                return out
+                st = range_status(ec50, lo_d, hi_d)
+                rel = np.where(st == Status.OK.value, np.log10(ec50), [CENSORED_LOG10.get(x, np.nan) for x in st])
+                return np.where(ok, rel, np.nan)
             r = (t - b) / (level - b) - 1.0
             crosses = (np.minimum(b, t) < level) & (level < np.maximum(b, t)) & (h > 0) & (r > 0)
             value = np.where(crosses, 10.0 ** le * np.where(crosses, r, 1.0) ** (1.0 / np.where(crosses, h, 1.0)),
                              np.nan)
-            at_lo = ll4(lo_d, b, t, le, h)
-            beyond = ~crosses | (value > hi_d)
-            val = np.where(beyond, np.where(at_lo <= level, -np.inf, np.inf),
-                           np.where(value < lo_d, -np.inf, np.log10(value)))
+            st = crossing_status(value, ll4(lo_d, b, t, le, h), lo_d, hi_d, level)
+            val = np.where(st == Status.OK.value, np.log10(value), [CENSORED_LOG10.get(x, np.nan) for x in st])
         out[ok] = val[ok]
         if flat.any():
             valid = ~np.isnan(self.response[flat]) & (self.dose[flat] > 0)
             means = level_means(np.where(valid, self.dose[flat], 0.0), self.response[flat], valid)
-            present = ~np.isnan(means)
-            above = np.all(~present | (means > level), axis=1)
-            below = np.all(~present | (means < level), axis=1)
-            out[flat] = np.where(above, np.inf, np.where(below, -np.inf, np.nan))
+            out[flat] = [CENSORED_LOG10.get(x, np.nan) for x in flat_status(means, level)]
         return out
 

@@ -83,6 +83,43 @@ def classify_curve(converged: bool, p_flat: float, p_rise: float) -> Status:
     return Status(str(classify_curves(converged, p_flat, p_rise)))
 
 
+def range_status(value: ArrayLike, lo_d: ArrayLike, hi_d: ArrayLike) -> np.ndarray:
+    """Status of GI50 values (nM) against the tested doses ``lo_d``..``hi_d`` (arrays broadcasting together):
+    ``above_range`` above the highest dose, ``below_range`` below the lowest, else ``ok``."""
+    v = np.asarray(value, float)
+    with np.errstate(invalid="ignore"):
+        return np.where(v > hi_d, Status.ABOVE_RANGE.value,
+                        np.where(v < lo_d, Status.BELOW_RANGE.value, Status.OK.value)).astype(str)
+
+
+def crossing_status(value: ArrayLike, response_at_lowest: ArrayLike, lo_d: ArrayLike, hi_d: ArrayLike,
+                    level: float = 0.5) -> np.ndarray:
+    """Status of absolute GI50s: where the curve crosses ``level`` (``value``, nM; NaN when it never does on its
+    falling side). No crossing, or one above the highest dose: ``below_range`` when the fitted response at the
+    lowest dose is already at or below ``level``, else ``above_range``; otherwise :func:`range_status`."""
+    v = np.asarray(value, float)
+    with np.errstate(invalid="ignore"):
+        beyond = np.isnan(v) | (v > hi_d)
+        return np.where(beyond, np.where(np.asarray(response_at_lowest) <= level, Status.BELOW_RANGE.value,
+                                         Status.ABOVE_RANGE.value),
+                        range_status(v, lo_d, hi_d)).astype(str)
+
+
+def flat_status(means: ArrayLike, level: float = 0.5) -> np.ndarray:
+    """Status of the absolute GI50 of flat curves from their dose means (``(m, L)``, NaN for absent levels):
+    ``above_range`` when every mean is above ``level``, ``below_range`` when every one is below, else ``flat``."""
+    mu = np.atleast_2d(np.asarray(means, float))
+    present = ~np.isnan(mu)
+    above = np.all(~present | (mu > level), axis=1)
+    below = np.all(~present | (mu < level), axis=1)
+    return np.where(above, Status.ABOVE_RANGE.value,
+                    np.where(below, Status.BELOW_RANGE.value, Status.FLAT.value)).astype(str)
+
+
+#: The log10 GI50 a censored status stands for on the extended real line (:func:`censored_log10`).
+CENSORED_LOG10 = {Status.ABOVE_RANGE.value: np.inf, Status.BELOW_RANGE.value: -np.inf}
+
+
 def f_test_flat_arrays(rss0: np.ndarray, rss: np.ndarray, n: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """F-test of fitted curves against a flat line (the mean response): F and p per curve.
 
