@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..claims import CLAIMS, c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence
+from ..claims import (CLAIMS, c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence,
+                      c8_second_site)
 from ..model.params import ALL_PARAMS
 from .space import Space
 
@@ -29,6 +30,7 @@ RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "c2": (lambda p, m: {"C2": c2_heterodimers.evaluate(p, mode=m)}, ("C2",)),
     "c3": (lambda p, m: c3_reversibility.run(p, mode=m), ("C3", "C4")),
     "c6": (lambda p, m: c6_jak2_dependence.run(p, mode=m), ("C6", "C7")),
+    "c8": (lambda p, m: {"C8": c8_second_site.evaluate(p, mode=m)}, ("C8",)),
 }
 #: claims the atlas can evaluate (every model claim; public-data checks have no model parameters)
 ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs)
