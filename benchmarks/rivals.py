@@ -34,6 +34,9 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=100_000, help="points per model of the whole comparison")
     ap.add_argument("--per-point", type=int, default=40, help="points per model timed in the per-point mode")
     ap.add_argument("--vectorised", type=int, default=2000, help="points per model timed in the vectorised mode")
+    ap.add_argument("--sensitivity-samples", type=int, default=None, help="prior-sensitivity draws per model and "
+                    "width (default: half of --points, as `jakbook rivals`; 0 = the comparison alone)")
+    ap.add_argument("--skip-whole", action="store_true", help="time the evaluation rates only")
     a = ap.parse_args()
     k = len(VECTOR_CLAIMS)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -53,9 +56,12 @@ def main() -> None:
     ref_all, vec_all = len(MODELS) / tot_ref, len(MODELS) / tot_vec
     print(f"{'all':<6}{ref_all:>18,.0f}{vec_all:>19,.0f}{vec_all / ref_all:>9.0f}x   (point-claim evaluations per "
           "second, one core; target >= 50,000/s and >= 30x)")
+    if a.skip_whole:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        s = rivals.build(MODELS, a.points, workers=2, out=tmp, progress=False)
+        s = rivals.build(MODELS, a.points, workers=2, out=tmp, progress=False,
+                         sensitivity_samples=a.sensitivity_samples)
         dt = time.perf_counter() - t0
     n_all = len(MODELS) * (a.points + 2 * s["sensitivity"]["samples"])
     print(f"whole comparison: {a.points:,} points per model (+ {2 * s['sensitivity']['samples']:,} for prior "

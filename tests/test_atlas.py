@@ -35,10 +35,13 @@ def test_writes_parquet_and_summary_with_the_documented_keys(serial):
 
 
 def test_known_tipping_point_of_c1(serial):
-    """C1 fails without a heterodimer advantage and holds at the default (20): it flips in between."""
+    """With the drug-specific escape C1 fails at the defaults and no heterodimer advantage rescues it: the escape
+    from ruxolitinib is capped by how well ruxolitinib blocks JAK1 and TYK2 (enzyme IC50 ratios 1.2 and 6.8), so the
+    scan over hetero_advantage finds no flip, and neither does a richer partner pool (partner_max up to 3: the
+    ruxolitinib fold reaches 3.5, below the rule's 4)."""
     s, _ = serial
-    t = s["claims"]["C1"]["tipping"]["hetero_advantage"]
-    assert t is not None and 1.0 < t < 20.0
+    tip = s["claims"]["C1"]["tipping"]
+    assert tip["hetero_advantage"] is None and tip["partner_max"] is None
 
 
 def test_two_local_dask_workers_give_the_serial_numbers(serial, tmp_path):
@@ -62,8 +65,17 @@ def test_a_second_run_reads_the_cache(serial, monkeypatch):
     assert again["claims"]["C1"]["share"] == s["claims"]["C1"]["share"]
 
 
+#: Model parameters the atlas holds at their defaults on purpose: a switch between two model structures (1 = the
+#: drug-specific escape of the heterodimer model, 0 = the earlier drug-agnostic one) and a read-out no claim's rule
+#: reads (pJAK2).
+HELD_AT_DEFAULT = {"trans_gating", "pjak2_accumulation"}
+
+
 def test_every_model_parameter_has_a_plausible_range_inside_its_valid_range():
     for p in MODEL_PARAMS:
+        if p.name in HELD_AT_DEFAULT:
+            assert p.plausible is None and p.provenance, p.name
+            continue
         assert p.plausible and p.plausible_why, p.name
         lo, hi = p.plausible
         assert p.lo <= lo <= p.default <= hi <= p.hi, p.name

@@ -32,10 +32,8 @@ RUNNERS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "c6": (lambda p, m: c6_jak2_dependence.run(p, mode=m), ("C6", "C7")),
     "c8": (lambda p, m: {"C8": evaluate("C8", p, mode=m)}, ("C8",)),
 }
-#: claims the atlas samples (every model claim but C8; public-data checks have no model parameters). C8 (no
-#: second-site allele) holds everywhere in the heterodimer model's space by construction (no subclone there), so it
-#: is evaluated for the rival-model comparison only.
-ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs if c != "C8")
+#: claims the atlas can evaluate (every model claim; public-data checks have no model parameters)
+ATLAS_CLAIMS: tuple[str, ...] = tuple(c for _, (_, cs) in RUNNERS.items() for c in cs)
 
 
 #: Sources of the claims layer that decide no atlas margin: the verdict wording and the public-data checks, which

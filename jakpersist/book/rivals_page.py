@@ -172,12 +172,14 @@ class RivalsPage:
         sens = self.summary.get("sensitivity", {})
         base = (self.summary["comparison"] if key == "nature2012"
                 else self.summary["comparison_by_mechanism"]["models"])
+        def cell(c: dict | None) -> str:
+            return f"{c['k']:,} of {c['n']:,}; ratio {_ratio_text(c['bayes_factor'])}" if c else "not run"
+
         rows = []
         for m in base:
-            row = {"model": m, "ranges as declared": _ratio_text(base[m]["bayes_factor"])}
+            row = {"model": m, "ranges as declared": cell(base[m])}
             for f in sens.get("factors", []):
-                c = sens.get(key, {}).get(f"{f:g}", {}).get(m)
-                row[f"width x {f:g} ({sens['samples']:,} draws)"] = _ratio_text(c["bayes_factor"]) if c else "not run"
+                row[f"width x {f:g}"] = cell(sens.get(key, {}).get(f"{f:g}", {}).get(m))
             rows.append(row)
         return pd.DataFrame(rows)
 
