@@ -307,7 +307,7 @@ def overview(claims: list[Claim], *, summary: dict[str, Any] | None = None,
     out += ["::::::", "", ":::::::", ""]
     book = [c for c in claims if c.origin == "book"]
     if book:
-        out += ["::::{div} jak-overview-checks", "", "**The book's own checks** (not claims of the paper):", ""]
+        out += ["::::{div} jak-overview-checks", "", "**Checks this book adds** (not claims of the paper):", ""]
         for c in book:
             values = _values(c, cache)
             what = "simulated stand-in: decides nothing" if c.demonstration else EVIDENCE_KINDS[c.evidence]

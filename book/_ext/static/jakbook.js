@@ -81,10 +81,11 @@
     document.querySelectorAll(".jak-claim-card").forEach(function (card) {
       var img = card.querySelector("img");
       var ref = card.querySelector("a .std-numref");
-      if (!img || !ref || img.closest("a")) return;
+      if (!img || !ref || img.closest(".jak-card-thumb")) return;
       var a = document.createElement("a");
       a.href = ref.closest("a").getAttribute("href");
       a.className = "jak-card-thumb";
+      img.classList.add("jak-thumb-img");  // a thumbnail: its figure, full size, is one tap away
       img.parentNode.insertBefore(a, img);
       a.appendChild(img);
     });
@@ -122,7 +123,7 @@
     tables();
     var imgs = document.querySelectorAll(".bd-article img");
     imgs.forEach(function (img) {
-      if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs") || img.closest("a")) return;
+      if (img.closest(".jakbook-lightbox") || img.closest(".jak-thumbs") || img.closest(".jak-card-thumb")) return;
       img.classList.add("jakbook-zoomable");
       img.setAttribute("tabindex", "0");
       img.setAttribute("role", "button");
