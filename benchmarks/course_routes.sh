@@ -54,7 +54,7 @@ ch = {e.label: variants.choices(e, "s001", secret) for e in variants.EXERCISES i
 code = {
     "k562_percentile = ...": f"v = course.rerun('g1_gdsc', cell_line={ch['g1-ex-k562']['cell_line']!r})\n"
                              "k562_percentile = round(v['g1_pct_ruxolitinib'], 1)",
-    "k562_verdict = ...": "k562_verdict = v['g1_verdict_text']",
+    "k562_verdict = ...": "k562_verdict = v['g1_verdict_outcome']",
     "top_n_blood = ...": "from jakpersist.loaders.publicdata import load_gdsc\n"
                          f"col = 'ln_ic50_uM_{ch['g1-ex-top']['ask_drug']}'\n"
                          f"top_n_blood = (load_gdsc().dropna(subset=[col]).nsmallest({ch['g1-ex-top']['ask_top']}, col).tissue == 'blood').sum()",
