@@ -51,6 +51,7 @@ KEY_RESULTS: dict[str, KeyResult] = {
     "C4": KeyResult("c4_jak2_persistent", "", "", "c4-qpcr"),
     "C6": KeyResult("c6_growth_persistent", "", "", "c6-knockdown"),
     "C7": KeyResult("c7_puh71_ratio", "c7_puh71_ratio_lo", "c7_puh71_ratio_hi", "c7-curves"),
+    "C8": KeyResult("c8_allele_cells", "", "", "c8-alleles"),
     "C0": KeyResult("c0_spleen_end", "", "", "c0-illustration",
                     "model only: an illustration of the clinical course, not an experiment"),
     "C5": KeyResult("c5_share_fold", "", "", "c0-illustration",
