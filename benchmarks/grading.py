@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     chapter, ids = args.chapter, [f"s{i:03d}" for i in range(1, args.n + 1)]
     number = [(e, a) for e in exercises.for_chapter(chapter) for a in e.answers if a.kind == "number"]
-    (e1, wrong), (e2, gone) = number[-1], number[0]
+    (e1, wrong), (_, gone) = number[-1], number[0]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         cache = tmp / "graded" / ".answers"

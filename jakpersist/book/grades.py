@@ -101,7 +101,7 @@ def _identity_checks(table, written: dict[str, tuple[Path, dict[str, Any]]], sec
         vals = written.get(sid, (None, {}))[1]
         given = [(lb, a) for lb, a in numbers if isinstance(vals.get(a.name), (int, float))]
 
-        def hits(other: str) -> int:
+        def hits(other: str, vals: dict = vals, given: list = given) -> int:
             t = truths.get(other)
             return sum(check(a, vals[a.name], t[lb][a.name]) for lb, a in given) if t else 0
 
