@@ -3,7 +3,10 @@
 The calls a reader needs are on the package itself (imported on first use, so ``import jakpersist`` is cheap)::
 
     >>> import jakpersist as jp
-    >>> jp.evaluate("C1", mode="fast").margin > 0          # a claim at its defaults (noise-free model)
+    >>> r = jp.evaluate("C1", mode="fast")                # a claim at its defaults (noise-free model)
+    >>> r.verdict, round(r.metrics["c1_fold_ruxolitinib"], 2)   # GI50 fold, persistent / naive
+    (False, 2.68)
+    >>> jp.evaluate("C1", {"trans_gating": 0.0}, mode="fast").verdict   # a drug-agnostic heterodimer escape
     True
     >>> plate = jp.read_plate(jp.example_path("plate_example.csv"))   # your plate CSV, read and checked
     >>> sorted(plate["population"].unique())

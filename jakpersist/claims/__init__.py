@@ -116,7 +116,7 @@ def evaluate(claim: str, params: Mapping[str, Any] | None = None, *, seed: int |
     Examples
     --------
     >>> from jakpersist.claims import evaluate
-    >>> r = evaluate("C1", mode="fast")
+    >>> r = evaluate("C6", mode="fast")
     >>> r.verdict, r.kind
     (True, 'model')
     >>> evaluate("C6", data=[1, 2])
