@@ -181,7 +181,17 @@ def verdict_wording(result: Any) -> Any:
     """The verdict's words (:func:`jakpersist.claims.wording.describe_verdict`) with the atlas share."""
     from ..claims.wording import describe_verdict
 
-    return describe_verdict(result.claim, result, share=atlas_share(result.claim))
+    return describe_verdict(result.claim, result, share=atlas_share(result.claim), built_in=all_built_in(result))
+
+
+def all_built_in(result: Any) -> bool:
+    """True when every condition of ``result``'s rule is tagged built into the model in the registry
+    (``built_in`` in ``notebooks/claims.yml``, kept true by a test against the atlas)."""
+    from .registry import load
+
+    tags = next((c.built_in for c in load() if c.id == result.claim), {})
+    names = [c.name for c in result.conditions]
+    return bool(names) and all(n in tags for n in names)
 
 
 def glue_wording(prefix: str, result: Any, origin: str | None = None) -> Any:

@@ -221,6 +221,15 @@ def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
                    f"hold together in {num(format_share(r['share']), 'atlas:joint:share')} of the space "
                    f"({num(str(r['n_inside']), 'atlas:joint:n_inside')} of {num(str(r['n']), 'atlas:joint:n')} "
                    "points; {doc}`chapters/r1_robustness`).")
+    restored = [c.id for c in paper if not c.default_verdict and any(
+        cf.expect is True and cf.parameters == {"trans_gating": 0.0} for cf in c.counterfactuals)]
+    if restored:
+        out.append("- **The paper's mechanism, made drug-specific.** When the heterodimer escape depends on how "
+                   "little each drug blocks the partner kinases JAK1 and TYK2 (enzyme IC50 ratios; sources and "
+                   f"assumptions on {{doc}}`model`), {', '.join(restored)} are not reproduced at the "
+                   "model's defaults: in those ratios ruxolitinib blocks JAK1 about as well as JAK2. Each is reproduced again when the escape is "
+                   "made drug-agnostic (`trans_gating` = 0, a registered counterfactual). Why, and what would "
+                   "tell the two apart: {doc}`chapters/r2_rivals`.")
     out += ["", "Claim by claim (verdict of the default run; share of the model's plausible space where it holds):", ""]
     for c in paper:
         values = _values(c, cache)

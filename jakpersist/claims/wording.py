@@ -41,6 +41,7 @@ KINDS = {
 SHORT = {
     ("model", True): "sufficient in the model",
     ("model", False): "not reproduced by the model",
+    ("built-in", True): "holds by construction in this model",
     ("illustration", True): "illustration, reproduced in the model",
     ("illustration", False): "illustration, not reproduced in the model",
     ("public-data", True): "consistent with public data",
@@ -98,7 +99,8 @@ def format_share(share: float) -> str:
     return f"{share:.0%}"
 
 
-def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None = None) -> VerdictText:
+def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None = None,
+                     built_in: bool = False) -> VerdictText:
     """The wording of ``result`` (the outcome of claim ``claim_id``).
 
     Parameters
@@ -111,6 +113,10 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     share : float, optional
         Share (0 to 1) of the model's plausible parameter space where the rule holds (the robustness atlas,
         ``data/atlas/summary.json``); stated in the sentence of a model verdict when given.
+    built_in : bool
+        True when every condition of the claim's rule is built into the model (tagged ``built_in`` in the
+        registry: it cannot fail anywhere in the plausible space); a model verdict that holds then reads "holds
+        by construction in this model", not "sufficient in the model".
 
     Returns
     -------
@@ -140,7 +146,11 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
         raise ValueError(f"{claim_id}: unknown evidence kind {result.kind!r}")
     short = SHORT[(kind, holds)]
     where = "" if share is None else f"holds in {format_share(share)} of the model's plausible parameter space"
-    if kind == "model":
+    if kind == "model" and holds and built_in:
+        short = SHORT[("built-in", True)]
+        sentence = (f"{short}: every condition of the rule is built into this model, so it cannot fail anywhere in "
+                    "its plausible space; this is not a test of the claim (the rival models are where it can fail).")
+    elif kind == "model":
         if holds:
             sentence = (f"{short}: the rule holds in this run" + (f" and in {format_share(share)} of the model's plausible "
                         "parameter space" if share is not None else "") + " (a model result: the mechanism can "
