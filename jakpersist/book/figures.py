@@ -9,7 +9,10 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 from . import plotting  # noqa: E402
-from ..model.signalling import heterodimer_share, inhibition, state_from_adaptation  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from ..model.signalling import (heterodimer_share, inhibition, pstat5, state_from_adaptation,  # noqa: E402
+                               trans_activated_share)
 from ..model.params import ModelParams  # noqa: E402
 
 
@@ -55,18 +58,23 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
     ax.set_title("the model's wiring", fontsize=plotting.MIN_FONT_PT + 1)
     d = np.geomspace(1, 1e5, 300)
     K = mp.potency("ruxolitinib")
-    ax2.plot(d, inhibition(d, K, mp.drug_hill), color=pal[0], label="homodimer signal")
-    ax2.plot(d, inhibition(d, mp.hetero_advantage * K, mp.drug_hill), color=pal[1], label="heterodimer signal")
+    homo = inhibition(d, K, mp.drug_hill)
+    free = inhibition(d, mp.hetero_advantage * K, mp.drug_hill)
+    a = 1.0 - mp.trans_gating + mp.trans_gating * trans_activated_share(d, state_from_adaptation(0.0, mp),
+                                                                         "ruxolitinib", mp)
+    ax2.plot(d, homo, color=pal[0], label="homodimer signal")
+    ax2.plot(d, homo + a * (free - homo), color=pal[1], label="heterodimer signal (partner blocked too)")
+    ax2.plot(d, free, color=pal[1], ls="--", lw=1, label="heterodimer, drug-agnostic escape")
     for z, ls in ((0.0, ":"), (1.0, "-.")):
         st = state_from_adaptation(z, mp)
         h = heterodimer_share(st, mp)
-        total = st.jak2 * ((1 - h) * inhibition(d, K, mp.drug_hill) + h * inhibition(d, mp.hetero_advantage * K,
-                                                                                       mp.drug_hill))
+        total = pstat5(d, st, "ruxolitinib", replace(mp, bypass=0.0))
         ax2.plot(d, total, color="0.3", ls=ls, label=f"pSTAT5, z = {z:g} (h = {h:.2f})")
     ax2.set_xscale("log")
     ax2.set_xlabel("ruxolitinib (nM, log scale)")
     ax2.set_ylabel("signal (fraction of naive untreated)")
     ax2.legend(fontsize=plotting.MIN_FONT_PT)
-    ax2.set_title(f"default parameters: K = {K:g} nM, s = {mp.hetero_advantage:g}", fontsize=plotting.MIN_FONT_PT + 1)
+    ax2.set_title(f"default parameters: K = {K:g} nM, s = {mp.hetero_advantage:g}, g = {mp.trans_gating:g}",
+                  fontsize=plotting.MIN_FONT_PT + 1)
     plotting.stamp(fig, "MODEL (noise-free)")
     return fig

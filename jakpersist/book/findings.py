@@ -228,7 +228,7 @@ def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
                    "little each drug blocks the partner kinases JAK1 and TYK2 (enzyme IC50 ratios; sources and "
                    f"assumptions on {{doc}}`model`), {', '.join(restored)} are not reproduced at the "
                    "model's defaults: in those ratios ruxolitinib blocks JAK1 about as well as JAK2. Each is reproduced again when the escape is "
-                   "made drug-agnostic (`trans_gating` = 0, a registered counterfactual). Why, and what would "
+                   "made drug-agnostic, whatever the drug does to the partner (a registered counterfactual). Why, and what would "
                    "tell the two apart: {doc}`chapters/r2_rivals`.")
     out += ["", "Claim by claim (verdict of the default run; share of the model's plausible space where it holds):", ""]
     for c in paper:

@@ -208,7 +208,8 @@ def write_all(folder: Path = GENERATED) -> list[Path]:
     changed = []
     fig_path = folder / "mechanism.svg"
     if not fig_path.exists() or fig_path.stat().st_mtime < max(
-            Path(__file__).with_name(f).stat().st_mtime for f in ("figures.py", "plotting.py")):
+            *(Path(__file__).with_name(f).stat().st_mtime for f in ("figures.py", "plotting.py")),
+            *(Path(__file__).parents[1].joinpath("model", f).stat().st_mtime for f in ("params.py", "signalling.py"))):
         from .figures import mechanism_figure
 
         mechanism_figure().savefig(fig_path, bbox_inches="tight", metadata={"Date": None})

@@ -71,6 +71,36 @@ PLAIN_NAMES: dict[str, str] = {
     "test_pattern": "test samples",
     "annotation_path": "platform annotation file",
     "sample_sheet_path": "sample sheet file",
+    # the drug-specific escape, the type II arm and activated JAK2
+    "trans_gating": "escape needs an active partner kinase",
+    "pjak2_accumulation": "activated JAK2 held by a bound type I drug",
+    "jak1_ratio_ruxolitinib": "ruxolitinib potency ratio JAK1 to JAK2",
+    "tyk2_ratio_ruxolitinib": "ruxolitinib potency ratio TYK2 to JAK2",
+    "jak1_ratio_fedratinib": "fedratinib potency ratio JAK1 to JAK2",
+    "tyk2_ratio_fedratinib": "fedratinib potency ratio TYK2 to JAK2",
+    "jak1_ratio_jak_inhibitor_1": "JAK Inhibitor I potency ratio JAK1 to JAK2",
+    "tyk2_ratio_jak_inhibitor_1": "JAK Inhibitor I potency ratio TYK2 to JAK2",
+    "K_chz868": "CHZ868 potency",
+    # sequencing (C8)
+    "seq_reads": "sequencing reads per position",
+    "seq_detection_vaf": "allele detection limit",
+    # rival mechanisms
+    "clone_start": "starting share of a resistant subclone",
+    "clone_shift_ruxolitinib": "subclone's loss of ruxolitinib potency",
+    "clone_shift_fedratinib": "subclone's loss of fedratinib potency",
+    "clone_shift_jak_inhibitor_1": "subclone's loss of JAK Inhibitor I potency",
+    "clone_cost": "subclone's growth cost off drug",
+    "bypass_growth": "adaptive bypass growth",
+    "bypass_hsp90_client": "bypass kinase is an HSP90 client",
+    "clone_jak2_allele": "subclone carries a JAK2 allele",
+    "efflux_ruxolitinib": "ruxolitinib kept out of adapted cells",
+    "efflux_fedratinib": "fedratinib kept out of adapted cells",
+    "efflux_jak_inhibitor_1": "JAK Inhibitor I kept out of adapted cells",
+    "efflux_hsp90": "PU-H71 kept out of adapted cells",
+    # chapter settings
+    "withdrawn_pattern": "withdrawn samples (pattern)",
+    "comparator": "what the naive samples were taken in",
+    "between_day_sd": "between-experiment variation",
 }
 
 

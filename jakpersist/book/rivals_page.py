@@ -2,6 +2,7 @@
 recomputed here; ``make rivals`` (``jakbook rivals``) writes the results this reads."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .. import rivals
 from . import chapter, plotting
+from .names import plain
 
 STAMP = "MODEL (simulated): rival model variants"
 
@@ -157,13 +159,15 @@ class RivalsPage:
                         setlim(r["lo"], r["hi"])
                         if r["scale"] == "log-uniform":
                             setscale("log")
-                ax.set_xlabel(a, fontsize=7)
-                ax.set_ylabel(b, fontsize=7)
+                ax.set_xlabel(f"{plain(a, code=False)}\n({a})", fontsize=7)
+                ax.set_ylabel(f"{plain(b, code=False)}\n({b})", fontsize=7)
                 ax.tick_params(labelsize=6)
                 if j == 0:
                     ax.set_title(f"{m}: {self.summary['posterior'][m][key]['n_accepted']:,} accepted", fontsize=8,
                                  loc="left")
-        fig.tight_layout()
+        with warnings.catch_warnings():  # matplotlib notes the layout change; the page is not the place for it
+            warnings.simplefilter("ignore", UserWarning)
+            fig.tight_layout()
         plotting.stamp(fig, STAMP)
         return fig
 

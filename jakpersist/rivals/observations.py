@@ -35,8 +35,8 @@ class Observation:
 
 
 OBSERVATIONS: tuple[Observation, ...] = (
-    Observation("C1 persistence", "nature2012", "C1", "persistent cells need >= 4-fold more ruxolitinib and keep "
-                "pSTAT5 where naive cells lose it", ("fold_ruxolitinib", "fold_lo_ruxolitinib", "retained_pstat5")),
+    Observation("C1 persistence", "nature2012", "C1", "persistent cells need more ruxolitinib (the book's rule: at "
+                "least 4-fold) and keep pSTAT5 where naive cells lose it", ("fold_ruxolitinib", "fold_lo_ruxolitinib", "retained_pstat5")),
     Observation("C2 co-IP", "nature2012", "C2", "JAK2 co-precipitates more JAK1 and more TYK2",
                 ("coip_JAK1", "coip_p_JAK1", "coip_TYK2", "coip_p_TYK2")),
     Observation("C3 reversal", "nature2012", "C3", "persistent, then re-sensitised after withdrawal (the 2 weeks "
@@ -45,7 +45,8 @@ OBSERVATIONS: tuple[Observation, ...] = (
                 "after withdrawal"),
     Observation("C6 JAK2 dependence", "nature2012", "C6", "JAK2 knock-down still stops persistent cells"),
     Observation("C7 degrader", "nature2012", "C7", "PU-H71 keeps its potency while the JAK2 inhibitor loses it"),
-    Observation("C1 cross-persistence", "ash2011", "C1", ">= 4-fold also for fedratinib and JAK Inhibitor I",
+    Observation("C1 cross-persistence", "ash2011", "C1", "persistence also to fedratinib and JAK Inhibitor I (the "
+                "book's rule: at least 4-fold)",
                 ("fold_fedratinib", "fold_lo_fedratinib", "fold_jak_inhibitor_1", "fold_lo_jak_inhibitor_1")),
     Observation("C8 no second-site allele", "ash2011", "C8", "no second-site JAK2 allele is carried by half of the "
                 "persistent cells or more (sequencing with a detection limit)"),
