@@ -14,10 +14,16 @@ import yaml
 from ..claims import rules as _rules
 from ..claims.base import VERDICT_KINDS
 from ..claims.wording import format_share
-from .chapter import EVIDENCE_KINDS
 from .names import plain
 from .execute import EXECUTED, ROOT, glued_values
 from .params import PARAMS
+
+#: The kinds of evidence a claim's chapter uses, as a page names them.
+EVIDENCE_KINDS = {
+    "public-data": "Public data",
+    "model": "Model (virtual experiment)",
+    "reader-data": "Your data",
+}
 
 REGISTRY = ROOT / "notebooks" / "claims.yml"
 

@@ -142,7 +142,7 @@ class RivalsPage:
         pairs = {m: [(a, b) for i, a in enumerate(self.summary["posterior"][m][key]["pair_parameters"])
                      for b in self.summary["posterior"][m][key]["pair_parameters"][i + 1:]][:4] for m in models}
         ncol = max(max(len(p) for p in pairs.values()), 1)
-        fig, axes = plt.subplots(len(models), ncol, figsize=(2.6 * ncol, 2.4 * len(models)), squeeze=False)
+        fig, axes = plt.subplots(len(models), ncol, figsize=(2.3 * ncol, 2.3 * len(models)), squeeze=False)
         space = {m: {r["name"]: r for r in self.summary["models"][m]["space"] if "lo" in r} for m in models}
         for i, m in enumerate(models):
             smp = self.summary["posterior"][m][key]["pair_sample"]
@@ -159,9 +159,9 @@ class RivalsPage:
                         setlim(r["lo"], r["hi"])
                         if r["scale"] == "log-uniform":
                             setscale("log")
-                ax.set_xlabel(f"{plain(a, code=False)}\n({a})", fontsize=7)
-                ax.set_ylabel(f"{plain(b, code=False)}\n({b})", fontsize=7)
-                ax.tick_params(labelsize=6)
+                ax.set_xlabel(f"{plain(a, code=False)}\n({a})", fontsize=plotting.MIN_FONT_PT)
+                ax.set_ylabel(f"{plain(b, code=False)}\n({b})", fontsize=plotting.MIN_FONT_PT)
+                ax.tick_params(labelsize=plotting.MIN_FONT_PT)
                 if j == 0:
                     ax.set_title(f"{m}: {self.summary['posterior'][m][key]['n_accepted']:,} accepted", fontsize=8,
                                  loc="left")
