@@ -142,7 +142,7 @@ class RivalsPage:
         pairs = {m: [(a, b) for i, a in enumerate(self.summary["posterior"][m][key]["pair_parameters"])
                      for b in self.summary["posterior"][m][key]["pair_parameters"][i + 1:]][:4] for m in models}
         ncol = max(max(len(p) for p in pairs.values()), 1)
-        fig, axes = plt.subplots(len(models), ncol, figsize=(2.3 * ncol, 2.3 * len(models)), squeeze=False)
+        fig, axes = plt.subplots(len(models), ncol, figsize=(min(plotting.MAX_WIDTH_IN, 2.2 * ncol), 2.3 * len(models)), squeeze=False)
         space = {m: {r["name"]: r for r in self.summary["models"][m]["space"] if "lo" in r} for m in models}
         for i, m in enumerate(models):
             smp = self.summary["posterior"][m][key]["pair_sample"]
