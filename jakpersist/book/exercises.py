@@ -160,7 +160,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "c1-ex-advantage", "c1_persistence", {"none": {"hetero_advantage": 1.0}},
         (Answer("advantage_verdict", "verdict", "C1 verdict with hetero_advantage=1", _outcome("none", "c1"),
                 points=0.5),
-         Answer("advantage_fold_rux", "number", "ruxolitinib GI50 fold shift (persistent / naive, 2 decimals)",
+         Answer("advantage_fold_rux", "number", "ruxolitinib GI50 fold shift (persistent / naive, 3 decimals)",
                 _v("none", "c1_fold_ruxolitinib"), points=2.0, hint="c1_fold_ruxolitinib in " + _VALUES)),
         predict="advantage_verdict",
         open_question="Why is the JAK2 level alone not enough to make the cells persistent here?",
