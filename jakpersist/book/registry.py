@@ -100,7 +100,7 @@ class Claim:
     evidence_label: str = ""
     #: whether the rule holds in the default run (False when the default data do not show it, e.g. H1)
     default_verdict: bool = True
-    #: rule conditions that cannot fail anywhere in the model's plausible space: condition name -> reason
+    #: rule conditions that never failed at the atlas's sampled points of the plausible space: condition name -> reason
     built_in: dict[str, str] = field(default_factory=dict)
     #: the claim's function, ``<module>.<function>`` under jakpersist.claims (``jakpersist.claims.evaluate`` calls it)
     function: str = ""
@@ -296,12 +296,12 @@ def claim_box(c: Claim) -> str:
 
 
 def built_in_lines(c: Claim) -> list[str]:
-    """The claim's built-in conditions (MyST bullets): each rule condition that cannot fail anywhere in the
-    model's plausible space, tagged "built into this model" with its reason ([] when none)."""
+    """The claim's built-in conditions (MyST bullets): each rule condition that never failed at the atlas's
+    sampled points of the model's plausible space, tagged "built into this model" with its reason ([] when none)."""
     if not c.built_in:
         return []
-    return ["- **Built into this model** (cannot fail anywhere in the plausible parameter space, so it is not "
-            "evidence):"] + [f"  - `{name}`: {reason}" for name, reason in c.built_in.items()]
+    return ["- **Built into this model** (never failed at any point the robustness atlas sampled from the "
+            "plausible parameter space, so its passing is not evidence; a sample cannot rule out a rare corner):"] + [f"  - `{name}`: {reason}" for name, reason in c.built_in.items()]
 
 
 def built_in_box(c: Claim) -> str:
