@@ -8,6 +8,7 @@ import pytest
 from conftest import ROOT, run_chapter
 
 from jakpersist.book import registry
+from jakpersist.claims import evaluate
 from jakpersist.loaders import geo
 
 CLAIMS = registry.load()
@@ -48,6 +49,11 @@ def test_default_verdict_and_metrics(claim, default_values):
         word = 0 if claim.default_verdict else 1  # "sufficient" / "not reproduced"
         if claim.id in ("C0", "C5"):
             assert kind == "illustration" and short == MODEL_WORDS["illustration"][word]
+        elif claim.evidence == "model" and claim.built_in and claim.default_verdict and set(claim.built_in) >= {
+                c.name for c in evaluate(claim.id, mode="fast").conditions}:
+            # every condition built into the model (C8 in the heterodimer model): not a test, and it says so
+            assert kind == "model" and short == "holds by construction in this model"
+            assert "built into this model" in values[claim.verdict + "_sentence"]
         elif claim.evidence == "model":
             assert kind == "model" and short == MODEL_WORDS["model"][word]
             assert "% of the model's plausible parameter space" in values[claim.verdict + "_sentence"]
