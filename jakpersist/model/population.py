@@ -15,6 +15,7 @@ Quintas-Cardama 2010); mutant fraction = M / (M + N). PU-H71 lowers JAK2 protein
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -172,18 +173,7 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
             FM = (growth_rate(signal(zt, ph), mp, hsp) / r_ref).tolist()
         FNc = fN * (1.0 - eN * th)
         for k in range(n):
-            f0, f1, f2 = FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]
-
-            def d(m: float, nn: float, fm: float) -> tuple[float, float]:
-                tot = m + nn
-                return lam * (fm - tot) * m, lam * (FNc - tot) * nn  # noqa: B023 - used in this step only
-
-            k1 = d(M, N, f0)
-            k2 = d(M + h / 2 * k1[0], N + h / 2 * k1[1], f1)
-            k3 = d(M + h / 2 * k2[0], N + h / 2 * k2[1], f1)
-            k4 = d(M + h * k3[0], N + h * k3[1], f2)
-            M += h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-            N += h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+            M, N = _rk4_step(M, N, (FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]), FNc, lam, h)
         z, day = float(zt[-1]), day + ph.days
         record(ph, th, float(signal(np.array([z]), ph)[0]))
     return _relative_to_treatment_start(pd.DataFrame(rows), schedule)
@@ -240,21 +230,26 @@ def phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: floa
                         ) * np.ones_like(zt) / r_ref[..., None]
         FNc = fN * (1.0 - eN * th)
         for k in range(n):
-            f0, f1, f2 = FM[..., 2 * k], FM[..., 2 * k + 1], FM[..., 2 * k + 2]
-
-            def d(m, nn, fm):
-                tot = m + nn
-                return lam * (fm - tot) * m, lam * (FNc - tot) * nn  # noqa: B023 - used in this step only
-
-            k1 = d(M, N, f0)
-            k2 = d(M + h / 2 * k1[0], N + h / 2 * k1[1], f1)
-            k3 = d(M + h / 2 * k2[0], N + h / 2 * k2[1], f1)
-            k4 = d(M + h * k3[0], N + h * k3[1], f2)
-            M = M + h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
-            N = N + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+            M, N = _rk4_step(M, N, (FM[..., 2 * k], FM[..., 2 * k + 1], FM[..., 2 * k + 2]), FNc, lam, h)
         z, day = zt[..., -1], day + ph.days
         record(ph, th)
     return rows
+
+
+def _rk4_step(M: Any, N: Any, fm: tuple[Any, Any, Any], fn: Any, lam: float, h: float) -> tuple[Any, Any]:
+    """One classical Runge-Kutta step of the two-population competition (mutant M, normal N; numbers or arrays):
+    dM/dt = lam (fM - M - N) M, dN/dt = lam (fN - M - N) N, with the mutant's fitness ``fm`` at the step's start,
+    middle and end and the normal cells' ``fn`` constant over the step."""
+    def d(m: Any, nn: Any, f: Any) -> tuple[Any, Any]:
+        tot = m + nn
+        return lam * (f - tot) * m, lam * (fn - tot) * nn
+
+    f0, f1, f2 = fm
+    k1 = d(M, N, f0)
+    k2 = d(M + h / 2 * k1[0], N + h / 2 * k1[1], f1)
+    k3 = d(M + h / 2 * k2[0], N + h / 2 * k2[1], f1)
+    k4 = d(M + h * k3[0], N + h * k3[1], f2)
+    return M + h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]), N + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
 
 
 def _expand(mp: ModelParams) -> ModelParams:
