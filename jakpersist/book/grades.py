@@ -212,6 +212,21 @@ def _source(cell: dict[str, Any]) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
+def _bound_names(tree: ast.AST) -> set[str]:
+    """Every name a parsed cell binds: assignment targets, functions and classes, imports, global/nonlocal."""
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+    return bound
+
+
 def recorded_answers(nb: dict[str, Any], names: Iterable[str]) -> dict[str, Any] | None:
     """The values a notebook gives ``names`` when a top-to-bottom run would give exactly these: every binding
     of a name is a ``name = literal`` line in a cell made only of such lines (the last one wins, as in a run).
@@ -237,17 +252,7 @@ def recorded_answers(nb: dict[str, Any], names: Iterable[str]) -> dict[str, Any]
             continue
         if code.strip() != src.strip() and any(re.search(rf"\b{re.escape(n)}\b", src) for n in names):
             return None  # a magic beside an answer (%time x = ...)
-        bound = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                bound.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bound.add(node.name)
-            elif isinstance(node, ast.alias):
-                bound.add(node.asname or node.name.split(".")[0])
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                bound.update(node.names)
-        if not bound & names:
+        if not _bound_names(tree) & names:
             continue
         for stmt in tree.body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):

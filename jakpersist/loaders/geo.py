@@ -586,15 +586,9 @@ def _cells(line: str) -> list[str]:
     return [c.strip().strip('"') for c in line.rstrip("\n").split("\t")]
 
 
-def load_series_matrix(path: str | Path, annotation_path: str | Path | None, platform: str = "") -> ExpressionData:
-    """Read a GEO series matrix (``!Series_``/``!Sample_`` header lines, then the table between
-    ``!series_matrix_table_begin`` and ``..._end``) and map its probes with a platform annotation.
-
-    A series on several platforms has one series matrix per platform; ``platform``, if given, must be this
-    file's. Raises :class:`GeoFileError` naming the line for a non-numeric value, and when the annotation is
-    missing or is another platform's.
-    """
-    path = Path(path)
+def _matrix_sections(path: Path) -> tuple[dict[str, list[list[str]]], list[tuple[int, str]]]:
+    """A series matrix's header lines (``!key -> [cells, ...]``) and its table's (line number, line) pairs.
+    Raises :class:`GeoFileError` for a corrupt file or a table without its begin and end lines."""
     meta: dict[str, list[list[str]]] = {}
     table_lines: list[tuple[int, str]] = []
     inside, ended = False, False
@@ -617,6 +611,40 @@ def load_series_matrix(path: str | Path, annotation_path: str | Path | None, pla
     if inside or not ended:
         raise GeoFileError(f"{path}: no complete table between !series_matrix_table_begin and "
                            "!series_matrix_table_end (truncated download?)")
+    return meta, table_lines
+
+
+def _matrix_values(path: Path, header: list[str], lines: list[tuple[int, str]]) -> pd.DataFrame:
+    """The probes x samples values of a series matrix's table lines (empty, null, NA, NaN: missing).
+    Raises :class:`GeoFileError` naming line and column for a non-number."""
+    rows, index = [], []
+    for n_line, line in lines:
+        cells = _cells(line)
+        index.append(cells[0])
+        vals = []
+        for j, c in enumerate(cells[1:len(header)], start=1):
+            if c == "" or c.lower() in ("null", "na", "nan"):
+                vals.append(np.nan)
+                continue
+            try:
+                vals.append(float(c))
+            except ValueError:
+                raise GeoFileError(f"{path}, line {n_line}, column '{header[j]}': {c!r} is not a number") from None
+        vals += [np.nan] * (len(header) - 1 - len(vals))
+        rows.append(vals)
+    return pd.DataFrame(rows, index=pd.Index(index), columns=header[1:])
+
+
+def load_series_matrix(path: str | Path, annotation_path: str | Path | None, platform: str = "") -> ExpressionData:
+    """Read a GEO series matrix (``!Series_``/``!Sample_`` header lines, then the table between
+    ``!series_matrix_table_begin`` and ``..._end``) and map its probes with a platform annotation.
+
+    A series on several platforms has one series matrix per platform; ``platform``, if given, must be this
+    file's. Raises :class:`GeoFileError` naming the line for a non-numeric value, and when the annotation is
+    missing or is another platform's.
+    """
+    path = Path(path)
+    meta, table_lines = _matrix_sections(path)
 
     def first(key: str) -> str:
         return (meta.get(key) or [[""]])[0][0] if (meta.get(key) or [[]])[0] else ""
@@ -641,22 +669,7 @@ def load_series_matrix(path: str | Path, annotation_path: str | Path | None, pla
     if platform and here and platform not in here:
         raise GeoFileError(f"{path}: this series matrix holds platform {', '.join(here)}, not '{platform}' (GEO "
                            "writes one series matrix per platform: GSExxx-GPLyyy_series_matrix.txt.gz)")
-    rows, index = [], []
-    for n_line, line in table_lines[1:]:
-        cells = _cells(line)
-        index.append(cells[0])
-        vals = []
-        for j, c in enumerate(cells[1:len(header)], start=1):
-            if c == "" or c.lower() in ("null", "na", "nan"):
-                vals.append(np.nan)
-                continue
-            try:
-                vals.append(float(c))
-            except ValueError:
-                raise GeoFileError(f"{path}, line {n_line}, column '{header[j]}': {c!r} is not a number") from None
-        vals += [np.nan] * (len(header) - 1 - len(vals))
-        rows.append(vals)
-    probes = pd.DataFrame(rows, index=pd.Index(index), columns=header[1:])
+    probes = _matrix_values(path, header, table_lines[1:])
     notes: list[str] = []
     dropped: dict[str, list[str]] = {}
     if probes.index.duplicated().any():
