@@ -34,26 +34,48 @@ from .solvers import (BATCH_CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, SINGLE_CH
 # input checks
 # ------------------------------------------------------------------------------------------------
 def validate_curve(dose: ArrayLike, response: ArrayLike, name: str = "curve") -> tuple[np.ndarray, np.ndarray]:
-    """Validated (dose, response) arrays, shape (n,). Raises ValueError naming ``name`` and what to do."""
+    """Validated (dose, response) arrays of one curve, shape (n,): the checks of :func:`fit_curves` on one
+    curve without missing wells. Raises ValueError naming ``name`` and what to do."""
     x = np.asarray(dose, dtype=float).ravel()
     y = np.asarray(response, dtype=float).ravel()
     if x.shape != y.shape:
         raise ValueError(f"{name}: dose and response differ in length ({x.size} vs {y.size})")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
         raise ValueError(f"{name}: dose and response must be finite numbers (drop missing wells first)")
-    if np.any(x < 0):
-        raise ValueError(f"{name}: doses must be >= 0 nM")
-    if y.size and float(y.max()) > PERCENT_MEDIAN and float(np.median(y)) > PERCENT_MEDIAN:
-        raise ValueError(
-            f"{name}: the responses look like percent of vehicle (median {float(np.median(y)):.4g} > "
-            f"{PERCENT_MEDIAN:g}); give viability as a fraction of vehicle (1 = untreated): divide by 100")
-    n_pos = np.unique(x[x > 0]).size
-    if n_pos < 3:
-        raise ValueError(f"{name}: a dose-response fit needs at least 3 distinct positive doses; this curve has "
-                         f"{n_pos} ({x.size} wells). Add doses to the dilution series.")
+    _check_values(x[None, :], y[None, :], np.ones((1, x.size), bool), names=[name])
     return x, y
 
 
+def _check_values(x: np.ndarray, y: np.ndarray, valid: np.ndarray, model: str = "",
+                  names: Sequence[str] | None = None) -> None:
+    """The checks every curve passes, on (m, n) arrays with a validity mask: doses >= 0, at least 3 distinct
+    positive doses, more wells than ``model``'s parameters (no ``model``: not checked), fractions rather than percent
+    of vehicle. Raises ValueError naming the first failing curve (``names[i]``, default ``"curve i"``)."""
+    def label(i: int) -> str:
+        return f"curve {i}" if names is None else names[i]
+
+    k = MODELS[model][0] if model else 0
+
+    if np.any(x[valid] < 0):
+        raise ValueError(f"{label(int(np.argwhere((x < 0) & valid)[0, 0]))}: doses must be >= 0 nM")
+    n_wells = valid.sum(axis=1)
+    with np.errstate(invalid="ignore"):
+        median = np.nanmedian(np.where(valid, y, np.nan), axis=1) if y.shape[0] and y.shape[1] else np.zeros(0)
+    if np.any(median > PERCENT_MEDIAN):
+        bad = int(np.argmax(median > PERCENT_MEDIAN))
+        raise ValueError(f"{label(bad)}: the responses look like percent of vehicle (median {median[bad]:.4g} > "
+                         f"{PERCENT_MEDIAN:g}); give viability as a fraction of vehicle (1 = untreated): "
+                         "divide by 100")
+    n_pos = _distinct_positive(x, valid)
+    if np.any(n_pos < 3):
+        bad = int(np.argmax(n_pos < 3))
+        raise ValueError(f"{label(bad)}: a dose-response fit needs at least 3 distinct positive doses; this curve "
+                         f"has {int(n_pos[bad])} ({int(n_wells[bad])} wells). Add doses to the dilution series.")
+    if k and np.any(n_wells <= k):
+        bad = int(np.argmax(n_wells <= k))
+        raise ValueError(f"{label(bad)}: {model} has {k} parameters but the curve has only "
+                         f"{int(n_wells[bad])} wells; it needs at least {k + 1} (one residual degree of "
+                         "freedom). Add wells or use a smaller model.")
 
 
 def pad_curves(curves: Sequence[tuple[ArrayLike, ArrayLike]]) -> tuple[np.ndarray, np.ndarray]:
@@ -101,9 +123,6 @@ def _prepare(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndar
         bad, well = (int(v) for v in np.argwhere(inf)[0])
         raise ValueError(f"curve {bad}, well {well}: dose and response must be finite numbers (NaN marks a "
                          "missing well)")
-    if np.any(x[valid] < 0):
-        bad = int(np.argwhere((x < 0) & valid)[0, 0])
-        raise ValueError(f"curve {bad}: doses must be >= 0 nM")
     x = np.where(valid, x, 0.0)
     y = np.where(valid, y, 0.0)
     return x, y, valid
@@ -148,12 +167,10 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4", *,
     x, y = validate_curve(dose, response, name)
     if model not in MODELS:
         raise ValueError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    _check_values(x[None, :], y[None, :], np.ones((1, x.size), bool), model, [name])
     chain = _check_chain(solvers)
     k, free = MODELS[model]
     free = list(free)
-    if x.size - k < 1:
-        raise ValueError(f"{name}: {model} has {k} parameters but the curve has only {x.size} wells; it needs at "
-                         f"least {k + 1} (one residual degree of freedom). Add wells or use a smaller model.")
     th0, lo, hi = _single_start(x, y, model, start)
     if model in ("LL4", "LL3"):
         sol_x, success, fun, J = _solve_loglogistic(x, y, model, th0, lo, hi, free, chain)
@@ -334,28 +351,10 @@ def _checked_curves(dose: ArrayLike, responses: ArrayLike, model: str
     if model not in ("LL4", "LL3"):
         raise ValueError(f"model must be 'LL4' or 'LL3', got {model!r}")
     x, y, valid = _prepare(dose, responses)
-    m = y.shape[0]
     if y.shape[1] == 0:
         raise ValueError("responses have no wells (0 columns); a dose-response fit needs at least 3 doses")
-    n_pos = _distinct_positive(x, valid)
-    if np.any(n_pos < 3):
-        bad = int(np.argmax(n_pos < 3))
-        raise ValueError(f"curve {bad}: a dose-response fit needs at least 3 distinct positive doses "
-                         f"(it has {int(n_pos[bad])})")
-    k = 4 if model == "LL4" else 3
-    n_wells = valid.sum(axis=1)
-    if np.any(n_wells <= k):
-        bad = int(np.argmax(n_wells <= k))
-        raise ValueError(f"curve {bad}: {model} has {k} parameters but the curve has only {int(n_wells[bad])} "
-                         f"wells; it needs at least {k + 1} (one residual degree of freedom)")
-    with np.errstate(invalid="ignore"):
-        median = np.nanmedian(np.where(valid, y, np.nan), axis=1) if m else np.zeros(0)
-    if np.any(median > PERCENT_MEDIAN):
-        bad = int(np.argmax(median > PERCENT_MEDIAN))
-        raise ValueError(f"curve {bad}: the responses look like percent of vehicle (median {median[bad]:.4g} > "
-                         f"{PERCENT_MEDIAN:g}); give viability as a fraction of vehicle (1 = untreated): "
-                         "divide by 100")
-    return x, y, valid, k
+    _check_values(x, y, valid, model)
+    return x, y, valid, MODELS[model][0]
 
 
 def _batch_start(x: np.ndarray, y: np.ndarray, valid: np.ndarray, lo: np.ndarray, hi: np.ndarray, model: str,
