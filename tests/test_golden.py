@@ -1,8 +1,8 @@
 """Golden outputs: numbers a refactoring must leave bit-for-bit unchanged (recorded by ``tools/golden.py``).
 
 Claim margins in fast mode (defaults and every registered counterfactual), the GI50 tables of the fixture plates
-and curves, batched fits of seeded synthetic curves and a few atlas points are recomputed here and compared
-exactly (floats by equality, NaN equal to NaN). Every glued value of every executed chapter is compared in the
+and curves, batched fits of seeded synthetic curves a few atlas points and every chapter's text as the run report and the student notebook convert it
+are recomputed here and compared exactly (floats by equality, NaN equal to NaN). Every glued value of every executed chapter is compared in the
 chapter tier. A change meant to alter numbers records them again (``.venv/bin/python tools/golden.py``) in its
 own commit, which lists what changed.
 """
@@ -26,7 +26,7 @@ def _compare(part: str, now: object) -> None:
     assert not diff, f"{part}: {len(diff)} values differ from tests/golden/{part}.json:\n" + "\n".join(diff[:30])
 
 
-@pytest.mark.parametrize("part", ["claims", "curves", "batch", "atlas"])
+@pytest.mark.parametrize("part", ["claims", "curves", "batch", "atlas", "markdown"])
 def test_golden_outputs_are_unchanged(part):
     _compare(part, golden.RECORDERS[part]())
 

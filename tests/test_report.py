@@ -14,7 +14,7 @@ def test_glue_roles_become_formatted_text():
     assert myst_to_markdown(text, values) == ("fold 6.6, 10 doses, 51%, 1,152 nM, supported, cross-page 6.64, "
                                              "not estimable")
     missing = []
-    assert "[absent: no value in this run]" in myst_to_markdown("{glue:text}`absent:.1f`", {}, missing)
+    assert "[absent: no value in this run]" in myst_to_markdown("{glue:text}`absent:.1f`", {}, missing=missing)
     assert missing == ["absent"]
 
 

@@ -9,7 +9,7 @@ from conftest import FAST, ROOT, run_chapter
 
 from jakpersist.book import exercises
 from jakpersist.book import execute as ex
-from jakpersist.book import student
+from jakpersist.book import markdown, student
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.md"))
 GLUE_IN_TEXT = re.compile(r"\{glue:text\}`([a-z0-9_]+)(?::([^`]*))?`")
@@ -89,15 +89,15 @@ def test_every_number_in_a_student_notebooks_text_is_the_sources_or_marked_defau
     nb = student.strip_solutions(src, values)
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert not re.search(r"\bthis run\b", md, re.IGNORECASE), f"{chapter}: 'this run' in a student notebook's text"
-    written = "\n".join(student._GLUE.sub(" ", c.source) for c in src.cells if c.cell_type == "markdown")
+    written = "\n".join(markdown.GLUE_ROLE.sub(" ", c.source) for c in src.cells if c.cell_type == "markdown")
     written += "\n".join(p.text for c in load() for p in c.sources) + student.NOTE
     written += "\n".join(b["full"] for b in student.read_bibliography().values())
     allowed = _numbers(written)
     marked = 0
-    for m in student._GLUE.finditer("\n".join(c.source for c in src.cells if c.cell_type == "markdown")):
-        key, _, spec = (m.group(1) or m.group(2)).split("::")[-1].partition(":")
+    for m in markdown.GLUE_ROLE.finditer("\n".join(c.source for c in src.cells if c.cell_type == "markdown")):
+        key, _, spec = m.group(1).split("::")[-1].partition(":")
         if key in values:
-            shown = student.default_run_words(student._format(values[key], spec))
+            shown = student.default_run_words(markdown.format_glued(values[key], spec))
             if re.search(r"\d", shown):
                 # whole numbers only: "5 (default run)" must not eat the tail of "0.15 (default run)"
                 pattern = rf"(?<![\d.]){re.escape(shown + student.DEFAULT_RUN_MARK)}"
@@ -105,7 +105,7 @@ def test_every_number_in_a_student_notebooks_text_is_the_sources_or_marked_defau
                 md = re.sub(pattern, " ", md)
     stray = sorted(_numbers(md) - allowed)
     assert not stray, f"{chapter}: numbers in the text neither written in the source nor marked: {stray[:8]}"
-    if any(re.search(r"\d", student._format(v, "")) for v in values.values()):
+    if any(re.search(r"\d", markdown.format_glued(v, "")) for v in values.values()):
         assert marked or "{glue" not in ex.chapter_source(chapter).read_text(encoding="utf-8")
 
 

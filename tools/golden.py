@@ -5,6 +5,7 @@ Run from the project root with the project's environment::
     .venv/bin/python tools/golden.py            # record every part into tests/golden/*.json
     .venv/bin/python tools/golden.py claims     # one part: claims, curves, batch, atlas or chapters
     .venv/bin/python tools/golden.py --check    # compare with the recorded files, print what differs
+    .venv/bin/python tools/golden.py --check --moved curves  # which numbers moved, by how much
 
 Parts (one JSON file each in ``tests/golden/``):
 
@@ -18,7 +19,9 @@ Parts (one JSON file each in ``tests/golden/``):
   step-like), parameters, RSS, statuses and log10 GI50s;
 * ``atlas``: the first 6 points of a Sobol' design (seed 7, 2 samples) over the default space, every atlas
   claim in fast mode (``atlas.run.evaluate_rows(..., detail=True)``);
-* ``chapters``: every glued value of every executed chapter (``book/chapters/*.ipynb``, from ``make book``).
+* ``chapters``: every glued value of every executed chapter (``book/chapters/*.ipynb``, from ``make book``);
+* ``markdown``: the text of every chapter (``notebooks/*.md``) as the run report and the student notebook
+  convert it (``book.markdown.myst_to_markdown``), with a made-up number glued under every key (no built book).
 
 Floats are written by ``repr`` (``json``), which reads back to the same double; NaN and infinities as JSON's
 ``NaN``/``Infinity``. ``tests/test_golden.py`` compares exactly. When a change is meant to alter numbers, record
@@ -37,7 +40,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-PARTS = ("claims", "curves", "batch", "atlas", "chapters")
+PARTS = ("claims", "curves", "batch", "atlas", "chapters", "markdown")
 #: Glued values that describe the run, not the science (they change from one execution to the next).
 #: Bootstrap resamples per curve in the ``curves`` part (few: the point is exact equality, not coverage).
 N_BOOT = 12
@@ -100,6 +103,29 @@ def differences(a: Any, b: Any, where: str = "", *, new_keys: bool = True) -> li
         return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
                 for d in differences(x, y, f"{where}[{i}]", new_keys=new_keys)]
     return [f"{where}: recorded {a!r}, now {b!r}"]
+
+
+def moved(a: Any, b: Any, where: str = "") -> tuple[dict[str, list[float]], list[str]]:
+    """How far recorded ``a`` and current ``b`` differ: relative changes of numbers grouped by path (table rows
+    folded into ``rows[*]``, so a group is one column), and every change that is not one number for another
+    (a status, a verdict, a missing key), as :func:`differences` words it."""
+    import re
+
+    groups: dict[str, list[float]] = {}
+    other: list[str] = []
+    for d in differences(a, b, where):
+        m = re.match(r"^(.*): recorded (.*), now (.*)$", d)
+        try:
+            x, y = float(m.group(2)), float(m.group(3))  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            other.append(d)
+            continue
+        if math.isnan(x) != math.isnan(y) or math.isinf(x) or math.isinf(y):
+            other.append(d)
+            continue
+        key = re.sub(r"rows\[\d+\]", "rows[*]", m.group(1))  # type: ignore[union-attr]
+        groups.setdefault(key, []).append(abs(y - x) / max(abs(x), 1e-300))
+    return groups, other
 
 
 # ------------------------------------------------------------------------------------------------
@@ -254,8 +280,34 @@ def record_chapters() -> dict:
     return plain(out)
 
 
+def glue_stand_ins(text: str) -> dict[str, float]:
+    """A made-up number for every glue key in ``text`` (from the key's letters: deterministic, no run)."""
+    import re
+
+    keys = re.findall(r"\{glue(?::\w+)?\}`(?:[^`]*::)?([\w-]+)", text)
+    return {k: sum(map(ord, k)) % 997 + 0.123456 for k in keys}
+
+
+def record_markdown() -> dict:
+    """Every chapter's markdown cells as the run report converts them, and the student notebook's cells."""
+    from jakpersist.book import student
+    from jakpersist.book.execute import NOTEBOOKS, read_notebook
+    from jakpersist.book.markdown import myst_to_markdown
+
+    out: dict[str, Any] = {}
+    for src in sorted(NOTEBOOKS.glob("*.md")):
+        nb = read_notebook(src)
+        values = glue_stand_ins(src.read_text(encoding="utf-8"))
+        missing: list[str] = []
+        report = [myst_to_markdown(c.source, values, missing=missing, includes="drop")
+                  for c in nb.cells if c.cell_type == "markdown"]
+        stud = [c.source for c in student.strip_solutions(nb, values).cells]
+        out[src.stem] = {"report": report, "missing": missing, "student": stud}
+    return out
+
+
 RECORDERS = {"claims": record_claims, "curves": record_curves, "batch": record_batch, "atlas": record_atlas,
-             "chapters": record_chapters}
+             "chapters": record_chapters, "markdown": record_markdown}
 
 
 def load(part: str) -> Any:
@@ -268,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("parts", nargs="*", default=[], metavar="PART",
                     help=f"parts to record or check ({', '.join(PARTS)}; default all)")
     ap.add_argument("--check", action="store_true", help="compare with the recorded files instead of writing")
+    ap.add_argument("--moved", action="store_true",
+                    help="with --check: how many numbers moved in each column and by how much (relative), and "
+                         "every change that is not one number for another")
     args = ap.parse_args(argv)
     parts = args.parts or list(PARTS)
     unknown = [p for p in parts if p not in PARTS]
@@ -280,6 +335,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             diff = differences(load(part), now)
             print(f"{part}: {'identical' if not diff else f'{len(diff)} differences'}")
+            if args.moved and diff:
+                groups, other = moved(load(part), now)
+                for key, rel in sorted(groups.items()):
+                    print(f"   {key}: {len(rel)} moved, largest relative change {max(rel):.1e}")
+                for d in other:
+                    print("   not a number moving:", d)
+                continue
             for d in diff[:50]:
                 print("  ", d)
             status |= bool(diff)

@@ -2,12 +2,10 @@
 
 ``report.html`` is the executed notebook converted by nbconvert (``HTMLExporter``, lab template, code
 hidden, figures inlined as base64 PNG), after the book's MyST markup has been turned into plain Markdown a
-browser can show without Jupyter or Sphinx: every ``{glue:text}`` role is replaced by its glued value,
-formatted with the role's format spec; ``{cite}`` by author and year from ``book/references.bib``;
-``{doc}`` by the page title; admonitions and exercises by block quotes; solutions and MyST comments
-dropped; ``{include}`` of a generated box inlined when the book has been built (dropped otherwise).
-The conversion is this module's own (about a hundred lines of regular expressions) because no maintained
-library renders MyST to standalone HTML outside a Sphinx build; the HTML itself is nbconvert's.
+browser can show without Jupyter or Sphinx by the book's one converter
+(:func:`jakpersist.book.markdown.myst_to_markdown`): glued values of this run as text, citations by author and
+year, page links by title, admonitions and exercises as block quotes, solutions and comments dropped, a
+generated box inlined when the book has been built.
 
 ``values.json`` (:func:`provenance_card`) records what a run needs to be repeated and trusted: every
 parameter value (defaults included), the seed, package version, git commit, sha256 of
@@ -24,112 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .execute import ROOT
+from .markdown import format_glued, myst_to_markdown  # noqa: F401  (format_glued: the run card's values)
 
 # ------------------------------------------------------------------------------------------------ MyST
-
-_GLUE_ROLE = re.compile(r"\{glue(?::(text|any|md))?\}`([^`]+)`")
-_CITE_ROLE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
-_DOC_ROLE = re.compile(r"\{doc\}`([^`]+)`")
-_ANY_ROLE = re.compile(r"\{[\w:-]+\}`([^`]*)`")
-_FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
-                    re.MULTILINE | re.DOTALL)
-_OPTION = re.compile(r"^:[\w-]+:.*$")
-
-
-def format_glued(value: Any, spec: str = "") -> str:
-    """``value`` formatted with a glue role's format spec (``.1f``, ``,.0f``, ``.0%``, ``d``); text as is."""
-    if isinstance(value, float) and value != value:
-        return "not estimable"
-    try:
-        return format(value, spec) if spec else str(value)
-    except (ValueError, TypeError):
-        return str(value)
-
-
-def _glue_sub(values: dict[str, Any], missing: list[str]):
-    def sub(m: re.Match) -> str:
-        ref = m.group(2).strip()
-        key, _, spec = ref.split("::")[-1].partition(":")
-        if key not in values:
-            missing.append(key)
-            return f"[{key}: no value in this run]"
-        return format_glued(values[key], spec)
-    return sub
-
-
-def _bib_labels(bib: Path = ROOT / "book" / "references.bib") -> dict[str, str]:
-    """Citation key -> "First-author et al. year", from the book's one BibTeX reader
-    (:func:`jakpersist.book.student.read_bibliography`, pybtex)."""
-    from .student import read_bibliography
-
-    return {k: v["short"] for k, v in read_bibliography(bib).items()} if bib.is_file() else {}
-
-
-def _doc_title(target: str) -> str:
-    text, _, link = target.partition("<")
-    if link:
-        return text.strip()
-    page = ROOT / "book" / (Path(target.strip()).name + ".md")
-    if page.is_file():
-        for line in page.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# "):
-                return f"“{line[2:].strip()}” (a page of the book)"
-    return Path(target).name
-
-
-def _quote(title: str, body: str) -> str:
-    lines = [f"> **{title}**", ">"] if title else []
-    lines += [f"> {ln}" if ln.strip() else ">" for ln in body.strip("\n").splitlines()]
-    return "\n".join(lines)
-
-
-#: A MyST comment line (``% ...``), not shown on the site.
-_COMMENT = re.compile(r"^%[^\n]*\n?", re.MULTILINE)
-
-
-def _directive(m: re.Match) -> str:
-    name, arg = m.group("name"), m.group("arg").strip()
-    body = "\n".join(ln for ln in m.group("body").splitlines() if not _OPTION.match(ln))
-    body = _FENCE.sub(_directive, body)
-    if name == "include" and "/glance/" in arg:  # the book's default-run summary: not this run's numbers
-        return ""
-    if name == "include":  # a generated box (claim, belief budget): inlined when the book has been built
-        path = (ROOT / "book" / "chapters" / arg).resolve()
-        if path.is_file() and (ROOT / "book") in path.parents:
-            return _FENCE.sub(_directive, _COMMENT.sub("", path.read_text(encoding="utf-8")))
-        return ""
-    if name in ("bibliography", "code-cell", "tableofcontents"):
-        return ""
-    if name == "div":  # a styling wrapper on the site (e.g. the folded run box): its content only
-        return body
-    if name.startswith("glue"):
-        return f"{{glue:text}}`{arg}`"  # replaced by the role pass that follows
-    if name == "admonition":
-        return _quote(arg, body)
-    if name == "exercise":
-        return _quote(f"Exercise{': ' + arg if arg else ''}", body)
-    if name == "solution":  # answers stay out of a reader's run report (it is what students run)
-        return ""
-    if name == "figure":
-        return _quote("Figure", body)
-    return _quote(name.capitalize() + (f": {arg}" if arg else ""), body)
-
-
-def myst_to_markdown(text: str, values: dict[str, Any], missing: list[str] | None = None) -> str:
-    """Plain Markdown from the book's MyST: glued values as text, citations, page links, admonitions.
-
-    ``missing`` (if given) collects glue keys that have no value in ``values``.
-    """
-    missing = [] if missing is None else missing
-    text = _FENCE.sub(_directive, _COMMENT.sub("", text))
-    text = _GLUE_ROLE.sub(_glue_sub(values, missing), text)
-    labels = _bib_labels()
-    text = _CITE_ROLE.sub(lambda m: "(" + "; ".join(labels.get(k.strip(), k.strip())
-                                                    for k in m.group(1).split(",")) + ")", text)
-    text = _DOC_ROLE.sub(lambda m: _doc_title(m.group(1)), text)
-    text = _ANY_ROLE.sub(lambda m: m.group(1).split("<")[0].strip() or m.group(1), text)
-    return re.sub(r"^\(([\w-]+)\)=\s*$", "", text, flags=re.MULTILINE)  # MyST targets
-
 
 # ------------------------------------------------------------------------------------------------ HTML
 
@@ -191,7 +86,7 @@ def render_report(notebook: str | Path, html_path: str | Path, values: dict[str,
     missing: list[str] = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = myst_to_markdown(cell.source, values, missing)
+            cell.source = myst_to_markdown(cell.source, values, missing=missing)
             continue
         if cell.cell_type != "code":
             continue
@@ -201,7 +96,7 @@ def render_report(notebook: str | Path, html_path: str | Path, values: dict[str,
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if "text/markdown" in data:
-                data["text/markdown"] = myst_to_markdown(data["text/markdown"], values, missing)
+                data["text/markdown"] = myst_to_markdown(data["text/markdown"], values, missing=missing)
         caption = cell.metadata.get("mystnb", {}).get("figure", {}).get("caption")
         if caption and any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
             cell.outputs.append(nbformat.v4.new_output(

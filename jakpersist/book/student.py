@@ -1,51 +1,37 @@
 """Student versions of the chapters: plain Jupyter notebooks with every solution removed.
 
 A solution is a MyST ``:::{solution}`` block (colon fence) in a markdown cell, or a code cell tagged
-``solution``. Jupyter does not render MyST directives, roles or glue, so the student version is converted to
-plain Jupyter Markdown (CommonMark + ``$math$``):
+``solution``. Jupyter does not render MyST directives, roles or glue, so the student version's text goes
+through the book's one converter (:func:`jakpersist.book.markdown.myst_to_markdown`) with:
 
-- ``{glue:text}`key:fmt``` becomes the value glued in the executed chapter ``book/chapters/<chapter>.ipynb``
-  (default parameters), formatted with ``fmt`` and, when it shows a digit, marked *(default run)*; the text
-  does not re-run, so "this run" in the text becomes "the default run" (the code cells' outputs are the
-  student's own run); without an executed chapter a value becomes a visible "(run the notebook)" note;
-- admonitions and exercises become quoted blocks with a bold title; ``{include}`` directives are dropped;
-- ``{cite}`key``` becomes "(First-author Year)" and a reference list is appended; ``{doc}``, ``{ref}`` and
-  other roles become their text.
+- the values glued in the executed chapter ``book/chapters/<chapter>.ipynb`` (default parameters), each
+  number marked *(default run)*, and "this run" said "the default run" (the text does not re-run; the code
+  cells' outputs are the student's own run); without an executed chapter a value becomes a visible
+  "(run the notebook)" note;
+- the claim box written from the registry, other ``{include}`` directives dropped; page links named as pages
+  of the book's website; a reference list of the works cited appended.
 
 ``jakbook student`` writes the notebooks, without outputs, to ``book/student/``.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from .execute import EXECUTED, NOTEBOOKS, ROOT, glued_values, read_notebook
+from .markdown import (DEFAULT_RUN_MARK, SOLUTION_BLOCK, default_run_words, myst_to_markdown,  # noqa: F401
+                       read_bibliography)
 
 STUDENT = ROOT / "book" / "student"
-BIB = ROOT / "book" / "references.bib"
-SITE = "the book's website"
-SOLUTION_BLOCK = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
-CLAIM_INCLUDE = re.compile(r"^```\{include\} \.\./generated/claim/(?P<id>[^\s]+)\.md\n```[ \t]*$\n?", re.MULTILINE)
 NOTE = ("**Student version.** This notebook is generated from the chapter's source with the solutions removed. "
         "Numbers in the text marked *(default run)* are those of the default run on the book's website, not of "
         "your run: the outputs of the code cells are your run's. Run the notebook top to bottom to see them, then "
         "work through the exercises at the end.")
-#: How a number of the default run is marked in a student notebook's text (the text does not re-run).
-DEFAULT_RUN_MARK = " *(default run)*"
-_THIS_RUN = re.compile(r"\b([Tt])his run\b")
 EXERCISE_MARK = "**Exercise"
-_GLUE = re.compile(r"\{glue(?::text|:md|:any)?\}`([^`]+)`|\{glue\}`([^`]+)`")
-_CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
-_ROLE = re.compile(r"\{(?:doc|ref|numref|term|download|abbr|sub-ref)\}`([^`]+)`")
-_MATH_ROLE = re.compile(r"\{math\}`([^`]+)`")
-_BACKTICK_DIRECTIVE = re.compile(r"^(`{3,})\{([a-zA-Z-]+)\}[ \t]*(.*?)\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_COLON_DIRECTIVE = re.compile(r"^(:{3,})\{([a-zA-Z-]+)\}[ \t]*(.*?)\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-_OPTION = re.compile(r"^:([a-zA-Z-]+):[ \t]*(.*)$")
-_TARGET = re.compile(r"^\([A-Za-z0-9_-]+\)=[ \t]*$\n?", re.MULTILINE)
-_COMMENT = re.compile(r"^%.*$\n?", re.MULTILINE)  # MyST line comments
+#: What a glued value becomes when the chapter has not been executed.
+UNFILLED = "*(value `{key}`: run the notebook)*"
 
 
 def solutions(nb: nbformat.NotebookNode) -> list[str]:
@@ -57,145 +43,6 @@ def solutions(nb: nbformat.NotebookNode) -> list[str]:
         elif "solution" in cell.metadata.get("tags", []):
             out.append(cell.source)
     return out
-
-
-def _claim_text(match: re.Match) -> str:
-    """A chapter's generated claim box as plain Markdown (Jupyter does not run MyST includes)."""
-    from .registry import SOURCES, load
-
-    claim = {c.id: c for c in load()}[match.group("id")]
-    parts = "; ".join(f"{p.text} *[{SOURCES[p.source][0]}]*" for p in claim.sources)
-    kind = "The claim (paraphrased)" if claim.origin == "paper" else "The book's own check"
-    return f"> **{claim.id} · {kind}.** {parts}.\n"
-
-
-# --- references ------------------------------------------------------------------------------------------
-
-def read_bibliography(path: Path = BIB) -> dict[str, dict[str, str]]:
-    """BibTeX entries as ``key -> {'short': 'Koppikar et al. 2012', 'full': '...'}`` (parsed with pybtex)."""
-    from pybtex.database import parse_file
-
-    out = {}
-    for key, e in parse_file(str(path)).entries.items():
-        people = e.persons.get("author", [])
-        others = len(people) > 1
-        last = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people if str(p) != "others"]
-        year = e.fields.get("year", "n.d.")
-        short = f"{last[0] if last else key}{' et al.' if others else ''} {year}"
-        title = e.fields.get("title", "").replace("{", "").replace("}", "")
-        where = e.fields.get("journal") or e.fields.get("publisher") or e.fields.get("howpublished", "")
-        vol = e.fields.get("volume", "")
-        pages = e.fields.get("pages", "").replace("--", "-")
-        doi = e.fields.get("doi", "")
-        full = f"{', '.join(last[:3])}{' et al.' if others else ''} ({year}). {title}. *{where}*"
-        full += f" {vol}" if vol else ""
-        full += f", {pages}" if pages else ""
-        full += f". doi:{doi}" if doi else "."
-        out[key] = {"short": short, "full": full}
-    return out
-
-
-# --- MyST -> plain Jupyter Markdown ------------------------------------------------------------------------
-
-def _format(value: Any, spec: str) -> str:
-    if spec:
-        try:
-            return format(value, spec)
-        except (TypeError, ValueError):
-            pass
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return str(value)
-
-
-def _quote(title: str, body: str) -> str:
-    lines = [f"> **{title}**" if title else ">", ">"] if title else []
-    lines += [f"> {ln}".rstrip() for ln in body.strip("\n").splitlines()]
-    return "\n".join(lines)
-
-
-def default_run_words(text: str) -> str:
-    """``text`` with "this run" said of the default run ("the default run"): a student notebook's text is
-    written once, from the book's default run, and does not change when the student re-runs."""
-    return _THIS_RUN.sub(lambda m: ("The" if m.group(1) == "T" else "the") + " default run", text)
-
-
-def to_plain_markdown(text: str, values: dict[str, Any], cited: list[str], bib: dict[str, dict[str, str]],
-                      mark_default_run: bool = True) -> str:
-    """Convert one MyST markdown cell to plain Jupyter Markdown (see the module docstring).
-
-    ``values`` are the glued values of the executed chapter; ``cited`` collects the citation keys met, in order;
-    ``mark_default_run``: mark every glued value that shows a digit *(default run)* and say "the default run"
-    where the text says "this run".
-    """
-    def glue(m: re.Match) -> str:
-        ref = (m.group(1) or m.group(2)).split("::")[-1]
-        key, _, spec = ref.partition(":")
-        if key not in values:
-            return f"*(value `{key}`: run the notebook)*"
-        shown = _format(values[key], spec)
-        if not mark_default_run:
-            return shown
-        shown = default_run_words(shown)  # a glued sentence may say "this run" too
-        return shown + DEFAULT_RUN_MARK if re.search(r"\d", shown) else shown
-
-    def cite(m: re.Match) -> str:
-        keys = [k.strip() for k in m.group(1).split(",")]
-        for k in keys:
-            if k not in cited:
-                cited.append(k)
-        return "(" + "; ".join(bib.get(k, {"short": k})["short"] for k in keys) + ")"
-
-    def role(m: re.Match) -> str:
-        inner = m.group(1)
-        label = re.match(r"^(.*?)\s*<[^>]+>$", inner)
-        if label:
-            return label.group(1)
-        if m.group(0).startswith("{term}"):  # a glossary term: the word itself (the glossary is on the site)
-            return f"*{inner}*"
-        name = inner.rstrip("/").split("/")[-1].split(".")[0]
-        return f"the *{name.replace('_', ' ').replace('-', ' ')}* page of {SITE}"
-
-    def directive(m: re.Match) -> str:
-        name, arg, body = m.group(2), m.group(3).strip(), m.group(4)
-        opts, rest = {}, []
-        for ln in body.splitlines():
-            o = _OPTION.match(ln)
-            if o and not rest:
-                opts[o.group(1)] = o.group(2)
-            else:
-                rest.append(ln)
-        body = "\n".join(rest).strip("\n")
-        body = _COLON_DIRECTIVE.sub(directive, body)
-        body = _BACKTICK_DIRECTIVE.sub(directive, body)
-        if name in ("include", "tableofcontents", "bibliography"):
-            return ""
-        if name == "div":  # a styling wrapper on the site (e.g. the folded run box): its content only
-            return body
-        if name == "math":
-            return f"$$\n{body.strip()}\n$$"
-        if name == "exercise":
-            label = opts.get("label", "")
-            return _quote(f"Exercise ({label}): {arg}" if label else f"Exercise: {arg}", body)
-        if name == "admonition":
-            return _quote(arg, body)
-        if name in ("code", "code-block", "sourcecode"):
-            return f"```{arg}\n{body}\n```"
-        title = name.replace("-", " ").capitalize() + (f": {arg}" if arg else "")
-        return _quote(title, body)
-
-    text = SOLUTION_BLOCK.sub("", text)
-    text = _TARGET.sub("", text)
-    text = _COMMENT.sub("", text)
-    text = _COLON_DIRECTIVE.sub(directive, text)
-    text = _BACKTICK_DIRECTIVE.sub(directive, text)
-    if mark_default_run:
-        text = default_run_words(text)
-    text = _GLUE.sub(glue, text)
-    text = _CITE.sub(cite, text)
-    text = _MATH_ROLE.sub(lambda m: f"${m.group(1)}$", text)
-    text = _ROLE.sub(role, text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 def executed_values(chapter: str, folder: Path = EXECUTED) -> dict[str, Any]:
@@ -223,7 +70,8 @@ def strip_solutions(nb: nbformat.NotebookNode, values: dict[str, Any] | None = N
                 continue
             new = nbformat.v4.new_code_cell(cell.source, metadata=cell.metadata)
         else:
-            text = to_plain_markdown(CLAIM_INCLUDE.sub(_claim_text, cell.source), values, cited, bib)
+            text = myst_to_markdown(cell.source, values, cited=cited, bib=bib, includes="registry", pages="site",
+                                    mark_default_run=True, unfilled=UNFILLED)
             if not text.strip():
                 continue
             new = nbformat.v4.new_markdown_cell(text, metadata=cell.metadata)
