@@ -62,18 +62,27 @@ def test_single_curve_rules_are_the_vectorised_rules_on_one_curve():
 def test_the_solver_chain_is_explicit_and_checked():
     y = _curves(1)[0]
     default = dr.fit_curve(DOSE, y)
-    assert default.converged
-    # MINPACK converges inside the box here: the later solvers of the chain never run
-    for chain in (("minpack",), ("minpack", "trf"), dr.SINGLE_CHAIN):
+    assert default.converged and dr.CHAIN == ("bounded_lm", "minpack", "trf")
+    # the batched solver converges here: the later solvers of the chain never run
+    for chain in (("bounded_lm",), ("bounded_lm", "trf"), dr.CHAIN):
         assert np.array_equal(dr.fit_curve(DOSE, y, solvers=chain).theta, default.theta)
-    other = dr.fit_curve(DOSE, y, solvers=("trf",))  # another solver, the same optimum to fit precision
-    np.testing.assert_allclose(other.theta, default.theta, rtol=1e-5, atol=1e-7)
+    for chain in (("minpack",), ("trf",), ("minpack", "bounded_lm")):  # other solvers, the same optimum
+        np.testing.assert_allclose(dr.fit_curve(DOSE, y, solvers=chain).theta, default.theta, rtol=1e-5, atol=1e-7)
     with pytest.raises(ValueError, match="solvers must be"):
         dr.fit_curve(DOSE, y, solvers=("newton",))
-    with pytest.raises(ValueError, match="starts with the batched solver"):
-        dr.fit_curves(DOSE, y[None, :], solvers=("minpack",))
+    with pytest.raises(ValueError, match="does not start with 'bounded_lm'"):
+        dr.fit_curves(DOSE, y[None, :], solvers=("minpack",), refit_failed=False)
     only_batched = dr.fit_curves(DOSE, y[None, :], solvers=("bounded_lm",))
     assert np.array_equal(only_batched.theta, dr.fit_curves(DOSE, y[None, :], refit_failed=False).theta)
+
+
+def test_one_curve_is_the_batched_fit_of_that_curve():
+    Y = _curves(12, seed=5)
+    batch = dr.fit_curves(DOSE, Y)
+    for i, y in enumerate(Y):
+        one = dr.fit_curve(DOSE, y)
+        assert np.array_equal(one.theta, batch.theta[i]) and one.rss == batch.rss[i]
+        assert one.status == batch.status[i] and one.converged == batch.converged[i]
 
 
 def test_former_import_paths_still_work():

@@ -71,17 +71,17 @@ from .rules import (ALPHA, CENSORING, END_RISE_MAX_LEVELS, END_RISE_MIN, END_RIS
                     level_means, monotone_violation, params_at_bound, rise_test, rise_test_batch,
                     running_violation)
 from .rules import CENSORED_LOG10, crossing_status, flat_status, range_status
-from .solvers import (BATCH_CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, SINGLE_CHAIN, bounded_lm, restarts,
+from .solvers import (CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, bounded_lm, restarts,
                       start_values, start_values_batch, stationary)
 
 #: Former private names, still used by tests and benchmarks.
 _bounds, _start, _restarts, _clean = search_bounds, start_values, restarts, validate_curve
 
 __all__ = [
-    "ALPHA", "AMBIGUOUS_DEPENDENCY", "BATCH_CHAIN", "CENSORING", "CONTINUE_ITER", "END_RISE_MAX_LEVELS",
+    "ALPHA", "AMBIGUOUS_DEPENDENCY", "CHAIN", "CENSORING", "CONTINUE_ITER", "END_RISE_MAX_LEVELS",
     "END_RISE_MIN", "END_RISE_SE", "HORMESIS_GATE", "HORMESIS_MIN_RISE", "HORMESIS_MODELS", "HORMESIS_PARAM",
     "MAX_ITER", "MIN_DF_BOOTSTRAP", "MODELS", "MONOTONE_ALPHA", "PARAM_NAMES", "PERCENT_MEDIAN", "PLATEAU_SHARE",
-    "RUNS_WHEN", "SINGLE_CHAIN", "ZERO_DOSE_LOG10", "BatchFit", "Censoring", "CurveFit", "EndRise", "Estimate",
+    "RUNS_WHEN", "ZERO_DOSE_LOG10", "BatchFit", "Censoring", "CurveFit", "EndRise", "Estimate",
     "ShiftTest", "Status", "absolute_dose", "at_shallow_corner", "bootstrap_estimate", "bootstrap_log10_gi50",
     "bounded_lm", "brain_cousens", "cedergreen", "censored_log10", "classify_curve", "classify_curves",
     "CENSORED_LOG10", "crossing_status", "flat_status", "range_status",

@@ -84,14 +84,21 @@ def peak_dose(model: str, theta: ArrayLike, dose_range: tuple[float, float]) -> 
 
 
 def absolute_dose(theta: ArrayLike, level: float = 0.5) -> float | None:
-    """Dose (nM) at which an LL4 curve with parameters ``theta`` equals ``level``; None if never."""
-    b, t, le, h = theta[:4]
-    if not (min(b, t) < level < max(b, t)) or h <= 0:
-        return None
-    r = (t - b) / (level - b) - 1.0
-    if r <= 0:
-        return None
-    return float(10**le * r ** (1.0 / h))
+    """Dose (nM) at which an LL4 curve with parameters ``theta`` equals ``level``; None if never
+    (:func:`absolute_doses` on one curve)."""
+    value = float(absolute_doses(np.asarray(theta, float)[None, :4], level)[0])
+    return None if np.isnan(value) else value
+
+
+def absolute_doses(theta: ArrayLike, level: float = 0.5) -> np.ndarray:
+    """Dose (nM) at which each LL4 curve (rows of ``theta``: bottom, top, log10 EC50, Hill) equals ``level``,
+    shape ``(m,)``; NaN where the curve never does (``level`` outside (bottom, top), or Hill <= 0)."""
+    b, t, le, h = np.asarray(theta, float)[:, :4].T
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        r = (t - b) / (level - b) - 1.0
+        crosses = (np.minimum(b, t) < level) & (level < np.maximum(b, t)) & (h > 0) & (r > 0)
+        return np.where(crosses, 10.0 ** le * np.where(crosses, r, 1.0) ** (1.0 / np.where(crosses, h, 1.0)),
+                        np.nan)
 
 
 def limb_crossing(dose: ArrayLike, response: ArrayLike, peak_dose: float, level: float = 0.5) -> float | None:

@@ -1,11 +1,11 @@
 """Fitting dose-response curves: one curve (:func:`fit_curve`), many at once (:func:`fit_curves`), and the
 model chosen by AIC (:func:`select_model`).
 
-Both entry points check their input by the same rules, run an explicit solver fallback chain (:mod:`.solvers`:
-:data:`~.solvers.SINGLE_CHAIN`, :data:`~.solvers.BATCH_CHAIN`) and decide statuses, F-tests, rise tests and
-monotone violations by the same vectorised rules (:mod:`.rules`). A single LL4/LL3 fit starts with MINPACK and
-falls back on the batched solver; a batched fit starts with the batched solver and refits the curves it leaves
-unconverged one by one with the rest of the chain.
+An LL4/LL3 fit of one curve is :func:`fit_curves` on that curve, as SciPy's scalar statistics are its
+vectorised ones on one sample: one set of input checks, one explicit solver fallback chain (:mod:`.solvers`,
+:data:`~.solvers.CHAIN`: the batched bounded LM on every curve, then, one by one, MINPACK and trust-region
+restarts for the curves it leaves unconverged), and statuses, F-tests, rise tests and monotone violations
+decided by the same vectorised rules (:mod:`.rules`).
 
 Inputs of :func:`fit_curves`: one dose vector shared by all curves (``dose`` of shape ``(n,)``, ``responses`` of
 shape ``(m, n)``), or one dose vector per curve (``dose`` of shape ``(m, n)``) where missing wells are ``NaN`` in
@@ -26,7 +26,7 @@ from .curves import (HORMESIS_MODELS, MODELS, ZERO_DOSE_LOG10, curve_value, ll4_
 from .results import BatchFit, CurveFit
 from .rules import (HORMESIS_GATE, PERCENT_MEDIAN, at_shallow_corner, f_test_flat_arrays,
                     monotone_violation, params_at_bound, rise_test, running_violation)
-from .solvers import (BATCH_CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, SINGLE_CHAIN, LogLogistic, bounded_lm,
+from .solvers import (CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, LogLogistic, bounded_lm,
                       minpack_loglogistic, restarts, start_values, start_values_batch, trf_restarts)
 
 
@@ -123,6 +123,9 @@ def _prepare(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndar
         bad, well = (int(v) for v in np.argwhere(inf)[0])
         raise ValueError(f"curve {bad}, well {well}: dose and response must be finite numbers (NaN marks a "
                          "missing well)")
+    if np.any(x[valid] < 0):
+        bad = int(np.argwhere((x < 0) & valid)[0, 0])
+        raise ValueError(f"curve {bad}: doses must be >= 0 nM")
     x = np.where(valid, x, 0.0)
     y = np.where(valid, y, 0.0)
     return x, y, valid
@@ -146,60 +149,92 @@ def _check_chain(solvers: Sequence[str]) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------------------------
-# one curve
+# one curve: the batched fit on one row, or a hormesis model
 # ------------------------------------------------------------------------------------------------
 def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4", *,
               start: np.ndarray | None = None, name: str = "curve",
-              solvers: Sequence[str] = SINGLE_CHAIN) -> CurveFit:
-    """Least-squares fit of one model (``MODELS``) to wells (dose in nM, response as fraction of vehicle).
+              solvers: Sequence[str] = CHAIN) -> CurveFit:
+    """Least-squares fit of one curve model to the wells of one curve.
 
-    ``dose``, ``response``: shape (n,). ``start``: initial theta (length 4; f is added for hormesis models).
-    ``solvers``: the fallback chain of an LL4/LL3 fit (:data:`.solvers.SINGLE_CHAIN`, each solver running when
-    the ones before it leave the curve in need, :data:`.solvers.RUNS_WHEN`): MINPACK Levenberg-Marquardt with
-    the analytic Jacobian; the bounded batched LM when MINPACK's optimum leaves the box; SciPy's trust-region
-    reflective solver from two starts when those fail, end worse than a flat line, or stop in the shallow-flat
-    corner. Hormesis models by SciPy ``least_squares`` (trust-region reflective, box constraints from
+    An LL4/LL3 fit is :func:`fit_curves` on one curve (the same checks, solver chain and rules); a hormesis
+    model (BC5, CRS5) is fitted by SciPy ``least_squares`` (trust-region reflective, box constraints from
     :func:`.curves.search_bounds`).
 
-    Raises ValueError (naming ``name``) for unusable input, a design without a residual degree of freedom, an
-    unknown model or an unknown solver.
+    Parameters
+    ----------
+    dose : array_like, shape (n,)
+        Doses in nM (0 for the vehicle).
+    response : array_like, shape (n,)
+        Responses as fractions of vehicle (1 = untreated), no missing wells.
+    model : str
+        One of :data:`.curves.MODELS`: ``"LL4"``, ``"LL3"`` (bottom 0), ``"BC5"``, ``"CRS5"``.
+    start : array_like, optional
+        Initial theta (bottom, top, log10 EC50 in log10 nM, Hill; f added for hormesis models); default
+        data-driven (:func:`.solvers.start_values`). Clipped into the search box.
+    name : str
+        The curve's name in error messages and in the result.
+    solvers : sequence of str
+        The fallback chain of an LL4/LL3 fit (:data:`.solvers.CHAIN`; see :func:`fit_curves`).
+
+    Returns
+    -------
+    CurveFit
+        Parameters, covariance, RSS, status, GI50s (``gi50_absolute``, ``gi50_relative``).
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``: dose and response of different lengths, non-finite values, negative doses, fewer than
+        3 distinct positive doses, responses that look like percent, no residual degree of freedom, an unknown
+        model or an unknown solver.
+
+    Examples
+    --------
+    >>> fit = fit_curve([0, 1, 3, 10, 30, 100, 300, 1000], [1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06])
+    >>> fit.status, round(fit.gi50_absolute(interval="none").value, 1)
+    ('ok', 33.4)
     """
     x, y = validate_curve(dose, response, name)
     if model not in MODELS:
         raise ValueError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
     _check_values(x[None, :], y[None, :], np.ones((1, x.size), bool), model, [name])
-    chain = _check_chain(solvers)
+    if model in ("LL4", "LL3"):
+        th = None if start is None else np.asarray(start, float)[:4]
+        return fit_curves(x, y, model, start=th, solvers=solvers).curve(0, name=name)
+    _check_chain(solvers)
     k, free = MODELS[model]
     free = list(free)
     th0, lo, hi = _single_start(x, y, model, start)
-    if model in ("LL4", "LL3"):
-        sol_x, success, fun, J = _solve_loglogistic(x, y, model, th0, lo, hi, free, chain)
-    else:
-        def resid(q: np.ndarray) -> np.ndarray:
-            th = th0.copy()
-            th[free] = q
-            return curve_value(model, x, th) - y
 
-        sol = optimize.least_squares(resid, th0[free], bounds=(lo[free], hi[free]), method="trf",
-                                     x_scale="jac", xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000)
-        sol_x, success, fun, J = sol.x, bool(sol.success), sol.fun, sol.jac
+    def resid(q: np.ndarray) -> np.ndarray:
+        th = th0.copy()
+        th[free] = q
+        return curve_value(model, x, th) - y
+
+    sol = optimize.least_squares(resid, th0[free], bounds=(lo[free], hi[free]), method="trf",
+                                 x_scale="jac", xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000)
     theta = th0.copy()
-    theta[free] = sol_x
-    n = x.size
-    rss = float(np.sum(fun**2))
-    s2 = rss / max(n - k, 1)
-    try:
-        cov = np.linalg.pinv(J.T @ J) * s2
-    except np.linalg.LinAlgError:  # pragma: no cover - pinv rarely fails
-        cov = np.full((k, k), np.nan)
-    df = n - k
-    f_flat, p_flat = f_test_flat_arrays(float(np.sum((y - y.mean()) ** 2)), rss, n, k)
+    theta[free] = sol.x
+    rss, cov, f_flat, p_flat = _fit_summary(y, sol.fun, sol.jac, k)
     pos = x[x > 0]
-    p_rise = rise_test(x, y, np.sqrt(rss / df), df,
+    p_rise = rise_test(x, y, np.sqrt(rss / (x.size - k)), x.size - k,
                        from_dose=peak_dose(model, theta, (float(pos.min()), float(pos.max()))))
-    return CurveFit(model, theta, cov, rss, n, k, success, x, y, f_flat=float(f_flat[0]), p_flat=float(p_flat[0]),
+    return CurveFit(model, theta, cov, rss, x.size, k, bool(sol.success), x, y, f_flat=f_flat, p_flat=p_flat,
                     monotone_violation=monotone_violation(x, y), p_rise=p_rise, name=name,
                     at_bound=params_at_bound(theta, lo, hi, free))
+
+
+def _fit_summary(y: np.ndarray, fun: np.ndarray, J: np.ndarray, k: int
+                 ) -> tuple[float, np.ndarray, float, float]:
+    """RSS, covariance of the free parameters (from the Jacobian ``J``) and flat-line F-test of one fit."""
+    n = y.size
+    rss = float(np.sum(fun**2))
+    try:
+        cov = np.linalg.pinv(J.T @ J) * (rss / max(n - k, 1))
+    except np.linalg.LinAlgError:  # pragma: no cover - pinv rarely fails
+        cov = np.full((k, k), np.nan)
+    f_flat, p_flat = f_test_flat_arrays(float(np.sum((y - y.mean()) ** 2)), rss, n, k)
+    return rss, cov, float(f_flat[0]), float(p_flat[0])
 
 
 def _single_start(x: np.ndarray, y: np.ndarray, model: str, start: np.ndarray | None
@@ -219,15 +254,19 @@ def _single_start(x: np.ndarray, y: np.ndarray, model: str, start: np.ndarray | 
     return th0, lo, hi
 
 
-def _solve_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                       free: list[int], chain: tuple[str, ...]) -> tuple[np.ndarray, bool, np.ndarray, np.ndarray]:
-    """LL4/LL3 least squares along the solver ``chain``: (free parameters, converged, residuals, Jacobian).
+def _solve_one(x: np.ndarray, y: np.ndarray, model: str, start: np.ndarray | None, chain: tuple[str, ...]
+               ) -> tuple[np.ndarray, bool, float, np.ndarray, float, float]:
+    """One LL4/LL3 curve along the solver ``chain``, from its own start: (theta (4,), converged, RSS, cov,
+    flat-line F and p).
 
     "minpack" and "bounded_lm" run while no solver has converged (each replaces the solution); "trf" runs when
     the solution is unconverged, worse than a flat line at the mean (a least-squares optimum never is: the curve
     reaches one with the EC50 beyond the tested doses, so a worse solution sits in a corner of the box), or in
     the shallow-flat corner (:func:`.rules.at_shallow_corner`), and keeps the better converged solution.
     """
+    th0, lo, hi = _single_start(x, y, model, start)
+    k, free = MODELS[model]
+    free = list(free)
     problem = LogLogistic(x, y, model)
     sol_x, success = th0[free], False
     for solver in chain:
@@ -245,9 +284,13 @@ def _solve_loglogistic(x: np.ndarray, y: np.ndarray, model: str, th0: np.ndarray
         elif solver == "minpack":
             sol_x, success = minpack_loglogistic(problem, th0[free], lo[free], hi[free])
         else:  # the batched bounded LM on this one curve
-            b = fit_curves(x, y[None, :], model, start=th0[:4].copy(), covariance=False, solvers=("bounded_lm",))
-            sol_x, success = b.theta[0, free], bool(b.converged[0])
-    return sol_x, success, problem.resid(sol_x), problem.jac(sol_x)
+            valid = np.ones((1, x.size), bool)
+            th, conv, _ = _batched_stage(x[None, :], y[None, :], valid, model, th0[:4].copy(), MAX_ITER, 0)
+            sol_x, success = th[0, free], bool(conv[0])
+    theta = th0.copy()
+    theta[free] = sol_x
+    rss, cov, f_flat, p_flat = _fit_summary(y, problem.resid(sol_x), problem.jac(sol_x), k)
+    return theta[:4], success, rss, cov, f_flat, p_flat
 
 
 def f_test_flat(fit: CurveFit) -> tuple[float, float]:
@@ -263,57 +306,84 @@ def f_test_flat(fit: CurveFit) -> tuple[float, float]:
 # ------------------------------------------------------------------------------------------------
 def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", *, start: ArrayLike | None = None,
                max_iter: int = MAX_ITER, covariance: bool = True, refit_failed: bool = True,
-               continue_iter: int = 0, solvers: Sequence[str] = BATCH_CHAIN) -> BatchFit:
+               continue_iter: int = 0, solvers: Sequence[str] = CHAIN) -> BatchFit:
     """Fit LL4 or LL3 to many curves at once (dose in nM, responses as fractions of vehicle).
 
     Parameters
     ----------
-    dose : shape ``(n,)`` shared by all curves, or ``(m, n)`` per curve (NaN for a missing well).
-    responses : shape ``(m, n)`` (a 1-D array is one curve); NaN marks a missing well.
-    model : ``"LL4"`` or ``"LL3"`` (bottom fixed at 0), as :func:`fit_curve`.
-    start : starting parameters (bottom, top, log10 EC50, Hill), shape ``(4,)`` for all curves or ``(m, 4)``;
-        default: the data-driven start of ``fit_curve``. Clipped into the bounds like ``fit_curve``'s.
-    max_iter : iterations of the batched solver after which a curve still moving counts as not converged
-        (unless at a stationary point, :func:`.solvers.stationary`).
-    covariance : compute the parameter covariance (``False`` leaves NaN; bootstrap resamples do not need it).
-    refit_failed : ``False`` stops the chain after the batched solver (as ``solvers=("bounded_lm",)``).
-    continue_iter : further batched iterations for the curves still moving after ``max_iter``, before any
-        refit (the bootstrap uses :data:`.solvers.CONTINUE_ITER`: much faster on resamples of step-like curves,
-        whose fits may then differ from ``fit_curve``'s on such ill-posed resamples; default 0).
-    solvers : the fallback chain (:data:`.solvers.BATCH_CHAIN`): first the batched bounded LM on every curve
-        (with a second, near-flat start for curves in the shallow-flat corner); the curves it leaves
-        unconverged, or worse than a flat line at their mean (a corner of the bounds), are refitted one by one
-        by :func:`fit_curve` with the rest of the chain, so that statuses and parameters stay those of the
-        single-curve path (rare: step-like curves).
+    dose : array_like
+        Shape ``(n,)`` shared by all curves, or ``(m, n)`` per curve (NaN for a missing well), nM.
+    responses : array_like
+        Shape ``(m, n)`` (a 1-D array is one curve), fractions of vehicle; NaN marks a missing well.
+    model : str
+        ``"LL4"`` or ``"LL3"`` (bottom fixed at 0).
+    start : array_like, optional
+        Starting parameters (bottom, top, log10 EC50, Hill), shape ``(4,)`` for all curves or ``(m, 4)``;
+        default: the data-driven start (:func:`.solvers.start_values_batch`). Clipped into the bounds.
+    max_iter : int
+        Iterations of the batched solver after which a curve still moving counts as not converged (unless at
+        a stationary point, :func:`.solvers.stationary`).
+    covariance : bool
+        Compute the parameter covariance (``False`` leaves NaN; bootstrap resamples do not need it).
+    refit_failed : bool
+        ``False`` stops the chain after the batched solver (as ``solvers=("bounded_lm",)``).
+    continue_iter : int
+        Further batched iterations for the curves still moving after ``max_iter``, before any refit (the
+        bootstrap uses :data:`.solvers.CONTINUE_ITER`: much faster on resamples of step-like curves; default 0).
+    solvers : sequence of str
+        The fallback chain (:data:`.solvers.CHAIN`). When it starts with ``"bounded_lm"``, the batched
+        bounded LM runs on every curve (with a second, near-flat start for curves in the shallow-flat corner);
+        the curves it leaves unconverged, or worse than a flat line at their mean (a corner of the bounds), go
+        one by one, from their own start, through the rest of the chain (rare: step-like curves). A chain
+        without the batched solver first sends every curve through it one by one.
 
     Returns
     -------
-    BatchFit with one row per curve. Parameters agree with ``fit_curve`` to better than 1e-6 relative on
-    well-posed curves (``tests/test_batchfit.py`` checks 1e-6 and identical statuses on a few hundred random
-    curves).
+    BatchFit
+        One row per curve; ``fit_curve`` is this function on one curve.
 
     Raises
     ------
-    ValueError, naming the curve where there is one: shapes that do not match, ragged or non-numeric input,
-    infinite values, negative doses, fewer than 3 distinct positive doses, no residual degree of freedom
-    (wells <= parameters), responses that look like percent (median > 5), a ``start`` that is not finite or not
-    of shape (4,) or (m, 4), an unknown model, or a chain that does not start with ``"bounded_lm"``.
+    ValueError
+        Naming the curve where there is one: shapes that do not match, ragged or non-numeric input, infinite
+        values, negative doses, fewer than 3 distinct positive doses, no residual degree of freedom (wells <=
+        parameters), responses that look like percent (median > 5), a ``start`` that is not finite or not of
+        shape (4,) or (m, 4), an unknown model, an unknown solver, or a chain without the batched solver and
+        ``refit_failed=False``.
+
+    Examples
+    --------
+    >>> dose = [0, 1, 3, 10, 30, 100, 300, 1000]
+    >>> fits = fit_curves(dose, [[1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06],
+    ...                          [1.0, 1.01, 0.99, 0.97, 0.9, 0.7, 0.42, 0.2]])
+    >>> [str(s) for s in fits.status], (10 ** fits.log10_gi50()).round(0).tolist()
+    (['ok', 'ok'], [33.0, 219.0])
     """
     chain = _check_chain(solvers)
-    if chain[0] != "bounded_lm":
-        raise ValueError(f"the chain of fit_curves starts with the batched solver 'bounded_lm', got {chain!r}")
-    x, y, valid, k = _checked_curves(dose, responses, model)
-    lo, hi = search_bounds_batch(x, valid)
-    th0 = _batch_start(x, y, valid, lo, hi, model, start)
+    batched = chain[0] == "bounded_lm"
+    if not (batched or refit_failed):
+        raise ValueError(f"refit_failed=False runs the batched solver only, but the chain {chain!r} does not "
+                         "start with 'bounded_lm'")
+    x, y, valid = _prepare(dose, responses)
+    if model not in ("LL4", "LL3"):
+        raise ValueError(f"model must be 'LL4' or 'LL3', got {model!r}")
+    if y.shape[1] == 0:
+        raise ValueError("responses have no wells (0 columns); a dose-response fit needs at least 3 doses")
+    _check_values(x, y, valid, model)
+    k = MODELS[model][0]
+    m = y.shape[0]
+    if batched:
+        theta, converged, iters = _batched_stage(x, y, valid, model, start, max_iter, continue_iter)
+    else:
+        theta = _batch_start(x, y, valid, *search_bounds_batch(x, valid), model, start)
+        converged, iters = np.zeros(m, bool), np.zeros(m, int)
     pos = valid & (x > 0)
     lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), ZERO_DOSE_LOG10)
     w = valid.astype(float)
-    theta, converged, iters = _batched_lm(th0, lx, pos, y, w, lo, hi, k, max_iter, continue_iter)
     f, J = ll4_batch(theta, lx, pos, covariance, k)
     res = (f - y) * w
     rss = np.einsum("ij,ij->i", res, res)
     n = valid.sum(axis=1)
-    m = y.shape[0]
     if covariance:
         Jw = J * w[:, None, :]
         s2 = rss / np.maximum(n - k, 1)
@@ -323,38 +393,32 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", *, sta
     mean = (y * w).sum(1) / n
     rss0 = (((y - mean[:, None]) * w) ** 2).sum(1)
     # a fit worse than the flat line at the mean is stuck in a corner of the box (the optimum never is): it
-    # counts as not converged, so that the single-curve chain (with its restarts) refits it below
+    # counts as not converged, so that the one-by-one chain (with its restarts) refits it below
     converged &= ~(rss > rss0 * (1 + 1e-9))
     f_flat, p_flat = f_test_flat_arrays(rss0, rss, n, k)
-    rest = chain[1:] if refit_failed else ()
-    if rest:
-        for i in np.nonzero(~converged)[0]:
-            ok = valid[i]
-            try:
-                fi = fit_curve(x[i, ok], y[i, ok], model, start=None if start is None else th0[i], solvers=rest)
-            except ValueError:
-                continue
-            if fi.converged:
-                theta[i], rss[i], converged[i] = fi.theta[:4], fi.rss, True
-                f_flat[i], p_flat[i] = fi.f_flat, fi.p_flat
-                if covariance:
-                    cov[i] = fi.cov
+    rest = (chain[1:] if batched else chain) if refit_failed else ()
+    for i in np.nonzero(~converged)[0] if rest else ():
+        ok = valid[i]
+        start_i = None if start is None else np.broadcast_to(np.asarray(start, float), (m, 4))[i].copy()
+        th_i, conv_i, rss_i, cov_i, f_i, p_i = _solve_one(x[i, ok], y[i, ok], model, start_i, rest)
+        if conv_i or not batched:
+            theta[i], rss[i], converged[i], f_flat[i], p_flat[i] = th_i, rss_i, conv_i, f_i, p_i
+            if covariance:
+                cov[i] = cov_i
     xv = np.where(pos, x, np.nan)
     return BatchFit(model, theta, cov, rss, n, k, converged, f_flat, p_flat, running_violation(x, y, valid), iters,
                     np.where(valid, x, np.nan), np.where(valid, y, np.nan),
                     np.nanmin(xv, axis=1), np.nanmax(xv, axis=1))
 
 
-def _checked_curves(dose: ArrayLike, responses: ArrayLike, model: str
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """(x, y, valid, k) of :func:`fit_curves`' input, or ValueError naming the curve (see its Raises)."""
-    if model not in ("LL4", "LL3"):
-        raise ValueError(f"model must be 'LL4' or 'LL3', got {model!r}")
-    x, y, valid = _prepare(dose, responses)
-    if y.shape[1] == 0:
-        raise ValueError("responses have no wells (0 columns); a dose-response fit needs at least 3 doses")
-    _check_values(x, y, valid, model)
-    return x, y, valid, MODELS[model][0]
+def _batched_stage(x: np.ndarray, y: np.ndarray, valid: np.ndarray, model: str, start: ArrayLike | None,
+                   max_iter: int, continue_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The batched solver of the chain on checked (m, n) arrays: (theta (m, 4), converged (m,), iterations)."""
+    lo, hi = search_bounds_batch(x, valid)
+    th0 = _batch_start(x, y, valid, lo, hi, model, start)
+    pos = valid & (x > 0)
+    lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), ZERO_DOSE_LOG10)
+    return _batched_lm(th0, lx, pos, y, valid.astype(float), lo, hi, MODELS[model][0], max_iter, continue_iter)
 
 
 def _batch_start(x: np.ndarray, y: np.ndarray, valid: np.ndarray, lo: np.ndarray, hi: np.ndarray, model: str,

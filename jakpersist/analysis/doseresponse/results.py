@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from .curves import (HORMESIS_MODELS, HORMESIS_PARAM, MODELS, crossing_dose, curve_value, limb_crossing, ll4,
+from .curves import (HORMESIS_MODELS, HORMESIS_PARAM, MODELS, absolute_doses, crossing_dose, curve_value, limb_crossing, ll4,
                      peak_dose, search_bounds)
 from .intervals import profile_interval
 from .rules import (CENSORED_LOG10, CENSORING, HORMESIS_MIN_RISE, Censoring, Status, classify_curve,
@@ -401,7 +401,7 @@ class BatchFit:
           below the lowest (or when the curve is already below ``level`` there).
 
         The decisions are the rules single fits use (:func:`.rules.classify_curves`, :func:`.rules.crossing_status`,
-        :func:`.rules.range_status`, :func:`.rules.flat_status`); only the crossing's arithmetic is vectorised here.
+        :func:`.rules.range_status`, :func:`.rules.flat_status`); the crossing is :func:`.curves.absolute_doses`.
         ``p_rise``: the rise-test p-values if already computed (shape ``(m,)``), else :attr:`p_rise`.
         ``tests/test_batchfit.py`` checks equality with the per-curve path on random, flat, censored and
         non-monotone resamples, so the two cannot drift apart. Raises ValueError for an unknown ``kind``.
@@ -422,10 +422,7 @@ class BatchFit:
                 st = range_status(ec50, lo_d, hi_d)
                 rel = np.where(st == Status.OK.value, np.log10(ec50), [CENSORED_LOG10.get(x, np.nan) for x in st])
                 return np.where(ok, rel, np.nan)
-            r = (t - b) / (level - b) - 1.0
-            crosses = (np.minimum(b, t) < level) & (level < np.maximum(b, t)) & (h > 0) & (r > 0)
-            value = np.where(crosses, 10.0 ** le * np.where(crosses, r, 1.0) ** (1.0 / np.where(crosses, h, 1.0)),
-                             np.nan)
+            value = absolute_doses(self.theta, level)
             st = crossing_status(value, ll4(lo_d, b, t, le, h), lo_d, hi_d, level)
             val = np.where(st == Status.OK.value, np.log10(value), [CENSORED_LOG10.get(x, np.nan) for x in st])
         out[ok] = val[ok]

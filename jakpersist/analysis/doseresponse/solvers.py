@@ -7,7 +7,7 @@
   better fit.
 
 Which runs when is the fallback chain of :func:`jakpersist.analysis.doseresponse.fit_curve` and
-:func:`~jakpersist.analysis.doseresponse.fit_curves` (:data:`SINGLE_CHAIN`, :data:`BATCH_CHAIN`).
+:func:`~jakpersist.analysis.doseresponse.fit_curves` (:data:`CHAIN`).
 
 Why a batched solver of our own: ``scipy.optimize.least_squares`` and ``curve_fit`` fit one problem at a time (a
 Python loop over curves is what made the bootstrap slow); fitting all curves as one large block-diagonal problem
@@ -27,14 +27,12 @@ from scipy import optimize
 
 from .curves import ll4_batch
 
-#: The fallback chain of a single LL4/LL3 fit. Each solver runs when the ones before it leave the curve in
-#: need of it (:data:`RUNS_WHEN`): MINPACK first; the bounded batched LM when MINPACK's optimum leaves the box;
-#: trust-region reflective restarts when the curve is still unconverged, worse than a flat line, or in the
-#: shallow-flat corner (:func:`~jakpersist.analysis.doseresponse.rules.at_shallow_corner`).
-SINGLE_CHAIN = ("minpack", "bounded_lm", "trf")
-#: The chain of :func:`~jakpersist.analysis.doseresponse.fit_curves`: the batched LM on every curve, then, one by
-#: one, the single chain without the batched solver for the curves it leaves unconverged.
-BATCH_CHAIN = ("bounded_lm", "minpack", "trf")
+#: The fallback chain of every LL4/LL3 fit (one curve or many). Each solver runs when the ones before it leave a
+#: curve in need of it (:data:`RUNS_WHEN`): the batched bounded LM on every curve first; then, one by one from
+#: the curve's own start, MINPACK for the curves it leaves unconverged, and trust-region reflective restarts
+#: when a curve is still unconverged, worse than a flat line, or in the shallow-flat corner
+#: (:func:`~jakpersist.analysis.doseresponse.rules.at_shallow_corner`).
+CHAIN = ("bounded_lm", "minpack", "trf")
 #: When each solver of a chain runs: "failed" (no converged solution yet: its solution replaces the current one)
 #: or "unacceptable" (failed, worse than a flat line, or in the shallow corner: it keeps the better solution).
 RUNS_WHEN = {"minpack": "failed", "bounded_lm": "failed", "trf": "unacceptable"}
