@@ -48,12 +48,7 @@ def test_examples_run(module):
     assert result.attempted > 0 and result.failed == 0
 
 
-#: Front-door names whose docstrings carry the numpydoc sections; the dose-response names (analysis) are being
-#: split into their own modules and get theirs there.
-NUMPYDOC = [n for n in FRONT_DOOR if not getattr(jp, n).__module__.startswith("jakpersist.analysis")]
-
-
-@pytest.mark.parametrize("name", NUMPYDOC)
+@pytest.mark.parametrize("name", FRONT_DOOR)
 def test_numpydoc_sections_and_examples_that_run(name):
     obj = getattr(jp, name)
     doc = inspect.getdoc(obj) or ""

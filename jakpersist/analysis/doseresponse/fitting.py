@@ -190,7 +190,8 @@ def fit_curve(dose: ArrayLike, response: ArrayLike, model: str = "LL4", *,
 
     Examples
     --------
-    >>> fit = fit_curve([0, 1, 3, 10, 30, 100, 300, 1000], [1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06])
+    >>> import jakpersist as jp
+    >>> fit = jp.fit_curve([0, 1, 3, 10, 30, 100, 300, 1000], [1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06])
     >>> fit.status, round(fit.gi50_absolute(interval="none").value, 1)
     ('ok', 33.4)
     """
@@ -353,8 +354,9 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", *, sta
 
     Examples
     --------
+    >>> import jakpersist as jp
     >>> dose = [0, 1, 3, 10, 30, 100, 300, 1000]
-    >>> fits = fit_curves(dose, [[1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06],
+    >>> fits = jp.fit_curves(dose, [[1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06],
     ...                          [1.0, 1.01, 0.99, 0.97, 0.9, 0.7, 0.42, 0.2]])
     >>> [str(s) for s in fits.status], (10 ** fits.log10_gi50()).round(0).tolist()
     (['ok', 'ok'], [33.0, 219.0])
@@ -501,11 +503,45 @@ def design_models(dose: ArrayLike, response: ArrayLike, name: str = "curve",
 
 def select_model(dose: ArrayLike, response: ArrayLike, *, name: str = "curve",
                  models: tuple[str, ...] = tuple(MODELS)) -> tuple[CurveFit, dict[str, float]]:
-    """Fit every model the design carries (:func:`design_models`) and keep the one with the lowest AIC among
-    those that describe the curve as monotone (a hormesis model describes a low-dose rise); if none does, the
-    lowest AIC overall. The hormesis models enter only when the mean response rises with dose beyond replicate
-    noise (:func:`rise_test` p < ``HORMESIS_GATE``): AIC alone picks one of two extra models on about a quarter
-    of monotone noisy curves. Returns (best fit, {model: AIC}). ``dose``, ``response``: shape (n,)."""
+    """The curve model chosen by AIC among those the design carries, and every candidate's AIC.
+
+    Every model the design carries (:func:`design_models`) is fitted (:func:`fit_curve`); the one kept has the
+    lowest AIC among those that describe the curve as monotone (a hormesis model describes a low-dose rise); if
+    none does, the lowest AIC overall. The hormesis models enter only when the mean response rises with dose
+    beyond replicate noise (:func:`.rules.rise_test` p < :data:`.rules.HORMESIS_GATE`): AIC alone picks one of
+    two extra models on about a quarter of monotone noisy curves.
+
+    Parameters
+    ----------
+    dose : array_like, shape (n,)
+        Doses in nM (0 for the vehicle).
+    response : array_like, shape (n,)
+        Responses as fractions of vehicle (1 = untreated).
+    name : str
+        The curve's name in error messages and in the fits.
+    models : tuple of str
+        The candidates (default every model of :data:`.curves.MODELS`: LL4, LL3, BC5, CRS5).
+
+    Returns
+    -------
+    tuple of (CurveFit, dict)
+        The chosen fit, and ``{model: AIC}`` of every model fitted.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name``: unusable input (as :func:`fit_curve`), or a design that leaves no residual degree of
+        freedom for any model.
+
+    Examples
+    --------
+    >>> import jakpersist as jp
+    >>> dose = [0, 0, 1, 1, 3, 3, 10, 10, 30, 30, 100, 100, 300, 300, 1000, 1000]
+    >>> response = [1.0, 1.0, 0.99, 0.97, 0.93, 0.94, 0.8, 0.81, 0.52, 0.5, 0.25, 0.27, 0.1, 0.11, 0.05, 0.06]
+    >>> best, aic = jp.select_model(dose, response)
+    >>> best.model, sorted(aic)
+    ('LL4', ['LL3', 'LL4'])
+    """
     cands = design_models(dose, response, name, models)
     fits: dict[str, CurveFit] = {}
     for m in (c for c in cands if c not in HORMESIS_MODELS):
