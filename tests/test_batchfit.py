@@ -29,7 +29,7 @@ def test_batched_fits_agree_with_fit_curve(model):
     batch = bf.fit_curves(DOSES, y, model)
     np.testing.assert_array_equal(batch.status, [f.status for f in single])
     t1 = np.array([f.theta for f in single])
-    lo, hi = (b[:4] for b in dr._bounds(DOSES))  # LL4 part (the fifth bound is the hormesis term)
+    lo, hi = (b[:4] for b in dr.search_bounds(DOSES))  # LL4 part (the fifth bound is the hormesis term)
     interior = np.all((t1 > lo + 1e-3) & (t1 < hi - 1e-3), axis=1) if model == "LL4" else \
         np.all((t1[:, 1:] > lo[1:] + 1e-3) & (t1[:, 1:] < hi[1:] - 1e-3), axis=1)
     good = (kind == "well_posed") & interior & (batch.status == "ok")
@@ -68,12 +68,12 @@ def test_curves_with_different_doses_padded_or_listed():
 
 def test_starting_values_bounds_and_monotone_violation_match_the_single_curve_code():
     kind, _, y = random_curves(50, seed=3)
-    x, yy, valid = bf._prepare(DOSES, y)
-    lo, hi = bf._bounds(x, valid)
-    np.testing.assert_allclose(bf._start(x, yy, valid), [dr._start(DOSES, r) for r in y])
-    np.testing.assert_allclose(lo, np.tile(dr._bounds(DOSES)[0][:4], (50, 1)))
-    np.testing.assert_allclose(hi, np.tile(dr._bounds(DOSES)[1][:4], (50, 1)))
-    np.testing.assert_allclose(bf._group_means_running_violation(x, yy, valid),
+    x, yy, valid = dr.prepare_curves(DOSES, y)
+    lo, hi = dr.search_bounds_batch(x, valid)
+    np.testing.assert_allclose(dr.start_values_batch(x, yy, valid), [dr.start_values(DOSES, r) for r in y])
+    np.testing.assert_allclose(lo, np.tile(dr.search_bounds(DOSES)[0][:4], (50, 1)))
+    np.testing.assert_allclose(hi, np.tile(dr.search_bounds(DOSES)[1][:4], (50, 1)))
+    np.testing.assert_allclose(dr.running_violation(x, yy, valid),
                                [dr.monotone_violation(DOSES, r) for r in y])
 
 
@@ -82,10 +82,10 @@ def test_analytic_jacobian_matches_finite_differences():
     eps = 1e-6
     fd = np.stack([(dr.ll4(DOSES, *(theta + eps * e)) - dr.ll4(DOSES, *(theta - eps * e))) / (2 * eps)
                    for e in np.eye(4)], axis=1)
-    x, _, valid = bf._prepare(DOSES, np.zeros((1, DOSES.size)))
+    x, _, valid = dr.prepare_curves(DOSES, np.zeros((1, DOSES.size)))
     pos = valid & (x > 0)
     lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), bf.ZERO_DOSE_LOG10)
-    f, Jb = bf._model(theta[None], lx, pos, True, 4)
+    f, Jb = dr.ll4_batch(theta[None], lx, pos, True, 4)
     np.testing.assert_allclose(f[0], dr.ll4(DOSES, *theta), rtol=1e-13)
     np.testing.assert_allclose(Jb[0].T, fd, atol=1e-8)
 
@@ -264,5 +264,5 @@ def test_ll3_corner_of_a_shallow_flat_fit_is_escaped_by_both_paths():
                   for le, h, sd in [(4.2, 2.5, 0.03), (4.2, 2.5, 0.05), (4.3, 3.0, 0.03)] for s in range(12)])
     b = bf.fit_curves(d, y, "LL3")
     np.testing.assert_array_equal(b.status, [dr.fit_curve(d, row, "LL3").status for row in y])
-    lo, hi = bf._bounds(*bf._prepare(d, y)[::2])
+    lo, hi = dr.search_bounds_batch(*dr.prepare_curves(d, y)[::2])
     assert not dr.at_shallow_corner(b.theta, lo, hi).any()

@@ -89,7 +89,7 @@ def test_set_is_typed_by_the_parameter_not_by_yaml():
     assert cli.typed_value("use_geo_cache", "False") is False and cli.typed_value("use_geo_cache", "yes") is True
     for text in ("plates/plate #2.csv", "a: b.csv", "[draft].csv", "2012", " padded.csv", "null"):
         assert cli.typed_value("data_path", text) == text
-    assert cli._parse_set(["top_dose_nM=1e4", "data_path=x=y #1.csv"]) == {"top_dose_nM": 10000.0,
+    assert cli.parse_set(["top_dose_nM=1e4", "data_path=x=y #1.csv"]) == {"top_dose_nM": 10000.0,
                                                                          "data_path": "x=y #1.csv"}
     import pytest
 
@@ -99,7 +99,7 @@ def test_set_is_typed_by_the_parameter_not_by_yaml():
 
 def test_params_file_keeps_yaml_and_a_path_with_hash_is_taken_literally(tmp_path):
     plate = ROOT / "tests" / "fixtures" / "plates" / "plate #2.csv"
-    checked = cli.resolve_parameters("c1_persistence", cli._parse_set([f"data_path={plate}", "top_dose_nM=1e4"]))
+    checked = cli.resolve_parameters("c1_persistence", cli.parse_set([f"data_path={plate}", "top_dose_nM=1e4"]))
     assert checked == {"data_path": str(plate), "top_dose_nM": 10000.0}
 
 

@@ -358,9 +358,9 @@ def test_too_few_samples_in_a_group_is_a_clear_error():
 
 def test_cli_takes_text_parameters_literally():
     """--set values of text parameters are not YAML: a regex with ':' or '[' and a path with '#' stay as typed."""
-    from jakpersist.book.cli import _parse_set
+    from jakpersist.book.cli import parse_set
 
-    got = _parse_set(["test_pattern=cell state: [Pp]ersist", "data_path=plate #2.csv", "n_permutations=500",
+    got = parse_set(["test_pattern=cell state: [Pp]ersist", "data_path=plate #2.csv", "n_permutations=500",
                       "platform=GPL96"])
     assert got == {"test_pattern": "cell state: [Pp]ersist", "data_path": "plate #2.csv", "n_permutations": 500,
                    "platform": "GPL96"}

@@ -27,7 +27,7 @@ def test_every_default_is_the_declared_one(src):
     claims' parameters."""
     from jakpersist.claims import CLAIMS
 
-    cell = {k: ex._literal(v["default"]) for k, v in ex.parameters_of(src).items()}
+    cell = {k: ex.parse_literal(v["default"]) for k, v in ex.parameters_of(src).items()}
     claim_defaults = [dict(s.defaults) for s in CLAIMS.values() if s.chapter == src.stem]
     for d in claim_defaults:
         assert list(cell) == list(d), f"{src.name}: parameters cell and jakpersist/claims defaults list different names"

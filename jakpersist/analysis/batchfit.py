@@ -8,16 +8,12 @@ the rules it applies are those of single fits (:mod:`jakpersist.analysis.doseres
 from __future__ import annotations
 
 from .doseresponse.curves import LN10, ZERO_DOSE_LOG10, ll4_batch, search_bounds_batch
-from .doseresponse.fitting import _distinct_positive, _prepare, fit_curves, pad_curves
+from .doseresponse.fitting import fit_curves, pad_curves, prepare_curves
 from .doseresponse.results import BatchFit
 from .doseresponse.rules import f_test_flat_arrays, level_means, running_violation
 from .doseresponse.solvers import (CONTINUE_ITER, FTOL, GTOL, MAX_ITER, STATIONARY_GTOL, XTOL, bounded_lm,
                                    start_values_batch, stationary)
 
-#: Former private names, still used by tests and benchmarks.
-_model, _bounds, _start, _lm = ll4_batch, search_bounds_batch, start_values_batch, bounded_lm
-_level_means, _group_means_running_violation = level_means, running_violation
-
 __all__ = ["BatchFit", "CONTINUE_ITER", "FTOL", "GTOL", "LN10", "MAX_ITER", "STATIONARY_GTOL", "XTOL",
-           "ZERO_DOSE_LOG10", "_distinct_positive", "_prepare", "bounded_lm", "f_test_flat_arrays", "fit_curves", "pad_curves",
-           "stationary"]
+           "ZERO_DOSE_LOG10", "bounded_lm", "f_test_flat_arrays", "fit_curves", "level_means", "ll4_batch", "pad_curves",
+           "prepare_curves", "running_violation", "search_bounds_batch", "start_values_batch", "stationary"]

@@ -88,7 +88,9 @@ def _hint(a: Answer) -> str:
     return "a number"
 
 
-def _visible(a: Answer) -> str:
+def visible_test(a: Answer) -> str:
+    """The check a student sees for answer ``a`` (its form: a verdict word, a choice, a whole number, a
+    number), as the line of Python the assignment's visible test runs."""
     if a.kind in ("verdict", "choice"):
         return f"assert str({a.name}).strip().lower() in {a.allowed()!r}, {'answer one of ' + ', '.join(a.allowed())!r}"
     if a.kind == "count":  # a count from pandas (np.int64) is a whole number too
@@ -197,7 +199,7 @@ def _question(ex: Exercise, truth: dict[str, Any]) -> list[nbformat.NotebookNode
     cells = [nbformat.v4.new_markdown_cell(_run_hint_cell(ex)),
         _raw(f"# BEGIN QUESTION\nname: {ex.qname}\npoints: {points!r}"),
         _raw("# BEGIN SOLUTION"), nbformat.v4.new_code_cell(answers), _raw("# END SOLUTION"),
-        _raw("# BEGIN TESTS"), nbformat.v4.new_code_cell("\n".join(_visible(a) for a in ex.answers))]
+        _raw("# BEGIN TESTS"), nbformat.v4.new_code_cell("\n".join(visible_test(a) for a in ex.answers))]
     cells += [nbformat.v4.new_code_cell(_hidden(ex, a)) for a in ex.answers]
     cells += [_raw("# END TESTS"), _raw("# END QUESTION")]
     if ex.predict:

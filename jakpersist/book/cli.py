@@ -59,7 +59,9 @@ def typed_value(name: str, text: str) -> Any:
     return v
 
 
-def _parse_set(items: list[str]) -> dict[str, Any]:
+def parse_set(items: list[str]) -> dict[str, Any]:
+    """``--set NAME=VALUE`` items as ``{name: value}``, each value typed as its parameter is declared
+    (:func:`typed_value`; a path may hold ``=`` and ``#``). Raises ParameterError for an item without ``=``."""
     out = {}
     for item in items:
         if "=" not in item:
@@ -124,7 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         # by its parameter, as --set does
         given.update({k: typed_value(k, v) if isinstance(v, str) and k in PARAMS
                       and PARAMS[k].type is not str else v for k, v in loaded.items()})
-    given.update(_parse_set(args.set or []))
+    given.update(parse_set(args.set or []))
     chapter = Path(args.chapter).stem
     params = resolve_parameters(chapter, given)
     stamp = args.label or _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -251,7 +253,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ParameterError(str(exc)) from None
     chapter = Path(args.chapter).stem
-    given = _parse_set(args.set or [])
+    given = parse_set(args.set or [])
     if "seed" in given:
         raise ParameterError("--set seed=... conflicts with --seeds; give the seeds with --seeds only")
     params = resolve_parameters(chapter, given)

@@ -109,7 +109,7 @@ def glued_values(notebook: str | Path | dict) -> dict[str, Any]:
             if GLUE_PREFIX + "json" in data:
                 out[name] = data[GLUE_PREFIX + "json"]
             elif GLUE_PREFIX + "text/plain" in data:
-                out[name] = _literal(data[GLUE_PREFIX + "text/plain"])
+                out[name] = parse_literal(data[GLUE_PREFIX + "text/plain"])
     return out
 
 
@@ -125,7 +125,9 @@ def glued_origins(notebook: str | Path | dict) -> dict[str, str]:
     return out
 
 
-def _literal(text: str) -> Any:
+def parse_literal(text: str) -> Any:
+    """A glued or declared value's text as the Python value it spells (``nan`` and ``inf`` included), or the
+    text itself when it is not a literal."""
     t = text.strip()
     if t in ("nan", "inf", "-inf"):
         return float(t)

@@ -60,8 +60,8 @@ from .bootstrap import bootstrap_estimate, bootstrap_log10_gi50
 from .curves import (HORMESIS_MODELS, HORMESIS_PARAM, MODELS, PARAM_NAMES, ZERO_DOSE_LOG10, absolute_dose,
                      brain_cousens, cedergreen, crossing_dose, curve_value, limb_crossing, ll3, ll4, ll4_batch,
                      peak_dose, search_bounds, search_bounds_batch)
-from .fitting import (design_models, f_test_flat, fit_curve, fit_curves, pad_curves, select_model,
-                      validate_curve)
+from .fitting import (design_models, f_test_flat, fit_curve, fit_curves, pad_curves, prepare_curves,
+                      select_model, validate_curve)
 from .intervals import ShiftTest, percentile_interval, profile_interval, ratio_interval, shift_test
 from .results import (AMBIGUOUS_DEPENDENCY, MIN_DF_BOOTSTRAP, PLATEAU_SHARE, BatchFit, CurveFit, Estimate,
                       censored_log10, quality_flags)
@@ -74,9 +74,6 @@ from .rules import CENSORED_LOG10, crossing_status, flat_status, range_status
 from .solvers import (CHAIN, CONTINUE_ITER, MAX_ITER, RUNS_WHEN, bounded_lm, restarts,
                       start_values, start_values_batch, stationary)
 
-#: Former private names, still used by tests and benchmarks.
-_bounds, _start, _restarts, _clean = search_bounds, start_values, restarts, validate_curve
-
 __all__ = [
     "ALPHA", "AMBIGUOUS_DEPENDENCY", "CHAIN", "CENSORING", "CONTINUE_ITER", "END_RISE_MAX_LEVELS",
     "END_RISE_MIN", "END_RISE_SE", "HORMESIS_GATE", "HORMESIS_MIN_RISE", "HORMESIS_MODELS", "HORMESIS_PARAM",
@@ -87,7 +84,7 @@ __all__ = [
     "CENSORED_LOG10", "crossing_status", "flat_status", "range_status",
     "crossing_dose", "curve_value", "design_models", "end_of_range_rise", "f_test_flat", "f_test_flat_arrays",
     "fit_curve", "fit_curves", "level_means", "limb_crossing", "ll3", "ll4", "ll4_batch", "monotone_violation",
-    "pad_curves", "params_at_bound", "peak_dose", "percentile_interval", "profile_interval", "quality_flags",
+    "pad_curves", "prepare_curves", "params_at_bound", "peak_dose", "percentile_interval", "profile_interval", "quality_flags",
     "ratio_interval", "restarts", "rise_test", "rise_test_batch", "running_violation", "search_bounds",
     "search_bounds_batch", "select_model", "shift_test", "start_values", "start_values_batch", "stationary",
     "validate_curve",

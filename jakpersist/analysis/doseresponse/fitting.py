@@ -98,8 +98,10 @@ def pad_curves(curves: Sequence[tuple[ArrayLike, ArrayLike]]) -> tuple[np.ndarra
     return dose, resp
 
 
-def _prepare(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Broadcast to (m, n) dose and response arrays and a validity mask; checks as ``fit_curve``'s."""
+def prepare_curves(dose: ArrayLike, responses: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(m, n) dose and response arrays (0 where a well is missing) and the validity mask of
+    :func:`fit_curves`' input. Raises ValueError for ragged, non-numeric or infinite input or mismatched
+    shapes (the checks of values are :func:`fit_curves`')."""
     try:
         y = np.asarray(responses, dtype=float)
         x = np.asarray(dose, dtype=float)
@@ -366,7 +368,7 @@ def fit_curves(dose: ArrayLike, responses: ArrayLike, model: str = "LL4", *, sta
     if not (batched or refit_failed):
         raise ValueError(f"refit_failed=False runs the batched solver only, but the chain {chain!r} does not "
                          "start with 'bounded_lm'")
-    x, y, valid = _prepare(dose, responses)
+    x, y, valid = prepare_curves(dose, responses)
     if model not in ("LL4", "LL3"):
         raise ValueError(f"model must be 'LL4' or 'LL3', got {model!r}")
     if y.shape[1] == 0:

@@ -212,7 +212,7 @@ def start_values_batch(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.nd
     mid = (top + bottom) / 2
     pos = valid & (x > 0)
     dist = np.where(pos, np.abs(y - mid[:, None]), np.inf)
-    # ties: the lowest dose among the nearest (doseresponse._start scans the doses in increasing order)
+    # ties: the lowest dose among the nearest (start_values scans the doses in increasing order)
     best = dist == dist.min(axis=1, keepdims=True)
     lx = np.log10(np.where(pos, x, 1.0))
     le = np.where(best, lx, np.inf).min(axis=1)
