@@ -241,7 +241,12 @@ def wrap_comments(lines: list[str], source: str) -> bool:
         if len(line) <= WIDTH or PRAGMA.search(line[cols[j]:]):
             continue
         if j in full:
-            if not SPECIAL_COMMENT.match(line.strip()):
+            rule = max(re.findall(r"-{4,}|={4,}", line), key=len, default="")
+            if len(rule) > len(line) - WIDTH + 3:  # a ruler (# ---- name ----): shorten its longest run
+                at = line.index(rule)
+                lines[j] = line[:at] + rule[: len(rule) - (len(line) - WIDTH)] + line[at + len(rule):]
+                changed = True
+            elif not SPECIAL_COMMENT.match(line.strip()):
                 changed |= _carry(lines, j, _comment_prefix, continues)
             continue
         code, comment = line[:cols[j]].rstrip(), line[cols[j]:]
