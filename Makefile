@@ -75,9 +75,9 @@ book: $(STAMP)
 test: book
 	$(BIN)/python -m pytest -n 2
 
-# Unit tests only: no executed chapter, no built site (under a minute on 2 cores).
+# Unit tests only: no executed chapter, no built site, no heavy test (under a minute on 2 cores).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "not chapter and not site and not slow"
+	$(BIN)/python -m pytest -n 2 -m "not chapter and not site and not slow and not heavy"
 
 # Optional, needs internet: GSE38335 from GEO into data/cache/ (fails fast, naming GEO, when offline).
 data: $(STAMP)

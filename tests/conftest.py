@@ -54,8 +54,23 @@ TIERS = {
 }
 
 
+#: Unit tests that take over 5 s each on an idle 2-core machine (golden records, batched-versus-single agreement
+#: over hundreds of curves, Dask workers, exact permutation tests): ``make test`` runs them, ``make test-fast``
+#: leaves them out so that it stays under a minute.
+HEAVY = {"test_golden_outputs_are_unchanged[claims]", "test_golden_outputs_are_unchanged[curves]",
+         "test_golden_outputs_are_unchanged[batch]", "test_golden_outputs_are_unchanged[atlas]",
+         "test_batched_fits_agree_with_fit_curve", "test_two_local_dask_workers_give_the_serial_numbers",
+         "test_designs_without_vehicle_wells_agree_and_no_fit_is_worse_than_a_flat_line",
+         "test_exact_spearman_permutation_p_for_seven_lines", "test_h1_and_the_transcriptome_check_run_through_evaluate",
+         "test_ll3_corner_of_a_shallow_flat_fit_is_escaped_by_both_paths",
+         "test_vectorised_gi50_decision_equals_the_single_curve_rule",
+         "test_more_between_day_variance_never_lowers_the_experiments_needed"}
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if item.name in HEAVY or getattr(item, "originalname", None) in HEAVY:
+            item.add_marker(pytest.mark.heavy)
         module = getattr(item, "module", None)
         module = module.__name__.rsplit(".", 1)[-1] if module else ""
         for tier, modules in TIERS.items():
