@@ -344,3 +344,56 @@ def test_recorded_answers_are_read_only_when_a_run_would_give_the_same():
     assert grades.recorded_answers(nb("globals()['x'] = 3.0", "x = 1.0"), names) is None
     assert grades.recorded_answers(nb("%time x = 1.0"), names) is None
     assert grades.recorded_answers(nb("x = (1.0", "y = ..."), names) == {"y": Ellipsis}  # a broken cell binds nothing
+
+
+def test_a_varied_parameter_applies_to_the_runs_that_set_it():
+    """c1-ex-noise varies the noisy sweep's noise; its second sweep keeps the chapter's noise (and the seed)."""
+    e = variants.exercise("c1-ex-noise")
+    r = variants.runs(e, "s001", SECRET)
+    assert r["noisy"]["noise_sd"] != 0.2 and "noise_sd" not in r["replicated"]
+    assert r["noisy"]["seeds"] == r["replicated"]["seeds"]
+    # c0-ex-degrader's varied dose is set by none of its runs, so it applies to every run
+    d = variants.runs(variants.exercise("c0-ex-degrader"), "s001", SECRET)["degrader"]
+    assert "hsp90_dose_nM" in d
+
+
+def test_every_syllabus_outcome_is_assessed_by_existing_exercises():
+    """The syllabus maps each outcome to exercises that exist; O3 (effect or power) is assessed by graded
+    exercises with seed sweeps, one in the model where the effect is there (``trans_gating=0``)."""
+    text = (ROOT / "book" / "course.md").read_text(encoding="utf-8")
+    labels = {e.label for e in exercises.EXERCISES}
+    labels |= set(re.findall(r":label: (\S+)", "".join(p.read_text(encoding="utf-8")
+                                                        for p in (ROOT / "notebooks").glob("*.md"))))
+    rows = dict(re.findall(r"^\| (O\d) \|[^|]*\| ([^|]*) \|$", text, flags=re.M))
+    assert {"O1", "O2", "O3", "O4", "O5"} <= set(rows)
+    for o, cell in rows.items():
+        for lb in re.findall(r"\b[cgtr]\d-ex-[a-z0-9-]+", cell):
+            assert lb in labels, f"{o}: {lb} is not an exercise"
+    o3 = [variants.exercise(lb) for lb in re.findall(r"\b[cgtr]\d-ex-[a-z0-9-]+", rows["O3"])]
+    assert o3 and all(any("seeds" in r for r in e.runs.values()) for e in o3)
+    assert all(any(r.get("trans_gating") == 0.0 for r in e.runs.values()) for e in o3)
+
+
+def test_the_copy_ceiling_is_below_a_quarter_for_the_rewritten_chapters():
+    """A copy of the public site's answers can earn at most the verdict and count points (numbers fail)."""
+    for chapter in ("c1_persistence", "c2_heterodimers", "c3_reversibility", "c6_jak2_dependence", "t1_transcriptome"):
+        copy, total = exercises.copy_ceiling(chapter)
+        assert copy / total < 0.25, (chapter, copy, total)
+
+
+def test_recorded_grading_gives_per_answer_feedback_without_the_value():
+    from jakpersist.book import grades
+
+    truths = {e.label: {a.name: (0.123456 if a.kind == "number" else 2 if a.kind == "count" else "holds")
+                        for a in e.answers} for e in exercises.for_chapter("c1_persistence")}
+    values = {"advantage_fold_rux": 0.123, "advantage_fold_pan": 0.9, "advantage_verdict": "holds"}
+    tests = grades.score_recorded("c1_persistence", values, truths)
+    fb = {f["answer"]: f for t in tests for f in t.get("feedback", [])}
+    assert fb["advantage_fold_rux"]["result"] == "right" and fb["advantage_fold_rux"]["points"] == 2.0
+    assert fb["advantage_fold_pan"]["result"] == "does not match your run" and fb["advantage_fold_pan"]["points"] == 0
+    assert fb["advantage_fold_agnostic"]["result"] == "missing"
+    text = grades.feedback_text("s001", tests)
+    assert "0.123456" not in text and "0.1235" not in text and "advantage_fold_pan = 0.9" in text
+    assert "within 0.0005" in text
+    summary = grades._feedback_summary(tests)
+    assert "advantage_fold_pan: does not match your run (0/2)" in summary and "advantage_fold_rux" not in summary
