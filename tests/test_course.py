@@ -112,7 +112,8 @@ def variant_answers():
     out = {}
     for e in exercises.EXERCISES:
         if e.chapter in ("c0_in_vivo", "g1_gdsc", "t1_transcriptome", "c2_heterodimers") or e.label in (
-                "c1-ex-cross", "c1-ex-advantage", "c3-ex-holiday", "c6-ex-clients"):
+                "c1-ex-cross", "c1-ex-advantage", "c3-ex-holiday", "c3-ex-mutation", "c6-ex-clients",
+                "c6-ex-bypass"):
             ans = variants.answers(e.label, "s001", SECRET)
             for a in e.answers:
                 if a.kind == "number":
@@ -162,12 +163,27 @@ def test_no_graded_answer_of_a_variant_is_in_anything_a_student_receives(variant
     assert not any("_ex_" in t for t in run_texts.values()), "a run glued an exercise answer"
     texts.update({f"run:{k}": v for k, v in run_texts.items()})
     for e in exercises.for_chapter("c1_persistence"):
+        # a run at the chapter's defaults ({}) is the default run itself: its practice answer is the chapter's
+        # own published number (a student's differs by their seed); every other practice answer must not show
         if e.label != "c1-ex-noise":
+            at_defaults = {name for name, params in e.runs.items() if not params}
             for a in e.answers:
-                if a.kind == "number":
+                if a.kind == "number" and not any(f'"{n}"' in _src_of(a) for n in at_defaults):
                     assert not _found(run_texts, variants.answers(e.label)[a.name]), (e.label, a.name)
     leaks = {k: _found(texts, v) for k, (v, spec) in variant_answers.items()}
     assert not {k: v for k, v in leaks.items() if v}
+
+
+def _src_of(a) -> str:
+    """The run names an answer's truth reads (from its closure: ``_v(run, key)`` and friends)."""
+    cells = [c.cell_contents for c in (a.truth.__closure__ or ())]
+    import inspect
+
+    try:
+        cells.append(inspect.getsource(a.truth))
+    except (OSError, TypeError):
+        pass
+    return " ".join(f'"{c}"' if isinstance(c, str) else str(c) for c in cells)
 
 
 # --- grading -------------------------------------------------------------------------------------------------
@@ -397,3 +413,23 @@ def test_recorded_grading_gives_per_answer_feedback_without_the_value():
     assert "within 0.0005" in text
     summary = grades._feedback_summary(tests)
     assert "advantage_fold_pan: does not match your run (0/2)" in summary and "advantage_fold_rux" not in summary
+
+
+def test_a_number_the_run_does_not_report_is_answered_with_nan():
+    """A student's run can leave a graded number undefined (a curve whose GI50 is not estimable); the answer is
+    then NaN, written ``float('nan')``, read by the recorded-answers route and filled into a solution."""
+    from jakpersist.book import grades
+
+    a = next(x for x in variants.exercise("c3-ex-holiday").answers if x.kind == "number")
+    nan = float("nan")
+    assert exercises.check(a, nan, nan) and not exercises.check(a, 1.0, nan) and not exercises.check(a, nan, 1.0)
+    nb = {"cells": [{"cell_type": "code", "source": f"{a.name} = float('nan')"}]}
+    got = grades.recorded_answers(nb, {a.name})
+    assert got is not None and got[a.name] != got[a.name]
+    nb["cells"].insert(0, {"cell_type": "code", "source": "float = int"})
+    assert grades.recorded_answers(nb, {a.name}) is None
+    filled = assign.fill_answers(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{a.name} = 0.0")]),
+                                 {a.name: nan})
+    assert filled.cells[0].source == f"{a.name} = float('nan')"
+    ns: dict = {a.name: nan}
+    exec(assign._visible(a), ns)

@@ -333,12 +333,16 @@ def truths(ex: Exercise, runs: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(answer: Answer, given: Any, truth: Any) -> bool:
-    """Whether a student's value matches the truth (numbers within ``rtol``/``atol``; strings exact)."""
+    """Whether a student's value matches the truth (numbers within ``rtol``/``atol``; strings exact). A number
+    whose truth is NaN (the student's own run reports none, e.g. a GI50 fold of a curve that is not estimable)
+    is matched by NaN only (``float('nan')``), so the question still has one right answer."""
     if answer.kind == "number":
         try:
             g = float(given)
         except (TypeError, ValueError):
             return False
+        if truth != truth:  # the student's run reports no value (NaN: a curve without an estimable GI50)
+            return g != g
         return g == g and abs(g - truth) <= answer.tolerance(truth)
     if answer.kind == "count":  # NumPy and pandas integers count (np.int64 is an Integral, not an int)
         return isinstance(given, numbers.Integral) and not isinstance(given, bool) and int(given) == truth

@@ -254,6 +254,8 @@ def recorded_answers(nb: dict[str, Any], names: Iterable[str]) -> dict[str, Any]
                 bound.add(node.asname or node.name.split(".")[0])
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 bound.update(node.names)
+        if "float" in bound:  # float('nan') is read as NaN only while float is the builtin
+            return None
         if not bound & names:
             continue
         for stmt in tree.body:
@@ -261,11 +263,21 @@ def recorded_answers(nb: dict[str, Any], names: Iterable[str]) -> dict[str, Any]
                 continue
             if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
                 return None
+            if _is_nan_call(stmt.value):  # float('nan'): the answer of a run that reports no value
+                out[stmt.targets[0].id] = float("nan")
+                continue
             try:
                 out[stmt.targets[0].id] = ast.literal_eval(stmt.value)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 return None
     return {k: v for k, v in out.items() if k in names}
+
+
+def _is_nan_call(node: ast.AST) -> bool:
+    """``float('nan')`` (or ``float("NaN")``): the one call read as a value (the builtin, unless rebound)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float"
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
+            and str(node.args[0].value).strip().lower() == "nan")
 
 
 def _answer_names(chapter: str) -> set[str]:
