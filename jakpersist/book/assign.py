@@ -175,7 +175,7 @@ def fill_answers(nb: nbformat.NotebookNode, values: dict[str, Any]) -> nbformat.
             continue
         for name, v in values.items():
             lit = NAN_LITERAL if isinstance(v, float) and v != v else repr(v)
-            cell.source = re.sub(rf"(?m)^{re.escape(name)} = .*$", lambda m, lit=lit: f"{name} = {lit}", cell.source)
+            cell.source = re.sub(rf"(?m)^{re.escape(name)} = .*$", lambda m, line=f"{name} = {lit}": line, cell.source)
     return out
 
 
