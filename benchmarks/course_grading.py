@@ -1,14 +1,14 @@
 """Grading a class, measured (a benchmark, not a test; parts can be run alone).
 
     .venv/bin/python benchmarks/course_grading.py spread          # seed spread of every graded number (~1 min)
-    .venv/bin/python benchmarks/course_grading.py scores          # C1 and T1, 3 student IDs (~4 min)
+    .venv/bin/python benchmarks/course_grading.py scores [CHAPTER ...]   # default C1, C2, C3, C6, T1; 3 student IDs
     .venv/bin/python benchmarks/course_grading.py class [N]       # N C1 submissions, the guide's loop (~5 min)
 
 ``spread``: each graded number over seeds 1-8 (the claim functions, as the grader computes them) against its
 tolerance: a copied number (the public site's default run, another student's) passes only when it lies
 within the tolerance of the student's own value, so the tolerance must be far below the spread.
 
-``scores``: for student IDs s001-s003, the C1 and T1 solution notebooks personalised for each ID (their
+``scores``: for student IDs s001-s003, each chapter's solution notebook personalised for each ID (their
 parameters and their own answers) and a "site copy" (their notebook with the public practice answers, which
 is what the website's worked solutions give), each graded by ``otter run``; exercise points exclude the
 ungraded-by-value predictions question.
@@ -85,10 +85,16 @@ def _solution(folder: Path, chapter: str, sid: str, answers_of: str | None) -> n
     return assign.fill_answers(assign.personalise(sol, chapter, sid, SECRET), truth)
 
 
-def scores(ids: tuple[str, ...] = ("s001", "s002", "s003")) -> None:
+GRADED = ("c1_persistence", "c2_heterodimers", "c3_reversibility", "c6_jak2_dependence", "t1_transcriptome")
+
+
+def scores(ids: tuple[str, ...] = ("s001", "s002", "s003"), chapters: tuple[str, ...] = GRADED) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for chapter in ("c1_persistence", "t1_transcriptome"):
+        # the answers, computed once per student here, are reused by otter's hidden tests (same function, same
+        # values; the cache is what `grades answers` fills before grading)
+        os.environ.setdefault(variants.CACHE_ENV, str(tmp / "answers"))
+        for chapter in chapters:
             folder = assign.build(chapter, out=tmp / "a", secret=SECRET, roster=list(ids))
             z = assign.autograder_zip(folder)
             for sid in ids:
@@ -100,7 +106,7 @@ def scores(ids: tuple[str, ...] = ("s001", "s002", "s003")) -> None:
                       f"site copy {cgot:g}/{cmx:g} ({cgot / cmx:.0%})", flush=True)
 
 
-def copies(n: int = 10, chapters: tuple[str, ...] = ("c1_persistence", "t1_transcriptome")) -> None:
+def copies(n: int = 10, chapters: tuple[str, ...] = GRADED) -> None:
     """Share of exercise points a copy of the public practice answers earns, for N student IDs (no otter: the
     hidden tests' own check). Two copies: numbers as the exercise asks them rounded (what the site shows at
     best) and at full precision (a default run's values)."""
@@ -166,12 +172,13 @@ def klass(n: int = 30) -> None:
 
 if __name__ == "__main__":
     part = sys.argv[1] if len(sys.argv) > 1 else "scores"
+    chosen = tuple(a for a in sys.argv[2:] if not a.isdigit()) or GRADED
     if part == "spread":
         spread()
     elif part == "scores":
-        scores()
+        scores(chapters=chosen)
     elif part == "copies":
-        copies(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+        copies(int(next((a for a in sys.argv[2:] if a.isdigit()), 10)), chapters=chosen)
     elif part == "class":
         klass(int(sys.argv[2]) if len(sys.argv) > 2 else 30)
     else:

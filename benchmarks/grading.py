@@ -6,9 +6,10 @@ Builds CHAPTER's assignment (default C1) for N students (default 30), writes N s
 correct, a third with one wrong number, a third with one answer missing; K of them (default 2) compute one
 answer in a cell instead of writing its value -- then runs the guide's commands and times each:
 
-1. ``python -m jakpersist.book.grades grade submissions -a ZIP -o graded``, the students' answers already
-   computed (the guide's "precompute" step, timed apart: it runs each student's exercises with the claim
-   functions, the cost of the chapter itself);
+0. ``python -m jakpersist.book.grades answers roster.csv -a ZIP -o graded`` (a CSV roster, as ``make
+   assignments`` reads it), timed apart: it runs each student's exercises with the claim functions, the
+   cost of the chapter itself;
+1. ``python -m jakpersist.book.grades grade submissions -a ZIP -o graded``;
 2. ``python -m jakpersist.book.grades collect graded -a ZIP -o grades.csv``.
 
 It prints the times, how each submission was graded (recorded answers or ``otter run``), and checks every
@@ -60,7 +61,10 @@ def main(argv: list[str] | None = None) -> None:
         folder = assign.build(chapter, out=tmp / "a", secret=SECRET, roster=ids, wheel=assign.build_wheel(tmp / "w"))
         z = assign.autograder_zip(folder)
         t1 = time.perf_counter()
-        grades.class_answers(chapter, ids, SECRET, workers=args.workers)  # the guide's precompute step
+        roster = tmp / "roster.csv"  # the roster format `make assignments ROSTER=...` reads
+        roster.write_text("id,name\n" + "".join(f"{s},student {s}\n" for s in ids), encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "jakpersist.book.grades", "answers", str(roster), "-a", str(z), "-o",
+                        str(tmp / "graded"), "--workers", str(args.workers)], check=True)  # the guide's first line
         t2 = time.perf_counter()
         subs = tmp / "submissions"
         subs.mkdir()
@@ -95,6 +99,9 @@ def main(argv: list[str] | None = None) -> None:
 
         g = pd.read_csv(tmp / "grades.csv").set_index("student")
         bad = {s: (g.loc[s, "total"], v) for s, v in expected.items() if abs(g.loc[s, "total"] - v) > 1e-9}
+        fb = [s for s in ids if (tmp / "graded" / s / grades.FEEDBACK_FILE).is_file()]
+        print(f"  feedback files: {len(fb)} of {len(ids)}; e.g. {ids[1]}:")
+        print("    " + (tmp / "graded" / ids[1] / grades.FEEDBACK_FILE).read_text().replace("\n", "\n    "))
         print(f"{args.n} {chapter} submissions ({args.computed} computing an answer in a cell), {os.cpu_count()} cores, "
               f"load average {os.getloadavg()[0]:.1f}:")
         print(f"  make assignments for the roster (otter assign, wheel): {t1 - t0:.0f} s")

@@ -112,7 +112,8 @@ def variant_answers():
     out = {}
     for e in exercises.EXERCISES:
         if e.chapter in ("c0_in_vivo", "g1_gdsc", "t1_transcriptome", "c2_heterodimers") or e.label in (
-                "c1-ex-cross", "c1-ex-advantage", "c3-ex-holiday", "c6-ex-clients"):
+                "c1-ex-cross", "c1-ex-advantage", "c3-ex-holiday", "c3-ex-mutation", "c6-ex-clients",
+                "c6-ex-bypass"):
             ans = variants.answers(e.label, "s001", SECRET)
             for a in e.answers:
                 if a.kind == "number":
@@ -162,12 +163,27 @@ def test_no_graded_answer_of_a_variant_is_in_anything_a_student_receives(variant
     assert not any("_ex_" in t for t in run_texts.values()), "a run glued an exercise answer"
     texts.update({f"run:{k}": v for k, v in run_texts.items()})
     for e in exercises.for_chapter("c1_persistence"):
+        # a run at the chapter's defaults ({}) is the default run itself: its practice answer is the chapter's
+        # own published number (a student's differs by their seed); every other practice answer must not show
         if e.label != "c1-ex-noise":
+            at_defaults = {name for name, params in e.runs.items() if not params}
             for a in e.answers:
-                if a.kind == "number":
+                if a.kind == "number" and not any(f'"{n}"' in _src_of(a) for n in at_defaults):
                     assert not _found(run_texts, variants.answers(e.label)[a.name]), (e.label, a.name)
     leaks = {k: _found(texts, v) for k, (v, spec) in variant_answers.items()}
     assert not {k: v for k, v in leaks.items() if v}
+
+
+def _src_of(a) -> str:
+    """The run names an answer's truth reads (from its closure: ``_v(run, key)`` and friends)."""
+    cells = [c.cell_contents for c in (a.truth.__closure__ or ())]
+    import inspect
+
+    try:
+        cells.append(inspect.getsource(a.truth))
+    except (OSError, TypeError):
+        pass
+    return " ".join(f'"{c}"' if isinstance(c, str) else str(c) for c in cells)
 
 
 # --- grading -------------------------------------------------------------------------------------------------
@@ -344,3 +360,76 @@ def test_recorded_answers_are_read_only_when_a_run_would_give_the_same():
     assert grades.recorded_answers(nb("globals()['x'] = 3.0", "x = 1.0"), names) is None
     assert grades.recorded_answers(nb("%time x = 1.0"), names) is None
     assert grades.recorded_answers(nb("x = (1.0", "y = ..."), names) == {"y": Ellipsis}  # a broken cell binds nothing
+
+
+def test_a_varied_parameter_applies_to_the_runs_that_set_it():
+    """c1-ex-noise varies the noisy sweep's noise; its second sweep keeps the chapter's noise (and the seed)."""
+    e = variants.exercise("c1-ex-noise")
+    r = variants.runs(e, "s001", SECRET)
+    assert r["noisy"]["noise_sd"] != 0.2 and "noise_sd" not in r["replicated"]
+    assert r["noisy"]["seeds"] == r["replicated"]["seeds"]
+    # c0-ex-degrader's varied dose is set by none of its runs, so it applies to every run
+    d = variants.runs(variants.exercise("c0-ex-degrader"), "s001", SECRET)["degrader"]
+    assert "hsp90_dose_nM" in d
+
+
+def test_every_syllabus_outcome_is_assessed_by_existing_exercises():
+    """The syllabus maps each outcome to exercises that exist; O3 (effect or power) is assessed by graded
+    exercises with seed sweeps, one in the model where the effect is there (``trans_gating=0``)."""
+    text = (ROOT / "book" / "course.md").read_text(encoding="utf-8")
+    labels = {e.label for e in exercises.EXERCISES}
+    labels |= set(re.findall(r":label: (\S+)", "".join(p.read_text(encoding="utf-8")
+                                                        for p in (ROOT / "notebooks").glob("*.md"))))
+    rows = dict(re.findall(r"^\| (O\d) \|[^|]*\| ([^|]*) \|$", text, flags=re.M))
+    assert {"O1", "O2", "O3", "O4", "O5"} <= set(rows)
+    for o, cell in rows.items():
+        for lb in re.findall(r"\b[cgtr]\d-ex-[a-z0-9-]+", cell):
+            assert lb in labels, f"{o}: {lb} is not an exercise"
+    o3 = [variants.exercise(lb) for lb in re.findall(r"\b[cgtr]\d-ex-[a-z0-9-]+", rows["O3"])]
+    assert o3 and all(any("seeds" in r for r in e.runs.values()) for e in o3)
+    assert all(any(r.get("trans_gating") == 0.0 for r in e.runs.values()) for e in o3)
+
+
+def test_the_copy_ceiling_is_below_a_quarter_for_the_rewritten_chapters():
+    """A copy of the public site's answers can earn at most the verdict and count points (numbers fail)."""
+    for chapter in ("c1_persistence", "c2_heterodimers", "c3_reversibility", "c6_jak2_dependence", "t1_transcriptome"):
+        copy, total = exercises.copy_ceiling(chapter)
+        assert copy / total < 0.25, (chapter, copy, total)
+
+
+def test_recorded_grading_gives_per_answer_feedback_without_the_value():
+    from jakpersist.book import grades
+
+    truths = {e.label: {a.name: (0.123456 if a.kind == "number" else 2 if a.kind == "count" else "holds")
+                        for a in e.answers} for e in exercises.for_chapter("c1_persistence")}
+    values = {"advantage_fold_rux": 0.123, "advantage_fold_pan": 0.9, "advantage_verdict": "holds"}
+    tests = grades.score_recorded("c1_persistence", values, truths)
+    fb = {f["answer"]: f for t in tests for f in t.get("feedback", [])}
+    assert fb["advantage_fold_rux"]["result"] == "right" and fb["advantage_fold_rux"]["points"] == 2.0
+    assert fb["advantage_fold_pan"]["result"] == "does not match your run" and fb["advantage_fold_pan"]["points"] == 0
+    assert fb["advantage_fold_agnostic"]["result"] == "missing"
+    text = grades.feedback_text("s001", tests)
+    assert "0.123456" not in text and "0.1235" not in text and "advantage_fold_pan = 0.9" in text
+    assert "within 0.0005" in text
+    summary = grades._feedback_summary(tests)
+    assert "advantage_fold_pan: does not match your run (0/2)" in summary and "advantage_fold_rux" not in summary
+
+
+def test_a_number_the_run_does_not_report_is_answered_with_nan():
+    """A student's run can leave a graded number undefined (a curve whose GI50 is not estimable); the answer is
+    then NaN, written ``float('nan')``, read by the recorded-answers route and filled into a solution."""
+    from jakpersist.book import grades
+
+    a = next(x for x in variants.exercise("c3-ex-holiday").answers if x.kind == "number")
+    nan = float("nan")
+    assert exercises.check(a, nan, nan) and not exercises.check(a, 1.0, nan) and not exercises.check(a, nan, 1.0)
+    nb = {"cells": [{"cell_type": "code", "source": f"{a.name} = float('nan')"}]}
+    got = grades.recorded_answers(nb, {a.name})
+    assert got is not None and got[a.name] != got[a.name]
+    nb["cells"].insert(0, {"cell_type": "code", "source": "float = int"})
+    assert grades.recorded_answers(nb, {a.name}) is None
+    filled = assign.fill_answers(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{a.name} = 0.0")]),
+                                 {a.name: nan})
+    assert filled.cells[0].source == f"{a.name} = float('nan')"
+    ns: dict = {a.name: nan}
+    exec(assign._visible(a), ns)

@@ -154,8 +154,11 @@ def test_no_exercise_answer_is_given_away_before_the_student_answers(chapter, de
 
 # Each solution's computed statement against what a student's run with the exercise's parameters produces.
 STATEMENTS = [
-    ("c1_persistence", "c1_ex_fold_no_advantage", {"hetero_advantage": 1.0}, "c1_fold_ruxolitinib", 0.3),
-    ("c1_persistence", "c1_ex_verdict_no_advantage_text", {"hetero_advantage": 1.0}, "c1_verdict_text", None),
+    ("c1_persistence", "c1_ex_agnostic_fold_rux", {"trans_gating": 0.0}, "c1_fold_ruxolitinib", 1e-9),
+    ("c1_persistence", "c1_ex_agnostic_text", {"trans_gating": 0.0}, "c1_verdict_text", None),
+    ("c3_reversibility", "c3_ex_mutation_withdrawn", {"trans_gating": 0.0, "relax_half_time": 1000000.0},
+     "c3_fold_withdrawn", 1e-9),
+    ("c6_jak2_dependence", "c6_ex_bypass_growth", {"trans_gating": 0.0, "bypass": 0.6}, "c6_growth_persistent", 1e-9),
     ("c3_reversibility", "c3_ex_fold_d7", {"withdrawal_days": 7.0}, "c3_fold_withdrawn", 0.3),
     ("c6_jak2_dependence", "c6_ex_ratio_oc05", {"hsp90_other_clients": 0.5}, "c7_puh71_ratio", 0.3),
     ("g1_gdsc", "g1_ex_k562_rux", {"cell_line": "K-562"}, "g1_pct_ruxolitinib", 0.02),

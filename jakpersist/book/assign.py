@@ -85,7 +85,10 @@ def _hint(a: Answer) -> str:
         return " or ".join(f'"{c}"' for c in a.choices)
     if a.kind == "count":
         return "a whole number"
-    return "a number"
+    return "a number; float('nan') where your run reports none (NaN in values.json)"
+
+
+NAN_LITERAL = "float('nan')"
 
 
 def visible_test(a: Answer) -> str:
@@ -96,7 +99,7 @@ def visible_test(a: Answer) -> str:
     if a.kind == "count":  # a count from pandas (np.int64) is a whole number too
         return (f"assert not isinstance({a.name}, (bool, str)) and float({a.name}).is_integer() and {a.name} >= 0, "
                 "'answer a whole number'")
-    return (f"assert not isinstance({a.name}, (bool, str)) and float({a.name}) == float({a.name}), "
+    return (f"assert not isinstance({a.name}, (bool, str)) and isinstance(float({a.name}), float), "
             "'answer a number'")
 
 
@@ -110,7 +113,7 @@ def _hidden(ex: Exercise, a: Answer) -> str:
 
 def _literal(a: Answer, truth: Any) -> str:
     if a.kind == "number":
-        return format(truth, a.spec)
+        return NAN_LITERAL if truth != truth else format(truth, a.spec)
     return repr(truth)
 
 
@@ -173,7 +176,8 @@ def fill_answers(nb: nbformat.NotebookNode, values: dict[str, Any]) -> nbformat.
         if cell.cell_type != "code":
             continue
         for name, v in values.items():
-            cell.source = re.sub(rf"(?m)^{re.escape(name)} = .*$", f"{name} = {v!r}", cell.source)
+            lit = NAN_LITERAL if isinstance(v, float) and v != v else repr(v)
+            cell.source = re.sub(rf"(?m)^{re.escape(name)} = .*$", lambda m, line=f"{name} = {lit}": line, cell.source)
     return out
 
 

@@ -157,24 +157,39 @@ EXERCISES: tuple[Exercise, ...] = (
         vary={"treatment_weeks": (16.0, 20.0, 24.0, 28.0, 32.0), "redose_weeks": (8.0, 10.0, 12.0, 16.0)}),
     # --- C1 -----------------------------------------------------------------------------------------------
     Exercise(
-        "c1-ex-advantage", "c1_persistence", {"none": {"hetero_advantage": 1.0}},
-        (Answer("advantage_verdict", "verdict", "C1 verdict with hetero_advantage=1", _outcome("none", "c1"),
-                points=0.5),
-         Answer("advantage_fold_rux", "number", "ruxolitinib GI50 fold shift (persistent / naive, 3 decimals)",
-                _v("none", "c1_fold_ruxolitinib"), points=2.0, hint="c1_fold_ruxolitinib in " + _VALUES)),
+        "c1-ex-advantage", "c1_persistence", {"gated": {}, "agnostic": {"trans_gating": 0.0}},
+        (Answer("advantage_fold_rux", "number", "ruxolitinib GI50 fold shift (persistent / naive) at the chapter's "
+                "defaults, trans_gating=1 (3 decimals)", _v("gated", "c1_fold_ruxolitinib"), points=2.0,
+                hint="c1_fold_ruxolitinib in " + _VALUES),
+         Answer("advantage_fold_pan", "number", "the same for JAK Inhibitor I, the pan-JAK inhibitor (3 decimals)",
+                _v("gated", "c1_fold_jak_inhibitor_1"), points=2.0, hint="c1_fold_jak_inhibitor_1 in " + _VALUES),
+         Answer("advantage_fold_agnostic", "number", "ruxolitinib GI50 fold shift with trans_gating=0 (3 decimals)",
+                _v("agnostic", "c1_fold_ruxolitinib"), points=2.0,
+                hint="c1_fold_ruxolitinib in values.json of the trans_gating=0 run"),
+         Answer("advantage_verdict", "verdict", "C1 verdict with trans_gating=0", _outcome("agnostic", "c1"),
+                points=0.5)),
         predict="advantage_verdict",
-        open_question="Why is the JAK2 level alone not enough to make the cells persistent here?",
-        key_phrases=("More JAK2 alone still shifts the GI50 a little, but not enough",)),
+        open_question="Why does the rule fail at the defaults, which inhibitor's JAK1/TYK2 potency sets the "
+                      "smallest fold, and what does trans_gating=0 assume about the partner kinase?",
+        key_phrases=("the escape no longer needs the partner kinase active",)),
     Exercise(
         "c1-ex-noise", "c1_persistence",
-        {"noisy": {"noise_sd": 0.2, "n_replicates": 2, "seeds": [1, 2, 3]}},
-        (Answer("noise_n_supported", "count", "in how many of the 3 seeds is C1 supported?",
-                _supported_count("noisy", "c1_verdict"), points=0.5),
-         Answer("noise_lowest_bound", "number", "lowest lower bound of a fold interval over the 3 seeds "
-                "(3 decimals)", lambda r: min(g["c1_min_fold_lo"] for g in r["noisy"]), points=2.0,
-                hint="the smallest c1_min_fold_lo of the sweep's table")),
+        {"noisy": {"trans_gating": 0.0, "noise_sd": 0.2, "n_replicates": 2, "seeds": [1, 2, 3]},
+         "replicated": {"n_replicates": 6, "seeds": [1, 2, 3]}},
+        (Answer("noise_n_supported", "count", "with trans_gating=0, 2 wells per dose: in how many of the 3 seeds "
+                "does the rule hold?", _supported_count("noisy", "c1_verdict"), points=0.5,
+                hint="the c1_verdict column of the first sweep's table"),
+         Answer("noise_lowest_bound", "number", "with trans_gating=0, 2 wells per dose: lowest lower bound of a "
+                "fold interval over the 3 seeds (3 decimals)",
+                lambda r: min(g["c1_min_fold_lo"] for g in r["noisy"]), points=2.0,
+                hint="the smallest c1_min_fold_lo of the first sweep's table"),
+         Answer("replicated_highest_upper", "number", "at the defaults (trans_gating=1, the chapter's noise), 6 wells per dose: highest "
+                "upper bound of the ruxolitinib fold interval over the 3 seeds (3 decimals)",
+                lambda r: max(g["c1_fold_hi_ruxolitinib"] for g in r["replicated"]), points=2.0,
+                hint="the largest c1_fold_hi_ruxolitinib of the second sweep's table")),
         predict="noise_n_supported",
-        open_question="What happens to the intervals of the folds, and why can a real shift fail the rule?",
+        open_question="In which sweep would more wells change the verdict, and why not in the other? What "
+                      "separates an effect below the rule's bound from an effect the plate cannot show?",
         vary={"noise_sd": (0.15, 0.2, 0.25)}),
     Exercise(
         "c1-ex-cross", "c1_persistence", {"fed": {"selection_drug": "fedratinib"}},
@@ -197,12 +212,16 @@ EXERCISES: tuple[Exercise, ...] = (
         key_phrases=("the heterodimer share does not rise; the co-IP part fails",)),
     Exercise(
         "c2-ex-power", "c2_heterodimers",
-        {"underpowered": {"n_blots": 2, "band_noise_sd": 0.3, "seeds": [1, 2, 3, 4, 5]}},
-        (Answer("power_n_supported", "count", "in how many of the 5 seeds is C2 supported?",
-                _supported_count("underpowered", "c2_verdict"), points=1.0,
-                hint="the c2_verdict column of the sweep's table"),),
+        {"underpowered": {"trans_gating": 0.0, "n_blots": 2, "band_noise_sd": 0.3, "seeds": [1, 2, 3, 4, 5]}},
+        (Answer("power_n_supported", "count", "with trans_gating=0: in how many of the 5 seeds is C2 supported?",
+                _supported_count("underpowered", "c2_verdict"), points=0.5,
+                hint="the c2_verdict column of the sweep's table"),
+         Answer("power_highest_p", "number", "highest p-value of the JAK1 co-IP test over the 5 seeds (3 decimals)",
+                lambda r: max(g["c2_coip_jak1_p"] for g in r["underpowered"]), points=2.0,
+                hint="the largest c2_coip_jak1_p of the sweep's table")),
         predict="power_n_supported",
-        open_question="What does this say about drawing conclusions from a single co-IP?",
+        open_question="The co-IP shift is the same in every seed: what does that say about drawing conclusions "
+                      "from a single co-IP? And why would more blots not rescue C2 at the defaults (trans_gating=1)?",
         vary={"band_noise_sd": (0.25, 0.3, 0.35, 0.4)}),
     # --- C3 / C4 ------------------------------------------------------------------------------------------
     Exercise(
@@ -217,27 +236,31 @@ EXERCISES: tuple[Exercise, ...] = (
         predict="holiday_fold_d7",
         open_question="Why does the fold fall as it does with time off drug?"),
     Exercise(
-        "c3-ex-mutation", "c3_reversibility", {"mutation": {"relax_half_time": 1000000.0}},
-        (Answer("mutation_c3_verdict", "verdict", "C3 verdict without relaxation", _outcome("mutation", "c3"),
+        "c3-ex-mutation", "c3_reversibility",
+        {"mutation": {"trans_gating": 0.0, "relax_half_time": 1000000.0}},
+        (Answer("mutation_c3_verdict", "verdict", "C3 verdict with trans_gating=0 and no relaxation",
+                _outcome("mutation", "c3"), points=0.5),
+         Answer("mutation_c4_verdict", "verdict", "C4 verdict in the same run", _outcome("mutation", "c4"),
                 points=0.5),
-         Answer("mutation_c4_verdict", "verdict", "C4 verdict without relaxation", _outcome("mutation", "c4"),
-                points=0.5)),
+         Answer("mutation_fold_withdrawn", "number", "GI50 fold of the withdrawn cells (withdrawn / naive, 3 "
+                "decimals)", _v("mutation", "c3_fold_withdrawn"), points=2.0,
+                hint="c3_fold_withdrawn in " + _VALUES)),
         predict="mutation_c3_verdict",
         open_question="Why is this the signature of genetic resistance?",
         key_phrases=("the withdrawn cells stay persistent (C3) and JAK2 stays up (C4)",)),
     # --- C6 / C7 ------------------------------------------------------------------------------------------
     Exercise(
-        "c6-ex-bypass", "c6_jak2_dependence", {"bypass": {"bypass": 0.6}},
-        (Answer("bypass_c6_verdict", "verdict", "C6 verdict with bypass=0.6", _outcome("bypass", "c6"),
-                points=0.5),
-         Answer("bypass_c7_verdict", "verdict", "C7 verdict with bypass=0.6", _outcome("bypass", "c7"),
+        "c6-ex-bypass", "c6_jak2_dependence", {"bypass": {"trans_gating": 0.0, "bypass": 0.6}},
+        (Answer("bypass_c6_verdict", "verdict", "C6 verdict with trans_gating=0 and bypass=0.6",
+                _outcome("bypass", "c6"), points=0.5),
+         Answer("bypass_c7_verdict", "verdict", "C7 verdict in the same run", _outcome("bypass", "c7"),
                 points=0.5),
          Answer("bypass_growth_persistent", "number", "growth of persistent cells after JAK2 knock-down "
                 "(fraction of control, 3 decimals)", _v("bypass", "c6_growth_persistent"), spec=".3f",
                 points=2.0, hint="c6_growth_persistent in " + _VALUES)),
         predict="bypass_c6_verdict",
         open_question="Which single experiment on this page would you do first in the lab to tell the two worlds apart?",
-        key_phrases=("C7 becomes *undefined*", "neither GI50 ratio exists")),
+        key_phrases=("a GI50 ratio does not exist and the rule cannot decide",)),
     Exercise(
         "c6-ex-clients", "c6_jak2_dependence", {"clients": {"hsp90_other_clients": 0.5}},
         (Answer("clients_ratio", "number", "PU-H71 GI50 ratio, persistent / naive (3 decimals)",
@@ -310,13 +333,37 @@ def truths(ex: Exercise, runs: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(answer: Answer, given: Any, truth: Any) -> bool:
-    """Whether a student's value matches the truth (numbers within ``rtol``/``atol``; strings exact)."""
+    """Whether a student's value matches the truth (numbers within ``rtol``/``atol``; strings exact). A number
+    whose truth is NaN (the student's own run reports none, e.g. a GI50 fold of a curve that is not estimable)
+    is matched by NaN only (``float('nan')``), so the question still has one right answer."""
     if answer.kind == "number":
         try:
             g = float(given)
         except (TypeError, ValueError):
             return False
+        if truth != truth:  # the student's run reports no value (NaN: a curve without an estimable GI50)
+            return g != g
         return g == g and abs(g - truth) <= answer.tolerance(truth)
     if answer.kind == "count":  # NumPy and pandas integers count (np.int64 is an Integral, not an int)
         return isinstance(given, numbers.Integral) and not isinstance(given, bool) and int(given) == truth
     return isinstance(given, str) and given.strip().lower() == str(truth).lower()
+
+
+def copy_ceiling(chapter: str) -> tuple[float, float]:
+    """(points a copy of the public site's answers can earn at most, exercise points) for ``chapter``.
+
+    A copied number fails (each student's numbers come from their own seed or parameters, and the tolerance is
+    far below the spread across them: ``benchmarks/course_grading.py spread``), so a copy earns at most the
+    points of the verdicts, choices and counts, which can coincide with the student's. Exercise points only
+    (the predictions question is not counted)."""
+    answers = [a for e in for_chapter(chapter) for a in e.answers]
+    return (float(sum(a.points for a in answers if a.kind != "number")), float(sum(a.points for a in answers)))
+
+
+def points_table() -> str:
+    """Markdown table, one row per graded chapter: exercise points, and the most a copy of the site can earn."""
+    rows = ["| chapter | exercise points | most a copy of the public site's answers can earn |", "|---|---|---|"]
+    for chapter in dict.fromkeys(e.chapter for e in EXERCISES):
+        copy, total = copy_ceiling(chapter)
+        rows.append(f"| `{chapter}` | {total:g} | {copy:g} ({copy / total:.0%}) |")
+    return "\n".join(rows) + "\n"

@@ -163,8 +163,17 @@ def pages() -> dict[str, str]:
         **{f"params/{src.stem}.md": chapter_parameters(src.stem) for src in sorted(NOTEBOOKS.glob("*.md"))},
         **budget_pages(),
         "plausible-ranges.md": plausible_table(),
+        "course-points.md": course_points(),
         **{f"claim/{c.id}.md": claim_box(c) for c in load()},
     }
+
+
+def course_points() -> str:
+    """The graded chapters' exercise points and the most a copy of the public site's answers can earn (the
+    instructor guide includes it: computed from the exercise table, never typed)."""
+    from .exercises import points_table
+
+    return points_table()
 
 
 def plausible_table() -> str:

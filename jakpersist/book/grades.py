@@ -6,6 +6,10 @@
     recomputed once per student with the claim functions, exactly as the zip's hidden tests score them,
     without re-running the chapter; a notebook that computes answers in cells goes through ``otter run``.
 
+``python -m jakpersist.book.grades answers ROSTER -a ZIP -o GRADED``
+    computes each student's answers once (the slow part: the chapter's runs with the student's parameters) into
+    ``GRADED/.answers`` (instructor only), e.g. the night before the deadline; ``grade`` reuses them.
+
 ``python -m jakpersist.book.grades collect GRADED -a ZIP -o grades.csv``
     one row per student: every question's score, the total and the maximum, from ``GRADED/<ID>/results.json``
     (written by ``grade`` or by ``otter run -a ZIP -o GRADED/<ID> ...``; the commands are in
@@ -41,7 +45,8 @@ def collect(graded: str | Path, *, secret: str | None = None, chapter: str | Non
     Columns: ``student`` (the folder's name: who submitted), ``student_id_in_notebook`` and ``id_mismatch``
     (the STUDENT_ID written in the graded notebook beside results.json, and whether it differs from the
     folder's name), ``graded_by`` (recorded answers or otter run), one per question (score), ``total``,
-    ``max``; with the course ``secret``: ``signed_for`` and ``signature_ok`` (the ID the notebook was made
+    ``max``, ``feedback`` (every answer that lost points and why, never the value; the full per-answer
+    feedback is ``<graded>/<student>/feedback.md``); with the course ``secret``: ``signed_for`` and ``signature_ok`` (the ID the notebook was made
     for, from the signature in its metadata, :func:`jakpersist.book.variants.signed_for`, and whether it is
     the submitting student's and the notebook's STUDENT_ID), ``matches_variant_of`` (other students of the
     class whose answers the notebook's written numbers match better than its own STUDENT_ID's) and ``flag``
@@ -65,6 +70,7 @@ def collect(graded: str | Path, *, secret: str | None = None, chapter: str | Non
             row[t["name"]] = t.get("score") or 0.0
         row["total"] = sum(t.get("score") or 0.0 for t in tests)
         row["max"] = sum(t.get("max_score") or 0.0 for t in tests)
+        row["feedback"] = _feedback_summary(tests)
         rows.append(row)
         if nbs:
             written[res.parent.name] = (nbs[0], _assignments(nbs[0]))
@@ -172,6 +178,7 @@ def calibration_table(table):
 # --- grading a class from the answers the notebooks record -----------------------------------------------------
 
 GRADED_BY_RECORD = "recorded answers"
+FEEDBACK_FILE = "feedback.md"  # per student, beside results.json: one line per answer, never the value
 GRADED_BY_OTTER = "otter run"
 #: Code that can bind a variable without naming it: a notebook using any of it is graded by running it.
 _INDIRECT = re.compile(r"\b(?:exec|eval|globals|locals|vars|setattr|__import__)\s*\(|__builtins__|__dict__|"
@@ -252,18 +259,31 @@ def recorded_answers(nb: dict[str, Any], names: Iterable[str]) -> dict[str, Any]
             continue
         if code.strip() != src.strip() and any(re.search(rf"\b{re.escape(n)}\b", src) for n in names):
             return None  # a magic beside an answer (%time x = ...)
-        if not _bound_names(tree) & names:
+        bound = _bound_names(tree)
+        if "float" in bound:  # float('nan') is read as NaN only while float is the builtin
+            return None
+        if not bound & names:
             continue
         for stmt in tree.body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
                 continue
             if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
                 return None
+            if _is_nan_call(stmt.value):  # float('nan'): the answer of a run that reports no value
+                out[stmt.targets[0].id] = float("nan")
+                continue
             try:
                 out[stmt.targets[0].id] = ast.literal_eval(stmt.value)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 return None
     return {k: v for k, v in out.items() if k in names}
+
+
+def _is_nan_call(node: ast.AST) -> bool:
+    """``float('nan')`` (or ``float("NaN")``): the one call read as a value (the builtin, unless rebound)."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float"
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
+            and str(node.args[0].value).strip().lower() == "nan")
 
 
 def _answer_names(chapter: str) -> set[str]:
@@ -296,12 +316,85 @@ def score_recorded(chapter: str, values: dict[str, Any],
         ok = all(_conf_ok(f"confidence_{p}") for p in preds)
         tests.append({"name": "predictions", "score": 1.0 if ok else 0.0, "max_score": 1.0})
     for e in exs:
-        score = 0.0
+        score, notes = 0.0, []
         for a in e.answers:
-            if truths is not None and a.name in values and check(a, values[a.name], truths[e.label][a.name]):
-                score += a.points
-        tests.append({"name": e.qname, "score": score, "max_score": float(sum(a.points for a in e.answers))})
+            fb = answer_feedback(e, a, values, None if truths is None else truths[e.label][a.name])
+            score += fb["points"]
+            notes.append(fb)
+        tests.append({"name": e.qname, "score": score, "max_score": float(sum(a.points for a in e.answers)),
+                      "feedback": notes,
+                      "output": "\n".join(f"{f['answer']}: {f['result']} ({f['points']:g}/{f['max_points']:g})"
+                                          + (f" -- {f['hint']}" if f["hint"] else "") for f in notes)})
     return tests
+
+
+def _shown(a: Any) -> str:
+    return repr(a) if isinstance(a, str) else f"{a}"
+
+
+def answer_feedback(ex: Any, a: Any, values: dict[str, Any], truth: Any) -> dict[str, Any]:
+    """What a student is told about one answer (never the value): ``question`` (the exercise), ``answer``,
+    ``given`` (as written), ``result`` ("right", "does not match your run", "missing", "not gradable"),
+    ``points``/``max_points``, ``tolerance`` (for a number: how close to the student's own run it must be) and a
+    ``hint`` where to read the value (:func:`jakpersist.book.variants.hint`'s wording, without the value).
+    ``truth`` None: the notebook's STUDENT_ID earns no value points (the practice ID under a course secret)."""
+    out = {"question": ex.label, "answer": a.name, "given": None, "points": 0.0, "max_points": float(a.points),
+           "tolerance": "", "hint": ""}
+    if a.kind == "number":
+        digits = a.spec.strip(".f") if a.spec.endswith("f") else ""
+        out["tolerance"] = (f"within {a.tolerance_abs:.2g} of your run's value"
+                            + (f" (rounded to {digits} decimals, as asked)" if digits else ""))
+    elif a.kind == "count":
+        out["tolerance"] = "exactly your run's count (a whole number)"
+    else:
+        out["tolerance"] = "one of " + ", ".join(a.allowed())
+    where = a.hint or "the values your own run prints (values.json of `jakbook run`, or the chapter's text)"
+    if a.name not in values:
+        out.update(result="missing", hint=f"no value for {a.name}; the notebook asks for {a.prompt}")
+        return out
+    out["given"] = _shown(values[a.name])
+    if truth is None:
+        out.update(result="not gradable",
+                   hint="this notebook's STUDENT_ID is not yours; keep the ID your instructor set")
+        return out
+    if check(a, values[a.name], truth):
+        out.update(result="right", points=float(a.points))
+    else:
+        out.update(result="does not match your run",
+                   hint=f"check that every --set of the run hint was used, then read {where}")
+    return out
+
+
+def feedback_text(student: str, tests: list[dict[str, Any]]) -> str:
+    """A student's feedback file: one line per answer (question, answer, given, result, points, hint), from
+    the ``feedback`` entries :func:`score_recorded` writes; questions without them by score only."""
+    lines = [f"# Feedback for {student}", ""]
+    total = sum(t.get("score") or 0.0 for t in tests)
+    top = sum(t.get("max_score") or 0.0 for t in tests)
+    for t in tests:
+        lines.append(f"## {t['name']}: {t.get('score') or 0:g} / {t.get('max_score') or 0:g}")
+        for f in t.get("feedback", []):
+            lines.append(f"- {f['answer']} = {f['given'] if f['given'] is not None else '(none)'}: {f['result']} "
+                         f"({f['points']:g}/{f['max_points']:g}; graded: {f['tolerance']})"
+                         + (f". {f['hint']}" if f["hint"] else ""))
+        if not t.get("feedback") and t.get("output"):
+            lines.append(f"- {str(t['output']).strip()}")
+        lines.append("")
+    lines.append(f"Total: {total:g} / {top:g}")
+    return "\n".join(lines) + "\n"
+
+
+def _feedback_summary(tests: list[dict[str, Any]]) -> str:
+    """One CSV cell: every answer that lost points, with its result (no value)."""
+    parts = []
+    for t in tests:
+        fbs = t.get("feedback")
+        if fbs:
+            parts += [f"{t['name']}.{f['answer']}: {f['result']} ({f['points']:g}/{f['max_points']:g})"
+                      for f in fbs if f["points"] < f["max_points"]]
+        elif (t.get("score") or 0.0) < (t.get("max_score") or 0.0):
+            parts.append(f"{t['name']}: {t.get('score') or 0:g}/{t.get('max_score'):g}")
+    return "; ".join(parts)
 
 
 def _class_answers(job: tuple[str, str, str | None]) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -397,6 +490,7 @@ def grade(submissions: str | Path, zip_path: str | Path, out: str | Path, *, wor
         if not secret and not gradable(str(vals["STUDENT_ID"]).strip()):
             res["note"] = "no course secret: a student's ID cannot be graded (values scored 0)"
         (out / sid / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+        (out / sid / FEEDBACK_FILE).write_text(feedback_text(sid, tests), encoding="utf-8")
         how[sid] = GRADED_BY_RECORD
     exe = otter or str(Path(sys.executable).with_name("otter"))
 
@@ -409,6 +503,8 @@ def grade(submissions: str | Path, zip_path: str | Path, out: str | Path, *, wor
             data = json.loads(res.read_text(encoding="utf-8"))
             data["graded_by"] = GRADED_BY_OTTER
             res.write_text(json.dumps(data), encoding="utf-8")
+            (nb.parent / FEEDBACK_FILE).write_text(feedback_text(nb.parent.name, data.get("tests", [])),
+                                                   encoding="utf-8")
         return nb.parent.name, res.is_file()
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -431,6 +527,11 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("-a", "--autograder", required=True, help="the chapter's autograder zip")
     gr.add_argument("-o", "--out", default="graded")
     gr.add_argument("--workers", type=int, default=2)
+    an = sub.add_parser("answers", help="compute every student's answers once (the slow part), before grading")
+    an.add_argument("roster", help="the roster `make assignments` read (one ID per line, or a CSV with an 'id' column)")
+    an.add_argument("-a", "--autograder", required=True, help="the chapter's autograder zip (its course secret)")
+    an.add_argument("-o", "--out", default="graded", help="the folder `grade` will write (answers go to OUT/.answers)")
+    an.add_argument("--workers", type=int, default=2)
     p = sub.add_parser("predictions", help="the class's predictions and calibration from submitted notebooks")
     p.add_argument("notebooks", nargs="+")
     p.add_argument("-o", "--out", default="predictions.csv")
@@ -441,6 +542,18 @@ def main(argv: list[str] | None = None) -> int:
             kinds = {k: list(how.values()).count(k) for k in sorted(set(how.values()))}
             print(f"{len(how)} submissions -> {args.out}/<ID>/results.json ("
                   + ", ".join(f"{n} {k}" for k, n in kinds.items()) + ")")
+        elif args.cmd == "answers":
+            import time
+
+            from .assign import read_roster
+
+            _default_cache(Path(args.out))
+            ids = read_roster(args.roster)
+            t0 = time.perf_counter()
+            done = class_answers(chapter_of_zip(args.autograder), ids, secret_of_zip(args.autograder),
+                                 workers=args.workers)
+            print(f"answers of {len(done)} students -> {os.environ['JAKBOOK_GRADING_CACHE']} "
+                  f"({time.perf_counter() - t0:.0f} s)")
         elif args.cmd == "collect":
             secret = secret_of_zip(args.autograder) if args.autograder else None
             chapter = chapter_of_zip(args.autograder) if args.autograder else None

@@ -130,11 +130,15 @@ def _practice_value(ex: Exercise, name: str) -> Any:
 
 
 def runs(ex: Exercise, student_id: str | None = None, secret: str | None = None) -> dict[str, dict[str, Any]]:
-    """The exercise's runs with the student's parameters (seed sweeps get consecutive seeds from theirs)."""
+    """The exercise's runs with the student's parameters (seed sweeps get consecutive seeds from theirs).
+
+    The seed applies to every run; a varied parameter to the runs that set it, or to every run when none
+    does (a run that leaves it at the chapter's default keeps the default)."""
     ch = {k: v for k, v in choices(ex, student_id, secret).items() if not k.startswith(ASK)}
+    named = {k for params in ex.runs.values() for k in params}
     out = {}
     for name, params in ex.runs.items():
-        p = {**params, **ch}
+        p = {**params, **{k: v for k, v in ch.items() if k == "seed" or k in params or k not in named}}
         if "seeds" in params:
             base = ch.get("seed")
             p.pop("seed", None)
