@@ -129,6 +129,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--only", nargs="*", default=None, help="time only pages whose path contains one of these")
     args = ap.parse_args()
     site = Path(args.site).resolve()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(site)))
@@ -140,6 +141,8 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for rel in pages(site):
+            if args.only and not any(s in rel for s in args.only):
+                continue
             runs = [measure(browser, base + rel) for _ in range(args.repeat)]
             rows.append((rel, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
                          statistics.median(r[2] for r in runs)))
