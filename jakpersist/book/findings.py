@@ -288,6 +288,12 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
         first += ("; " if dead else "") + "they cannot rule out " + "; ".join(
             f"{m} (ratio to H0 {_ratio('comparison', m, comp[m])})" for m in alive)
     first += "."
+    wo = s.get("comparison_without_coip")
+    if dead and wo:
+        back = [m for m in _models(wo) if m != "H0" and _models(wo)[m]["survives"]]
+        first += (" That is partly by construction: no rival changes the partner pool, so none can show the co-IP "
+                  "rise; without that observation " + (f"{', '.join(back)} cannot be ruled out." if back else
+                                                       "every rival is still ruled out."))
     mech = s.get("comparison_by_mechanism")
     out = [first]
     if mech:
