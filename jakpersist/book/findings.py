@@ -270,9 +270,9 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
     alive = [m for m in rivals if comp[m]["survives"]]
     dead = [m for m in rivals if not comp[m]["survives"]]
     h0 = comp["H0"]
-    where = " ({doc}`chapters/r2_rivals`)" if chapter_link else ""
-    first = (f"Each rival mechanism ({', '.join(rivals)}) was run through the same virtual experiments and rules"
-             f"{where}. Under every observation of the Nature abstract together, the heterodimer model H0 "
+    first = (f"Each rival mechanism ({', '.join(rivals)}) was run through the same virtual experiments and rules "
+             "({doc}`chapters/r2_rivals`). " if chapter_link else "")  # the chapter's card says so above
+    first += (f"Under every observation of the Nature abstract together, the heterodimer model H0 "
              f"reproduces them in {_rv('comparison', 'H0', 'k', h0['k'], 'd')} of "
              f"{_rv('comparison', 'H0', 'n', h0['n'], 'd')} draws; ")
     bounds = {format(comp[m]["bayes_factor"]["hi"], ".2g") for m in dead}
