@@ -80,6 +80,8 @@ def test_page_in_browser(browser, page_path):
     page.wait_for_timeout(300)
     assert not errors, errors
 
+    # figures load lazily (as they near the screen): load every one now, then check none is broken
+    page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => 0); }))")
     broken = page.eval_on_selector_all("img", "els => els.filter(i => !i.complete || i.naturalWidth === 0)"
                                        ".map(i => i.getAttribute('src'))")
     assert not broken, f"broken images: {broken}"
@@ -209,16 +211,18 @@ def _small_svg_labels(page) -> list[str]:
 def test_claims_page_lists_every_claim_with_its_verdict(browser):
     page = browser.new_page()
     page.goto((SITE / "book" / "claims.html").as_uri())
+    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")  # the folded audit
     text = page.inner_text("article")
     for c in registry.load():
         verdict = registry.glued_values(c.executed)[c.verdict + "_text"]
-        assert re.search(rf"\n{re.escape(c.id)}\s*\n.*?Verdict of the default run:\s*{re.escape(verdict)}", text, re.S), c.id
+        assert re.search(rf"\n{re.escape(c.id)} ·.*?Verdict of the default run:\s*{re.escape(verdict)}", text, re.S), c.id
     page.close()
 
 
 def test_every_claim_row_has_a_source_tag(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((SITE / "book" / "claims.html").as_uri())
+    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")  # the folded audit
     rows = page.eval_on_selector_all(
         "article table tbody tr",
         "rows => rows.map(r => [r.cells[0].innerText.trim(), r.querySelectorAll('.sd-badge').length])")

@@ -95,3 +95,42 @@ def test_every_image_has_real_alt_text(page):
         alt = " ".join(str(img.get("alt", "")).split())
         assert len(alt) >= 20 and not re.fullmatch(r"[\w./\\-]+\.(svg|png|jpg|jpeg|gif)", alt), \
             f"{page.name}: image {img.get('src')} has no real alt text ({alt!r})"
+
+
+def _parameter_names() -> set[str]:
+    from jakpersist.book.names import PLAIN_NAMES
+    from jakpersist.model.params import ALL_PARAMS
+
+    return {n for n in (*PLAIN_NAMES, *ALL_PARAMS) if "_" in n}
+
+
+PARAMETER_NAMES = _parameter_names()
+#: where a reader looks for a label: table cells, figure and table captions, headings, fold titles
+LABELS = "table td, table th, figcaption, caption, h1, h2, h3, h4, h5, h6, summary"
+
+
+def bare_parameter_names(el) -> list[str]:
+    """Parameter code names in an element's text outside code and outside brackets."""
+    el = BeautifulSoup(str(el), "html.parser")
+    for code in el.select("code, .headerlink"):
+        code.decompose()
+    return [s for s in snake_case_labels(" ".join(el.get_text(" ").split())) if s in PARAMETER_NAMES]
+
+
+def test_the_cell_check_finds_bare_parameter_names():
+    cell = BeautifulSoup("<td>hetero_advantage (0.81); escape needs an active partner kinase (trans_gating)</td>",
+                         "html.parser").td
+    assert bare_parameter_names(cell) == ["hetero_advantage"]
+    ok = BeautifulSoup("<td>heterodimer drug escape (<code>hetero_advantage</code>) = 0; data/x_y.csv</td>",
+                       "html.parser").td
+    assert bare_parameter_names(ok) == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(SITE)) for p in PAGES])
+def test_table_cells_captions_and_headings_name_parameters_plainly(page):
+    """Every table cell, caption, heading and fold title on the site shows a parameter by its plain name: a bare
+    code name (``hetero_advantage``) is allowed only inside brackets or as code after the plain name."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article") or soup
+    bad = sorted({f"{el.name}: {n}" for el in article.select(LABELS) for n in bare_parameter_names(el)})
+    assert not bad, f"{page.name}: code names without a plain name {bad}"

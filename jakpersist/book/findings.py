@@ -34,20 +34,25 @@ class KeyResult:
 
     ``value`` is a glue key listed in the registry's ``metrics:`` table (its label, unit and format are used);
     ``lo``/``hi`` are the glue keys of its 95% interval ("" when the chapter computes none); ``figure`` is the
-    name of the chapter's figure that shows it; ``evidence`` overrides the registry's evidence label.
+    name of the chapter's figure that shows it; ``evidence`` overrides the registry's evidence label; ``label``
+    overrides the registry's label of the number (where the card needs to say more than a table column does), and
+    ``unit`` its unit.
     """
     value: str
     lo: str
     hi: str
     figure: str
     evidence: str = ""
+    label: str = ""
+    unit: str = ""
 
 
 #: claim id -> the key number (with its interval) and the key figure of its chapter
 KEY_RESULTS: dict[str, KeyResult] = {
     "C1": KeyResult("c1_fold_ruxolitinib", "c1_fold_lo_ruxolitinib", "c1_fold_hi_ruxolitinib", "c1-folds"),
     "C2": KeyResult("c2_coip_jak1_fold", "", "", "c2-coip"),
-    "C3": KeyResult("c3_fold_withdrawn", "c3_fold_lo_withdrawn", "c3_fold_hi_withdrawn", "c3-course"),
+    "C3": KeyResult("c3_fold_withdrawn", "c3_fold_lo_withdrawn", "c3_fold_hi_withdrawn", "c3-course",
+                    label="GI50 of the cells after withdrawal, as a fold of the naive (parental) cells' GI50"),
     "C4": KeyResult("c4_jak2_persistent", "", "", "c4-qpcr"),
     "C6": KeyResult("c6_growth_persistent", "", "", "c6-knockdown"),
     "C7": KeyResult("c7_puh71_ratio", "c7_puh71_ratio_lo", "c7_puh71_ratio_hi", "c7-curves"),
@@ -56,7 +61,15 @@ KEY_RESULTS: dict[str, KeyResult] = {
                     "model only: an illustration of the clinical course, not an experiment"),
     "C5": KeyResult("c5_share_fold", "", "", "c0-illustration",
                     "model only: an illustration of the clinical course, not an experiment"),
+    "G1": KeyResult("g1_pct_ruxolitinib", "", "", "g1-distribution",
+                    unit="percentile of the screened lines (the lower, the more sensitive)"),
+    "H1": KeyResult("h1_confound_rho", "", "", "h1-confound", unit="(Spearman's rho)"),
 }
+
+#: chapters without a claim of their own whose at-a-glance card summarises a whole analysis (robustness atlas,
+#: rival models), with the figure its thumbnail shows
+ANALYSIS_FIGURES = {"r1_robustness": "r1-tipping", "r2_rivals": "r2-matrix"}
+RIVALS_DIR = ROOT / "data" / "rivals"
 
 
 def toc_chapters(toc: Path = TOC) -> list[str]:
@@ -138,18 +151,39 @@ def _share(cid: str, s: dict[str, Any] | None, *, interval: bool = True) -> str:
     return text
 
 
-def key_number(claim: Claim, values: dict[str, Any]) -> str:
-    """The claim's key number with its unit and 95% interval, each number tagged with its glue key."""
+def key_number(claim: Claim, values: dict[str, Any], *, explain: bool = True) -> str:
+    """The claim's key number with its unit and 95% interval, each number tagged with its glue key; with
+    ``explain``, what the number means where its label alone does not say (C3: the rule's reading of it)."""
     k = KEY_RESULTS[claim.id]
     m = load_metrics()[k.value]
-    unit = "" if m.unit in ("", "1") else f" {m.unit}"
-    text = f"{m.label}: **{_glued(claim, k.value, m.format, values)}**{unit}"
+    unit = f" {k.unit}" if k.unit else "" if m.unit in ("", "1") else f" {m.unit}"
+    text = f"{k.label or m.label}: **{_glued(claim, k.value, m.format, values)}**{unit}"
     if k.lo and k.hi and k.lo in values and k.hi in values:
         text += (f" (95% interval {_glued(claim, k.lo, m.format, values)} to "
                  f"{_glued(claim, k.hi, m.format, values)})")
     else:
         text += " (no interval computed for this number)"
+    if explain and claim.id == "C3":
+        text += _c3_reading(claim, values)
     return text
+
+
+def _rule(cid: str, attr: str, spec: str = "g") -> str:
+    """A threshold of a claim's rule, tagged ``rule:<claim>:<attribute>:<format>``."""
+    from ..claims.c3_reversibility import RULE3
+
+    rule = {"C3": RULE3}[cid]
+    return num(format(getattr(rule, attr), spec), f"rule:{cid}:{attr}:{spec}")
+
+
+def _c3_reading(claim: Claim, values: dict[str, Any]) -> str:
+    """What C3's key number means: a fold of one is the parental cells' sensitivity; the rule's thresholds."""
+    m = load_metrics()["c3_fold_persistent"]
+    on_drug = (f"; on drug, before withdrawal, it was {_glued(claim, 'c3_fold_persistent', m.format, values)}-fold"
+               if "c3_fold_persistent" in values else "")
+    return (f"{on_drug}. A fold of one is the parental cells' sensitivity; the rule calls persistence *reverted* "
+            f"when the fold falls to at most {_rule('C3', 'max_withdrawn_fold')} after withdrawal, having been at "
+            f"least {_rule('C3', 'min_fold')} on drug")
 
 
 def _values(claim: Claim, cache: dict[Path, dict[str, Any]]) -> dict[str, Any]:
@@ -175,8 +209,8 @@ def glance(chapter: str, claims: list[Claim], *, summary: dict[str, Any] | None 
     (filled in by the site's script from the figure itself) links to the figure."""
     cache = {} if cache is None else cache
     mine = [c for c in display_order(claims) if c.chapter == chapter and c.id in KEY_RESULTS]
-    out = ["::::{div} jak-glance", "", "**At a glance**", ""]
-    figures: list[str] = []
+    figures = list(dict.fromkeys(KEY_RESULTS[c.id].figure for c in mine))
+    out = ["::::{div} jak-glance", "", "**At a glance**", "", *_thumbs(figures)]
     for c in mine:
         values = _values(c, cache)
         k = KEY_RESULTS[c.id]
@@ -184,16 +218,146 @@ def glance(chapter: str, claims: list[Claim], *, summary: dict[str, Any] | None 
                 f"  - **Evidence:** {_evidence(c)}",
                 f"  - **Verdict of this run:** **{verdict_wording(c, values)}** ({{numref}}`{k.figure}`)",
                 f"  - **Key number:** {key_number(c, values)}",
-                f"  - **Robustness:** {_share(c.id, summary)} ({{doc}}`r1_robustness`)"]
-        if k.figure not in figures:
-            figures.append(k.figure)
-    out += ["", ":::{div} jak-thumbs", *[f"{{numref}}`Key figure: Book figure %s <{f}>`" + ("" if i == len(figures) - 1 else " ")
-                                     for i, f in enumerate(figures)], ":::", "", "::::", ""]
+                f"  - **Robustness:** {_share(c.id, summary)} ({{doc}}`r1_robustness`)"
+                if c.evidence == "model" else
+                "  - **Robustness:** not a model result, so the robustness atlas (which varies the model's "
+                "parameters) does not apply; the chapter's counterfactuals say what would change it"]
+    out += ["", "::::", ""]
+    return "\n".join(out)
+
+
+def _thumbs(figures: list[str]) -> list[str]:
+    """The card's key-figure links (the site's script puts a thumbnail of each figure in its link), first in the
+    card so that on a phone the thumbnail sits beside the verdict, on the first screen."""
+    return [":::{div} jak-thumbs", *[f"{{numref}}`Key figure: Book figure %s <{f}>`" + ("" if i == len(figures) - 1
+                                                                                      else " ")
+                                     for i, f in enumerate(figures)], ":::", ""]
+
+
+def load_rivals(folder: Path = RIVALS_DIR) -> dict[str, Any] | None:
+    """The rival-model comparison's summary (``data/rivals/summary.json``), or None when ``make rivals`` has not
+    been run."""
+    f = folder / "summary.json"
+    return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else None
+
+
+def _rv(section: str, model: str, field: str, value: Any, spec: str) -> str:
+    """A number of the rival comparison, tagged ``rivals:<section>:<model>:<field>:<format>``."""
+    return num(_fmt(value, spec), f"rivals:{section}:{model}:{field}:{spec}")
+
+
+def _ratio(section: str, model: str, c: dict[str, Any]) -> str:
+    bf = c["bayes_factor"]
+    if bf["kind"] == "upper bound":
+        return f"below {_rv(section, model, 'bf.hi', bf['hi'], '.2g')} (never reproduced; rule of three)"
+    if bf["kind"] == "undefined":
+        return "undefined (H0 never reproduces them)"
+    return (f"{_rv(section, model, 'bf.ratio', bf['ratio'], '.2g')} (95% interval "
+            f"{_rv(section, model, 'bf.lo', bf['lo'], '.2g')} to {_rv(section, model, 'bf.hi', bf['hi'], '.2g')})")
+
+
+def _models(section: dict[str, Any]) -> dict[str, Any]:
+    return section.get("models", section)
+
+
+def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> list[str]:
+    """Two sentences from the rival comparison: which models survive every Nature-abstract observation (with
+    each rival's ratio to H0 or its bound), and which is favoured on the mechanism-only observations."""
+    if not s:
+        return ["The rival comparison has not been computed (`make rivals`)."]
+    comp = s["comparison"]
+    rivals = [m for m in comp if m != "H0"]
+    alive = [m for m in rivals if comp[m]["survives"]]
+    dead = [m for m in rivals if not comp[m]["survives"]]
+    h0 = comp["H0"]
+    first = (f"Each rival mechanism ({', '.join(rivals)}) was run through the same virtual experiments and rules "
+             "({doc}`chapters/r2_rivals`). " if chapter_link else "")  # the chapter's card says so above
+    first += (f"Under every observation of the Nature abstract together, the heterodimer model H0 "
+             f"reproduces them in {_rv('comparison', 'H0', 'k', h0['k'], 'd')} of "
+             f"{_rv('comparison', 'H0', 'n', h0['n'], 'd')} draws; ")
+    bounds = {format(comp[m]["bayes_factor"]["hi"], ".2g") for m in dead}
+    if dead and len(bounds) == 1 and all(comp[m]["bayes_factor"]["kind"] == "upper bound" for m in dead):
+        m = dead[0]  # one bound for all (the same draws per model): said once, tagged with the first
+        first += (f"the findings rule out {'every rival' if not alive else ', '.join(dead)}: none reproduces them "
+                  f"in any of its {_rv('comparison', m, 'n', comp[m]['n'], 'd')} draws, a ratio to H0 below "
+                  f"{_rv('comparison', m, 'bf.hi', comp[m]['bayes_factor']['hi'], '.2g')} for each (rule of three)")
+    elif dead:
+        first += ("the findings rule out " + "; ".join(f"{m} (ratio to H0 {_ratio('comparison', m, comp[m])})"
+                                                          for m in dead))
+    if alive:
+        first += ("; " if dead else "") + "they cannot rule out " + "; ".join(
+            f"{m} (ratio to H0 {_ratio('comparison', m, comp[m])})" for m in alive)
+    first += "."
+    wo = s.get("comparison_without_coip")
+    if dead and wo:
+        back = [m for m in _models(wo) if m != "H0" and _models(wo)[m]["survives"]]
+        first += (" That is partly by construction: no rival changes the partner pool, so none can show the co-IP "
+                  "rise; without that observation " + (f"{', '.join(back)} cannot be ruled out." if back else
+                                                       "every rival is still ruled out."))
+    mech = s.get("comparison_by_mechanism")
+    out = [first]
+    if mech:
+        mm = _models(mech)
+        best = max(mm, key=lambda m: (mm[m]["bayes_factor"]["kind"] == "estimate", mm[m]["bayes_factor"]["ratio"]))
+        survive = [m for m in mm if mm[m]["survives"]]
+        title = s["models"][best]["title"]
+        second = (f"On the observations no rival fails by its definition ({', '.join(mech['observations'])}), "
+                  f"{', '.join(survive) if survive else 'no model'} cannot be ruled out, and the most favoured is "
+                  f"**{best}**, {title}")
+        second += (f": ratio to H0 {_ratio('comparison_by_mechanism', best, mm[best])}." if best != "H0" else ".")
+        out.append(second)
+    return out
+
+
+def analysis_glance(chapter: str, *, summary: dict[str, Any] | None = None,
+                    rivals: dict[str, Any] | None = None, claims: list[Claim] | None = None) -> str:
+    """The "at a glance" card of an analysis chapter (robustness atlas, rival models; MyST): what it asks, the
+    evidence, the result in numbers (each tagged with its source) and a thumbnail of its key figure."""
+    figure = ANALYSIS_FIGURES[chapter]
+    out = ["::::{div} jak-glance", "", "**At a glance**", "", *_thumbs([figure])]
+    if chapter == "r1_robustness":
+        out += ["- **What it asks:** over the plausible range of every model parameter at once, how much of the "
+                "space supports each verdict, and what the verdicts jointly require (an analysis of this book, not "
+                "a claim of the paper)"]
+        s = summary or {}
+        if not s.get("claims"):
+            out += ["- **Result:** the robustness atlas has not been computed (`make atlas`)"]
+        else:
+            out += [f"- **Evidence:** model (the robustness atlas: {num(str(s['samples']), 'atlas:samples')}-point "
+                    "Sobol' design, noise-free model), not the paper's data"]
+            paper = {c.id for c in (claims or []) if c.origin == "paper"}
+            ids = [c for c in s["claims"] if not paper or c in paper]
+            lo = min(ids, key=lambda c: s["claims"][c]["share"])
+            hi = max(ids, key=lambda c: s["claims"][c]["share"])
+            out += [f"- **Claim by claim:** a rule holds in between {num(format_share(s['claims'][lo]['share']), f'atlas:{lo}:share')} "
+                    f"({lo}) and {num(format_share(s['claims'][hi]['share']), f'atlas:{hi}:share')} ({hi}) of the "
+                    f"plausible space ({{numref}}`{figure}`)"]
+            j = s.get("joint")
+            if j:
+                out += [f"- **Together:** the paper's claims ({', '.join(j['claims'])}) all hold at "
+                        f"{num(str(j['n_inside']), 'atlas:joint:n_inside')} of {num(str(j['n']), 'atlas:joint:n')} "
+                        f"points: {num(format_share(j['share']), 'atlas:joint:share')} of the space (95% interval "
+                        f"{num(format_share(j['share_lo']), 'atlas:joint:share_lo')} to "
+                        f"{num(format_share(j['share_hi']), 'atlas:joint:share_hi')}) ({{numref}}`r1-joint`)"]
+    elif chapter == "r2_rivals":
+        out += ["- **What it asks:** do the paper's observations favour trans-activation in heterodimers (H0) over "
+                "the other ways cells persist under a JAK2 inhibitor (an analysis of this book, not a claim of the "
+                "paper)?"]
+        if not rivals:
+            out += ["- **Result:** the rival comparison has not been computed (`make rivals`)"]
+        else:
+            out += [f"- **Evidence:** model variants ({_rv('samples', 'all', 'samples', rivals['samples'], 'd')} "
+                    "independent draws per model, noise-free), not the paper's data"]
+            head = rivals_headline(rivals, chapter_link=False)
+            out += [f"- **Every Nature-abstract observation:** {head[0]} ({{numref}}`{figure}`)"]
+            if len(head) > 1:
+                out += [f"- **Mechanism only:** {head[1]}"]
+    out += ["", "::::", ""]
     return "\n".join(out)
 
 
 def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
-             cache: dict[Path, dict[str, Any]] | None = None) -> str:
+             cache: dict[Path, dict[str, Any]] | None = None, rivals: dict[str, Any] | None = None) -> str:
     """The landing page's "What this book found" block (MyST), from the registry, the executed chapters and the
     atlas."""
     cache = {} if cache is None else cache
@@ -219,8 +383,12 @@ def findings(claims: list[Claim], *, summary: dict[str, Any] | None = None,
                     else "claims " + ", ".join(r.get("claims", [])))
         out.append(f"- **How robust.** Across the plausible range of every model parameter, {together} "
                    f"hold together in {num(format_share(r['share']), 'atlas:joint:share')} of the space "
-                   f"({num(str(r['n_inside']), 'atlas:joint:n_inside')} of {num(str(r['n']), 'atlas:joint:n')} "
+                   f"(95% interval {num(format_share(r['share_lo']), 'atlas:joint:share_lo')} to "
+                   f"{num(format_share(r['share_hi']), 'atlas:joint:share_hi')}; "
+                   f"{num(str(r['n_inside']), 'atlas:joint:n_inside')} of {num(str(r['n']), 'atlas:joint:n')} "
                    "points; {doc}`chapters/r1_robustness`).")
+    if rivals is not None:
+        out.append("- **Rival explanations.** " + " ".join(rivals_headline(rivals)))
     restored = [c.id for c in paper if not c.default_verdict and any(
         cf.expect is True and cf.parameters == {"trans_gating": 0.0} for cf in c.counterfactuals)]
     if restored:
@@ -293,7 +461,7 @@ def overview(claims: list[Claim], *, summary: dict[str, Any] | None = None,
         if c.origin != "paper" or c.id not in KEY_RESULTS:
             continue
         values = _values(c, cache)
-        number = key_number(c, values).replace(" (no interval computed for this number)", " (no interval)")
+        number = key_number(c, values, explain=False).replace(" (no interval computed for this number)", " (no interval)")
         number = number.replace("(95% interval ", "(")
         out.append(f"| **[{c.id}](#card-{c.id.lower()})** {_headline(c)} | {verdict_wording(c, values)} | "
                    f"{number} |")
@@ -331,13 +499,25 @@ def pages(claims: list[Claim] | None = None) -> dict[str, str]:
     """File name (relative to book/generated/) -> content of the findings block and every at-a-glance card."""
     claims = load() if claims is None else claims
     s = load_summary()
+    rv = load_rivals()
     cache: dict[Path, dict[str, Any]] = {}
-    out = {"findings.md": findings(claims, summary=s, cache=cache),
+    out = {"findings.md": findings(claims, summary=s, cache=cache, rivals=rv),
            "overview.md": overview(claims, summary=s, cache=cache), **thumbnails(claims)}
-    for chapter in CHAPTER_CLAIMS:
+    for chapter in glance_chapters(claims):
         out[f"glance/{chapter}.md"] = glance(chapter, claims, summary=s, cache=cache)
+    for chapter in ANALYSIS_FIGURES:
+        out[f"glance/{chapter}.md"] = analysis_glance(chapter, summary=s, rivals=rv, claims=claims)
     return out
 
 
-__all__ = ["KEY_RESULTS", "KeyResult", "display_order", "findings", "glance", "key_figure", "key_number", "overview",
+def glance_chapters(claims: list[Claim] | None = None) -> list[str]:
+    """The chapters whose at-a-glance card lists their claims' verdicts and key numbers: the model chapters and
+    the public-data checks with a key result."""
+    claims = load() if claims is None else claims
+    extra = [c.chapter for c in display_order(claims) if c.id in KEY_RESULTS and c.chapter not in CHAPTER_CLAIMS]
+    return [*CHAPTER_CLAIMS, *dict.fromkeys(extra)]
+
+
+__all__ = ["ANALYSIS_FIGURES", "KEY_RESULTS", "KeyResult", "analysis_glance", "display_order", "glance_chapters",
+           "load_rivals", "rivals_headline", "findings", "glance", "key_figure", "key_number", "overview",
            "pages", "thumbnails", "toc_chapters", "verdict_wording"]

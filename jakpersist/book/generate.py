@@ -12,7 +12,7 @@ from ..model.params import DRUG_PARAMS, MODEL_PARAMS, Param
 from .params import SETTINGS
 from ..loaders.readers import FORMATS
 from .findings import display_order
-from .names import plain
+from .names import plain, plain_in_text
 from .registry import claim_box, load, render_page
 
 GENERATED = Path(__file__).resolve().parents[2] / "book" / "generated"
@@ -39,7 +39,7 @@ def _table(params: tuple[Param, ...] | list[Param]) -> list[str]:
              "|---|---|---|---|---|---|"]
     for p in params:
         default = f'"{p.default}"' if isinstance(p.default, str) else _num(p.default)
-        lines.append(f"| {plain(p.name)} | {default} | {p.unit or '-'} | {p.range_text()} | {p.help} | "
+        lines.append(f"| {plain(p.name)} | {default} | {p.unit or '-'} | {p.range_text()} | {plain_in_text(p.help)} | "
                      f"{p.provenance} |")
     return lines
 
@@ -80,7 +80,7 @@ def chapter_parameters(chapter: str) -> str:
             default = "(empty)"
         unit = (p.unit if p else "") or "-"
         meaning = p.help if p else str(info["help"])
-        rows.append(f"| {plain(name)} | {default.replace('|', '/')} | {unit} | {meaning.replace('|', '/')} |")
+        rows.append(f"| {plain(name)} | {default.replace('|', '/')} | {unit} | {plain_in_text(meaning).replace('|', '/')} |")
     return "\n".join(rows) + "\n"
 
 

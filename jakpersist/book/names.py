@@ -114,4 +114,17 @@ def plain(name: str, *, code: bool = True) -> str:
     return f"{p} (`{name}`)" if code else p
 
 
-__all__ = ["PLAIN_NAMES", "plain"]
+def plain_in_text(text: str) -> str:
+    """``text`` (MyST) with every bare parameter code name that has a plain name (``data_path``, not already in
+    backticks or part of a longer name) written as "plain name (`code_name`)", e.g. in a parameter's meaning."""
+    import re
+
+    names = sorted((n for n in PLAIN_NAMES if "_" in n), key=len, reverse=True)
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![\w`/.])(" + "|".join(map(re.escape, names)) + r")(?![\w`/.])")
+    parts = text.split("`")  # code spans are the odd parts: left as they are
+    return "`".join(pattern.sub(lambda m: plain(m.group(1)), s) if i % 2 == 0 else s for i, s in enumerate(parts))
+
+
+__all__ = ["PLAIN_NAMES", "plain", "plain_in_text"]

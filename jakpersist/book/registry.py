@@ -376,7 +376,9 @@ def render_page(claims: list[Claim]) -> str:
     """The claims list (MyST, included by book/claims.md), every verdict and metric a glue reference into an executed notebook."""
     metrics = load_metrics()
     rivals = _rivals_summary()
-    out: list[str] = ["(source-tags)=", "## What the source tags mean", "", source_legend(), ""]
+    out: list[str] = ["(source-tags)=", "## What the source tags mean", "",
+                      ":::{dropdown} The four source tags, and what each says about a part of a claim",
+                      source_legend(), ":::", ""]
     for origin, heading in ORIGINS.items():
         group = [c for c in claims if c.origin == origin]
         if not group:
@@ -386,7 +388,9 @@ def render_page(claims: list[Claim]) -> str:
             out += ["Not claims of the paper: checks this book adds, on public data or on the model, to put the "
                     "paper's claims in context.", ""]
         rivals_col = origin == "paper" and rivals is not None
-        out += ["| claim | verdict: what kind of result, and how robust | "
+        out += [f":::{{dropdown}} The table: verdict{', rival explanations' if rivals_col else ''} and the "
+                "statement with its source tags, one row per check", "",
+                "| claim | verdict: what kind of result, and how robust | "
                 + ("rival explanations ({doc}`chapters/r2_rivals`) | " if rivals_col else "")
                 + "statement (each part tagged with its source) |",
                 "|---|---|---|" + ("---|" if rivals_col else "")]
@@ -404,14 +408,17 @@ def render_page(claims: list[Claim]) -> str:
                 "(a test with its p value decides), *demonstration* (a simulated stand-in; no verdict) or "
                 "*undefined* (the deciding quantity could not be computed). The share is how much of the model's "
                 "plausible parameter space the rule holds in ({doc}`chapters/r1_robustness`).", ""]
+        if not (origin == "paper" and rivals is not None):
+            out += [":::", ""]
         if origin == "paper" and rivals is not None:
             out += ["The rival-explanations column is computed from the rival-model comparison "
                     f"(`data/rivals/summary.json`, {rivals.get('samples', '?')} draws per model, noise-free model "
                     "runs): a rival (R1-R5) is ruled out when one of the claim's observations holds in under "
                     f"{format_share(float(rivals.get('rule_out_below', 0.05)))} of its plausible space (upper end of "
                     "the 95% interval); the others cannot be told apart from the heterodimer model by this claim.",
-                    ""]
-    out += ["## Claim by claim", ""]
+                    "", ":::", ""]
+    out += ["## Claim by claim", "", "Each check's statement, evidence, rule, metrics, robustness and counterfactuals "
+            "(tap a check to open it):", ""]
     read: dict[Path, dict] = {}  # chapters that hold several claims are read once
     for c in sorted(claims, key=lambda c: list(ORIGINS).index(c.origin)):
         if c.executed not in read:
@@ -423,7 +430,7 @@ def render_page(claims: list[Claim]) -> str:
             meta = metrics[m]
             rows.append(f"| {meta.label} | {{glue:text}}`{ref}::{m}{_fmt_for(values.get(m, 0.0), meta.format)}` "
                         f"| {meta.unit} |")
-        out += [f"(claim-{c.id.lower()})=", f"### {c.id}", "",
+        out += [f"(claim-{c.id.lower()})=", f"::::{{dropdown}} {c.id} · {c.sources[0].text}", "",
                 f"**{'Claim' if c.origin == 'paper' else 'Book check'}:** {tagged_statement(c)}", "",
                 f"- **{'Where in the paper' if c.origin == 'paper' else 'Context'}:** {c.figure}",
                 f"- **Evidence:** {EVIDENCE_KINDS[c.evidence]}" + (f" ({c.evidence_note})" if c.evidence_note else "")
@@ -441,11 +448,11 @@ def render_page(claims: list[Claim]) -> str:
                    f"{rivals_verdict(c.id, rivals)}."] if c.origin == "paper" and rivals_verdict(c.id, rivals) else []),
                 "- **Counterfactuals** (the rule's expected outcome; an undefined outcome is never counted as a "
                 "flip): " + "; ".join(
-                    ", ".join(f"`{k}={v}`" for k, v in cf.parameters.items())
+                    ", ".join(f"{plain(k, code=False)} (`{k}`) = {v}" for k, v in cf.parameters.items())
                     + (f" (expected on the stand-in: the rule {'passes' if cf.expect else 'does not pass'}, margin "
                        f"{'> 0' if cf.expect else '<= 0'}; still a demonstration; {cf.why})" if c.demonstration
                        else f" (expected: {cf.outcome}{'' if c.flips(cf) or cf.undefined else ', as by default'}"
                             f"{', not a flip' if cf.undefined else ''}; {cf.why})")
                     for cf in c.counterfactuals),
-                ""]
+                "", "::::", ""]
     return "\n".join(out)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..claims import QUICK_CLAIMS, evaluate
 from ..claims.wording import describe_verdict
+from .names import PLAIN_NAMES, plain
 
 SEEDS = (1, 2, 3, 4, 5)
 
@@ -115,7 +116,8 @@ def markdown(data: dict[str, Any]) -> str:
              "|---|---|---|---|---|"]
     for cid, d in data["claims"].items():
         for r in d["counterfactuals"]:
-            params = ", ".join(f"`{k}={v}`" for k, v in r["params"].items())
+            params = ", ".join(f"{plain(k, code=False)} (`{k}`) = {v}" if k in PLAIN_NAMES else f"`{k}={v}`"
+                               for k, v in r["params"].items())
             ok = "yes" if _as_expected(r) else "**no**"
             lines.append(f"| {cid} counterfactual | {params} | {_expected(r)} | {_observed(r)} | {ok} |")
     lines += ["", "Margins are in the units of each rule's closest condition (log2 of a fold for folds and p values, "

@@ -116,7 +116,20 @@
       n.parentNode.replaceChild(frag, n);
     });
   }
+  // A link to an anchor inside a folded section (the claims page's audit detail) opens the fold first.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (!el) return;
+    var folded = false;
+    for (var d = el.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+      if (!d.open) { d.open = true; folded = true; }
+    }
+    if (folded) el.scrollIntoView();
+  }
   function init() {
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
     thumbnails();
     cardLinks();
     numbers();
