@@ -9,6 +9,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from ..claims.wording import stored_verdict
 from ..model.params import Param
 from .params import PARAMS
 from .registry import EVIDENCE_KINDS, load as load_registry
@@ -209,11 +210,12 @@ def glue_wording(prefix: str, result: Any, origin: str | None = None) -> Any:
 
 
 def glue_verdict(name: str, result: Any) -> bool | None:
-    """Glue the verdict of a claim result (:class:`jakpersist.claims.base.ClaimResult`) under ``name`` and its
-    short wording under ``name + '_text'`` (never a bare "supported"). Returns the verdict."""
-    glue(name, result.verdict)
+    """Glue the verdict of a claim result (:class:`jakpersist.claims.base.ClaimResult`) under ``name`` (stored
+    by :func:`~jakpersist.claims.wording.stored_verdict`: None when undefined) and its short wording under
+    ``name + '_text'`` (never a bare "supported"). Returns the stored verdict."""
+    glue(name, stored_verdict(result))
     glue(name + "_text", verdict_wording(result).short)
-    return result.verdict
+    return stored_verdict(result)
 
 
 class Banner:
@@ -250,7 +252,7 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     """Glue everything a claim function returned (:class:`jakpersist.claims.base.ClaimResult`): each metric
     under its own key with its origin (the result's ``provenance``: "model", "data" or "parameter"; "data"
     becomes "public-data" for a public-data result), the verdict under ``<prefix>_verdict`` (True when the rule
-    holds, False when it does not or is undefined, None for a demonstration), its words (:func:`glue_wording`), the
+    holds, False when it fails, None when it is undefined or a demonstration: :func:`~jakpersist.claims.wording.stored_verdict`), its words (:func:`glue_wording`), the
     signed margin under ``<prefix>_margin``, and the provenance map under ``<prefix>_provenance``. ``prefix``
     defaults to the claim id in lower case ("c1"). Returns ``result``."""
     prefix = prefix or result.claim.lower().replace("-", "")
@@ -263,7 +265,7 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     for k, v in result.metrics.items():
         glue(k, v, origin=origin(k))
     verdict_origin = "model" if result.kind in ("model", "demonstration") else data_origin
-    glue(prefix + "_verdict", None if result.verdict is None else bool(result.verdict), origin=verdict_origin)
+    glue(prefix + "_verdict", stored_verdict(result), origin=verdict_origin)
     glue_wording(prefix, result, origin=verdict_origin)
     glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
     glue(prefix + "_provenance", dict(result.provenance), origin="parameter")

@@ -177,6 +177,24 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     return VerdictText(kind, holds, short, sentence)
 
 
+def stored_verdict(result: ClaimResult) -> bool | None:
+    """How a verdict is stored wherever it is written down (a run's ``values.json``, sweep tables, the claims
+    page's seed counts, graded runs): True when the rule holds, False when it fails on computed values, and None
+    when it neither holds nor fails (undefined: its deciding quantity could not be computed) or no verdict is
+    given (a demonstration). None is ``null`` in JSON and an empty cell in a CSV table; the words beside it
+    (``<prefix>_verdict_outcome``: "undefined", "no verdict") say which. The one place this is decided: an
+    undefined result is never stored as False, so it is never counted as failing (nor as holding).
+
+    >>> from jakpersist.claims.base import Condition, decided
+    >>> stored_verdict(decided("C7", "model", "", [Condition("x", float("nan"), 1.0)]))
+    >>> stored_verdict(decided("C7", "model", "", [Condition("x", 0.5, 1.0)]))
+    False
+    """
+    if result.kind == "demonstration" or result.undefined:
+        return None
+    return bool(result.verdict)
+
+
 def all_short_forms() -> tuple[str, ...]:
     """Every short form a verdict can take (for answer checks and the glossary)."""
     return tuple(SHORT.values())
