@@ -87,16 +87,32 @@ def _quote(title: str, body: str) -> str:
 _COMMENT = re.compile(r"^%[^\n]*\n?", re.MULTILINE)
 
 
-def _directive(m: re.Match) -> str:
+def _off_atlas_note(what: str, scope: str) -> str:
+    return _quote(f"{what}: measured for the book's default model, not for this run",
+                  f"The robustness atlas sampled the book's default model; this run is outside it ({scope}), so "
+                  "its shares and its \"built into this model\" tags do not apply here.")
+
+
+def _directive(m: re.Match, scope: str = "") -> str:
+    """One MyST directive as Markdown; ``scope``: why the atlas does not apply to this run ("" when it does:
+    :func:`jakpersist.book.chapter.atlas_scope`, glued as ``_atlas_scope``)."""
+    def sub(text: str) -> str:
+        return _FENCE.sub(lambda mm: _directive(mm, scope), text)
+
     name, arg = m.group("name"), m.group("arg").strip()
     body = "\n".join(ln for ln in m.group("body").splitlines() if not _OPTION.match(ln))
-    body = _FENCE.sub(_directive, body)
+    body = sub(body)
     if name == "include" and "/glance/" in arg:  # the book's default-run summary: not this run's numbers
         return ""
+    if name == "include" and "/budget/" in arg and scope:  # the atlas's shares: another model's
+        return _off_atlas_note("Robustness budget", scope)
     if name == "include":  # a generated box (claim, belief budget): inlined when the book has been built
         path = (ROOT / "book" / "chapters" / arg).resolve()
         if path.is_file() and (ROOT / "book") in path.parents:
-            return _FENCE.sub(_directive, _COMMENT.sub("", path.read_text(encoding="utf-8")))
+            box = sub(_COMMENT.sub("", path.read_text(encoding="utf-8")))
+            if scope and "built into this model" in box:
+                box += "\n\n" + _off_atlas_note("Built-in tags above", scope)
+            return box
         return ""
     if name in ("bibliography", "code-cell", "tableofcontents"):
         return ""
@@ -121,7 +137,8 @@ def myst_to_markdown(text: str, values: dict[str, Any], missing: list[str] | Non
     ``missing`` (if given) collects glue keys that have no value in ``values``.
     """
     missing = [] if missing is None else missing
-    text = _FENCE.sub(_directive, _COMMENT.sub("", text))
+    scope = str(values.get("_atlas_scope") or "")
+    text = _FENCE.sub(lambda m: _directive(m, scope), _COMMENT.sub("", text))
     text = _GLUE_ROLE.sub(_glue_sub(values, missing), text)
     labels = _bib_labels()
     text = _CITE_ROLE.sub(lambda m: "(" + "; ".join(labels.get(k.strip(), k.strip())

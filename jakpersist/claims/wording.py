@@ -100,7 +100,7 @@ def format_share(share: float) -> str:
 
 
 def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None = None,
-                     built_in: bool = False) -> VerdictText:
+                     built_in: bool = False, off_atlas: str = "") -> VerdictText:
     """The wording of ``result`` (the outcome of claim ``claim_id``).
 
     Parameters
@@ -117,6 +117,11 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
         True when every condition of the claim's rule is built into the model (tagged ``built_in`` in the
         registry: it cannot fail anywhere in the plausible space); a model verdict that holds then reads "holds
         by construction in this model", not "sufficient in the model".
+    off_atlas : str
+        Non-empty when the run's parameters lie outside the model the atlas sampled (the reason, from
+        :func:`jakpersist.book.chapter.atlas_scope`): the sentence of a model verdict then says that the atlas's
+        share and built-in tags were measured for the book's default model and do not apply to this run; a share
+        or ``built_in`` given with it is refused (ValueError).
 
     Returns
     -------
@@ -125,6 +130,8 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     """
     if share is not None and not 0.0 <= share <= 1.0:
         raise ValueError(f"share {share!r} is not a fraction between 0 and 1")
+    if off_atlas and (share is not None or built_in):
+        raise ValueError("a run outside the atlas's model gets neither the atlas's share nor its built-in tags")
     if result.kind == "demonstration" or (result.verdict is None and result.kind == "demonstration"):
         short = SHORT[("demonstration", None)]
         return VerdictText("demonstration", None, short,
@@ -174,6 +181,9 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     else:
         sentence = (f"{short}: your measurements meet the rule." if holds
                     else f"{short}: your measurements do not meet the rule.")
+    if off_atlas and kind in ("model", "illustration"):
+        sentence += (" The robustness atlas's share and its built-in tags were measured for the book's default "
+                     f"model and do not apply to this run ({off_atlas}).")
     return VerdictText(kind, holds, short, sentence)
 
 
