@@ -115,7 +115,8 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
         ``data/atlas/summary.json``); stated in the sentence of a model verdict when given.
     built_in : bool
         True when every condition of the claim's rule is built into the model (tagged ``built_in`` in the
-        registry: it cannot fail anywhere in the plausible space); a model verdict that holds then reads "holds
+        registry: it failed at no point searched in the plausible space, :mod:`jakpersist.book.builtin`); a model
+        verdict that holds then reads "holds
         by construction in this model", not "sufficient in the model".
     off_atlas : str
         Non-empty when the run's parameters lie outside the model the atlas sampled (the reason, from
@@ -155,8 +156,9 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     where = "" if share is None else f"holds in {format_share(share)} of the model's plausible parameter space"
     if kind == "model" and holds and built_in:
         short = SHORT[("built-in", True)]
-        sentence = (f"{short}: every condition of the rule is built into this model, so it cannot fail anywhere in "
-                    "its plausible space; this is not a test of the claim (the rival models are where it can fail).")
+        sentence = (f"{short}: every condition of the rule is built into this model (none failed at any point "
+                    "searched in its plausible space), so this is not a test of the claim (the rival models are where "
+                    "it can fail).")
     elif kind == "model":
         if holds:
             sentence = (f"{short}: the rule holds in this run" + (f" and in {format_share(share)} of the model's plausible "
