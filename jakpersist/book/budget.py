@@ -143,3 +143,40 @@ def in_vivo_tension(folder: Path = ATLAS_DIR) -> dict[str, float]:
     return {"clone_rises": float((p[col] > 1.0).mean()),
             "c0_given_c1": float(p.loc[c1, "C0"].astype(bool).mean()) if c1.any() else float("nan"),
             "c0_overall": float(p["C0"].astype(bool).mean()), "n_c1": int(c1.sum()), "n": int(len(p))}
+
+
+def escape_window(*, trans_gating: float = 0.0, n_grid: int = 241) -> dict[str, float]:
+    """Where, along ``hetero_advantage``'s plausible range (every other parameter at its default,
+    ``trans_gating`` as given), the in-vivo illustration C0 and persistence C1 hold: the C0-C1 tension as
+    numbers, computed with the vectorised fast mode (:func:`jakpersist.claims.vectorised.evaluate_many`).
+
+    Returns ``lo`` / ``hi`` (the plausible range), ``c1_from`` (smallest advantage where C1's rule holds),
+    ``c0_from`` (smallest where C0's rule holds), ``c0_to`` (the advantage above which C0's rule fails again:
+    its spleen condition crosses its threshold, found by bisection, Brent's method in SciPy; NaN when C0 holds up
+    to the top) and ``spleen_top``, C0's spleen index at the top of the range (fraction of its start; the rule
+    needs at most 0.5). Grid: ``n_grid`` log-spaced values.
+    """
+    import numpy as np
+    from scipy.optimize import brentq
+
+    from ..atlas.space import default_space
+    from ..claims.vectorised import evaluate_many
+
+    sp = default_space(("hetero_advantage",))
+    lo, hi = sp.lo[0], sp.hi[0]
+    h = np.geomspace(lo, hi, n_grid)
+    fixed = {"trans_gating": trans_gating}
+    r = evaluate_many(h[:, None], ("hetero_advantage",), ("C0", "C1"), fixed=fixed)
+    c0, c1 = r["C0"].verdict, r["C1"].verdict
+
+    def spleen_margin(x: float) -> float:
+        return float(evaluate_many(np.array([[x]]), ("hetero_advantage",), ("C0",), fixed=fixed)["C0"]
+                     .conditions["spleen_end"][0][0])
+
+    c0_to = float("nan")
+    if c0.any() and not c0[-1]:
+        last = int(np.where(c0)[0][-1])
+        c0_to = float(brentq(spleen_margin, h[last], h[last + 1], xtol=1e-6))
+    return {"lo": float(lo), "hi": float(hi), "c1_from": float(h[c1][0]) if c1.any() else float("nan"),
+            "c0_from": float(h[c0][0]) if c0.any() else float("nan"), "c0_to": c0_to,
+            "spleen_top": float(r["C0"].metrics["c0_spleen_end"][-1])}

@@ -63,7 +63,8 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
             results = list(pool.map(_one, jobs))
     else:
         results = [_one(j) for j in jobs]
-    out: dict[str, Any] = {"seeds": list(seeds), "claims": {}}
+    out: dict[str, Any] = {"seeds": list(seeds), "claims": {},
+                           "not_run": [c.id for c in claims if c.id not in QUICK_CLAIMS and c.counterfactuals]}
     for c in claims:
         if c.id not in QUICK_CLAIMS:
             continue
@@ -135,7 +136,12 @@ def _as_expected(r: dict[str, Any]) -> bool:
 def markdown(data: dict[str, Any]) -> str:
     """The claims page section: a table per claim of counterfactual outcomes (undefined shown as such, never
     counted as a flip) and the seed-stability share."""
-    lines = ["| claim | counterfactual | expected | observed in this build (margin) | as expected? |",
+    ran = list(data["claims"])
+    not_run = data.get("not_run") or []
+    lines = [f"Run in this build: the counterfactuals of {', '.join(ran)}."
+             + (f" Not run here: those of {', '.join(not_run)} (slow or network-bound claim functions; the test "
+                "suite, `tests/test_claims.py`, runs them through their chapters)." if not_run else ""), "",
+             "| claim | counterfactual | expected | observed in this build (margin) | as expected? |",
              "|---|---|---|---|---|"]
     for cid, d in data["claims"].items():
         for r in d["counterfactuals"]:
