@@ -171,11 +171,12 @@ def tag_problems(claims: list[Any], summary: dict[str, Any] | None) -> list[str]
     ``id`` and ``built_in``), judged against the atlas summary and :func:`search`: a tagged condition that is not
     one of the rule's, a tagged condition that fails at a searched point (named with the point), a condition
     that never fails but is not tagged, a reason shorter than a line. [] when the tags are exactly right."""
-    from .budget import built_in_conditions as never_failing
-
     found, _ = search()
-    computed = never_failing(summary)
     atlas = (summary or {}).get("claims") or {}
+    searched = built_in_conditions()
+    # as jakpersist.book.budget.built_in_conditions: never failing in the atlas and in the search
+    computed = {c: [n for n, d in (r.get("conditions") or {}).items() if d["fails"] == 0 and n in searched.get(c, [])]
+                for c, r in atlas.items()}
     out = []
     for c in claims:
         if c.id not in atlas:
