@@ -508,3 +508,19 @@ def test_a_declared_comparator_the_descriptions_support_or_leave_open_is_used():
     data = geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz")  # descriptions say nothing
     r = evaluate("C1-T", {**FAST, "comparator": "untreated"}, seed=2012, data=data)
     assert r.metrics["t1_comparator"] == "untreated" and not r.metrics["t1_comparator_warning"]
+
+
+def test_a_run_with_a_contradicted_comparator_warns_in_the_report_and_stores_undefined(tmp_path):
+    import json
+
+    from jakpersist.book import cli
+
+    assert cli.main(["run", "t1_transcriptome", "--set", f"data_path={FIX / 'GSE99985_series_matrix.txt.gz'}",
+                     "--set", f"annotation_path={ANNOT}", "--set", "comparator=same-drug", "--set",
+                     "n_permutations=100", "--out", str(tmp_path), "--label", "c"]) == 0
+    run = tmp_path / "t1_transcriptome-c"
+    glued = json.loads((run / "values.json").read_text())["glued"]
+    assert glued["t1_verdict"] is None and glued["t1_verdict_outcome"] == "undefined"
+    report = (run / "report.html").read_text()
+    assert "The declared comparator contradicts the sample descriptions" in report
+    assert "GSM9998501 reads untreated" in report and "ruxolitinib 0 nM" in report
