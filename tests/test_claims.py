@@ -1,4 +1,6 @@
-"""Every claim's verdict: true with default parameters, and equal to `expect` under each counterfactual.
+"""Every claim's verdict: equal to its registered `default_verdict` with default parameters (False for the claims
+the book's default model does not reproduce, e.g. C1, whose `trans_gating: 0` counterfactual restores them; a
+stand-in gives no verdict), and equal to `expect` under each counterfactual (undefined where registered so).
 
 The chapters are executed by papermill, as the book does, and their glued values read back.
 """

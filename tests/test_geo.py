@@ -434,3 +434,93 @@ def test_stand_in_declares_its_comparator_and_still_decides_nothing():
     r = evaluate("C1-T", FAST, seed=2012)
     assert r.metrics["t1_comparator"] == "same-drug" and r.verdict is None
     assert r.details.withdrawn.verdict is None and r.details.withdrawn.kind == "demonstration"
+
+
+# ------------------------------------------------------------------------------------------------
+# negations and zero doses are read as "not on drug"; a declared comparator the descriptions contradict is refused
+# ------------------------------------------------------------------------------------------------
+NOT_ON_DRUG = ["ruxolitinib-naive", "cell state: ruxolitinib-naive", "cultured without ruxolitinib",
+               "ruxolitinib 0 nM", "0 uM ruxolitinib", "ruxolitinib 0.0 µM", "0nM INCB018424", "TG101348 (0 nM)",
+               "JAK inhibitor-naive", "JAK2 inhibitor naive cells", "no JAK2 inhibitor", "minus ruxolitinib",
+               "-ruxolitinib", "ruxolitinib: none", "ruxolitinib-free medium", "untreated", "vehicle", "DMSO",
+               "no drug", "drug-free", "treatment: none", "treatment: vehicle", "mock", "0 ng/ml ruxolitinib"]
+ON_DRUG = ["cell state: naive; treatment: ruxolitinib 1000 nM", "ruxolitinib 0.1 uM", "ruxolitinib 10 nM",
+           "0.5 µM fedratinib", "treated with 1 µM ruxolitinib", "JAK Inhibitor I 500 nM",
+           "ruxolitinib-naive; treatment: ruxolitinib 1 uM",  # drug-naive cells taken in drug
+           "naive cells in 300 nM JAK inhibitor", "time: 0 h; ruxolitinib 1 uM"]
+NEITHER = ["cell state: persistent to ruxolitinib", "naive, sensitive to INCB018424", "ruxolitinib-sensitive cells",
+           "cell state: naive", "HEL cells"]
+
+
+@pytest.mark.parametrize("text", NOT_ON_DRUG)
+def test_negations_zero_doses_and_vehicles_read_as_not_on_drug(text):
+    assert geo.sample_treatment(text) == "untreated", geo.treatment_evidence(text)
+
+
+@pytest.mark.parametrize("text", ON_DRUG)
+def test_positive_doses_and_unnegated_drug_names_read_as_on_drug(text):
+    assert geo.sample_treatment(text) == "on drug", geo.treatment_evidence(text)
+
+
+@pytest.mark.parametrize("text", NEITHER)
+def test_what_the_cells_are_is_not_what_the_sample_was_taken_in(text):
+    assert geo.sample_treatment(text) == "unstated"
+
+
+def test_a_vehicle_and_a_dose_in_one_description_is_contradictory():
+    assert geo.sample_treatment("DMSO then ruxolitinib") == "both"
+    assert geo.sample_treatment("ruxolitinib 0 nM; ruxolitinib 1 uM") == "both"
+
+
+def test_zero_dose_naive_cells_are_untreated_and_the_old_reading_would_have_flipped_the_verdict():
+    # naive cells described "ruxolitinib 0 nM"; persistent cells on drug 1.0 log2 above them (over-shoot)
+    r = _design("GSE99985")
+    assert r.metrics["t1_comparator"] == "untreated" and [c.name for c in r.conditions] == ["tost_p"]
+    assert r.verdict is False and not r.undefined  # not similar: not shown
+    assert describe_verdict("C1-T", r).short == "not shown in public data"
+    # the same data judged as a same-drug design (how "ruxolitinib 0 nM" used to be read) would read "shown"
+    from jakpersist.claims.t1_transcriptome import RULE
+    from jakpersist.claims.base import combine
+
+    assert combine(RULE.conditions(r.metrics["t1_stat5_nes"], r.metrics["t1_stat5_fdr"]))[0] is True
+
+
+def test_negated_drug_names_make_an_untreated_design():
+    r = _design("GSE99986")  # "none (ruxolitinib-naive, cultured without ruxolitinib)"
+    assert r.metrics["t1_comparator"] == "untreated" and r.verdict is True and not r.metrics["t1_comparator_warning"]
+
+
+@pytest.mark.parametrize("accession, declared, reading", [("GSE99985", "same-drug", "untreated"),
+                                                          ("GSE99993", "same-drug", "untreated"),
+                                                          ("GSE99991", "untreated", "on drug")])
+def test_a_declared_comparator_the_descriptions_contradict_is_refused_with_a_warning(accession, declared, reading):
+    r = _design(accession, comparator=declared)
+    warning = r.metrics["t1_comparator_warning"]
+    assert r.undefined and r.verdict is False and r.metrics["t1_comparator"] == "contradicted"
+    assert describe_verdict("C1-T", r).kind == "undefined"
+    n = {"GSE99985": "GSM9998501", "GSE99993": "GSM9999301", "GSE99991": "GSM9999101"}[accession]
+    assert n in warning and f"reads {reading}" in warning and "cell state: naive; treatment:" in warning
+    assert f"'{declared}'" in warning and "refuses" in warning
+
+
+def test_a_declared_comparator_the_descriptions_support_or_leave_open_is_used():
+    assert _design("GSE99993", comparator="untreated").metrics["t1_comparator_warning"] == ""
+    data = geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz")  # descriptions say nothing
+    r = evaluate("C1-T", {**FAST, "comparator": "untreated"}, seed=2012, data=data)
+    assert r.metrics["t1_comparator"] == "untreated" and not r.metrics["t1_comparator_warning"]
+
+
+def test_a_run_with_a_contradicted_comparator_warns_in_the_report_and_stores_undefined(tmp_path):
+    import json
+
+    from jakpersist.book import cli
+
+    assert cli.main(["run", "t1_transcriptome", "--set", f"data_path={FIX / 'GSE99985_series_matrix.txt.gz'}",
+                     "--set", f"annotation_path={ANNOT}", "--set", "comparator=same-drug", "--set",
+                     "n_permutations=100", "--out", str(tmp_path), "--label", "c"]) == 0
+    run = tmp_path / "t1_transcriptome-c"
+    glued = json.loads((run / "values.json").read_text())["glued"]
+    assert glued["t1_verdict"] is None and glued["t1_verdict_outcome"] == "undefined"
+    report = (run / "report.html").read_text()
+    assert "The declared comparator contradicts the sample descriptions" in report
+    assert "GSM9998501 reads untreated" in report and "ruxolitinib 0 nM" in report

@@ -37,3 +37,14 @@ def test_sweep_runs_seeds_in_parallel_and_tabulates_glued_values(tmp_path, capsy
     assert table["seed"].tolist() == [1, 2] and (table["status"] == "ok").all()
     assert {"t1_verdict", "t1_stat5_nes", "t1_verdict_text"} <= set(table.columns)
     assert table["t1_stat5_nes"].nunique() == 2, "different seeds must give different stand-in data"
+
+
+def test_an_undefined_verdict_is_an_empty_cell_of_the_sweep_table(tmp_path, capsys):
+    # C7 with a strong bypass: the HSP90-inhibitor fold cannot be computed, so C7 neither holds nor fails
+    out = tmp_path / "sweep.csv"
+    rc = cli.main(["sweep", "c6_jak2_dependence", "--set", "bypass=0.6", "--set", "n_boot=50", "--seeds", "1",
+                   "--workers", "1", "--out", str(out)])
+    assert rc == 0, capsys.readouterr()
+    table = pd.read_csv(out)
+    assert table["c7_verdict_outcome"].tolist() == ["undefined"] and table["c7_verdict"].isna().all()
+    assert table["c6_verdict"].tolist() == [False]  # a real failure stays False

@@ -85,3 +85,57 @@ def test_h1_wording_states_the_p_value_from_the_test():
 def test_share_outside_zero_one_is_refused():
     with pytest.raises(ValueError, match="between 0 and 1"):
         describe_verdict("C1", _result("C1", "model", [Condition("fold", 6.0, 4.0)]), share=11.0)
+
+
+# ------------------------------------------------------------------------------------------------
+# undefined is stored as undefined (null / empty cell), never as False, and never counted in seed support
+# ------------------------------------------------------------------------------------------------
+def test_undefined_is_stored_as_none_everywhere_a_verdict_is_written(monkeypatch):
+    from jakpersist.book import chapter, variants
+    from jakpersist.claims.wording import stored_verdict
+
+    r = evaluate("C7", {"bypass": 0.6}, mode="fast")  # the HSP90-inhibitor fold cannot be computed
+    assert r.undefined and stored_verdict(r) is None
+    assert stored_verdict(evaluate("C1", mode="fast")) is False  # a real failure stays False
+    assert stored_verdict(evaluate("C1-T", {"n_permutations": 20}, seed=1)) is None  # a demonstration
+    glued = {}
+    monkeypatch.setattr(chapter, "glue", lambda k, v, **kw: glued.__setitem__(k, v))
+    chapter.glue_result(r, "c7")  # what values.json and the sweep tables are made of
+    assert glued["c7_verdict"] is None and glued["c7_verdict_outcome"] == "undefined"
+    chapter.glue_verdict("c7_cf", r)
+    assert glued["c7_cf"] is None
+    v = variants.chapter_values("c6_jak2_dependence", {"bypass": 0.6})  # graded runs
+    assert v["c7_verdict"] is None and v["c7_verdict_outcome"] == "undefined" and v["c6_verdict"] is False
+
+
+def test_an_undefined_verdict_is_an_empty_cell_in_a_csv_table(tmp_path):
+    import pandas as pd
+
+    table = pd.DataFrame([{"seed": 1, "c7_verdict": None, "c7_verdict_outcome": "undefined"},
+                          {"seed": 2, "c7_verdict": True, "c7_verdict_outcome": "holds"}])
+    f = tmp_path / "sweep.csv"
+    table.to_csv(f, index=False)
+    assert f.read_text().splitlines()[1] == "1,,undefined"
+
+
+def test_seed_support_counts_defined_seeds_only():
+    from jakpersist.book import stability
+
+    runs = [{"verdict": True, "error": ""}, {"verdict": None, "error": ""}, {"verdict": False, "error": ""},
+            {"verdict": None, "error": "ValueError: x"}, {"verdict": True, "error": ""}]
+    d = stability.seed_support(runs)
+    assert (d["seed_holds"], d["seed_defined"], d["seed_undefined"], d["seed_errors"]) == (2, 3, 1, 1)
+    assert d["seed_support"] == pytest.approx(2 / 3)
+    assert stability.support_text(d).startswith("2 of 3 defined seeds (1 of 5 undefined")
+    none = stability.seed_support([{"verdict": None, "error": ""}] * 3)
+    assert none["seed_defined"] == 0 and math.isnan(none["seed_support"])
+    assert stability.support_text(none) == "0 of 0 defined seeds (3 of 3 undefined, neither holding nor failing)"
+
+
+def test_c7_strong_bypass_seed_runs_are_undefined_not_failing():
+    from jakpersist.book import stability
+
+    runs = [stability._one(("C7", {"bypass": 0.6}, s)) for s in (1, 2)]
+    assert all(r["verdict"] is None and r["undefined"] for r in runs)
+    d = stability.seed_support(runs)
+    assert d["seed_defined"] == 0 and d["seed_undefined"] == 2

@@ -73,13 +73,17 @@ def pages(folder: Path = ATLAS_DIR) -> dict[str, str]:
 
 
 def built_in_conditions(s: dict[str, Any] | None) -> dict[str, list[str]]:
-    """Per claim, the rule conditions that fail nowhere in the atlas's base sample (no point where the
-    condition's computed margin is <= 0; a point where its value could not be computed is undefined, not a
-    failure): built into this model over its plausible space.
-    ``s``: the atlas summary (:func:`load_summary`); {} when there is none."""
+    """Per claim of the atlas summary ``s``, the rule conditions built into this model: they fail nowhere in the
+    atlas's base sample *and* nowhere in the harder search of :func:`jakpersist.book.builtin.search` (the
+    atlas's points, corners of the plausible box, seeded random draws; a point where a value could not be
+    computed is undefined, not a failure). ``s``: the atlas summary (:func:`load_summary`); {} when there is
+    none."""
+    from .builtin import built_in_conditions as searched
+
+    found = searched()
     out: dict[str, list[str]] = {}
     for c, r in ((s or {}).get("claims") or {}).items():
-        names = [n for n, d in (r.get("conditions") or {}).items() if d["fails"] == 0]
+        names = [n for n, d in (r.get("conditions") or {}).items() if d["fails"] == 0 and n in found.get(c, [])]
         if names:
             out[c] = names
     return out
@@ -88,22 +92,31 @@ def built_in_conditions(s: dict[str, Any] | None) -> dict[str, list[str]]:
 def condition_failure_table(s: dict[str, Any] | None, built_in: dict[str, dict[str, str]] | None = None) -> Any:
     """Which condition of each claim's rule fails where: one row per (claim, condition) with the share of the
     plausible space where it fails on a computed value, where it is the *only* failing condition, where it is
-    undefined (its value could not be computed), and whether it is built into this model (fails nowhere).
+    undefined (its value could not be computed), and whether it is built into this model (fails nowhere in the
+    atlas nor in the search of :func:`jakpersist.book.builtin.search`).
 
     ``built_in``: the registry's tags (claim -> {condition: reason}); the reason is shown for tagged conditions.
     Returns a pandas DataFrame (empty when the atlas has no per-condition results: run ``make atlas``).
     """
     import pandas as pd
 
+    from .builtin import search
+
     rows = []
+    never_fails = built_in_conditions(s)
+    found = search()[0]
     for c, r in ((s or {}).get("claims") or {}).items():
         for n, d in (r.get("conditions") or {}).items():
-            never = d["fails"] == 0
+            never = n in never_fails.get(c, [])
             reason = ((built_in or {}).get(c) or {}).get(n, "")
+            searched = found.get((c, n))
             rows.append({"claim": c, "condition": n, "fails in": f"{d['fails']:.0%}",
                          "only failing condition in": f"{d['fails_alone']:.0%}",
                          "undefined in": f"{d['undefined']:.0%}",
-                         "built into this model": ("yes: " + reason) if never and reason else "yes" if never else ""})
+                         "built into this model": ("yes: " + reason) if never and reason else "yes" if never else
+                         (f"no: held at every atlas point but failed at {searched.n_failed:,} of the "
+                          f"{searched.n_points:,} points searched" if d["fails"] == 0 and searched is not None
+                          and searched.n_failed else "")})
     return pd.DataFrame(rows, columns=["claim", "condition", "fails in", "only failing condition in", "undefined in",
                                        "built into this model"])
 
@@ -130,3 +143,40 @@ def in_vivo_tension(folder: Path = ATLAS_DIR) -> dict[str, float]:
     return {"clone_rises": float((p[col] > 1.0).mean()),
             "c0_given_c1": float(p.loc[c1, "C0"].astype(bool).mean()) if c1.any() else float("nan"),
             "c0_overall": float(p["C0"].astype(bool).mean()), "n_c1": int(c1.sum()), "n": int(len(p))}
+
+
+def escape_window(*, trans_gating: float = 0.0, n_grid: int = 241) -> dict[str, float]:
+    """Where, along ``hetero_advantage``'s plausible range (every other parameter at its default,
+    ``trans_gating`` as given), the in-vivo illustration C0 and persistence C1 hold: the C0-C1 tension as
+    numbers, computed with the vectorised fast mode (:func:`jakpersist.claims.vectorised.evaluate_many`).
+
+    Returns ``lo`` / ``hi`` (the plausible range), ``c1_from`` (smallest advantage where C1's rule holds),
+    ``c0_from`` (smallest where C0's rule holds), ``c0_to`` (the advantage above which C0's rule fails again:
+    its spleen condition crosses its threshold, found by bisection, Brent's method in SciPy; NaN when C0 holds up
+    to the top) and ``spleen_top``, C0's spleen index at the top of the range (fraction of its start; the rule
+    needs at most 0.5). Grid: ``n_grid`` log-spaced values.
+    """
+    import numpy as np
+    from scipy.optimize import brentq
+
+    from ..atlas.space import default_space
+    from ..claims.vectorised import evaluate_many
+
+    sp = default_space(("hetero_advantage",))
+    lo, hi = sp.lo[0], sp.hi[0]
+    h = np.geomspace(lo, hi, n_grid)
+    fixed = {"trans_gating": trans_gating}
+    r = evaluate_many(h[:, None], ("hetero_advantage",), ("C0", "C1"), fixed=fixed)
+    c0, c1 = r["C0"].verdict, r["C1"].verdict
+
+    def spleen_margin(x: float) -> float:
+        return float(evaluate_many(np.array([[x]]), ("hetero_advantage",), ("C0",), fixed=fixed)["C0"]
+                     .conditions["spleen_end"][0][0])
+
+    c0_to = float("nan")
+    if c0.any() and not c0[-1]:
+        last = int(np.where(c0)[0][-1])
+        c0_to = float(brentq(spleen_margin, h[last], h[last + 1], xtol=1e-6))
+    return {"lo": float(lo), "hi": float(hi), "c1_from": float(h[c1][0]) if c1.any() else float("nan"),
+            "c0_from": float(h[c0][0]) if c0.any() else float("nan"), "c0_to": c0_to,
+            "spleen_top": float(r["C0"].metrics["c0_spleen_end"][-1])}

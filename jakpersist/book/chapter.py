@@ -9,7 +9,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ..model.params import Param
+from ..claims.wording import stored_verdict
+from ..model.params import ALL_PARAMS, Param
 from .params import PARAMS
 from .registry import EVIDENCE_KINDS, load as load_registry
 
@@ -113,6 +114,9 @@ def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
             raise ParameterError(f"parameter 'data_path' = {dp!r}: no such file (relative paths are taken "
                                  f"from the folder the notebook runs in: {Path.cwd()})")
         values["data_path"] = str(path.resolve())
+    _RUN_PARAMETERS.clear()
+    _RUN_PARAMETERS.update(values)
+    glue("_atlas_scope", atlas_scope(values), origin="parameter")
     return values
 
 
@@ -164,6 +168,53 @@ def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
     return notes
 
 
+#: Run settings that only set the simulated noise and its resampling: the noise-free atlas never reads them, so
+#: changing them leaves the atlas's share and built-in tags in force.
+NOISE_ONLY_SETTINGS = frozenset({"seed", "n_boot", "n_replicates", "noise_sd", "n_blots", "band_noise_sd",
+                                 "seq_reads"})
+#: The parameters of the run being executed (recorded by :func:`validate_parameters`): what
+#: :func:`verdict_wording` judges the atlas's scope on when it is not told.
+_RUN_PARAMETERS: dict[str, Any] = {}
+
+
+def atlas_scope(parameters: dict[str, Any] | None = None) -> str:
+    """Whether the shipped robustness atlas applies to a run with ``parameters``: "" when it does, else the
+    reason (naming each parameter that takes the run outside the atlas's model). The one place this is decided.
+
+    The atlas sampled some parameters over their plausible ranges (``space`` in ``data/atlas/summary.json``) and
+    held every other model parameter and every run setting at its default. A run applies when each sampled
+    parameter lies inside its sampled range and every other model parameter (including the rival models'
+    switches, e.g. ``clone_start``, and fixed ones such as ``trans_gating``) and run setting equals its
+    default; the settings that only set simulated noise (:data:`NOISE_ONLY_SETTINGS`) and the chapters' file and
+    pattern settings are ignored. Outside that, the atlas's share and "built into this model" tags were measured
+    for another model and do not apply. ``parameters`` None: the running chapter's (:func:`validate_parameters`).
+    """
+    from .budget import load_summary
+
+    params = _RUN_PARAMETERS if parameters is None else parameters
+    space = {r["name"]: (float(r["lo"]), float(r["hi"])) for r in ((load_summary() or {}).get("space") or [])}
+    if not space:
+        from ..atlas.space import default_space
+
+        sp = default_space()
+        space = {n: (lo, hi) for n, lo, hi in zip(sp.names, sp.lo, sp.hi, strict=True)}
+    out = []
+    for k, v in params.items():
+        if k not in ALL_PARAMS or k in NOISE_ONLY_SETTINGS:
+            continue
+        if k in space:
+            lo, hi = space[k]
+            try:
+                inside = lo <= float(v) <= hi
+            except (TypeError, ValueError):
+                inside = False
+            if not inside:
+                out.append(f"{k}={v!r} is outside the range the atlas sampled ({lo:g} to {hi:g})")
+        elif v != ALL_PARAMS[k].default:
+            out.append(f"{k}={v!r} differs from the value the atlas held fixed ({ALL_PARAMS[k].default!r})")
+    return "; ".join(out)
+
+
 def atlas_share(claim: str) -> float | None:
     """Share of the model's plausible parameter space where ``claim``'s rule holds, from the shipped robustness
     atlas (``data/atlas/summary.json``); None when the claim is not in it (public-data checks)."""
@@ -173,10 +224,15 @@ def atlas_share(claim: str) -> float | None:
     return float(r["share"]) if r else None
 
 
-def verdict_wording(result: Any) -> Any:
-    """The verdict's words (:func:`jakpersist.claims.wording.describe_verdict`) with the atlas share."""
+def verdict_wording(result: Any, parameters: dict[str, Any] | None = None) -> Any:
+    """The verdict's words (:func:`jakpersist.claims.wording.describe_verdict`) with the atlas share and the
+    built-in tags when the atlas applies to the run (:func:`atlas_scope` of ``parameters``, by default the running
+    chapter's); otherwise without them, and the sentence says why they do not apply."""
     from ..claims.wording import describe_verdict
 
+    scope = atlas_scope(parameters)
+    if scope:
+        return describe_verdict(result.claim, result, off_atlas=scope)
     return describe_verdict(result.claim, result, share=atlas_share(result.claim), built_in=all_built_in(result))
 
 
@@ -208,12 +264,14 @@ def glue_wording(prefix: str, result: Any, origin: str | None = None) -> Any:
     return w
 
 
-def glue_verdict(name: str, result: Any) -> bool | None:
-    """Glue the verdict of a claim result (:class:`jakpersist.claims.base.ClaimResult`) under ``name`` and its
-    short wording under ``name + '_text'`` (never a bare "supported"). Returns the verdict."""
-    glue(name, result.verdict)
-    glue(name + "_text", verdict_wording(result).short)
-    return result.verdict
+def glue_verdict(name: str, result: Any, parameters: dict[str, Any] | None = None) -> bool | None:
+    """Glue the verdict of a claim result (:class:`jakpersist.claims.base.ClaimResult`) under ``name`` (stored
+    by :func:`~jakpersist.claims.wording.stored_verdict`: None when undefined) and its short wording under
+    ``name + '_text'`` (never a bare "supported"; ``parameters``: the run's, when they differ from the chapter's,
+    for :func:`atlas_scope`). Returns the stored verdict."""
+    glue(name, stored_verdict(result))
+    glue(name + "_text", verdict_wording(result, parameters).short)
+    return stored_verdict(result)
 
 
 class Banner:
@@ -250,7 +308,7 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     """Glue everything a claim function returned (:class:`jakpersist.claims.base.ClaimResult`): each metric
     under its own key with its origin (the result's ``provenance``: "model", "data" or "parameter"; "data"
     becomes "public-data" for a public-data result), the verdict under ``<prefix>_verdict`` (True when the rule
-    holds, False when it does not or is undefined, None for a demonstration), its words (:func:`glue_wording`), the
+    holds, False when it fails, None when it is undefined or a demonstration: :func:`~jakpersist.claims.wording.stored_verdict`), its words (:func:`glue_wording`), the
     signed margin under ``<prefix>_margin``, and the provenance map under ``<prefix>_provenance``. ``prefix``
     defaults to the claim id in lower case ("c1"). Returns ``result``."""
     prefix = prefix or result.claim.lower().replace("-", "")
@@ -263,7 +321,7 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     for k, v in result.metrics.items():
         glue(k, v, origin=origin(k))
     verdict_origin = "model" if result.kind in ("model", "demonstration") else data_origin
-    glue(prefix + "_verdict", None if result.verdict is None else bool(result.verdict), origin=verdict_origin)
+    glue(prefix + "_verdict", stored_verdict(result), origin=verdict_origin)
     glue_wording(prefix, result, origin=verdict_origin)
     glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
     glue(prefix + "_provenance", dict(result.provenance), origin="parameter")

@@ -171,7 +171,10 @@ def _banner(chapter: str, card: dict[str, Any]) -> str:
     return (f"<b>Run report of chapter {html.escape(chapter)}</b> &middot; {html.escape(card['date'])} &middot; "
             f"evidence: {what} &middot; parameters set: {html.escape(set_)} &middot; commit "
             f"{html.escape(str(card['git_commit'] or 'unknown'))}. Every number below was computed in this run; "
-            f"values.json beside this file lists all parameters, input checksums and each value's origin.")
+            f"values.json beside this file lists all parameters, input checksums and each value's origin."
+            + (f" <b>Outside the robustness atlas's model</b> ({html.escape(scope)}): the atlas's shares and "
+               "built-in tags were measured for the book's default model and do not apply to this run."
+               if (scope := str((card.get("glued") or {}).get("_atlas_scope") or "")) else ""))
 
 
 def cmd_execute(args: argparse.Namespace) -> int:

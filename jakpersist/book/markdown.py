@@ -136,6 +136,9 @@ class _Converter:
                  unfilled: str) -> None:
         self.values, self.missing, self.cited, self.bib = values, missing, cited, bib
         self.includes, self.pages, self.mark, self.unfilled = includes, pages, mark_default_run, unfilled
+        #: why the robustness atlas does not apply to this run ("" when it does: glued as ``_atlas_scope`` by
+        #: :func:`jakpersist.book.chapter.atlas_scope`)
+        self.scope = str(values.get("_atlas_scope") or "")
 
     def glue(self, m: re.Match) -> str:
         key, _, spec = m.group(1).strip().split("::")[-1].partition(":")
@@ -173,10 +176,21 @@ class _Converter:
             return _claim_box(claim.group("id"))
         if self.includes != "book" or "/glance/" in arg:  # glance: the default run's numbers, not this run's
             return ""
+        if "/budget/" in arg and self.scope:  # the atlas's shares: measured for another model
+            return self.off_atlas("Robustness budget")
         path = (ROOT / "book" / "chapters" / arg).resolve()
         if path.is_file() and (ROOT / "book") in path.parents:
-            return self.blocks(path.read_text(encoding="utf-8"))
+            box = self.blocks(path.read_text(encoding="utf-8"))
+            if self.scope and "built into this model" in box:
+                box += "\n\n" + self.off_atlas("Built-in tags above")
+            return box
         return ""
+
+    def off_atlas(self, what: str) -> str:
+        """A note that the atlas's shares and built-in tags were measured for the default model, not this run."""
+        return quote(f"{what}: measured for the book's default model, not for this run",
+                     f"The robustness atlas sampled the book's default model; this run is outside it "
+                     f"({self.scope}), so its shares and its \"built into this model\" tags do not apply here.")
 
     def directive(self, m: re.Match) -> str:
         name, arg = m.group("name"), m.group("arg").strip()

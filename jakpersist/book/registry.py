@@ -295,24 +295,40 @@ def claim_box(c: Claim) -> str:
             + ("\n" + built_in_box(c) if c.built_in else ""))
 
 
+#: What a "built into this model" tag means, said the same way on the claims page and in the chapters.
+BUILT_IN_MEANING = ("never failed at any point searched in the model's plausible parameter space (the robustness "
+                    "atlas's points, corners of the box and seeded random draws), so its passing is not evidence; a "
+                    "search cannot rule out every rare corner")
+
+
+def _computed(c: Claim, name: str) -> str:
+    """The search's computed range for a tagged condition (:func:`jakpersist.book.builtin.range_text`)."""
+    from .builtin import range_text
+
+    try:
+        return " " + range_text(c.id, name)
+    except KeyError:  # not a model claim's condition: the registry test reports it
+        return ""
+
+
 def built_in_lines(c: Claim) -> list[str]:
-    """The claim's built-in conditions (MyST bullets): each rule condition that never failed at the atlas's
-    sampled points of the model's plausible space, tagged "built into this model" with its reason ([] when none)."""
+    """The claim's built-in conditions (MyST bullets): each rule condition that never failed at the searched
+    points of the model's plausible space (:mod:`jakpersist.book.builtin`), tagged "built into this model" with
+    its reason and the computed range ([] when none)."""
     if not c.built_in:
         return []
-    return ["- **Built into this model** (never failed at any point the robustness atlas sampled from the "
-            "plausible parameter space, so its passing is not evidence; a sample cannot rule out a rare corner):"] + [f"  - `{name}`: {reason}" for name, reason in c.built_in.items()]
+    return [f"- **Built into this model** ({BUILT_IN_MEANING}):"] + [
+        f"  - `{name}`: {reason}{_computed(c, name)}" for name, reason in c.built_in.items()]
 
 
 def built_in_box(c: Claim) -> str:
     """The "built into this model" admonition a chapter shows under its verdict ("" when the rule has no
-    built-in condition)."""
+    built-in condition), each condition with its reason and the computed range."""
     if not c.built_in:
         return ""
-    items = "\n".join(f"- `{name}`: {reason}" for name, reason in c.built_in.items())
-    return (f"```{{admonition}} {c.id}: built into this model\n:class: note\nThese conditions of the rule cannot "
-            f"fail anywhere in the model's plausible parameter space (robustness atlas), so their passing is not "
-            f"evidence:\n\n{items}\n```\n")
+    items = "\n".join(f"- `{name}`: {reason}{_computed(c, name)}" for name, reason in c.built_in.items())
+    return (f"```{{admonition}} {c.id}: built into this model\n:class: note\nThese conditions of the rule "
+            f"{BUILT_IN_MEANING}:\n\n{items}\n```\n")
 
 
 def _budget_line(cid: str) -> list[str]:

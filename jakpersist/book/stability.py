@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..claims import QUICK_CLAIMS, evaluate
-from ..claims.wording import describe_verdict
+from ..claims.wording import describe_verdict, stored_verdict
 from .names import PLAIN_NAMES, plain
 
 SEEDS = (1, 2, 3, 4, 5)
@@ -23,7 +23,8 @@ def _one(job: tuple[str, dict[str, Any], int | None]) -> dict[str, Any]:
     try:
         r = evaluate(cid, params, seed=seed)
         w = describe_verdict(cid, r)
-        return {"claim": cid, "params": params, "seed": seed, "verdict": r.verdict, "margin": r.margin, "error": "",
+        return {"claim": cid, "params": params, "seed": seed, "verdict": stored_verdict(r), "margin": r.margin,
+                "error": "",
                 "undefined": w.kind == "undefined", "short": w.short, "outcome": w.outcome,
                 "noise_free": noise_free_deciders(r)}
     except Exception as e:  # noqa: BLE001 - recorded and shown on the page, never hidden
@@ -63,7 +64,8 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
             results = list(pool.map(_one, jobs))
     else:
         results = [_one(j) for j in jobs]
-    out: dict[str, Any] = {"seeds": list(seeds), "claims": {}}
+    out: dict[str, Any] = {"seeds": list(seeds), "claims": {},
+                           "not_run": [c.id for c in claims if c.id not in QUICK_CLAIMS and c.counterfactuals]}
     for c in claims:
         if c.id not in QUICK_CLAIMS:
             continue
@@ -73,10 +75,33 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
         out["claims"][c.id] = {
             "counterfactuals": [{**r, "expected": cf.expect, "expected_undefined": cf.undefined}
                                 for r, cf in zip(cfs, c.counterfactuals, strict=False)],
-            "seed_support": sum(bool(r["verdict"]) for r in st) / len(st) if st else float("nan"),
+            **seed_support(st),
             "seeds": st,
         }
     return out
+
+
+def seed_support(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Seed support counted over the *defined* seeds only: a run whose verdict is undefined (stored None by
+    :func:`jakpersist.claims.wording.stored_verdict`) or that stopped with an error neither holds nor fails.
+
+    Returns ``seed_holds`` (k), ``seed_defined`` (n), ``seed_undefined``, ``seed_errors`` and ``seed_support``
+    (k / n; NaN when no seed is defined)."""
+    defined = [r for r in runs if not r.get("error") and r.get("verdict") is not None]
+    k = sum(r["verdict"] is True for r in defined)
+    return {"seed_holds": k, "seed_defined": len(defined),
+            "seed_undefined": sum(not r.get("error") and r.get("verdict") is None for r in runs),
+            "seed_errors": sum(bool(r.get("error")) for r in runs),
+            "seed_support": k / len(defined) if defined else float("nan")}
+
+
+def support_text(d: dict[str, Any]) -> str:
+    """"k of n defined seeds" (with the undefined and failed runs named), as the claims page says it."""
+    n_all = d["seed_defined"] + d["seed_undefined"] + d["seed_errors"]
+    text = f"{d['seed_holds']} of {d['seed_defined']} defined seeds"
+    extra = [f"{d['seed_undefined']} of {n_all} undefined, neither holding nor failing"] if d["seed_undefined"] else []
+    extra += [f"{d['seed_errors']} stopped with an error"] if d["seed_errors"] else []
+    return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
 def _margin(m: float) -> str:
@@ -112,7 +137,12 @@ def _as_expected(r: dict[str, Any]) -> bool:
 def markdown(data: dict[str, Any]) -> str:
     """The claims page section: a table per claim of counterfactual outcomes (undefined shown as such, never
     counted as a flip) and the seed-stability share."""
-    lines = ["| claim | counterfactual | expected | observed in this build (margin) | as expected? |",
+    ran = list(data["claims"])
+    not_run = data.get("not_run") or []
+    lines = [f"Run in this build: the counterfactuals of {', '.join(ran)}."
+             + (f" Not run here: those of {', '.join(not_run)} (slow or network-bound claim functions; the test "
+                "suite, `tests/test_claims.py`, runs them through their chapters)." if not_run else ""), "",
+             "| claim | counterfactual | expected | observed in this build (margin) | as expected? |",
              "|---|---|---|---|---|"]
     for cid, d in data["claims"].items():
         for r in d["counterfactuals"]:
@@ -123,7 +153,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines += ["", "Margins are in the units of each rule's closest condition (log2 of a fold for folds and p values, "
               "fractions of the threshold otherwise).", "",
               f"Stability across seeds (default parameters and design, seeds {', '.join(map(str, data['seeds']))}):",
-              "", "| claim | share of seeds where the rule holds | margins | why the margins vary or not |",
+              "", "| claim | seeds where the rule holds | margins | why the margins vary or not |",
               "|---|---|---|---|"]
     for cid, d in data["claims"].items():
         ms = ", ".join(_margin(r["margin"]) for r in d["seeds"])
@@ -132,7 +162,7 @@ def markdown(data: dict[str, Any]) -> str:
         why = ("identical: the deciding quantity is computed without noise (a noise-free model read-out or fixed "
                "public data), so the seed cannot change it" if same and nf else
                "identical across these seeds" if same else "the simulated noise differs by seed")
-        lines.append(f"| {cid}, {len(d['seeds'])} seeds | {d['seed_support']:.0%} | {ms} | {why} |")
+        lines.append(f"| {cid}, {len(d['seeds'])} seeds | {support_text(d)} | {ms} | {why} |")
     return "\n".join(lines) + "\n"
 
 

@@ -191,9 +191,10 @@ def _results(chapter: str, p: dict[str, Any]) -> dict[str, Any]:
 
 def chapter_values(chapter: str, parameters: dict[str, Any]) -> dict[str, Any]:
     """What a run of ``chapter`` with ``parameters`` glues for grading: every claim metric under its own
-    name, ``<prefix>_verdict`` (bool), ``<prefix>_margin`` and the verdict's words as the chapter glues them
+    name, ``<prefix>_verdict`` (True / False, None when undefined), ``<prefix>_margin`` and the verdict's words as the chapter glues them
     (``<prefix>_verdict_text``, ``_verdict_outcome``: :func:`jakpersist.book.chapter.verdict_wording`), plus the
     run's parameters under ``param_<name>``. Computed with the claim functions (no notebook is executed)."""
+    from ..claims.wording import stored_verdict
     from .chapter import verdict_wording
 
     p = {**_defaults(chapter), **parameters}
@@ -203,8 +204,8 @@ def chapter_values(chapter: str, parameters: dict[str, Any]) -> dict[str, Any]:
         out[f"{prefix}_margin"] = float(r.margin)
         w = verdict_wording(r)
         out[f"{prefix}_verdict_text"], out[f"{prefix}_verdict_outcome"] = w.short, w.outcome
-        if r.verdict is not None:
-            out[f"{prefix}_verdict"] = bool(r.verdict)
+        if r.kind != "demonstration":  # None when undefined (neither holds nor fails), as a chapter glues it
+            out[f"{prefix}_verdict"] = stored_verdict(r)
     return out
 
 

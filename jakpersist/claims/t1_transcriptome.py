@@ -31,7 +31,7 @@ from ..loaders.publicdata import load_gene_sets
 from ..model.dynamics import Phase, adaptation_after
 from ..model.params import ModelParams
 from ..model.signalling import state_from_adaptation
-from .base import ClaimDetails, ClaimResult, decided
+from .base import ClaimDetails, ClaimResult, Condition, decided
 from .common import settings
 from .params import defaults_of
 from .rules import EnrichmentRule, WithdrawnExpressionRule
@@ -139,6 +139,31 @@ def withdrawn_check(data: geo.ExpressionData, test: list[str], withdrawn: list[s
                    metrics={"t1_withdrawn_jak2_log2fc": diff, "t1_withdrawn_p": p, "t1_n_withdrawn": len(withdrawn)})
 
 
+def resolve_comparator(groups: pd.DataFrame, declared: str) -> tuple[str | None, str, str]:
+    """The comparator the check uses: ``(comparator, reason, warning)``.
+
+    ``declared`` "auto" reads it from the reference samples' descriptions
+    (:func:`jakpersist.loaders.geo.detect_comparator`; None when they do not say). A declared comparator
+    ("same-drug" or "untreated") is used unless a reference sample's description contradicts it
+    (:func:`jakpersist.loaders.geo.comparator_conflicts`: a naive sample described as untreated when
+    "same-drug" is declared, or as on drug when "untreated" is declared). **Then the check refuses**: the
+    comparator is None (the result is undefined, never decided on the contradicted reading) and ``warning``
+    names each contradicting sample with its description; otherwise ``warning`` is "".
+    """
+    if declared == "auto":
+        comparator, why = geo.detect_comparator(groups)
+        return comparator, why, ""
+    conflicts = geo.comparator_conflicts(groups, declared)
+    if not conflicts:
+        return declared, "declared with the parameter comparator", ""
+    listing = "; ".join(f"{s} reads {reading}: '{text}'" for s, reading, text in conflicts)
+    warning = (f"the declared comparator '{declared}' is contradicted by the description of {len(conflicts)} "
+               f"reference (naive) sample(s) ({listing}); the check refuses to decide on a reading the "
+               "descriptions contradict, so the result is undefined. Check the samples and declare the comparator "
+               "their descriptions support (or comparator='auto')")
+    return None, "declared with the parameter comparator, but contradicted by the sample descriptions", warning
+
+
 def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
              data: geo.ExpressionData | None = None, mode: str = "full") -> ClaimResult:
     """Evaluate C1-T on ``data`` (None: the simulated stand-in, a demonstration that decides nothing).
@@ -155,7 +180,8 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
     ``t1_stat5_nes``, ``t1_stat5_fdr``, ``t1_stat3_nes``, ``t1_jak2_log2fc`` (log2 units, test - reference),
     ``t1_margin``, ``t1_n_reference``, ``t1_n_test``, ``t1_series``, ``t1_comparator``, ``t1_expectation``,
     ``t1_score_diff`` / ``t1_score_ci_lo`` / ``t1_score_ci_hi`` (log2 units, 90% interval), ``t1_tost_p``,
-    ``t1_n_withdrawn``. ``details`` holds a :class:`T1Details` (its ``withdrawn``: the C4-style result or None).
+    ``t1_n_withdrawn``, ``t1_comparator_warning`` (empty, or why a declared comparator was refused:
+    :func:`resolve_comparator`). ``details`` holds a :class:`T1Details` (its ``withdrawn``: the C4-style result or None).
 
     Raises :class:`GroupError` when a group has fewer than 2 samples, and
     :class:`jakpersist.loaders.geo.GeoFileError` for an invalid pattern.
@@ -184,11 +210,7 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
     fdr = float(res.loc[RULE.gene_set, "fdr_q"]) if RULE.gene_set in res.index else float("nan")
     stat3 = float(res.loc[STAT3_SET, "NES"]) if STAT3_SET in res.index else float("nan")
     jak2 = float(de.loc["JAK2", "log2fc"]) if "JAK2" in de.index else float("nan")
-    comparator = params["comparator"]
-    if comparator == "auto":
-        comparator, why = geo.detect_comparator(groups)
-    else:
-        why = "declared with the parameter comparator"
+    comparator, why, warning = resolve_comparator(groups, params["comparator"])
     used = [s for s in g.index]
     test_ids, ref_ids = [s for s in used if g[s] == "test"], [s for s in used if g[s] == "reference"]
     scores = set_scores(data.expression, gene_sets.get(RULE.gene_set, []), test_ids + ref_ids)
@@ -197,10 +219,14 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
         conds = RULE.conditions(nes, fdr)
     elif comparator == "untreated":
         conds = RULE.equivalence_conditions(eq["tost_p"])
+    elif warning:
+        conds = [Condition("comparator", float("nan"), 0.0, scale="linear",
+                           label="the declared comparator is contradicted by the sample descriptions")]
     else:
         conds = RULE.comparator_unknown()
     expectation = geo.COMPARATORS.get(comparator or "", "not stated: the series does not say whether the naive "
-                                      "samples were taken in drug or untreated, so no expectation can be set")
+                                      "samples were taken in drug or untreated, so no expectation can be set"
+                                      if not warning else "none: " + warning)
     wd_ids = [s for s in geo.withdrawn_samples(groups, params["withdrawn_pattern"])
               if s in data.expression.columns]
     withdrawn = withdrawn_check(data, test_ids, wd_ids, kind) if len(wd_ids) >= 2 else None
@@ -208,7 +234,8 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
                                 + ["reference"] * len(ref_ids), "score": scores[test_ids + ref_ids].to_numpy()})
     metrics = {"t1_stat5_nes": nes, "t1_stat5_fdr": fdr, "t1_stat3_nes": stat3, "t1_jak2_log2fc": jak2,
                "t1_n_reference": n_ref, "t1_n_test": n_test, "t1_series": data.label,
-               "t1_comparator": comparator or "not stated", "t1_comparator_reason": why,
+               "t1_comparator": comparator or ("contradicted" if warning else "not stated"),
+               "t1_comparator_reason": why, "t1_comparator_warning": warning,
                "t1_expectation": expectation, "t1_score_diff": eq["diff"], "t1_score_ci_lo": eq["ci_lo"],
                "t1_score_ci_hi": eq["ci_hi"], "t1_tost_p": eq["tost_p"], "t1_equivalence_margin": RULE.margin_log2,
                "t1_n_withdrawn": len(wd_ids)}

@@ -100,7 +100,7 @@ def format_share(share: float) -> str:
 
 
 def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None = None,
-                     built_in: bool = False) -> VerdictText:
+                     built_in: bool = False, off_atlas: str = "") -> VerdictText:
     """The wording of ``result`` (the outcome of claim ``claim_id``).
 
     Parameters
@@ -115,8 +115,14 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
         ``data/atlas/summary.json``); stated in the sentence of a model verdict when given.
     built_in : bool
         True when every condition of the claim's rule is built into the model (tagged ``built_in`` in the
-        registry: it cannot fail anywhere in the plausible space); a model verdict that holds then reads "holds
+        registry: it failed at no point searched in the plausible space, :mod:`jakpersist.book.builtin`); a model
+        verdict that holds then reads "holds
         by construction in this model", not "sufficient in the model".
+    off_atlas : str
+        Non-empty when the run's parameters lie outside the model the atlas sampled (the reason, from
+        :func:`jakpersist.book.chapter.atlas_scope`): the sentence of a model verdict then says that the atlas's
+        share and built-in tags were measured for the book's default model and do not apply to this run; a share
+        or ``built_in`` given with it is refused (ValueError).
 
     Returns
     -------
@@ -125,6 +131,8 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     """
     if share is not None and not 0.0 <= share <= 1.0:
         raise ValueError(f"share {share!r} is not a fraction between 0 and 1")
+    if off_atlas and (share is not None or built_in):
+        raise ValueError("a run outside the atlas's model gets neither the atlas's share nor its built-in tags")
     if result.kind == "demonstration" or (result.verdict is None and result.kind == "demonstration"):
         short = SHORT[("demonstration", None)]
         return VerdictText("demonstration", None, short,
@@ -148,8 +156,9 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     where = "" if share is None else f"holds in {format_share(share)} of the model's plausible parameter space"
     if kind == "model" and holds and built_in:
         short = SHORT[("built-in", True)]
-        sentence = (f"{short}: every condition of the rule is built into this model, so it cannot fail anywhere in "
-                    "its plausible space; this is not a test of the claim (the rival models are where it can fail).")
+        sentence = (f"{short}: every condition of the rule is built into this model (none failed at any point "
+                    "searched in its plausible space), so this is not a test of the claim (the rival models are where "
+                    "it can fail).")
     elif kind == "model":
         if holds:
             sentence = (f"{short}: the rule holds in this run" + (f" and in {format_share(share)} of the model's plausible "
@@ -174,7 +183,28 @@ def describe_verdict(claim_id: str, result: ClaimResult, *, share: float | None 
     else:
         sentence = (f"{short}: your measurements meet the rule." if holds
                     else f"{short}: your measurements do not meet the rule.")
+    if off_atlas and kind in ("model", "illustration"):
+        sentence += (" The robustness atlas's share and its built-in tags were measured for the book's default "
+                     f"model and do not apply to this run ({off_atlas}).")
     return VerdictText(kind, holds, short, sentence)
+
+
+def stored_verdict(result: ClaimResult) -> bool | None:
+    """How a verdict is stored wherever it is written down (a run's ``values.json``, sweep tables, the claims
+    page's seed counts, graded runs): True when the rule holds, False when it fails on computed values, and None
+    when it neither holds nor fails (undefined: its deciding quantity could not be computed) or no verdict is
+    given (a demonstration). None is ``null`` in JSON and an empty cell in a CSV table; the words beside it
+    (``<prefix>_verdict_outcome``: "undefined", "no verdict") say which. The one place this is decided: an
+    undefined result is never stored as False, so it is never counted as failing (nor as holding).
+
+    >>> from jakpersist.claims.base import Condition, decided
+    >>> stored_verdict(decided("C7", "model", "", [Condition("x", float("nan"), 1.0)]))
+    >>> stored_verdict(decided("C7", "model", "", [Condition("x", 0.5, 1.0)]))
+    False
+    """
+    if result.kind == "demonstration" or result.undefined:
+        return None
+    return bool(result.verdict)
 
 
 def all_short_forms() -> tuple[str, ...]:

@@ -813,16 +813,29 @@ def group_samples(samples: pd.DataFrame, reference_pattern: str = REFERENCE_PATT
 # ------------------------------------------------------------------------------------------------
 # what the reference samples were exposed to: the comparator of the transcriptome check
 # ------------------------------------------------------------------------------------------------
-#: Words that say a sample was taken without drug (case-insensitive): untreated, vehicle, DMSO, mock, no drug,
-#: drug-free, "treatment: none / control".
-UNTREATED_WORDS = (r"untreated|vehicle|\bdmso\b|\bmock\b|\bno drug\b|drug[- ]free|without drug|"
-                   r"treat(?:ment|ed)?\s*[:=]\s*(?:none|no\b|control)")
-#: JAK2 inhibitors by name (and "JAK inhibitor"), and a dose with a concentration unit: a sample exposed to
-#: drug. A drug name right after "to" ("persistent to ruxolitinib", "sensitive to ...") names what the cells
-#: were selected with or tested against, not what the sample was taken in, and does not count.
+#: Vehicle and no-drug words (case-insensitive): a sample taken without drug. Untreated, vehicle, DMSO, mock,
+#: PBS, "no drug", "drug-free", "without drug", "treatment: none / control / vehicle".
+UNTREATED_WORDS = (r"\buntreated\b|\bvehicle\b|\bdmso\b|\bmock\b|\bpbs\b|\bno[ -]drug\b|drug[- ]free|"
+                   r"without (?:any )?drug|treat(?:ment|ed)?\s*[:=]\s*(?:none|no\b|nil\b|control|vehicle)")
+#: JAK2 inhibitors by name (and "JAK inhibitor", "JAK2 inhibitor", "JAK Inhibitor I"), as they appear in sample
+#: descriptions. A mention counts as exposure only when nothing negates it (:data:`NEGATING_PREFIX`,
+#: :data:`NEGATING_SUFFIX`, a zero concentration: :data:`ZERO_DOSE`) and it does not follow "to" ("persistent to
+#: ruxolitinib", "sensitive to ..." name what the cells were selected with or tested against).
 DRUG_WORDS = (r"ruxolitinib|incb-?0?18424|tg-?101348|fedratinib|sar-?302503|bvb-?808|nvp-?bvb808|"
-              r"jak2? inhibitor")
-DOSE_WORDS = r"\b\d+(?:\.\d+)?\s*(?:nm|um|µm|μm)\b"
+              r"jak ?[12]? inhibitor(?:\s+i\b)?")
+#: Words before a drug name that negate it: "no", "without", "minus", "non-", "w/o", "absence of", "free of",
+#: "withdrawn from", "off", a bare minus sign ("-ruxolitinib"), or "0 nM" (a zero dose written first).
+NEGATING_PREFIX = (r"(?:\bno|\bwithout|\bminus|\bnon|\bw/o|\babsence of|\bfree of|\bwithdrawn from|\boff|"
+                   r"\bnot (?:treated|exposed|cultured) (?:with|to|in)|(?:^|[\s(:;,])-)\s*-?\s*$")
+#: Words after a drug name that negate it: "-naive", "-free", "-negative", "-untreated", "-unexposed",
+#: ":none", ": no", ": 0", "= 0", "(-)", "-" at the end of the clause, "withdrawn", "removed".
+NEGATING_SUFFIX = (r"^\s*(?:[- ]?\s*(?:na[iï]ve|free|negative|untreated|unexposed|withdrawn|removed|washed out)\b|"
+                   r"\s*[:=]\s*(?:none|no|nil|absent|-|0(?:\.0+)?)\b|\s*\(-\)|\s*-\s*(?:$|[;,|]))")
+#: A concentration of zero in any unit (pM, nM, uM, µM, mM, M, ng/ml, ug/ml, mg/kg, %): a vehicle arm.
+CONC_UNIT = r"(?:[pnuµμm]?m|[pnuµμm]?mol/l|[nuµμm]?g/ml|mg/kg|%)"
+ZERO_DOSE = rf"(?<![\d.])0+(?:\.0+)?\s*{CONC_UNIT}(?![a-z])"
+#: A positive dose with a concentration unit: a sample exposed to drug (unless the clause names a vehicle).
+DOSE_WORDS = rf"(?<![\d.])(?:0*[1-9]\d*(?:\.\d+)?|0*\.\d*[1-9]\d*)\s*{CONC_UNIT}(?![a-z])"
 #: Samples taken off drug after persistence (the withdrawn arm), default pattern of ``withdrawn_pattern``.
 WITHDRAWN_PATTERN = r"withdraw|off[ -]drug|re-?sensiti"
 #: The comparator designs of the transcriptome check and the expectation re-activation gives for each.
@@ -832,6 +845,8 @@ COMPARATORS = {
     "untreated": "persistent cells on drug versus untreated naive cells: re-activation predicts similar "
                  "STAT5-target expression (signalling restored to about the untreated level)",
 }
+#: What each comparator needs the reference samples' descriptions *not* to say (the reading that contradicts it).
+CONTRADICTS = {"same-drug": "untreated", "untreated": "on drug"}
 
 
 def _sample_text(samples: pd.DataFrame) -> pd.Series:
@@ -839,31 +854,93 @@ def _sample_text(samples: pd.DataFrame) -> pd.Series:
             + samples["source"].astype(str))
 
 
+def _clauses(text: str) -> list[str]:
+    """A description split into clauses (at "|", ";", "," and new lines): a negation or a dose acts in its own
+    clause only ("ruxolitinib-naive; 1 uM ruxolitinib" is one negated and one positive mention)."""
+    return [c.strip() for c in re.split(r"[|;,\n]", text) if c.strip()]
+
+
+#: Words after a drug name that describe the cells, not what the sample was taken in ("ruxolitinib-sensitive",
+#: "ruxolitinib-resistant", "ruxolitinib-persistent", "ruxolitinib-selected"): such a mention counts neither way.
+QUALITY_SUFFIX = r"^\s*[- ]?\s*(?:sensitive|resistant|persistent|persister|selected|tolerant|refractory)\b"
+
+
+#: Words after a drug name that negate the cells' history, not the sample's condition ("ruxolitinib-naive",
+#: "JAK inhibitor-unexposed"): not on drug unless another clause says the sample was taken in drug (naive cells
+#: under the drug: "ruxolitinib-naive; treatment: ruxolitinib 1 uM" is on drug).
+HISTORY_SUFFIX = r"^\s*[- ]?\s*(?:na[iï]ve|unexposed)\b"
+
+
+def _mention(clause: str, m: re.Match) -> str:
+    """What the drug mention ``m`` in ``clause`` says: "exposed" (taken in drug), "negated" (negated before or
+    after, or a zero concentration in the clause), "naive" (drug-naive cells: a history) or "neutral" (after
+    "to", or a quality of the cells)."""
+    before, after = clause[:m.start()], clause[m.end():]
+    if re.search(r"\bto\s*$", before) or re.search(QUALITY_SUFFIX, after):
+        return "neutral"
+    if re.search(HISTORY_SUFFIX, after):
+        return "naive"
+    if re.search(NEGATING_PREFIX, before) or re.search(NEGATING_SUFFIX, after) or re.search(ZERO_DOSE, clause):
+        return "negated"
+    return "exposed"
+
+
+def treatment_evidence(text: str) -> tuple[list[str], list[str]]:
+    """The clauses of a sample description that say it was taken in drug, and those that say it was not.
+
+    Kinds of "not on drug": a vehicle or no-drug word (:data:`UNTREATED_WORDS`); a drug name negated before it
+    (:data:`NEGATING_PREFIX`: "without ruxolitinib", "no JAK inhibitor", "-ruxolitinib") or after it
+    (:data:`NEGATING_SUFFIX`: "JAK inhibitor-free", "ruxolitinib: none"; :data:`HISTORY_SUFFIX`:
+    "ruxolitinib-naive", unless another clause says the sample was taken in drug); a zero
+    concentration in any unit (:data:`ZERO_DOSE`: "ruxolitinib 0 nM", "0 uM ruxolitinib"). "On drug": a drug
+    name that none of these negates, or a positive dose with a unit in a clause without a vehicle word or a
+    negated drug name. A drug name after "to" ("persistent to ruxolitinib") or before a quality of the cells
+    (:data:`QUALITY_SUFFIX`: "ruxolitinib-sensitive") is neither.
+
+    Returns ``(on_drug_clauses, off_drug_clauses)`` (lower case).
+    """
+    on, off, history = [], [], []
+    for clause in _clauses(str(text).lower()):
+        kinds = {_mention(clause, m) for m in re.finditer(DRUG_WORDS, clause)}
+        if kinds == {"naive"} and not re.search(UNTREATED_WORDS, clause):
+            history.append(clause)
+            continue
+        vehicle = bool(re.search(UNTREATED_WORDS, clause))
+        zero = bool(re.search(ZERO_DOSE, clause))
+        dose = bool(re.search(DOSE_WORDS, clause)) and not (vehicle or zero or "negated" in kinds)
+        if "exposed" in kinds or dose:
+            on.append(clause)
+        if vehicle or "negated" in kinds or (zero and "exposed" not in kinds):
+            off.append(clause)
+    return on, off + ([] if on else history)
+
+
 def sample_treatment(text: str) -> str:
     """What a sample description says about drug exposure: "on drug", "untreated", "both" (contradictory) or
-    "unstated", from :data:`UNTREATED_WORDS`, :data:`DRUG_WORDS` (not right after "to") and :data:`DOSE_WORDS`.
+    "unstated", from the kinds of evidence :func:`treatment_evidence` reads (negations and zero doses read as
+    not on drug).
 
     >>> sample_treatment("cell state: naive; treatment: ruxolitinib 1000 nM")
     'on drug'
     >>> sample_treatment("cell state: persistent to ruxolitinib"), sample_treatment("treatment: DMSO")
     ('unstated', 'untreated')
+    >>> sample_treatment("ruxolitinib-naive"), sample_treatment("ruxolitinib 0 nM"), sample_treatment("cultured without ruxolitinib")
+    ('untreated', 'untreated', 'untreated')
     """
-    low = str(text).lower()
-    untreated = bool(re.search(UNTREATED_WORDS, low))
-    drug = any(not re.search(r"\bto\s*$", low[:m.start()]) for m in re.finditer(DRUG_WORDS, low))
-    drug = drug or bool(re.search(DOSE_WORDS, low))
-    if untreated and drug:
+    on, off = treatment_evidence(text)
+    if on and off:
         return "both"
-    return "untreated" if untreated else ("on drug" if drug else "unstated")
+    return "on drug" if on else ("untreated" if off else "unstated")
 
 
 def detect_comparator(groups: pd.DataFrame) -> tuple[str | None, str]:
     """The comparator design from the sample descriptions of :func:`group_samples`' output.
 
     Returns ``(comparator, reason)``: "same-drug" when every reference sample is described as on drug,
-    "untreated" when every reference sample is described as untreated, and None (with the reason) when the
-    descriptions do not say, disagree among the reference samples, or describe a test (persistent) sample as
-    untreated (the check assumes persistent cells are sampled on drug).
+    "untreated" when every reference sample is described as not on drug (vehicle, DMSO, no drug, a negated drug
+    name such as "ruxolitinib-naive", or a zero dose), and None (with the reason) when the descriptions do not
+    say, disagree among the reference samples, or describe a test (persistent) sample as untreated (the check
+    assumes persistent cells are sampled on drug).
     """
     text = _sample_text(groups)
     ref = text[groups["group"] == "reference"].map(sample_treatment)
@@ -877,10 +954,30 @@ def detect_comparator(groups: pd.DataFrame) -> tuple[str | None, str]:
     if kinds == {"on drug"}:
         return "same-drug", "every reference (naive) sample is described as taken in drug"
     if kinds == {"untreated"}:
-        return "untreated", "every reference (naive) sample is described as untreated (vehicle, DMSO or no drug)"
+        return "untreated", ("every reference (naive) sample is described as not on drug (vehicle, DMSO, no drug, "
+                             "a drug-naive or drug-free state, or a zero dose)")
     listing = "; ".join(f"{names[i]}: {k}" for i, k in ref.items())
     return None, ("the reference (naive) samples' descriptions do not say whether they were taken in drug or "
                   f"untreated, or disagree ({listing})")
+
+
+def comparator_conflicts(groups: pd.DataFrame, declared: str) -> list[tuple[str, str, str]]:
+    """Reference (naive) samples whose description contradicts a declared comparator: described as not on drug
+    when ``declared`` is "same-drug", as on drug when it is "untreated" (a sample described both ways counts too).
+
+    Returns ``[(sample, reading, description text), ...]`` (empty: no contradiction). Raises ValueError for an
+    unknown comparator.
+    """
+    if declared not in CONTRADICTS:
+        raise ValueError(f"comparator {declared!r}: valid are {', '.join(CONTRADICTS)}")
+    text = _sample_text(groups)
+    ref = groups["group"] == "reference"
+    out = []
+    for i in groups.index[ref]:
+        reading = sample_treatment(text[i])
+        if reading in (CONTRADICTS[declared], "both"):
+            out.append((str(groups.at[i, "sample"]), reading, str(text[i])))
+    return out
 
 
 def withdrawn_samples(groups: pd.DataFrame, pattern: str = WITHDRAWN_PATTERN) -> list[str]:
