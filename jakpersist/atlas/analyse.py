@@ -38,7 +38,8 @@ def condition_table(records: pd.DataFrame) -> dict[str, dict[str, float]]:
     """Per rule condition of one claim's base-sample records: the share of points where it fails on a computed
     value (``fails``), where it is undefined (``undefined``: its value could not be computed), where it is the
     only failing condition (``fails_alone``), and its smallest and largest computed margin. A condition with
-    ``fails == 0`` and ``undefined == 0`` cannot fail anywhere in the sampled plausible space (built in)."""
+    ``fails == 0`` and ``undefined == 0`` never failed at the atlas's points; whether it is built in is decided
+    by a wider search (:mod:`jakpersist.book.builtin`)."""
     out: dict[str, dict[str, float]] = {}
     names = condition_names(records)
     if not names or records.empty:
