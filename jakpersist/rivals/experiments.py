@@ -91,7 +91,7 @@ def _neutralise(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellSta
     # persistent and naive cells under ruxolitinib with a neutralising antibody against the protective cytokine (or
     # washed and kept in fresh medium): the extrinsic cytokine's signal removed, the cells' own state unchanged
     mp0 = replace(mp, cytokine_signal=0.0 * np.asarray(mp.cytokine_signal))
-    (gp, bp), (gn, bn) = gi50_grid(pers, "ruxolitinib", mp), gi50_grid(naive, "ruxolitinib", mp)
+    (gp, _bp), (gn, bn) = gi50_grid(pers, "ruxolitinib", mp), gi50_grid(naive, "ruxolitinib", mp)
     (gp0, bp0), (gn0, bn0) = gi50_grid(pers, "ruxolitinib", mp0), gi50_grid(naive, "ruxolitinib", mp0)
     # the persistent cells' GI50 fold at least halves (a fold censored above the range counts as not halving)
     return (gp0 / gn0 <= 0.5 * gp / gn) & (bp0 != 1) & (bn0 == 0) & (bn == 0)
