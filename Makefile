@@ -22,7 +22,7 @@ help:
 	@echo "make run CHAPTER=c1_persistence SET='hetero_advantage=1'  - re-run one chapter into runs/"
 	@echo "make data   - optional, needs internet: download GSE38335 from GEO into data/cache/"
 	@echo "make atlas  - recompute the robustness atlas into data/atlas/ (ATLAS_N=128 Sobol' points, 2 Dask workers; minutes)"
-	@echo "make rivals - recompute the rival-model comparison into data/rivals/ (RIVALS_N=20000 draws per model, 2 Dask workers; a few minutes)"
+	@echo "make rivals - recompute the rival-model comparison into data/rivals/ (RIVALS_N=20000 draws per model plus the posterior top-up, 2 Dask workers; a few minutes)"
 	@echo "make data-hts - fetch the hts007 screen (thunor 1.0.3 wheel, PyPI) into data/cache/ (make book does it)"
 	@echo "make assignments - otter-grader assignments per chapter in _build/assignments/ (offline)"
 	@echo "                   ROSTER=ids.txt: one notebook per student with their own parameters (course secret)"
@@ -90,6 +90,8 @@ atlas: $(STAMP)
 	$(BIN)/python -m jakpersist.atlas.record data/atlas
 
 # The rival-model comparison shipped in data/rivals/ (the book reads it; a test checks it matches the current code).
+# RIVALS_N draws per model fix the shares and ratios; every surviving model's posterior is then topped up with
+# further prior draws until it has 1,000 accepted points (jakpersist.rivals._extend), so RIVALS_N need not grow.
 RIVALS_N ?= 20000
 rivals: $(STAMP)
 	$(BIN)/jakbook rivals --samples $(RIVALS_N) --workers 2 --out data/rivals --cache data/cache/rivals

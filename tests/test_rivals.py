@@ -24,8 +24,11 @@ def test_every_rival_mechanism_is_off_by_default_and_h0_is_the_atlas_model():
     h0 = VARIANTS["H0"]
     assert not h0.fixed and not h0.ties
     sp = default_space()
-    assert {r.name: (r.lo, r.hi, r.log) for r in h0.space()} == {
+    ratios = {r.name: r for r in h0.space() if "_ratio_" in r.name}
+    assert {r.name: (r.lo, r.hi, r.log) for r in h0.space() if r.name not in ratios} == {
         n: (lo, hi, lg) for n, lo, hi, lg in zip(sp.names, sp.lo, sp.hi, sp.log, strict=False)}
+    # beyond the atlas's space, H0 samples every drug's partner/JAK2 potency ratio around its declared value
+    assert len(ratios) == 6 and all(r.lo < getattr(ModelParams(), n) < r.hi for n, r in ratios.items())
 
 
 def test_r1_more_jak2_alone_lowers_the_partner_to_jak2_coip_ratio():
@@ -79,6 +82,39 @@ def test_r5_reversal_follows_the_fitness_cost():
     assert all(a >= b for a, b in zip(kept, kept[1:], strict=False)) and all(a >= b for a, b in zip(share, share[1:], strict=False))
     assert runs[-1]["c3_fold_persistent"] > 4.0 and runs[-1]["c3_fold_withdrawn"] < 2.0  # reverted by competition
     assert runs[-1]["c3_fold_rechallenged"] > 4.0
+
+
+R6 = {**NO_HETERODIMER, "cytokine_signal": 1.5}
+
+
+def test_r6_a_cytokine_spares_growth_under_jak2_knock_down_and_partner_knock_down_re_sensitises():
+    c6 = evaluate("C6", R6, mode="fast").metrics
+    assert c6["c6_growth_persistent"] > 2 * c6["c6_growth_naive"]  # the cytokine's STAT5 does not need JAK2
+    c2 = evaluate("C2", R6, mode="fast").metrics
+    assert c2["c2_coip_jak1_fold"] == pytest.approx(1.0) and c2["c2_coip_tyk2_fold"] == pytest.approx(1.0)
+    assert c2["c2_kd_jak1_ratio"] < 0.9  # its receptors signal through JAK1: shJAK1 re-sensitises
+    c3 = evaluate("C3", R6, mode="fast").metrics
+    assert c3["c3_fold_persistent"] > 2 * c3["c3_fold_withdrawn"]  # production relaxes off drug
+    off = evaluate("C6", {**R6, "cytokine_signal": 0.0}, mode="fast").metrics
+    assert off["c6_growth_persistent"] == pytest.approx(off["c6_growth_naive"], rel=0.05)
+
+
+def test_r6_cytokine_neutralisation_is_the_experiment_that_names_it():
+    from jakpersist.rivals.experiments import outcomes
+
+    names = tuple(R6)
+    r6 = outcomes(np.array([list(R6.values())]), names)["cytokine neutralisation"]
+    h0 = outcomes(np.array([[20.0]]), ("hetero_advantage",))["cytokine neutralisation"]
+    assert r6.tolist() == [True] and h0.tolist() == [False]
+
+
+def test_a_surviving_model_s_posterior_is_topped_up_to_the_minimum_with_the_shares_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setattr(compare, "MIN_ACCEPTED", 20)
+    s = rivals.build(("H0",), 1000, out=tmp_path, progress=False, sensitivity_samples=0)
+    post, comp = s["posterior"]["H0"]["by_mechanism"], s["comparison_by_mechanism"]["models"]["H0"]
+    assert 0 < comp["k"] < 20 and comp["n"] == 1000  # the shares are the main sample's
+    assert post["n_accepted"] >= 20 and post["extra_draws"] > 0 and post["draws"] == 1000 + post["extra_draws"]
+    assert post["quantiles"]
 
 
 def test_ratio_interval_and_rule_of_three():

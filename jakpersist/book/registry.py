@@ -429,7 +429,7 @@ def render_page(claims: list[Claim]) -> str:
         if origin == "paper" and rivals is not None:
             out += ["The rival-explanations column is computed from the rival-model comparison "
                     f"(`data/rivals/summary.json`, {rivals.get('samples', '?')} draws per model, noise-free model "
-                    "runs): a rival (R1-R5) is ruled out when one of the claim's observations holds in under "
+                    "runs): a rival (R1-R6) is ruled out when one of the claim's observations holds in under "
                     f"{format_share(float(rivals.get('rule_out_below', 0.05)))} of its plausible space (upper end of "
                     "the 95% interval); the others cannot be told apart from the heterodimer model by this claim.",
                     "", ":::", ""]

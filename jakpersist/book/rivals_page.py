@@ -122,7 +122,9 @@ class RivalsPage:
                      for n, v in q.items()}
             for n in sorted(shift, key=shift.get, reverse=True)[:top]:
                 a, p = q[n]["accepted"], q[n]["prior"]
-                rows.append({"model": m, "accepted draws": post["n_accepted"], "parameter": f"{plain(n, code=False)} ({n})",
+                rows.append({"model": m, "accepted draws": post["n_accepted"],
+                             "draws": post.get("draws", self.summary.get("samples")),
+                             "parameter": f"{plain(n, code=False)} ({n})",
                              "accepted 5% / 50% / 95%": " / ".join(f"{x:.3g}" for x in a),
                              "prior 5% / 50% / 95%": " / ".join(f"{x:.3g}" for x in p)})
         if not rows:

@@ -197,6 +197,10 @@ RIVAL_PARAMS: tuple[Param, ...] = (
     _p("efflux_jak_inhibitor_1", 1.0, "fold", "fold less JAK Inhibitor I inside fully adapted cells (1 = none)",
        ASSUMPTION, 1.0, 1e4),
     _p("efflux_hsp90", 1.0, "fold", "fold less PU-H71 inside fully adapted cells (1 = none)", ASSUMPTION, 1.0, 1e4),
+    _p("cytokine_signal", 0.0, "fraction of naive pSTAT5", "extrinsic cytokine protection at full adaptation: a "
+       "paracrine cytokine (IL-6-like) signals to STAT5 through receptors that use JAK1 or TYK2, not JAK2; its pSTAT5 "
+       "is C z (JAK1 I(D; rho_JAK1 K) + TYK2 I(D; rho_TYK2 K)) / P_naive, rising with adaptation z and relaxing off "
+       "drug (0 = off)", ASSUMPTION, 0.0, 10.0),
 )
 
 DRUGS: tuple[str, ...] = ("ruxolitinib", "fedratinib", "jak_inhibitor_1")
@@ -393,6 +397,7 @@ class ModelParams:
     efflux_fedratinib: float = _d("efflux_fedratinib")
     efflux_jak_inhibitor_1: float = _d("efflux_jak_inhibitor_1")
     efflux_hsp90: float = _d("efflux_hsp90")
+    cytokine_signal: float = _d("cytokine_signal")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> ModelParams:

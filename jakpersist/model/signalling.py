@@ -22,6 +22,7 @@ Rival mechanisms (``RIVAL_PARAMS``; every default switches them off and leaves t
 
 * less drug inside adapted cells:   D_in = D / (1 + (x_drug - 1) z)                      (efflux_<drug>)
 * adaptive bypass of growth:        drive = 1 - (1 - S^m/(S^m + Ks^m)) (1 - B z [I(H; K_H)])  (bypass_growth)
+* extrinsic cytokine protection:    S += C z (J1 I(D; rho_JAK1 K) + T I(D; rho_TYK2 K)) / P_naive   (cytokine_signal)
 * a resistant subclone of share f:  S = (1 - f) S(K) + f S(x_drug K); its r_max is r_max (1 - c);
   viability of the mixture = sum_i w_i exp(r_i t) / sum_i w_i^ref exp(r_i^ref(0) t)   (clone_*)
 """
@@ -137,6 +138,28 @@ def trans_activated_share(dose_nM: ArrayLike, state: CellState, drug: str, mp: M
             + w2 * inhibition(dose_nM, mp.partner_ratio("tyk2", drug) * K, mp.drug_hill))
 
 
+def _cytokine(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams) -> np.ndarray | None:
+    """pSTAT5 from extrinsic cytokine protection (rival R6), or None when off: C z (J1 I(D; rho_JAK1 K) +
+    T I(D; rho_TYK2 K)) / P_naive. The cytokine's receptors signal through JAK1 or TYK2 (IL-6 family: gp130 with
+    JAK1, JAK2 and TYK2; assumption that JAK2 is not needed), so the drug blocks it as it blocks the partner
+    kinases (its enzyme IC50 ratios) and a JAK1 or TYK2 knock-down removes its part; the production rises with
+    adaptation z (time on drug) and relaxes off drug. The type II inhibitor CHZ868 and PU-H71 leave it
+    (``dose_nM`` 0; assumption)."""
+    if np.all(np.asarray(mp.cytokine_signal) == 0.0):
+        return None
+    K = mp.potency(drug)
+    left = (state.jak1 * inhibition(dose_nM, mp.partner_ratio("jak1", drug) * K, mp.drug_hill)
+            + state.tyk2 * inhibition(dose_nM, mp.partner_ratio("tyk2", drug) * K, mp.drug_hill))
+    return mp.cytokine_signal * state.z * left / mp.partner_naive
+
+
+def cytokine_pstat5(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams) -> np.ndarray:
+    """The extrinsic cytokine's part of pSTAT5 (rival R6; fraction of naive vehicle) at ``dose_nM`` of a type I
+    ``drug``: see :func:`_cytokine`; 0 when the mechanism is off."""
+    c = _cytokine(dose_nM, state, drug, mp)
+    return np.zeros(np.shape(state.jak2)) if c is None else np.asarray(c, dtype=float)
+
+
 def _pstat5_parts(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, hsp90_nM: ArrayLike
                   ) -> list[tuple[float, np.ndarray, bool]]:
     """(weight, pSTAT5, is_subclone) per subpopulation: one part, or two when a resistant subclone exists.
@@ -157,13 +180,16 @@ def _pstat5_parts(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelPara
     with np.errstate(invalid="ignore", divide="ignore"):
         h = np.where(e2 + ap > 0, ap / (e2 + ap), 0.0)
     a = 0.0 if type2 else 1.0 - mp.trans_gating + mp.trans_gating * trans_activated_share(dose_nM, state, drug, mp)
+    cyt = _cytokine(0.0 if type2 else dose_nM, state, "ruxolitinib" if type2 else drug, mp)
 
     def signal(k: float) -> np.ndarray:
         homo = inhibition(dose_nM, k, mp.drug_hill)
         if type2:
-            return e2 * homo + mp.bypass
-        hetero = homo + a * (inhibition(dose_nM, mp.hetero_advantage * k, mp.drug_hill) - homo)
-        return e2 * ((1.0 - h) * homo + h * hetero) + mp.bypass
+            out = e2 * homo + mp.bypass
+        else:
+            hetero = homo + a * (inhibition(dose_nM, mp.hetero_advantage * k, mp.drug_hill) - homo)
+            out = e2 * ((1.0 - h) * homo + h * hetero) + mp.bypass
+        return out if cyt is None else out + cyt
 
     if np.all(np.asarray(state.clone) <= 0.0):
         return [(1.0, signal(K), False)]
@@ -187,8 +213,12 @@ def pjak2(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> 
         drug, dose, hsp = agent, dose_nM, 0.0
     e2 = jak2_after_hsp90(state, _inside(hsp, state, mp.efflux_hsp90), mp)
     parts = _pstat5_parts(dose, state, drug, mp, hsp)
+    cyt = (_cytokine(0.0, state, "ruxolitinib", mp) if drug == TYPE_II_INHIBITOR else
+           _cytokine(_inside(dose, state, mp.per_drug("efflux", drug)), state, drug, mp))
     out = 0.0
     for w, s, sub in parts:
+        if cyt is not None:  # the cytokine's STAT5 signal does not pass through JAK2
+            s = s - cyt
         with np.errstate(invalid="ignore", divide="ignore"):
             act = np.where(e2 > 0, (s - mp.bypass) / np.where(e2 > 0, e2, 1.0), 0.0)
         held = 0.0
@@ -406,13 +436,33 @@ def crossing_dose_grid(curve, target: float, shape: tuple[int, ...]) -> tuple[np
     return np.where(code == 0, x, np.nan), code
 
 
+def _viability_curve(state: CellState, agent: str, mp: ModelParams, hours: float):
+    """:func:`agent_viability` as a function of dose, with the vehicle's rates (which do not depend on the dose)
+    computed once: the same arithmetic as :func:`viability`, value for value."""
+    drug = "ruxolitinib" if agent == HSP90_INHIBITOR else agent
+    vehicle = population_rates(0.0, state, drug, mp)
+    if len(vehicle) > 1:
+        den = sum(w * np.exp(r * hours) for w, r in vehicle)
+
+    def curve(dose_nM):
+        if agent == HSP90_INHIBITOR:
+            treated = population_rates(0.0, state, drug, mp, dose_nM)
+        else:
+            treated = population_rates(dose_nM, state, drug, mp, 0.0)
+        if len(treated) == 1 and len(vehicle) == 1:
+            return np.exp((treated[0][1] - vehicle[0][1]) * hours)
+        return sum(w * np.exp(r * hours) for w, r in treated) / den
+
+    return curve
+
+
 def gi50_grid(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0
               ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`gi50_model_bounded` for many points at once (``state`` and ``mp`` hold arrays of one shape, one
     value per point): ``(GI50 in nM, bound)`` with bound 0 = exact, 1 = "lower" (above 10 mM; value 1e7),
     2 = "upper" (below 1 pM; value 1e-3)."""
     shape = np.shape(np.asarray(mp.r_max) * np.asarray(state.jak2))
-    x, code = crossing_dose_grid(lambda d: agent_viability(d, state, agent, mp, hours), 0.5, shape)
+    x, code = crossing_dose_grid(_viability_curve(state, agent, mp, hours), 0.5, shape)
     return np.where(code == 1, _GRID_NM[-1], np.where(code == 2, _GRID_NM[0], x)), code
 
 

@@ -20,6 +20,11 @@ posterior but not those prior shares, adds a database and a tolerance schedule, 
 the plain sampler already runs 100,000 draws per model in minutes. SALib's Saltelli/Sobol' designs (which the
 atlas uses for variance-based sensitivity) are not independent draws, so they would break the binomial intervals;
 the prior sensitivity asked here is a re-run over wider and narrower boxes, not a variance decomposition.
+Revisited for the posterior, where a model's acceptance can be well under 1%: ABC-SMC gains by shrinking a
+tolerance on a distance, but the likelihood here is an all-or-nothing indicator with no distance to shrink, so its
+last population would be rejection sampling at tolerance zero, with weighted, correlated particles. The posterior
+is instead topped up with further independent prior draws that run only the claims of the observation set
+(:func:`_extend`), which keeps every accepted point an exact posterior draw.
 """
 from __future__ import annotations
 
@@ -76,6 +81,56 @@ def _evaluate(name: str, samples: int, seed: int, workers: int, scheduler: str |
     return ev, pts, sampled
 
 
+#: Largest number of further draws per model that :func:`_extend` takes to reach MIN_ACCEPTED accepted points
+#: (then fewer are reported, with the number drawn).
+POSTERIOR_CAP = 600_000
+
+
+def _needed_claims(observations: tuple[str, ...]) -> tuple[str, ...]:
+    """The claims the observations read, with each claim that shares its virtual experiment (C3 and C4)."""
+    need = {o.claim for o in OBSERVATIONS if o.id in observations} | {"C1"}
+    if need & {"C3", "C4"}:
+        need |= {"C3", "C4"}
+    return tuple(c for c in CLAIMS if c in need)
+
+
+def _extend(name: str, observations: tuple[str, ...], have: int, rate: float, samples: int, seed: int,
+            workers: int, scheduler: str | None, cache: Path, progress: bool) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Further independent draws from the model's prior, in rounds, until the accepted points (every one of
+    ``observations`` holds) reach :data:`compare.MIN_ACCEPTED` with the ``have`` already accepted, or
+    :data:`POSTERIOR_CAP` draws: (points, accepted mask, draws taken).
+
+    A round's size follows the acceptance rate seen so far (``rate``; 20% more than the expected need). Only the
+    claims the observations read are evaluated (the in-vivo illustration is skipped: it is no part of them), so a
+    draw costs about a third of a full one. Every draw is an independent prior draw (its own seed per round), so
+    the accepted points are exact draws from the posterior whatever the stopping rule; the shares, joint
+    probabilities and ratios stay those of the main sample, whose size is fixed in advance.
+    """
+    v = VARIANTS[name]
+    claims = _needed_claims(observations)
+    frames, masks, taken, k, rnd = [], [], 0, have, 0
+    while k < compare.MIN_ACCEPTED and taken < POSTERIOR_CAP:
+        p = max(rate, 1.0 / max(samples + taken, 1))
+        n = int(min(POSTERIOR_CAP - taken, max(CHUNK, 1.2 * (compare.MIN_ACCEPTED - k) / p)))
+        n = -(-n // CHUNK) * CHUNK
+        rseed = seed + 7919 * (rnd + 1) + MODELS.index(name)
+        names, values = v.sample(n, rseed)
+        space = Space(names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names))
+        ev = run_design(values, space, claims, cache / f"{name}-{code_version()}-post-n{n}-s{rseed}-{'+'.join(claims)}",
+                        workers=workers, scheduler=scheduler, fixed=dict(v.fixed), progress=progress, detail=True,
+                        label=f"posterior {name} round {rnd + 1}", chunk=CHUNK, engine="vectorised")
+        acc = holds(ev, observations)[list(observations)].all(axis=1).to_numpy()
+        frames.append(pd.DataFrame(values, columns=list(names)))
+        masks.append(acc)
+        taken += n
+        k += int(acc.sum())
+        rate = (k - have) / taken if k > have else rate
+        rnd += 1
+    if not frames:
+        return pd.DataFrame(), np.zeros(0, dtype=bool), 0
+    return pd.concat(frames, ignore_index=True), np.concatenate(masks), taken
+
+
 def _pair_sample(pts: pd.DataFrame, accepted: np.ndarray, names: list[str], k: int = 600) -> dict[str, list]:
     """Up to ``k`` accepted points (the first ones: the draws are independent) of ``names``, for the pair plot."""
     sub = pts.loc[accepted, names].head(k)
@@ -117,8 +172,8 @@ def _build(models: tuple[str, ...], samples: int, workers: int, scheduler: str |
            cache: Path, progress: bool, sensitivity_samples: int | None, t0: float) -> dict[str, Any]:
     frames, hs, post, pts_by, acc_by = [], {}, {}, {}, {}
     errors = {}
-    # the Nature-abstract observations that no rival fails by its definition (R1-R5 keep the partner pool, and
-    # R2-R5 the JAK2 level, fixed): what separates the mechanisms themselves
+    # the Nature-abstract observations that no rival fails by its definition (R1-R6 keep the partner pool, and
+    # R2-R6 the JAK2 level, fixed): what separates the mechanisms themselves
     BY_MECHANISM = tuple(o for o in JOINT if o not in ("C2 co-IP", "C4 JAK2 changes"))
     for m in models:
         ev, pts, sampled = _evaluate(m, samples, seed, workers, scheduler, cache, progress)
@@ -133,10 +188,8 @@ def _build(models: tuple[str, ...], samples: int, workers: int, scheduler: str |
         post[m] = {}
         for key, obs in (("nature2012", JOINT), ("by_mechanism", BY_MECHANISM)):
             accepted = h[list(obs)].all(axis=1).to_numpy()
-            post[m][key] = compare.posterior(pts, accepted, list(sampled))
-            post[m][key]["pair_parameters"] = own
-            post[m][key]["pair_sample"] = (_pair_sample(pts, accepted, own)
-                                           if accepted.sum() >= compare.MIN_ACCEPTED else {})
+            post[m][key] = {"pts": pts, "accepted": accepted, "sampled": list(sampled), "own": own,
+                            "observations": obs}
         pts_by[m], acc_by[m] = (tuple(c for c in pts.columns if c != "row"),
                                 pts.drop(columns="row").to_numpy()), h[list(BY_MECHANISM)].all(axis=1).to_numpy()
     seconds_main = time.perf_counter() - t0
@@ -147,6 +200,33 @@ def _build(models: tuple[str, ...], samples: int, workers: int, scheduler: str |
     no_coip = tuple(o for o in JOINT if o != "C2 co-IP")
     comparison = compare.comparison(hs, JOINT)
     by_mechanism = compare.comparison(hs, BY_MECHANISM)
+
+    # the posterior region of every model that survives an observation set: at least MIN_ACCEPTED accepted points,
+    # from further prior draws when the main sample has too few (see _extend); a model that does not survive, or
+    # has no accepted draw at all, keeps its main-sample count only
+    t_post = time.perf_counter()
+    for m in models:
+        for key, comp in (("nature2012", comparison), ("by_mechanism", by_mechanism)):
+            d = post[m][key]
+            pts, accepted, extra_n = d["pts"].drop(columns="row"), d["accepted"], 0
+            # a model with no accepted draw in the main sample has no rate to size a round by (its survival is
+            # then only an upper bound): it is not topped up
+            if (comp[m]["survives"] and 0 < accepted.sum() < compare.MIN_ACCEPTED and samples >= 1000):
+                extra, acc_x, extra_n = _extend(m, d["observations"], int(accepted.sum()), comp[m]["p"], samples,
+                                                seed, workers, scheduler, cache, progress)
+                if extra_n:
+                    pts = pd.concat([pts, extra[pts.columns]], ignore_index=True)
+                    accepted = np.concatenate([accepted, acc_x])
+            res = compare.posterior(pts, accepted, d["sampled"])
+            res["draws"] = int(len(pts))
+            res["extra_draws"] = int(extra_n)
+            res["pair_parameters"] = d["own"]
+            res["pair_sample"] = (_pair_sample(pts, accepted, d["own"])
+                                  if accepted.sum() >= compare.MIN_ACCEPTED else {})
+            post[m][key] = res
+            if key == "by_mechanism":  # the next experiments run on every accepted point, topped up included
+                pts_by[m], acc_by[m] = (tuple(pts.columns), pts.to_numpy()), accepted
+    seconds_posterior = time.perf_counter() - t_post
 
     # prior sensitivity: every range halved or doubled in width (around its centre, clipped to valid values)
     n_sens = sensitivity_samples if sensitivity_samples is not None else max(2, samples // 2)
@@ -181,6 +261,10 @@ def _build(models: tuple[str, ...], samples: int, workers: int, scheduler: str |
         "comparison_by_mechanism": {"observations": list(BY_MECHANISM), "models": by_mechanism},
         "posterior": post,
         "min_accepted": compare.MIN_ACCEPTED,
+        "posterior_design": ("accepted points of the main sample, topped up to at least min_accepted for each "
+                             "surviving model by further independent prior draws in rounds (only the claims of the "
+                             f"observation set evaluated; at most {POSTERIOR_CAP:,} further draws per model and set)"),
+        "seconds_posterior": round(seconds_posterior, 1),
         "sensitivity": sensitivity,
         "next_experiments": {"models": alive, "prior": prior, "observations": list(BY_MECHANISM),
                              "ranking": ranked},

@@ -22,7 +22,9 @@ import numpy as np
 from ..claims.vectorised import setup_many
 from ..claims.c6_jak2_dependence import DEFAULTS as _C6_DEFAULTS
 from ..model.params import TYPE_II_INHIBITOR
-from ..model.signalling import CellState, gi50_grid, growth_rate, pstat5
+from dataclasses import replace
+
+from ..model.signalling import CellState, cytokine_pstat5, gi50_grid, growth_rate, pstat5
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ def _kinase_dead(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellSt
     base = pers.knock_down("jak2", kd)
     s_kd = pstat5(0.0, base, "ruxolitinib", mp)
     s_rescue = wt * 1.0 + 1.0 * h + mp.bypass  # untreated: I = 1 in homo- and heterodimers
+    s_rescue = s_rescue + cytokine_pstat5(0.0, pers, "ruxolitinib", mp)  # an extrinsic cytokine's part (R6) stays
     r0 = growth_rate(pstat5(0.0, pers, "ruxolitinib", mp), mp)
     g_kd = np.exp((growth_rate(s_kd, mp) - r0) * 72.0)
     g_rescue = np.exp((growth_rate(s_rescue, mp) - r0) * 72.0)
@@ -84,6 +87,16 @@ def _washout(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState)
     return pstat5(0.0, pers, "ruxolitinib", mp) / pstat5(0.0, naive, "ruxolitinib", mp) >= 1.5
 
 
+def _neutralise(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:
+    # persistent and naive cells under ruxolitinib with a neutralising antibody against the protective cytokine (or
+    # washed and kept in fresh medium): the extrinsic cytokine's signal removed, the cells' own state unchanged
+    mp0 = replace(mp, cytokine_signal=0.0 * np.asarray(mp.cytokine_signal))
+    (gp, _bp), (gn, bn) = gi50_grid(pers, "ruxolitinib", mp), gi50_grid(naive, "ruxolitinib", mp)
+    (gp0, bp0), (gn0, bn0) = gi50_grid(pers, "ruxolitinib", mp0), gi50_grid(naive, "ruxolitinib", mp0)
+    # the persistent cells' GI50 fold at least halves (a fold censored above the range counts as not halving)
+    return (gp0 / gn0 <= 0.5 * gp / gn) & (bp0 != 1) & (bn0 == 0) & (bn == 0)
+
+
 EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment("type II inhibitor", "a type II JAK2 inhibitor (CHZ868) on persistent cells",
                "persistent cells stay sensitive (GI50 fold under 2)",
@@ -101,6 +114,11 @@ EXPERIMENTS: tuple[Experiment, ...] = (
                "at least half the persistent cells descend from a pre-existing minority",
                "assumption: adaptation changes every lineage alike; selection enriches the pre-existing subclone",
                _barcodes),
+    Experiment("cytokine neutralisation", "a neutralising antibody against the protective cytokine (anti-IL-6-like) "
+               "on persistent cells under ruxolitinib",
+               "the persistent cells' GI50 fold at least halves",
+               "assumption: the antibody removes the extrinsic cytokine's signal entirely and changes nothing else "
+               "(after the neutralising antibodies of Manshouri et al. 2011)", _neutralise),
     Experiment("washout rebound", "pSTAT5 right after drug washout in persistent cells",
                "pSTAT5 at least 1.5-fold the naive untreated level",
                "model: the persistent state's JAK2 signalling with the drug removed, before relaxation", _washout),

@@ -1,7 +1,8 @@
 """The rival explanations of persistence as named variants of the one model, each with its plausible space.
 
 Every variant is the book's model (:mod:`jakpersist.model`) with some mechanisms switched on or off: H0 is the
-heterodimer model exactly as the chapters run it; R1-R5 switch the heterodimer mechanism off (no trans-activation
+heterodimer model as the chapters run it (its drugs' partner/JAK2 potency ratios sampled around the declared
+values); R1-R6 switch the heterodimer mechanism off (no trans-activation
 advantage, no rise of the partner pool) and one rival mechanism on. All variants share the background parameters
 (growth, drug potencies, PU-H71, in-vivo illustration, constant STAT5 bypass, ...) with their plausible ranges from
 :data:`jakpersist.model.params.PLAUSIBLE`, so that a difference between models comes from the mechanism only.
@@ -116,16 +117,37 @@ _NO_HETERODIMER = {"hetero_advantage": 1.0}
 _NO_PARTNER_CHANGE = {"partner_max": "partner_naive"}
 _ADAPTIVE = (_plausible("adapt_rate"), _plausible("relax_half_time"))
 
+#: Each drug's enzyme IC50 ratios partner/JAK2, sampled around the declared values (model/params.py, with their
+#: provenance) so that no comparison rests on point values: x/÷ 2.5 around a published ratio (enzyme assays differ
+#: between laboratories and ATP concentrations, and an enzyme ratio read as a cellular ratio is itself an
+#: assumption), x/÷ 10 around a value that is an assumption or a recollection.
+_POTENCY_RATIOS = (
+    Range("jak1_ratio_ruxolitinib", 3.3 / 2.8 / 2.5, 3.3 / 2.8 * 2.5, True, "Quintas-Cardama et al. 2010 (enzyme IC50 "
+          "JAK1 3.3, JAK2 2.8 nM, from the reference notes), x/÷ 2.5 (assumption: assay-to-assay and enzyme-to-cell "
+          "spread)"),
+    Range("tyk2_ratio_ruxolitinib", 19.0 / 2.8 / 2.5, 19.0 / 2.8 * 2.5, True, "Quintas-Cardama et al. 2010 (TYK2 19 "
+          "nM), x/÷ 2.5 (assumption)"),
+    Range("jak1_ratio_fedratinib", 35.0 / 2.5, 35.0 * 2.5, True, "Wernig et al. 2008 (35-fold, checked), x/÷ 2.5 "
+          "(assumption)"),
+    Range("tyk2_ratio_fedratinib", 3.5, 350.0, True, "assumption (no checked TYK2 value): 35-fold x/÷ 10"),
+    Range("jak1_ratio_jak_inhibitor_1", 1.5, 150.0, True, "assumption (recalled 15-fold, Thompson et al. 2002, not "
+          "verified): x/÷ 10"),
+    Range("tyk2_ratio_jak_inhibitor_1", 0.1, 10.0, True, "assumption (recalled 1-fold, a pan-JAK inhibitor, not "
+          "verified): x/÷ 10"),
+)
+
 VARIANTS: dict[str, Variant] = {v.name: v for v in (
     Variant(
         "H0", "heterodimer trans-activation (the paper's mechanism)",
         "Chronic type I JAK2 inhibition selects for, or induces, JAK2 that signals in heterodimers with JAK1 or TYK2: "
         "the partner pool available for pairing rises with adaptation and trans-activated JAK2 escapes the drug by a "
-        "drug-agnostic factor (hetero_advantage); JAK2 expression rises too. Reversible off drug. This is the book's "
+        "factor (hetero_advantage) while the drug spares its partner kinase (each drug's JAK1/TYK2 enzyme IC50 "
+        "ratios, sampled around the published values); JAK2 expression rises too. Reversible off drug. This is the book's "
         "model exactly as the chapters run it, over the robustness atlas's plausible space (Koppikar et al., Nature "
         "2012 abstract; the binding-mode reading after Meyer et al., Cancer Cell 2015).",
         "the partner/JAK2 co-IP ratio rises, and partner knock-down re-sensitises",
-        (_plausible("hetero_advantage"), _plausible("partner_max"), _plausible("jak2_max"), *_ADAPTIVE)),
+        (_plausible("hetero_advantage"), _plausible("partner_max"), _plausible("jak2_max"), *_ADAPTIVE,
+         *_POTENCY_RATIOS)),
     Variant(
         "R1", "JAK2 over-expression or amplification alone",
         "Persistent cells raise JAK2 (gene amplification, V617F dosage, stabilisation) until enough JAK2 survives "
@@ -195,6 +217,22 @@ VARIANTS: dict[str, Variant] = {v.name: v for v in (
         fixed={**_NO_HETERODIMER, "jak2_max": 1.0},
         ties={**_NO_PARTNER_CHANGE, "clone_shift_fedratinib": "clone_shift_ruxolitinib",
               "clone_shift_jak_inhibitor_1": "clone_shift_ruxolitinib"}),
+    Variant(
+        "R6", "extrinsic cytokine protection (IL-6-like, through JAK1/TYK2 receptors)",
+        "Cells on drug come to rely on a paracrine cytokine (IL-6 family, GM-CSF-like) whose receptors signal to STAT5 "
+        "through JAK1 or TYK2 rather than JAK2: its production rises with time on drug and relaxes off drug, so "
+        "persistence reverses. Bone-marrow stromal cells protect JAK2 V617F cells from a JAK2 inhibitor through "
+        "secreted IL-6, FGF and CXCL-10, keeping pSTAT3/pSTAT5 up in a paracrine way ('Bone marrow stroma-secreted "
+        "cytokines protect JAK2V617F-mutated cells from the effects of a JAK2 inhibitor', Manshouri et al., Cancer "
+        "Res 2011; content checked, authors and year recalled). Each drug blocks the cytokine's kinases as it "
+        "blocks JAK1 and TYK2 (its enzyme IC50 ratios, sampled); a JAK1 or TYK2 knock-down removes their part. The "
+        "partner pool, the JAK2 level and the heterodimers do not change. The strength range is an assumption.",
+        "JAK2 knock-down spares the cytokine's share of growth; partner knock-down re-sensitises with no co-IP "
+        "change; a neutralising antibody (anti-IL-6) restores sensitivity",
+        (Range("cytokine_signal", 0.1, 3.0, True, "assumption: at full adaptation the cytokine gives 0.1-3 times the "
+               "naive cells' pSTAT5 (stromal protection restores STAT5 under a JAK2 inhibitor: Manshouri et al. "
+               "2011, checked)"), _plausible("partner_naive"), *_ADAPTIVE, *_POTENCY_RATIOS),
+        fixed={**_NO_HETERODIMER, "jak2_max": 1.0}, ties=_NO_PARTNER_CHANGE),
 )}
 
 MODELS: tuple[str, ...] = tuple(VARIANTS)

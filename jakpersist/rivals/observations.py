@@ -80,16 +80,20 @@ def _c4_either_direction(sub: pd.DataFrame) -> np.ndarray:
     return np.array(out, dtype=bool)
 
 
-def holds(evaluations: pd.DataFrame) -> pd.DataFrame:
-    """One row per design point (index ``row``), one boolean column per observation.
+def holds(evaluations: pd.DataFrame, observations: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per design point (index ``row``), one boolean column per observation (``observations``: only
+    these, by id; default every one).
 
     ``evaluations``: the detailed records of :func:`jakpersist.atlas.run.evaluate_rows` (``detail=True``) for
-    claims C0-C7. A condition missing from a record (the evaluation failed) counts as not holding.
+    the claims the observations read. A condition missing from a record (the evaluation failed) counts as not
+    holding.
     """
     by = {c: g.set_index("row").sort_index() for c, g in evaluations.groupby("claim")}
     rows = by["C1"].index
     out = pd.DataFrame(index=rows)
     for o in OBSERVATIONS:
+        if observations is not None and o.id not in observations:
+            continue
         sub = by[o.claim].reindex(rows)
         if o.id == "C4 JAK2 changes":
             ok = _c4_either_direction(sub)
