@@ -73,6 +73,7 @@ PLAIN_NAMES: dict[str, str] = {
     "sample_sheet_path": "sample sheet file",
     # the drug-specific escape, the type II arm and activated JAK2
     "trans_gating": "escape needs an active partner kinase",
+    "cytokine_signal": "extrinsic cytokine protection",
     "pjak2_accumulation": "activated JAK2 held by a bound type I drug",
     "jak1_ratio_ruxolitinib": "ruxolitinib potency ratio JAK1 to JAK2",
     "tyk2_ratio_ruxolitinib": "ruxolitinib potency ratio TYK2 to JAK2",
