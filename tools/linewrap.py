@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 100
 RUFF = Path(sys.executable).parent / "ruff"
 PRAGMA = re.compile(r"#\s*(noqa|type:|pragma|fmt:|nosec|pyright:|mypy:)")
-SPECIAL_PROSE = re.compile(r"^(>>>|\.\.\.|\.\. |[|+]|={3,}|-{3,}|~{3,}|:\w[\w ]*:|\S+ : |https?://)")
+SPECIAL_PROSE = re.compile(r"^(>>>|\.\.\.|\.\. |[|+]|={3,}|-{3,}|~{3,}|:\w[\w ]*:(?!`)|\S+ : |https?://)")
 LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s+")
 SPECIAL_COMMENT = re.compile(r"^#\s*(-{3,}|={3,}|noqa|type:|pragma|fmt:|region|endregion|!)")
 
