@@ -3,6 +3,7 @@
 Not part of the timed test suite. Run:  .venv/bin/python benchmarks/bootstrap_coverage.py [N]
 Last run (2026-11-27, N=60, 150 resamples): bootstrap 0.97, delta method 0.98.
 """
+
 import sys
 
 import numpy as np

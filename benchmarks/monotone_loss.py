@@ -1,13 +1,16 @@
-"""Share of simulated *monotone* curves that lose their GI50, under the old fixed-cut monotonicity flag and the rise test.
+"""Share of simulated *monotone* curves that lose their GI50, under the old fixed-cut monotonicity
+flag and the rise test.
 
-Before: a curve was "non_monotone" (no GI50) when the per-dose mean response rose by more than a fixed 0.15
-anywhere (turn 1). After: :func:`jakpersist.analysis.doseresponse.rise_test` (studentised, Bonferroni, family-wise
-level ``MONOTONE_ALPHA``), with hormesis models gated by it. Both sides are measured in one run on the same
-curves; "before" applies the turn-1 rule (fixed threshold, LL4/LL3 by AIC, flat curves without a GI50).
+Before: a curve was "non_monotone" (no GI50) when the per-dose mean response rose by more than a
+fixed 0.15 anywhere (turn 1). After: :func:`jakpersist.analysis.doseresponse.rise_test`
+(studentised, Bonferroni, family-wise level ``MONOTONE_ALPHA``), with hormesis models gated by it.
+Both sides are measured in one run on the same curves; "before" applies the turn-1 rule (fixed
+threshold, LL4/LL3 by AIC, flat curves without a GI50).
 
-Curves: LL4, top 1, bottom U(0, 0.15), Hill U(0.8, 2.5), EC50 log-uniform over the 3rd-8th of 10 doses
-(10,000 / 3^k nM, k = 0..9) plus vehicle, so that the true absolute GI50 lies inside the tested doses; additive
-normal noise. Run:  .venv/bin/python benchmarks/monotone_loss.py [N per cell]   (target: after <= 1% everywhere)
+Curves: LL4, top 1, bottom U(0, 0.15), Hill U(0.8, 2.5), EC50 log-uniform over the 3rd-8th of 10
+doses (10,000 / 3^k nM, k = 0..9) plus vehicle, so that the true absolute GI50 lies inside the
+tested doses; additive normal noise. Run:  .venv/bin/python benchmarks/monotone_loss.py [N per cell]
+(target: after <= 1% everywhere)
 
 Last run (2026-11-29, N = 100 per cell):
 
@@ -22,6 +25,7 @@ Last run (2026-11-29, N = 100 per cell):
     0.100     2    44.0%     0.0%
     0.100     3    25.0%     0.0%
 """
+
 import sys
 
 import numpy as np
@@ -34,16 +38,23 @@ DOSES = np.r_[0.0, 10000 / 3.0 ** np.arange(9, -1, -1)]
 def lost(x: np.ndarray, y: np.ndarray) -> tuple[bool, bool]:
     """(lost before, lost after) for one curve."""
     old_fit, _ = dr.select_model(x, y, models=("LL4", "LL3"))
-    before = (dr.monotone_violation(x, y) > 0.15 or not (old_fit.p_flat < dr.ALPHA) or not old_fit.converged
-              or dr.absolute_dose(old_fit.theta) is None
-              or not (old_fit.dose_range[0] <= dr.absolute_dose(old_fit.theta) <= old_fit.dose_range[1]))
+    before = (
+        dr.monotone_violation(x, y) > 0.15
+        or not (old_fit.p_flat < dr.ALPHA)
+        or not old_fit.converged
+        or dr.absolute_dose(old_fit.theta) is None
+        or not (old_fit.dose_range[0] <= dr.absolute_dose(old_fit.theta) <= old_fit.dose_range[1])
+    )
     new_fit, _ = dr.select_model(x, y)
     after = not new_fit.gi50_absolute().ok
     return before, after
 
 
 def main(n: int = 100) -> None:
-    print(f"monotone curves that lose their GI50 (N = {n} per cell; before = fixed 0.15 rule, after = rise test)")
+    print(
+        f"monotone curves that lose their GI50 (N = {n} per cell; before = fixed 0.15 rule, after "
+        "= rise test)"
+    )
     print(f"{'s.d.':>5} {'wells':>5} {'before':>8} {'after':>8}")
     for sd in (0.05, 0.075, 0.10):
         for wells in (1, 2, 3):

@@ -3,9 +3,10 @@
 A verdict that flips with the seed rests on an experiment too small for its rule. Run:
     .venv/bin/python benchmarks/verdict_stability.py [n_seeds]
 
-Results (2026-11-27, seeds 1-5): C1, C3, C4, C6, C7, C1-T 5/5. C2 was 4/5 with 4 replicate blots (seed 3: JAK1
-co-IP p = 0.07); with the default raised to 6 blots it held in 8/8 seeds (1-8).
+Results (2026-11-27, seeds 1-5): C1, C3, C4, C6, C7, C1-T 5/5. C2 was 4/5 with 4 replicate blots
+(seed 3: JAK1 co-IP p = 0.07); with the default raised to 6 blots it held in 8/8 seeds (1-8).
 """
+
 import sys
 import tempfile
 from pathlib import Path

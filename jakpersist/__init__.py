@@ -1,6 +1,7 @@
 """jakpersist: model, virtual assays, analysis and loaders for the JAK2-persistence book.
 
-The calls a reader needs are on the package itself (imported on first use, so ``import jakpersist`` is cheap)::
+The calls a reader needs are on the package itself (imported on first use, so ``import jakpersist``
+is cheap)::
 
     >>> import jakpersist as jp
     >>> r = jp.evaluate("C1", mode="fast")                # a claim at its defaults (noise-free model)
@@ -19,14 +20,15 @@ The calls a reader needs are on the package itself (imported on first use, so ``
 
 Layers (a lower layer never imports a higher one; tests/test_layers.py checks it)
 -------------------------------------------------------------------------------------
-model/     parameters (unit, valid range, default, provenance), signalling, adaptation dynamics, in-vivo model
-assays/    virtual assays: simulated measurements with seeded noise (imports model)
-analysis/  dose-response fits and GI50 tables, densitometry, ddCt, half-times, Bliss, enrichment, statistics
-loaders/   the reader's CSV formats, GEO series, shipped public data and data/MANIFEST.yml
-claims/    one function per claim: experiment + analysis + rule -> ClaimResult
+model/     parameters (unit, valid range, default, provenance), signalling, adaptation dynamics,
+in-vivo model assays/    virtual assays: simulated measurements with seeded noise (imports model)
+analysis/  dose-response fits and GI50 tables, densitometry, ddCt, half-times, Bliss, enrichment,
+statistics loaders/   the reader's CSV formats, GEO series, shipped public data and
+data/MANIFEST.yml claims/    one function per claim: experiment + analysis + rule -> ClaimResult
 atlas/     the robustness atlas: claims across the plausible parameter space, on Dask
 book/      chapter helpers, papermill execution, registry, generated pages, student notebooks, CLI
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,8 +1,11 @@
-"""Graded assignments (otter-grader 7, offline): the solution scores full marks, a wrong answer scores less.
+"""Graded assignments (otter-grader 7, offline): the solution scores full marks, a wrong answer
+scores less.
 
-The full build (``make assignments``) covers every chapter; here one chapter (C0, the fastest) goes through
-``otter assign`` and ``otter run`` end to end, and every chapter's master notebook is checked for structure.
+The full build (``make assignments``) covers every chapter; here one chapter (C0, the fastest) goes
+through ``otter assign`` and ``otter run`` end to end, and every chapter's master notebook is
+checked for structure.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,6 +27,8 @@ CHAPTERS = exercises.graded_chapters(ALL_CHAPTERS)
 def test_every_ungraded_chapter_says_why():
     for ch in set(ALL_CHAPTERS) - set(CHAPTERS):
         assert exercises.UNGRADED[ch].strip(), ch
+
+
 OTTER = str(Path(sys.executable).with_name("otter"))
 CHAPTER = "c0_in_vivo"
 
@@ -32,16 +37,23 @@ def _fake_truths(chapter: str) -> dict:
     """Placeholder answers of the right kind (structure tests do not need the runs)."""
     out = {}
     for e in exercises.for_chapter(chapter):
-        out[e.label] = {a.name: (1.0 if a.kind == "number" else 1 if a.kind == "count" else a.allowed()[0])
-                        for a in e.answers}
+        out[e.label] = {
+            a.name: (1.0 if a.kind == "number" else 1 if a.kind == "count" else a.allowed()[0])
+            for a in e.answers
+        }
     return out
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_exercise_of_the_chapter_is_in_the_registry(chapter):
     nb = student.read_notebook(ROOT / "notebooks" / f"{chapter}.md")
-    labels = [ln.split(":label:")[1].strip() for c in nb.cells if c.cell_type == "markdown"
-              for ln in c.source.splitlines() if ln.startswith(":label:") and "-ex-" in ln]
+    labels = [
+        ln.split(":label:")[1].strip()
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        for ln in c.source.splitlines()
+        if ln.startswith(":label:") and "-ex-" in ln
+    ]
     assert labels == [e.label for e in exercises.for_chapter(chapter)]
     for e in exercises.for_chapter(chapter):
         assert e.answers, f"{e.label}: nothing to grade"
@@ -63,8 +75,13 @@ def test_master_notebook_has_a_question_per_exercise_and_keeps_the_parameters_ce
 
 def _run_otter(zip_path: Path, notebook: Path, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([OTTER, "run", "-a", str(zip_path), "-o", str(out), str(notebook)],
-                       capture_output=True, text=True, timeout=600, cwd=notebook.parent)
+    r = subprocess.run(
+        [OTTER, "run", "-a", str(zip_path), "-o", str(out), str(notebook)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=notebook.parent,
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     res = json.loads((out / "results.json").read_text())
     return {t["name"]: t for t in res["tests"]}
@@ -98,7 +115,9 @@ def test_solution_scores_full_marks_and_one_wrong_answer_scores_less(built, tmp_
     nb = nbformat.read(str(solution), as_version=4)
     for c in nb.cells:
         if c.cell_type == "code" and re.search(r"^degrader_clone = 'falls'", c.source, re.M):
-            c.source = re.sub(r"^degrader_clone = 'falls'", "degrader_clone = 'rises'", c.source, flags=re.M)
+            c.source = re.sub(
+                r"^degrader_clone = 'falls'", "degrader_clone = 'rises'", c.source, flags=re.M
+            )
             break
     else:
         pytest.fail("solution cell of c0-ex-degrader not found")

@@ -1,5 +1,6 @@
-"""The robustness atlas: the same numbers serially and on a 2-worker Dask LocalCluster, a cache that is read
-back, sensible summaries, and the plausible ranges it samples."""
+"""The robustness atlas: the same numbers serially and on a 2-worker Dask LocalCluster, a cache that
+is read back, sensible summaries, and the plausible ranges it samples."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,13 @@ from jakpersist.atlas import analyse, run
 from jakpersist.atlas.space import default_space, sobol_design
 from jakpersist.model.params import MODEL_PARAMS
 
-SMALL = dict(claims=("C1", "C3"), samples=8, params=("hetero_advantage", "partner_max", "relax_half_time"),
-             grid_points=5, progress=False)
+SMALL = dict(
+    claims=("C1", "C3"),
+    samples=8,
+    params=("hetero_advantage", "partner_max", "relax_half_time"),
+    grid_points=5,
+    progress=False,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +41,11 @@ def test_writes_parquet_and_summary_with_the_documented_keys(serial):
 
 
 def test_known_tipping_point_of_c1(serial):
-    """With the drug-specific escape C1 fails at the defaults and no heterodimer advantage rescues it: the escape
-    from ruxolitinib is capped by how well ruxolitinib blocks JAK1 and TYK2 (enzyme IC50 ratios 1.2 and 6.8), so the
-    scan over hetero_advantage finds no flip, and neither does a richer partner pool (partner_max up to 3: the
-    ruxolitinib fold reaches 3.5, below the rule's 4)."""
+    """With the drug-specific escape C1 fails at the defaults and no heterodimer advantage rescues
+    it: the escape from ruxolitinib is capped by how well ruxolitinib blocks JAK1 and TYK2 (enzyme
+    IC50 ratios 1.2 and 6.8), so the scan over hetero_advantage finds no flip, and neither does a
+    richer partner pool (partner_max up to 3: the ruxolitinib fold reaches 3.5, below the rule's
+    4)."""
     s, _ = serial
     tip = s["claims"]["C1"]["tipping"]
     assert tip["hetero_advantage"] is None and tip["partner_max"] is None
@@ -50,8 +57,10 @@ def test_two_local_dask_workers_give_the_serial_numbers(serial, tmp_path):
     for c in ("C1", "C3"):
         assert d["claims"][c]["share"] == s["claims"][c]["share"]
         assert d["claims"][c]["tipping"] == s["claims"][c]["tipping"]
-        np.testing.assert_allclose(list(d["claims"][c]["sobol_total"].values()),
-                                   list(s["claims"][c]["sobol_total"].values()))
+        np.testing.assert_allclose(
+            list(d["claims"][c]["sobol_total"].values()),
+            list(s["claims"][c]["sobol_total"].values()),
+        )
 
 
 def test_a_second_run_reads_the_cache(serial, monkeypatch):
@@ -65,9 +74,9 @@ def test_a_second_run_reads_the_cache(serial, monkeypatch):
     assert again["claims"]["C1"]["share"] == s["claims"]["C1"]["share"]
 
 
-#: Model parameters the atlas holds at their defaults on purpose: a switch between two model structures (1 = the
-#: drug-specific escape of the heterodimer model, 0 = the earlier drug-agnostic one) and a read-out no claim's rule
-#: reads (pJAK2).
+#: Model parameters the atlas holds at their defaults on purpose: a switch between two model
+#: structures (1 = the drug-specific escape of the heterodimer model, 0 = the earlier drug-agnostic
+#: one) and a read-out no claim's rule reads (pJAK2).
 HELD_AT_DEFAULT = {"trans_gating", "pjak2_accumulation"}
 
 
@@ -102,16 +111,22 @@ def test_sobol_indices_find_the_only_parameter_that_matters():
     u, _ = sobol_design(sp, 256, 3)
     y = np.sin(2 * np.pi * u[:, 0])  # only the first parameter matters
     si = analyse.sobol_indices(sp, y, 3).set_index("parameter")["ST"]
-    assert si["hetero_advantage"] > 0.8 and abs(si["jak1_share"]) < 0.05 and abs(si["drug_hill"]) < 0.05
+    assert (
+        si["hetero_advantage"] > 0.8
+        and abs(si["jak1_share"]) < 0.05
+        and abs(si["drug_hill"]) < 0.05
+    )
 
 
 def test_shipped_atlas_matches_this_code():
-    """The atlas the book shows (data/atlas/, written by `make atlas`) was computed with the current model,
-    claims and atlas code; otherwise its numbers describe another model."""
+    """The atlas the book shows (data/atlas/, written by `make atlas`) was computed with the current
+    model, claims and atlas code; otherwise its numbers describe another model."""
     from pathlib import Path
 
     f = Path(__file__).resolve().parent.parent / "data" / "atlas" / "summary.json"
     s = json.loads(f.read_text())
-    assert s["code_version"] == run.code_version(), "data/atlas is stale: run `make atlas` and commit it"
+    assert s["code_version"] == run.code_version(), (
+        "data/atlas is stale: run `make atlas` and commit it"
+    )
     assert set(s["claims"]) == set(atlas.ATLAS_CLAIMS) and s["joint"]["complete"]
     assert 0.0 < s["claims"]["C1"]["share"] < 1.0

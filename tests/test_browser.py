@@ -1,11 +1,13 @@
 """The built site in a real browser (headless Debian chromium driven by Playwright).
 
-Every page: no JavaScript error, no broken image, no broken internal link, no empty glued value, no raw
-`{glue`, `{cite}` or `$\\` in the text, every figure with alt text or a caption and enlargeable on click, no
-sideways scrolling at 390 px, axis labels, tick labels and legends of every SVG figure at least 9 CSS px at 1280 px, a
-build footer; the claims page lists every claim with its verdict and a source tag in each row. Screenshots at
-desktop and phone widths go to _build/screenshots/. In CI (CI=true) a missing browser is a failure, not a skip.
+Every page: no JavaScript error, no broken image, no broken internal link, no empty glued value, no
+raw `{glue`, `{cite}` or `$\\` in the text, every figure with alt text or a caption and enlargeable
+on click, no sideways scrolling at 390 px, axis labels, tick labels and legends of every SVG figure
+at least 9 CSS px at 1280 px, a build footer; the claims page lists every claim with its verdict and
+a source tag in each row. Screenshots at desktop and phone widths go to _build/screenshots/. In CI
+(CI=true) a missing browser is a failure, not a skip.
 """
+
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -24,21 +26,35 @@ REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re
 
 
 def _is_redirect(p: Path) -> bool:
-    """Jupyter Book's root index.html is a meta-refresh stub: the browser leaves it at once (its target is
-    tested as a page; :func:`test_root_redirects_to_a_built_page` checks the redirect)."""
-    return p.stat().st_size < 2000 and bool(REDIRECT.search(p.read_text(encoding="utf-8", errors="replace")))
+    """Jupyter Book's root index.html is a meta-refresh stub: the browser leaves it at once (its
+    target is tested as a page; :func:`test_root_redirects_to_a_built_page` checks the redirect)."""
+    return p.stat().st_size < 2000 and bool(
+        REDIRECT.search(p.read_text(encoding="utf-8", errors="replace"))
+    )
 
 
-PAGES = sorted(p for p in SITE.rglob("*.html")
-               if not {"_static", "_sources", "_downloads", "_images"} & set(p.relative_to(SITE).parts)
-               and not _is_redirect(p))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = sorted(
+    p
+    for p in SITE.rglob("*.html")
+    if not {"_static", "_sources", "_downloads", "_images"} & set(p.relative_to(SITE).parts)
+    and not _is_redirect(p)
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _require():
     if not (SITE / "index.html").is_file():
-        pytest.fail("site not built: run `make book` first") if os.environ.get("CI") else pytest.skip("no site")
+        pytest.fail("site not built: run `make book` first") if os.environ.get(
+            "CI"
+        ) else pytest.skip("no site")
     if not CHROMIUM.exists():
         msg = "Debian chromium is not installed (apt-get install chromium)"
         pytest.fail(msg) if os.environ.get("CI") else pytest.skip(msg)
@@ -75,15 +91,24 @@ def test_page_in_browser(browser, page_path):
     errors = []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console",
+        lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
     page.goto(page_path.as_uri(), wait_until="load")
     page.wait_for_timeout(300)
     assert not errors, errors
 
     # figures load lazily (as they near the screen): load every one now, then check none is broken
-    page.evaluate("Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode().catch(() => 0); }))")
-    broken = page.eval_on_selector_all("img", "els => els.filter(i => !i.complete || i.naturalWidth === 0)"
-                                       ".map(i => i.getAttribute('src'))")
+    page.evaluate(
+        "Promise.all([...document.images].map(i => { i.loading = 'eager'; return "
+        "i.decode().catch(() => 0); }))"
+    )
+    broken = page.eval_on_selector_all(
+        "img",
+        "els => els.filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.getAttribute('src'))",
+    )
     assert not broken, f"broken images: {broken}"
 
     here = Path(unquote(urlparse(page.url).path)).parent  # after any redirect (index.html -> intro)
@@ -94,21 +119,25 @@ def test_page_in_browser(browser, page_path):
         target = (here / unquote(parsed.path)).resolve()
         assert target.exists(), f"broken internal link {href} on {page_path.relative_to(SITE)}"
 
-    empty = page.eval_on_selector_all(".pasted-text, .pasted-inline", "els => els.filter(e => !e.textContent.trim())"
-                                      ".length")
+    empty = page.eval_on_selector_all(
+        ".pasted-text, .pasted-inline", "els => els.filter(e => !e.textContent.trim()).length"
+    )
     assert empty == 0, "an empty glued value"
 
     unlabelled = page.eval_on_selector_all(
-        "article img", "els => els.filter(i => !(i.getAttribute('alt') || '').trim() && !i.closest('figure')"
-        "?.querySelector('figcaption')).map(i => i.getAttribute('src'))")
+        "article img",
+        "els => els.filter(i => !(i.getAttribute('alt') || '').trim() && !i.closest('figure')"
+        "?.querySelector('figcaption')).map(i => i.getAttribute('src'))",
+    )
     assert not unlabelled, f"figures without alt text or caption: {unlabelled}"
 
     raw = page.evaluate(RAW_MARKUP_JS)
     assert not raw, f"raw markup on the page: {raw}"
 
     footer = page.inner_text(".jakbook-build") if page.locator(".jakbook-build").count() else ""
-    assert re.search(r"Built from jakpersist \S+, commit \S+, on \d{4}-\d\d-\d\d", footer), \
+    assert re.search(r"Built from jakpersist \S+, commit \S+, on \d{4}-\d\d-\d\d", footer), (
         f"no build footer with version, commit and date: {footer!r}"
+    )
 
     small = _small_svg_labels(page)
     assert not small, f"figure text below {MIN_CSS_PX} CSS px at 1280 px: {small}"
@@ -128,7 +157,9 @@ def test_page_in_browser(browser, page_path):
     name = re.sub(r"[^A-Za-z0-9]+", "_", str(page_path.relative_to(SITE)).removesuffix(".html"))
     page.screenshot(path=str(SHOTS / f"{name}-desktop.png"), full_page=False)
     page.close()
-    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone = browser.new_page(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
     phone.goto(page_path.as_uri(), wait_until="load")
     phone.wait_for_timeout(200)
     wide = phone.evaluate(SIDEWAYS_JS)
@@ -166,11 +197,12 @@ def _font_px(el) -> float | None:
 
 
 def svg_label_sizes(svg: Path) -> tuple[float, list[tuple[str, float]]]:
-    """(width of the SVG's coordinate system, [(text, font size in those units)] of axis labels, tick labels and
-    legend entries).
+    """(width of the SVG's coordinate system, [(text, font size in those units)] of axis labels,
+    tick labels and legend entries).
 
-    matplotlib writes each axis as ``<g id="matplotlib.axis_N">`` holding ``xtick_*``/``ytick_*`` groups and the
-    axis label as a ``text_*`` group; with ``svg.fonttype = "none"`` the text is a ``<text>`` with a font size.
+    matplotlib writes each axis as ``<g id="matplotlib.axis_N">`` holding ``xtick_*``/``ytick_*``
+    groups and the axis label as a ``text_*`` group; with ``svg.fonttype = "none"`` the text is a
+    ``<text>`` with a font size.
     """
     ns = "{http://www.w3.org/2000/svg}"
     root = ET.parse(svg).getroot()
@@ -192,9 +224,12 @@ def svg_label_sizes(svg: Path) -> tuple[float, list[tuple[str, float]]]:
 
 
 def _small_svg_labels(page) -> list[str]:
-    # thumbnails of a chapter's key figure (at-a-glance card) link to the figure itself, which is checked
-    shown = page.eval_on_selector_all(".bd-article img:not(.jak-thumb-img)",
-                                      "els => els.map(i => [i.getAttribute('src'), i.clientWidth])")
+    # thumbnails of a chapter's key figure (at-a-glance card) link to the figure itself, which is
+    # checked
+    shown = page.eval_on_selector_all(
+        ".bd-article img:not(.jak-thumb-img)",
+        "els => els.map(i => [i.getAttribute('src'), i.clientWidth])",
+    )
     here = Path(unquote(urlparse(page.url).path)).parent
     small = []
     for src, css_width in shown:
@@ -211,28 +246,43 @@ def _small_svg_labels(page) -> list[str]:
 def test_claims_page_lists_every_claim_with_its_verdict(browser):
     page = browser.new_page()
     page.goto((SITE / "book" / "claims.html").as_uri())
-    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")  # the folded audit
+    page.evaluate(
+        "document.querySelectorAll('article details').forEach(d => d.open = true)"
+    )  # the folded audit
     text = page.inner_text("article")
     for c in registry.load():
         verdict = registry.glued_values(c.executed)[c.verdict + "_text"]
-        assert re.search(rf"\n{re.escape(c.id)} ·.*?Verdict of the default run:\s*{re.escape(verdict)}", text, re.S), c.id
+        assert re.search(
+            rf"\n{re.escape(c.id)} ·.*?Verdict of the default run:\s*{re.escape(verdict)}",
+            text,
+            re.S,
+        ), c.id
     page.close()
 
 
 def test_every_claim_row_has_a_source_tag(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((SITE / "book" / "claims.html").as_uri())
-    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")  # the folded audit
+    page.evaluate(
+        "document.querySelectorAll('article details').forEach(d => d.open = true)"
+    )  # the folded audit
     rows = page.eval_on_selector_all(
         "article table tbody tr",
-        "rows => rows.map(r => [r.cells[0].innerText.trim(), r.querySelectorAll('.sd-badge').length])")
+        "rows => rows.map(r => [r.cells[0].innerText.trim(), "
+        "r.querySelectorAll('.sd-badge').length])",
+    )
     tagged = {cid: n for cid, n in rows}
     for c in registry.load():
         assert c.id in tagged, f"no row for {c.id}"
         assert tagged[c.id] >= 1, f"the row of {c.id} has no source tag"
     text = page.inner_text("article")
-    paper, book = re.search("Claims of Koppikar et al.", text), re.search("The book.s own checks", text)
-    assert paper and book and paper.start() < book.start(), "the book's own checks are not listed apart"
+    paper, book = (
+        re.search("Claims of Koppikar et al.", text),
+        re.search("The book.s own checks", text),
+    )
+    assert paper and book and paper.start() < book.start(), (
+        "the book's own checks are not listed apart"
+    )
     page.close()
 
 

@@ -1,4 +1,5 @@
 """Known answers for the dose-response analysis."""
+
 import numpy as np
 import pytest
 
@@ -7,8 +8,9 @@ from jakpersist.analysis import doseresponse as dr
 DOSES = np.repeat(np.r_[0.0, 10000 / 3.0 ** np.arange(9, -1, -1)], 3)
 
 
-@pytest.mark.parametrize("theta", [(0.05, 1.0, np.log10(231.6), 1.3), (0.2, 0.95, 3.1, 0.8),
-                                   (-0.05, 1.1, 1.8, 2.5)])
+@pytest.mark.parametrize(
+    "theta", [(0.05, 1.0, np.log10(231.6), 1.3), (0.2, 0.95, 3.1, 0.8), (-0.05, 1.1, 1.8, 2.5)]
+)
 def test_noise_free_ll4_recovers_parameters(theta):
     fit = dr.fit_curve(DOSES, dr.ll4(DOSES, *theta), "LL4")
     np.testing.assert_allclose(fit.theta, theta, rtol=1e-6, atol=1e-9)
@@ -35,9 +37,14 @@ def test_flat_curve_gives_explicit_no_gi50():
     rel = fit.gi50_relative()
     assert not rel.ok and rel.value is None and rel.status == "flat"
     assert "not estimable" in rel.text()
-    # a flat curve near 1 never reaches 50%: its absolute GI50 is censored above the top dose, not missing
+    # a flat curve near 1 never reaches 50%: its absolute GI50 is censored above the top dose, not
+    # missing
     est = fit.gi50_absolute()
-    assert est.status == "above_range" and est.censored == "lower" and est.text().startswith("> 10,000")
+    assert (
+        est.status == "above_range"
+        and est.censored == "lower"
+        and est.text().startswith("> 10,000")
+    )
 
 
 def test_incomplete_curve_reported_above_top_dose():
@@ -129,6 +136,7 @@ def test_ratio_interval_is_conservative_for_censored_resamples():
 
 def test_censored_fold_sides():
     from jakpersist.analysis.gi50 import censored_fold
+
     ok = dr.Estimate(100.0)
     above = dr.Estimate(None, status="above_range", bound=1e4)
     below = dr.Estimate(None, status="below_range", bound=1.0)
@@ -168,7 +176,9 @@ def test_profile_interval_brackets_estimate_and_matches_delta_on_a_good_design()
 
 
 def test_quality_flags_clean_fit_and_transition_outside():
-    fit = dr.fit_curve(DOSES, dr.ll4(DOSES, 0.05, 1.0, np.log10(200.0), 1.2) + 0.001 * np.sin(DOSES))
+    fit = dr.fit_curve(
+        DOSES, dr.ll4(DOSES, 0.05, 1.0, np.log10(200.0), 1.2) + 0.001 * np.sin(DOSES)
+    )
     assert dr.quality_flags(fit) == []
     fit2 = dr.fit_curve(DOSES, dr.ll4(DOSES, 0.0, 1.0, 4.4, 1.0) + 0.001 * np.cos(DOSES))
     assert "transition outside tested doses" in dr.quality_flags(fit2)

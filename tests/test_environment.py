@@ -1,4 +1,5 @@
 """environment.yml (conda/Binder) and the pip requirements describe the same environment."""
+
 from pathlib import Path
 
 import yaml
@@ -26,7 +27,9 @@ def test_environment_yml_agrees_with_requirements():
     lock = _pins((ROOT / "requirements.lock").read_text().splitlines())
     assert env_pins == direct, "environment.yml pip pins differ from requirements.in"
     for name, version in direct.items():
-        assert lock.get(name) == version, f"{name}: requirements.in has {version}, lock has {lock.get(name)}"
+        assert lock.get(name) == version, (
+            f"{name}: requirements.in has {version}, lock has {lock.get(name)}"
+        )
     assert "-e ." in pip
 
 

@@ -1,4 +1,6 @@
-"""GEO SOFT loader on small fixtures written in GEO's format, the cache checks, and the offline failure."""
+"""GEO SOFT loader on small fixtures written in GEO's format, the cache checks, and the offline
+failure."""
+
 import gzip
 import time
 
@@ -23,30 +25,46 @@ ID_REF\tVALUE
 
 
 def soft(platform_header, platform_rows, samples, no_table=False):
-    text = ("^DATABASE = GeoMiame\n!Database_name = GEO\n^SERIES = GSE1\n!Series_geo_accession = GSE1\n^PLATFORM = GPL1\n"
-            "!Platform_geo_accession = GPL1\n" + "".join(f"#{c} = column {c}\n" for c in platform_header.split("\t"))
-            + "!platform_table_begin\n" + platform_header + "\n"
-            + "\n".join(platform_rows) + "\n!platform_table_end\n")
+    text = (
+        "^DATABASE = GeoMiame\n!Database_name = GEO\n^SERIES = GSE1\n!Series_geo_accession = "
+        "GSE1\n^PLATFORM = GPL1\n"
+        "!Platform_geo_accession = GPL1\n"
+        + "".join(f"#{c} = column {c}\n" for c in platform_header.split("\t"))
+        + "!platform_table_begin\n"
+        + platform_header
+        + "\n"
+        + "\n".join(platform_rows)
+        + "\n!platform_table_end\n"
+    )
     for gsm, title, state, values in samples:
         rows = "\n".join(f"p{i + 1}\t{v}" for i, v in enumerate(values))
         text += SAMPLE.format(gsm=gsm, title=title, state=state, rows=rows)
     if no_table:
-        text += "^SAMPLE = GSM9\n!Sample_title = naive rep9 (no table)\n!Sample_geo_accession = GSM9\n"
+        text += (
+            "^SAMPLE = GSM9\n!Sample_title = naive rep9 (no table)\n!Sample_geo_accession = GSM9\n"
+        )
     return text
 
 
-SAMPLES = [("GSM1", "naive rep1", "naive", [8.0, 7.0, 5.0, 9.0]),
-           ("GSM2", "persistent rep1", "persistent", [9.0, 8.5, 5.5, 9.5]),
-           ("GSM3", "withdrawn 2 weeks rep1", "withdrawn", [8.1, 7.1, 5.1, 9.1])]
+SAMPLES = [
+    ("GSM1", "naive rep1", "naive", [8.0, 7.0, 5.0, 9.0]),
+    ("GSM2", "persistent rep1", "persistent", [9.0, 8.5, 5.5, 9.5]),
+    ("GSM3", "withdrawn 2 weeks rep1", "withdrawn", [8.1, 7.1, 5.1, 9.1]),
+]
 
 STYLES = {
     "affymetrix": ("ID\tGene Symbol", ["p1\tJAK2", "p2\tCISH", "p3\tSOCS2 /// SOCS3", "p4\tJAK2"]),
     "illumina_symbol": ("ID\tSymbol", ["p1\tJAK2", "p2\tCISH", "p3\t", "p4\tJAK2"]),
     "illumina_ilmn_gene": ("ID\tILMN_Gene", ["p1\tJAK2", "p2\tCISH", "p3\t---", "p4\tJAK2"]),
-    "gene_st": ("ID\tgene_assignment", ["p1\tNM_004972 // JAK2 // Janus kinase 2 // 9p24 // 3717",
-                                        "p2\tNM_013324 // CISH // cytokine inducible // 3p21 // 1154",
-                                        "p3\tNM_003877 // SOCS2 // x // 12q // 8835 /// NM_003955 // SOCS3 // y // 17q // 9021",
-                                        "p4\tNM_004972 // JAK2 // Janus kinase 2 // 9p24 // 3717"]),
+    "gene_st": (
+        "ID\tgene_assignment",
+        [
+            "p1\tNM_004972 // JAK2 // Janus kinase 2 // 9p24 // 3717",
+            "p2\tNM_013324 // CISH // cytokine inducible // 3p21 // 1154",
+            "p3\tNM_003877 // SOCS2 // x // 12q // 8835 /// NM_003955 // SOCS3 // y // 17q // 9021",
+            "p4\tNM_004972 // JAK2 // Janus kinase 2 // 9p24 // 3717",
+        ],
+    ),
 }
 
 
@@ -57,12 +75,19 @@ def test_platform_styles_map_probes_to_genes(style, tmp_path):
     path.write_text(soft(header, rows, SAMPLES, no_table=True))
     s = geo.load_soft(path)
     assert sorted(s.expression.index) == ["CISH", "JAK2"]  # multi-gene and empty probes dropped
-    assert s.expression.loc["JAK2", "GSM2"] == 9.5  # of two JAK2 probes, the one with the higher mean
+    assert (
+        s.expression.loc["JAK2", "GSM2"] == 9.5
+    )  # of two JAK2 probes, the one with the higher mean
     assert list(s.expression.columns) == ["GSM1", "GSM2", "GSM3"]
     assert not s.samples.set_index("sample").loc["GSM9", "has_table"]
     assert s.dropped["samples without a data table"] == ["GSM9"]
     groups = geo.group_samples(s.samples)["group"].tolist()
-    assert groups == ["reference", "test", "neither", "not used"]  # withdrawn samples are not "test"
+    assert groups == [
+        "reference",
+        "test",
+        "neither",
+        "not used",
+    ]  # withdrawn samples are not "test"
 
 
 def test_gzipped_file_and_truncation(tmp_path):
@@ -103,7 +128,9 @@ def test_download_without_geo_fails_fast_naming_geo(tmp_path, monkeypatch):
     monkeypatch.setattr(geo, "GEO_HOST", "geo.invalid")
     monkeypatch.setattr(geo.check_reachable, "__defaults__", ("geo.invalid", 5.0))
     t0 = time.perf_counter()
-    with pytest.raises(geo.GeoUnavailable, match=r"GEO \(geo.invalid\) cannot be reached.*stand-in"):
+    with pytest.raises(
+        geo.GeoUnavailable, match=r"GEO \(geo.invalid\) cannot be reached.*stand-in"
+    ):
         geo.download_series("GSE38335", tmp_path)
     assert time.perf_counter() - t0 < 10
     assert not any(tmp_path.iterdir()), "nothing half-written"
@@ -141,8 +168,16 @@ def jak2_log2fc(data, ref=geo.REFERENCE_PATTERN, test=geo.TEST_PATTERN):
     return enrichment.welch_table(data.expression, g, "test", "reference").loc["JAK2", "log2fc"]
 
 
-@pytest.mark.parametrize("case", ["g00_affy_log2", "g01_affy_linear_MAS5", "g02_agilent_GENE_SYMBOL",
-                                  "g04_duplicate_probe_row", "g07_renamed"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "g00_affy_log2",
+        "g01_affy_linear_MAS5",
+        "g02_agilent_GENE_SYMBOL",
+        "g04_duplicate_probe_row",
+        "g07_renamed",
+    ],
+)
 def test_shared_geo_cases_give_the_jak2_fold_change(case):
     data = geo.load_expression(FIX / f"{case}_family.soft.gz")
     assert data.accession == "GSE99999" and data.label == "GSE99999" and data.platform == "GPL99999"
@@ -174,7 +209,8 @@ def test_g04_repeated_probe_ids_are_averaged_and_listed():
 
 @pytest.mark.parametrize("name", ["data.bin", "my series #2.txt", "GPL1_named_wrongly.soft.gz"])
 def test_any_file_name_is_accepted(name, tmp_path):
-    """The form comes from the content (sniff), never from the name (GEOparse is told geotype="GSE")."""
+    """The form comes from the content (sniff), never from the name (GEOparse is told
+    geotype="GSE")."""
     path = tmp_path / name
     shutil.copy(FIX / "g07_renamed_family.soft.gz", path)
     assert geo.sniff(path) == "soft-family"
@@ -189,9 +225,14 @@ def test_two_platforms_without_a_choice_stop_listing_each_platform():
         geo.load_expression(TWO)
     msg = str(e.value)
     assert "2 platforms" in msg
-    assert "GPL99999 (synthetic array A, 9 sample(s))" in msg and "GPL99998 (synthetic array B, 2 sample(s))" in msg
+    assert (
+        "GPL99999 (synthetic array A, 9 sample(s))" in msg
+        and "GPL99998 (synthetic array B, 2 sample(s))" in msg
+    )
     assert "--set platform=" in msg
-    with pytest.raises(geo.GeoFileError, match="platform 'GPL1' is not in this series; it has: GPL99999"):
+    with pytest.raises(
+        geo.GeoFileError, match="platform 'GPL1' is not in this series; it has: GPL99999"
+    ):
         geo.load_expression(TWO, platform="GPL1")
 
 
@@ -214,41 +255,61 @@ def test_two_platforms_with_a_choice_leave_the_others_out_and_list_them():
 
 @pytest.mark.parametrize("annotation", ["GPL99999.annot.gz", "GPL99999_family.soft"])
 def test_series_matrix_with_platform_annotation(annotation):
-    data = geo.load_expression(FIX / "GSE99997_series_matrix.txt.gz", annotation_path=str(FIX / annotation))
+    data = geo.load_expression(
+        FIX / "GSE99997_series_matrix.txt.gz", annotation_path=str(FIX / annotation)
+    )
     assert data.form == "series-matrix" and data.label == "GSE99997" and data.platform == "GPL99999"
     assert data.expression.shape == (1073, 6)
     groups = geo.group_samples(data.samples)
     assert groups["group"].tolist() == ["reference"] * 3 + ["test"] * 3
-    assert "cell state: naive" in groups["characteristics"].iloc[0]  # several characteristics lines joined
+    assert (
+        "cell state: naive" in groups["characteristics"].iloc[0]
+    )  # several characteristics lines joined
     assert jak2_log2fc(data) == pytest.approx(JAK2_LOG2FC, abs=0.005)
 
 
 def test_series_matrix_errors_name_what_to_do(tmp_path):
     sm = FIX / "GSE99997_series_matrix.txt.gz"
-    with pytest.raises(geo.GeoFileError, match="give the platform annotation \\(GPL99999\\) as annotation_path"):
+    with pytest.raises(
+        geo.GeoFileError, match="give the platform annotation \\(GPL99999\\) as annotation_path"
+    ):
         geo.load_expression(sm)
     with pytest.raises(geo.GeoFileError, match="holds platform GPL99999, not 'GPL96'"):
         geo.load_expression(sm, platform="GPL96", annotation_path=str(FIX / "GPL99999.annot.gz"))
-    other = tmp_path / "other.annot"  # no '#column' lines: GEOparse refuses it, the direct reader takes over
-    other.write_text("^Annotation\n!Annotation_platform = GPL570\n!platform_table_begin\nID\tGene symbol\n"
-                     "P00000\tA2M\n!platform_table_end\n")
+    other = (
+        tmp_path / "other.annot"
+    )  # no '#column' lines: GEOparse refuses it, the direct reader takes over
+    other.write_text(
+        "^Annotation\n!Annotation_platform = GPL570\n!platform_table_begin\nID\tGene symbol\n"
+        "P00000\tA2M\n!platform_table_end\n"
+    )
     assert geo.read_platform(other)[0] == "GPL570"
-    with pytest.raises(geo.GeoFileError, match="annotation of platform GPL570, but the samples .* are on GPL99999"):
+    with pytest.raises(
+        geo.GeoFileError, match="annotation of platform GPL570, but the samples .* are on GPL99999"
+    ):
         geo.load_expression(sm, annotation_path=str(other))
     text = gzip.decompress(sm.read_bytes()).decode().replace('"P00003"\t7.', '"P00003"\tn/a\t', 1)
     bad = tmp_path / "series.txt"
     bad.write_text(text)
-    with pytest.raises(geo.GeoFileError, match=r"line \d+, column 'GSM900001': 'n/a' is not a number"):
+    with pytest.raises(
+        geo.GeoFileError, match=r"line \d+, column 'GSM900001': 'n/a' is not a number"
+    ):
         geo.load_expression(bad, annotation_path=str(FIX / "GPL99999.annot.gz"))
-    with pytest.raises(geo.GeoFileError, match="this is a platform annotation, not expression data"):
+    with pytest.raises(
+        geo.GeoFileError, match="this is a platform annotation, not expression data"
+    ):
         geo.load_expression(FIX / "GPL99999.annot.gz")
 
 
 def test_tidy_matrix_with_sample_sheet():
-    data = geo.load_expression(FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv"))
+    data = geo.load_expression(
+        FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv")
+    )
     assert data.form == "tidy" and data.accession is None and data.label == "your expression data"
     assert data.scale.transformed  # the fixture is on the linear scale
-    assert data.expression.loc["ACTB"].min() > 5  # repeated gene: the row with the higher mean represents it
+    assert (
+        data.expression.loc["ACTB"].min() > 5
+    )  # repeated gene: the row with the higher mean represents it
     groups = geo.group_samples(data.samples)
     assert groups["group"].tolist() == ["reference"] * 3 + ["test"] * 3
     assert jak2_log2fc(data) == pytest.approx(JAK2_LOG2FC, abs=0.01)
@@ -271,7 +332,9 @@ def test_series_without_sample_tables_points_to_the_tidy_route():
     with pytest.raises(geo.GeoFileError) as e:
         geo.load_expression(FIX / "rnaseq_no_tables_family.soft.gz")
     msg = str(e.value)
-    assert "GSE99996" in msg and "no sample" in msg and "data table" in msg and "supplementary" in msg
+    assert (
+        "GSE99996" in msg and "no sample" in msg and "data table" in msg and "supplementary" in msg
+    )
     assert "tidy expression matrix" in msg and "Your expression matrix" in msg
 
 
@@ -281,7 +344,7 @@ def test_series_without_sample_tables_points_to_the_tidy_route():
 def test_geo2r_scale_rule_known_answers():
     log = pd.DataFrame({"a": [2.0, 8.0, 14.0], "b": [3.0, 9.0, 15.0]})
     assert not geo.detect_scale(log).transformed
-    assert geo.detect_scale(2.0 ** log).transformed  # q99 > 100
+    assert geo.detect_scale(2.0**log).transformed  # q99 > 100
     small = pd.DataFrame({"a": [1.0, 30.0, 60.0, 5.0]})  # q99 < 100 but range > 50 and q25 > 0
     d = geo.detect_scale(small)
     assert d.transformed and "range" in d.rule
@@ -292,23 +355,38 @@ def test_geo2r_scale_rule_known_answers():
 @settings(max_examples=40, deadline=None)
 @given(arrays(float, (30, 4), elements=st.floats(7.0, 16.0)))
 def test_linear_values_are_detected_and_log2_recovers_them(x):
-    """Property: an array of log2 intensities 7..16 (typical arrays) is left alone; 2**x is detected and undone."""
+    """Property: an array of log2 intensities 7..16 (typical arrays) is left alone; 2**x is detected
+    and undone."""
     df = pd.DataFrame(x)
     assert not geo.detect_scale(df).transformed
-    lin = 2.0 ** df
+    lin = 2.0**df
     d = geo.detect_scale(lin)
     assert d.transformed
     np.testing.assert_allclose(geo.apply_scale(lin, d).to_numpy(), x, rtol=0, atol=1e-9)
 
 
 def test_group_patterns_are_case_insensitive_and_defaults_know_the_words():
-    s = pd.DataFrame({"sample": list("abcdef"), "title": ["Naive 1", "PERSISTENT 1", "persistent, withdrawn 2w",
-                                                          "re-sensitized", "parental SET-2", "x"],
-                      "characteristics": ["", "", "", "", "", "state: Resistant to INCB18424"],
-                      "source": "SET-2", "used": True})
+    s = pd.DataFrame(
+        {
+            "sample": list("abcdef"),
+            "title": [
+                "Naive 1",
+                "PERSISTENT 1",
+                "persistent, withdrawn 2w",
+                "re-sensitized",
+                "parental SET-2",
+                "x",
+            ],
+            "characteristics": ["", "", "", "", "", "state: Resistant to INCB18424"],
+            "source": "SET-2",
+            "used": True,
+        }
+    )
     g = geo.group_samples(s)["group"].tolist()
     assert g == ["reference", "test", "neither", "neither", "reference", "test"]
-    with pytest.raises(geo.GeoFileError, match="parameter 'test_pattern' = '\\(' is not a valid regular expression"):
+    with pytest.raises(
+        geo.GeoFileError, match="parameter 'test_pattern' = '\\(' is not a valid regular expression"
+    ):
         geo.group_samples(s, test_pattern="(")
 
 
@@ -328,42 +406,71 @@ FAST = {"n_permutations": 200}
 
 def test_claim_on_real_series_is_decided_by_public_data():
     # g01's samples say "naive" / "persistent" only: the comparator is declared
-    r = evaluate("C1-T", {**FAST, "comparator": "same-drug"}, seed=2012,
-                 data=geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"))
-    assert r.kind == "public-data" and r.verdict is True and describe_verdict(r.claim, r).short == "shown in public data"
+    r = evaluate(
+        "C1-T",
+        {**FAST, "comparator": "same-drug"},
+        seed=2012,
+        data=geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz"),
+    )
+    assert (
+        r.kind == "public-data"
+        and r.verdict is True
+        and describe_verdict(r.claim, r).short == "shown in public data"
+    )
     assert r.metrics["t1_series"] == "GSE99999" and r.margin > 0
     assert r.metrics["t1_jak2_log2fc"] == pytest.approx(JAK2_LOG2FC, abs=0.005)
 
 
 def test_claim_on_a_tidy_matrix_is_your_data():
-    data = geo.load_expression(FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv"))
+    data = geo.load_expression(
+        FIX / "tidy_matrix.csv", sample_sheet_path=str(FIX / "tidy_samples.csv")
+    )
     r = evaluate("C1-T", FAST, seed=2012, data=data)
-    assert r.kind == "reader-data" and isinstance(r.verdict, bool) and r.metrics["t1_series"] == "your expression data"
+    assert (
+        r.kind == "reader-data"
+        and isinstance(r.verdict, bool)
+        and r.metrics["t1_series"] == "your expression data"
+    )
 
 
 def test_stand_in_decides_nothing_and_its_counterfactual_acts_on_the_margin():
     r = evaluate("C1-T", FAST, seed=2012)
     assert r.kind == "demonstration" and r.verdict is None
     assert describe_verdict(r.claim, r).short == "demonstration (simulated stand-in; no real data)"
-    assert r.margin > 0 and r.metrics["t1_margin"] == r.margin  # the exercise: the rule passes on the stand-in
+    assert (
+        r.margin > 0 and r.metrics["t1_margin"] == r.margin
+    )  # the exercise: the rule passes on the stand-in
     flat = evaluate("C1-T", {**FAST, "adapt_rate": 0.0}, seed=2012)
     assert flat.verdict is None and flat.margin <= 0
 
 
 def test_too_few_samples_in_a_group_is_a_clear_error():
     data = geo.load_expression(FIX / "g00_affy_log2_family.soft.gz")
-    with pytest.raises(t1.GroupError, match=r"select 0 reference and 3 test sample\(s\).*GSM900001 'naive rep1'"):
+    with pytest.raises(
+        t1.GroupError, match=r"select 0 reference and 3 test sample\(s\).*GSM900001 'naive rep1'"
+    ):
         evaluate("C1-T", {**FAST, "reference_pattern": "parental"}, seed=2012, data=data)
 
 
 def test_cli_takes_text_parameters_literally():
-    """--set values of text parameters are not YAML: a regex with ':' or '[' and a path with '#' stay as typed."""
+    """--set values of text parameters are not YAML: a regex with ':' or '[' and a path with '#'
+    stay as typed."""
     from jakpersist.book.cli import parse_set
 
-    got = parse_set(["test_pattern=cell state: [Pp]ersist", "data_path=plate #2.csv", "n_permutations=500",
-                      "platform=GPL96"])
-    assert got == {"test_pattern": "cell state: [Pp]ersist", "data_path": "plate #2.csv", "n_permutations": 500,
-                   "platform": "GPL96"}
+    got = parse_set(
+        [
+            "test_pattern=cell state: [Pp]ersist",
+            "data_path=plate #2.csv",
+            "n_permutations=500",
+            "platform=GPL96",
+        ]
+    )
+    assert got == {
+        "test_pattern": "cell state: [Pp]ersist",
+        "data_path": "plate #2.csv",
+        "n_permutations": 500,
+        "platform": "GPL96",
+    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -380,7 +487,9 @@ def _design(accession, **params):
 def test_sample_descriptions_say_the_comparator():
     assert geo.sample_treatment("cell state: naive; treatment: ruxolitinib 1000 nM") == "on drug"
     assert geo.sample_treatment("treatment: DMSO (vehicle)") == "untreated"
-    assert geo.sample_treatment("cell state: persistent to ruxolitinib") == "unstated"  # selected with, not taken in
+    assert (
+        geo.sample_treatment("cell state: persistent to ruxolitinib") == "unstated"
+    )  # selected with, not taken in
     assert geo.sample_treatment("naive, sensitive to INCB018424") == "unstated"
     assert geo.sample_treatment("DMSO then ruxolitinib") == "both"
     assert geo.sample_treatment("naive cells in 300 nM JAK inhibitor") == "on drug"
@@ -392,37 +501,62 @@ def test_default_withdrawn_pattern_is_declared_once():
 
 def test_same_drug_design_expects_higher_expression_and_its_counterfactual_flips():
     r = _design("GSE99991")
-    assert r.metrics["t1_comparator"] == "same-drug" and "higher in persistent" in r.metrics["t1_expectation"]
+    assert (
+        r.metrics["t1_comparator"] == "same-drug"
+        and "higher in persistent" in r.metrics["t1_expectation"]
+    )
     assert r.verdict is True and [c.name for c in r.conditions] == ["nes", "fdr"]
     flat = _design("GSE99992")  # persistent cells as low as naive cells on drug: no re-activation
-    assert flat.metrics["t1_comparator"] == "same-drug" and flat.verdict is False and not flat.undefined
+    assert (
+        flat.metrics["t1_comparator"] == "same-drug"
+        and flat.verdict is False
+        and not flat.undefined
+    )
 
 
 def test_untreated_design_expects_similar_expression_and_its_counterfactual_flips():
     r = _design("GSE99993")
     assert r.metrics["t1_comparator"] == "untreated" and "similar" in r.metrics["t1_expectation"]
     assert [c.name for c in r.conditions] == ["tost_p"] and r.verdict is True
-    assert -0.5 < r.metrics["t1_score_ci_lo"] < r.metrics["t1_score_ci_hi"] < 0.5  # 90% interval inside the margin
+    assert (
+        -0.5 < r.metrics["t1_score_ci_lo"] < r.metrics["t1_score_ci_hi"] < 0.5
+    )  # 90% interval inside the margin
     assert describe_verdict("C1-T", r).short == "shown in public data"
-    # the same data judged by the same-drug rule would read "not shown": the design's expectation is what decides
+    # the same data judged by the same-drug rule would read "not shown": the design's expectation is
+    # what decides
     assert _design("GSE99993", comparator="same-drug").verdict is False
-    flat = _design("GSE99994")  # persistent cells on drug 1.5 log2 below untreated naive cells: no re-activation
-    assert flat.metrics["t1_comparator"] == "untreated" and flat.verdict is False and not flat.undefined
+    flat = _design(
+        "GSE99994"
+    )  # persistent cells on drug 1.5 log2 below untreated naive cells: no re-activation
+    assert (
+        flat.metrics["t1_comparator"] == "untreated"
+        and flat.verdict is False
+        and not flat.undefined
+    )
     assert flat.metrics["t1_score_diff"] == pytest.approx(-1.5, abs=0.1)
 
 
 def test_unstated_comparator_is_undefined_until_declared():
-    data = geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz")  # "cell state: naive" only
+    data = geo.load_expression(
+        FIX / "g01_affy_linear_MAS5_family.soft.gz"
+    )  # "cell state: naive" only
     r = evaluate("C1-T", FAST, seed=2012, data=data)
     assert r.metrics["t1_comparator"] == "not stated" and r.undefined and r.verdict is False
     assert describe_verdict("C1-T", r).kind == "undefined"
     assert "set the parameter comparator" in describe_verdict("C1-T", r).sentence
-    assert evaluate("C1-T", {**FAST, "comparator": "same-drug"}, seed=2012, data=data).verdict is True
+    assert (
+        evaluate("C1-T", {**FAST, "comparator": "same-drug"}, seed=2012, data=data).verdict is True
+    )
 
 
 def test_withdrawn_arm_gets_a_computed_c4_check_and_its_counterfactual_flips():
     w = _design("GSE99991").details.withdrawn
-    assert w is not None and w.claim == "C4-T" and w.verdict is True and w.metrics["t1_n_withdrawn"] == 3
+    assert (
+        w is not None
+        and w.claim == "C4-T"
+        and w.verdict is True
+        and w.metrics["t1_n_withdrawn"] == 3
+    )
     assert w.metrics["t1_withdrawn_jak2_log2fc"] == pytest.approx(-0.9, abs=0.2)
     assert describe_verdict("C4-T", w).short == "shown in public data"
     kept = _design("GSE99992").details.withdrawn  # JAK2 still up after withdrawal
@@ -437,19 +571,53 @@ def test_stand_in_declares_its_comparator_and_still_decides_nothing():
 
 
 # ------------------------------------------------------------------------------------------------
-# negations and zero doses are read as "not on drug"; a declared comparator the descriptions contradict is refused
+# negations and zero doses are read as "not on drug"; a declared comparator the descriptions
+# contradict is refused
 # ------------------------------------------------------------------------------------------------
-NOT_ON_DRUG = ["ruxolitinib-naive", "cell state: ruxolitinib-naive", "cultured without ruxolitinib",
-               "ruxolitinib 0 nM", "0 uM ruxolitinib", "ruxolitinib 0.0 µM", "0nM INCB018424", "TG101348 (0 nM)",
-               "JAK inhibitor-naive", "JAK2 inhibitor naive cells", "no JAK2 inhibitor", "minus ruxolitinib",
-               "-ruxolitinib", "ruxolitinib: none", "ruxolitinib-free medium", "untreated", "vehicle", "DMSO",
-               "no drug", "drug-free", "treatment: none", "treatment: vehicle", "mock", "0 ng/ml ruxolitinib"]
-ON_DRUG = ["cell state: naive; treatment: ruxolitinib 1000 nM", "ruxolitinib 0.1 uM", "ruxolitinib 10 nM",
-           "0.5 µM fedratinib", "treated with 1 µM ruxolitinib", "JAK Inhibitor I 500 nM",
-           "ruxolitinib-naive; treatment: ruxolitinib 1 uM",  # drug-naive cells taken in drug
-           "naive cells in 300 nM JAK inhibitor", "time: 0 h; ruxolitinib 1 uM"]
-NEITHER = ["cell state: persistent to ruxolitinib", "naive, sensitive to INCB018424", "ruxolitinib-sensitive cells",
-           "cell state: naive", "HEL cells"]
+NOT_ON_DRUG = [
+    "ruxolitinib-naive",
+    "cell state: ruxolitinib-naive",
+    "cultured without ruxolitinib",
+    "ruxolitinib 0 nM",
+    "0 uM ruxolitinib",
+    "ruxolitinib 0.0 µM",
+    "0nM INCB018424",
+    "TG101348 (0 nM)",
+    "JAK inhibitor-naive",
+    "JAK2 inhibitor naive cells",
+    "no JAK2 inhibitor",
+    "minus ruxolitinib",
+    "-ruxolitinib",
+    "ruxolitinib: none",
+    "ruxolitinib-free medium",
+    "untreated",
+    "vehicle",
+    "DMSO",
+    "no drug",
+    "drug-free",
+    "treatment: none",
+    "treatment: vehicle",
+    "mock",
+    "0 ng/ml ruxolitinib",
+]
+ON_DRUG = [
+    "cell state: naive; treatment: ruxolitinib 1000 nM",
+    "ruxolitinib 0.1 uM",
+    "ruxolitinib 10 nM",
+    "0.5 µM fedratinib",
+    "treated with 1 µM ruxolitinib",
+    "JAK Inhibitor I 500 nM",
+    "ruxolitinib-naive; treatment: ruxolitinib 1 uM",  # drug-naive cells taken in drug
+    "naive cells in 300 nM JAK inhibitor",
+    "time: 0 h; ruxolitinib 1 uM",
+]
+NEITHER = [
+    "cell state: persistent to ruxolitinib",
+    "naive, sensitive to INCB018424",
+    "ruxolitinib-sensitive cells",
+    "cell state: naive",
+    "HEL cells",
+]
 
 
 @pytest.mark.parametrize("text", NOT_ON_DRUG)
@@ -473,12 +641,16 @@ def test_a_vehicle_and_a_dose_in_one_description_is_contradictory():
 
 
 def test_zero_dose_naive_cells_are_untreated_and_the_old_reading_would_have_flipped_the_verdict():
-    # naive cells described "ruxolitinib 0 nM"; persistent cells on drug 1.0 log2 above them (over-shoot)
+    # naive cells described "ruxolitinib 0 nM"; persistent cells on drug 1.0 log2 above them
+    # (over-shoot)
     r = _design("GSE99985")
-    assert r.metrics["t1_comparator"] == "untreated" and [c.name for c in r.conditions] == ["tost_p"]
+    assert r.metrics["t1_comparator"] == "untreated" and [c.name for c in r.conditions] == [
+        "tost_p"
+    ]
     assert r.verdict is False and not r.undefined  # not similar: not shown
     assert describe_verdict("C1-T", r).short == "not shown in public data"
-    # the same data judged as a same-drug design (how "ruxolitinib 0 nM" used to be read) would read "shown"
+    # the same data judged as a same-drug design (how "ruxolitinib 0 nM" used to be read) would read
+    # "shown"
     from jakpersist.claims.t1_transcriptome import RULE
     from jakpersist.claims.base import combine
 
@@ -487,25 +659,42 @@ def test_zero_dose_naive_cells_are_untreated_and_the_old_reading_would_have_flip
 
 def test_negated_drug_names_make_an_untreated_design():
     r = _design("GSE99986")  # "none (ruxolitinib-naive, cultured without ruxolitinib)"
-    assert r.metrics["t1_comparator"] == "untreated" and r.verdict is True and not r.metrics["t1_comparator_warning"]
+    assert (
+        r.metrics["t1_comparator"] == "untreated"
+        and r.verdict is True
+        and not r.metrics["t1_comparator_warning"]
+    )
 
 
-@pytest.mark.parametrize("accession, declared, reading", [("GSE99985", "same-drug", "untreated"),
-                                                          ("GSE99993", "same-drug", "untreated"),
-                                                          ("GSE99991", "untreated", "on drug")])
-def test_a_declared_comparator_the_descriptions_contradict_is_refused_with_a_warning(accession, declared, reading):
+@pytest.mark.parametrize(
+    "accession, declared, reading",
+    [
+        ("GSE99985", "same-drug", "untreated"),
+        ("GSE99993", "same-drug", "untreated"),
+        ("GSE99991", "untreated", "on drug"),
+    ],
+)
+def test_a_declared_comparator_the_descriptions_contradict_is_refused_with_a_warning(
+    accession, declared, reading
+):
     r = _design(accession, comparator=declared)
     warning = r.metrics["t1_comparator_warning"]
     assert r.undefined and r.verdict is False and r.metrics["t1_comparator"] == "contradicted"
     assert describe_verdict("C1-T", r).kind == "undefined"
     n = {"GSE99985": "GSM9998501", "GSE99993": "GSM9999301", "GSE99991": "GSM9999101"}[accession]
-    assert n in warning and f"reads {reading}" in warning and "cell state: naive; treatment:" in warning
+    assert (
+        n in warning
+        and f"reads {reading}" in warning
+        and "cell state: naive; treatment:" in warning
+    )
     assert f"'{declared}'" in warning and "refuses" in warning
 
 
 def test_a_declared_comparator_the_descriptions_support_or_leave_open_is_used():
     assert _design("GSE99993", comparator="untreated").metrics["t1_comparator_warning"] == ""
-    data = geo.load_expression(FIX / "g01_affy_linear_MAS5_family.soft.gz")  # descriptions say nothing
+    data = geo.load_expression(
+        FIX / "g01_affy_linear_MAS5_family.soft.gz"
+    )  # descriptions say nothing
     r = evaluate("C1-T", {**FAST, "comparator": "untreated"}, seed=2012, data=data)
     assert r.metrics["t1_comparator"] == "untreated" and not r.metrics["t1_comparator_warning"]
 
@@ -515,9 +704,27 @@ def test_a_run_with_a_contradicted_comparator_warns_in_the_report_and_stores_und
 
     from jakpersist.book import cli
 
-    assert cli.main(["run", "t1_transcriptome", "--set", f"data_path={FIX / 'GSE99985_series_matrix.txt.gz'}",
-                     "--set", f"annotation_path={ANNOT}", "--set", "comparator=same-drug", "--set",
-                     "n_permutations=100", "--out", str(tmp_path), "--label", "c"]) == 0
+    assert (
+        cli.main(
+            [
+                "run",
+                "t1_transcriptome",
+                "--set",
+                f"data_path={FIX / 'GSE99985_series_matrix.txt.gz'}",
+                "--set",
+                f"annotation_path={ANNOT}",
+                "--set",
+                "comparator=same-drug",
+                "--set",
+                "n_permutations=100",
+                "--out",
+                str(tmp_path),
+                "--label",
+                "c",
+            ]
+        )
+        == 0
+    )
     run = tmp_path / "t1_transcriptome-c"
     glued = json.loads((run / "values.json").read_text())["glued"]
     assert glued["t1_verdict"] is None and glued["t1_verdict_outcome"] == "undefined"

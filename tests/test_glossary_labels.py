@@ -1,10 +1,12 @@
-"""Words a biologist reads, in figures and tables: no snake_case code name is a figure's or a table's label (a code
-name may follow a plain name in brackets), and every image of the site has real alt text.
+"""Words a biologist reads, in figures and tables: no snake_case code name is a figure's or a
+table's label (a code name may follow a plain name in brackets), and every image of the site has
+real alt text.
 
-Figure text is read from the SVGs themselves (the book's figures keep their text as text, ``svg.fonttype``
-"none"): the executed chapters' outputs and the generated figures. Table labels are the header cells of every
-table of the built site.
+Figure text is read from the SVGs themselves (the book's figures keep their text as text,
+``svg.fonttype`` "none"): the executed chapters' outputs and the generated figures. Table labels are
+the header cells of every table of the built site.
 """
+
 import json
 import re
 from pathlib import Path
@@ -16,14 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 CHAPTERS = ROOT / "book" / "chapters"
 
-pytestmark = [pytest.mark.site,
-              pytest.mark.skipif(not (SITE / "index.html").is_file(), reason="site not built: run `make book`")]
+pytestmark = [
+    pytest.mark.site,
+    pytest.mark.skipif(
+        not (SITE / "index.html").is_file(), reason="site not built: run `make book`"
+    ),
+]
 
 #: a code identifier with an underscore (hetero_advantage, K_ruxolitinib, top_dose_nM)
 SNAKE = re.compile(r"(?<![\w`/.])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w`/.])")
-PAGES = sorted(p for p in SITE.rglob("*.html")
-               if not {"_static", "_sources", "_downloads", "_images"} & set(p.relative_to(SITE).parts)
-               and p.stem not in ("genindex", "search"))
+PAGES = sorted(
+    p
+    for p in SITE.rglob("*.html")
+    if not {"_static", "_sources", "_downloads", "_images"} & set(p.relative_to(SITE).parts)
+    and p.stem not in ("genindex", "search")
+)
 
 
 def snake_case_labels(text: str) -> list[str]:
@@ -33,7 +42,10 @@ def snake_case_labels(text: str) -> list[str]:
 
 def svg_texts(svg: str) -> list[str]:
     """The text elements of an SVG (tick labels, axis labels, legends, titles), markup removed."""
-    return [" ".join(re.sub(r"<[^>]+>", " ", t).split()) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", t).split())
+        for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)
+    ]
 
 
 def _figures():
@@ -44,7 +56,11 @@ def _figures():
             for out in cell.get("outputs", []):
                 svg = out.get("data", {}).get("image/svg+xml")
                 if svg:
-                    yield f"{nb.stem} cell {i}", "".join(svg) if isinstance(svg, list) else svg, cell
+                    yield (
+                        f"{nb.stem} cell {i}",
+                        "".join(svg) if isinstance(svg, list) else svg,
+                        cell,
+                    )
     for f in sorted((ROOT / "book" / "generated").rglob("*.svg")):
         yield str(f.relative_to(ROOT)), f.read_text(encoding="utf-8"), None
 
@@ -57,22 +73,31 @@ def test_the_label_check_finds_code_names():
     assert snake_case_labels("heterodimer drug escape (hetero_advantage)") == []
     assert snake_case_labels("dose (nM, log scale)") == []
     assert snake_case_labels("K_ruxolitinib vs top_dose_nM") == ["K_ruxolitinib", "top_dose_nM"]
-    assert svg_texts('<svg><text x="1">growth_hill</text><text><tspan>a</tspan> b</text></svg>') == ["growth_hill", "a b"]
+    assert svg_texts(
+        '<svg><text x="1">growth_hill</text><text><tspan>a</tspan> b</text></svg>'
+    ) == ["growth_hill", "a b"]
 
 
 @pytest.mark.parametrize("where, svg, cell", FIGURES, ids=[f[0] for f in FIGURES])
 def test_figure_labels_have_no_snake_case(where, svg, cell):
     bad = sorted({s for t in svg_texts(svg) for s in snake_case_labels(t)})
-    assert not bad, f"{where}: figure labels show code names {bad}; use the plain name (code name in brackets)"
+    assert not bad, (
+        f"{where}: figure labels show code names {bad}; use the plain name (code name in brackets)"
+    )
 
 
-@pytest.mark.parametrize("where, svg, cell", [f for f in FIGURES if f[2] is not None], ids=[f[0] for f in FIGURES
-                                                                                          if f[2] is not None])
+@pytest.mark.parametrize(
+    "where, svg, cell",
+    [f for f in FIGURES if f[2] is not None],
+    ids=[f[0] for f in FIGURES if f[2] is not None],
+)
 def test_every_chapter_figure_has_alt_text_and_a_name(where, svg, cell):
     meta = cell.get("metadata", {}).get("mystnb", {})
     alt = str(meta.get("image", {}).get("alt", ""))
     assert len(alt) >= 30, f"{where}: the figure has no real alt text (mystnb.image.alt)"
-    assert meta.get("figure", {}).get("name"), f"{where}: the figure has no name (mystnb.figure.name)"
+    assert meta.get("figure", {}).get("name"), (
+        f"{where}: the figure has no name (mystnb.figure.name)"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(SITE)) for p in PAGES])
@@ -93,8 +118,9 @@ def test_every_image_has_real_alt_text(page):
     article = soup.select_one("article") or soup
     for img in article.select("img"):
         alt = " ".join(str(img.get("alt", "")).split())
-        assert len(alt) >= 20 and not re.fullmatch(r"[\w./\\-]+\.(svg|png|jpg|jpeg|gif)", alt), \
+        assert len(alt) >= 20 and not re.fullmatch(r"[\w./\\-]+\.(svg|png|jpg|jpeg|gif)", alt), (
             f"{page.name}: image {img.get('src')} has no real alt text ({alt!r})"
+        )
 
 
 def _parameter_names() -> set[str]:
@@ -114,23 +140,32 @@ def bare_parameter_names(el) -> list[str]:
     el = BeautifulSoup(str(el), "html.parser")
     for code in el.select("code, .headerlink"):
         code.decompose()
-    return [s for s in snake_case_labels(" ".join(el.get_text(" ").split())) if s in PARAMETER_NAMES]
+    return [
+        s for s in snake_case_labels(" ".join(el.get_text(" ").split())) if s in PARAMETER_NAMES
+    ]
 
 
 def test_the_cell_check_finds_bare_parameter_names():
-    cell = BeautifulSoup("<td>hetero_advantage (0.81); escape needs an active partner kinase (trans_gating)</td>",
-                         "html.parser").td
+    cell = BeautifulSoup(
+        "<td>hetero_advantage (0.81); escape needs an active partner kinase (trans_gating)</td>",
+        "html.parser",
+    ).td
     assert bare_parameter_names(cell) == ["hetero_advantage"]
-    ok = BeautifulSoup("<td>heterodimer drug escape (<code>hetero_advantage</code>) = 0; data/x_y.csv</td>",
-                       "html.parser").td
+    ok = BeautifulSoup(
+        "<td>heterodimer drug escape (<code>hetero_advantage</code>) = 0; data/x_y.csv</td>",
+        "html.parser",
+    ).td
     assert bare_parameter_names(ok) == []
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(SITE)) for p in PAGES])
 def test_table_cells_captions_and_headings_name_parameters_plainly(page):
-    """Every table cell, caption, heading and fold title on the site shows a parameter by its plain name: a bare
-    code name (``hetero_advantage``) is allowed only inside brackets or as code after the plain name."""
+    """Every table cell, caption, heading and fold title on the site shows a parameter by its plain
+    name: a bare code name (``hetero_advantage``) is allowed only inside brackets or as code after
+    the plain name."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     article = soup.select_one("article") or soup
-    bad = sorted({f"{el.name}: {n}" for el in article.select(LABELS) for n in bare_parameter_names(el)})
+    bad = sorted(
+        {f"{el.name}: {n}" for el in article.select(LABELS) for n in bare_parameter_names(el)}
+    )
     assert not bad, f"{page.name}: code names without a plain name {bad}"

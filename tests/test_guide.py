@@ -1,10 +1,12 @@
 """The instructor guide's shell commands run as written from a fresh clone.
 
-Every ```bash block of ``book/instructor.md`` is read line by line: each ``python -m <module> <subcommand>``
-names a module that imports and a subcommand whose ``--help`` lists every flag the line uses; each file the
-commands name (scripts, the Makefile's targets) exists; Python is the project's environment (``.venv/bin/python``
-or a venv made on the page), never a bare ``python`` of the system; a loop that changes folder uses absolute paths.
+Every ```bash block of ``book/instructor.md`` is read line by line: each ``python -m <module>
+<subcommand>`` names a module that imports and a subcommand whose ``--help`` lists every flag the
+line uses; each file the commands name (scripts, the Makefile's targets) exists; Python is the
+project's environment (``.venv/bin/python`` or a venv made on the page), never a bare ``python`` of
+the system; a loop that changes folder uses absolute paths.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +45,11 @@ def test_python_is_the_projects_environment():
     for line in _lines():
         for m in re.finditer(r"(?:^|[\s;(&|])(\S*python[\d.]*)\s", line):
             exe = m.group(1)
-            assert exe in (".venv/bin/python", "jak/bin/python") or re.fullmatch(r"python3\.\d+", exe) \
-                and "-m venv" in line, f"{line!r}: {exe} is not the book's environment (use .venv/bin/python)"
+            assert (
+                exe in (".venv/bin/python", "jak/bin/python")
+                or re.fullmatch(r"python3\.\d+", exe)
+                and "-m venv" in line
+            ), f"{line!r}: {exe} is not the book's environment (use .venv/bin/python)"
 
 
 def test_python_modules_and_flags_exist():
@@ -58,17 +63,27 @@ def test_python_modules_and_flags_exist():
         if (module, sub, tuple(flags)) in seen:
             continue
         seen.add((module, sub, tuple(flags)))
-        r = subprocess.run([sys.executable, "-m", module, sub, "--help"], capture_output=True, text=True, cwd=ROOT)
+        r = subprocess.run(
+            [sys.executable, "-m", module, sub, "--help"], capture_output=True, text=True, cwd=ROOT
+        )
         assert r.returncode == 0, f"{line!r}: {r.stderr[-400:]}"
         for f in flags:
-            assert re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", r.stdout), f"{line!r}: {module} {sub} has no {f}"
+            assert re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", r.stdout), (
+                f"{line!r}: {module} {sub} has no {f}"
+            )
     assert seen
 
 
 def test_named_files_and_make_targets_exist():
-    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M))
+    targets = set(
+        re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M)
+    )
     for line in _lines():
-        for word in shlex.split(line.replace("$(", "(").replace("`", " ")) if "'" not in line else line.split():
+        for word in (
+            shlex.split(line.replace("$(", "(").replace("`", " "))
+            if "'" not in line
+            else line.split()
+        ):
             if re.fullmatch(r"(tools|benchmarks)/[\w./-]+\.(sh|py)", word):
                 assert (ROOT / word).is_file(), f"{line!r}: {word} does not exist"
         m = re.match(r"make (\w[\w-]*)", line)
@@ -80,9 +95,12 @@ def test_a_loop_that_changes_folder_uses_absolute_paths():
     for block in _blocks(GUIDE.read_text(encoding="utf-8")):
         if re.search(r"\bcd\b", block):
             for var in re.findall(r'"\$(\w+)"', block.split("cd", 1)[1]):
-                definition = re.search(rf"^{var}=(.*)$", GUIDE.read_text(encoding="utf-8"), flags=re.M)
-                assert definition and ("$PWD" in definition.group(1) or definition.group(1).startswith("/")), \
-                    f"${var} is used after cd but is not an absolute path"
+                definition = re.search(
+                    rf"^{var}=(.*)$", GUIDE.read_text(encoding="utf-8"), flags=re.M
+                )
+                assert definition and (
+                    "$PWD" in definition.group(1) or definition.group(1).startswith("/")
+                ), f"${var} is used after cd but is not an absolute path"
 
 
 @pytest.mark.parametrize("where", ["book/instructor.md"])

@@ -1,4 +1,5 @@
 """The hts007 loader: pinned checksums, atomic cache, one-line offline error, pandas reader."""
+
 import pandas as pd
 import pytest
 import yaml
@@ -17,7 +18,9 @@ def test_pins_agree_with_manifest():
 
 def test_offline_fetch_fails_with_a_message_naming_pypi(tmp_path, monkeypatch):
     monkeypatch.setattr(hts, "WHEEL_URL", "http://127.0.0.1:9/thunor.whl")
-    (tmp_path / hts.WHEEL_NAME).write_bytes(b"not the wheel")  # wrong checksum: must be fetched again
+    (tmp_path / hts.WHEEL_NAME).write_bytes(
+        b"not the wheel"
+    )  # wrong checksum: must be fetched again
     with pytest.raises(hts.HtsDataError, match="PyPI"):
         hts.fetch_hts007(tmp_path)
     assert not (tmp_path / "hts007.h5").exists()
@@ -26,14 +29,33 @@ def test_offline_fetch_fails_with_a_message_naming_pypi(tmp_path, monkeypatch):
 
 def test_reader_on_a_small_thunor_style_store(tmp_path):
     path = tmp_path / "mini.h5"
-    doses = pd.DataFrame({"drug1": ["d"], "cell_line": ["L"], "dose1": [1e-8], "dataset": [1], "plate": ["P"],
-                          "well_id": [1], "well_num": [1]}).set_index(["drug1", "cell_line", "dose1"])
+    doses = pd.DataFrame(
+        {
+            "drug1": ["d"],
+            "cell_line": ["L"],
+            "dose1": [1e-8],
+            "dataset": [1],
+            "plate": ["P"],
+            "well_id": [1],
+            "well_num": [1],
+        }
+    ).set_index(["drug1", "cell_line", "dose1"])
     td = pd.to_timedelta([0, 24, 48], unit="h")
-    assays = pd.DataFrame({"assay": "Cell count", "well_id": 1, "timepoint": td, "value": [10.0, 15.0, 20.0]}
-                          ).set_index(["assay", "well_id", "timepoint"])
-    controls = pd.DataFrame({"dataset": 1, "assay": "Cell count", "cell_line": "L", "plate": "P", "well_id": 2,
-                             "timepoint": td, "value": [10.0, 20.0, 40.0], "well_num": 2}
-                            ).set_index(["dataset", "assay", "cell_line", "plate", "well_id", "timepoint"])
+    assays = pd.DataFrame(
+        {"assay": "Cell count", "well_id": 1, "timepoint": td, "value": [10.0, 15.0, 20.0]}
+    ).set_index(["assay", "well_id", "timepoint"])
+    controls = pd.DataFrame(
+        {
+            "dataset": 1,
+            "assay": "Cell count",
+            "cell_line": "L",
+            "plate": "P",
+            "well_id": 2,
+            "timepoint": td,
+            "value": [10.0, 20.0, 40.0],
+            "well_num": 2,
+        }
+    ).set_index(["dataset", "assay", "cell_line", "plate", "well_id", "timepoint"])
     with pd.HDFStore(path, "w") as s:
         s["doses"], s["assays"], s["controls"] = doses, assays, controls
     counts, wells = hts.read_thunor_h5(path)

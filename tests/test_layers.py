@@ -1,8 +1,10 @@
-"""The package's layers: a lower layer never imports a higher one (read from the source, not from sys.modules).
+"""The package's layers: a lower layer never imports a higher one (read from the source, not from
+sys.modules).
 
 model  <  assays  <  claims  <  atlas, rivals  <  book
 analysis, loaders  <  claims        (analysis and loaders never know the model exists)
 """
+
 from __future__ import annotations
 
 import ast
@@ -48,7 +50,9 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-SOURCES = sorted(p for p in PKG.rglob("*.py") if _layer_of(".".join(p.relative_to(PKG.parent).parts)))
+SOURCES = sorted(
+    p for p in PKG.rglob("*.py") if _layer_of(".".join(p.relative_to(PKG.parent).parts))
+)
 
 
 def test_every_module_sits_in_a_layer():
@@ -59,17 +63,22 @@ def test_every_module_sits_in_a_layer():
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(PKG)) for p in SOURCES])
 def test_lower_layers_never_import_higher_ones(path):
     own = _layer_of(".".join(path.relative_to(PKG.parent).with_suffix("").parts))
-    bad = [f"line {ln}: {mod}" for ln, mod in _imports(path)
-           if (lay := _layer_of(mod)) and lay != own and lay not in ALLOWED[own]]
+    bad = [
+        f"line {ln}: {mod}"
+        for ln, mod in _imports(path)
+        if (lay := _layer_of(mod)) and lay != own and lay not in ALLOWED[own]
+    ]
     assert not bad, f"{path.relative_to(PKG)} ({own}) imports a higher layer: {bad}"
 
 
 def test_no_import_cycle_at_import_time():
-    """Modules import each other in one direction only (tools/structure.py prints the graph and the cycles,
-    including imports deferred into functions)."""
+    """Modules import each other in one direction only (tools/structure.py prints the graph and the
+    cycles, including imports deferred into functions)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("structure", PKG.parent / "tools" / "structure.py")
+    spec = importlib.util.spec_from_file_location(
+        "structure", PKG.parent / "tools" / "structure.py"
+    )
     structure = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(structure)
     edges, _ = structure.graph(top_level=True)
@@ -77,11 +86,13 @@ def test_no_import_cycle_at_import_time():
 
 
 def test_no_import_cycle_even_through_imports_inside_functions():
-    """A deferred import (inside a function) that closes a cycle is a cycle all the same: the two modules cannot
-    be understood, tested or moved apart (tools/structure.py counts them)."""
+    """A deferred import (inside a function) that closes a cycle is a cycle all the same: the two
+    modules cannot be understood, tested or moved apart (tools/structure.py counts them)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("structure", PKG.parent / "tools" / "structure.py")
+    spec = importlib.util.spec_from_file_location(
+        "structure", PKG.parent / "tools" / "structure.py"
+    )
     structure = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(structure)
     edges, _ = structure.graph(top_level=False)

@@ -1,9 +1,16 @@
-"""Properties of the mechanistic model: limits, monotonicity, and the integrator against a closed form."""
+"""Properties of the mechanistic model: limits, monotonicity, and the integrator against a closed
+form."""
+
 import numpy as np
 import pytest
 
 from jakpersist import model
-from jakpersist.model.dynamics import Phase, adaptation_after, adaptation_closed_form, simulate_schedule
+from jakpersist.model.dynamics import (
+    Phase,
+    adaptation_after,
+    adaptation_closed_form,
+    simulate_schedule,
+)
 from jakpersist.model.params import DRUGS, ModelParams
 
 MP = ModelParams()
@@ -32,7 +39,9 @@ def test_without_heterodimer_advantage_partners_do_not_matter():
     mp = ModelParams(hetero_advantage=1.0)
     a = model.CellState(1.0, 0.0, 0.0)
     b = model.CellState(1.0, 2.0, 2.0)
-    np.testing.assert_allclose(model.pstat5(DOSES, a, "ruxolitinib", mp), model.pstat5(DOSES, b, "ruxolitinib", mp))
+    np.testing.assert_allclose(
+        model.pstat5(DOSES, a, "ruxolitinib", mp), model.pstat5(DOSES, b, "ruxolitinib", mp)
+    )
 
 
 def test_heterodimer_share_formula_and_adaptation_raises_it():
@@ -42,8 +51,10 @@ def test_heterodimer_share_formula_and_adaptation_raises_it():
 
 def test_persistence_raises_gi50_and_more_advantage_raises_it_more():
     g = lambda st, mp: model.gi50_model(st, "ruxolitinib", mp)  # noqa: E731
-    folds = [g(ADAPTED, ModelParams(hetero_advantage=s)) / g(NAIVE, ModelParams(hetero_advantage=s))
-             for s in (1, 5, 20, 100)]
+    folds = [
+        g(ADAPTED, ModelParams(hetero_advantage=s)) / g(NAIVE, ModelParams(hetero_advantage=s))
+        for s in (1, 5, 20, 100)
+    ]
     assert np.all(np.diff(folds) > 0) and folds[0] > 1
 
 
@@ -65,7 +76,9 @@ def test_hsp90_degrades_jak2_monotonically():
 @pytest.mark.parametrize("days,dose", [(42, 1000.0), (10, 100.0), (3, 0.0)])
 def test_integrator_matches_closed_form(days, dose):
     z_num = adaptation_after([Phase(days, dose)], MP, z0=0.3)
-    assert z_num == pytest.approx(adaptation_closed_form(days, dose, "ruxolitinib", MP, z0=0.3), abs=1e-7)
+    assert z_num == pytest.approx(
+        adaptation_closed_form(days, dose, "ruxolitinib", MP, z0=0.3), abs=1e-7
+    )
 
 
 def test_withdrawal_relaxes_with_the_stated_half_time():
@@ -77,7 +90,8 @@ def test_withdrawal_relaxes_with_the_stated_half_time():
 
 
 def test_fast_in_vivo_readout_matches_the_integrator():
-    """simulate_phase_ends (exact adaptation + fixed-step RK4) agrees with solve_ivp at every phase end."""
+    """simulate_phase_ends (exact adaptation + fixed-step RK4) agrees with solve_ivp at every phase
+    end."""
     import numpy as np
 
     from jakpersist.claims.c0_in_vivo import DEFAULTS, schedule_of

@@ -1,5 +1,6 @@
-"""The README a newcomer starts from: its first calls run as shown, and its "Where things live" table names
-files and folders that exist."""
+"""The README a newcomer starts from: its first calls run as shown, and its "Where things live"
+table names files and folders that exist."""
+
 from __future__ import annotations
 
 import doctest
@@ -16,7 +17,7 @@ FILE = re.compile(r"^[\w./*<>-]+\.(py|md|yml|yaml|toml|bib|json|csv|txt|sh|lock)
 def _section(title: str) -> str:
     start = README.index(f"## {title}")
     end = README.find("\n## ", start + 1)
-    return README[start:end if end > 0 else None]
+    return README[start : end if end > 0 else None]
 
 
 def test_first_calls_from_python_run_as_shown():
@@ -29,12 +30,19 @@ def test_first_calls_from_python_run_as_shown():
 
 
 def _paths(cell: str) -> list[str]:
-    return [t for t in re.findall(r"`([^`]+)`", cell) if " " not in t and "(" not in t and "=" not in t
-            and ("/" in t or FILE.match(t))]
+    return [
+        t
+        for t in re.findall(r"`([^`]+)`", cell)
+        if " " not in t and "(" not in t and "=" not in t and ("/" in t or FILE.match(t))
+    ]
 
 
 def test_where_things_live_names_files_that_exist():
-    rows = [r for r in _section("Where things live").splitlines() if r.startswith("| ") and "---" not in r]
+    rows = [
+        r
+        for r in _section("Where things live").splitlines()
+        if r.startswith("| ") and "---" not in r
+    ]
     missing = []
     for row in rows[1:]:  # the header row names the columns
         where = row.strip().strip("|").split(" | ")[-1]
@@ -48,7 +56,9 @@ def test_where_things_live_names_files_that_exist():
             elif "/" in t:
                 found = (ROOT / t).exists()
             else:  # a file named inside a folder of the same cell
-                found = any((f / t).exists() for f in folders) or any((ROOT / "jakpersist").glob(f"**/{t}"))
+                found = any((f / t).exists() for f in folders) or any(
+                    (ROOT / "jakpersist").glob(f"**/{t}")
+                )
             if not found:
                 missing.append(t)
     assert not missing, f"README 'Where things live' names paths that do not exist: {missing}"

@@ -1,4 +1,6 @@
-"""The claims registry: every statement part tagged with a source, rules worded by their code, metrics labelled."""
+"""The claims registry: every statement part tagged with a source, rules worded by their code,
+metrics labelled."""
+
 from pathlib import Path
 
 import pytest
@@ -55,12 +57,15 @@ def test_chapter_claim_boxes_are_generated_for_every_claim():
         assert "{bdg-" in box and c.sources[0].text in box
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"rule": "NoSuchRule"}, "is not a rule class"),
-    ({"sources": [{"text": "x", "source": "the internet"}]}, "each item of 'sources'"),
-    ({"origin": "elsewhere"}, "origin must be one of"),
-    ({"function": "c2_heterodimers.evaluate"}, "registers 'c1_persistence.evaluate'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"rule": "NoSuchRule"}, "is not a rule class"),
+        ({"sources": [{"text": "x", "source": "the internet"}]}, "each item of 'sources'"),
+        ({"origin": "elsewhere"}, "origin must be one of"),
+        ({"function": "c2_heterodimers.evaluate"}, "registers 'c1_persistence.evaluate'"),
+    ],
+)
 def test_a_bad_registry_entry_is_named(tmp_path: Path, change, message):
     doc = yaml.safe_load(registry.REGISTRY.read_text(encoding="utf-8"))
     doc["claims"][0].update(change)
@@ -81,13 +86,16 @@ def test_a_metric_without_a_label_is_named(tmp_path: Path):
 
 
 def test_built_in_tags_are_exactly_the_conditions_the_search_never_sees_fail():
-    """A rule condition that fails nowhere (the shipped atlas's points, corners of the plausible box and seeded
-    random draws, all through the vectorised engine) must be tagged "built into this model" in
-    notebooks/claims.yml with a reason, and a tagged condition must fail at none of those points."""
+    """A rule condition that fails nowhere (the shipped atlas's points, corners of the plausible box
+    and seeded random draws, all through the vectorised engine) must be tagged "built into this
+    model" in notebooks/claims.yml with a reason, and a tagged condition must fail at none of those
+    points."""
     from jakpersist.book import budget, builtin
 
     s = budget.load_summary()
-    assert s is not None and all("conditions" in r for r in s["claims"].values()), "run `make atlas`"
+    assert s is not None and all("conditions" in r for r in s["claims"].values()), (
+        "run `make atlas`"
+    )
     problems = builtin.tag_problems(registry.load(), s)
     assert not problems, "\n".join(problems)
 
@@ -104,11 +112,18 @@ def test_the_tag_check_fails_when_a_tag_is_removed_or_a_tagged_condition_fails_s
     assert any("C8: `allele_cells` never fails" in p for p in builtin.tag_problems(untagged, s))
     # C6's knock-down condition holds at every atlas point but fails at corners the search finds
     assert s["claims"]["C6"]["conditions"]["pstat5_ratio"]["fails"] == 0
-    tagged = [replace(c, built_in={"pstat5_ratio": "pSTAT5 is proportional to JAK2 in this model"})
-              if c.id == "C6" else c for c in claims]
+    tagged = [
+        replace(c, built_in={"pstat5_ratio": "pSTAT5 is proportional to JAK2 in this model"})
+        if c.id == "C6"
+        else c
+        for c in claims
+    ]
     problems = builtin.tag_problems(tagged, s)
-    assert any(p.startswith("C6: `pstat5_ratio` is tagged built in but Computed: it failed at") and
-               "knockdown_fraction=" in p for p in problems), problems
+    assert any(
+        p.startswith("C6: `pstat5_ratio` is tagged built in but Computed: it failed at")
+        and "knockdown_fraction=" in p
+        for p in problems
+    ), problems
     assert c8.built_in and not builtin.tag_problems(claims, s)
 
 
@@ -116,11 +131,21 @@ def test_the_search_covers_the_atlas_the_corners_and_random_draws():
     from jakpersist.book import builtin
 
     found, counts = builtin.search()
-    assert counts == {"atlas": 256, "corners": 2 + 2 * 24 + builtin.N_RANDOM_CORNERS, "random": builtin.N_RANDOM}
-    c6 = found[("C6", "pstat5_ratio")]  # a corner of weak knock-down, strong bypass and no JAK2 rise
+    assert counts == {
+        "atlas": 256,
+        "corners": 2 + 2 * 24 + builtin.N_RANDOM_CORNERS,
+        "random": builtin.N_RANDOM,
+    }
+    c6 = found[
+        ("C6", "pstat5_ratio")
+    ]  # a corner of weak knock-down, strong bypass and no JAK2 rise
     assert c6.n_failed > 0 and not c6.at_least and c6.closest_value > c6.threshold
     assert c6.closest_value == pytest.approx(0.538, abs=0.001)
-    assert c6.closest["knockdown_fraction"] == 0.6 and c6.closest["bypass"] == 0.3 and c6.closest["jak2_max"] == 1.0
+    assert (
+        c6.closest["knockdown_fraction"] == 0.6
+        and c6.closest["bypass"] == 0.3
+        and c6.closest["jak2_max"] == 1.0
+    )
     c8 = found[("C8", "allele_cells")]
     assert c8.never_fails and c8.n_points == sum(counts.values()) and c8.hi == 0.0
     assert "held at all 6,306 points searched" in builtin.range_text("C8", "allele_cells")

@@ -1,5 +1,7 @@
-"""Rival explanations: each rival shows its signature through the claims' own virtual experiments; the heterodimer
-model is untouched; the comparison's statistics; Dask equals serial; the shipped results match the code."""
+"""Rival explanations: each rival shows its signature through the claims' own virtual experiments;
+the heterodimer model is untouched; the comparison's statistics; Dask equals serial; the shipped
+results match the code."""
+
 import json
 from pathlib import Path
 
@@ -26,20 +28,32 @@ def test_every_rival_mechanism_is_off_by_default_and_h0_is_the_atlas_model():
     sp = default_space()
     ratios = {r.name: r for r in h0.space() if "_ratio_" in r.name}
     assert {r.name: (r.lo, r.hi, r.log) for r in h0.space() if r.name not in ratios} == {
-        n: (lo, hi, lg) for n, lo, hi, lg in zip(sp.names, sp.lo, sp.hi, sp.log, strict=False)}
-    # beyond the atlas's space, H0 samples every drug's partner/JAK2 potency ratio around its declared value
-    assert len(ratios) == 6 and all(r.lo < getattr(ModelParams(), n) < r.hi for n, r in ratios.items())
+        n: (lo, hi, lg) for n, lo, hi, lg in zip(sp.names, sp.lo, sp.hi, sp.log, strict=False)
+    }
+    # beyond the atlas's space, H0 samples every drug's partner/JAK2 potency ratio around its
+    # declared value
+    assert len(ratios) == 6 and all(
+        r.lo < getattr(ModelParams(), n) < r.hi for n, r in ratios.items()
+    )
 
 
 def test_r1_more_jak2_alone_lowers_the_partner_to_jak2_coip_ratio():
     r = evaluate("C2", {**NO_HETERODIMER, "jak2_max": 6.0}, mode="fast")
     assert r.metrics["c2_coip_jak1_fold"] < 1.0 and r.metrics["c2_coip_tyk2_fold"] < 1.0
     assert r.metrics["c2_kd_jak1_ratio"] == pytest.approx(1.0)  # partner knock-down changes nothing
-    assert evaluate("C1", {**NO_HETERODIMER, "jak2_max": 6.0}, mode="fast").metrics["c1_min_fold"] > 4.0
+    assert (
+        evaluate("C1", {**NO_HETERODIMER, "jak2_max": 6.0}, mode="fast").metrics["c1_min_fold"]
+        > 4.0
+    )
 
 
-R2 = {**NO_HETERODIMER, "clone_start": 1e-5, "clone_shift_ruxolitinib": 30.0, "clone_shift_fedratinib": 5.0,
-      "clone_shift_jak_inhibitor_1": 2.0}
+R2 = {
+    **NO_HETERODIMER,
+    "clone_start": 1e-5,
+    "clone_shift_ruxolitinib": 30.0,
+    "clone_shift_fedratinib": 5.0,
+    "clone_shift_jak_inhibitor_1": 2.0,
+}
 
 
 def test_r2_a_mutant_without_cost_does_not_re_sensitise_and_its_cross_persistence_differs_by_drug():
@@ -55,7 +69,12 @@ def test_r3_jak2_knock_down_spares_growth_while_stat5_falls():
     assert r.metrics["c6_growth_persistent"] > 3 * r.metrics["c6_growth_naive"]
     assert r.metrics["c6_growth_persistent"] - r.metrics["c6_growth_naive"] > 0.2
     assert r.metrics["c6_pstat5_ratio_persistent"] < 0.5 and not r.verdict
-    assert evaluate("C1", {**NO_HETERODIMER, "bypass_growth": 0.8}, mode="fast").metrics["c1_retained_pstat5"] < 0.4
+    assert (
+        evaluate("C1", {**NO_HETERODIMER, "bypass_growth": 0.8}, mode="fast").metrics[
+            "c1_retained_pstat5"
+        ]
+        < 0.4
+    )
 
 
 def test_r3_hsp90_client_flag_decides_the_degrader_arm():
@@ -75,12 +94,22 @@ def test_r4_efflux_shifts_only_its_own_drug_and_relaxes_off_drug():
 
 def test_r5_reversal_follows_the_fitness_cost():
     base = {**NO_HETERODIMER, "clone_start": 0.01, "clone_shift_ruxolitinib": 100.0}
-    runs = [evaluate("C3", {**base, "clone_cost": c}, mode="fast").metrics for c in (0.0, 0.3, 0.5, 0.6)]
+    runs = [
+        evaluate("C3", {**base, "clone_cost": c}, mode="fast").metrics for c in (0.0, 0.3, 0.5, 0.6)
+    ]
     kept = [m["c3_fold_withdrawn"] / m["c3_fold_persistent"] for m in runs]
-    share = [m["c3_z_withdrawn"] for m in runs]  # the tolerant subclone's gain in share after withdrawal
-    assert kept[0] == pytest.approx(1.0) and share[0] == pytest.approx(runs[0]["c3_z_persistent"])  # no cost
-    assert all(a >= b for a, b in zip(kept, kept[1:], strict=False)) and all(a >= b for a, b in zip(share, share[1:], strict=False))
-    assert runs[-1]["c3_fold_persistent"] > 4.0 and runs[-1]["c3_fold_withdrawn"] < 2.0  # reverted by competition
+    share = [
+        m["c3_z_withdrawn"] for m in runs
+    ]  # the tolerant subclone's gain in share after withdrawal
+    assert kept[0] == pytest.approx(1.0) and share[0] == pytest.approx(
+        runs[0]["c3_z_persistent"]
+    )  # no cost
+    assert all(a >= b for a, b in zip(kept, kept[1:], strict=False)) and all(
+        a >= b for a, b in zip(share, share[1:], strict=False)
+    )
+    assert (
+        runs[-1]["c3_fold_persistent"] > 4.0 and runs[-1]["c3_fold_withdrawn"] < 2.0
+    )  # reverted by competition
     assert runs[-1]["c3_fold_rechallenged"] > 4.0
 
 
@@ -89,9 +118,13 @@ R6 = {**NO_HETERODIMER, "cytokine_signal": 1.5}
 
 def test_r6_a_cytokine_spares_growth_under_jak2_knock_down_and_partner_knock_down_re_sensitises():
     c6 = evaluate("C6", R6, mode="fast").metrics
-    assert c6["c6_growth_persistent"] > 2 * c6["c6_growth_naive"]  # the cytokine's STAT5 does not need JAK2
+    assert (
+        c6["c6_growth_persistent"] > 2 * c6["c6_growth_naive"]
+    )  # the cytokine's STAT5 does not need JAK2
     c2 = evaluate("C2", R6, mode="fast").metrics
-    assert c2["c2_coip_jak1_fold"] == pytest.approx(1.0) and c2["c2_coip_tyk2_fold"] == pytest.approx(1.0)
+    assert c2["c2_coip_jak1_fold"] == pytest.approx(1.0) and c2[
+        "c2_coip_tyk2_fold"
+    ] == pytest.approx(1.0)
     assert c2["c2_kd_jak1_ratio"] < 0.9  # its receptors signal through JAK1: shJAK1 re-sensitises
     c3 = evaluate("C3", R6, mode="fast").metrics
     assert c3["c3_fold_persistent"] > 2 * c3["c3_fold_withdrawn"]  # production relaxes off drug
@@ -108,12 +141,18 @@ def test_r6_cytokine_neutralisation_is_the_experiment_that_names_it():
     assert r6.tolist() == [True] and h0.tolist() == [False]
 
 
-def test_a_surviving_model_s_posterior_is_topped_up_to_the_minimum_with_the_shares_unchanged(tmp_path, monkeypatch):
+def test_a_surviving_model_s_posterior_is_topped_up_to_the_minimum_with_the_shares_unchanged(
+    tmp_path, monkeypatch
+):
     monkeypatch.setattr(compare, "MIN_ACCEPTED", 20)
     s = rivals.build(("H0",), 1000, out=tmp_path, progress=False, sensitivity_samples=0)
     post, comp = s["posterior"]["H0"]["by_mechanism"], s["comparison_by_mechanism"]["models"]["H0"]
     assert 0 < comp["k"] < 20 and comp["n"] == 1000  # the shares are the main sample's
-    assert post["n_accepted"] >= 20 and post["extra_draws"] > 0 and post["draws"] == 1000 + post["extra_draws"]
+    assert (
+        post["n_accepted"] >= 20
+        and post["extra_draws"] > 0
+        and post["draws"] == 1000 + post["extra_draws"]
+    )
     assert post["quantiles"]
 
 
@@ -121,7 +160,9 @@ def test_ratio_interval_and_rule_of_three():
     r = compare.ratio(10, 100, 20, 100)
     assert r["kind"] == "estimate" and r["ratio"] == pytest.approx(0.5) and r["lo"] < 0.5 < r["hi"]
     b = compare.ratio(0, 300, 30, 100)
-    assert b["kind"] == "upper bound" and b["hi"] > (3 / 300) / 0.3  # divided by the lower end of H0's interval
+    assert (
+        b["kind"] == "upper bound" and b["hi"] > (3 / 300) / 0.3
+    )  # divided by the lower end of H0's interval
     assert compare.ratio(3, 10, 0, 10)["kind"] == "undefined"
 
 
@@ -133,17 +174,23 @@ def test_unknown_model_is_refused_with_the_valid_ones():
 def test_two_local_dask_workers_give_the_serial_numbers(tmp_path):
     a = rivals.build(("H0", "R5"), samples=4, workers=0, out=tmp_path / "a", progress=False)
     b = rivals.build(("H0", "R5"), samples=4, workers=2, out=tmp_path / "b", progress=False)
-    for key in ("matrix", "comparison", "posterior"):  # compared as JSON text: NaN (an undefined ratio) equals NaN
+    for key in (
+        "matrix",
+        "comparison",
+        "posterior",
+    ):  # compared as JSON text: NaN (an undefined ratio) equals NaN
         assert json.dumps(a[key], sort_keys=True) == json.dumps(b[key], sort_keys=True), key
     ta, tb = (pd.read_parquet(tmp_path / x / "rivals.parquet") for x in "ab")
     pd.testing.assert_frame_equal(ta, tb)
 
 
 def test_shipped_rivals_match_this_code():
-    """The comparison the book shows (data/rivals/, written by `make rivals`) was computed with the current model,
-    claims, atlas and rivals code; otherwise its numbers describe other models."""
+    """The comparison the book shows (data/rivals/, written by `make rivals`) was computed with the
+    current model, claims, atlas and rivals code; otherwise its numbers describe other models."""
     s = json.loads((ROOT / "data" / "rivals" / "summary.json").read_text())
-    assert s["code_version"] == rivals.code_version(), "data/rivals is stale: run `make rivals` and commit it"
+    assert s["code_version"] == rivals.code_version(), (
+        "data/rivals is stale: run `make rivals` and commit it"
+    )
     assert list(s["models"]) == list(rivals.MODELS)
     assert {m["observation"] for m in s["matrix"]} == {o.id for o in rivals.OBSERVATIONS}
     for m, c in s["comparison"].items():
@@ -152,4 +199,6 @@ def test_shipped_rivals_match_this_code():
     if local.is_file():
         t = pd.read_parquet(local)
         h0 = t[t.model == "H0"]
-        assert np.isclose(h0[list(s["joint_observations"])].all(axis=1).mean(), s["comparison"]["H0"]["p"])
+        assert np.isclose(
+            h0[list(s["joint_observations"])].all(axis=1).mean(), s["comparison"]["H0"]["p"]
+        )

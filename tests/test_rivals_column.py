@@ -1,13 +1,19 @@
 """The claims page's rival-explanations column is computed from the rival comparison's summary."""
+
 from jakpersist.book import registry
 
 SUMMARY = {
     "models": {"H0": {}, "R1": {}, "R2": {}, "R3": {}},
-    "observations": [{"id": "C1 persistence", "claim": "C1"}, {"id": "C1 cross-persistence", "claim": "C1"},
-                     {"id": "C5 in vivo", "claim": "C5"}],
-    "by_observation": {"C1 persistence": {"rules_out": ["R3"], "cannot_tell_apart": ["H0", "R1", "R2"]},
-                       "C1 cross-persistence": {"rules_out": ["R1"], "cannot_tell_apart": ["H0", "R2", "R3"]},
-                       "C5 in vivo": {"rules_out": ["H0", "R1", "R2", "R3"], "cannot_tell_apart": []}},
+    "observations": [
+        {"id": "C1 persistence", "claim": "C1"},
+        {"id": "C1 cross-persistence", "claim": "C1"},
+        {"id": "C5 in vivo", "claim": "C5"},
+    ],
+    "by_observation": {
+        "C1 persistence": {"rules_out": ["R3"], "cannot_tell_apart": ["H0", "R1", "R2"]},
+        "C1 cross-persistence": {"rules_out": ["R1"], "cannot_tell_apart": ["H0", "R2", "R3"]},
+        "C5 in vivo": {"rules_out": ["H0", "R1", "R2", "R3"], "cannot_tell_apart": []},
+    },
     "rule_out_below": 0.05,
 }
 

@@ -1,9 +1,11 @@
 """The shared plate and curve cases (one file per kind of fault), as tests.
 
-Fixtures are copies of ``../shared/cases/turn2/{plates,curves}/`` (synthetic files). The plate cases run the C1
-analysis and rule as the chapter does (reader -> fit_all_curves -> fold_table -> PersistenceRule), without
-papermill, to stay fast; ``jakbook run c1_persistence --set data_path=...`` gives the same verdicts.
+Fixtures are copies of ``../shared/cases/turn2/{plates,curves}/`` (synthetic files). The plate cases
+run the C1 analysis and rule as the chapter does (reader -> fit_all_curves -> fold_table ->
+PersistenceRule), without papermill, to stay fast; ``jakbook run c1_persistence --set
+data_path=...`` gives the same verdicts.
 """
+
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +46,9 @@ def test_c02_percent_arrays_are_refused_with_a_message_saying_percent():
     with pytest.raises(ValueError, match="percent"):
         dr.select_model(*_curve("c02_percent_arrays.csv"))
     x, y = _curve("c02_percent_arrays.csv")
-    est = dr.select_model(x, y / 100)[0].gi50_absolute()  # converted by the reader: the known answer
+    est = dr.select_model(x, y / 100)[
+        0
+    ].gi50_absolute()  # converted by the reader: the known answer
     assert est.value == pytest.approx(218.0, rel=0.02)
 
 
@@ -61,7 +65,11 @@ def test_p01_gi50_above_top_dose_gives_censored_folds_and_supports():
     assert (folds["bound"] == "lower").all() and (folds["status"] == "lower_bound").all()
     rux = folds.set_index("drug").loc["ruxolitinib"]
     assert rux["fold_text"] == f"> {rux['fold']:.2f}" and rux["fold"] == pytest.approx(71, rel=0.03)
-    assert np.isfinite(folds["fold_lo"]).all() and (folds["fold_lo"] > 2).all() and np.isinf(folds["fold_hi"]).all()
+    assert (
+        np.isfinite(folds["fold_lo"]).all()
+        and (folds["fold_lo"] > 2).all()
+        and np.isinf(folds["fold_hi"]).all()
+    )
     assert verdict is True and margin > 0
 
 

@@ -1,4 +1,5 @@
 """The cite box comes from CITATION.cff and the execution statistics from papermill's metadata."""
+
 import json
 
 import pytest
@@ -24,10 +25,26 @@ def test_cite_box_refuses_a_file_without_authors(tmp_path):
 
 def test_execution_rows_read_papermill_metadata(tmp_path):
     stems = sorted(p.stem for p in NOTEBOOKS.glob("*.md"))
-    ok = {"metadata": {"papermill": {"duration": 12.34, "end_time": "2026-12-06T00:02:04.580674+00:00",
-                                     "exception": None}}, "cells": []}
-    bad = {"metadata": {"papermill": {"duration": 3.0, "end_time": "2026-12-06T00:03:00+00:00",
-                                      "exception": True}}, "cells": []}
+    ok = {
+        "metadata": {
+            "papermill": {
+                "duration": 12.34,
+                "end_time": "2026-12-06T00:02:04.580674+00:00",
+                "exception": None,
+            }
+        },
+        "cells": [],
+    }
+    bad = {
+        "metadata": {
+            "papermill": {
+                "duration": 3.0,
+                "end_time": "2026-12-06T00:03:00+00:00",
+                "exception": True,
+            }
+        },
+        "cells": [],
+    }
     (tmp_path / f"{stems[0]}.ipynb").write_text(json.dumps(ok), encoding="utf-8")
     (tmp_path / f"{stems[1]}.ipynb").write_text(json.dumps(bad), encoding="utf-8")
     rows = {r["chapter"]: r for r in sitepages.execution_rows(tmp_path)}

@@ -1,4 +1,5 @@
 """`jakbook sweep`: a chapter re-run over seeds in parallel, one row of glued values per seed."""
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -30,8 +31,22 @@ def test_sweep_refuses_a_seed_in_set_and_a_chapter_without_seed(capsys):
 
 def test_sweep_runs_seeds_in_parallel_and_tabulates_glued_values(tmp_path, capsys):
     out = tmp_path / "sweep.csv"
-    rc = cli.main(["sweep", "t1_transcriptome", "--set", "n_permutations=100", "--set", "use_geo_cache=false",
-                   "--seeds", "1-2", "--workers", "2", "--out", str(out)])
+    rc = cli.main(
+        [
+            "sweep",
+            "t1_transcriptome",
+            "--set",
+            "n_permutations=100",
+            "--set",
+            "use_geo_cache=false",
+            "--seeds",
+            "1-2",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr()
     table = pd.read_csv(out)
     assert table["seed"].tolist() == [1, 2] and (table["status"] == "ok").all()
@@ -40,11 +55,28 @@ def test_sweep_runs_seeds_in_parallel_and_tabulates_glued_values(tmp_path, capsy
 
 
 def test_an_undefined_verdict_is_an_empty_cell_of_the_sweep_table(tmp_path, capsys):
-    # C7 with a strong bypass: the HSP90-inhibitor fold cannot be computed, so C7 neither holds nor fails
+    # C7 with a strong bypass: the HSP90-inhibitor fold cannot be computed, so C7 neither holds nor
+    # fails
     out = tmp_path / "sweep.csv"
-    rc = cli.main(["sweep", "c6_jak2_dependence", "--set", "bypass=0.6", "--set", "n_boot=50", "--seeds", "1",
-                   "--workers", "1", "--out", str(out)])
+    rc = cli.main(
+        [
+            "sweep",
+            "c6_jak2_dependence",
+            "--set",
+            "bypass=0.6",
+            "--set",
+            "n_boot=50",
+            "--seeds",
+            "1",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr()
     table = pd.read_csv(out)
-    assert table["c7_verdict_outcome"].tolist() == ["undefined"] and table["c7_verdict"].isna().all()
+    assert (
+        table["c7_verdict_outcome"].tolist() == ["undefined"] and table["c7_verdict"].isna().all()
+    )
     assert table["c6_verdict"].tolist() == [False]  # a real failure stays False

@@ -1,6 +1,8 @@
-"""The claims' vectorised fast mode (arrays over points) agrees with the per-point fast mode, the reference: same
-verdicts, same condition outcomes, margins to 1e-9, on random points of every rival model's space; the rival
-comparison's next-experiment and prior-sensitivity pieces behave as stated."""
+"""The claims' vectorised fast mode (arrays over points) agrees with the per-point fast mode, the
+reference: same verdicts, same condition outcomes, margins to 1e-9, on random points of every rival
+model's space; the rival comparison's next-experiment and prior-sensitivity pieces behave as
+stated."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,8 +14,8 @@ from jakpersist.model.params import ModelParams
 from jakpersist.rivals import experiments
 from jakpersist.rivals.models import MODELS, VARIANTS
 
-#: points per model in the test (6 models): 1,000 random points in all were measured once (see the report);
-#: 24 per model keep the test to a few seconds
+#: points per model in the test (6 models): 1,000 random points in all were measured once (see the
+#: report); 24 per model keep the test to a few seconds
 N_POINTS = 24
 USED_BY_COMPARISON = ("x:c4_jak2_persistent", "x:c4_jak2_withdrawn")
 
@@ -23,7 +25,9 @@ def _agree(ref: pd.DataFrame, new: pd.DataFrame) -> list[str]:
     q = new.set_index(["row", "claim"]).sort_index().reindex(r.index)
     bad = []
     for col in r.columns:
-        if col in ("error", "conditions") or (col.startswith("x:") and col not in USED_BY_COMPARISON):
+        if col in ("error", "conditions") or (
+            col.startswith("x:") and col not in USED_BY_COMPARISON
+        ):
             continue
         if col not in q:
             bad.append(f"{col} missing")
@@ -46,7 +50,9 @@ def _agree(ref: pd.DataFrame, new: pd.DataFrame) -> list[str]:
 def test_vectorised_and_per_point_fast_modes_agree_on_random_points(model):
     v = VARIANTS[model]
     names, values = v.sample(N_POINTS, 101 + MODELS.index(model))
-    ref = pd.DataFrame(evaluate_rows(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed), detail=True))
+    ref = pd.DataFrame(
+        evaluate_rows(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed), detail=True)
+    )
     assert (ref["error"] == "").all()
     new = evaluation_records(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed), detail=True)
     assert _agree(ref, new) == []
@@ -59,17 +65,25 @@ def test_bisection_finds_the_grid_scan_s_gi50_and_its_censoring():
     for agent in ("ruxolitinib", "PU-H71"):
         want = signalling.gi50_model_bounded(st, agent, mp)
         got, code = signalling.gi50_grid(st, agent, mp)
-        assert float(got) == pytest.approx(want[0], rel=1e-12) and {0: None, 1: "lower", 2: "upper"}[int(code)] == \
-            want[1]
+        assert (
+            float(got) == pytest.approx(want[0], rel=1e-12)
+            and {0: None, 1: "lower", 2: "upper"}[int(code)] == want[1]
+        )
     big = ModelParams(K_ruxolitinib=1e5, bypass=5.0)  # never falls to 50%: censored above the grid
     g, code = signalling.gi50_grid(signalling.state_from_adaptation(0.0, big), "ruxolitinib", big)
-    assert int(code) == 1 and float(g) == 1e7 == signalling.gi50_model_bounded(
-        signalling.state_from_adaptation(0.0, big), "ruxolitinib", big)[0]
+    assert (
+        int(code) == 1
+        and float(g)
+        == 1e7
+        == signalling.gi50_model_bounded(
+            signalling.state_from_adaptation(0.0, big), "ruxolitinib", big
+        )[0]
+    )
 
 
 def test_a_counterfactual_point_flips_in_both_modes():
-    """No heterodimer advantage and no partner rise: C2 fails in both modes at the same point, where the model with
-    the drug-agnostic escape (trans_gating 0) reproduces it."""
+    """No heterodimer advantage and no partner rise: C2 fails in both modes at the same point, where
+    the model with the drug-agnostic escape (trans_gating 0) reproduces it."""
     names = ("hetero_advantage", "partner_max", "trans_gating")
     vals = np.array([[20.0, 1.2, 0.0], [1.0, 0.2, 0.0]])
     arr = evaluate_many(vals, names, ("C2",))["C2"]
@@ -87,27 +101,39 @@ def test_unknown_claim_and_varying_schedule_are_refused():
 
 
 def test_mutual_information_is_zero_when_models_agree_and_one_bit_when_they_split_evenly():
-    assert experiments.mutual_information({"a": 1, "b": 1}, {"a": 0.3, "b": 0.3}) == pytest.approx(0.0)
-    assert experiments.mutual_information({"a": 1, "b": 1}, {"a": 1.0, "b": 0.0}) == pytest.approx(1.0)
+    assert experiments.mutual_information({"a": 1, "b": 1}, {"a": 0.3, "b": 0.3}) == pytest.approx(
+        0.0
+    )
+    assert experiments.mutual_information({"a": 1, "b": 1}, {"a": 1.0, "b": 0.0}) == pytest.approx(
+        1.0
+    )
     assert 0 < experiments.mutual_information({"a": 3, "b": 1}, {"a": 1.0, "b": 0.0}) < 1
 
 
 def test_next_experiments_separate_selection_from_adaptation():
-    """Barcoding sees a pre-existing subclone (R5) and not an adaptive heterodimer state (H0); the total-partner
-    blot sees H0's partner rise and nothing in R5."""
+    """Barcoding sees a pre-existing subclone (R5) and not an adaptive heterodimer state (H0); the
+    total-partner blot sees H0's partner rise and nothing in R5."""
     out = {}
     for m in ("H0", "R5"):
         v = VARIANTS[m]
         names, vals = v.sample(40, 5)
         out[m] = experiments.outcomes(vals, names, fixed=dict(v.fixed))
-    assert not out["H0"]["barcoding / fluctuation"].any() and out["R5"]["barcoding / fluctuation"].mean() > 0.5
-    assert not out["R5"]["total JAK1/TYK2 blot"].any() and out["H0"]["total JAK1/TYK2 blot"].mean() > 0.3
+    assert (
+        not out["H0"]["barcoding / fluctuation"].any()
+        and out["R5"]["barcoding / fluctuation"].mean() > 0.5
+    )
+    assert (
+        not out["R5"]["total JAK1/TYK2 blot"].any()
+        and out["H0"]["total JAK1/TYK2 blot"].mean() > 0.3
+    )
 
 
 def test_prior_sensitivity_halves_and_doubles_width_within_valid_limits():
     r = next(r for r in VARIANTS["H0"].space() if r.name == "jak1_share")  # 0.2-0.8, valid 0-1
     assert (r.scaled(0.5).lo, r.scaled(0.5).hi) == pytest.approx((0.35, 0.65))
-    assert (r.scaled(2.0).lo, r.scaled(2.0).hi) == pytest.approx((0.0, 1.0))  # clipped to the valid range
+    assert (r.scaled(2.0).lo, r.scaled(2.0).hi) == pytest.approx(
+        (0.0, 1.0)
+    )  # clipped to the valid range
     lg = next(r for r in VARIANTS["H0"].space() if r.log)
     w = np.log10(lg.hi) - np.log10(lg.lo)
     assert np.log10(lg.scaled(0.5).hi) - np.log10(lg.scaled(0.5).lo) == pytest.approx(w / 2)

@@ -9,24 +9,29 @@ Run from the project root with the project's environment::
 
 Parts (one JSON file each in ``tests/golden/``):
 
-* ``claims``: every registered claim (``jakpersist.claims.CLAIMS``) in fast mode at its defaults and under every
-  counterfactual of ``notebooks/claims.yml``: verdict, margin, each condition's margin and the numeric metrics;
-* ``curves``: the GI50 table (``analysis.gi50.fit_all_curves``, ``N_BOOT`` bootstrap resamples, seed 2012) and fold
-  table of every plate file in ``tests/fixtures`` the plate reader accepts (a file whose wells equal those of
+* ``claims``: every registered claim (``jakpersist.claims.CLAIMS``) in fast mode at its defaults and
+  under every counterfactual of ``notebooks/claims.yml``: verdict, margin, each condition's margin
+  and the numeric metrics;
+* ``curves``: the GI50 table (``analysis.gi50.fit_all_curves``, ``N_BOOT`` bootstrap resamples, seed
+  2012) and fold table of every plate file in ``tests/fixtures`` the plate reader accepts (a file
+        whose wells equal those of
   one already recorded is recorded as the same), and the fit by AIC, GI50s,
   intervals and bootstrap of every two-column curve file there;
-* ``batch``: ``fit_curves`` on 120 seeded synthetic curves (LL4 and LL3; clean, noisy, flat, censored and
-  step-like), parameters, RSS, statuses and log10 GI50s;
-* ``atlas``: the first 6 points of a Sobol' design (seed 7, 2 samples) over the default space, every atlas
-  claim in fast mode (``atlas.run.evaluate_rows(..., detail=True)``);
-* ``chapters``: every glued value of every executed chapter (``book/chapters/*.ipynb``, from ``make book``);
-* ``markdown``: the text of every chapter (``notebooks/*.md``) as the run report and the student notebook
-  convert it (``book.markdown.myst_to_markdown``), with a made-up number glued under every key (no built book).
+* ``batch``: ``fit_curves`` on 120 seeded synthetic curves (LL4 and LL3; clean, noisy, flat,
+  censored and step-like), parameters, RSS, statuses and log10 GI50s;
+* ``atlas``: the first 6 points of a Sobol' design (seed 7, 2 samples) over the default space, every
+  atlas claim in fast mode (``atlas.run.evaluate_rows(..., detail=True)``);
+* ``chapters``: every glued value of every executed chapter (``book/chapters/*.ipynb``, from ``make
+  book``);
+* ``markdown``: the text of every chapter (``notebooks/*.md``) as the run report and the student
+  notebook convert it (``book.markdown.myst_to_markdown``), with a made-up number glued under every
+  key (no built book).
 
-Floats are written by ``repr`` (``json``), which reads back to the same double; NaN and infinities as JSON's
-``NaN``/``Infinity``. ``tests/test_golden.py`` compares exactly. When a change is meant to alter numbers, record
-again in its own commit and list what changed.
+Floats are written by ``repr`` (``json``), which reads back to the same double; NaN and infinities
+as JSON's ``NaN``/``Infinity``. ``tests/test_golden.py`` compares exactly. When a change is meant to
+alter numbers, record again in its own commit and list what changed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,18 +47,22 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 PARTS = ("claims", "curves", "batch", "atlas", "chapters", "markdown")
 #: Glued values that describe the run, not the science (they change from one execution to the next).
-#: Bootstrap resamples per curve in the ``curves`` part (few: the point is exact equality, not coverage).
+#: Bootstrap resamples per curve in the ``curves`` part (few: the point is exact equality, not
+#: coverage).
 N_BOOT = 12
 RUN_KEYS = ("elapsed", "runtime", "seconds", "timestamp", "executed_at", "duration")
 
 
 def plain(v: Any) -> Any:
-    """JSON-ready copy of ``v``: NumPy scalars and arrays, tuples, DataFrames and dataclass-free mappings."""
+    """JSON-ready copy of ``v``: NumPy scalars and arrays, tuples, DataFrames and dataclass-free
+    mappings."""
     import pandas as pd
 
     if isinstance(v, pd.DataFrame):
-        return {"columns": [str(c) for c in v.columns], "rows": [[plain(x) for x in r] for r in v.itertuples(
-            index=False, name=None)]}
+        return {
+            "columns": [str(c) for c in v.columns],
+            "rows": [[plain(x) for x in r] for r in v.itertuples(index=False, name=None)],
+        }
     if isinstance(v, pd.Series):
         return {str(k): plain(x) for k, x in v.items()}
     if isinstance(v, dict):
@@ -89,8 +98,9 @@ def same(a: Any, b: Any) -> bool:
 
 
 def differences(a: Any, b: Any, where: str = "", *, new_keys: bool = True) -> list[str]:
-    """Paths at which ``a`` (recorded) and ``b`` (now) differ, each with both values. ``new_keys=False`` lets
-    ``b`` have keys ``a`` lacks (a new claim, counterfactual or glued value is not a change of a recorded one)."""
+    """Paths at which ``a`` (recorded) and ``b`` (now) differ, each with both values.
+    ``new_keys=False`` lets ``b`` have keys ``a`` lacks (a new claim, counterfactual or glued value
+    is not a change of a recorded one)."""
     if same(a, b):
         return []
     if isinstance(a, dict) and isinstance(b, dict):
@@ -100,15 +110,18 @@ def differences(a: Any, b: Any, where: str = "", *, new_keys: bool = True) -> li
             out += differences(a[k], b[k], f"{where}/{k}", new_keys=new_keys)
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
-                for d in differences(x, y, f"{where}[{i}]", new_keys=new_keys)]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in differences(x, y, f"{where}[{i}]", new_keys=new_keys)
+        ]
     return [f"{where}: recorded {a!r}, now {b!r}"]
 
 
 def moved(a: Any, b: Any, where: str = "") -> tuple[dict[str, list[float]], list[str]]:
-    """How far recorded ``a`` and current ``b`` differ: relative changes of numbers grouped by path (table rows
-    folded into ``rows[*]``, so a group is one column), and every change that is not one number for another
-    (a status, a verdict, a missing key), as :func:`differences` words it."""
+    """How far recorded ``a`` and current ``b`` differ: relative changes of numbers grouped by path
+    (table rows folded into ``rows[*]``, so a group is one column), and every change that is not one
+    number for another (a status, a verdict, a missing key), as :func:`differences` words it."""
     import re
 
     groups: dict[str, list[float]] = {}
@@ -132,20 +145,29 @@ def moved(a: Any, b: Any, where: str = "") -> tuple[dict[str, list[float]], list
 # parts
 # ------------------------------------------------------------------------------------------------
 def _claim_record(res: Any) -> dict:
-    metrics = {k: v for k, v in res.metrics.items()
-               if isinstance(v, (int, float, np.integer, np.floating, bool, np.bool_, str)) or v is None}
-    return {"verdict": res.verdict, "margin": res.margin,
-            "conditions": {c.name: {"margin": c.margin, "passed": c.passed} for c in res.conditions},
-            "metrics": metrics}
+    metrics = {
+        k: v
+        for k, v in res.metrics.items()
+        if isinstance(v, (int, float, np.integer, np.floating, bool, np.bool_, str)) or v is None
+    }
+    return {
+        "verdict": res.verdict,
+        "margin": res.margin,
+        "conditions": {c.name: {"margin": c.margin, "passed": c.passed} for c in res.conditions},
+        "metrics": metrics,
+    }
 
 
 def record_claims() -> dict:
-    """Every registered claim in fast mode at its defaults and under each registered counterfactual."""
+    """Every registered claim in fast mode at its defaults and under each registered
+    counterfactual."""
     import yaml
 
     from jakpersist.claims import CLAIMS, evaluate
 
-    registry = yaml.safe_load((ROOT / "notebooks" / "claims.yml").read_text(encoding="utf-8"))["claims"]
+    registry = yaml.safe_load((ROOT / "notebooks" / "claims.yml").read_text(encoding="utf-8"))[
+        "claims"
+    ]
     out: dict[str, Any] = {}
     for cid in CLAIMS:
         out[f"{cid} defaults"] = _claim_record(evaluate(cid, None, mode="fast"))
@@ -160,11 +182,17 @@ def record_claims() -> dict:
 
 
 def fixture_files() -> list[Path]:
-    """Plate and curve files of ``tests/fixtures`` (companions such as plate maps and sample sheets excluded)."""
+    """Plate and curve files of ``tests/fixtures`` (companions such as plate maps and sample sheets
+    excluded)."""
     fix = ROOT / "tests" / "fixtures"
-    files = [p for p in sorted(fix.rglob("*")) if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".ods")
-             and "geo" not in p.relative_to(fix).parts
-             and not p.name.endswith((".map.csv", ".samples.csv"))]
+    files = [
+        p
+        for p in sorted(fix.rglob("*"))
+        if p.is_file()
+        and p.suffix.lower() in (".csv", ".xlsx", ".ods")
+        and "geo" not in p.relative_to(fix).parts
+        and not p.name.endswith((".map.csv", ".samples.csv"))
+    ]
     return files
 
 
@@ -173,18 +201,31 @@ def _curve_record(x: np.ndarray, y: np.ndarray) -> dict:
 
     fit, aics = dr.select_model(x, y)
     est, samples = dr.bootstrap_estimate(fit, N_BOOT, np.random.default_rng(2012))
-    out = {"model": fit.model, "aics": aics, "theta": fit.theta, "rss": fit.rss, "status": fit.status,
-           "p_flat": fit.p_flat, "p_rise": fit.p_rise, "flags": dr.quality_flags(fit),
-           "bootstrap_log10": samples, "bootstrap": [est.value, est.lo, est.hi, est.status]}
-    for name, e in (("absolute_delta", fit.gi50_absolute()), ("absolute_profile", fit.gi50_absolute(
-            interval="profile")), ("relative_delta", fit.gi50_relative()),
-            ("relative_profile", fit.gi50_relative(interval="profile"))):
+    out = {
+        "model": fit.model,
+        "aics": aics,
+        "theta": fit.theta,
+        "rss": fit.rss,
+        "status": fit.status,
+        "p_flat": fit.p_flat,
+        "p_rise": fit.p_rise,
+        "flags": dr.quality_flags(fit),
+        "bootstrap_log10": samples,
+        "bootstrap": [est.value, est.lo, est.hi, est.status],
+    }
+    for name, e in (
+        ("absolute_delta", fit.gi50_absolute()),
+        ("absolute_profile", fit.gi50_absolute(interval="profile")),
+        ("relative_delta", fit.gi50_relative()),
+        ("relative_profile", fit.gi50_relative(interval="profile")),
+    ):
         out[name] = [e.value, e.lo, e.hi, e.status, e.bound, e.method, e.text()]
     return out
 
 
 def record_curves() -> dict:
-    """GI50 and fold tables of every fixture plate the reader accepts; fits of every two-column curve file."""
+    """GI50 and fold tables of every fixture plate the reader accepts; fits of every two-column
+    curve file."""
     import pandas as pd
 
     from jakpersist.analysis import gi50
@@ -194,11 +235,17 @@ def record_curves() -> dict:
     seen: dict[bytes, str] = {}
     for p in fixture_files():
         key = str(p.relative_to(ROOT / "tests" / "fixtures"))
-        head = p.read_text(encoding="utf-8", errors="replace").splitlines()[0] if p.suffix == ".csv" else ""
+        head = (
+            p.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+            if p.suffix == ".csv"
+            else ""
+        )
         if head.startswith("dose_nM,viability"):  # a single curve
             a = pd.read_csv(p)
             y = a.iloc[:, 1].to_numpy(float)
-            out[key] = _curve_record(a.iloc[:, 0].to_numpy(float), y / 100 if "percent" in head else y)
+            out[key] = _curve_record(
+                a.iloc[:, 0].to_numpy(float), y / 100 if "percent" in head else y
+            )
             continue
         try:
             plate = readers.read_plate(p, required_populations=())
@@ -207,12 +254,17 @@ def record_curves() -> dict:
             continue
         wells = plate[["population", "drug", "dose_nM", "viability"]]
         digest = pd.util.hash_pandas_object(wells, index=False).to_numpy().tobytes()
-        if digest in seen:  # the same wells as a file already recorded (another format of one plate)
+        if (
+            digest in seen
+        ):  # the same wells as a file already recorded (another format of one plate)
             out[key] = {"same_wells_as": seen[digest]}
             continue
         seen[digest] = key
         summary, fits, boots = gi50.fit_all_curves(plate, N_BOOT, np.random.default_rng(2012))
-        rec: dict[str, Any] = {"gi50": summary, "boots": {f"{k[0]} / {k[1]}": v for k, v in boots.items()}}
+        rec: dict[str, Any] = {
+            "gi50": summary,
+            "boots": {f"{k[0]} / {k[1]}": v for k, v in boots.items()},
+        }
         if "naive" in set(summary["population"]) and len(set(summary["population"])) > 1:
             tests = tuple(sorted(set(summary["population"]) - {"naive"}))
             rec["folds"] = gi50.fold_table(summary, fits, boots, tests=tests)
@@ -221,7 +273,8 @@ def record_curves() -> dict:
 
 
 def synthetic_curves(seed: int = 19) -> tuple[np.ndarray, np.ndarray]:
-    """120 curves on one design (vehicle + 8 doses, 3 wells): clean, noisy, flat, censored and step-like."""
+    """120 curves on one design (vehicle + 8 doses, 3 wells): clean, noisy, flat, censored and
+    step-like."""
     from jakpersist.analysis import doseresponse as dr
 
     rng = np.random.default_rng(seed)
@@ -247,10 +300,18 @@ def record_batch() -> dict:
     out: dict[str, Any] = {}
     for model in ("LL4", "LL3"):
         b = bf.fit_curves(dose, Y, model)
-        out[model] = {"theta": b.theta, "rss": b.rss, "converged": b.converged, "status": b.status,
-                      "p_flat": b.p_flat, "p_rise": b.p_rise, "iterations": b.iterations,
-                      "cov_diag": np.einsum("ikk->ik", b.cov),
-                      "log10_gi50": b.log10_gi50(), "log10_gi50_rel": b.log10_gi50("relative")}
+        out[model] = {
+            "theta": b.theta,
+            "rss": b.rss,
+            "converged": b.converged,
+            "status": b.status,
+            "p_flat": b.p_flat,
+            "p_rise": b.p_rise,
+            "iterations": b.iterations,
+            "cov_diag": np.einsum("ikk->ik", b.cov),
+            "log10_gi50": b.log10_gi50(),
+            "log10_gi50_rel": b.log10_gi50("relative"),
+        }
     return plain(out)
 
 
@@ -267,7 +328,8 @@ def record_atlas() -> dict:
 
 
 def record_chapters() -> dict:
-    """Every glued value of every executed chapter (``book/chapters/*.ipynb``; run ``make book`` first)."""
+    """Every glued value of every executed chapter (``book/chapters/*.ipynb``; run ``make book``
+    first)."""
     from jakpersist.book import execute as ex
 
     out: dict[str, Any] = {}
@@ -281,7 +343,8 @@ def record_chapters() -> dict:
 
 
 def glue_stand_ins(text: str) -> dict[str, float]:
-    """A made-up number for every glue key in ``text`` (from the key's letters: deterministic, no run)."""
+    """A made-up number for every glue key in ``text`` (from the key's letters: deterministic, no
+    run)."""
     import re
 
     keys = re.findall(r"\{glue(?::\w+)?\}`(?:[^`]*::)?([\w-]+)", text)
@@ -289,7 +352,8 @@ def glue_stand_ins(text: str) -> dict[str, float]:
 
 
 def record_markdown() -> dict:
-    """Every chapter's markdown cells as the run report converts them, and the student notebook's cells."""
+    """Every chapter's markdown cells as the run report converts them, and the student notebook's
+    cells."""
     from jakpersist.book import student
     from jakpersist.book.execute import NOTEBOOKS, read_notebook
     from jakpersist.book.markdown import myst_to_markdown
@@ -299,15 +363,24 @@ def record_markdown() -> dict:
         nb = read_notebook(src)
         values = glue_stand_ins(src.read_text(encoding="utf-8"))
         missing: list[str] = []
-        report = [myst_to_markdown(c.source, values, missing=missing, includes="drop")
-                  for c in nb.cells if c.cell_type == "markdown"]
+        report = [
+            myst_to_markdown(c.source, values, missing=missing, includes="drop")
+            for c in nb.cells
+            if c.cell_type == "markdown"
+        ]
         stud = [c.source for c in student.strip_solutions(nb, values).cells]
         out[src.stem] = {"report": report, "missing": missing, "student": stud}
     return out
 
 
-RECORDERS = {"claims": record_claims, "curves": record_curves, "batch": record_batch, "atlas": record_atlas,
-             "chapters": record_chapters, "markdown": record_markdown}
+RECORDERS = {
+    "claims": record_claims,
+    "curves": record_curves,
+    "batch": record_batch,
+    "atlas": record_atlas,
+    "chapters": record_chapters,
+    "markdown": record_markdown,
+}
 
 
 def load(part: str) -> Any:
@@ -317,12 +390,22 @@ def load(part: str) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("parts", nargs="*", default=[], metavar="PART",
-                    help=f"parts to record or check ({', '.join(PARTS)}; default all)")
-    ap.add_argument("--check", action="store_true", help="compare with the recorded files instead of writing")
-    ap.add_argument("--moved", action="store_true",
-                    help="with --check: how many numbers moved in each column and by how much (relative), and "
-                         "every change that is not one number for another")
+    ap.add_argument(
+        "parts",
+        nargs="*",
+        default=[],
+        metavar="PART",
+        help=f"parts to record or check ({', '.join(PARTS)}; default all)",
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="compare with the recorded files instead of writing"
+    )
+    ap.add_argument(
+        "--moved",
+        action="store_true",
+        help="with --check: how many numbers moved in each column and by how much (relative), and "
+        "every change that is not one number for another",
+    )
     args = ap.parse_args(argv)
     parts = args.parts or list(PARTS)
     unknown = [p for p in parts if p not in PARTS]
@@ -331,7 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     GOLDEN.mkdir(parents=True, exist_ok=True)
     status = 0
     for part in parts:
-        now = json.loads(json.dumps(RECORDERS[part]()))  # through JSON, as the recorded file is read
+        now = json.loads(
+            json.dumps(RECORDERS[part]())
+        )  # through JSON, as the recorded file is read
         if args.check:
             diff = differences(load(part), now)
             print(f"{part}: {'identical' if not diff else f'{len(diff)} differences'}")
@@ -346,7 +431,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("  ", d)
             status |= bool(diff)
         else:
-            (GOLDEN / f"{part}.json").write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            (GOLDEN / f"{part}.json").write_text(
+                json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
             print(f"{part}: written to {(GOLDEN / f'{part}.json').relative_to(ROOT)}")
     return status
 

@@ -1,12 +1,15 @@
-"""Print the package's shape: lines per layer and module, the import graph between layers, and import cycles.
+"""Print the package's shape: lines per layer and module, the import graph between layers, and
+import cycles.
 
 Run from the project root (no dependencies beyond the standard library)::
 
     python tools/structure.py            # sizes, layer graph, cycles
     python tools/structure.py --modules  # also every module-to-module import edge
 
-Exit status 1 when the package has an import cycle between modules (tests/test_layers.py asserts the same).
+Exit status 1 when the package has an import cycle between modules (tests/test_layers.py asserts the
+same).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +22,8 @@ PKG = Path(__file__).resolve().parent.parent / "jakpersist"
 
 
 def module_name(path: Path) -> str:
-    """Dotted module name of a source file (``jakpersist/claims/base.py`` -> ``jakpersist.claims.base``)."""
+    """Dotted module name of a source file (``jakpersist/claims/base.py`` ->
+    ``jakpersist.claims.base``)."""
     rel = path.relative_to(PKG.parent).with_suffix("")
     parts = list(rel.parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
@@ -28,7 +32,8 @@ def module_name(path: Path) -> str:
 def imports_of(path: Path, known: set[str], *, top_level: bool = False) -> set[str]:
     """The package modules a file imports (absolute or relative), resolved to known module names.
 
-    ``top_level=True``: only imports run when the module is imported (not those inside functions)."""
+    ``top_level=True``: only imports run when the module is imported (not those inside
+    functions)."""
     mod = module_name(path)
     package = mod.split(".") if path.name == "__init__.py" else mod.split(".")[:-1]
     found: set[str] = set()
@@ -130,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {m} -> {t}")
     found = cycles(edges)
     at_import = cycles(graph(top_level=True)[0])
-    print(f"import cycles: {len(found)} (counting imports inside functions), {len(at_import)} at import time")
+    print(
+        f"import cycles: {len(found)} (counting imports inside functions), {len(at_import)} at "
+        "import time"
+    )
     for c in found:
         print("  " + " <-> ".join(c))
     return 1 if found else 0

@@ -1,15 +1,19 @@
 """Welch's two-sample comparison of means: difference, 95% t-interval and p-value (SciPy)."""
+
 from __future__ import annotations
 
 import numpy as np
 from scipy import stats
 
 
-def welch_difference(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float, float, float]:
-    """mean(a) - mean(b) with a Welch-Satterthwaite t-interval and Welch's t-test p. Needs 2+ values each.
+def welch_difference(
+    a: np.ndarray, b: np.ndarray, level: float = 0.95
+) -> tuple[float, float, float, float]:
+    """mean(a) - mean(b) with a Welch-Satterthwaite t-interval and Welch's t-test p. Needs 2+ values
+    each.
 
-    Returns (difference, lower, upper, p). With zero variance in both groups the interval collapses to the
-    difference and p is 0 (a difference) or 1 (none).
+    Returns (difference, lower, upper, p). With zero variance in both groups the interval collapses
+    to the difference and p is 0 (a difference) or 1 (none).
     """
     a, b = np.asarray(a, float), np.asarray(b, float)
     if a.size < 2 or b.size < 2:

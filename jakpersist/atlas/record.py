@@ -1,9 +1,12 @@
-"""Record shipped model results (the robustness atlas, the rival-model comparison) in data/MANIFEST.yml with
-their provenance and sha256: ``python -m jakpersist.atlas.record data/atlas`` or ``... data/rivals``.
+"""Record shipped model results (the robustness atlas, the rival-model comparison) in
+data/MANIFEST.yml with their provenance and sha256: ``python -m jakpersist.atlas.record data/atlas``
+or ``... data/rivals``.
 
-One recorder for every folder of shipped results; :data:`SHIPPED` says, per folder name, which files ship and how
-their provenance reads (filled from the folder's summary.json: samples, seed, code version).
+One recorder for every folder of shipped results; :data:`SHIPPED` says, per folder name, which files
+ship and how their provenance reads (filled from the folder's summary.json: samples, seed, code
+version).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +19,8 @@ from ..loaders.manifest import record
 
 @dataclass(frozen=True)
 class Shipped:
-    """The shipped files of one kind of result and their provenance (``source`` is formatted with the
-    summary's ``samples`` and ``seed``)."""
+    """The shipped files of one kind of result and their provenance (``source`` is formatted with
+    the summary's ``samples`` and ``seed``)."""
 
     files: tuple[str, ...]
     kind: str
@@ -26,13 +29,21 @@ class Shipped:
 
 
 SHIPPED: dict[str, Shipped] = {
-    "atlas": Shipped(("summary.json", "points.parquet", "tipping.parquet", "power-C1.csv"),
-                     "robustness atlas (model, noise-free; power: noisy model)",
-                     "SIMULATED by the book's model: jakbook atlas, Sobol' N = {samples}, seed {seed}", "make atlas"),
-    # rivals.parquet (one row per draw, ~3 MB at 2048 draws) stays local and git-ignored, like atlas.parquet
-    "rivals": Shipped(("summary.json",), "rival-model comparison (model, noise-free)",
-                      "SIMULATED by the book's model variants: jakbook rivals, {samples} draws per model, seed {seed}",
-                      "make rivals"),
+    "atlas": Shipped(
+        ("summary.json", "points.parquet", "tipping.parquet", "power-C1.csv"),
+        "robustness atlas (model, noise-free; power: noisy model)",
+        "SIMULATED by the book's model: jakbook atlas, Sobol' N = {samples}, seed {seed}",
+        "make atlas",
+    ),
+    # rivals.parquet (one row per draw, ~3 MB at 2048 draws) stays local and git-ignored, like
+    # atlas.parquet
+    "rivals": Shipped(
+        ("summary.json",),
+        "rival-model comparison (model, noise-free)",
+        "SIMULATED by the book's model variants: jakbook rivals, {samples} draws per model, seed "
+        "{seed}",
+        "make rivals",
+    ),
 }
 
 
@@ -47,9 +58,14 @@ def main(folder: str = "data/atlas", which: str | None = None) -> int:
     s = json.loads((d / "summary.json").read_text(encoding="utf-8"))
     for name in spec.files:
         if (d / name).is_file():
-            record(d / name, kind=spec.kind, source=spec.source.format(samples=s["samples"], seed=s["seed"]),
-                   version=f"jakpersist code version {s['code_version']}", licence="CC BY 4.0 (this project)",
-                   made_by=spec.made_by)
+            record(
+                d / name,
+                kind=spec.kind,
+                source=spec.source.format(samples=s["samples"], seed=s["seed"]),
+                version=f"jakpersist code version {s['code_version']}",
+                licence="CC BY 4.0 (this project)",
+                made_by=spec.made_by,
+            )
     print(f"recorded {d} in data/MANIFEST.yml")
     return 0
 

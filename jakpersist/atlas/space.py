@@ -1,10 +1,12 @@
 """The plausible parameter space of the model and the sample designs drawn from it.
 
-Every model parameter's plausible range and scale come from :data:`jakpersist.model.params.PLAUSIBLE` (a cited
-value's neighbourhood or an explicit assumption). Positive scale-like parameters are sampled log-uniformly,
-the others uniformly; the design is SALib's scrambled Sobol' sequence (Saltelli's scheme without second-order
-terms: N x (k + 2) points for k parameters).
+Every model parameter's plausible range and scale come from
+:data:`jakpersist.model.params.PLAUSIBLE` (a cited value's neighbourhood or an explicit assumption).
+Positive scale-like parameters are sampled log-uniformly, the others uniformly; the design is
+SALib's scrambled Sobol' sequence (Saltelli's scheme without second-order terms: N x (k + 2) points
+for k parameters).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +20,8 @@ from ..model.params import DRUG_PARAMS, MODEL_PARAMS, RUN_PARAMS
 
 @dataclass(frozen=True)
 class Space:
-    """``names`` (k,), plausible ``lo``/``hi`` (k,) in the parameters' own units, ``log`` (k,) flags."""
+    """``names`` (k,), plausible ``lo``/``hi`` (k,) in the parameters' own units, ``log`` (k,)
+    flags."""
 
     names: tuple[str, ...]
     lo: tuple[float, ...]
@@ -39,12 +42,15 @@ class Space:
         lo, hi, lg = np.array(self.lo), np.array(self.hi), np.array(self.log)
         lin = lo + u * (hi - lo)
         with np.errstate(divide="ignore"):
-            logv = 10 ** (np.log10(np.where(lg, lo, 1.0)) + u * (np.log10(np.where(lg, hi, 1.0))
-                                                                  - np.log10(np.where(lg, lo, 1.0))))
+            logv = 10 ** (
+                np.log10(np.where(lg, lo, 1.0))
+                + u * (np.log10(np.where(lg, hi, 1.0)) - np.log10(np.where(lg, lo, 1.0)))
+            )
         return np.where(lg, logv, lin)
 
     def grid(self, name: str, n: int) -> np.ndarray:
-        """``n`` values evenly spaced (in log where the parameter is log-scaled) over its plausible range."""
+        """``n`` values evenly spaced (in log where the parameter is log-scaled) over its plausible
+        range."""
         i = self.names.index(name)
         u = np.linspace(0.0, 1.0, n)
         full = np.full((n, self.k), 0.5)
@@ -53,8 +59,10 @@ class Space:
 
     def describe(self) -> list[dict]:
         """One record per parameter: name, lo, hi, scale (for the page and summary.json)."""
-        return [{"name": n, "lo": a, "hi": b, "scale": "log-uniform" if g else "uniform"}
-                for n, a, b, g in zip(self.names, self.lo, self.hi, self.log, strict=False)]
+        return [
+            {"name": n, "lo": a, "hi": b, "scale": "log-uniform" if g else "uniform"}
+            for n, a, b, g in zip(self.names, self.lo, self.hi, self.log, strict=False)
+        ]
 
     def key(self) -> str:
         """A stable digest of the space (part of the cache key)."""
@@ -62,23 +70,29 @@ class Space:
 
 
 def default_space(names: tuple[str, ...] | None = None) -> Space:
-    """The plausible space of the model's parameters (all of them, or ``names``). Raises KeyError for a name
-    without a plausible range."""
+    """The plausible space of the model's parameters (all of them, or ``names``). Raises KeyError
+    for a name without a plausible range."""
     params = {p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS) if p.plausible}
     names = tuple(params) if names is None else tuple(names)
     missing = [n for n in names if n not in params]
     if missing:
-        raise KeyError(f"no plausible range for {', '.join(missing)}; see jakpersist/model/params.py PLAUSIBLE")
+        raise KeyError(
+            f"no plausible range for {', '.join(missing)}; see jakpersist/model/params.py PLAUSIBLE"
+        )
     ps = [params[n] for n in names]
-    return Space(names, tuple(float(p.plausible[0]) for p in ps), tuple(float(p.plausible[1]) for p in ps),
-                 tuple(bool(p.log_scale) for p in ps))
+    return Space(
+        names,
+        tuple(float(p.plausible[0]) for p in ps),
+        tuple(float(p.plausible[1]) for p in ps),
+        tuple(bool(p.log_scale) for p in ps),
+    )
 
 
 def sobol_design(space: Space, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Saltelli/Sobol' design: (unit points, shape (n*(k+2), k); block labels, shape (n*(k+2),)).
 
-    Labels are "A", "AB<j>" (A with column j from B) and "B" in SALib's row order. ``n`` should be a power of 2
-    (Sobol' balance); raises ValueError otherwise.
+    Labels are "A", "AB<j>" (A with column j from B) and "B" in SALib's row order. ``n`` should be a
+    power of 2 (Sobol' balance); raises ValueError otherwise.
     """
     from SALib.sample import sobol
 

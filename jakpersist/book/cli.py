@@ -1,11 +1,13 @@
-"""``jakbook``: execute chapters, re-run one with new parameters, list parameters, render the claims page.
+"""``jakbook``: execute chapters, re-run one with new parameters, list parameters, render the claims
+page.
 
-    jakbook params c1_persistence                      # every parameter: type, default, unit, range, help
-    jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
-    jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
-    jakbook generate                                   # book/generated/*.md from the code
-    jakbook sweep c1_persistence --set noise_sd=0.1 --seeds 1-10 [--workers 2] [--out table.csv]
+jakbook params c1_persistence                      # every parameter: type, default, unit, range,
+help jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
+jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
+jakbook generate                                   # book/generated/*.md from the code
+jakbook sweep c1_persistence --set noise_sd=0.1 --seeds 1-10 [--workers 2] [--out table.csv]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,10 +38,11 @@ _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 def typed_value(name: str, text: str) -> Any:
     """Convert one ``--set`` value by the declared type of parameter ``name`` (not by YAML).
 
-    Text parameters take the value literally (a path with `` #``, ``: `` or a leading ``[``; a name made of
-    digits). Numbers accept any Python float syntax (``1e4`` = 10000.0; an ``int`` parameter accepts
-    ``1e3`` = 1000); booleans accept true/false, yes/no, on/off, 1/0 in any case. Unknown names keep the text
-    (the caller reports them). Raises :class:`ParameterError` naming the parameter, the value and its type.
+    Text parameters take the value literally (a path with `` #``, ``: `` or a leading ``[``; a name
+    made of digits). Numbers accept any Python float syntax (``1e4`` = 10000.0; an ``int`` parameter
+    accepts ``1e3`` = 1000); booleans accept true/false, yes/no, on/off, 1/0 in any case. Unknown
+    names keep the text (the caller reports them). Raises :class:`ParameterError` naming the
+    parameter, the value and its type.
     """
     p = PARAMS.get(name)
     if p is None or p.type is str:
@@ -48,20 +51,25 @@ def typed_value(name: str, text: str) -> Any:
     if p.type is bool:
         if t.lower() in _TRUE | _FALSE:
             return t.lower() in _TRUE
-        raise ParameterError(f"parameter '{name}' = {text!r} is not True/False; valid: {p.range_text()}")
+        raise ParameterError(
+            f"parameter '{name}' = {text!r} is not True/False; valid: {p.range_text()}"
+        )
     try:
         v = float(t.replace("_", ""))
     except ValueError:
-        raise ParameterError(f"parameter '{name}' = {text!r} is not a number; valid: {p.range_text()}"
-                             + (f" ({p.unit})" if p.unit else "")) from None
+        raise ParameterError(
+            f"parameter '{name}' = {text!r} is not a number; valid: {p.range_text()}"
+            + (f" ({p.unit})" if p.unit else "")
+        ) from None
     if p.type is int and v.is_integer():
         return int(v)
     return v
 
 
 def parse_set(items: list[str]) -> dict[str, Any]:
-    """``--set NAME=VALUE`` items as ``{name: value}``, each value typed as its parameter is declared
-    (:func:`typed_value`; a path may hold ``=`` and ``#``). Raises ParameterError for an item without ``=``."""
+    """``--set NAME=VALUE`` items as ``{name: value}``, each value typed as its parameter is
+    declared (:func:`typed_value`; a path may hold ``=`` and ``#``). Raises ParameterError for an
+    item without ``=``."""
     out = {}
     for item in items:
         if "=" not in item:
@@ -72,14 +80,17 @@ def parse_set(items: list[str]) -> dict[str, Any]:
 
 
 def resolve_parameters(chapter: str, given: dict[str, Any]) -> dict[str, Any]:
-    """Check names against the chapter's parameters cell and values against their declared ranges."""
+    """Check names against the chapter's parameters cell and values against their declared
+    ranges."""
     declared = ex.parameters_of(ex.chapter_source(chapter))
     unknown = [k for k in given if k not in declared]
     if unknown:
         raise unknown_parameters_error(unknown, list(declared))
     checked = {k: check_value(PARAMS[k], v) for k, v in given.items()}
     if checked.get("data_path"):
-        validate_parameters({"data_path": checked["data_path"]})  # the file must exist before we start
+        validate_parameters(
+            {"data_path": checked["data_path"]}
+        )  # the file must exist before we start
     return checked
 
 
@@ -90,8 +101,10 @@ def cmd_params(args: argparse.Namespace) -> int:
         p = PARAMS.get(name)
         rng = p.range_text() if p else "?"
         unit = f" [{p.unit}]" if p and p.unit else ""
-        print(f"  {name} ({info['type']}) = {info['default']}{unit}\n      {info['help']}\n      valid: {rng}"
-              + (f"; provenance: {p.provenance}" if p else ""))
+        print(
+            f"  {name} ({info['type']}) = {info['default']}{unit}\n      {info['help']}\n      "
+            f"valid: {rng}" + (f"; provenance: {p.provenance}" if p else "")
+        )
     return 0
 
 
@@ -101,7 +114,9 @@ def _extract(nb_path: Path, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
     for cell in nb["cells"]:
         for o in cell.get("outputs", []):
             data = o.get("data", {})
-            if "image/svg+xml" in data:  # the book's figures are vector (SVG); PNG where a chapter made one
+            if (
+                "image/svg+xml" in data
+            ):  # the book's figures are vector (SVG); PNG where a chapter made one
                 svg = data["image/svg+xml"]
                 f = outdir / f"figure-{len(figs) + 1}.svg"
                 f.write_text("".join(svg) if isinstance(svg, list) else svg, encoding="utf-8")
@@ -122,10 +137,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         loaded = yaml.safe_load(pf.read_text(encoding="utf-8")) or {}
         if not isinstance(loaded, dict):
             raise ParameterError(f"--params {pf}: expected NAME: VALUE lines")
-        # YAML types the values; a number YAML 1.1 leaves as text (PyYAML reads 1e4 as a string) is typed
-        # by its parameter, as --set does
-        given.update({k: typed_value(k, v) if isinstance(v, str) and k in PARAMS
-                      and PARAMS[k].type is not str else v for k, v in loaded.items()})
+        # YAML types the values; a number YAML 1.1 leaves as text (PyYAML reads 1e4 as a string) is
+        # typed by its parameter, as --set does
+        given.update(
+            {
+                k: typed_value(k, v)
+                if isinstance(v, str) and k in PARAMS and PARAMS[k].type is not str
+                else v
+                for k, v in loaded.items()
+            }
+        )
     given.update(parse_set(args.set or []))
     chapter = Path(args.chapter).stem
     params = resolve_parameters(chapter, given)
@@ -135,26 +156,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     nb_out = outdir / f"{chapter}.ipynb"
     print(f"[{chapter}] running with {params or 'default parameters'} ...", flush=True)
     try:
-        secs = ex.execute(ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd(), solutions=False)
-    except Exception as exc:  # papermill reports the failing cell; keep the message, drop the traceback
+        secs = ex.execute(
+            ex.chapter_source(chapter), nb_out, params, cwd=Path.cwd(), solutions=False
+        )
+    except (
+        Exception
+    ) as exc:  # papermill reports the failing cell; keep the message, drop the traceback
         ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
         failed = nb_out.with_name(nb_out.stem + ".failed.ipynb")
-        raise RunFailed(f"{chapter} stopped: {ename}: {evalue}\n  the partly executed notebook is {failed}") from None
+        raise RunFailed(
+            f"{chapter} stopped: {ename}: {evalue}\n  the partly executed notebook is {failed}"
+        ) from None
     figs, values = _extract(nb_out, outdir)
     nb_json = json.loads(nb_out.read_text(encoding="utf-8"))
-    card = provenance_card(chapter, ex.parameters_of(ex.chapter_source(chapter)), params, values,
-                           ex.glued_origins(nb_json), secs)
+    card = provenance_card(
+        chapter,
+        ex.parameters_of(ex.chapter_source(chapter)),
+        params,
+        values,
+        ex.glued_origins(nb_json),
+        secs,
+    )
     (outdir / "values.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
     report = outdir / "report.html"
-    missing = render_report(nb_out, report, values, banner=_banner(chapter, card),
-                            appendix=provenance_html(card))
+    missing = render_report(
+        nb_out, report, values, banner=_banner(chapter, card), appendix=provenance_html(card)
+    )
     verdict = {k: v for k, v in values.items() if k.endswith("_verdict")}
     print(f"[{chapter}] done in {secs:.1f} s -> {nb_out}")
-    print(f"[{chapter}] {len(figs)} figure(s), values.json (provenance) and report.html in {outdir}")
+    print(
+        f"[{chapter}] {len(figs)} figure(s), values.json (provenance) and report.html in {outdir}"
+    )
     for note in values.get("_reader_notes", []) or []:
         print(f"[{chapter}] your file: {note}")
     if missing:
-        print(f"[{chapter}] warning: no glued value for {', '.join(missing)} (shown as such in report.html)")
+        print(
+            f"[{chapter}] warning: no glued value for {', '.join(missing)} (shown as such in "
+            "report.html)"
+        )
     for k, v in verdict.items():
         words = values.get(k + "_sentence") or values.get(k + "_text")
         print(f"[{chapter}] {k} = {v}" + (f" ({words})" if words else ""))
@@ -166,15 +205,28 @@ def _banner(chapter: str, card: dict[str, Any]) -> str:
 
     set_ = ", ".join(f"{k}={v}" for k, v in card["parameters_set"].items()) or "none (defaults)"
     data = card["parameters"].get("data_path")
-    what = (f"your data: <code>{html.escape(str(data))}</code>" if data
-            else "the book's model (simulated measurements) or its shipped public data; no measurement of yours")
-    return (f"<b>Run report of chapter {html.escape(chapter)}</b> &middot; {html.escape(card['date'])} &middot; "
-            f"evidence: {what} &middot; parameters set: {html.escape(set_)} &middot; commit "
-            f"{html.escape(str(card['git_commit'] or 'unknown'))}. Every number below was computed in this run; "
-            f"values.json beside this file lists all parameters, input checksums and each value's origin."
-            + (f" <b>Outside the robustness atlas's model</b> ({html.escape(scope)}): the atlas's shares and "
-               "built-in tags were measured for the book's default model and do not apply to this run."
-               if (scope := str((card.get("glued") or {}).get("_atlas_scope") or "")) else ""))
+    what = (
+        f"your data: <code>{html.escape(str(data))}</code>"
+        if data
+        else "the book's model (simulated measurements) or its shipped public data; no measurement "
+        "of yours"
+    )
+    return (
+        f"<b>Run report of chapter {html.escape(chapter)}</b> &middot; {html.escape(card['date'])} "
+        "&middot; "
+        f"evidence: {what} &middot; parameters set: {html.escape(set_)} &middot; commit "
+        f"{html.escape(str(card['git_commit'] or 'unknown'))}. Every number below was computed in "
+        "this run; "
+        "values.json beside this file lists all parameters, input checksums and each value's "
+        "origin."
+        + (
+            f" <b>Outside the robustness atlas's model</b> ({html.escape(scope)}): the atlas's "
+            "shares and "
+            "built-in tags were measured for the book's default model and do not apply to this run."
+            if (scope := str((card.get("glued") or {}).get("_atlas_scope") or ""))
+            else ""
+        )
+    )
 
 
 def cmd_execute(args: argparse.Namespace) -> int:
@@ -189,13 +241,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .generate import GENERATED, write_all
 
     folder = Path(args.folder) if args.folder else GENERATED
-    changed = write_all(folder)  # every generated include, the findings block and the cite box among them
+    changed = write_all(
+        folder
+    )  # every generated include, the findings block and the cite box among them
     print(f"generated pages: {len(changed)} changed")
     if not args.no_stability:
         from . import registry, stability
 
-        print("[generate] counterfactuals and seed stability with the claim functions (full, noisy mode) ...",
-              flush=True)
+        print(
+            "[generate] counterfactuals and seed stability with the claim functions (full, noisy "
+            "mode) ...",
+            flush=True,
+        )
         stability.write(folder, registry.load())
     return 0
 
@@ -214,41 +271,72 @@ def cmd_atlas(args: argparse.Namespace) -> int:
     if args.workers is None:
         args.workers = 0 if args.scheduler else (os.cpu_count() or 1)
     if args.workers < 0:
-        raise ParameterError(f"--workers must be 0 (serial) or a positive number of processes, got {args.workers}")
+        raise ParameterError(
+            f"--workers must be 0 (serial) or a positive number of processes, got {args.workers}"
+        )
     n = args.samples
     if n < 2 or n & (n - 1):  # SALib's Saltelli design needs a power of 2: name the nearest ones
         below = 1 << max(n.bit_length() - 1, 1) if n >= 2 else 2
         near = sorted({below, below * 2} if n >= 2 else {2})
-        raise ParameterError(f"--samples must be a power of 2, at least 2 (the Sobol' design), got {n}; try "
-                             + " or ".join(f"--samples {v}" for v in near))
-    claims = (tuple(c.strip().upper() for c in args.claims.split(",") if c.strip()) if args.claims
-              else atlas.ATLAS_CLAIMS)
+        raise ParameterError(
+            f"--samples must be a power of 2, at least 2 (the Sobol' design), got {n}; try "
+            + " or ".join(f"--samples {v}" for v in near)
+        )
+    claims = (
+        tuple(c.strip().upper() for c in args.claims.split(",") if c.strip())
+        if args.claims
+        else atlas.ATLAS_CLAIMS
+    )
     out = Path(args.out)
-    print(f"[atlas] claims {', '.join(claims)}; Sobol' N = {args.samples}; "
-          + (f"scheduler {args.scheduler}" if args.scheduler else f"{args.workers or 'no'} Dask workers"
-             + (" (serial)" if not args.workers else "")), flush=True)
+    print(
+        f"[atlas] claims {', '.join(claims)}; Sobol' N = {args.samples}; "
+        + (
+            f"scheduler {args.scheduler}"
+            if args.scheduler
+            else f"{args.workers or 'no'} Dask workers" + (" (serial)" if not args.workers else "")
+        ),
+        flush=True,
+    )
     try:
-        s = atlas.build(claims, args.samples, args.workers, args.scheduler, out, args.seed,
-                        Path(args.cache) if args.cache else None,
-                        params=tuple(x.strip() for x in args.params.split(",")) if args.params else None)
+        s = atlas.build(
+            claims,
+            args.samples,
+            args.workers,
+            args.scheduler,
+            out,
+            args.seed,
+            Path(args.cache) if args.cache else None,
+            params=tuple(x.strip() for x in args.params.split(",")) if args.params else None,
+        )
     except (ValueError, KeyError) as exc:
         raise ParameterError(str(exc)) from None
     for c, r in s["claims"].items():
         top = max(r["sobol_total"], key=r["sobol_total"].get)
-        print(f"[atlas] {c}: share supported {r['share']:.2f} ({r['share_lo']:.2f} to {r['share_hi']:.2f}); "
-              f"hinges most on {top} (total Sobol' index {r['sobol_total'][top]:.2f})")
+        print(
+            f"[atlas] {c}: share supported {r['share']:.2f} ({r['share_lo']:.2f} to "
+            f"{r['share_hi']:.2f}); "
+            f"hinges most on {top} (total Sobol' index {r['sobol_total'][top]:.2f})"
+        )
     j = s["joint"]
-    print(f"[atlas] all of {', '.join(j['claims'])} together: {j['share']:.2f} of the space "
-          f"({j['n_inside']} of {j['n']} points); {s['evaluations']} evaluations in {s['seconds']:.0f} s")
+    print(
+        f"[atlas] all of {', '.join(j['claims'])} together: {j['share']:.2f} of the space "
+        f"({j['n_inside']} of {j['n']} points); {s['evaluations']} evaluations in "
+        f"{s['seconds']:.0f} s"
+    )
     print(f"[atlas] wrote {out / 'atlas.parquet'} and {out / 'summary.json'}")
     if args.power:
-        pw = atlas.power(args.power, workers=args.workers, scheduler=args.scheduler, cache=out / ".cache")
+        pw = atlas.power(
+            args.power, workers=args.workers, scheduler=args.scheduler, cache=out / ".cache"
+        )
         pw.to_csv(out / f"power-{args.power}.csv", index=False)
         print(pw.to_string(index=False))
     return 0
-# --- jakbook sweep --------------------------------------------------------------------------------------------
+
+
+# --- jakbook sweep --------------------------------------------------------------------------------
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """Re-run a chapter over seeds in parallel; write a CSV table of its glued values, one row per seed."""
+    """Re-run a chapter over seeds in parallel; write a CSV table of its glued values, one row per
+    seed."""
     from .sweep import parse_seeds, sweep
 
     try:
@@ -258,11 +346,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     chapter = Path(args.chapter).stem
     given = parse_set(args.set or [])
     if "seed" in given:
-        raise ParameterError("--set seed=... conflicts with --seeds; give the seeds with --seeds only")
+        raise ParameterError(
+            "--set seed=... conflicts with --seeds; give the seeds with --seeds only"
+        )
     params = resolve_parameters(chapter, given)
     out = Path(args.out) if args.out else Path("runs") / f"{chapter}-sweep.csv"
-    print(f"[{chapter}] {len(seeds)} seed(s) with {params or 'default parameters'}, {args.workers} worker(s) ...",
-          flush=True)
+    print(
+        f"[{chapter}] {len(seeds)} seed(s) with {params or 'default parameters'}, {args.workers} "
+        "worker(s) ...",
+        flush=True,
+    )
     try:
         table = sweep(chapter, params, seeds, workers=args.workers, cwd=Path.cwd())
     except ValueError as exc:
@@ -276,55 +369,107 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def add_sweep_parser(sub: Any) -> None:
-    p = sub.add_parser("sweep", help="re-run a chapter over seeds in parallel and tabulate its glued values")
+    p = sub.add_parser(
+        "sweep", help="re-run a chapter over seeds in parallel and tabulate its glued values"
+    )
     p.add_argument("chapter", help="chapter name, e.g. c1_persistence")
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
-    p.add_argument("--seeds", default="1-10", help="seeds: a range 1-10, a list 1,2,7, or both (default 1-10)")
+    p.add_argument(
+        "--set", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)"
+    )
+    p.add_argument(
+        "--seeds", default="1-10", help="seeds: a range 1-10, a list 1,2,7, or both (default 1-10)"
+    )
     p.add_argument("--workers", type=int, default=2, help="runs at a time (processes; default 2)")
     p.add_argument("--out", help="CSV file to write (default runs/<chapter>-sweep.csv)")
     p.set_defaults(func=cmd_sweep)
-# --- end jakbook sweep ----------------------------------------------------------------------------------------
+
+
+# --- end jakbook sweep ----------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="jakbook", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="jakbook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("params", help="list a chapter's parameters with type, unit, range and help")
     p.add_argument("chapter")
     p.set_defaults(func=cmd_params)
-    p = sub.add_parser("run", help="re-run a chapter with new parameters (never touches the source)")
+    p = sub.add_parser(
+        "run", help="re-run a chapter with new parameters (never touches the source)"
+    )
     p.add_argument("chapter", help="chapter name, e.g. c1_persistence")
-    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
-    p.add_argument("--params", metavar="FILE.yaml", help="parameters from a YAML file (NAME: VALUE)")
+    p.add_argument(
+        "--set", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)"
+    )
+    p.add_argument(
+        "--params", metavar="FILE.yaml", help="parameters from a YAML file (NAME: VALUE)"
+    )
     p.add_argument("--out", default="runs", help="output folder (default: runs/)")
     p.add_argument("--label", help="name of the run folder (default: a time stamp)")
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("execute", help="execute a notebook with default parameters (used by make book)")
+    p = sub.add_parser(
+        "execute", help="execute a notebook with default parameters (used by make book)"
+    )
     p.add_argument("source")
     p.add_argument("output")
     p.set_defaults(func=cmd_execute)
-    p = sub.add_parser("generate", help="write the generated pages (claims list, parameter tables, formats)")
+    p = sub.add_parser(
+        "generate", help="write the generated pages (claims list, parameter tables, formats)"
+    )
     p.add_argument("folder", nargs="?", help="default: book/generated")
-    p.add_argument("--no-stability", action="store_true", help="skip the counterfactual and seed-stability runs")
+    p.add_argument(
+        "--no-stability",
+        action="store_true",
+        help="skip the counterfactual and seed-stability runs",
+    )
     p.set_defaults(func=cmd_generate)
-    p = sub.add_parser("student", help="write student versions (solutions removed) to book/student/")
+    p = sub.add_parser(
+        "student", help="write student versions (solutions removed) to book/student/"
+    )
     p.set_defaults(func=cmd_student)
-    p = sub.add_parser("atlas", help="robustness atlas: each verdict across the plausible parameter space (Dask)")
+    p = sub.add_parser(
+        "atlas", help="robustness atlas: each verdict across the plausible parameter space (Dask)"
+    )
     p.add_argument("--claims", help="comma-separated claim ids (default: every model claim, C0-C7)")
-    p.add_argument("--samples", type=int, default=256, help="Sobol' base sample size N, a power of 2 (default 256)")
-    p.add_argument("--workers", type=int, default=None, help="local Dask worker processes (default: one per CPU "
-                   "core, a LocalCluster); 0 = serial, in this process")
-    p.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://HOST:8786 (jakpersist "
-                   "must be installed on its workers)")
-    p.add_argument("--out", default="atlas", help="output folder for atlas.parquet and summary.json")
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=256,
+        help="Sobol' base sample size N, a power of 2 (default 256)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="local Dask worker processes (default: one per CPU "
+        "core, a LocalCluster); 0 = serial, in this process",
+    )
+    p.add_argument(
+        "--scheduler",
+        help="address of an existing Dask scheduler, e.g. tcp://HOST:8786 (jakpersist "
+        "must be installed on its workers)",
+    )
+    p.add_argument(
+        "--out", default="atlas", help="output folder for atlas.parquet and summary.json"
+    )
     p.add_argument("--seed", type=int, default=2012, help="seed of the scrambled Sobol' design")
-    p.add_argument("--cache", help="cache folder (default: OUT/.cache); a re-run with the same code, ranges and "
-                   "design reads it back, an interrupted run resumes")
-    p.add_argument("--params", help="comma-separated model parameters to sample (default: all, with their "
-                   "plausible ranges); the others stay at their defaults")
-    p.add_argument("--power", metavar="CLAIM", help="also tabulate the power of CLAIM in the noisy mode "
-                   "(replicates x noise, 8 seeds; slow)")
+    p.add_argument(
+        "--cache",
+        help="cache folder (default: OUT/.cache); a re-run with the same code, ranges and "
+        "design reads it back, an interrupted run resumes",
+    )
+    p.add_argument(
+        "--params",
+        help="comma-separated model parameters to sample (default: all, with their "
+        "plausible ranges); the others stay at their defaults",
+    )
+    p.add_argument(
+        "--power",
+        metavar="CLAIM",
+        help="also tabulate the power of CLAIM in the noisy mode "
+        "(replicates x noise, 8 seeds; slow)",
+    )
     p.set_defaults(func=cmd_atlas)
     add_sweep_parser(sub)
     add_rivals_parser(sub)

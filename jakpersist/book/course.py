@@ -1,11 +1,14 @@
-"""Helpers for students and instructors: re-run a chapter from a notebook, score a prediction, pool calibration.
+"""Helpers for students and instructors: re-run a chapter from a notebook, score a prediction, pool
+calibration.
 
-Predict, then check: a student types a prediction (and how sure they are, 0.5-1.0) *before* running; after the
-run, :func:`check_prediction` scores it against the result and appends one line to ``predictions.csv`` beside
-the notebook. The instructor collects these files (or the graded notebooks) and pools them with
-:func:`calibration` (share correct per confidence band: a well-calibrated class is right about as often as it
-says it is). Scoring rule: the Brier score, (confidence - correct)^2 (Brier 1950; lower is better).
+Predict, then check: a student types a prediction (and how sure they are, 0.5-1.0) *before* running;
+after the run, :func:`check_prediction` scores it against the result and appends one line to
+``predictions.csv`` beside the notebook. The instructor collects these files (or the graded
+notebooks) and pools them with :func:`calibration` (share correct per confidence band: a
+well-calibrated class is right about as often as it says it is). Scoring rule: the Brier score,
+(confidence - correct)^2 (Brier 1950; lower is better).
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +25,9 @@ FIELDS = ["time", "exercise", "answer", "predicted", "observed", "confidence", "
 def rerun(chapter: str, **parameters: Any) -> dict[str, Any]:
     """Run ``chapter`` with ``parameters`` (as ``jakbook run`` does) and return its glued values.
 
-    Example: ``rerun("c1_persistence", hetero_advantage=1.0)["c1_verdict_text"]``. Takes as long as the
-    chapter (seconds to a few minutes). Raises ParameterError for an unknown name or a value out of range.
+    Example: ``rerun("c1_persistence", hetero_advantage=1.0)["c1_verdict_text"]``. Takes as long as
+    the chapter (seconds to a few minutes). Raises ParameterError for an unknown name or a value out
+    of range.
     """
     from .cli import resolve_parameters
     from .sweep import run_once
@@ -40,13 +44,21 @@ def _answer(label: str, name: str) -> Answer:
     raise KeyError(f"no answer {name!r} in exercise {label!r}")
 
 
-def check_prediction(label: str, name: str, predicted: Any, observed: Any, confidence: float = 0.75,
-                     path: str | Path = PREDICTIONS) -> bool:
-    """Score a prediction against the observed result, print it, and record it in ``path`` (CSV) once.
+def check_prediction(
+    label: str,
+    name: str,
+    predicted: Any,
+    observed: Any,
+    confidence: float = 0.75,
+    path: str | Path = PREDICTIONS,
+) -> bool:
+    """Score a prediction against the observed result, print it, and record it in ``path`` (CSV)
+    once.
 
-    ``confidence``: the student's probability that the prediction is right (0.5-1.0). Returns whether it was.
-    Re-running the notebook does not add a row: the first prediction recorded for ``(label, name)`` is kept
-    (a prediction changed after seeing the result is reported, not recorded), and its observed value updated.
+    ``confidence``: the student's probability that the prediction is right (0.5-1.0). Returns
+    whether it was. Re-running the notebook does not add a row: the first prediction recorded for
+    ``(label, name)`` is kept (a prediction changed after seeing the result is reported, not
+    recorded), and its observed value updated.
     """
     ans = _answer(label, name)
     if predicted is ... or observed is ...:
@@ -58,10 +70,15 @@ def check_prediction(label: str, name: str, predicted: Any, observed: Any, confi
         with p.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
     first = next((r for r in rows if r["exercise"] == label and r["answer"] == name), None)
-    if first is not None and (str(first["predicted"]) != str(predicted)
-                              or float(first["confidence"]) != min(max(float(confidence), 0.0), 1.0)):
-        print(f"[{label}] your first prediction ({first['predicted']!r}, confidence {float(first['confidence']):.0%}) "
-              "is the one recorded; a prediction changed after running is not")
+    if first is not None and (
+        str(first["predicted"]) != str(predicted)
+        or float(first["confidence"]) != min(max(float(confidence), 0.0), 1.0)
+    ):
+        print(
+            f"[{label}] your first prediction ({first['predicted']!r}, confidence "
+            f"{float(first['confidence']):.0%}) "
+            "is the one recorded; a prediction changed after running is not"
+        )
     if first is not None:
         typed = {"number": float, "count": int}.get(ans.kind, str)
         try:
@@ -72,11 +89,21 @@ def check_prediction(label: str, name: str, predicted: Any, observed: Any, confi
     correct = check(ans, predicted, observed)
     conf = min(max(float(confidence), 0.0), 1.0)
     brier = (conf - float(correct)) ** 2
-    print(f"[{label}] you predicted {predicted!r} (confidence {conf:.0%}); the run gave {observed!r}: "
-          f"{'right' if correct else 'not this time'} (Brier score {brier:.2f}; 0 is best)")
-    row = {"time": _dt.datetime.now().isoformat(timespec="seconds"), "exercise": label, "answer": name,
-           "predicted": predicted, "observed": observed, "confidence": conf, "correct": int(correct),
-           "brier": round(brier, 4)}
+    print(
+        f"[{label}] you predicted {predicted!r} (confidence {conf:.0%}); the run gave "
+        f"{observed!r}: "
+        f"{'right' if correct else 'not this time'} (Brier score {brier:.2f}; 0 is best)"
+    )
+    row = {
+        "time": _dt.datetime.now().isoformat(timespec="seconds"),
+        "exercise": label,
+        "answer": name,
+        "predicted": predicted,
+        "observed": observed,
+        "confidence": conf,
+        "correct": int(correct),
+        "brier": round(brier, 4),
+    }
     if first is not None:
         row["time"] = first["time"]
         rows = [row if r is first else r for r in rows]
@@ -92,8 +119,9 @@ def check_prediction(label: str, name: str, predicted: Any, observed: Any, confi
 def calibration(files: Iterable[str | Path]):
     """Pool ``predictions.csv`` files of a class: a table per confidence band (pandas DataFrame).
 
-    Columns: ``band`` (confidence range), ``n`` predictions, ``stated`` (mean confidence), ``observed`` (share
-    right), ``brier`` (mean Brier score). Files that do not exist raise FileNotFoundError naming them.
+    Columns: ``band`` (confidence range), ``n`` predictions, ``stated`` (mean confidence),
+    ``observed`` (share right), ``brier`` (mean Brier score). Files that do not exist raise
+    FileNotFoundError naming them.
     """
     import pandas as pd
 
@@ -105,6 +133,10 @@ def calibration(files: Iterable[str | Path]):
         frames.append(pd.read_csv(path).assign(student=path.parent.name or path.stem))
     df = pd.concat(frames, ignore_index=True)
     df["band"] = pd.cut(df["confidence"], [0.0, 0.6, 0.7, 0.8, 0.9, 1.0], include_lowest=True)
-    out = df.groupby("band", observed=True).agg(n=("correct", "size"), stated=("confidence", "mean"),
-                                               observed=("correct", "mean"), brier=("brier", "mean"))
+    out = df.groupby("band", observed=True).agg(
+        n=("correct", "size"),
+        stated=("confidence", "mean"),
+        observed=("correct", "mean"),
+        brier=("brier", "mean"),
+    )
     return out.reset_index()

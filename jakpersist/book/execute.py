@@ -1,4 +1,5 @@
 """Run chapter notebooks with papermill and read back what they glued."""
+
 from __future__ import annotations
 
 import ast
@@ -8,8 +9,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-# notebooks/ of a source checkout, or the copy shipped inside the installed wheel (jakpersist/_notebooks)
-NOTEBOOKS = ROOT / "notebooks" if (ROOT / "notebooks").is_dir() else Path(__file__).resolve().parents[1] / "_notebooks"
+# notebooks/ of a source checkout, or the copy shipped inside the installed wheel
+# (jakpersist/_notebooks)
+NOTEBOOKS = (
+    ROOT / "notebooks"
+    if (ROOT / "notebooks").is_dir()
+    else Path(__file__).resolve().parents[1] / "_notebooks"
+)
 EXECUTED = ROOT / "book" / "chapters"
 GLUE_PREFIX = "application/papermill.record/"
 
@@ -47,30 +53,43 @@ def parameters_of(path: str | Path) -> dict[str, dict[str, Any]]:
             info = pm.inspect_notebook(str(ipynb))
     else:
         info = pm.inspect_notebook(str(p))
-    return {k: {"type": v["inferred_type_name"], "default": v["default"], "help": v["help"]}
-            for k, v in info.items()}
+    return {
+        k: {"type": v["inferred_type_name"], "default": v["default"], "help": v["help"]}
+        for k, v in info.items()
+    }
 
 
 def without_solutions(nb: Any) -> Any:
-    """``nb`` without its code cells tagged ``solution`` and its ``:::{solution}`` blocks (the exercises'
-    answers: a reader's run and a sweep neither compute nor glue them; the book's own build keeps them for the
-    folded solutions)."""
+    """``nb`` without its code cells tagged ``solution`` and its ``:::{solution}`` blocks (the
+    exercises' answers: a reader's run and a sweep neither compute nor glue them; the book's own
+    build keeps them for the folded solutions)."""
     import re
 
     block = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
-    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and "solution" in c.metadata.get("tags", []))]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if not (c.cell_type == "code" and "solution" in c.metadata.get("tags", []))
+    ]
     for c in nb.cells:
         if c.cell_type == "markdown":
             c.source = block.sub("", c.source)
     return nb
 
 
-def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] | None = None,
-            cwd: str | Path | None = None, timeout: int = 900, *, solutions: bool = True) -> float:
+def execute(
+    source: str | Path,
+    output: str | Path,
+    parameters: dict[str, Any] | None = None,
+    cwd: str | Path | None = None,
+    timeout: int = 900,
+    *,
+    solutions: bool = True,
+) -> float:
     """Execute ``source`` with papermill into ``output`` (never the source). Returns seconds taken.
 
-    ``solutions=False`` leaves out the cells that compute the exercises' answers (``jakbook run`` and
-    ``jakbook sweep`` do: their ``values.json`` and tables carry no answer)."""
+    ``solutions=False`` leaves out the cells that compute the exercises' answers (``jakbook run``
+    and ``jakbook sweep`` do: their ``values.json`` and tables carry no answer)."""
     import papermill as pm
 
     source, output = Path(source), Path(output)
@@ -81,12 +100,19 @@ def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] |
     t0 = time.perf_counter()
     try:
         nb = read_notebook(source) if solutions else without_solutions(read_notebook(source))
-        pm.execute_notebook(nb, str(tmp), parameters=parameters or {},
-                            kernel_name="python3", cwd=str(cwd or ROOT), progress_bar=False,
-                            log_output=False, execution_timeout=timeout,
-                            # the kernel listens on localhost only; ipykernel 7 warns on every start that TCP
-                            # is unencrypted, which buries the build's own messages (cell errors still raise)
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        pm.execute_notebook(
+            nb,
+            str(tmp),
+            parameters=parameters or {},
+            kernel_name="python3",
+            cwd=str(cwd or ROOT),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            # the kernel listens on localhost only; ipykernel 7 warns on every start that TCP
+            # is unencrypted, which buries the build's own messages (cell errors still raise)
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
     except Exception:
         if tmp.exists():
             failed = output.with_name(output.stem + ".failed.ipynb")
@@ -98,7 +124,11 @@ def execute(source: str | Path, output: str | Path, parameters: dict[str, Any] |
 
 def glued_values(notebook: str | Path | dict) -> dict[str, Any]:
     """All values glued in an executed notebook (a path, or the notebook's JSON already loaded)."""
-    nb = notebook if isinstance(notebook, dict) else json.loads(Path(notebook).read_text(encoding="utf-8"))
+    nb = (
+        notebook
+        if isinstance(notebook, dict)
+        else json.loads(Path(notebook).read_text(encoding="utf-8"))
+    )
     out: dict[str, Any] = {}
     for cell in nb.get("cells", []):
         for o in cell.get("outputs", []):
@@ -114,8 +144,13 @@ def glued_values(notebook: str | Path | dict) -> dict[str, Any]:
 
 
 def glued_origins(notebook: str | Path | dict) -> dict[str, str]:
-    """The origin declared for each glued value (``chapter.glue(..., origin=...)``), by glue name."""
-    nb = notebook if isinstance(notebook, dict) else json.loads(Path(notebook).read_text(encoding="utf-8"))
+    """The origin declared for each glued value (``chapter.glue(..., origin=...)``), by glue
+    name."""
+    nb = (
+        notebook
+        if isinstance(notebook, dict)
+        else json.loads(Path(notebook).read_text(encoding="utf-8"))
+    )
     out: dict[str, str] = {}
     for cell in nb.get("cells", []):
         for o in cell.get("outputs", []):
@@ -126,8 +161,8 @@ def glued_origins(notebook: str | Path | dict) -> dict[str, str]:
 
 
 def parse_literal(text: str) -> Any:
-    """A glued or declared value's text as the Python value it spells (``nan`` and ``inf`` included), or the
-    text itself when it is not a literal."""
+    """A glued or declared value's text as the Python value it spells (``nan`` and ``inf``
+    included), or the text itself when it is not a literal."""
     t = text.strip()
     if t in ("nan", "inf", "-inf"):
         return float(t)

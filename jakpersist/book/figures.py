@@ -1,4 +1,5 @@
 """Figures for the prose pages (drawn from the model, so they follow its parameters)."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -11,8 +12,13 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 from . import plotting  # noqa: E402
 from dataclasses import replace  # noqa: E402
 
-from ..model.signalling import (heterodimer_share, inhibition, pstat5, state_from_adaptation,  # noqa: E402
-                               trans_activated_share)
+from ..model.signalling import (
+    heterodimer_share,  # noqa: E402
+    inhibition,  # noqa: E402
+    pstat5,  # noqa: E402
+    state_from_adaptation,  # noqa: E402
+    trans_activated_share,  # noqa: E402
+)
 from ..model.params import ModelParams  # noqa: E402
 
 
@@ -22,17 +28,30 @@ def _light(c, k: float = 0.55):
 
 def _box(ax, xy, text, color, w=0.3, h=0.13):
     x, y = xy
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02", fc=color, ec="0.3"))
+    ax.add_patch(
+        FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02", fc=color, ec="0.3")
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=plotting.MIN_FONT_PT)
 
 
 def _arrow(ax, a, b, style="-|>", color="0.25", ls="-", rad=0.0):
-    ax.add_patch(FancyArrowPatch(a, b, arrowstyle=style, mutation_scale=12, color=color, lw=1.3, ls=ls,
-                                 connectionstyle=f"arc3,rad={rad}"))
+    ax.add_patch(
+        FancyArrowPatch(
+            a,
+            b,
+            arrowstyle=style,
+            mutation_scale=12,
+            color=color,
+            lw=1.3,
+            ls=ls,
+            connectionstyle=f"arc3,rad={rad}",
+        )
+    )
 
 
 def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
-    """Left: the model's wiring. Right: homodimer and heterodimer signalling versus ruxolitinib dose."""
+    """Left: the model's wiring. Right: homodimer and heterodimer signalling versus ruxolitinib
+    dose."""
     mp = mp or ModelParams()
     plotting.set_style()
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
@@ -60,10 +79,16 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
     K = mp.potency("ruxolitinib")
     homo = inhibition(d, K, mp.drug_hill)
     free = inhibition(d, mp.hetero_advantage * K, mp.drug_hill)
-    a = 1.0 - mp.trans_gating + mp.trans_gating * trans_activated_share(d, state_from_adaptation(0.0, mp),
-                                                                         "ruxolitinib", mp)
+    a = (
+        1.0
+        - mp.trans_gating
+        + mp.trans_gating
+        * trans_activated_share(d, state_from_adaptation(0.0, mp), "ruxolitinib", mp)
+    )
     ax2.plot(d, homo, color=pal[0], label="homodimer signal")
-    ax2.plot(d, homo + a * (free - homo), color=pal[1], label="heterodimer signal (partner blocked too)")
+    ax2.plot(
+        d, homo + a * (free - homo), color=pal[1], label="heterodimer signal (partner blocked too)"
+    )
     ax2.plot(d, free, color=pal[1], ls="--", lw=1, label="heterodimer, drug-agnostic escape")
     for z, ls in ((0.0, ":"), (1.0, "-.")):
         st = state_from_adaptation(z, mp)
@@ -74,7 +99,9 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
     ax2.set_xlabel("ruxolitinib (nM, log scale)")
     ax2.set_ylabel("signal (fraction of naive untreated)")
     ax2.legend(fontsize=plotting.MIN_FONT_PT)
-    ax2.set_title(f"default parameters: K = {K:g} nM, s = {mp.hetero_advantage:g}, g = {mp.trans_gating:g}",
-                  fontsize=plotting.MIN_FONT_PT + 1)
+    ax2.set_title(
+        f"default parameters: K = {K:g} nM, s = {mp.hetero_advantage:g}, g = {mp.trans_gating:g}",
+        fontsize=plotting.MIN_FONT_PT + 1,
+    )
     plotting.stamp(fig, "MODEL (noise-free)")
     return fig

@@ -1,25 +1,28 @@
-"""The book's one MyST-to-Markdown converter, for a run report (``jakbook run``) and a student notebook.
+"""The book's one MyST-to-Markdown converter, for a run report (``jakbook run``) and a student
+notebook.
 
-Jupyter and a standalone HTML page render neither MyST directives, roles nor glue, so both turn the chapter's
-text into plain Markdown with :func:`myst_to_markdown`. What differs is said by keyword:
+Jupyter and a standalone HTML page render neither MyST directives, roles nor glue, so both turn the
+chapter's text into plain Markdown with :func:`myst_to_markdown`. What differs is said by keyword:
 
 - every ``{glue:text}`` role becomes its glued value, formatted with the role's format spec
-  (:func:`format_glued`); a value the run lacks becomes ``unfilled`` and is collected in ``missing``;
-  ``mark_default_run`` marks each number *(default run)* and says "the default run" where the text says
-  "this run" (a student notebook's text is written once, from the book's default run);
-- ``{cite}`` becomes "(First-author et al. Year)" (pybtex, :func:`read_bibliography`); ``cited`` collects the
-  keys met, in order; ``{doc}`` and ``{ref}`` become a page name (``pages``), ``{term}`` the word,
-  ``{math}`` ``$...$``; any other role its text;
-- admonitions, exercises (with their label) and other directives become quoted blocks with a bold title;
-  ``{math}`` blocks ``$$...$$``; code blocks fenced code; a ``div`` its content; solutions, MyST comments and
-  targets are dropped;
-- ``includes`` says what an ``{include}`` becomes: ``"drop"``; ``"book"``, the generated box inlined when the
-  book has been built (the at-a-glance card of the default run excepted); ``"registry"``, a claim box written
-  from ``notebooks/claims.yml`` (no built book needed), any other include dropped.
+  (:func:`format_glued`); a value the run lacks becomes ``unfilled`` and is collected in
+  ``missing``; ``mark_default_run`` marks each number *(default run)* and says "the default run"
+  where the text says "this run" (a student notebook's text is written once, from the book's default
+  run);
+- ``{cite}`` becomes "(First-author et al. Year)" (pybtex, :func:`read_bibliography`); ``cited``
+  collects the keys met, in order; ``{doc}`` and ``{ref}`` become a page name (``pages``),
+  ``{term}`` the word, ``{math}`` ``$...$``; any other role its text;
+- admonitions, exercises (with their label) and other directives become quoted blocks with a bold
+  title; ``{math}`` blocks ``$$...$$``; code blocks fenced code; a ``div`` its content; solutions,
+  MyST comments and targets are dropped;
+- ``includes`` says what an ``{include}`` becomes: ``"drop"``; ``"book"``, the generated box inlined
+  when the book has been built (the at-a-glance card of the default run excepted); ``"registry"``, a
+  claim box written from ``notebooks/claims.yml`` (no built book needed), any other include dropped.
 
-The conversion is the book's own (regular expressions) because no maintained library renders MyST outside a
-Sphinx build.
+The conversion is the book's own (regular expressions) because no maintained library renders MyST
+outside a Sphinx build.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +34,8 @@ from .execute import ROOT
 BIB = ROOT / "book" / "references.bib"
 #: Where the site's pages are, as the student version names them.
 SITE = "the book's website"
-#: How a number of the default run is marked in a student notebook's text (the text does not re-run).
+#: How a number of the default run is marked in a student notebook's text (the text does not
+#: re-run).
 DEFAULT_RUN_MARK = " *(default run)*"
 #: A solution block (colon fence), for leak checks.
 SOLUTION_BLOCK = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
@@ -42,8 +46,11 @@ GLUE_ROLE = re.compile(r"\{glue(?::text|:md|:any)?\}`([^`]+)`")
 _CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
 _MATH_ROLE = re.compile(r"\{math\}`([^`]+)`")
 _ANY_ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
-_DIRECTIVE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)"
-                        r"^(?P=fence)[ \t]*$", re.MULTILINE | re.DOTALL)
+_DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>[^\n]*)\n(?P<body>.*?)"
+    r"^(?P=fence)[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
 _OPTION = re.compile(r"^:([\w-]+):[ \t]*(.*)$")
 _TARGET = re.compile(r"^\([\w-]+\)=[ \t]*$\n?", re.MULTILINE)
 _COMMENT = re.compile(r"^%.*$\n?", re.MULTILINE)
@@ -51,7 +58,8 @@ _CLAIM_INCLUDE = re.compile(r"\.\./generated/claim/(?P<id>[^\s/]+)\.md$")
 _DROPPED = ("bibliography", "code-cell", "tableofcontents", "solution")
 
 
-# ------------------------------------------------------------------------------------------------ pieces
+# ------------------------------------------------------------------------------------------- pieces
+
 
 def format_glued(value: Any, spec: str = "") -> str:
     """``value`` formatted with a glue role's format spec (``.1f``, ``,.0f``, ``.0%``, ``d``).
@@ -77,18 +85,25 @@ def default_run_words(text: str) -> str:
 
 
 def read_bibliography(path: Path = BIB) -> dict[str, dict[str, str]]:
-    """BibTeX entries as ``key -> {'short': 'Koppikar et al. 2012', 'full': '...'}`` (parsed with pybtex)."""
+    """BibTeX entries as ``key -> {'short': 'Koppikar et al. 2012', 'full': '...'}`` (parsed with
+    pybtex)."""
     from pybtex.database import parse_file
 
     out = {}
     for key, e in parse_file(str(path)).entries.items():
         people = e.persons.get("author", [])
         others = len(people) > 1
-        last = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people if str(p) != "others"]
+        last = [
+            " ".join(p.last_names).replace("{", "").replace("}", "")
+            for p in people
+            if str(p) != "others"
+        ]
         year = e.fields.get("year", "n.d.")
         short = f"{last[0] if last else key}{' et al.' if others else ''} {year}"
         title = e.fields.get("title", "").replace("{", "").replace("}", "")
-        where = e.fields.get("journal") or e.fields.get("publisher") or e.fields.get("howpublished", "")
+        where = (
+            e.fields.get("journal") or e.fields.get("publisher") or e.fields.get("howpublished", "")
+        )
         vol = e.fields.get("volume", "")
         pages = e.fields.get("pages", "").replace("--", "-")
         doi = e.fields.get("doi", "")
@@ -117,7 +132,8 @@ def _page_title(target: str) -> str:
 
 
 def _claim_box(claim_id: str) -> str:
-    """A chapter's generated claim box as plain Markdown, from the registry (no built book needed)."""
+    """A chapter's generated claim box as plain Markdown, from the registry (no built book
+    needed)."""
     from .registry import SOURCES, load
 
     claim = {c.id: c for c in load()}[claim_id]
@@ -126,18 +142,33 @@ def _claim_box(claim_id: str) -> str:
     return f"> **{claim.id} · {kind}.** {parts}.\n"
 
 
-# ------------------------------------------------------------------------------------------------ converter
+# ---------------------------------------------------------------------------------------- converter
+
 
 class _Converter:
     """One conversion's settings and what it collects (see :func:`myst_to_markdown`)."""
 
-    def __init__(self, values: dict[str, Any], *, missing: list[str], cited: list[str],
-                 bib: dict[str, dict[str, str]], includes: str, pages: str, mark_default_run: bool,
-                 unfilled: str) -> None:
+    def __init__(
+        self,
+        values: dict[str, Any],
+        *,
+        missing: list[str],
+        cited: list[str],
+        bib: dict[str, dict[str, str]],
+        includes: str,
+        pages: str,
+        mark_default_run: bool,
+        unfilled: str,
+    ) -> None:
         self.values, self.missing, self.cited, self.bib = values, missing, cited, bib
-        self.includes, self.pages, self.mark, self.unfilled = includes, pages, mark_default_run, unfilled
-        #: why the robustness atlas does not apply to this run ("" when it does: glued as ``_atlas_scope`` by
-        #: :func:`jakpersist.book.chapter.atlas_scope`)
+        self.includes, self.pages, self.mark, self.unfilled = (
+            includes,
+            pages,
+            mark_default_run,
+            unfilled,
+        )
+        #: why the robustness atlas does not apply to this run ("" when it does: glued as
+        #: ``_atlas_scope`` by :func:`jakpersist.book.chapter.atlas_scope`)
         self.scope = str(values.get("_atlas_scope") or "")
 
     def glue(self, m: re.Match) -> str:
@@ -161,7 +192,9 @@ class _Converter:
         label = re.match(r"^(.*?)\s*<[^>]+>$", inner)
         if label:
             return label.group(1)
-        if name == "term":  # a glossary term: the word itself, in italics when pointing to the site's glossary
+        if (
+            name == "term"
+        ):  # a glossary term: the word itself, in italics when pointing to the site's glossary
             return f"*{inner}*" if self.pages == "site" else inner
         if name == "doc" and self.pages == "title":
             return _page_title(inner)
@@ -174,7 +207,9 @@ class _Converter:
         claim = _CLAIM_INCLUDE.search(arg)
         if self.includes == "registry" and claim:
             return _claim_box(claim.group("id"))
-        if self.includes != "book" or "/glance/" in arg:  # glance: the default run's numbers, not this run's
+        if (
+            self.includes != "book" or "/glance/" in arg
+        ):  # glance: the default run's numbers, not this run's
             return ""
         if "/budget/" in arg and self.scope:  # the atlas's shares: measured for another model
             return self.off_atlas("Robustness budget")
@@ -187,10 +222,14 @@ class _Converter:
         return ""
 
     def off_atlas(self, what: str) -> str:
-        """A note that the atlas's shares and built-in tags were measured for the default model, not this run."""
-        return quote(f"{what}: measured for the book's default model, not for this run",
-                     f"The robustness atlas sampled the book's default model; this run is outside it "
-                     f"({self.scope}), so its shares and its \"built into this model\" tags do not apply here.")
+        """A note that the atlas's shares and built-in tags were measured for the default model, not
+        this run."""
+        return quote(
+            f"{what}: measured for the book's default model, not for this run",
+            f"The robustness atlas sampled the book's default model; this run is outside it "
+            f'({self.scope}), so its shares and its "built into this model" tags do not apply '
+            "here.",
+        )
 
     def directive(self, m: re.Match) -> str:
         name, arg = m.group("name"), m.group("arg").strip()
@@ -206,7 +245,9 @@ class _Converter:
             return ""
         if name == "include":
             return self.include(arg)
-        if name == "div":  # a styling wrapper on the site (e.g. the folded run box): its content only
+        if (
+            name == "div"
+        ):  # a styling wrapper on the site (e.g. the folded run box): its content only
             return body
         if name.startswith("glue"):
             return f"{{glue:text}}`{arg}`"  # replaced by the role pass that follows
@@ -216,8 +257,11 @@ class _Converter:
             return f"```{arg}\n{body}\n```"
         if name == "admonition":
             return quote(arg, body)
-        title = "Exercise" + (f" ({opts['label']})" if opts.get("label") else "") if name == "exercise" else \
-            name.replace("-", " ").capitalize()
+        title = (
+            "Exercise" + (f" ({opts['label']})" if opts.get("label") else "")
+            if name == "exercise"
+            else name.replace("-", " ").capitalize()
+        )
         return quote(title + (f": {arg}" if arg else ""), body)
 
     def blocks(self, text: str) -> str:
@@ -235,10 +279,18 @@ class _Converter:
         return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
-def myst_to_markdown(text: str, values: dict[str, Any], *, missing: list[str] | None = None,
-                     cited: list[str] | None = None, bib: dict[str, dict[str, str]] | None = None,
-                     includes: str = "book", pages: str = "title", mark_default_run: bool = False,
-                     unfilled: str = "[{key}: no value in this run]") -> str:
+def myst_to_markdown(
+    text: str,
+    values: dict[str, Any],
+    *,
+    missing: list[str] | None = None,
+    cited: list[str] | None = None,
+    bib: dict[str, dict[str, str]] | None = None,
+    includes: str = "book",
+    pages: str = "title",
+    mark_default_run: bool = False,
+    unfilled: str = "[{key}: no value in this run]",
+) -> str:
     """Plain Markdown (CommonMark + ``$math$``) from the book's MyST (see the module docstring).
 
     Parameters
@@ -273,9 +325,18 @@ def myst_to_markdown(text: str, values: dict[str, Any], *, missing: list[str] | 
     'In the default run: 10 *(default run)* doses.'
     """
     if includes not in ("book", "registry", "drop") or pages not in ("title", "site"):
-        raise ValueError(f"includes must be 'book', 'registry' or 'drop' and pages 'title' or 'site', got "
-                         f"{includes!r}, {pages!r}")
+        raise ValueError(
+            f"includes must be 'book', 'registry' or 'drop' and pages 'title' or 'site', got "
+            f"{includes!r}, {pages!r}"
+        )
     bib = (read_bibliography() if BIB.is_file() else {}) if bib is None else bib
-    return _Converter(values, missing=[] if missing is None else missing, cited=[] if cited is None else cited,
-                      bib=bib, includes=includes, pages=pages, mark_default_run=mark_default_run,
-                      unfilled=unfilled).convert(text)
+    return _Converter(
+        values,
+        missing=[] if missing is None else missing,
+        cited=[] if cited is None else cited,
+        bib=bib,
+        includes=includes,
+        pages=pages,
+        mark_default_run=mark_default_run,
+        unfilled=unfilled,
+    ).convert(text)

@@ -1,9 +1,11 @@
-"""Plain names of the parameters, for pages a biologist reads: "heterodimer drug escape (`hetero_advantage`)".
+"""Plain names of the parameters, for pages a biologist reads: "heterodimer drug escape
+(`hetero_advantage`)".
 
-The code name (what ``jakbook run --set`` and the ``parameters`` cell take) stays in brackets after the plain
-name. Page layout only: the parameters themselves, their units and ranges are declared in
+The code name (what ``jakbook run --set`` and the ``parameters`` cell take) stays in brackets after
+the plain name. Page layout only: the parameters themselves, their units and ranges are declared in
 :mod:`jakpersist.model.params`.
 """
+
 from __future__ import annotations
 
 #: code name -> plain name (a few words a biologist would use; no symbols, no units)
@@ -106,9 +108,9 @@ PLAIN_NAMES: dict[str, str] = {
 
 
 def plain(name: str, *, code: bool = True) -> str:
-    """The plain name of parameter ``name`` with its code name in brackets (MyST), e.g. "heterodimer drug
-    escape (`hetero_advantage`)"; with ``code=False`` the plain name alone. A name without a plain name is
-    returned as code."""
+    """The plain name of parameter ``name`` with its code name in brackets (MyST), e.g. "heterodimer
+    drug escape (`hetero_advantage`)"; with ``code=False`` the plain name alone. A name without a
+    plain name is returned as code."""
     p = PLAIN_NAMES.get(name)
     if p is None:
         return f"`{name}`"
@@ -116,8 +118,9 @@ def plain(name: str, *, code: bool = True) -> str:
 
 
 def plain_in_text(text: str) -> str:
-    """``text`` (MyST) with every bare parameter code name that has a plain name (``data_path``, not already in
-    backticks or part of a longer name) written as "plain name (`code_name`)", e.g. in a parameter's meaning."""
+    """``text`` (MyST) with every bare parameter code name that has a plain name (``data_path``, not
+    already in backticks or part of a longer name) written as "plain name (`code_name`)", e.g. in a
+    parameter's meaning."""
     import re
 
     names = sorted((n for n in PLAIN_NAMES if "_" in n), key=len, reverse=True)
@@ -125,7 +128,10 @@ def plain_in_text(text: str) -> str:
         return text
     pattern = re.compile(r"(?<![\w`/.])(" + "|".join(map(re.escape, names)) + r")(?![\w`/.])")
     parts = text.split("`")  # code spans are the odd parts: left as they are
-    return "`".join(pattern.sub(lambda m: plain(m.group(1)), s) if i % 2 == 0 else s for i, s in enumerate(parts))
+    return "`".join(
+        pattern.sub(lambda m: plain(m.group(1)), s) if i % 2 == 0 else s
+        for i, s in enumerate(parts)
+    )
 
 
 __all__ = ["PLAIN_NAMES", "plain", "plain_in_text"]

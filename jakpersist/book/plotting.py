@@ -1,4 +1,5 @@
 """One shared figure style: seaborn's colour-blind-safe palette, fixed colours per population."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -16,8 +17,8 @@ POPULATION_COLORS = {
 MARKERS = {"naive": "o", "persistent": "s", "withdrawn": "^", "re-challenged": "D"}
 
 
-#: Smallest font (points) used in the book's figures; with figures at most ~11 in wide this keeps every label at
-#: >= 9 CSS px in the ~800 px content column (tests/test_browser.py measures it).
+#: Smallest font (points) used in the book's figures; with figures at most ~11 in wide this keeps
+#: every label at >= 9 CSS px in the ~800 px content column (tests/test_browser.py measures it).
 MIN_FONT_PT = 10.5
 #: Widest figure (inches) that keeps MIN_FONT_PT text at >= 9 CSS px in the page column.
 MAX_WIDTH_IN = 9.0
@@ -26,7 +27,8 @@ DRUG_ON_SHADE = "0.88"
 
 
 def _vector_output() -> None:
-    """In a Jupyter kernel, show figures as SVG (vector, text kept as text); elsewhere do nothing."""
+    """In a Jupyter kernel, show figures as SVG (vector, text kept as text); elsewhere do
+    nothing."""
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -41,26 +43,40 @@ def _vector_output() -> None:
 def set_style() -> None:
     """Apply the book's figure style (call once per notebook).
 
-    Figures are SVG in notebooks (vector; sharp at any zoom, text searchable), PNG fallbacks at 200 dpi; fonts
-    are at least :data:`MIN_FONT_PT` so labels stay legible once the figure is scaled to the page column.
+    Figures are SVG in notebooks (vector; sharp at any zoom, text searchable), PNG fallbacks at 200
+    dpi; fonts are at least :data:`MIN_FONT_PT` so labels stay legible once the figure is scaled to
+    the page column.
     """
     sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", font_scale=1.0)
     f = MIN_FONT_PT
-    plt.rcParams.update({
-        "figure.dpi": 100, "savefig.dpi": 200, "figure.constrained_layout.use": True,
-        "svg.fonttype": "none", "svg.hashsalt": "jakbook",
-        "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
-        "font.size": f + 1, "axes.labelsize": f + 1.5, "axes.titlesize": f + 1.5, "xtick.labelsize": f,
-        "ytick.labelsize": f, "legend.fontsize": f, "legend.title_fontsize": f, "figure.titlesize": f + 1.5,
-    })
+    plt.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 200,
+            "figure.constrained_layout.use": True,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "jakbook",
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
+            "font.size": f + 1,
+            "axes.labelsize": f + 1.5,
+            "axes.titlesize": f + 1.5,
+            "xtick.labelsize": f,
+            "ytick.labelsize": f,
+            "legend.fontsize": f,
+            "legend.title_fontsize": f,
+            "figure.titlesize": f + 1.5,
+        }
+    )
     _vector_output()
     _table_style()
 
 
 def _table_style() -> None:
-    """Tables on the page: numbers rounded for reading (3 decimals) unless a table says otherwise, and in a
-    notebook every plain DataFrame shown as :func:`page_table` shows it (readable column names with units,
-    drug names, no running row number). A table formatted on purpose (a pandas ``Styler``) is left alone."""
+    """Tables on the page: numbers rounded for reading (3 decimals) unless a table says otherwise,
+    and in a notebook every plain DataFrame shown as :func:`page_table` shows it (readable column
+    names with units, drug names, no running row number). A table formatted on purpose (a pandas
+    ``Styler``) is left alone."""
     import pandas as pd
 
     pd.set_option("display.precision", 3)
@@ -75,8 +91,9 @@ def _table_style() -> None:
 
 
 def page_table_html(df) -> str:
-    """HTML of a DataFrame as a reader should see it: ``dose_nM`` -> ``dose (nM)``, ``jak_inhibitor_1`` ->
-    ``JAK Inhibitor I``, snake_case row labels in words, numbers to 3 decimals, no 0, 1, 2... index."""
+    """HTML of a DataFrame as a reader should see it: ``dose_nM`` -> ``dose (nM)``,
+    ``jak_inhibitor_1`` -> ``JAK Inhibitor I``, snake_case row labels in words, numbers to 3
+    decimals, no 0, 1, 2... index."""
     import pandas as pd
 
     from ..model.params import DRUG_LABELS
@@ -102,11 +119,12 @@ def color(population: str) -> tuple:
 
 
 def fit_to_column(fig: plt.Figure, max_width_in: float = MAX_WIDTH_IN) -> None:
-    """Narrow a figure wider than ``max_width_in`` (height kept), so its text stays legible in the page column.
+    """Narrow a figure wider than ``max_width_in`` (height kept), so its text stays legible in the
+    page column.
 
     An SVG is shown at most ~700 CSS px wide on a desktop page; a figure W inches wide is scaled by
-    700 / (72 W), so an 11-inch figure would show 10.5 pt text at under 9 px. Constrained layout re-flows the
-    axes into the narrower figure.
+    700 / (72 W), so an 11-inch figure would show 10.5 pt text at under 9 px. Constrained layout
+    re-flows the axes into the narrower figure.
     """
     w, h = fig.get_size_inches()
     if w > max_width_in:
@@ -114,7 +132,8 @@ def fit_to_column(fig: plt.Figure, max_width_in: float = MAX_WIDTH_IN) -> None:
 
 
 def floor_fonts(fig: plt.Figure, min_pt: float = MIN_FONT_PT) -> None:
-    """Raise every legend text, legend title and annotation of ``fig`` to at least ``min_pt`` points."""
+    """Raise every legend text, legend title and annotation of ``fig`` to at least ``min_pt``
+    points."""
     legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
     texts = [t for leg in legends if leg is not None for t in (*leg.get_texts(), leg.get_title())]
     texts += [t for ax in fig.axes for t in ax.texts]
@@ -126,18 +145,28 @@ def floor_fonts(fig: plt.Figure, min_pt: float = MIN_FONT_PT) -> None:
 def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
     """Write the evidence kind into the figure itself, so it travels with any copy of the image.
 
-    The stamp sits *below* the figure's bottom edge (right-aligned, under the x-axis label), outside every axes
-    and legend, so nothing drawn inside the figure can cover it; the notebook's tight bounding box grows to
-    include it. (Not above the top edge: a tight bounding box moves a ``fig.legend(loc="upper right")`` up to
-    the new top, onto the stamp.) Every book
+    The stamp sits *below* the figure's bottom edge (right-aligned, under the x-axis label), outside
+    every axes and legend, so nothing drawn inside the figure can cover it; the notebook's tight
+    bounding box grows to include it. (Not above the top edge: a tight bounding box moves a
+    ``fig.legend(loc="upper right")`` up to the new top, onto the stamp.) Every book
     figure is stamped just before it is shown, so this is also where it is fitted to the page column
-    (:func:`fit_to_column`) and its legend and annotation text raised to the book's minimum (:func:`floor_fonts`).
+    (:func:`fit_to_column`) and its legend and annotation text raised to the book's minimum
+    (:func:`floor_fonts`).
     """
     fit_to_column(fig)
     floor_fonts(fig)
-    fig.text(0.995, -0.01, text, ha="right", va="top", fontsize=MIN_FONT_PT, color="0.25",
-             fontweight="bold", transform=fig.transFigure,
-             bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.55", lw=0.7))
+    fig.text(
+        0.995,
+        -0.01,
+        text,
+        ha="right",
+        va="top",
+        fontsize=MIN_FONT_PT,
+        color="0.25",
+        fontweight="bold",
+        transform=fig.transFigure,
+        bbox=dict(boxstyle="round,pad=0.25", fc="white", ec="0.55", lw=0.7),
+    )
 
 
 def shade_drug_on(ax: plt.Axes, start: float, end: float, label: str | None = "drug on") -> None:
@@ -160,17 +189,31 @@ def ordered(populations) -> list[str]:
     return [p for p in STAGE_ORDER if p in present] + [p for p in present if p not in STAGE_ORDER]
 
 
-def dose_response(ax: plt.Axes, plate, fits: dict, drug: str, colors: dict | None = None,
-                  mark_gi50: bool = False, xlabel: str | None = None) -> None:
+def dose_response(
+    ax: plt.Axes,
+    plate,
+    fits: dict,
+    drug: str,
+    colors: dict | None = None,
+    mark_gi50: bool = False,
+    xlabel: str | None = None,
+) -> None:
     """Wells (points) and fitted curves (lines) of every population for one drug on one axis.
 
-    ``plate`` is a tidy plate table, ``fits`` maps (population, drug) to a fitted curve; ``mark_gi50`` adds a
-    dotted line at each absolute GI50 that lies inside the tested doses.
+    ``plate`` is a tidy plate table, ``fits`` maps (population, drug) to a fitted curve;
+    ``mark_gi50`` adds a dotted line at each absolute GI50 that lies inside the tested doses.
     """
     for pop, g in plate[plate["drug"] == drug].groupby("population", sort=False):
         pos = g[g["dose_nM"] > 0]
         c = (colors or {}).get(pop, color(pop))
-        ax.scatter(pos["dose_nM"], pos["viability"], s=12, alpha=0.65, color=c, marker=MARKERS.get(pop, "o"))
+        ax.scatter(
+            pos["dose_nM"],
+            pos["viability"],
+            s=12,
+            alpha=0.65,
+            color=c,
+            marker=MARKERS.get(pop, "o"),
+        )
         fit = fits[(pop, drug)]
         xs = np.geomspace(pos["dose_nM"].min(), pos["dose_nM"].max(), 200)
         ax.plot(xs, fit.predict(xs), color=c, label=pop)

@@ -1,12 +1,15 @@
 """Re-run a chapter over several seeds (in parallel) and tabulate what it glued, one row per seed.
 
-Used by ``jakbook sweep CHAPTER --set NAME=VALUE --seeds 1-10 [--workers N]`` and by the assignment builder
-(:mod:`jakpersist.book.assign`) to compute the answers of exercises that ask about stability across seeds.
+Used by ``jakbook sweep CHAPTER --set NAME=VALUE --seeds 1-10 [--workers N]`` and by the assignment
+builder (:mod:`jakpersist.book.assign`) to compute the answers of exercises that ask about stability
+across seeds.
 
-Each run is a papermill execution of the chapter (the same path as ``jakbook run``) in its own kernel; runs
-are spread over worker processes with :class:`concurrent.futures.ProcessPoolExecutor` (standard library). A
-chapter is one kernel per run, so processes, not threads, are the unit of parallelism.
+Each run is a papermill execution of the chapter (the same path as ``jakbook run``) in its own
+kernel; runs are spread over worker processes with :class:`concurrent.futures.ProcessPoolExecutor`
+(standard library). A chapter is one kernel per run, so processes, not threads, are the unit of
+parallelism.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,13 +43,17 @@ def parse_seeds(text: str) -> list[int]:
     return sorted(seeds)
 
 
-def run_once(chapter: str, parameters: dict[str, Any], cwd: str | Path | None = None,
-             keep: str | Path | None = None) -> dict[str, Any]:
+def run_once(
+    chapter: str,
+    parameters: dict[str, Any],
+    cwd: str | Path | None = None,
+    keep: str | Path | None = None,
+) -> dict[str, Any]:
     """Execute ``chapter`` once with ``parameters``; return its glued values.
 
-    ``keep``: a path to write the executed notebook to (default: a temporary file, removed afterwards).
-    The cells that compute the exercises' answers are left out (a run carries no answer).
-    Raises whatever papermill raises when a cell fails (the caller reports it).
+    ``keep``: a path to write the executed notebook to (default: a temporary file, removed
+    afterwards). The cells that compute the exercises' answers are left out (a run carries no
+    answer). Raises whatever papermill raises when a cell fails (the caller reports it).
     """
     src = ex.chapter_source(chapter)
     if keep:
@@ -67,8 +74,12 @@ def _one(args: tuple[str, dict[str, Any], str | None]) -> dict[str, Any]:
         return {"ok": False, "error": f"{ename}: {evalue}".splitlines()[0][:200]}
 
 
-def run_many(chapter: str, parameter_sets: list[dict[str, Any]], workers: int = 2,
-             cwd: str | Path | None = None) -> list[dict[str, Any]]:
+def run_many(
+    chapter: str,
+    parameter_sets: list[dict[str, Any]],
+    workers: int = 2,
+    cwd: str | Path | None = None,
+) -> list[dict[str, Any]]:
     """Run ``chapter`` once per parameter set, ``workers`` at a time; results in the order given.
 
     Each result is ``{"ok": True, "values": {...glued...}}`` or ``{"ok": False, "error": "..."}``.
@@ -80,18 +91,26 @@ def run_many(chapter: str, parameter_sets: list[dict[str, Any]], workers: int = 
         return list(pool.map(_one, jobs))
 
 
-def sweep(chapter: str, parameters: dict[str, Any], seeds: list[int], workers: int = 2,
-          cwd: str | Path | None = None):
-    """Run ``chapter`` with ``parameters`` once per seed; a table (pandas DataFrame) of glued values.
+def sweep(
+    chapter: str,
+    parameters: dict[str, Any],
+    seeds: list[int],
+    workers: int = 2,
+    cwd: str | Path | None = None,
+):
+    """Run ``chapter`` with ``parameters`` once per seed; a table (pandas DataFrame) of glued
+    values.
 
-    Columns: ``seed``, ``status`` ("ok" or the error), then every scalar glued value (figures and tables are
-    left out). Raises ValueError if the chapter has no ``seed`` parameter.
+    Columns: ``seed``, ``status`` ("ok" or the error), then every scalar glued value (figures and
+    tables are left out). Raises ValueError if the chapter has no ``seed`` parameter.
     """
     import pandas as pd
 
     declared = ex.parameters_of(ex.chapter_source(chapter))
     if "seed" not in declared:
-        raise ValueError(f"chapter {chapter} has no 'seed' parameter: a seed sweep would repeat one run")
+        raise ValueError(
+            f"chapter {chapter} has no 'seed' parameter: a seed sweep would repeat one run"
+        )
     results = run_many(chapter, [{**parameters, "seed": s} for s in seeds], workers, cwd)
     rows = []
     for s, r in zip(seeds, results, strict=False):

@@ -1,23 +1,34 @@
-"""Layer 3, claims: one function per claim (virtual experiment or data + analysis + rule -> ClaimResult).
+"""Layer 3, claims: one function per claim (virtual experiment or data + analysis + rule ->
+ClaimResult).
 
-Every claim of the registry (``notebooks/claims.yml``, which names each claim's function) is evaluated through
-one call; the chapters, the tests, the atlas and the rivals use it::
+Every claim of the registry (``notebooks/claims.yml``, which names each claim's function) is
+evaluated through one call; the chapters, the tests, the atlas and the rivals use it::
 
     from jakpersist.claims import evaluate
     evaluate("C1", {"hetero_advantage": 7.0}, mode="fast").margin
 
-``CLAIMS`` maps each claim id to its :class:`ClaimSpec`: the function, the chapter, the chapter defaults, the
-model parameters whose increase makes the claim's effect stronger (its margin must not fall as they grow) and
-the data it accepts. A chapter whose claims share one experiment (C0/C5, C3/C4, C6/C7) calls its module's
-``run`` to get both results from one random stream.
+``CLAIMS`` maps each claim id to its :class:`ClaimSpec`: the function, the chapter, the chapter
+defaults, the model parameters whose increase makes the claim's effect stronger (its margin must not
+fall as they grow) and the data it accepts. A chapter whose claims share one experiment (C0/C5,
+C3/C4, C6/C7) calls its module's ``run`` to get both results from one random stream.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from . import (c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence, c8_second_site,
-               g1_gdsc, h1_hts007, t1_transcriptome)
+from . import (
+    c0_in_vivo,
+    c1_persistence,
+    c2_heterodimers,
+    c3_reversibility,
+    c6_jak2_dependence,
+    c8_second_site,
+    g1_gdsc,
+    h1_hts007,
+    t1_transcriptome,
+)
 from .base import ClaimDetails, ClaimResult, Condition, VERDICT_KINDS, combine, decided  # noqa: F401
 
 
@@ -25,11 +36,12 @@ from .base import ClaimDetails, ClaimResult, Condition, VERDICT_KINDS, combine, 
 class ClaimSpec:
     """One claim of the registry.
 
-    ``fn(params, *, seed, data, mode) -> ClaimResult`` evaluates it; ``chapter`` is its notebook's stem;
-    ``defaults`` the chapter defaults; ``effect_params`` the parameters whose increase strengthens it; ``paper``
-    False for the book's own checks; ``data`` says which table the claim accepts as ``data`` ("" = none: the
-    claim refuses data); ``quick`` False for claims too slow or too data-bound for property tests and the
-    per-seed table (H1 reads a downloaded screen, C1-T runs a GSEA).
+    ``fn(params, *, seed, data, mode) -> ClaimResult`` evaluates it; ``chapter`` is its notebook's
+    stem; ``defaults`` the chapter defaults; ``effect_params`` the parameters whose increase
+    strengthens it; ``paper`` False for the book's own checks; ``data`` says which table the claim
+    accepts as ``data`` ("" = none: the claim refuses data); ``quick`` False for claims too slow or
+    too data-bound for property tests and the per-seed table (H1 reads a downloaded screen, C1-T
+    runs a GSEA).
     """
 
     id: str
@@ -43,44 +55,130 @@ class ClaimSpec:
 
     @property
     def function(self) -> str:
-        """The function's name as ``claims.yml`` writes it: ``<module>.<function>`` under ``jakpersist.claims``."""
+        """The function's name as ``claims.yml`` writes it: ``<module>.<function>`` under
+        ``jakpersist.claims``."""
         return f"{self.fn.__module__.rsplit('.', 1)[-1]}.{self.fn.__name__}"
 
 
 PLATE = "a tidy plate table (jakpersist.loaders.readers.read_plate)"
-CLAIMS: dict[str, ClaimSpec] = {s.id: s for s in (
-    ClaimSpec("C0", c0_in_vivo.evaluate_c0, "c0_in_vivo", c0_in_vivo.DEFAULTS, c0_in_vivo.EFFECT_PARAMS_C0),
-    ClaimSpec("C1", c1_persistence.evaluate, "c1_persistence", c1_persistence.DEFAULTS,
-              c1_persistence.EFFECT_PARAMS, data=PLATE),
-    ClaimSpec("C2", c2_heterodimers.evaluate, "c2_heterodimers", c2_heterodimers.DEFAULTS,
-              c2_heterodimers.EFFECT_PARAMS, data="a tidy bands table (jakpersist.loaders.readers.read_bands)"),
-    ClaimSpec("C3", c3_reversibility.evaluate_c3, "c3_reversibility", c3_reversibility.DEFAULTS,
-              c3_reversibility.EFFECT_PARAMS_C3),
-    ClaimSpec("C4", c3_reversibility.evaluate_c4, "c3_reversibility", c3_reversibility.DEFAULTS,
-              c3_reversibility.EFFECT_PARAMS_C4, data="a tidy Ct table (jakpersist.loaders.readers.read_qpcr)"),
-    ClaimSpec("C5", c0_in_vivo.evaluate_c5, "c0_in_vivo", c0_in_vivo.DEFAULTS, c0_in_vivo.EFFECT_PARAMS_C5),
-    ClaimSpec("C6", c6_jak2_dependence.evaluate_c6, "c6_jak2_dependence", c6_jak2_dependence.DEFAULTS,
-              c6_jak2_dependence.EFFECT_PARAMS_C6),
-    ClaimSpec("C7", c6_jak2_dependence.evaluate_c7, "c6_jak2_dependence", c6_jak2_dependence.DEFAULTS,
-              c6_jak2_dependence.EFFECT_PARAMS_C7),
-    ClaimSpec("C1-T", t1_transcriptome.evaluate, "t1_transcriptome", t1_transcriptome.DEFAULTS, (), paper=False,
-              data="expression data (jakpersist.loaders.geo.load_expression)", quick=False),
-    ClaimSpec("C8", c8_second_site.evaluate, "c1_persistence", c8_second_site.DEFAULTS,
-              c8_second_site.EFFECT_PARAMS),
-    ClaimSpec("G1", g1_gdsc.evaluate, "g1_gdsc", g1_gdsc.DEFAULTS, g1_gdsc.EFFECT_PARAMS, paper=False,
-              data="a GDSC1 table with the shipped subset's columns (jakpersist.loaders.publicdata.load_gdsc)"),
-    ClaimSpec("H1", h1_hts007.evaluate, "h1_hts007", h1_hts007.DEFAULTS, (), paper=False,
-              data="the hts007 cell counts (jakpersist.loaders.hts.load_hts007)", quick=False),
-)}
+CLAIMS: dict[str, ClaimSpec] = {
+    s.id: s
+    for s in (
+        ClaimSpec(
+            "C0",
+            c0_in_vivo.evaluate_c0,
+            "c0_in_vivo",
+            c0_in_vivo.DEFAULTS,
+            c0_in_vivo.EFFECT_PARAMS_C0,
+        ),
+        ClaimSpec(
+            "C1",
+            c1_persistence.evaluate,
+            "c1_persistence",
+            c1_persistence.DEFAULTS,
+            c1_persistence.EFFECT_PARAMS,
+            data=PLATE,
+        ),
+        ClaimSpec(
+            "C2",
+            c2_heterodimers.evaluate,
+            "c2_heterodimers",
+            c2_heterodimers.DEFAULTS,
+            c2_heterodimers.EFFECT_PARAMS,
+            data="a tidy bands table (jakpersist.loaders.readers.read_bands)",
+        ),
+        ClaimSpec(
+            "C3",
+            c3_reversibility.evaluate_c3,
+            "c3_reversibility",
+            c3_reversibility.DEFAULTS,
+            c3_reversibility.EFFECT_PARAMS_C3,
+        ),
+        ClaimSpec(
+            "C4",
+            c3_reversibility.evaluate_c4,
+            "c3_reversibility",
+            c3_reversibility.DEFAULTS,
+            c3_reversibility.EFFECT_PARAMS_C4,
+            data="a tidy Ct table (jakpersist.loaders.readers.read_qpcr)",
+        ),
+        ClaimSpec(
+            "C5",
+            c0_in_vivo.evaluate_c5,
+            "c0_in_vivo",
+            c0_in_vivo.DEFAULTS,
+            c0_in_vivo.EFFECT_PARAMS_C5,
+        ),
+        ClaimSpec(
+            "C6",
+            c6_jak2_dependence.evaluate_c6,
+            "c6_jak2_dependence",
+            c6_jak2_dependence.DEFAULTS,
+            c6_jak2_dependence.EFFECT_PARAMS_C6,
+        ),
+        ClaimSpec(
+            "C7",
+            c6_jak2_dependence.evaluate_c7,
+            "c6_jak2_dependence",
+            c6_jak2_dependence.DEFAULTS,
+            c6_jak2_dependence.EFFECT_PARAMS_C7,
+        ),
+        ClaimSpec(
+            "C1-T",
+            t1_transcriptome.evaluate,
+            "t1_transcriptome",
+            t1_transcriptome.DEFAULTS,
+            (),
+            paper=False,
+            data="expression data (jakpersist.loaders.geo.load_expression)",
+            quick=False,
+        ),
+        ClaimSpec(
+            "C8",
+            c8_second_site.evaluate,
+            "c1_persistence",
+            c8_second_site.DEFAULTS,
+            c8_second_site.EFFECT_PARAMS,
+        ),
+        ClaimSpec(
+            "G1",
+            g1_gdsc.evaluate,
+            "g1_gdsc",
+            g1_gdsc.DEFAULTS,
+            g1_gdsc.EFFECT_PARAMS,
+            paper=False,
+            data="a GDSC1 table with the shipped subset's columns "
+            "(jakpersist.loaders.publicdata.load_gdsc)",
+        ),
+        ClaimSpec(
+            "H1",
+            h1_hts007.evaluate,
+            "h1_hts007",
+            h1_hts007.DEFAULTS,
+            (),
+            paper=False,
+            data="the hts007 cell counts (jakpersist.loaders.hts.load_hts007)",
+            quick=False,
+        ),
+    )
+}
 
-#: The paper's claims (C0-C7) that the model can evaluate: the joint region of the atlas asks for all of them.
+#: The paper's claims (C0-C7) that the model can evaluate: the joint region of the atlas asks for
+#: all of them.
 MODEL_CLAIMS = tuple(k for k, s in CLAIMS.items() if s.paper)
-#: Claims cheap enough to run many times in one build (seed stability, property tests): all but H1 and C1-T.
+#: Claims cheap enough to run many times in one build (seed stability, property tests): all but H1
+#: and C1-T.
 QUICK_CLAIMS = tuple(k for k, s in CLAIMS.items() if s.quick)
 
 
-def evaluate(claim: str, params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: Any = None,
-             mode: str = "full") -> ClaimResult:
+def evaluate(
+    claim: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: Any = None,
+    mode: str = "full",
+) -> ClaimResult:
     """Evaluate one claim of the registry.
 
     Parameters
@@ -88,21 +186,22 @@ def evaluate(claim: str, params: Mapping[str, Any] | None = None, *, seed: int |
     claim : str
         A claim id of ``notebooks/claims.yml`` ("C0"-"C7", "C1-T", "G1", "H1").
     params : mapping, optional
-        Chapter parameters overriding the claim's defaults (``CLAIMS[claim].defaults``); any declared model
-        parameter too (:mod:`jakpersist.model.params`).
+        Chapter parameters overriding the claim's defaults (``CLAIMS[claim].defaults``); any
+        declared model parameter too (:mod:`jakpersist.model.params`).
     seed : int, optional
         Overrides ``params['seed']`` for every simulated measurement and bootstrap.
     data : optional
         The reader's or public data the claim accepts instead of its simulated or shipped input
         (``CLAIMS[claim].data`` says which); claims that accept none refuse it.
     mode : {"full", "fast"}
-        "full": simulated measurements with noise, fits and bootstrap, as on the page; "fast": noise-free model
-        read-outs (the atlas's mode; the same as "full" for public-data checks).
+        "full": simulated measurements with noise, fits and bootstrap, as on the page; "fast":
+        noise-free model read-outs (the atlas's mode; the same as "full" for public-data checks).
 
     Returns
     -------
     ClaimResult
-        Verdict, signed margin, conditions, metrics (glue keys), provenance and the claim's typed ``details``.
+        Verdict, signed margin, conditions, metrics (glue keys), provenance and the claim's typed
+        ``details``.
 
     Raises
     ------
@@ -131,6 +230,9 @@ def evaluate(claim: str, params: Mapping[str, Any] | None = None, *, seed: int |
     spec = CLAIMS[claim]
     if data is not None and not spec.data:
         takers = ", ".join(k for k, s in CLAIMS.items() if s.data)
-        raise TypeError(f"claim {claim} takes no data (its measurements are always simulated); data is accepted "
-                        f"by {takers}")
+        raise TypeError(
+            f"claim {claim} takes no data (its measurements are always simulated); data is "
+            "accepted "
+            f"by {takers}"
+        )
     return spec.fn(params, seed=seed, data=data, mode=mode)

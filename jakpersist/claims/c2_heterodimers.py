@@ -1,10 +1,12 @@
-"""C2: activated JAK2 pairs with JAK1/TYK2 in persistent cells, STAT5 is kept, and partner knock-down
-re-sensitises (the last part is a model prediction, not a statement of the paper's abstract).
+"""C2: activated JAK2 pairs with JAK1/TYK2 in persistent cells, STAT5 is kept, and partner
+knock-down re-sensitises (the last part is a model prediction, not a statement of the paper's
+abstract).
 
-Experiment (co-IP + phospho-blot bands, model or the reader's bands CSV; knock-down plates, always simulated)
--> analysis (densitometry ratios, Welch tests; LL4/LL3 fits and GI50 folds) -> rule
+Experiment (co-IP + phospho-blot bands, model or the reader's bands CSV; knock-down plates, always
+simulated) -> analysis (densitometry ratios, Welch tests; LL4/LL3 fits and GI50 folds) -> rule
 (:class:`~jakpersist.claims.rules.HeterodimerRule`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,11 +26,30 @@ from .params import defaults_of
 
 RULE = HeterodimerRule()
 PARTNERS = ("JAK1", "TYK2")
-DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_blots", "band_noise_sd", "noise_sd", "n_replicates",
-    "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hetero_advantage",
-    "trans_gating", "pairing_affinity", "partner_naive", "partner_max", "data_path"))
-#: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more partner after a
-#: 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of this property test.
+DEFAULTS: dict[str, Any] = defaults_of(
+    (
+        "seed",
+        "n_boot",
+        "n_blots",
+        "band_noise_sd",
+        "noise_sd",
+        "n_replicates",
+        "knockdown_fraction",
+        "selection_drug",
+        "chronic_dose_nM",
+        "chronic_days",
+        "hetero_advantage",
+        "trans_gating",
+        "pairing_affinity",
+        "partner_naive",
+        "partner_max",
+        "data_path",
+    )
+)
+#: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more
+#: partner after a 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of
+#: this property
+#: test.
 EFFECT_PARAMS = ("hetero_advantage",)
 
 
@@ -36,10 +57,11 @@ EFFECT_PARAMS = ("hetero_advantage",)
 class C2Details(ClaimDetails):
     """What the C2 chapter draws. Fast mode: ``mode`` only.
 
-    ``bands``: tidy band table (simulated or the reader's); ``coip_stats``: partner -> Welch comparison
-    (:func:`jakpersist.analysis.densitometry.compare`); ``ratios``: partner/JAK2 ratios relative to naive;
-    ``pstat5``: the pSTAT5 comparison; ``plate`` / ``summary`` / ``fits`` / ``folds``: the knock-down plates and
-    their GI50 folds; ``h_naive`` / ``h_persistent``: model heterodimer shares (fractions).
+    ``bands``: tidy band table (simulated or the reader's); ``coip_stats``: partner -> Welch
+    comparison (:func:`jakpersist.analysis.densitometry.compare`); ``ratios``: partner/JAK2 ratios
+    relative to naive; ``pstat5``: the pSTAT5 comparison; ``plate`` / ``summary`` / ``fits`` /
+    ``folds``: the knock-down plates and their GI50 folds; ``h_naive`` / ``h_persistent``: model
+    heterodimer shares (fractions).
     """
 
     mode: str = "full"
@@ -63,30 +85,49 @@ def _coip_truth(st: model.CellState, partner: str, mp: Any) -> float:
     return model.heterodimer_share(st, mp) * (st.jak1 if partner == "JAK1" else st.tyk2) / part
 
 
-def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
-             data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
+def evaluate(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: pd.DataFrame | None = None,
+    mode: str = "full",
+) -> ClaimResult:
     """Evaluate C2.
 
-    ``data``: a tidy bands table (:func:`jakpersist.loaders.readers.read_bands`) replacing the simulated co-IP
-    and phospho-blot; the knock-down part (c) stays simulated and is labelled "model" in ``provenance``.
-    ``mode="fast"``: noise-free read-outs (true band ratios, p = 0, model GI50 folds). Fold metrics are
-    dimensionless, p values from Welch's t-test on log ratios. Raises ValueError for unknown parameters.
+    ``data``: a tidy bands table (:func:`jakpersist.loaders.readers.read_bands`) replacing the
+    simulated co-IP and phospho-blot; the knock-down part (c) stays simulated and is labelled
+    "model" in ``provenance``. ``mode="fast"``: noise-free read-outs (true band ratios, p = 0, model
+    GI50 folds). Fold metrics are dimensionless, p values from Welch's t-test on log ratios. Raises
+    ValueError for unknown parameters.
     """
     s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
     h_naive, h_pers = model.heterodimer_share(naive, mp), model.heterodimer_share(persistent, mp)
     kd_pops = model.knockdown_populations(naive, persistent, s["knockdown_fraction"])
-    metrics: dict[str, Any] = {"c2_adaptation": z, "c2_dose_nM": s["chronic_dose_nM"],
-                               "c2_share_naive": h_naive, "c2_share_persistent": h_pers,
-                               "c2_kd_percent": 100 * s["knockdown_fraction"]}
-    provenance = {"c2_adaptation": "model", "c2_dose_nM": "parameter", "c2_share_naive": "model",
-                  "c2_share_persistent": "model", "c2_kd_percent": "parameter"}
+    metrics: dict[str, Any] = {
+        "c2_adaptation": z,
+        "c2_dose_nM": s["chronic_dose_nM"],
+        "c2_share_naive": h_naive,
+        "c2_share_persistent": h_pers,
+        "c2_kd_percent": 100 * s["knockdown_fraction"],
+    }
+    provenance = {
+        "c2_adaptation": "model",
+        "c2_dose_nM": "parameter",
+        "c2_share_naive": "model",
+        "c2_share_persistent": "model",
+        "c2_kd_percent": "parameter",
+    }
 
     if mode == "fast":
-        coip = {p: (_coip_truth(persistent, p, mp) / _coip_truth(naive, p, mp), 0.0) for p in PARTNERS}
-        pst = float(model.pstat5(s["chronic_dose_nM"], persistent, drug, mp)
-                    / model.pstat5(s["chronic_dose_nM"], naive, drug, mp))
+        coip = {
+            p: (_coip_truth(persistent, p, mp) / _coip_truth(naive, p, mp), 0.0) for p in PARTNERS
+        }
+        pst = float(
+            model.pstat5(s["chronic_dose_nM"], persistent, drug, mp)
+            / model.pstat5(s["chronic_dose_nM"], naive, drug, mp)
+        )
         g = {k: model.gi50_model_bounded(v, drug, mp) for k, v in kd_pops.items()}
         ctrl, _ = noise_free_fold(g["persistent"], g["naive"])
         kd = {p: noise_free_fold(g[f"persistent sh{p}"], g["naive"])[0] / ctrl for p in PARTNERS}
@@ -94,15 +135,23 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
             metrics[f"c2_coip_{p.lower()}_fold"] = coip[p][0]
             metrics[f"c2_kd_{p.lower()}_ratio"] = kd[p]
         metrics.update(c2_pstat5_fold=pst, c2_fold_control=ctrl)
-        return decided("C2", "model", RULE.describe(), RULE.conditions(coip, pst, kd), metrics=metrics,
-                       provenance=provenance, details=C2Details(mode="fast"))
+        return decided(
+            "C2",
+            "model",
+            RULE.describe(),
+            RULE.conditions(coip, pst, kd),
+            metrics=metrics,
+            provenance=provenance,
+            details=C2Details(mode="fast"),
+        )
 
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
     if simulated:
         coip_b = assays.coip_bands(populations, mp, rng, s["n_blots"], s["band_noise_sd"])
-        blot = assays.phospho_blot(populations, drug, s["chronic_dose_nM"], mp, rng, s["n_blots"],
-                                   s["band_noise_sd"])
+        blot = assays.phospho_blot(
+            populations, drug, s["chronic_dose_nM"], mp, rng, s["n_blots"], s["band_noise_sd"]
+        )
         bands = pd.concat([coip_b, blot], ignore_index=True)
     else:
         bands = data
@@ -122,22 +171,47 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
         provenance.setdefault(k, band_origin)
 
     doses = assays.dilution_series(10000.0, 10, 3.0)
-    plate = assays.plate_viability(kd_pops, [drug], doses, mp, rng, s["n_replicates"], s["noise_sd"])
+    plate = assays.plate_viability(
+        kd_pops, [drug], doses, mp, rng, s["n_replicates"], s["noise_sd"]
+    )
     summary, fits, boots = gi50.fit_all_curves(plate, s["n_boot"], rng)
     folds = gi50.fold_table(summary, fits, boots, tests=tuple(p for p in kd_pops if p != "naive"))
     fold_ctrl = float(folds.loc[folds.cells == "persistent", "fold"].iloc[0])
-    kd_ratio = {g: float(folds.loc[folds.cells == f"persistent sh{g}", "fold"].iloc[0]) / fold_ctrl
-                for g in PARTNERS}
+    kd_ratio = {
+        g: float(folds.loc[folds.cells == f"persistent sh{g}", "fold"].iloc[0]) / fold_ctrl
+        for g in PARTNERS
+    }
     metrics["c2_fold_control"] = fold_ctrl
     provenance["c2_fold_control"] = "model"
     for g, r in kd_ratio.items():
         metrics[f"c2_kd_{g.lower()}_ratio"] = r
         provenance[f"c2_kd_{g.lower()}_ratio"] = "model"
-    conds = RULE.conditions({p: (c.fold, c.p) for p, c in coip_stats.items()}, pst_cmp.fold, kd_ratio)
-    # with the reader's bands, parts (a) and (b) are theirs and part (c) is the model's: the verdict says so
+    conds = RULE.conditions(
+        {p: (c.fold, c.p) for p, c in coip_stats.items()}, pst_cmp.fold, kd_ratio
+    )
+    # with the reader's bands, parts (a) and (b) are theirs and part (c) is the model's: the verdict
+    # says so
     kind = "model" if simulated else "reader-data"
-    return decided("C2", kind, RULE.describe(), conds, metrics=metrics, provenance=provenance,
-                   details=C2Details(mode="full", bands=bands, coip_stats=coip_stats,
-                                     ratios=pd.concat(ratio_tables, ignore_index=True), pstat5=pst_cmp, plate=plate,
-                                     summary=summary, fits=fits, folds=folds, h_naive=h_naive, h_persistent=h_pers,
-                                     simulated=simulated, mp=mp))
+    return decided(
+        "C2",
+        kind,
+        RULE.describe(),
+        conds,
+        metrics=metrics,
+        provenance=provenance,
+        details=C2Details(
+            mode="full",
+            bands=bands,
+            coip_stats=coip_stats,
+            ratios=pd.concat(ratio_tables, ignore_index=True),
+            pstat5=pst_cmp,
+            plate=plate,
+            summary=summary,
+            fits=fits,
+            folds=folds,
+            h_naive=h_naive,
+            h_persistent=h_pers,
+            simulated=simulated,
+            mp=mp,
+        ),
+    )

@@ -1,9 +1,12 @@
-"""C3/C4: persistence is reversible (GI50 fold after withdrawal and re-challenge) and JAK2 expression follows.
+"""C3/C4: persistence is reversible (GI50 fold after withdrawal and re-challenge) and JAK2
+expression follows.
 
-One experiment serves both claims (one random stream, as on the page): GI50 plates at the end of each phase
-and during withdrawal (C3, always simulated), then JAK2 qPCR (C4, simulated or the reader's Ct CSV).
-:func:`run` returns both results; :func:`evaluate_c3` and :func:`evaluate_c4` are the per-claim functions.
+One experiment serves both claims (one random stream, as on the page): GI50 plates at the end of
+each phase and during withdrawal (C3, always simulated), then JAK2 qPCR (C4, simulated or the
+reader's Ct CSV). :func:`run` returns both results; :func:`evaluate_c3` and :func:`evaluate_c4` are
+the per-claim functions.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,11 +30,29 @@ from .params import defaults_of
 
 RULE3, RULE4 = ReversibilityRule(), ExpressionRule()
 STAGES = ("persistent", "withdrawn", "re-challenged")
-DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "selection_drug",
-    "chronic_dose_nM", "chronic_days", "withdrawal_days", "rechallenge_days", "n_timepoints", "relax_half_time",
-    "adapt_rate", "jak2_max", "trans_gating", "data_path"), n_boot=300)
-#: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the other;
-#: a longer re-challenge only deepens the regained persistence and leaves the other stages alone.
+DEFAULTS: dict[str, Any] = defaults_of(
+    (
+        "seed",
+        "n_boot",
+        "n_replicates",
+        "noise_sd",
+        "selection_drug",
+        "chronic_dose_nM",
+        "chronic_days",
+        "withdrawal_days",
+        "rechallenge_days",
+        "n_timepoints",
+        "relax_half_time",
+        "adapt_rate",
+        "jak2_max",
+        "trans_gating",
+        "data_path",
+    ),
+    n_boot=300,
+)
+#: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the
+#: other; a longer re-challenge only deepens the regained persistence and leaves the other stages
+#: alone.
 EFFECT_PARAMS_C3 = ("rechallenge_days",)
 EFFECT_PARAMS_C4 = ("jak2_max",)
 
@@ -40,10 +61,10 @@ EFFECT_PARAMS_C4 = ("jak2_max",)
 class C3Details(ClaimDetails):
     """What the C3 chapter draws. Fast mode: ``mode`` only.
 
-    ``t`` / ``zs``: the adaptation state over the schedule (days, 0-1); ``z_at``: its value at the end of each
-    stage; ``stages``: cell states per stage; ``plate`` / ``summary`` / ``fits`` / ``folds``: the GI50 plates and
-    folds per stage; ``course``: :func:`withdrawal_course`; ``half_time``: the fitted half-time (days);
-    ``schedule``: the phases (:func:`schedule_of`).
+    ``t`` / ``zs``: the adaptation state over the schedule (days, 0-1); ``z_at``: its value at the
+    end of each stage; ``stages``: cell states per stage; ``plate`` / ``summary`` / ``fits`` /
+    ``folds``: the GI50 plates and folds per stage; ``course``: :func:`withdrawal_course`;
+    ``half_time``: the fitted half-time (days); ``schedule``: the phases (:func:`schedule_of`).
     """
 
     mode: str = "full"
@@ -65,8 +86,9 @@ class C3Details(ClaimDetails):
 class C4Details(ClaimDetails):
     """What the C4 chapter section draws. Fast mode: ``mode`` only.
 
-    ``ct``: tidy Ct table (simulated or the reader's); ``dct``: ΔCt per sample; ``fc``: population -> ΔΔCt fold
-    change of JAK2 versus naive (:func:`jakpersist.analysis.qpcr.ddct`); ``simulated``: False for the reader's file.
+    ``ct``: tidy Ct table (simulated or the reader's); ``dct``: ΔCt per sample; ``fc``: population
+    -> ΔΔCt fold change of JAK2 versus naive (:func:`jakpersist.analysis.qpcr.ddct`); ``simulated``:
+    False for the reader's file.
     """
 
     mode: str = "full"
@@ -76,13 +98,22 @@ class C4Details(ClaimDetails):
     simulated: bool = True
 
 
-def withdrawal_course(mp: ModelParams, drug: str, chronic_dose_nM: float, chronic_days: float,
-                      withdrawal_days: float, n_timepoints: int, rng: np.random.Generator,
-                      n_replicates: int, noise_sd: float, hours: float = 72.0) -> pd.DataFrame:
+def withdrawal_course(
+    mp: ModelParams,
+    drug: str,
+    chronic_dose_nM: float,
+    chronic_days: float,
+    withdrawal_days: float,
+    n_timepoints: int,
+    rng: np.random.Generator,
+    n_replicates: int,
+    noise_sd: float,
+    hours: float = 72.0,
+) -> pd.DataFrame:
     """GI50 fold (vs naive, same day) at evenly spaced days after withdrawal, from simulated plates.
 
-    Returns one row per day: day, z (model adaptation state), fold, se_log (s.e. of ln fold, delta method),
-    status. Day 0 is the end of chronic exposure.
+    Returns one row per day: day, z (model adaptation state), fold, se_log (s.e. of ln fold, delta
+    method), status. Day 0 is the end of chronic exposure.
     """
     naive = state_from_adaptation(0.0, mp)
     z_end = adaptation_after([Phase(chronic_days, chronic_dose_nM, drug)], mp)
@@ -98,26 +129,46 @@ def withdrawal_course(mp: ModelParams, drug: str, chronic_dose_nM: float, chroni
             est[pop] = fit.gi50_absolute()
         ok = est["naive"].ok and est["withdrawn"].ok
         fold = est["withdrawn"].value / est["naive"].value if ok else float("nan")
-        se = np.hypot(log10_se(est["naive"]), log10_se(est["withdrawn"])) * np.log(10) if ok else float("nan")
-        rows.append({"day": float(day), "z": z, "fold": fold, "se_log": se,
-                     "status": "ok" if ok else f"{est['naive'].status}/{est['withdrawn'].status}"})
+        se = (
+            np.hypot(log10_se(est["naive"]), log10_se(est["withdrawn"])) * np.log(10)
+            if ok
+            else float("nan")
+        )
+        rows.append(
+            {
+                "day": float(day),
+                "z": z,
+                "fold": fold,
+                "se_log": se,
+                "status": "ok" if ok else f"{est['naive'].status}/{est['withdrawn'].status}",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def schedule_of(s: Mapping[str, Any]) -> list[Phase]:
     """Chronic exposure, withdrawal, re-challenge (days, nM) from the settings."""
     d = s["selection_drug"]
-    return [Phase(s["chronic_days"], s["chronic_dose_nM"], d), Phase(s["withdrawal_days"], 0.0, d),
-            Phase(s["rechallenge_days"], s["chronic_dose_nM"], d)]
+    return [
+        Phase(s["chronic_days"], s["chronic_dose_nM"], d),
+        Phase(s["withdrawal_days"], 0.0, d),
+        Phase(s["rechallenge_days"], s["chronic_dose_nM"], d),
+    ]
 
 
-def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: pd.DataFrame | None = None,
-        mode: str = "full") -> dict[str, ClaimResult]:
+def run(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: pd.DataFrame | None = None,
+    mode: str = "full",
+) -> dict[str, ClaimResult]:
     """Evaluate C3 and C4 from one experiment; returns {"C3": ..., "C4": ...}.
 
-    ``data``: the reader's tidy Ct table (:func:`jakpersist.loaders.readers.read_qpcr`) for C4; C3 stays a
-    model result (its plates are simulated) and says so. ``mode="fast"``: noise-free model GI50 folds and JAK2
-    levels (p = 0). Folds are dimensionless, the half-time in days. Raises ValueError for unknown parameters.
+    ``data``: the reader's tidy Ct table (:func:`jakpersist.loaders.readers.read_qpcr`) for C4; C3
+    stays a model result (its plates are simulated) and says so. ``mode="fast"``: noise-free model
+    GI50 folds and JAK2 levels (p = 0). Folds are dimensionless, the half-time in days. Raises
+    ValueError for unknown parameters.
     """
     s = settings(DEFAULTS, params)
     if seed is not None:
@@ -134,8 +185,12 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, dat
         z_at = {name: float(np.interp(day, t, zs)) for name, day in zip(STAGES, ends, strict=False)}
     naive = model.state_from_adaptation(0.0, mp)
     stages = {"naive": naive, **{k: model.state_from_adaptation(v, mp) for k, v in z_at.items()}}
-    m3: dict[str, Any] = {"c3_chronic_days": s["chronic_days"], "c3_dose_nM": s["chronic_dose_nM"],
-                          "c3_withdrawal_days": s["withdrawal_days"], "c3_rechallenge_days": s["rechallenge_days"]}
+    m3: dict[str, Any] = {
+        "c3_chronic_days": s["chronic_days"],
+        "c3_dose_nM": s["chronic_dose_nM"],
+        "c3_withdrawal_days": s["withdrawal_days"],
+        "c3_rechallenge_days": s["rechallenge_days"],
+    }
     p3 = {k: "parameter" for k in m3}
     for k, v in z_at.items():
         m3[f"c3_z_{k.replace('-', '')}"] = v
@@ -146,13 +201,26 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, dat
         fb = {k: noise_free_fold(model.gi50_model_bounded(stages[k], drug, mp), g0) for k in STAGES}
         for k, (f, _) in fb.items():
             m3[f"c3_fold_{k.replace('-', '')}"] = f
-        c3 = decided("C3", "model", RULE3.describe(),
-                     RULE3.conditions(*(fb[k][0] for k in STAGES), bounds={k: fb[k][1] for k in STAGES}),
-                     metrics=m3, provenance=p3, details=C3Details(mode="fast"))
+        c3 = decided(
+            "C3",
+            "model",
+            RULE3.describe(),
+            RULE3.conditions(*(fb[k][0] for k in STAGES), bounds={k: fb[k][1] for k in STAGES}),
+            metrics=m3,
+            provenance=p3,
+            details=C3Details(mode="fast"),
+        )
         j = {k: stages[k].jak2 / naive.jak2 for k in STAGES}
         m4 = {f"c4_jak2_{k.replace('-', '')}": v for k, v in j.items()}
-        c4 = decided("C4", "model", RULE4.describe(), RULE4.conditions(j["persistent"], 0.0, j["withdrawn"]),
-                     metrics=m4, provenance={k: "model" for k in m4}, details=C4Details(mode="fast"))
+        c4 = decided(
+            "C4",
+            "model",
+            RULE4.describe(),
+            RULE4.conditions(j["persistent"], 0.0, j["withdrawn"]),
+            metrics=m4,
+            provenance={k: "model" for k in m4},
+            details=C4Details(mode="fast"),
+        )
         return {"C3": c3, "C4": c4}
 
     rng = np.random.default_rng(s["seed"])
@@ -162,22 +230,62 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, dat
     folds = gi50.fold_table(summary, fits, boots, tests=STAGES).set_index("cells")
     for st in STAGES:
         key = st.replace("-", "")
-        for col, name in (("fold", "c3_fold_"), ("fold_lo", "c3_fold_lo_"), ("fold_hi", "c3_fold_hi_")):
+        for col, name in (
+            ("fold", "c3_fold_"),
+            ("fold_lo", "c3_fold_lo_"),
+            ("fold_hi", "c3_fold_hi_"),
+        ):
             m3[name + key] = folds.loc[st, col]
             p3[name + key] = "model"
-    course = withdrawal_course(mp, drug, s["chronic_dose_nM"], s["chronic_days"], s["withdrawal_days"],
-                               s["n_timepoints"], rng, s["n_replicates"], s["noise_sd"])
+    course = withdrawal_course(
+        mp,
+        drug,
+        s["chronic_dose_nM"],
+        s["chronic_days"],
+        s["withdrawal_days"],
+        s["n_timepoints"],
+        rng,
+        s["n_replicates"],
+        s["noise_sd"],
+    )
     good = course[course.status == "ok"]
     ht = timecourse.fit_half_time(good.day, good.fold, good.se_log)
-    m3.update(c3_n_timepoints=s["n_timepoints"], c3_half_time=ht.t_half, c3_half_time_lo=ht.lo,
-              c3_half_time_hi=ht.hi)
-    p3.update(c3_n_timepoints="parameter", c3_half_time="model", c3_half_time_lo="model", c3_half_time_hi="model")
+    m3.update(
+        c3_n_timepoints=s["n_timepoints"],
+        c3_half_time=ht.t_half,
+        c3_half_time_lo=ht.lo,
+        c3_half_time_hi=ht.hi,
+    )
+    p3.update(
+        c3_n_timepoints="parameter",
+        c3_half_time="model",
+        c3_half_time_lo="model",
+        c3_half_time_hi="model",
+    )
     bounds = {st: fold_bound(folds.loc[st]) for st in STAGES}
-    c3 = decided("C3", "model", RULE3.describe(),
-                 RULE3.conditions(*(folds.loc[st, "fold"] for st in STAGES), bounds=bounds), metrics=m3,
-                 provenance=p3, details=C3Details(mode="full", t=t, zs=zs, z_at=z_at, stages=stages, plate=plate,
-                                                  summary=summary, fits=fits, folds=folds, course=course,
-                                                  half_time=ht, mp=mp, schedule=sched))
+    c3 = decided(
+        "C3",
+        "model",
+        RULE3.describe(),
+        RULE3.conditions(*(folds.loc[st, "fold"] for st in STAGES), bounds=bounds),
+        metrics=m3,
+        provenance=p3,
+        details=C3Details(
+            mode="full",
+            t=t,
+            zs=zs,
+            z_at=z_at,
+            stages=stages,
+            plate=plate,
+            summary=summary,
+            fits=fits,
+            folds=folds,
+            course=course,
+            half_time=ht,
+            mp=mp,
+            schedule=sched,
+        ),
+    )
 
     simulated = data is None
     ct = assays.qpcr_ct({k: v.jak2 for k, v in stages.items()}, rng) if simulated else data
@@ -192,20 +300,41 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, dat
     origin = "model" if simulated else "data"
     p4 = {k: origin for k in m4}
     pers = fc.get("persistent")
-    conds = RULE4.conditions(pers.fold if pers else float("nan"), pers.p if pers else float("nan"),
-                             fc["withdrawn"].fold if "withdrawn" in fc else None)
-    c4 = decided("C4", "model" if simulated else "reader-data", RULE4.describe(), conds, metrics=m4,
-                 provenance=p4, details=C4Details(mode="full", ct=ct, dct=dct, fc=fc, simulated=simulated))
+    conds = RULE4.conditions(
+        pers.fold if pers else float("nan"),
+        pers.p if pers else float("nan"),
+        fc["withdrawn"].fold if "withdrawn" in fc else None,
+    )
+    c4 = decided(
+        "C4",
+        "model" if simulated else "reader-data",
+        RULE4.describe(),
+        conds,
+        metrics=m4,
+        provenance=p4,
+        details=C4Details(mode="full", ct=ct, dct=dct, fc=fc, simulated=simulated),
+    )
     return {"C3": c3, "C4": c4}
 
 
-def evaluate_c3(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
-                mode: str = "full") -> ClaimResult:
-    """C3 alone (see :func:`run`); its plates are always simulated, so it takes no data (the registry refuses it)."""
+def evaluate_c3(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: None = None,
+    mode: str = "full",
+) -> ClaimResult:
+    """C3 alone (see :func:`run`); its plates are always simulated, so it takes no data (the
+    registry refuses it)."""
     return run(params, seed=seed, mode=mode)["C3"]
 
 
-def evaluate_c4(params: Mapping[str, Any] | None = None, *, seed: int | None = None,
-                data: pd.DataFrame | None = None, mode: str = "full") -> ClaimResult:
+def evaluate_c4(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: pd.DataFrame | None = None,
+    mode: str = "full",
+) -> ClaimResult:
     """C4 alone (see :func:`run`); ``data`` is the reader's tidy Ct table."""
     return run(params, seed=seed, data=data, mode=mode)["C4"]

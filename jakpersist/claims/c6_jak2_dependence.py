@@ -1,9 +1,11 @@
-"""C6/C7: persistent cells still depend on JAK2 (shRNA knock-down) and the HSP90 inhibitor PU-H71, which
-degrades JAK2, keeps its potency in them while the JAK2 inhibitor loses it.
+"""C6/C7: persistent cells still depend on JAK2 (shRNA knock-down) and the HSP90 inhibitor PU-H71,
+which degrades JAK2, keeps its potency in them while the JAK2 inhibitor loses it.
 
-One simulated experiment (one random stream, as on the page): JAK2 knock-down growth (C6), PU-H71 and JAK2
-inhibitor plates (C7), then a JAK2 degradation blot and a Bliss combination matrix (shown, not decisive).
+One simulated experiment (one random stream, as on the page): JAK2 knock-down growth (C6), PU-H71
+and JAK2 inhibitor plates (C7), then a JAK2 degradation blot and a Bliss combination matrix (shown,
+not decisive).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -24,12 +26,33 @@ from .rules import DegraderRule, DependenceRule
 from .params import defaults_of
 
 RULE6, RULE7 = DependenceRule(), DegraderRule()
-DEFAULTS: dict[str, Any] = defaults_of(("seed", "n_boot", "n_replicates", "noise_sd", "n_blots", "band_noise_sd",
-    "knockdown_fraction", "selection_drug", "chronic_dose_nM", "chronic_days", "hsp90_dose_nM", "hsp90_K",
-    "hsp90_other_clients", "bypass", "hetero_advantage", "trans_gating", "partner_max", "jak2_max"), n_boot=400)
+DEFAULTS: dict[str, Any] = defaults_of(
+    (
+        "seed",
+        "n_boot",
+        "n_replicates",
+        "noise_sd",
+        "n_blots",
+        "band_noise_sd",
+        "knockdown_fraction",
+        "selection_drug",
+        "chronic_dose_nM",
+        "chronic_days",
+        "hsp90_dose_nM",
+        "hsp90_K",
+        "hsp90_other_clients",
+        "bypass",
+        "hetero_advantage",
+        "trans_gating",
+        "partner_max",
+        "jak2_max",
+    ),
+    n_boot=400,
+)
 #: C6: a stronger JAK2 knock-down can only deepen the dependence it shows.
 EFFECT_PARAMS_C6 = ("knockdown_fraction",)
-#: C7: a larger heterodimer advantage widens the JAK2 inhibitor's loss, which C7 contrasts PU-H71 with.
+#: C7: a larger heterodimer advantage widens the JAK2 inhibitor's loss, which C7 contrasts PU-H71
+#: with.
 EFFECT_PARAMS_C7 = ("hetero_advantage",)
 
 
@@ -37,9 +60,10 @@ EFFECT_PARAMS_C7 = ("hetero_advantage",)
 class C6Details(ClaimDetails):
     """What the C6 section draws. Fast mode: ``mode`` only.
 
-    ``kd``: the knock-down growth table (viability relative to the control shRNA, pSTAT5); ``growth``: mean and
-    s.e.m. of growth per population; ``pstat5_ratio``: population -> pSTAT5 with / without shJAK2;
-    ``populations``, ``persistent``, ``naive``, ``z``, ``mp``: the cells and model behind both claims.
+    ``kd``: the knock-down growth table (viability relative to the control shRNA, pSTAT5);
+    ``growth``: mean and s.e.m. of growth per population; ``pstat5_ratio``: population -> pSTAT5
+    with / without shJAK2; ``populations``, ``persistent``, ``naive``, ``z``, ``mp``: the cells and
+    model behind both claims.
     """
 
     mode: str = "full"
@@ -57,9 +81,10 @@ class C6Details(ClaimDetails):
 class C7Details(ClaimDetails):
     """What the C7 section draws. Fast mode: ``mode`` only.
 
-    ``plate`` / ``summary`` / ``fits`` / ``folds``: PU-H71 and JAK2-inhibitor plates and GI50 folds (indexed by
-    drug); ``jak2_loss``: population -> JAK2 left after PU-H71 (blot comparison); ``bliss``: Bliss excess matrix;
-    ``doses``: the dilution series (nM); ``populations``, ``persistent``, ``naive``, ``z``, ``mp`` as in C6.
+    ``plate`` / ``summary`` / ``fits`` / ``folds``: PU-H71 and JAK2-inhibitor plates and GI50 folds
+    (indexed by drug); ``jak2_loss``: population -> JAK2 left after PU-H71 (blot comparison);
+    ``bliss``: Bliss excess matrix; ``doses``: the dilution series (nM); ``populations``,
+    ``persistent``, ``naive``, ``z``, ``mp`` as in C6.
     """
 
     mode: str = "full"
@@ -77,12 +102,14 @@ class C7Details(ClaimDetails):
     mp: ModelParams | None = None
 
 
-def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, mode: str = "full"
-        ) -> dict[str, ClaimResult]:
+def run(
+    params: Mapping[str, Any] | None = None, *, seed: int | None = None, mode: str = "full"
+) -> dict[str, ClaimResult]:
     """Evaluate C6 and C7 from one simulated experiment; returns {"C6": ..., "C7": ...}.
 
-    Growth is relative to a control shRNA (fraction), pSTAT5 relative to control, GI50 ratios dimensionless.
-    ``mode="fast"``: noise-free model read-outs. Raises ValueError for unknown parameters.
+    Growth is relative to a control shRNA (fraction), pSTAT5 relative to control, GI50 ratios
+    dimensionless. ``mode="fast"``: noise-free model read-outs. Raises ValueError for unknown
+    parameters.
     """
     s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug = s["selection_drug"]
@@ -90,22 +117,51 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, mod
     kd_frac = s["knockdown_fraction"]
 
     if mode == "fast":
-        g = {k: float(model.viability(0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp, reference=v))
-             for k, v in populations.items()}
-        pr = float(model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp)
-                   / model.pstat5(0.0, persistent, "ruxolitinib", mp))
-        m6 = {"c6_growth_naive": g["naive"], "c6_growth_persistent": g["persistent"],
-              "c6_pstat5_ratio_persistent": pr}
-        c6 = decided("C6", "model", RULE6.describe(), RULE6.conditions(g["persistent"], g["naive"], pr),
-                     metrics=m6, provenance={k: "model" for k in m6}, details=C6Details(mode="fast"))
-        hr, hb = noise_free_fold(model.gi50_model_bounded(persistent, HSP90_INHIBITOR, mp),
-                                 model.gi50_model_bounded(naive, HSP90_INHIBITOR, mp))
-        jr, jb = noise_free_fold(model.gi50_model_bounded(persistent, drug, mp),
-                                 model.gi50_model_bounded(naive, drug, mp))
-        hr_use = hr if hb != "lower" else float("nan")  # a PU-H71 ratio only known from below shows nothing
+        g = {
+            k: float(
+                model.viability(0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp, reference=v)
+            )
+            for k, v in populations.items()
+        }
+        pr = float(
+            model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp)
+            / model.pstat5(0.0, persistent, "ruxolitinib", mp)
+        )
+        m6 = {
+            "c6_growth_naive": g["naive"],
+            "c6_growth_persistent": g["persistent"],
+            "c6_pstat5_ratio_persistent": pr,
+        }
+        c6 = decided(
+            "C6",
+            "model",
+            RULE6.describe(),
+            RULE6.conditions(g["persistent"], g["naive"], pr),
+            metrics=m6,
+            provenance={k: "model" for k in m6},
+            details=C6Details(mode="fast"),
+        )
+        hr, hb = noise_free_fold(
+            model.gi50_model_bounded(persistent, HSP90_INHIBITOR, mp),
+            model.gi50_model_bounded(naive, HSP90_INHIBITOR, mp),
+        )
+        jr, jb = noise_free_fold(
+            model.gi50_model_bounded(persistent, drug, mp),
+            model.gi50_model_bounded(naive, drug, mp),
+        )
+        hr_use = (
+            hr if hb != "lower" else float("nan")
+        )  # a PU-H71 ratio only known from below shows nothing
         m7 = {"c7_puh71_ratio": hr, "c7_inhibitor_fold": jr}
-        c7 = decided("C7", "model", RULE7.describe(), RULE7.conditions(hr_use, hr_use, jr, jb), metrics=m7,
-                     provenance={k: "model" for k in m7}, details=C7Details(mode="fast"))
+        c7 = decided(
+            "C7",
+            "model",
+            RULE7.describe(),
+            RULE7.conditions(hr_use, hr_use, jr, jb),
+            metrics=m7,
+            provenance={k: "model" for k in m7},
+            details=C7Details(mode="fast"),
+        )
         return {"C6": c6, "C7": c7}
 
     rng = np.random.default_rng(s["seed"])
@@ -113,28 +169,44 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, mod
     growth = kd[kd.shRNA != "control"].groupby("population")["viability"].agg(["mean", "sem"])
     pst = kd.groupby(["population", "shRNA"])["pstat5"].first().unstack("shRNA")
     pst_ratio = (pst["shJAK2"] / pst["control"]).to_dict()
-    m6 = {"c6_kd_percent": 100 * kd_frac, "c6_growth_naive": growth.loc["naive", "mean"],
-          "c6_growth_persistent": growth.loc["persistent", "mean"],
-          "c6_pstat5_ratio_persistent": pst_ratio["persistent"]}
-    c6 = decided("C6", "model", RULE6.describe(),
-                 RULE6.conditions(growth.loc["persistent", "mean"], growth.loc["naive", "mean"],
-                                  pst_ratio["persistent"]),
-                 metrics=m6, provenance={**{k: "model" for k in m6}, "c6_kd_percent": "parameter"},
-                 details=C6Details(mode="full", kd=kd, growth=growth, pstat5_ratio=pst_ratio))
+    m6 = {
+        "c6_kd_percent": 100 * kd_frac,
+        "c6_growth_naive": growth.loc["naive", "mean"],
+        "c6_growth_persistent": growth.loc["persistent", "mean"],
+        "c6_pstat5_ratio_persistent": pst_ratio["persistent"],
+    }
+    c6 = decided(
+        "C6",
+        "model",
+        RULE6.describe(),
+        RULE6.conditions(
+            growth.loc["persistent", "mean"], growth.loc["naive", "mean"], pst_ratio["persistent"]
+        ),
+        metrics=m6,
+        provenance={**{k: "model" for k in m6}, "c6_kd_percent": "parameter"},
+        details=C6Details(mode="full", kd=kd, growth=growth, pstat5_ratio=pst_ratio),
+    )
 
     doses = assays.dilution_series(10000.0, 10, 3.0)
-    plate = assays.plate_viability(populations, [HSP90_INHIBITOR, drug], doses, mp, rng, s["n_replicates"],
-                                   s["noise_sd"])
+    plate = assays.plate_viability(
+        populations, [HSP90_INHIBITOR, drug], doses, mp, rng, s["n_replicates"], s["noise_sd"]
+    )
     summary, fits, boots = gi50.fit_all_curves(plate, s["n_boot"], rng)
     folds = gi50.fold_table(summary, fits, boots).set_index("drug")
     hsp, jak = folds.loc[HSP90_INHIBITOR], folds.loc[drug]
-    m7 = {"c7_puh71_ratio": hsp.fold, "c7_puh71_ratio_lo": hsp.fold_lo, "c7_puh71_ratio_hi": hsp.fold_hi,
-          "c7_inhibitor_fold": jak.fold}
+    m7 = {
+        "c7_puh71_ratio": hsp.fold,
+        "c7_puh71_ratio_lo": hsp.fold_lo,
+        "c7_puh71_ratio_hi": hsp.fold_hi,
+        "c7_inhibitor_fold": jak.fold,
+    }
     hb = fold_bound(hsp)
     hr_use = hsp.fold if hb != "lower" else float("nan")
     conds7 = RULE7.conditions(hr_use, hsp.fold_hi, jak.fold, fold_bound(jak))
 
-    jbands = assays.jak2_blot(populations, s["hsp90_dose_nM"], mp, rng, s["n_blots"], s["band_noise_sd"])
+    jbands = assays.jak2_blot(
+        populations, s["hsp90_dose_nM"], mp, rng, s["n_blots"], s["band_noise_sd"]
+    )
     ratios = dens.band_ratio(jbands, "JAK2", "loading")
     loss = {}
     for pop in populations:
@@ -143,26 +215,62 @@ def run(params: Mapping[str, Any] | None = None, *, seed: int | None = None, mod
         loss[pop] = dens.compare(sub, HSP90_INHIBITOR, "vehicle")
         m7[f"c7_jak2_left_{pop}"] = loss[pop].fold
     m7["c7_hsp90_dose_nM"] = s["hsp90_dose_nM"]
-    mat = assays.combination_matrix(persistent, drug, np.r_[0, doses[3::2]], np.r_[0, [10, 30, 100, 300, 1000]],
-                                    mp, rng, s["n_replicates"], s["noise_sd"])
+    mat = assays.combination_matrix(
+        persistent,
+        drug,
+        np.r_[0, doses[3::2]],
+        np.r_[0, [10, 30, 100, 300, 1000]],
+        mp,
+        rng,
+        s["n_replicates"],
+        s["noise_sd"],
+    )
     bliss = combination.bliss_excess(mat)
     m7["c7_bliss_mean_excess"] = combination.mean_excess(bliss)
-    c7 = decided("C7", "model", RULE7.describe(), conds7, metrics=m7,
-                 provenance={**{k: "model" for k in m7}, "c7_hsp90_dose_nM": "parameter"},
-                 details=C7Details(mode="full", plate=plate, summary=summary, fits=fits, folds=folds, jak2_loss=loss,
-                                   bliss=bliss, doses=doses))
+    c7 = decided(
+        "C7",
+        "model",
+        RULE7.describe(),
+        conds7,
+        metrics=m7,
+        provenance={**{k: "model" for k in m7}, "c7_hsp90_dose_nM": "parameter"},
+        details=C7Details(
+            mode="full",
+            plate=plate,
+            summary=summary,
+            fits=fits,
+            folds=folds,
+            jak2_loss=loss,
+            bliss=bliss,
+            doses=doses,
+        ),
+    )
     for r in (c6, c7):
-        r.details = replace(r.details, populations=populations, persistent=persistent, naive=naive, z=z, mp=mp)
+        r.details = replace(
+            r.details, populations=populations, persistent=persistent, naive=naive, z=z, mp=mp
+        )
     return {"C6": c6, "C7": c7}
 
 
-def evaluate_c6(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
-                mode: str = "full") -> ClaimResult:
-    """C6 alone (see :func:`run`); there is no reader-data format for this chapter (the registry refuses data)."""
+def evaluate_c6(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: None = None,
+    mode: str = "full",
+) -> ClaimResult:
+    """C6 alone (see :func:`run`); there is no reader-data format for this chapter (the registry
+    refuses data)."""
     return run(params, seed=seed, mode=mode)["C6"]
 
 
-def evaluate_c7(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: None = None,
-                mode: str = "full") -> ClaimResult:
-    """C7 alone (see :func:`run`); there is no reader-data format for this chapter (the registry refuses data)."""
+def evaluate_c7(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: None = None,
+    mode: str = "full",
+) -> ClaimResult:
+    """C7 alone (see :func:`run`); there is no reader-data format for this chapter (the registry
+    refuses data)."""
     return run(params, seed=seed, mode=mode)["C7"]

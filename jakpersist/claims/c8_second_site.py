@@ -1,12 +1,15 @@
-"""C8 (ASH 2011 abstract): persistent cells carry no second-site JAK2 resistance allele in most of the population.
+"""C8 (ASH 2011 abstract): persistent cells carry no second-site JAK2 resistance allele in most of
+the population.
 
-Experiment (model): make persistent cells as C1 does, then sequence the JAK2 kinase domain of the population. The
-share of cells carrying a second-site allele is the resistant subclone's share at the end of the chronic exposure
-when that subclone's resistance is a JAK2 allele (rivals R2, and R5 when ``clone_jak2_allele`` is 1); the heterodimer
-model has no subclone, so no cell carries one. Sequencing: reads ~ Binomial(``seq_reads``, cells / 2) (one mutant
-copy of two, assumption); a candidate is called at ``seq_detection_vaf`` or above; its share of cells is twice its
-read fraction. Rule: :class:`~jakpersist.claims.rules.SecondSiteRule`.
+Experiment (model): make persistent cells as C1 does, then sequence the JAK2 kinase domain of the
+population. The share of cells carrying a second-site allele is the resistant subclone's share at
+the end of the chronic exposure when that subclone's resistance is a JAK2 allele (rivals R2, and R5
+when ``clone_jak2_allele`` is 1); the heterodimer model has no subclone, so no cell carries one.
+Sequencing: reads ~ Binomial(``seq_reads``, cells / 2) (one mutant copy of two, assumption); a
+candidate is called at ``seq_detection_vaf`` or above; its share of cells is twice its read
+fraction. Rule: :class:`~jakpersist.claims.rules.SecondSiteRule`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,14 +27,17 @@ RULE = SecondSiteRule()
 DEFAULTS: dict[str, Any] = C1_DEFAULTS
 #: No parameter makes "no second-site allele" stronger: the effect C8 tests is an absence.
 EFFECT_PARAMS: tuple[str, ...] = ()
-#: Mutant copies per cell over JAK2 copies per cell for a heterozygous second-site allele (assumption).
+#: Mutant copies per cell over JAK2 copies per cell for a heterozygous second-site allele
+#: (assumption).
 COPIES = 0.5
 
 
 def allele_cells(params: Mapping[str, Any] | None = None) -> float:
-    """Noise-free share of persistent cells that carry a second-site JAK2 allele (0-1), after C1's chronic exposure.
+    """Noise-free share of persistent cells that carry a second-site JAK2 allele (0-1), after C1's
+    chronic exposure.
 
-    0 when no resistant subclone exists or its resistance is not a JAK2 allele (``clone_jak2_allele`` = 0).
+    0 when no resistant subclone exists or its resistance is not a JAK2 allele
+    (``clone_jak2_allele`` = 0).
     """
     _, mp, _, _, persistent = setup(DEFAULTS, params, None, "fast")
     return float(np.asarray(persistent.clone, dtype=float) * mp.clone_jak2_allele)
@@ -45,15 +51,21 @@ class C8Details(ClaimDetails):
     z: float
 
 
-def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None, data: Any = None,
-             mode: str = "full") -> ClaimResult:
+def evaluate(
+    params: Mapping[str, Any] | None = None,
+    *,
+    seed: int | None = None,
+    data: Any = None,
+    mode: str = "full",
+) -> ClaimResult:
     """Evaluate C8.
 
-    ``params``: chapter parameters (defaults :data:`DEFAULTS`; any model parameter too). ``seed`` overrides
-    ``params['seed']``. ``data`` is not read (no reader format for sequencing yet; raises ValueError if given).
-    ``mode="fast"``: the noise-free share of cells; ``"full"``: simulated reads at ``seq_reads`` depth with the
-    detection limit ``seq_detection_vaf``. Metrics: ``c8_allele_cells`` (estimated share of cells, 0-1),
-    ``c8_allele_vaf`` (read fraction), ``c8_allele_called`` (whether the candidate passes the detection limit),
+    ``params``: chapter parameters (defaults :data:`DEFAULTS`; any model parameter too). ``seed``
+    overrides ``params['seed']``. ``data`` is not read (no reader format for sequencing yet; raises
+    ValueError if given). ``mode="fast"``: the noise-free share of cells; ``"full"``: simulated
+    reads at ``seq_reads`` depth with the detection limit ``seq_detection_vaf``. Metrics:
+    ``c8_allele_cells`` (estimated share of cells, 0-1), ``c8_allele_vaf`` (read fraction),
+    ``c8_allele_called`` (whether the candidate passes the detection limit),
     ``c8_allele_cells_true`` (the model's share).
     """
     if data is not None:
@@ -69,8 +81,20 @@ def evaluate(params: Mapping[str, Any] | None = None, *, seed: int | None = None
         vaf = float(rng.binomial(n, vaf_true) / n)
         called = vaf >= float(s["seq_detection_vaf"])
     cells = min(1.0, vaf / COPIES) if called else 0.0
-    metrics = {"c8_allele_cells": cells, "c8_allele_vaf": vaf, "c8_allele_called": bool(called),
-               "c8_allele_cells_true": true_cells, "c8_adaptation": z}
+    metrics = {
+        "c8_allele_cells": cells,
+        "c8_allele_vaf": vaf,
+        "c8_allele_called": bool(called),
+        "c8_allele_cells_true": true_cells,
+        "c8_adaptation": z,
+    }
     provenance = {k: "model" for k in metrics}
-    return decided("C8", "model", RULE.describe(), RULE.conditions(cells), metrics=metrics, provenance=provenance,
-                   details=C8Details(mode, z))
+    return decided(
+        "C8",
+        "model",
+        RULE.describe(),
+        RULE.conditions(cells),
+        metrics=metrics,
+        provenance=provenance,
+        details=C8Details(mode, z),
+    )

@@ -1,23 +1,27 @@
-"""The claims' fast (noise-free) mode for many parameter points at once: arrays over points, no loop per point.
+"""The claims' fast (noise-free) mode for many parameter points at once: arrays over points, no loop
+per point.
 
-Each claim's fast mode (``evaluate(..., mode="fast")`` of its module) reads the model out at one parameter point;
-this module reads out the same quantities for a whole array of points with the same model kernels
-(:mod:`jakpersist.model` broadcasts over parameter arrays: :class:`~jakpersist.model.params.ModelParams` with
-one value per point), and applies each claim's rule with its own thresholds: the conditions are the rule's own
-(:mod:`.rules`, called once for their names, thresholds and directions), their margins computed on arrays with
-the arithmetic of :class:`~.base.Condition`. The per-point fast mode stays the reference; a test checks that
-both give the same verdicts and margins (to 1e-9) on random points of every rival model's space.
+Each claim's fast mode (``evaluate(..., mode="fast")`` of its module) reads the model out at one
+parameter point; this module reads out the same quantities for a whole array of points with the same
+model kernels (:mod:`jakpersist.model` broadcasts over parameter arrays:
+:class:`~jakpersist.model.params.ModelParams` with one value per point), and applies each claim's
+rule with its own thresholds: the conditions are the rule's own (:mod:`.rules`, called once for
+their names, thresholds and directions), their margins computed on arrays with the arithmetic of
+:class:`~.base.Condition`. The per-point fast mode stays the reference; a test checks that both give
+the same verdicts and margins (to 1e-9) on random points of every rival model's space.
 
-Two read-outs use a different algorithm with the same result: a GI50 (and the dose where pSTAT5 falls to a
-target) is found on the same dose grid by bisection instead of a scan of the whole grid
-(:func:`jakpersist.model.signalling.crossing_dose_grid`; the same grid index for a curve that falls with dose),
-and the in-vivo illustration is integrated by :func:`jakpersist.model.population.phase_ends`, the same
-fixed-step arithmetic as the per-point read-out.
+Two read-outs use a different algorithm with the same result: a GI50 (and the dose where pSTAT5
+falls to a target) is found on the same dose grid by bisection instead of a scan of the whole grid
+(:func:`jakpersist.model.signalling.crossing_dose_grid`; the same grid index for a curve that falls
+with dose), and the in-vivo illustration is integrated by
+:func:`jakpersist.model.population.phase_ends`, the same fixed-step arithmetic as the per-point
+read-out.
 
 ``evaluate_many`` returns arrays per claim; ``evaluation_records`` the long table of
-:func:`jakpersist.atlas.run.evaluate_rows` (one row per point and claim), which the atlas and rival-model code
-read.
+:func:`jakpersist.atlas.run.evaluate_rows` (one row per point and claim), which the atlas and
+rival-model code read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -29,8 +33,15 @@ import pandas as pd
 from ..model.dynamics import adaptation_closed_form, schedule_closed_form
 from ..model.params import ALL_PARAMS, DRUGS, HSP90_INHIBITOR, ModelParams
 from ..model.population import phase_ends
-from ..model.signalling import (CellState, dose_for_signal_grid_many, gi50_grid, heterodimer_share, pstat5,
-                                state_from_adaptation, viability)
+from ..model.signalling import (
+    CellState,
+    dose_for_signal_grid_many,
+    gi50_grid,
+    heterodimer_share,
+    pstat5,
+    state_from_adaptation,
+    viability,
+)
 from . import c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence
 from .base import Condition
 from .common import settings
@@ -42,9 +53,9 @@ _BOUND = {None: 0, "lower": 1, "upper": 2}
 
 @dataclass
 class ClaimArrays:
-    """One claim over ``n`` points: verdict, margin and undefined (arrays of length n), per rule condition its
-    margin (nan where its value is undefined, as in the atlas's records) and whether it passed, and the metrics
-    (arrays; the per-point mode's metric names)."""
+    """One claim over ``n`` points: verdict, margin and undefined (arrays of length n), per rule
+    condition its margin (nan where its value is undefined, as in the atlas's records) and whether
+    it passed, and the metrics (arrays; the per-point mode's metric names)."""
 
     claim: str
     verdict: np.ndarray
@@ -54,18 +65,23 @@ class ClaimArrays:
     metrics: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _condition(template: Condition, value: Any, bound: Any = 0, threshold: Any = None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(margin, passed, undefined) of ``template`` (a rule's condition: direction, scale, unit, strictness,
-    threshold) for an array of values: the arithmetic of :attr:`Condition.margin` and :attr:`Condition.passed`.
-    ``bound``: 0 none, 1 lower, 2 upper (per point or one for all); ``threshold``: per point when the rule's
-    threshold depends on another value."""
+def _condition(
+    template: Condition, value: Any, bound: Any = 0, threshold: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(margin, passed, undefined) of ``template`` (a rule's condition: direction, scale, unit,
+    strictness, threshold) for an array of values: the arithmetic of :attr:`Condition.margin` and
+    :attr:`Condition.passed`. ``bound``: 0 none, 1 lower, 2 upper (per point or one for all);
+    ``threshold``: per point when the rule's threshold depends on another value."""
     v = np.asarray(value, dtype=float)
     t = template.threshold if threshold is None else np.asarray(threshold, dtype=float)
     undefined = np.isnan(v)
     with np.errstate(divide="ignore", invalid="ignore"):
         if template.scale == "log2":
-            raw = np.where(v <= 0, -np.inf, np.where(np.isinf(v), np.where(v > 0, np.inf, -np.inf), np.log2(v / t)))
+            raw = np.where(
+                v <= 0,
+                -np.inf,
+                np.where(np.isinf(v), np.where(v > 0, np.inf, -np.inf), np.log2(v / t)),
+            )
         else:
             raw = (v - t) / template.unit
     m = raw if template.at_least else -raw
@@ -77,14 +93,23 @@ def _condition(template: Condition, value: Any, bound: Any = 0, threshold: Any =
     return m, passed, undefined
 
 
-def _decide(claim: str, templates: list[Condition], values: Mapping[str, Any], bounds: Mapping[str, Any] | None = None,
-            thresholds: Mapping[str, Any] | None = None, metrics: Mapping[str, Any] | None = None) -> ClaimArrays:
-    """A claim's verdict over points from its rule's conditions (``templates``, in the rule's order) and the
-    value of each (by condition name): every condition passes; margin = the smallest margin; undefined when every
-    failing condition's value is undefined (:attr:`~.base.ClaimResult.undefined`)."""
+def _decide(
+    claim: str,
+    templates: list[Condition],
+    values: Mapping[str, Any],
+    bounds: Mapping[str, Any] | None = None,
+    thresholds: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+) -> ClaimArrays:
+    """A claim's verdict over points from its rule's conditions (``templates``, in the rule's order)
+    and the value of each (by condition name): every condition passes; margin = the smallest margin;
+    undefined when every failing condition's value is undefined
+    (:attr:`~.base.ClaimResult.undefined`)."""
     conds, ms, oks, unds = {}, [], [], []
     for c in templates:
-        m, ok, und = _condition(c, values[c.name], (bounds or {}).get(c.name, 0), (thresholds or {}).get(c.name))
+        m, ok, und = _condition(
+            c, values[c.name], (bounds or {}).get(c.name, 0), (thresholds or {}).get(c.name)
+        )
         conds[c.name] = (np.where(und, np.nan, m), ok)
         ms.append(m)
         oks.append(ok)
@@ -96,25 +121,53 @@ def _decide(claim: str, templates: list[Condition], values: Mapping[str, Any], b
     failing = ~oks_
     undefined = ~verdict & np.all(~failing | unds_, axis=0)
     n = verdict.size
-    return ClaimArrays(claim, verdict, ms_.min(axis=0), undefined, conds,
-                       {k: np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy() for k, v in (metrics or {}).items()})
+    return ClaimArrays(
+        claim,
+        verdict,
+        ms_.min(axis=0),
+        undefined,
+        conds,
+        {
+            k: np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
+            for k, v in (metrics or {}).items()
+        },
+    )
 
 
-def _params(defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int) -> tuple[dict, ModelParams]:
-    """The chapter's settings (as :func:`.common.settings`: defaults, then every model parameter and the
-    chapter's own run settings) and the model's parameters as arrays of shape (n,) (one value per point)."""
+def _params(
+    defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int
+) -> tuple[dict, ModelParams]:
+    """The chapter's settings (as :func:`.common.settings`: defaults, then every model parameter and
+    the chapter's own run settings) and the model's parameters as arrays of shape (n,) (one value
+    per point)."""
     s = settings(defaults, columns)
     model_fields = {f.name for f in fields(ModelParams)}
-    mp = ModelParams(**{k: np.broadcast_to(np.asarray(s.get(k, ALL_PARAMS[k].default), dtype=float), (n,)).copy()
-                        for k in model_fields})
-    for k, v in s.items():  # a run setting that varies per point is supported where the model reads it as a number
-        if np.ndim(v) and k not in model_fields and k not in ("knockdown_fraction", "chronic_dose_nM",
-                                                               "hsp90_dose_nM"):
+    mp = ModelParams(
+        **{
+            k: np.broadcast_to(
+                np.asarray(s.get(k, ALL_PARAMS[k].default), dtype=float), (n,)
+            ).copy()
+            for k in model_fields
+        }
+    )
+    for (
+        k,
+        v,
+    ) in (
+        s.items()
+    ):  # a run setting that varies per point is supported where the model reads it as a number
+        if (
+            np.ndim(v)
+            and k not in model_fields
+            and k not in ("knockdown_fraction", "chronic_dose_nM", "hsp90_dose_nM")
+        ):
             raise ValueError(f"the vectorised fast mode takes {k} as one value for all points")
     return s, mp
 
 
-def _fold(test: tuple[np.ndarray, np.ndarray], ref: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _fold(
+    test: tuple[np.ndarray, np.ndarray], ref: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """:func:`.common.noise_free_fold` on arrays: (fold, bound code)."""
     (t, tb), (r, rb) = test, ref
     f = np.where((rb == 0) | (tb == 0), t / r, np.nan)
@@ -130,10 +183,12 @@ def _py_min(values: list[np.ndarray]) -> np.ndarray:
     return m
 
 
-def setup_many(defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int
-               ) -> tuple[dict, ModelParams, np.ndarray, CellState, CellState]:
-    """:func:`.common.setup` for ``n`` points at once (``columns``: parameter name -> one value per point, or one
-    for all): (settings, model parameters as arrays, adaptation state z, naive cells, persistent cells)."""
+def setup_many(
+    defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int
+) -> tuple[dict, ModelParams, np.ndarray, CellState, CellState]:
+    """:func:`.common.setup` for ``n`` points at once (``columns``: parameter name -> one value per
+    point, or one for all): (settings, model parameters as arrays, adaptation state z, naive cells,
+    persistent cells)."""
     s, mp = _params(defaults, columns, n)
     z = adaptation_closed_form(s["chronic_days"], s["chronic_dose_nM"], s["selection_drug"], mp)
     z = np.broadcast_to(np.asarray(z, dtype=float), (n,))
@@ -150,17 +205,25 @@ def _c1(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     d_cut = dose_for_signal_grid_many(target, naive, drug0, mp)
     ok = (naive0 > 0) & np.isfinite(d_cut)
     with np.errstate(invalid="ignore", divide="ignore"):
-        retained = np.where(ok, (pstat5(np.where(ok, d_cut, 1.0), pers, drug0, mp) - b) / naive0, np.nan)
+        retained = np.where(
+            ok, (pstat5(np.where(ok, d_cut, 1.0), pers, drug0, mp) - b) / naive0, np.nan
+        )
     folds, bounds, values = {}, {}, {}
     for d in DRUGS:
-        f, bd = _fold(gi50_grid(pers, d, mp, s["assay_hours"]), gi50_grid(naive, d, mp, s["assay_hours"]))
+        f, bd = _fold(
+            gi50_grid(pers, d, mp, s["assay_hours"]), gi50_grid(naive, d, mp, s["assay_hours"])
+        )
         folds[d], bounds[f"fold_{d}"], bounds[f"fold_lo_{d}"] = f, bd, bd
         values[f"fold_{d}"] = values[f"fold_lo_{d}"] = f
     values["retained_pstat5"] = retained
     templates = rule.conditions({d: (1.0, 1.0) for d in DRUGS}, 1.0)
-    metrics = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"],
-               **{f"c1_fold_{d}": f for d, f in folds.items()},
-               "c1_min_fold": _py_min(list(folds.values())), "c1_retained_pstat5": retained}
+    metrics = {
+        "c1_adaptation": z,
+        "c1_assay_hours": s["assay_hours"],
+        **{f"c1_fold_{d}": f for d, f in folds.items()},
+        "c1_min_fold": _py_min(list(folds.values())),
+        "c1_retained_pstat5": retained,
+    }
     return {"C1": _decide("C1", templates, values, bounds, metrics=metrics)}
 
 
@@ -176,22 +239,35 @@ def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     kd = s["knockdown_fraction"]
     with np.errstate(invalid="ignore", divide="ignore"):
         coip = {p: _coip(pers, p, mp) / _coip(naive, p, mp) for p in c2_heterodimers.PARTNERS}
-        pst = pstat5(s["chronic_dose_nM"], pers, drug, mp) / pstat5(s["chronic_dose_nM"], naive, drug, mp)
+        pst = pstat5(s["chronic_dose_nM"], pers, drug, mp) / pstat5(
+            s["chronic_dose_nM"], naive, drug, mp
+        )
         g = {"naive": gi50_grid(naive, drug, mp), "persistent": gi50_grid(pers, drug, mp)}
         for p in c2_heterodimers.PARTNERS:
             g[f"persistent sh{p}"] = gi50_grid(pers.knock_down(p.lower(), kd), drug, mp)
         ctrl, _ = _fold(g["persistent"], g["naive"])
-        kdr = {p: _fold(g[f"persistent sh{p}"], g["naive"])[0] / ctrl for p in c2_heterodimers.PARTNERS}
-    templates = rule.conditions({p: (1.0, 0.0) for p in c2_heterodimers.PARTNERS}, 1.0,
-                                {p: 1.0 for p in c2_heterodimers.PARTNERS})
+        kdr = {
+            p: _fold(g[f"persistent sh{p}"], g["naive"])[0] / ctrl for p in c2_heterodimers.PARTNERS
+        }
+    templates = rule.conditions(
+        {p: (1.0, 0.0) for p in c2_heterodimers.PARTNERS},
+        1.0,
+        {p: 1.0 for p in c2_heterodimers.PARTNERS},
+    )
     values = {"pstat5_fold": pst}
     for p in c2_heterodimers.PARTNERS:
         values[f"coip_{p}"], values[f"coip_p_{p}"], values[f"kd_ratio_{p}"] = coip[p], 0.0, kdr[p]
-    metrics = {"c2_adaptation": z, "c2_dose_nM": s["chronic_dose_nM"], "c2_share_naive": heterodimer_share(naive, mp),
-               "c2_share_persistent": heterodimer_share(pers, mp), "c2_kd_percent": 100 * np.asarray(kd),
-               **{f"c2_coip_{p.lower()}_fold": coip[p] for p in c2_heterodimers.PARTNERS},
-               **{f"c2_kd_{p.lower()}_ratio": kdr[p] for p in c2_heterodimers.PARTNERS},
-               "c2_pstat5_fold": pst, "c2_fold_control": ctrl}
+    metrics = {
+        "c2_adaptation": z,
+        "c2_dose_nM": s["chronic_dose_nM"],
+        "c2_share_naive": heterodimer_share(naive, mp),
+        "c2_share_persistent": heterodimer_share(pers, mp),
+        "c2_kd_percent": 100 * np.asarray(kd),
+        **{f"c2_coip_{p.lower()}_fold": coip[p] for p in c2_heterodimers.PARTNERS},
+        **{f"c2_kd_{p.lower()}_ratio": kdr[p] for p in c2_heterodimers.PARTNERS},
+        "c2_pstat5_fold": pst,
+        "c2_fold_control": ctrl,
+    }
     return {"C2": _decide("C2", templates, values, metrics=metrics)}
 
 
@@ -200,25 +276,42 @@ def _c3(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     s, mp = _params(c3_reversibility.DEFAULTS, columns, n)
     drug = s["selection_drug"]
     sched = c3_reversibility.schedule_of(s)
-    zs = [np.broadcast_to(np.asarray(z, dtype=float), (n,)) for z in schedule_closed_form(sched, mp)]
+    zs = [
+        np.broadcast_to(np.asarray(z, dtype=float), (n,)) for z in schedule_closed_form(sched, mp)
+    ]
     z_at = dict(zip(c3_reversibility.STAGES, zs, strict=True))
     naive = state_from_adaptation(0.0, mp)
     stages = {k: state_from_adaptation(v, mp) for k, v in z_at.items()}
     g0 = gi50_grid(naive, drug, mp)
     fb = {k: _fold(gi50_grid(stages[k], drug, mp), g0) for k in c3_reversibility.STAGES}
-    m3 = {"c3_chronic_days": s["chronic_days"], "c3_dose_nM": s["chronic_dose_nM"],
-          "c3_withdrawal_days": s["withdrawal_days"], "c3_rechallenge_days": s["rechallenge_days"],
-          **{f"c3_z_{k.replace('-', '')}": v for k, v in z_at.items()},
-          **{f"c3_fold_{k.replace('-', '')}": f for k, (f, _) in fb.items()}}
+    m3 = {
+        "c3_chronic_days": s["chronic_days"],
+        "c3_dose_nM": s["chronic_dose_nM"],
+        "c3_withdrawal_days": s["withdrawal_days"],
+        "c3_rechallenge_days": s["rechallenge_days"],
+        **{f"c3_z_{k.replace('-', '')}": v for k, v in z_at.items()},
+        **{f"c3_fold_{k.replace('-', '')}": f for k, (f, _) in fb.items()},
+    }
     t3 = r3.conditions(1.0, 1.0, 1.0)
     names = dict(zip(c3_reversibility.STAGES, (c.name for c in t3), strict=True))
-    c3 = _decide("C3", t3, {names[k]: fb[k][0] for k in names}, {names[k]: fb[k][1] for k in names}, metrics=m3)
+    c3 = _decide(
+        "C3",
+        t3,
+        {names[k]: fb[k][0] for k in names},
+        {names[k]: fb[k][1] for k in names},
+        metrics=m3,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         j = {k: stages[k].jak2 / naive.jak2 for k in c3_reversibility.STAGES}
     t4 = r4.conditions(1.0, 0.0, 1.0)
     m4 = {f"c4_jak2_{k.replace('-', '')}": v for k, v in j.items()}
-    c4 = _decide("C4", t4, {"jak2_persistent": j["persistent"], "jak2_p": 0.0, "jak2_withdrawn": j["withdrawn"]},
-                 thresholds={"jak2_withdrawn": j["persistent"] ** r4.max_return_share}, metrics=m4)
+    c4 = _decide(
+        "C4",
+        t4,
+        {"jak2_persistent": j["persistent"], "jak2_p": 0.0, "jak2_withdrawn": j["withdrawn"]},
+        thresholds={"jak2_withdrawn": j["persistent"] ** r4.max_return_share},
+        metrics=m4,
+    )
     return {"C3": c3, "C4": c4}
 
 
@@ -227,21 +320,45 @@ def _c6(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     s, mp, z, naive, pers = setup_many(c6_jak2_dependence.DEFAULTS, columns, n)
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
-    g = {k: viability(0.0, v.knock_down("jak2", kd), "ruxolitinib", mp, reference=v)
-         for k, v in (("naive", naive), ("persistent", pers))}
+    g = {
+        k: viability(0.0, v.knock_down("jak2", kd), "ruxolitinib", mp, reference=v)
+        for k, v in (("naive", naive), ("persistent", pers))
+    }
     with np.errstate(invalid="ignore", divide="ignore"):
-        pr = pstat5(0.0, pers.knock_down("jak2", kd), "ruxolitinib", mp) / pstat5(0.0, pers, "ruxolitinib", mp)
-    m6 = {"c6_growth_naive": g["naive"], "c6_growth_persistent": g["persistent"], "c6_pstat5_ratio_persistent": pr}
-    c6 = _decide("C6", r6.conditions(1.0, 1.0, 1.0), {"growth_persistent": g["persistent"],
-                                                       "growth_gap": g["persistent"] - g["naive"],
-                                                       "pstat5_ratio": pr}, metrics=m6)
+        pr = pstat5(0.0, pers.knock_down("jak2", kd), "ruxolitinib", mp) / pstat5(
+            0.0, pers, "ruxolitinib", mp
+        )
+    m6 = {
+        "c6_growth_naive": g["naive"],
+        "c6_growth_persistent": g["persistent"],
+        "c6_pstat5_ratio_persistent": pr,
+    }
+    c6 = _decide(
+        "C6",
+        r6.conditions(1.0, 1.0, 1.0),
+        {
+            "growth_persistent": g["persistent"],
+            "growth_gap": g["persistent"] - g["naive"],
+            "pstat5_ratio": pr,
+        },
+        metrics=m6,
+    )
     hr, hb = _fold(gi50_grid(pers, HSP90_INHIBITOR, mp), gi50_grid(naive, HSP90_INHIBITOR, mp))
     jr, jb = _fold(gi50_grid(pers, drug, mp), gi50_grid(naive, drug, mp))
     hr_use = np.where(hb != 1, hr, np.nan)
     hr_use = np.where(np.isfinite(hr_use), hr_use, np.nan)
     m7 = {"c7_puh71_ratio": hr, "c7_inhibitor_fold": jr}
-    c7 = _decide("C7", r7.conditions(1.0, 1.0, 1.0), {"puh71_ratio": hr_use, "puh71_ratio_hi": np.where(
-        hb != 1, hr, np.nan), "inhibitor_fold": jr}, {"inhibitor_fold": jb}, metrics=m7)
+    c7 = _decide(
+        "C7",
+        r7.conditions(1.0, 1.0, 1.0),
+        {
+            "puh71_ratio": hr_use,
+            "puh71_ratio_hi": np.where(hb != 1, hr, np.nan),
+            "inhibitor_fold": jr,
+        },
+        {"inhibitor_fold": jb},
+        metrics=m7,
+    )
     return {"C6": c6, "C7": c7}
 
 
@@ -259,8 +376,14 @@ def _c0(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     else:
         t_start = 0.0
     lead = c0_in_vivo.LEAD_IN_DAYS
-    w = 7 * np.array([0.0, s["treatment_weeks"], s["treatment_weeks"] + s["pause_weeks"],
-                      s["treatment_weeks"] + s["pause_weeks"] + s["redose_weeks"]])
+    w = 7 * np.array(
+        [
+            0.0,
+            s["treatment_weeks"],
+            s["treatment_weeks"] + s["pause_weeks"],
+            s["treatment_weeks"] + s["pause_weeks"] + s["redose_weeks"],
+        ]
+    )
     start, end, pause_end, redose_end = (rows[int(np.abs(days - (lead + x)).argmin())] for x in w)
     ref = rows[int(np.abs(days - t_start).argmin())]
 
@@ -268,23 +391,47 @@ def _c0(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
         return r["M"] * r["pstat5_mutant"] / (ref["M"] * ref["pstat5_mutant"])
 
     def symptom(r: dict) -> np.ndarray:
-        return (r["M"] + r["N"]) * (1.0 - r["theta"]) / ((ref["M"] + ref["N"]) * (1.0 - ref["theta"]))
+        return (
+            (r["M"] + r["N"]) * (1.0 - r["theta"]) / ((ref["M"] + ref["N"]) * (1.0 - ref["theta"]))
+        )
 
     def frac(r: dict) -> np.ndarray:
         return r["M"] / (r["M"] + r["N"])
 
     clone_kept = frac(end) / frac(start)
     share_fold = end["hetero_share"] / start["hetero_share"]
-    m0 = {"c0_spleen_end": spleen(end), "c0_symptom_end": symptom(end), "c0_fraction_start": frac(start),
-          "c0_fraction_end": frac(end), "c0_clone_kept": clone_kept, "c0_spleen_pause": spleen(pause_end),
-          "c0_spleen_redose": spleen(redose_end), "c0_treatment_weeks": s["treatment_weeks"]}
-    m5 = {"c5_share_start": start["hetero_share"], "c5_share_end": end["hetero_share"], "c5_share_fold": share_fold,
-          "c5_pstat5_end": end["pstat5_mutant"]}
-    c0 = _decide("C0", r0.conditions(1.0, 1.0, 1.0), {"spleen_end": m0["c0_spleen_end"],
-                                                       "symptom_end": m0["c0_symptom_end"],
-                                                       "clone_kept": clone_kept}, metrics=m0)
-    c5 = _decide("C5", r5.conditions(1.0, 1.0), {"share_fold": share_fold, "pstat5_end": end["pstat5_mutant"]},
-                 metrics=m5)
+    m0 = {
+        "c0_spleen_end": spleen(end),
+        "c0_symptom_end": symptom(end),
+        "c0_fraction_start": frac(start),
+        "c0_fraction_end": frac(end),
+        "c0_clone_kept": clone_kept,
+        "c0_spleen_pause": spleen(pause_end),
+        "c0_spleen_redose": spleen(redose_end),
+        "c0_treatment_weeks": s["treatment_weeks"],
+    }
+    m5 = {
+        "c5_share_start": start["hetero_share"],
+        "c5_share_end": end["hetero_share"],
+        "c5_share_fold": share_fold,
+        "c5_pstat5_end": end["pstat5_mutant"],
+    }
+    c0 = _decide(
+        "C0",
+        r0.conditions(1.0, 1.0, 1.0),
+        {
+            "spleen_end": m0["c0_spleen_end"],
+            "symptom_end": m0["c0_symptom_end"],
+            "clone_kept": clone_kept,
+        },
+        metrics=m0,
+    )
+    c5 = _decide(
+        "C5",
+        r5.conditions(1.0, 1.0),
+        {"share_fold": share_fold, "pstat5_end": end["pstat5_mutant"]},
+        metrics=m5,
+    )
     return {"C0": c0, "C5": c5}
 
 
@@ -298,51 +445,86 @@ def _c8(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     called = vaf >= s.get("seq_detection_vaf", 0.02)
     cells = np.where(called, np.minimum(1.0, vaf / c8_second_site.COPIES), 0.0)
     templates = rule.conditions(0.0)
-    metrics = {"c8_allele_cells": cells, "c8_allele_vaf": vaf, "c8_allele_cells_true": true_cells, "c8_adaptation": z}
+    metrics = {
+        "c8_allele_cells": cells,
+        "c8_allele_vaf": vaf,
+        "c8_allele_cells_true": true_cells,
+        "c8_adaptation": z,
+    }
     return {"C8": _decide("C8", templates, {templates[0].name: cells}, metrics=metrics)}
 
 
-_GROUPS = ((("C0", "C5"), _c0), (("C1",), _c1), (("C2",), _c2), (("C3", "C4"), _c3), (("C6", "C7"), _c6),
-           (("C8",), _c8))
+_GROUPS = (
+    (("C0", "C5"), _c0),
+    (("C1",), _c1),
+    (("C2",), _c2),
+    (("C3", "C4"), _c3),
+    (("C6", "C7"), _c6),
+    (("C8",), _c8),
+)
 
 
-def evaluate_many(values: np.ndarray, names: tuple[str, ...] | list[str], claims: tuple[str, ...] = VECTOR_CLAIMS,
-                  *, fixed: Mapping[str, Any] | None = None) -> dict[str, ClaimArrays]:
-    """Evaluate ``claims`` in the fast (noise-free) mode at every row of ``values`` (shape (n, k), columns
-    ``names``: declared parameters) at once.
+def evaluate_many(
+    values: np.ndarray,
+    names: tuple[str, ...] | list[str],
+    claims: tuple[str, ...] = VECTOR_CLAIMS,
+    *,
+    fixed: Mapping[str, Any] | None = None,
+) -> dict[str, ClaimArrays]:
+    """Evaluate ``claims`` in the fast (noise-free) mode at every row of ``values`` (shape (n, k),
+    columns ``names``: declared parameters) at once.
 
-    ``fixed``: settings shared by every point (e.g. a rival model's switched-off mechanisms). Returns claim ->
-    :class:`ClaimArrays`. Raises ValueError for an unknown parameter or claim, or for a run setting that varies
-    per point where the model needs one value (e.g. ``chronic_days``).
+    ``fixed``: settings shared by every point (e.g. a rival model's switched-off mechanisms).
+    Returns claim -> :class:`ClaimArrays`. Raises ValueError for an unknown parameter or claim, or
+    for a run setting that varies per point where the model needs one value (e.g. ``chronic_days``).
     """
     bad = [c for c in claims if c not in VECTOR_CLAIMS]
     if bad:
-        raise ValueError(f"the vectorised fast mode cannot evaluate {', '.join(bad)}; valid: {', '.join(VECTOR_CLAIMS)}")
+        raise ValueError(
+            f"the vectorised fast mode cannot evaluate {', '.join(bad)}; valid: "
+            f"{', '.join(VECTOR_CLAIMS)}"
+        )
     values = np.atleast_2d(np.asarray(values, dtype=float))
     n = values.shape[0]
     columns: dict[str, Any] = dict(fixed or {})
     for j, k in enumerate(names):
         columns[k] = values[:, j]
     out: dict[str, ClaimArrays] = {}
-    with np.errstate(all="ignore"):  # a point whose read-out is not a number fails its conditions, as per point
+    with np.errstate(
+        all="ignore"
+    ):  # a point whose read-out is not a number fails its conditions, as per point
         for group, fn in _GROUPS:
             if any(c in claims for c in group):
                 out.update({c: r for c, r in fn(columns, n).items() if c in claims})
     return {c: out[c] for c in claims}
 
 
-def evaluation_records(values: np.ndarray, names: tuple[str, ...] | list[str], claims: tuple[str, ...],
-                       *, fixed: Mapping[str, Any] | None = None, detail: bool = False) -> pd.DataFrame:
-    """The long table of :func:`jakpersist.atlas.run.evaluate_rows` (row, claim, margin, verdict, undefined,
-    error, conditions, ``cond:``/``ok:`` per rule condition, ``x:`` metrics when ``detail``), from
-    :func:`evaluate_many`; rows ordered by point, then claim in the order given."""
+def evaluation_records(
+    values: np.ndarray,
+    names: tuple[str, ...] | list[str],
+    claims: tuple[str, ...],
+    *,
+    fixed: Mapping[str, Any] | None = None,
+    detail: bool = False,
+) -> pd.DataFrame:
+    """The long table of :func:`jakpersist.atlas.run.evaluate_rows` (row, claim, margin, verdict,
+    undefined, error, conditions, ``cond:``/``ok:`` per rule condition, ``x:`` metrics when
+    ``detail``), from :func:`evaluate_many`; rows ordered by point, then claim in the order
+    given."""
     res = evaluate_many(values, names, claims, fixed=fixed)
     n = np.atleast_2d(values).shape[0]
     frames = []
     for c in claims:
         r = res[c]
-        cols: dict[str, Any] = {"row": np.arange(n), "claim": c, "margin": r.margin, "verdict": r.verdict,
-                                "undefined": r.undefined, "error": "", "conditions": ",".join(r.conditions)}
+        cols: dict[str, Any] = {
+            "row": np.arange(n),
+            "claim": c,
+            "margin": r.margin,
+            "verdict": r.verdict,
+            "undefined": r.undefined,
+            "error": "",
+            "conditions": ",".join(r.conditions),
+        }
         for name, (m, ok) in r.conditions.items():
             cols["cond:" + name], cols["ok:" + name] = m, ok
         if detail:

@@ -1,21 +1,24 @@
-"""Write the export-form examples in data/examples/: the simulated example tables rewritten as instruments and
-spreadsheets export them (a reader's workbook, a reader's grid text export, a well list, a Bio-Rad CFX qPCR export
-with its sample sheet). Every file says SIMULATED in its first line, sheet or a column.
+"""Write the export-form examples in data/examples/: the simulated example tables rewritten as
+instruments and spreadsheets export them (a reader's workbook, a reader's grid text export, a well
+list, a Bio-Rad CFX qPCR export with its sample sheet). Every file says SIMULATED in its first line,
+sheet or a column.
 
-    python -m jakpersist.loaders.export_examples     # rewrites the files deterministically from the examples
+    python -m jakpersist.loaders.export_examples     # rewrites the files deterministically from the
+    examples
 
 The numbers come from ``plate_example.csv`` and ``qpcr_example.csv`` (simulated by the book's model,
-:mod:`jakpersist.book.examples`); this module only changes their form: the three plate exports read to one and
-the same table (viability = blank-subtracted signal over the vehicle mean of its plate and population, so not
-the tidy file's per-replicate values), and the CFX export reads to the Ct values of ``qpcr_example.csv``
-(tests check both).
+:mod:`jakpersist.book.examples`); this module only changes their form: the three plate exports read
+to one and the same table (viability = blank-subtracted signal over the vehicle mean of its plate
+and population, so not the tidy file's per-replicate values), and the CFX export reads to the Ct
+values of ``qpcr_example.csv`` (tests check both).
 
-Plate layout (two 96-well plates, one per population; blocks titled ``Plate 1`` = naive, ``Plate 2`` =
-persistent): rows A-F are drug x replicate (ruxolitinib 1-3, fedratinib 1-3); column 1 a blank well, column 2
-the vehicle well, columns 3-10 the eight doses from the highest down; rows G-H and columns 11-12 unused. Raw
-signal = 800 + 40,000 x viability (assumption: a luminescent read-out in relative light units, as in the
-384-well example).
+Plate layout (two 96-well plates, one per population; blocks titled ``Plate 1`` = naive, ``Plate 2``
+= persistent): rows A-F are drug x replicate (ruxolitinib 1-3, fedratinib 1-3); column 1 a blank
+well, column 2 the vehicle well, columns 3-10 the eight doses from the highest down; rows G-H and
+columns 11-12 unused. Raw signal = 800 + 40,000 x viability (assumption: a luminescent read-out in
+relative light units, as in the 384-well example).
 """
+
 from __future__ import annotations
 
 import io
@@ -36,7 +39,8 @@ LETTERS = "ABCDEFGH"
 
 
 def _plates(tidy: pd.DataFrame) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-    """Signal grids (8 x 12, NaN = unused) per plate title and the plate map (plate, well, role, ...)."""
+    """Signal grids (8 x 12, NaN = unused) per plate title and the plate map (plate, well, role,
+    ...)."""
     grids, rows = {}, []
     for pop, title in PLATES.items():
         g = np.full((8, 12), np.nan)
@@ -67,9 +71,14 @@ def _cell(v: float) -> str:
 
 
 def grid_text(grids: dict[str, np.ndarray]) -> str:
-    """A reader's text export: settings lines, then per plate a title, a header ``<>,01..12`` and rows that
-    end with the read's label."""
-    lines = [f"Software Version,3.11 ({LABEL})", "Plate Type,96 WELL PLATE", "Read,Luminescence Endpoint", ""]
+    """A reader's text export: settings lines, then per plate a title, a header ``<>,01..12`` and
+    rows that end with the read's label."""
+    lines = [
+        f"Software Version,3.11 ({LABEL})",
+        "Plate Type,96 WELL PLATE",
+        "Read,Luminescence Endpoint",
+        "",
+    ]
     for title, g in grids.items():
         lines += [title, "<>," + ",".join(f"{c:02d}" for c in range(1, 13)) + ",Read"]
         lines += [LETTERS[i] + "," + ",".join(_cell(v) for v in g[i]) + ",Lum" for i in range(8)]
@@ -78,7 +87,8 @@ def grid_text(grids: dict[str, np.ndarray]) -> str:
 
 
 def well_list_text(grids: dict[str, np.ndarray]) -> str:
-    """A well-list export: one row per used well, ``Plate,Well,Luminescence`` with wells written ``A01``."""
+    """A well-list export: one row per used well, ``Plate,Well,Luminescence`` with wells written
+    ``A01``."""
     lines = [f"# {LABEL}", "Plate,Well,Luminescence"]
     for title, g in grids.items():
         for i in range(8):
@@ -89,8 +99,9 @@ def well_list_text(grids: dict[str, np.ndarray]) -> str:
 
 
 def workbook_bytes(grids: dict[str, np.ndarray]) -> bytes:
-    """A reader's Excel workbook: a ``Settings`` sheet, then both plates on ``Results`` (a merged title cell,
-    a blank row, the grids). Written with openpyxl; zip timestamps fixed so that the bytes are reproducible."""
+    """A reader's Excel workbook: a ``Settings`` sheet, then both plates on ``Results`` (a merged
+    title cell, a blank row, the grids). Written with openpyxl; zip timestamps fixed so that the
+    bytes are reproducible."""
     import datetime
 
     import openpyxl
@@ -98,8 +109,12 @@ def workbook_bytes(grids: dict[str, np.ndarray]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Settings"
-    for r in (["Note", LABEL], ["Software Version", "3.11"], ["Plate Type", "96 WELL PLATE"],
-              ["Read", "Luminescence Endpoint"]):
+    for r in (
+        ["Note", LABEL],
+        ["Software Version", "3.11"],
+        ["Plate Type", "96 WELL PLATE"],
+        ["Read", "Luminescence Endpoint"],
+    ):
         ws.append(r)
     res = wb.create_sheet("Results")
     res.append([f"Luminescence read ({LABEL})"])
@@ -124,26 +139,43 @@ def _fixed_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             text = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with the current time
+            if (
+                info.filename == "docProps/core.xml"
+            ):  # openpyxl stamps 'modified' with the current time
                 import re
 
-                text = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", text)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), text,
-                         compress_type=zipfile.ZIP_DEFLATED)
+                text = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", text
+                )
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)),
+                text,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
 def cfx_export(qpcr: pd.DataFrame) -> tuple[str, pd.DataFrame]:
-    """A Bio-Rad CFX "Quantification Cq Results" export of the tidy Ct table, and its sample sheet."""
+    """A Bio-Rad CFX "Quantification Cq Results" export of the tidy Ct table, and its sample
+    sheet."""
     names = {pop: pop[:3].upper() for pop in qpcr["population"].unique()}
     lines = [",Well,Fluor,Target,Content,Sample,Biological Set Name,Cq,Cq Mean,Cq Std. Dev,Note"]
     for k, (_, r) in enumerate(qpcr.iterrows()):
         well = f"{LETTERS[k // 12 % 8]}{k % 12 + 1:02d}"
-        lines.append(f",{well},SYBR,{r['gene']},Unkn,{names[r['population']]}-{r['replicate']},,{r['ct']:.3f},,,"
-                     + ("SIMULATED" if k == 0 else ""))
+        lines.append(
+            f",{well},SYBR,{r['gene']},Unkn,{names[r['population']]}-{r['replicate']},,{r['ct']:.3f},,,"
+            + ("SIMULATED" if k == 0 else "")
+        )
     lines.append(",H12,SYBR,JAK2,NTC,,,,,,")
-    sheet = (qpcr[["population", "replicate"]].drop_duplicates()
-             .assign(sample=lambda d: [f"{names[p]}-{r}" for p, r in zip(d["population"], d["replicate"], strict=False)]))
+    sheet = (
+        qpcr[["population", "replicate"]]
+        .drop_duplicates()
+        .assign(
+            sample=lambda d: [
+                f"{names[p]}-{r}" for p, r in zip(d["population"], d["replicate"], strict=False)
+            ]
+        )
+    )
     sheet = sheet[["sample", "population", "replicate"]].reset_index(drop=True)
     sheet["source"] = LABEL
     return "\n".join(lines) + "\n", sheet
@@ -151,17 +183,20 @@ def cfx_export(qpcr: pd.DataFrame) -> tuple[str, pd.DataFrame]:
 
 #: File name -> what it shows (for the manifest and the Your data page).
 FILES = {
-    "plate_export_workbook.xlsx": "a plate reader's Excel workbook (Settings sheet; two plates on Results)",
-    "plate_export_grid.csv": "a plate reader's text grid export (settings lines, 01..12 header, read label)",
+    "plate_export_workbook.xlsx": "a plate reader's Excel workbook (Settings sheet; two plates on "
+    "Results)",
+    "plate_export_grid.csv": "a plate reader's text grid export (settings lines, 01..12 header, "
+    "read label)",
     "plate_export_wells.csv": "a plate reader's well list (Plate, Well A01, Luminescence)",
     "qpcr_export_cfx.csv": "a Bio-Rad CFX Quantification Cq Results export",
-    "qpcr_export_cfx.samples.csv": "the sample sheet of the CFX export (sample -> population, replicate)",
+    "qpcr_export_cfx.samples.csv": "the sample sheet of the CFX export (sample -> population, "
+    "replicate)",
 }
 
 
 def write_all(folder: Path = EXAMPLES, *, record: bool = True) -> list[Path]:
-    """Write the export-form examples (and a plate map beside each plate export) into ``folder``; with
-    ``record``, enter each file's checksum in data/MANIFEST.yml."""
+    """Write the export-form examples (and a plate map beside each plate export) into ``folder``;
+    with ``record``, enter each file's checksum in data/MANIFEST.yml."""
     tidy = pd.read_csv(EXAMPLES / "plate_example.csv")
     qpcr = pd.read_csv(EXAMPLES / "qpcr_example.csv")
     grids, pmap = _plates(tidy)
@@ -182,11 +217,16 @@ def write_all(folder: Path = EXAMPLES, *, record: bool = True) -> list[Path]:
         from .manifest import record as enter
 
         for p in out:
-            enter(p, kind="simulated example (instrument / spreadsheet export form)",
-                  source="SIMULATED by the book's model (not a measurement): the numbers of plate_example.csv / "
-                         "qpcr_example.csv (seed 7) in an export's form",
-                  version="jakpersist 0.1.0", licence="CC BY 4.0 (this project)",
-                  made_by="python -m jakpersist.loaders.export_examples")
+            enter(
+                p,
+                kind="simulated example (instrument / spreadsheet export form)",
+                source="SIMULATED by the book's model (not a measurement): the numbers of "
+                "plate_example.csv / "
+                "qpcr_example.csv (seed 7) in an export's form",
+                version="jakpersist 0.1.0",
+                licence="CC BY 4.0 (this project)",
+                made_by="python -m jakpersist.loaders.export_examples",
+            )
     return out
 
 

@@ -1,4 +1,5 @@
 """`make data`: download GSE38335 into data/cache/ (see jakpersist/loaders/geo.py)."""
+
 from __future__ import annotations
 
 import sys

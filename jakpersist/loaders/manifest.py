@@ -1,4 +1,6 @@
-"""data/MANIFEST.yml: the provenance and checksum of every shipped data file, read and written in one place."""
+"""data/MANIFEST.yml: the provenance and checksum of every shipped data file, read and written in
+one place."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +10,10 @@ from typing import Any
 
 import yaml
 
+
 def _data_dir() -> Path:
-    """``data/`` of a source checkout, or the copy shipped inside the installed wheel (``jakpersist/_data``)."""
+    """``data/`` of a source checkout, or the copy shipped inside the installed wheel
+    (``jakpersist/_data``)."""
     checkout = Path(__file__).resolve().parents[2] / "data"
     if (checkout / "MANIFEST.yml").is_file():
         return checkout
@@ -23,9 +27,9 @@ MANIFEST = DATA / "MANIFEST.yml"
 def _cache_dir() -> Path:
     """Where every download is kept, one policy for all of them.
 
-    ``$JAKPERSIST_CACHE`` when set; else ``data/cache/`` of a source checkout; else the user's cache folder
-    (``$XDG_CACHE_HOME/jakpersist``, default ``~/.cache/jakpersist``). Never inside an installed package:
-    site-packages may be read-only and is shared between users.
+    ``$JAKPERSIST_CACHE`` when set; else ``data/cache/`` of a source checkout; else the user's cache
+    folder (``$XDG_CACHE_HOME/jakpersist``, default ``~/.cache/jakpersist``). Never inside an
+    installed package: site-packages may be read-only and is shared between users.
     """
     if os.environ.get("JAKPERSIST_CACHE"):
         return Path(os.environ["JAKPERSIST_CACHE"])
@@ -87,14 +91,17 @@ def entries() -> dict[str, dict[str, Any]]:
 
 
 def record(path: Path, **fields: Any) -> None:
-    """Add or update ``path``'s entry with ``fields`` and its current checksum (comment header kept)."""
+    """Add or update ``path``'s entry with ``fields`` and its current checksum (comment header
+    kept)."""
     rel = Path(path).resolve().relative_to(DATA).as_posix()
     table = entries()
     entry = table.setdefault(rel, {"path": rel})
     entry.update(fields)
     entry["sha256"] = sha256_file(path)
     text = MANIFEST.read_text(encoding="utf-8")
-    header = "".join(line + "\n" for line in text.split("\nfiles:")[0].splitlines() if line.startswith("#"))
+    header = "".join(
+        line + "\n" for line in text.split("\nfiles:")[0].splitlines() if line.startswith("#")
+    )
     doc = yaml.safe_load(text)
     doc["files"] = list(table.values())  # other sections (e.g. ``remote``: fetched files) are kept
     MANIFEST.write_text(header + yaml.safe_dump(doc, sort_keys=False, width=110), encoding="utf-8")

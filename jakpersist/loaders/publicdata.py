@@ -1,12 +1,14 @@
 """Shipped public data: STAT target gene sets and GDSC1 JAK2-inhibitor sensitivities.
 
 Loaders read the files in data/ (checksums verified against data/MANIFEST.yml). The ``regenerate_*``
-functions rebuild them from the registry packages named in the manifest and record the new checksums; they
-download from PyPI and are run only by hand:
+functions rebuild them from the registry packages named in the manifest and record the new
+checksums; they download from PyPI and are run only by hand:
 
-    python -m jakpersist.loaders.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark sets, CC BY 4.0)
-    python -m jakpersist.loaders.publicdata gdsc       # from the gdsctools==1.0.1 source tarball (GDSC1 release 17)
+    python -m jakpersist.loaders.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark
+    sets, CC BY 4.0) python -m jakpersist.loaders.publicdata gdsc       # from the gdsctools==1.0.1
+    source tarball (GDSC1 release 17)
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +26,8 @@ from .manifest import DATA, record, verify
 GENESETS = DATA / "genesets" / "jak_stat_gene_sets.gmt"
 GDSC = DATA / "gdsc" / "gdsc1_v17_jak2_inhibitors.csv"
 CLASSIC_STAT5 = ("CISH", "SOCS2", "SOCS3", "PIM1", "BCL2L1", "OSM", "ID1")
-#: GDSC1 release 17 drug ids (REFERENCE notes of this project): ruxolitinib 206, TG101348 (fedratinib) 306.
+#: GDSC1 release 17 drug ids (REFERENCE notes of this project): ruxolitinib 206, TG101348
+#: (fedratinib) 306.
 GDSC_DRUGS = {"ruxolitinib": 206, "fedratinib": 306}
 
 
@@ -40,17 +43,18 @@ def load_gene_sets(path: Path = GENESETS) -> dict[str, list[str]]:
     return sets
 
 
-#: GDSC1 descriptors (cosmic_info.csv.gz, column GDSC1) of blood cancers; used where cancer_cell_lines.csv has no
-#: tissue (source: gdsctools 1.0.1 data files).
+#: GDSC1 descriptors (cosmic_info.csv.gz, column GDSC1) of blood cancers; used where
+#: cancer_cell_lines.csv has no tissue (source: gdsctools 1.0.1 data files).
 GDSC_BLOOD_DESCRIPTORS = ("leukemia", "lymphoma", "myeloma", "blood")
 
 
 def load_gdsc(path: Path = GDSC) -> pd.DataFrame:
     """GDSC1 (release 17) IC50s of ruxolitinib and TG101348 per cell line (natural log of uM).
 
-    Columns: cosmic_id, cell_line, tissue (cancer_cell_lines.csv; "blood" filled in from the GDSC1 descriptor where
-    that file has none), tissue_subtype, gdsc_descriptor (cosmic_info.csv.gz), ln_ic50_uM_<drug>. IC50s are as
-    GDSC fitted them: many lie far above the highest concentration screened and are extrapolations.
+    Columns: cosmic_id, cell_line, tissue (cancer_cell_lines.csv; "blood" filled in from the GDSC1
+    descriptor where that file has none), tissue_subtype, gdsc_descriptor (cosmic_info.csv.gz),
+    ln_ic50_uM_<drug>. IC50s are as GDSC fitted them: many lie far above the highest concentration
+    screened and are extrapolations.
     """
     if path == GDSC:
         verify(path)
@@ -66,18 +70,23 @@ def _pip_download(spec: str, dest: str, sdist: bool = False) -> Path:
 
 
 def regenerate_gene_sets(wheel: Path | None = None) -> Path:
-    """Write the GMT from scspectra 0.2.1's default_gene_sets.json (downloads the wheel if not given)."""
+    """Write the GMT from scspectra 0.2.1's default_gene_sets.json (downloads the wheel if not
+    given)."""
     with tempfile.TemporaryDirectory() as tmp:
         wheel = wheel or _pip_download("scspectra==0.2.1", tmp)
         data = json.loads(zipfile.ZipFile(wheel).read("Spectra/data/default_gene_sets.json"))
     il6 = sorted(data["global"]["all_IL6-JAK-STAT3_signaling"])
     il2 = sorted(data["CD4_T"]["TNK_IL2-STAT5-signaling"])
     lines = [
-        "HALLMARK_IL6_JAK_STAT3_SIGNALING\tMSigDB Hallmark v7.5.1 (CC BY 4.0, Liberzon 2015) via scspectra 0.2.1 "
+        "HALLMARK_IL6_JAK_STAT3_SIGNALING\tMSigDB Hallmark v7.5.1 (CC BY 4.0, Liberzon 2015) via "
+        "scspectra 0.2.1 "
         "'global/all_IL6-JAK-STAT3_signaling' (identical)\t" + "\t".join(il6),
-        "IL2_STAT5_SIGNALING_SPECTRA\tscspectra 0.2.1 'CD4_T/TNK_IL2-STAT5-signaling'; shares 196 of the 199 "
-        "genes of MSigDB HALLMARK_IL2_STAT5_SIGNALING (CC BY 4.0, Liberzon 2015)\t" + "\t".join(il2),
-        "STAT5_CLASSIC_TARGETS\tclassic STAT5 read-out genes (this project's list)\t" + "\t".join(CLASSIC_STAT5),
+        "IL2_STAT5_SIGNALING_SPECTRA\tscspectra 0.2.1 'CD4_T/TNK_IL2-STAT5-signaling'; shares 196 "
+        "of the 199 "
+        "genes of MSigDB HALLMARK_IL2_STAT5_SIGNALING (CC BY 4.0, Liberzon 2015)\t"
+        + "\t".join(il2),
+        "STAT5_CLASSIC_TARGETS\tclassic STAT5 read-out genes (this project's list)\t"
+        + "\t".join(CLASSIC_STAT5),
     ]
     GENESETS.parent.mkdir(parents=True, exist_ok=True)
     GENESETS.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -98,16 +107,29 @@ def regenerate_gdsc(tarball: Path | None = None) -> Path:
     df = ic[["COSMIC_ID", *cols]].rename(columns=cols)
     df = df.dropna(subset=list(cols.values()), how="all")
     df = df.merge(cos[["COSMIC_ID", "SAMPLE_NAME", "GDSC1"]], on="COSMIC_ID", how="left")
-    df = df.merge(lines.rename(columns={"COSMIC": "COSMIC_ID"})[["COSMIC_ID", "TISSUE", "TISSUE_SUB_TYPE"]],
-                  on="COSMIC_ID", how="left")
-    df = df.rename(columns={"SAMPLE_NAME": "cell_line", "TISSUE": "tissue", "TISSUE_SUB_TYPE": "tissue_subtype",
-                            "COSMIC_ID": "cosmic_id", "GDSC1": "gdsc_descriptor"})
-    # cancer_cell_lines.csv leaves about 280 lines without a tissue, among them blood cancers such as OCI-M1,
-    # NK-92MI and DND-41; cosmic_info.csv.gz describes every line (GDSC1 descriptor), so fill "blood" from it.
+    df = df.merge(
+        lines.rename(columns={"COSMIC": "COSMIC_ID"})[["COSMIC_ID", "TISSUE", "TISSUE_SUB_TYPE"]],
+        on="COSMIC_ID",
+        how="left",
+    )
+    df = df.rename(
+        columns={
+            "SAMPLE_NAME": "cell_line",
+            "TISSUE": "tissue",
+            "TISSUE_SUB_TYPE": "tissue_subtype",
+            "COSMIC_ID": "cosmic_id",
+            "GDSC1": "gdsc_descriptor",
+        }
+    )
+    # cancer_cell_lines.csv leaves about 280 lines without a tissue, among them blood cancers such
+    # as OCI-M1, NK-92MI and DND-41; cosmic_info.csv.gz describes every line (GDSC1 descriptor), so
+    # fill
+    # "blood" from it.
     blood = df["gdsc_descriptor"].isin(GDSC_BLOOD_DESCRIPTORS)
     df["tissue"] = df["tissue"].where(df["tissue"].notna() | ~blood, "blood")
-    df = df[["cosmic_id", "cell_line", "tissue", "tissue_subtype", "gdsc_descriptor", *cols.values()]].sort_values(
-        "cosmic_id")
+    df = df[
+        ["cosmic_id", "cell_line", "tissue", "tissue_subtype", "gdsc_descriptor", *cols.values()]
+    ].sort_values("cosmic_id")
     GDSC.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
     record(GDSC, made_by="python -m jakpersist.loaders.publicdata gdsc")

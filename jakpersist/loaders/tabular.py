@@ -1,29 +1,35 @@
-"""One tabular reader under every reader-data format: cells from text or workbook files, one set of number rules.
+"""One tabular reader under every reader-data format: cells from text or workbook files, one set of
+number rules.
 
-Every format of the reader's own data (tidy plate table, plate-reader grid, well list, plate map, bands, qPCR,
-time-course counts) reads its file through this module, so no two formats read the same cell differently.
+Every format of the reader's own data (tidy plate table, plate-reader grid, well list, plate map,
+bands, qPCR, time-course counts) reads its file through this module, so no two formats read the same
+cell differently.
 
 Files
-    Delimited text: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark (Excel's "Unicode
-    text"), or else Windows-1252 (Excel's "CSV (Comma delimited)" on Windows; noted); CRLF or LF line ends; ``,``, ``;`` or tab as the delimiter (the one that splits the most lines into
+    Delimited text: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark (Excel's
+    "Unicode text"), or else Windows-1252 (Excel's "CSV (Comma delimited)" on Windows; noted); CRLF
+    or LF line ends; ``,``, ``;`` or tab as the delimiter (the one that splits the most lines into
     the same number of fields). Workbooks: ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods`` through
-    :func:`pandas.read_excel` with the python-calamine engine; the sheet that holds the expected table is found
-    (or named), the other sheets are listed in the notes; merged title cells and blank rows are skipped by the
-    callers' header search.
+    :func:`pandas.read_excel` with the python-calamine engine; the sheet that holds the expected
+    table is found (or named), the other sheets are listed in the notes; merged title cells and
+    blank rows are skipped by the callers' header search.
 
 Numbers (:func:`number_style`, :func:`parse_number`)
-    A cell is read as people write numbers: ``1234.5``, ``1,234.5``, ``1.234,5`` (thousands dots, decimal
-    comma), ``1 234,5`` or ``1'234.5`` (spaces, no-break, thin or narrow no-break spaces, apostrophes as
-    thousands separators), ``0,5`` (decimal comma), exponents (``9.5e-1``, ``9,5e-1``). Which character is the
-    decimal mark is decided per file from the cells that can only be read one way (``0,85``, ``2.25``,
-    ``53,923.4``, ``1.000.000``). A cell that reads two ways (``1,000`` and ``1.000``: one thousand, or one with a
-    decimal mark) takes the file's decimal mark; when the file shows none (or both), it is refused with the
-    file, line, column, value and both readings. Never a silently different number.
+    A cell is read as people write numbers: ``1234.5``, ``1,234.5``, ``1.234,5`` (thousands dots,
+    decimal comma), ``1 234,5`` or ``1'234.5`` (spaces, no-break, thin or narrow no-break spaces,
+    apostrophes as thousands separators), ``0,5`` (decimal comma), exponents (``9.5e-1``,
+    ``9,5e-1``). Which character is the decimal mark is decided per file from the cells that can
+    only be read one way (``0,85``, ``2.25``, ``53,923.4``, ``1.000.000``). A cell that reads two
+    ways (``1,000`` and ``1.000``: one thousand, or one with a decimal mark) takes the file's
+    decimal mark; when the file shows none (or both), it is refused with the file, line, column,
+    value and both readings. Never a silently different number.
 
 Missing and error cells
-    ``NA``, ``N/A``, ``NaN``, ``null``, ``none``, ``-`` and empty cells are missing values where the format allows
-    them; spreadsheet error values (``#DIV/0!``, ``#VALUE!``, ``#N/A``, ...) stop the read with their place.
+    ``NA``, ``N/A``, ``NaN``, ``null``, ``none``, ``-`` and empty cells are missing values where the
+    format allows them; spreadsheet error values (``#DIV/0!``, ``#VALUE!``, ``#N/A``, ...) stop the
+    read with their place.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,16 +57,19 @@ class Column:
     lo: float | None = None
     hi: float | None = None
     choices: tuple[str, ...] | None = None
-    #: a missing value (`NA`, empty) marks a missing well/band/reaction: the row is skipped and listed
+    #: a missing value (`NA`, empty) marks a missing well/band/reaction: the row is skipped and
+    #: listed
     missing_ok: bool = False
     #: the name's unit suffix (``dose_nM`` -> ``"nM"``); a header with another concentration unit
     #: (``dose_uM``, ``dose_M``, ...) is accepted and converted to this one, with a note
     unit: str | None = None
     #: other accepted header names (regular expressions, matched whole, case ignored)
     aliases: tuple[str, ...] = ()
-    #: values may be written with a percent sign (``85%``): read as percent, noted, converted by the caller
+    #: values may be written with a percent sign (``85%``): read as percent, noted, converted by the
+    #: caller
     percent_ok: bool = False
-    #: further words read as a missing value in this column (e.g. qPCR's ``Undetermined``), case ignored
+    #: further words read as a missing value in this column (e.g. qPCR's ``Undetermined``), case
+    #: ignored
     missing_words: tuple[str, ...] = ()
 
     @property
@@ -93,23 +102,31 @@ class Schema:
         return "\n".join(lines)
 
 
-#: Concentration units accepted in a column name (``dose_uM``), as multiples of one nM. Case is ignored
-#: in headers, so ``M`` (molar) and ``mM`` are told apart by their letters, not their case.
-CONCENTRATION_UNITS: dict[str, float] = {"pm": 1e-3, "nm": 1.0, "um": 1e3, "µm": 1e3, "μm": 1e3,
-                                         "mm": 1e6, "m": 1e9}
+#: Concentration units accepted in a column name (``dose_uM``), as multiples of one nM. Case is
+#: ignored in headers, so ``M`` (molar) and ``mM`` are told apart by their letters, not their case.
+CONCENTRATION_UNITS: dict[str, float] = {
+    "pm": 1e-3,
+    "nm": 1.0,
+    "um": 1e3,
+    "µm": 1e3,
+    "μm": 1e3,
+    "mm": 1e6,
+    "m": 1e9,
+}
 UNIT_LABEL = {"pm": "pM", "nm": "nM", "um": "µM", "µm": "µM", "μm": "µM", "mm": "mM", "m": "M"}
 
 #: Cells read as a missing value (case ignored) in a column that allows it.
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
 
-#: A spreadsheet error value (Excel, LibreOffice, Google Sheets), e.g. ``#DIV/0!``, ``#VALUE!``, ``#N/A``.
+#: A spreadsheet error value (Excel, LibreOffice, Google Sheets), e.g. ``#DIV/0!``, ``#VALUE!``,
+#: ``#N/A``.
 SPREADSHEET_ERROR = re.compile(r"^#(?:N/A|DIV/0!|[A-Z][A-Z0-9_]*[!?]?)$", re.IGNORECASE)
 
 #: Workbook file suffixes read through pandas + python-calamine.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-# ---------------------------------------------------------------------------------------------------- numbers
+# ------------------------------------------------------------------------------------------ numbers
 
 _EXP = r"(?:[eE][+-]?\d+)?"
 _INT = re.compile(r"\d+")
@@ -123,9 +140,10 @@ _SPACE_GROUPS = re.compile(r"[1-9]\d{0,2}(?:[ \u00a0\u2009\u202f']\d{3})+(?:([.,
 
 
 class TypedNumber(str):
-    """A cell that holds a number, not text (a workbook cell typed as a number, a TOML number): it reads as its
-    own value, never under a decimal-mark rule, and says nothing about the decimal mark of the file's text cells
-    (a typed 4.572 stays 4.572 beside text cells written ``0,85``). Shown as the spreadsheet shows it."""
+    """A cell that holds a number, not text (a workbook cell typed as a number, a TOML number): it
+    reads as its own value, never under a decimal-mark rule, and says nothing about the decimal mark
+    of the file's text cells (a typed 4.572 stays 4.572 beside text cells written ``0,85``). Shown
+    as the spreadsheet shows it."""
 
     value: float
 
@@ -141,7 +159,8 @@ class TypedNumber(str):
 
 
 class AmbiguousNumber(ValueError):
-    """A cell such as ``1,000`` that reads as two numbers; ``readings`` holds (thousands, decimal) values."""
+    """A cell such as ``1,000`` that reads as two numbers; ``readings`` holds (thousands, decimal)
+    values."""
 
     def __init__(self, cell: str, readings: tuple[float, float]):
         super().__init__(cell)
@@ -151,10 +170,11 @@ class AmbiguousNumber(ValueError):
 def _classify(cell: str) -> tuple[float, str | None, str]:
     """(value under a decimal point, evidence, form) of one cell.
 
-    evidence: "." (the cell shows a decimal point: ``2.25``, ``53,923.4``), "," (a decimal comma: ``0,85``,
-    ``53.923,4``), None (no evidence: ``12``, ``1 000``) or "?" (reads two ways: ``1,000``, ``1.000``; the value
-    returned is the thousands reading). form: "plain", "comma", "grouped". Raises ValueError: not a number.
-    A :class:`TypedNumber` is its own value, with no evidence."""
+    evidence: "." (the cell shows a decimal point: ``2.25``, ``53,923.4``), "," (a decimal comma:
+    ``0,85``, ``53.923,4``), None (no evidence: ``12``, ``1 000``) or "?" (reads two ways:
+    ``1,000``, ``1.000``; the value returned is the thousands reading). form: "plain", "comma",
+    "grouped". Raises ValueError: not a number. A :class:`TypedNumber` is its own value, with no
+    evidence."""
     if isinstance(cell, TypedNumber):
         return cell.value, None, "plain"
     s = cell.strip()
@@ -183,8 +203,8 @@ def _classify(cell: str) -> tuple[float, str | None, str]:
 
 
 def number_style(cells: Iterable[str], default: str | None = None) -> str | None:
-    """The file's decimal mark: "." or "," when the cells that read one way only all show it, "mixed" when
-    they show both, else ``default`` (None: the file shows neither)."""
+    """The file's decimal mark: "." or "," when the cells that read one way only all show it,
+    "mixed" when they show both, else ``default`` (None: the file shows neither)."""
     seen = set()
     for c in cells:
         try:
@@ -201,9 +221,9 @@ def number_style(cells: Iterable[str], default: str | None = None) -> str | None
 def parse_number(cell: str, style: str | None) -> tuple[float, str]:
     """Read one cell under the file's decimal mark ``style`` (see :func:`number_style`).
 
-    Returns (value, form) with form "plain", "comma" (decimal comma) or "grouped" (thousands separators).
-    Raises :class:`AmbiguousNumber` for ``1,000``/``1.000`` when ``style`` does not decide, ValueError for a
-    cell that is not a number."""
+    Returns (value, form) with form "plain", "comma" (decimal comma) or "grouped" (thousands
+    separators). Raises :class:`AmbiguousNumber` for ``1,000``/``1.000`` when ``style`` does not
+    decide, ValueError for a cell that is not a number."""
     value, ev, form = _classify(cell)
     if ev != "?":
         return value, form
@@ -217,14 +237,24 @@ def parse_number(cell: str, style: str | None) -> tuple[float, str]:
     raise AmbiguousNumber(cell, (value, decimal))
 
 
-def ambiguity_message(where: str, cell: str, readings: tuple[float, float], style: str | None) -> str:
-    """The refusal for an ambiguous cell: where, the value, both readings and what to write instead."""
+def ambiguity_message(
+    where: str, cell: str, readings: tuple[float, float], style: str | None
+) -> str:
+    """The refusal for an ambiguous cell: where, the value, both readings and what to write
+    instead."""
     mark = "," if "," in cell else "."
-    why = ("the file shows both decimal points and decimal commas" if style == "mixed" else
-           "no other number in the file shows which decimal mark it uses")
-    return (f"{where}: {cell.strip()!r} is ambiguous: it reads as {readings[0]:g} ('{mark}' as a thousands "
-            f"separator) or as {readings[1]:g} ('{mark}' as the decimal mark), and {why}; write it in plain digits "
-            f"({readings[0]:g} or {readings[1]:g})")
+    why = (
+        "the file shows both decimal points and decimal commas"
+        if style == "mixed"
+        else "no other number in the file shows which decimal mark it uses"
+    )
+    return (
+        f"{where}: {cell.strip()!r} is ambiguous: it reads as {readings[0]:g} ('{mark}' as a "
+        "thousands "
+        f"separator) or as {readings[1]:g} ('{mark}' as the decimal mark), and {why}; write it in "
+        "plain digits "
+        f"({readings[0]:g} or {readings[1]:g})"
+    )
 
 
 @dataclass
@@ -240,22 +270,32 @@ class NumberReader:
         """A reader whose decimal mark is decided by ``cells`` (every numeric cell of the file)."""
         return cls(number_style(cells, default))
 
-    def read(self, cell: str, where: str, valid: tuple[float | None, float | None] = (None, None)) -> float:
-        """The number in ``cell``; :class:`ReaderDataError` naming ``where`` when it is not one or is
-        ambiguous. ``valid``: the column's valid range (in the file's unit); an ambiguous cell of which exactly
-        one reading lies in it takes that reading (a Ct of ``25.010`` is 25.01, not 25,010 cycles), noted."""
+    def read(
+        self, cell: str, where: str, valid: tuple[float | None, float | None] = (None, None)
+    ) -> float:
+        """The number in ``cell``; :class:`ReaderDataError` naming ``where`` when it is not one or
+        is ambiguous. ``valid``: the column's valid range (in the file's unit); an ambiguous cell of
+        which exactly one reading lies in it takes that reading (a Ct of ``25.010`` is 25.01, not
+        25,010 cycles), noted."""
         try:
             v, form = parse_number(cell, self.style)
         except AmbiguousNumber as exc:
-            lo, hi = (-np.inf if valid[0] is None else valid[0]), (np.inf if valid[1] is None else valid[1])
+            lo, hi = (
+                (-np.inf if valid[0] is None else valid[0]),
+                (np.inf if valid[1] is None else valid[1]),
+            )
             inside = [r for r in exc.readings if lo <= r <= hi]
             if len(inside) != 1:
-                raise ReaderDataError(ambiguity_message(where, cell, exc.readings, self.style)) from None
+                raise ReaderDataError(
+                    ambiguity_message(where, cell, exc.readings, self.style)
+                ) from None
             v, form = inside[0], "by range"
         except ValueError:
-            raise ReaderDataError(f"{where}: {cell!r} is not a number; write the number, or NA for a missing "
-                                  f"value (a saturated or failed read such as OVRFLW: NA, or read again at a "
-                                  f"lower gain)") from None
+            raise ReaderDataError(
+                f"{where}: {cell!r} is not a number; write the number, or NA for a missing "
+                f"value (a saturated or failed read such as OVRFLW: NA, or read again at a "
+                f"lower gain)"
+            ) from None
         if not np.isfinite(v):
             raise ReaderDataError(f"{where}: {cell!r} is not a finite number")
         self.counts[form] += 1
@@ -266,32 +306,42 @@ class NumberReader:
         """Sentences for the notes: decimal commas and thousands separators that were read."""
         out = []
         if self.counts["comma"]:
-            out.append(f"{self.counts['comma']} decimal comma(s) read as decimal points (1,5 = 1.5)")
+            out.append(
+                f"{self.counts['comma']} decimal comma(s) read as decimal points (1,5 = 1.5)"
+            )
         if self.counts["by range"]:
             cell, v = self.first["by range"]
-            out.append(f"{self.counts['by range']} number(s) that read two ways (e.g. {cell}) taken as the one "
-                       f"reading inside the column's valid range ({v:g})")
+            out.append(
+                f"{self.counts['by range']} number(s) that read two ways (e.g. {cell}) taken as "
+                "the one "
+                f"reading inside the column's valid range ({v:g})"
+            )
         if self.counts["grouped"]:
             ex = "52.113,4 = 52113.4" if self.style == "," else "52,113.4 = 52113.4"
-            out.append(f"{self.counts['grouped']} number(s) written with thousands separators read ({ex})")
+            out.append(
+                f"{self.counts['grouped']} number(s) written with thousands separators read ({ex})"
+            )
         return out
 
 
-# ------------------------------------------------------------------------------------------------ metadata
+# ----------------------------------------------------------------------------------------- metadata
+
 
 @dataclass(frozen=True)
 class ReadInfo:
-    """What a reader found in the file behind a table, typed: every table a reader of this package returns
-    carries one, read with :func:`read_info` (the one documented way).
+    """What a reader found in the file behind a table, typed: every table a reader of this package
+    returns carries one, read with :func:`read_info` (the one documented way).
 
-    ``path``: the file read; ``format``: the format it was read as (a schema's name, "plate grid", "well list",
-    "ImageJ Results with a lane map", ...); ``sheet``: the workbook sheet (None for text); ``decimal_mark``: "."
-    or "," as the file's numbers showed it ("mixed" when both appear, None when no cell decides);
-    ``notes``: sentences saying what was detected, converted or skipped (the chapters show them); ``labels``:
-    each schema column -> the header it was found under; ``percent_sign``: columns whose values carried a % sign.
+    ``path``: the file read; ``format``: the format it was read as (a schema's name, "plate grid",
+    "well list", "ImageJ Results with a lane map", ...); ``sheet``: the workbook sheet (None for
+    text); ``decimal_mark``: "." or "," as the file's numbers showed it ("mixed" when both appear,
+    None when no cell decides); ``notes``: sentences saying what was detected, converted or skipped
+    (the chapters show them); ``labels``: each schema column -> the header it was found under;
+    ``percent_sign``: columns whose values carried a % sign.
 
-    For older callers the table's ``attrs`` also hold ``notes``, ``labels``, ``path`` and ``percent_sign`` as plain
-    values; :func:`read_info` takes those as current, so code that appends to ``attrs["notes"]`` stays in step.
+    For older callers the table's ``attrs`` also hold ``notes``, ``labels``, ``path`` and
+    ``percent_sign`` as plain values; :func:`read_info` takes those as current, so code that appends
+    to ``attrs["notes"]`` stays in step.
     """
 
     path: str = "?"
@@ -320,20 +370,30 @@ def read_info(df: pd.DataFrame) -> ReadInfo:
     a = df.attrs
     info = a.get("read_info")
     info = info if isinstance(info, ReadInfo) else ReadInfo()
-    return replace(info, path=str(a.get("path", info.path)), notes=tuple(a.get("notes", info.notes)),
-                   labels=dict(a.get("labels", info.labels)),
-                   percent_sign=tuple(a.get("percent_sign", info.percent_sign)))
+    return replace(
+        info,
+        path=str(a.get("path", info.path)),
+        notes=tuple(a.get("notes", info.notes)),
+        labels=dict(a.get("labels", info.labels)),
+        percent_sign=tuple(a.get("percent_sign", info.percent_sign)),
+    )
 
 
 def attach(df: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
-    """Attach ``info`` to ``df`` (in place; returns ``df``): ``attrs["read_info"]`` and the plain ``notes``,
-    ``labels``, ``path`` and ``percent_sign`` keys that older callers read."""
-    df.attrs.update(read_info=info, notes=list(info.notes), labels=dict(info.labels), path=info.path,
-                    percent_sign=list(info.percent_sign))
+    """Attach ``info`` to ``df`` (in place; returns ``df``): ``attrs["read_info"]`` and the plain
+    ``notes``, ``labels``, ``path`` and ``percent_sign`` keys that older callers read."""
+    df.attrs.update(
+        read_info=info,
+        notes=list(info.notes),
+        labels=dict(info.labels),
+        path=info.path,
+        percent_sign=list(info.percent_sign),
+    )
     return df
 
 
-# ------------------------------------------------------------------------------------------------------ files
+# -------------------------------------------------------------------------------------------- files
+
 
 @dataclass
 class Cells:
@@ -341,14 +401,15 @@ class Cells:
 
     rows: list[list[str]]
     notes: list[str]
-    #: the decimal mark when no text cell decides it (None: undecided; typed workbook numbers never decide)
+    #: the decimal mark when no text cell decides it (None: undecided; typed workbook numbers never
+    #: decide)
     decimal: str | None = None
     sheet: str | None = None
 
 
 def cell_text(v: object) -> str:
-    """A typed value (workbook or TOML cell) as the text a spreadsheet shows: '' for empty, integers without a
-    decimal point, floats in their shortest exact form."""
+    """A typed value (workbook or TOML cell) as the text a spreadsheet shows: '' for empty, integers
+    without a decimal point, floats in their shortest exact form."""
     return _cell_text(v)
 
 
@@ -364,14 +425,18 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def read_cells(path: str | Path, *, sheet: str | None = None,
-               accept: Callable[[list[list[str]]], bool] | None = None) -> Cells:
+def read_cells(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    accept: Callable[[list[list[str]]], bool] | None = None,
+) -> Cells:
     """Read a delimited text file or a workbook sheet as rows of text cells.
 
-    For a workbook (:data:`WORKBOOK_SUFFIXES`), ``sheet`` names the sheet; without it the first sheet for which
-    ``accept(rows)`` is true is taken (the first sheet when ``accept`` is None) and the others are listed in the
-    notes. Raises :class:`ReaderDataError` for a missing, binary or unreadable file, an unknown sheet, or a
-    workbook where no sheet holds the expected table.
+    For a workbook (:data:`WORKBOOK_SUFFIXES`), ``sheet`` names the sheet; without it the first
+    sheet for which ``accept(rows)`` is true is taken (the first sheet when ``accept`` is None) and
+    the others are listed in the notes. Raises :class:`ReaderDataError` for a missing, binary or
+    unreadable file, an unknown sheet, or a workbook where no sheet holds the expected table.
     """
     p = Path(path)
     if not p.is_file():
@@ -381,8 +446,10 @@ def read_cells(path: str | Path, *, sheet: str | None = None,
     raw = p.read_bytes()
     notes: list[str] = []
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ReaderDataError(f"{p}: a workbook saved under a text file's name; name it .xlsx, .xls or .ods "
-                              f"(or save it as CSV)")
+        raise ReaderDataError(
+            f"{p}: a workbook saved under a text file's name; name it .xlsx, .xls or .ods "
+            f"(or save it as CSV)"
+        )
     try:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = raw.decode("utf-16")
@@ -390,10 +457,14 @@ def read_cells(path: str | Path, *, sheet: str | None = None,
         else:
             text = _decode_8bit(p, raw, notes)
     except UnicodeDecodeError as exc:
-        raise ReaderDataError(f"{p}: not a UTF-8 text file ({exc.reason}); save it as CSV (UTF-8), or give "
-                              f"the workbook itself (.xlsx, .xls, .ods)") from exc
+        raise ReaderDataError(
+            f"{p}: not a UTF-8 text file ({exc.reason}); save it as CSV (UTF-8), or give "
+            f"the workbook itself (.xlsx, .xls, .ods)"
+        ) from exc
     if "\x00" in text:
-        raise ReaderDataError(f"{p}: not a UTF-8 text file (it contains NUL bytes); save it as CSV (UTF-8)")
+        raise ReaderDataError(
+            f"{p}: not a UTF-8 text file (it contains NUL bytes); save it as CSV (UTF-8)"
+        )
     if not text.strip():
         return Cells([], notes)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
@@ -407,13 +478,19 @@ def read_cells(path: str | Path, *, sheet: str | None = None,
     return Cells(rows, notes)
 
 
-def _read_workbook(p: Path, sheet: str | None, accept: Callable[[list[list[str]]], bool] | None) -> Cells:
+def _read_workbook(
+    p: Path, sheet: str | None, accept: Callable[[list[list[str]]], bool] | None
+) -> Cells:
     try:
         book = pd.read_excel(p, sheet_name=None, header=None, engine="calamine", dtype=object)
     except Exception as exc:  # calamine raises its own error types for damaged or encrypted files
-        raise ReaderDataError(f"{p}: not a readable workbook ({type(exc).__name__}: {exc})") from None
-    sheets = {name: [[_cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
-              for name, df in book.items()}
+        raise ReaderDataError(
+            f"{p}: not a readable workbook ({type(exc).__name__}: {exc})"
+        ) from None
+    sheets = {
+        name: [[_cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
+        for name, df in book.items()
+    }
     if sheet is not None:
         if sheet not in sheets:
             raise ReaderDataError(f"{p}: no sheet named {sheet!r} (sheets: {', '.join(sheets)})")
@@ -421,30 +498,43 @@ def _read_workbook(p: Path, sheet: str | None, accept: Callable[[list[list[str]]
     else:
         chosen = next((n for n, rows in sheets.items() if accept is None or accept(rows)), None)
         if chosen is None:
-            raise ReaderDataError(f"{p}: no sheet holds the expected table (sheets: {', '.join(sheets)}); name the "
-                                  f"sheet with the 'sheet' parameter, or check the header row")
-    notes = [f"workbook sheet '{chosen}' read"
-             + (f"; other sheet(s) ignored: {', '.join(n for n in sheets if n != chosen)}" if len(sheets) > 1
-                else "")]
+            raise ReaderDataError(
+                f"{p}: no sheet holds the expected table (sheets: {', '.join(sheets)}); name the "
+                f"sheet with the 'sheet' parameter, or check the header row"
+            )
+    notes = [
+        f"workbook sheet '{chosen}' read"
+        + (
+            f"; other sheet(s) ignored: {', '.join(n for n in sheets if n != chosen)}"
+            if len(sheets) > 1
+            else ""
+        )
+    ]
     return Cells(sheets[chosen], notes, sheet=chosen)
 
 
 def _decode_8bit(p: Path, raw: bytes, notes: list[str]) -> str:
-    """UTF-8 (with or without a byte-order mark); else Windows-1252, what Excel's "CSV (Comma delimited)" writes
-    on Windows (numbers are ASCII in both, so no number changes; a note says which was used). Raises
-    :class:`ReaderDataError` naming the line of the first byte neither can read."""
+    """UTF-8 (with or without a byte-order mark); else Windows-1252, what Excel's "CSV (Comma
+    delimited)" writes on Windows (numbers are ASCII in both, so no number changes; a note says
+    which was used). Raises :class:`ReaderDataError` naming the line of the first byte neither can
+    read."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         try:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
-            raise ReaderDataError(f"{p}, line {line}: not a UTF-8 or Windows-1252 text file (byte "
-                                  f"0x{raw[exc.start]:02x}); save it as CSV UTF-8, or give the workbook itself "
-                                  f"(.xlsx, .xls, .ods)") from None
-        notes.append(f"read as Windows-1252 text (Excel's 'CSV (Comma delimited)'; first non-UTF-8 character on "
-                     f"line {line})")
+            raise ReaderDataError(
+                f"{p}, line {line}: not a UTF-8 or Windows-1252 text file (byte "
+                f"0x{raw[exc.start]:02x}); save it as CSV UTF-8, or give the workbook itself "
+                f"(.xlsx, .xls, .ods)"
+            ) from None
+        notes.append(
+            "read as Windows-1252 text (Excel's 'CSV (Comma delimited)'; first non-UTF-8 "
+            "character on "
+            f"line {line})"
+        )
         return text
 
 
@@ -456,10 +546,11 @@ def read_rows(path: str | Path) -> tuple[list[list[str]], list[str]]:
 
 
 def _sniff_delimiter(sample: str, header: str) -> str:
-    """``,``, ``;`` or tab: the candidate that splits the most lines of the sample into the same number of
-    fields (the consistency criterion of :class:`csv.Sniffer`, counted over whole lines with quotes respected,
-    so that a free-text title line of a plate-reader export or decimal commas do not decide); ties go to the
-    candidate that splits more lines at all, then to :class:`csv.Sniffer`, then to the header line."""
+    """``,``, ``;`` or tab: the candidate that splits the most lines of the sample into the same
+    number of fields (the consistency criterion of :class:`csv.Sniffer`, counted over whole lines
+    with quotes respected, so that a free-text title line of a plate-reader export or decimal commas
+    do not decide); ties go to the candidate that splits more lines at all, then to
+    :class:`csv.Sniffer`, then to the header line."""
     lines = [ln for ln in sample.splitlines() if ln.strip()][:100]
     candidates = [d for d in (",", ";", "\t") if any(d in ln for ln in lines)]
     if len(candidates) <= 1:
@@ -485,16 +576,24 @@ def _sniff_delimiter(sample: str, header: str) -> str:
     return max(best, key=header.count)
 
 
-# ------------------------------------------------------------------------------------------------ tidy tables
+# -------------------------------------------------------------------------------------- tidy tables
+
 
 def _match_column(p: Path, col: Column, header: list[str]) -> tuple[int | None, float, str]:
-    """Index of ``col`` in ``header`` (case-insensitive; aliases; unit suffixes), factor to its unit, unit."""
+    """Index of ``col`` in ``header`` (case-insensitive; aliases; unit suffixes), factor to its
+    unit, unit."""
     low = [" ".join(h.strip().lower().split()) for h in header]
     hits = [i for i, h in enumerate(low) if h == col.name.lower()]
     if not hits and col.aliases:
-        hits = [i for i, h in enumerate(low) if any(re.fullmatch(a, h, re.IGNORECASE) for a in col.aliases)]
+        hits = [
+            i
+            for i, h in enumerate(low)
+            if any(re.fullmatch(a, h, re.IGNORECASE) for a in col.aliases)
+        ]
     if col.unit is not None and not hits:
-        pat = re.compile(rf"^{re.escape(col.stem.lower())}\s*[_ ]?\s*[(\[]?\s*([pnuµμm]?m)\s*[)\]]?$")
+        pat = re.compile(
+            rf"^{re.escape(col.stem.lower())}\s*[_ ]?\s*[(\[]?\s*([pnuµμm]?m)\s*[)\]]?$"
+        )
         hits = [i for i, h in enumerate(low) if pat.match(h)]
         if len(hits) == 1:
             u = pat.match(low[hits[0]]).group(1)
@@ -502,11 +601,15 @@ def _match_column(p: Path, col: Column, header: list[str]) -> tuple[int | None, 
             return hits[0], factor, UNIT_LABEL[u]
     if len(hits) > 1:
         cols = ", ".join(f"{i + 1} ('{header[i].strip()}')" for i in hits)
-        raise ReaderDataError(f"{p}, line 1 (header): column '{col.name}' appears {len(hits)} times "
-                              f"(columns {cols}); keep one")
+        raise ReaderDataError(
+            f"{p}, line 1 (header): column '{col.name}' appears {len(hits)} times "
+            f"(columns {cols}); keep one"
+        )
     if col.unit is not None and not hits and col.stem.lower() in low:
-        raise ReaderDataError(f"{p}, line 1 (header): column '{header[low.index(col.stem.lower())].strip()}' "
-                              f"has no unit; name it {col.stem}_nM, {col.stem}_uM or {col.stem}_M")
+        raise ReaderDataError(
+            f"{p}, line 1 (header): column '{header[low.index(col.stem.lower())].strip()}' "
+            f"has no unit; name it {col.stem}_nM, {col.stem}_uM or {col.stem}_M"
+        )
     return (hits[0] if hits else None), 1.0, col.unit or ""
 
 
@@ -519,18 +622,20 @@ def _has_columns(schema: Schema, row: list[str]) -> bool:
 
 
 def header_index(rows: list[list[str]], schema: Schema, search: int = 30) -> int | None:
-    """Index of the header row: the first of the first ``search`` rows that names every column of ``schema``
-    (title lines, ``*`` instrument lines, merged title cells and blank rows above it are skipped); None if
-    none does."""
+    """Index of the header row: the first of the first ``search`` rows that names every column of
+    ``schema`` (title lines, ``*`` instrument lines, merged title cells and blank rows above it are
+    skipped); None if none does."""
     for i, r in enumerate(rows[:search]):
         if any(c.strip() for c in r) and _has_columns(schema, r):
             return i
     return None
 
 
-def _find_columns(p: Path, schema: Schema, header: list[str], h0: int) -> dict[str, tuple[int, float, str]]:
-    """Schema column -> (index in ``header``, unit factor, unit); raises ReaderDataError naming the header line
-    (``h0`` is its index) and every missing column."""
+def _find_columns(
+    p: Path, schema: Schema, header: list[str], h0: int
+) -> dict[str, tuple[int, float, str]]:
+    """Schema column -> (index in ``header``, unit factor, unit); raises ReaderDataError naming the
+    header line (``h0`` is its index) and every missing column."""
     hline = f"line {h0 + 1} (header)"
     found: dict[str, tuple[int, float, str]] = {}
     missing = []
@@ -544,15 +649,21 @@ def _find_columns(p: Path, schema: Schema, header: list[str], h0: int) -> dict[s
         else:
             found[col.name] = (i, factor, unit)
     if missing:
-        raise ReaderDataError(f"{p}, {hline}: missing column(s) {', '.join(missing)}; "
-                              f"found {', '.join(h for h in header if h) or 'none'}"
-                              + ("" if len(header) > 1 else
-                                 " (a single column: the delimiter should be one of , ; or tab)"))
+        raise ReaderDataError(
+            f"{p}, {hline}: missing column(s) {', '.join(missing)}; "
+            f"found {', '.join(h for h in header if h) or 'none'}"
+            + (
+                ""
+                if len(header) > 1
+                else " (a single column: the delimiter should be one of , ; or tab)"
+            )
+        )
     return found
 
 
 def _extra_columns(header: list[str], required_idx: set[int]) -> dict[str, int]:
-    """Named columns beyond the schema's (first of a repeated name only; header-less ones and ``line`` dropped)."""
+    """Named columns beyond the schema's (first of a repeated name only; header-less ones and
+    ``line`` dropped)."""
     seen = {header[i].lower() for i in required_idx}
     extra: dict[str, int] = {}
     for i, h in enumerate(header):
@@ -563,44 +674,57 @@ def _extra_columns(header: list[str], required_idx: set[int]) -> dict[str, int]:
     return extra
 
 
-def _check_fields(p: Path, header: list[str], body: list[tuple[int, list[str]]], last_required: int, *,
-                  text: bool) -> None:
-    """Refuse a row too short for the schema's columns or with values beyond the header, showing both; in a text
-    file, say how a thousands comma splits a field."""
+def _check_fields(
+    p: Path, header: list[str], body: list[tuple[int, list[str]]], last_required: int, *, text: bool
+) -> None:
+    """Refuse a row too short for the schema's columns or with values beyond the header, showing
+    both; in a text file, say how a thousands comma splits a field."""
     for line, r in body:
-        if len(r) <= last_required or any(c.strip() for c in r[len(header):]):
-            hint = ("; a number written with a thousands comma (1,000) in a comma-separated file splits into "
-                    "two fields: write it without the comma, or quote it (\"1,000\")"
-                    if text and len(r) > len(header) else "")
-            raise ReaderDataError(f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
-                                  f"{len(header)} ({', '.join(header)}){hint}")
+        if len(r) <= last_required or any(c.strip() for c in r[len(header) :]):
+            hint = (
+                "; a number written with a thousands comma (1,000) in a comma-separated file "
+                "splits into "
+                'two fields: write it without the comma, or quote it ("1,000")'
+                if text and len(r) > len(header)
+                else ""
+            )
+            raise ReaderDataError(
+                f"{p}, line {line}: {len(r)} fields ({', '.join(r)}), but the header has "
+                f"{len(header)} ({', '.join(header)}){hint}"
+            )
 
 
-def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, cells: Cells | None = None
-               ) -> pd.DataFrame:
+def read_table(
+    path: str | Path, schema: Schema, *, sheet: str | None = None, cells: Cells | None = None
+) -> pd.DataFrame:
     """Read and validate a delimited text file or workbook sheet against ``schema``.
 
-    The header is the first row (of the first 30) that names every column; lines above it (titles, instrument
-    settings) are skipped and noted. Returns one row per data line: the schema's columns (numbers converted
-    under the file's decimal mark, concentration units converted to the schema's), extra named columns as
-    text, and ``line`` (the line as a spreadsheet numbers it). A ``missing_ok`` column holds NaN where the file
-    says `NA` or nothing (callers skip and list those). Its :class:`ReadInfo` (:func:`read_info`) lists what
-    was detected or converted and maps each schema column to the header it was found under. Empty or
-    header-less extra columns, and repeats of an extra column's name, are dropped. In a workbook, ``sheet``
-    names the sheet (else the first sheet with the header is taken). ``cells``: rows already read from
-    ``path`` (e.g. a layout expanded by wellmap), used instead of reading the file.
+    The header is the first row (of the first 30) that names every column; lines above it (titles,
+    instrument settings) are skipped and noted. Returns one row per data line: the schema's columns
+    (numbers converted under the file's decimal mark, concentration units converted to the
+    schema's), extra named columns as text, and ``line`` (the line as a spreadsheet numbers it). A
+    ``missing_ok`` column holds NaN where the file says `NA` or nothing (callers skip and list
+    those). Its :class:`ReadInfo` (:func:`read_info`) lists what was detected or converted and maps
+    each schema column to the header it was found under. Empty or header-less extra columns, and
+    repeats of an extra column's name, are dropped. In a workbook, ``sheet`` names the sheet (else
+    the first sheet with the header is taken). ``cells``: rows already read from ``path`` (e.g. a
+    layout expanded by wellmap), used instead of reading the file.
 
-    Raises :class:`ReaderDataError` naming the file, line, column and value of the first problem (every
-    spreadsheet error value at once; an ambiguous ``1,000`` with both readings).
+    Raises :class:`ReaderDataError` naming the file, line, column and value of the first problem
+    (every spreadsheet error value at once; an ambiguous ``1,000`` with both readings).
     """
     p = Path(path)
     if not p.is_file():
         raise ReaderDataError(f"{p}: no such file (expected a CSV in the {schema.name} format)")
-    src = cells or read_cells(p, sheet=sheet, accept=lambda rows: header_index(rows, schema) is not None)
+    src = cells or read_cells(
+        p, sheet=sheet, accept=lambda rows: header_index(rows, schema) is not None
+    )
     rows, notes = src.rows, list(src.notes)
     if not rows or not any(c.strip() for r in rows for c in r):
-        raise ReaderDataError(f"{p}: the file is empty; expected a header line with columns "
-                              + ", ".join(c.name for c in schema.columns))
+        raise ReaderDataError(
+            f"{p}: the file is empty; expected a header line with columns "
+            + ", ".join(c.name for c in schema.columns)
+        )
     h0 = header_index(rows, schema)
     if h0 is None:
         h0 = next(i for i, r in enumerate(rows) if any(c.strip() for c in r))
@@ -610,7 +734,9 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
     found = _find_columns(p, schema, header, h0)
     required_idx = {i for i, _, _ in found.values()}
     extra = _extra_columns(header, required_idx)
-    body = [(h0 + i + 2, r) for i, r in enumerate(rows[h0 + 1:]) if any(cell.strip() for cell in r)]
+    body = [
+        (h0 + i + 2, r) for i, r in enumerate(rows[h0 + 1 :]) if any(cell.strip() for cell in r)
+    ]
     if not body:
         raise ReaderDataError(f"{p}: the header is there but there are no data rows")
     _check_fields(p, header, body, max(required_idx), text=src.sheet is None)
@@ -628,67 +754,108 @@ def read_table(path: str | Path, schema: Schema, *, sheet: str | None = None, ce
         if col.kind != "text":
             cells = _percent_signs(p, col, header[i], cells, lines, notes, percent_cols)
         raw[col.name] = cells
-    numeric = [c for col in schema.columns if col.kind != "text" for c in raw[col.name]
-               if c.lower() not in MISSING_TOKENS]
+    numeric = [
+        c
+        for col in schema.columns
+        if col.kind != "text"
+        for c in raw[col.name]
+        if c.lower() not in MISSING_TOKENS
+    ]
     reader = NumberReader.for_cells(numeric, src.decimal)
     data: dict[str, list] = {}
     for col in schema.columns:
         i, factor, unit = found[col.name]
         data[col.name] = convert(p, col, header[i], raw[col.name], lines, factor, reader)
         if factor != 1.0:
-            notes.append(f"column '{header[i]}' is in {unit}: converted to {col.unit} (x{factor:g})")
+            notes.append(
+                f"column '{header[i]}' is in {unit}: converted to {col.unit} (x{factor:g})"
+            )
     notes.extend(reader.notes())
     for h, i in extra.items():
         data[h] = [cell(r, i) for _, r in body]
     df = pd.DataFrame(data)
     df["line"] = lines
-    return attach(df, ReadInfo(path=str(p), format=schema.name, sheet=src.sheet, decimal_mark=reader.style,
-                               notes=tuple(notes), labels={name: header[i] for name, (i, _, _) in found.items()},
-                               percent_sign=tuple(percent_cols)))
+    return attach(
+        df,
+        ReadInfo(
+            path=str(p),
+            format=schema.name,
+            sheet=src.sheet,
+            decimal_mark=reader.style,
+            notes=tuple(notes),
+            labels={name: header[i] for name, (i, _, _) in found.items()},
+            percent_sign=tuple(percent_cols),
+        ),
+    )
 
 
-def _percent_signs(p: Path, col: Column, label: str, cells: list[str], lines: list[int], notes: list[str],
-                   percent_cols: list[str]) -> list[str]:
-    """Cells with the percent sign removed when ``col`` allows percent and every value carries one (the column
-    is then recorded in ``percent_cols`` and read as percent); otherwise a :class:`ReaderDataError` naming the
-    first cell with a sign (a column that cannot hold percent) or the first without one (a mixed column)."""
+def _percent_signs(
+    p: Path,
+    col: Column,
+    label: str,
+    cells: list[str],
+    lines: list[int],
+    notes: list[str],
+    percent_cols: list[str],
+) -> list[str]:
+    """Cells with the percent sign removed when ``col`` allows percent and every value carries one
+    (the column is then recorded in ``percent_cols`` and read as percent); otherwise a
+    :class:`ReaderDataError` naming the first cell with a sign (a column that cannot hold percent)
+    or the first without one (a mixed column)."""
     signed = [c.endswith("%") for c in cells]
     if not any(signed):
         return cells
     first = signed.index(True)
     where = f"{p}, line {lines[first]}, column '{label}'"
     if not col.percent_ok:
-        raise ReaderDataError(f"{where}: {cells[first]!r} carries a percent sign, but this column holds "
-                              f"{col.help.split(';')[0]}; write the number alone")
-    values = [i for i, c in enumerate(cells) if not (col.missing_ok and c.lower() in MISSING_TOKENS)]
+        raise ReaderDataError(
+            f"{where}: {cells[first]!r} carries a percent sign, but this column holds "
+            f"{col.help.split(';')[0]}; write the number alone"
+        )
+    values = [
+        i for i, c in enumerate(cells) if not (col.missing_ok and c.lower() in MISSING_TOKENS)
+    ]
     plain = [i for i in values if not signed[i]]
     if plain:
         j = plain[0]
         raise ReaderDataError(
-            f"{p}, column '{label}': some values carry a percent sign and some do not (line {lines[first]}: "
-            f"{cells[first]!r}; line {lines[j]}: {cells[j]!r}), so their scale is ambiguous. Write every value "
-            f"as percent of vehicle (85 or 85%) or every value as a fraction (0.85)")
+            f"{p}, column '{label}': some values carry a percent sign and some do not (line "
+            f"{lines[first]}: "
+            f"{cells[first]!r}; line {lines[j]}: {cells[j]!r}), so their scale is ambiguous. Write "
+            "every value "
+            f"as percent of vehicle (85 or 85%) or every value as a fraction (0.85)"
+        )
     percent_cols.append(col.name)
     notes.append(f"column '{label}': values written with a percent sign, read as percent")
     out = [c[:-1].strip() if c.endswith("%") else c for c in cells]
     twice = [i for i, c in enumerate(out) if c.endswith("%")]
     if twice:
-        raise ReaderDataError(f"{p}, line {lines[twice[0]]}, column '{label}': {cells[twice[0]]!r} has more than one "
-                              "percent sign; write one (85%) or none")
+        raise ReaderDataError(
+            f"{p}, line {lines[twice[0]]}, column '{label}': {cells[twice[0]]!r} has more than one "
+            "percent sign; write one (85%) or none"
+        )
     return out
 
 
 def spreadsheet_errors(p: Path, header: Sequence[str], body: list[tuple[int, list[str]]]) -> None:
-    """Raise :class:`ReaderDataError` listing every spreadsheet error value (``#DIV/0!``, ...) in ``body``."""
-    found = [(line, header[i] if i < len(header) and header[i] else f"#{i + 1}", c.strip())
-             for line, r in body for i, c in enumerate(r) if SPREADSHEET_ERROR.match(c.strip())]
+    """Raise :class:`ReaderDataError` listing every spreadsheet error value (``#DIV/0!``, ...) in
+    ``body``."""
+    found = [
+        (line, header[i] if i < len(header) and header[i] else f"#{i + 1}", c.strip())
+        for line, r in body
+        for i, c in enumerate(r)
+        if SPREADSHEET_ERROR.match(c.strip())
+    ]
     if found:
         shown = "; ".join(f"line {ln}, column '{h}': {v}" for ln, h, v in found[:5])
         more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
         raise ReaderDataError(
-            f"{p}: spreadsheet error value(s) where a measurement should be: {shown}{more}. Fix the formula "
-            f"in the spreadsheet and export again, or replace the cell with NA (a missing well, skipped and "
-            f"listed)")
+            f"{p}: spreadsheet error value(s) where a measurement should be: {shown}{more}. Fix "
+            "the formula "
+            "in the spreadsheet and export again, or replace the cell with NA (a missing well, "
+            "skipped and "
+            f"listed)"
+        )
 
 
 def is_missing(col: Column, cell: str) -> bool:
@@ -696,9 +863,17 @@ def is_missing(col: Column, cell: str) -> bool:
     return col.missing_ok and (cell.lower() in MISSING_TOKENS or cell.lower() in col.missing_words)
 
 
-def convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int], factor: float = 1.0,
-            reader: NumberReader | None = None) -> list:
-    """Cells of one column as Python values (text, float times ``factor``, int), NaN for a missing value."""
+def convert(
+    p: Path,
+    col: Column,
+    label: str,
+    cells: list[str],
+    lines: list[int],
+    factor: float = 1.0,
+    reader: NumberReader | None = None,
+) -> list:
+    """Cells of one column as Python values (text, float times ``factor``, int), NaN for a missing
+    value."""
     reader = reader or NumberReader.for_cells(cells)
     out: list = []
     for cell, line in zip(cells, lines, strict=False):
@@ -713,7 +888,10 @@ def convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int]
                 raise ReaderDataError(f"{where}: {cell!r} is not one of {', '.join(col.choices)}")
             out.append(cell)
             continue
-        bounds = (None if col.lo is None else col.lo / factor, None if col.hi is None else col.hi / factor)
+        bounds = (
+            None if col.lo is None else col.lo / factor,
+            None if col.hi is None else col.hi / factor,
+        )
         v = reader.read(cell, where, bounds)
         if col.kind == "integer":
             if v != int(v):
@@ -726,21 +904,26 @@ def convert(p: Path, col: Column, label: str, cells: list[str], lines: list[int]
 
 
 def check_ranges(df: pd.DataFrame, schema: Schema, hints: dict[str, str] | None = None) -> None:
-    """Raise :class:`ReaderDataError` for the first value outside its column's bounds (after conversions)."""
+    """Raise :class:`ReaderDataError` for the first value outside its column's bounds (after
+    conversions)."""
     info = read_info(df)
     p, labels = info.path, info.labels
     for col in schema.columns:
         if col.kind == "text" or col.name not in df:
             continue
         v = df[col.name]
-        bad = v.notna() & (v.lt(col.lo if col.lo is not None else -np.inf)
-                           | v.gt(col.hi if col.hi is not None else np.inf))
+        bad = v.notna() & (
+            v.lt(col.lo if col.lo is not None else -np.inf)
+            | v.gt(col.hi if col.hi is not None else np.inf)
+        )
         if bad.any():
             r = df[bad].iloc[0]
             rng = f"{col.lo:g} to {col.hi:g}" if col.hi is not None else f">= {col.lo:g}"
-            raise ReaderDataError(f"{p}, line {r['line']}, column '{labels.get(col.name, col.name)}': "
-                                  f"{r[col.name]:g} is outside the valid range {rng}"
-                                  + ((hints or {}).get(col.name, "")))
+            raise ReaderDataError(
+                f"{p}, line {r['line']}, column '{labels.get(col.name, col.name)}': "
+                f"{r[col.name]:g} is outside the valid range {rng}"
+                + ((hints or {}).get(col.name, ""))
+            )
 
 
 def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> pd.DataFrame:
@@ -748,10 +931,14 @@ def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> p
     gone = df[df[column].isna()]
     if not len(gone):
         return df
-    listed = "; ".join(f"line {r['line']} (" + ", ".join(str(r[k]) for k in keys) + ")"
-                       for _, r in gone.head(10).iterrows())
+    listed = "; ".join(
+        f"line {r['line']} (" + ", ".join(str(r[k]) for k in keys) + ")"
+        for _, r in gone.head(10).iterrows()
+    )
     more = f"; and {len(gone) - 10} more" if len(gone) > 10 else ""
-    info = read_info(df).with_note(f"{len(gone)} missing {what}(s) (NA or empty) skipped: {listed}{more}")
+    info = read_info(df).with_note(
+        f"{len(gone)} missing {what}(s) (NA or empty) skipped: {listed}{more}"
+    )
     out = df[df[column].notna()].reset_index(drop=True)
     out.attrs = dict(df.attrs)
     return attach(out, info)
@@ -762,7 +949,30 @@ def note(df: pd.DataFrame, text: str) -> None:
     attach(df, read_info(df).with_note(text))
 
 
-__all__ = ["ReadInfo", "read_info", "attach", "ReaderDataError", "Column", "Schema", "Cells", "NumberReader", "AmbiguousNumber", "MISSING_TOKENS",
-           "SPREADSHEET_ERROR", "CONCENTRATION_UNITS", "WORKBOOK_SUFFIXES", "read_cells", "read_rows",
-           "read_table", "header_index", "number_style", "parse_number", "convert", "check_ranges",
-           "skip_missing", "spreadsheet_errors", "is_missing", "note"]
+__all__ = [
+    "ReadInfo",
+    "read_info",
+    "attach",
+    "ReaderDataError",
+    "Column",
+    "Schema",
+    "Cells",
+    "NumberReader",
+    "AmbiguousNumber",
+    "MISSING_TOKENS",
+    "SPREADSHEET_ERROR",
+    "CONCENTRATION_UNITS",
+    "WORKBOOK_SUFFIXES",
+    "read_cells",
+    "read_rows",
+    "read_table",
+    "header_index",
+    "number_style",
+    "parse_number",
+    "convert",
+    "check_ranges",
+    "skip_missing",
+    "spreadsheet_errors",
+    "is_missing",
+    "note",
+]

@@ -5,11 +5,13 @@ dz/dt = k_up * theta(t) * (1 - z) - k_down * (1 - theta(t)) * z,  theta = 1 - I(
 z = 0 is a naive cell, z = 1 fully adapted; k_down = ln 2 / relax_half_time. Integrated with
 scipy.integrate.solve_ivp over a piecewise-constant dosing schedule.
 
-Selection instead of instruction (rivals R2/R5, ``clone_start`` > 0): the state is the resistant subclone's share
-f = f0 + (1 - f0) z, which follows replicator dynamics df/dt = 24 (r_sub(D) - r_main(D)) f (1 - f) (rates in 1/h
-of pure naive-level populations, time in days), exact per constant-dose phase in logit space. f is held between
-f0 (a pre-existing share kept by mutation-selection balance; assumption) and 1 - CLONE_FLOOR.
+Selection instead of instruction (rivals R2/R5, ``clone_start`` > 0): the state is the resistant
+subclone's share f = f0 + (1 - f0) z, which follows replicator dynamics df/dt = 24 (r_sub(D) -
+r_main(D)) f (1 - f) (rates in 1/h of pure naive-level populations, time in days), exact per
+constant-dose phase in logit space. f is held between f0 (a pre-existing share kept by
+mutation-selection balance; assumption) and 1 - CLONE_FLOOR.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,37 +22,46 @@ from scipy.integrate import solve_ivp
 from .params import ModelParams
 from .signalling import CellState, inhibition, population_rates, state_from_adaptation
 
-#: Smallest share of drug-sensitive cells kept in a culture under selection (assumption: a flask of ~10^6-10^7
-#: cells keeps a few sensitive cells; below 1 in 10^6 they would be lost and the change irreversible).
+#: Smallest share of drug-sensitive cells kept in a culture under selection (assumption: a flask of
+#: ~10^6-10^7 cells keeps a few sensitive cells; below 1 in 10^6 they would be lost and the change
+#: irreversible).
 CLONE_FLOOR = 1e-6
 
 
 def clone_advantage(dose_nM: float, drug: str, mp: ModelParams) -> float:
-    """Selection coefficient (1/day) of the resistant subclone over the other cells at ``dose_nM`` of ``drug``:
-    24 (r_sub - r_main), both at naive protein levels (rivals R2/R5)."""
+    """Selection coefficient (1/day) of the resistant subclone over the other cells at ``dose_nM``
+    of ``drug``: 24 (r_sub - r_main), both at naive protein levels (rivals R2/R5)."""
     pure = state_from_adaptation(0.0, mp)
-    (_, r_main), (_, r_sub) = population_rates(dose_nM, CellState(pure.jak2, pure.jak1, pure.tyk2, 0.0, 0.5),
-                                               drug, mp)
+    (_, r_main), (_, r_sub) = population_rates(
+        dose_nM, CellState(pure.jak2, pure.jak1, pure.tyk2, 0.0, 0.5), drug, mp
+    )
     return _scalar(24.0 * (r_sub - r_main))
 
 
 def _scalar(x):
-    """A float for a single value, the array itself for parameters per point (the vectorised fast mode)."""
+    """A float for a single value, the array itself for parameters per point (the vectorised fast
+    mode)."""
     return float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)
 
 
 def _selection_step(z0: float, days, dose_nM: float, drug: str, mp: ModelParams):
-    """z after ``days`` (a number or an array) of selection at a constant dose (exact, logit space; see module
-    doc)."""
+    """z after ``days`` (a number or an array) of selection at a constant dose (exact, logit space;
+    see module doc)."""
     f0 = mp.clone_start
-    if np.ndim(f0) or np.ndim(z0):  # per point (the vectorised fast mode); a point without a subclone gives nan
+    if np.ndim(f0) or np.ndim(
+        z0
+    ):  # per point (the vectorised fast mode); a point without a subclone gives nan
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             f = np.minimum(np.maximum(f0 + (1.0 - f0) * z0, f0), 1.0 - CLONE_FLOOR)
-            logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(days, dtype=float)
+            logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(
+                days, dtype=float
+            )
             f = np.clip(1.0 / (1.0 + np.exp(-logit)), f0, 1.0 - CLONE_FLOOR)
             return (f - f0) / (1.0 - f0)
     f = min(max(f0 + (1.0 - f0) * z0, f0), 1.0 - CLONE_FLOOR)
-    logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(days, dtype=float)
+    logit = np.log(f / (1.0 - f)) + clone_advantage(dose_nM, drug, mp) * np.asarray(
+        days, dtype=float
+    )
     f = np.clip(1.0 / (1.0 + np.exp(-logit)), f0, 1.0 - CLONE_FLOOR)
     z = (f - f0) / (1.0 - f0)
     return float(z) if np.ndim(z) == 0 else z
@@ -74,8 +85,9 @@ def relax_rate(mp: ModelParams) -> float:
     return _scalar(np.log(2.0) / mp.relax_half_time)
 
 
-def simulate_schedule(schedule: list[Phase], mp: ModelParams, z0: float = 0.0,
-                      points_per_day: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def simulate_schedule(
+    schedule: list[Phase], mp: ModelParams, z0: float = 0.0, points_per_day: int = 4
+) -> tuple[np.ndarray, np.ndarray]:
     """Adaptation state over a schedule. Returns (time in days, z)."""
     if mp.clone_start > 0:  # selection (R2/R5): exact per phase, on the same time grid
         times, zs, t0, z = [np.array([0.0])], [np.array([z0])], 0.0, z0
@@ -114,7 +126,9 @@ def adaptation_after(schedule: list[Phase], mp: ModelParams, z0: float = 0.0) ->
     return float(simulate_schedule(schedule, mp, z0)[1][-1])
 
 
-def adaptation_closed_form(days: float, dose_nM: float, drug: str, mp: ModelParams, z0: float = 0.0) -> float:
+def adaptation_closed_form(
+    days: float, dose_nM: float, drug: str, mp: ModelParams, z0: float = 0.0
+) -> float:
     """Exact z after ``days`` at a constant dose (used to check the integrator)."""
     if np.ndim(mp.clone_start) or np.ndim(z0):  # parameters per point (the vectorised fast mode)
         th = 1.0 - inhibition(dose_nM, mp.potency(drug), mp.drug_hill)
@@ -136,12 +150,14 @@ def adaptation_closed_form(days: float, dose_nM: float, drug: str, mp: ModelPara
     return float(zs + (z0 - zs) * np.exp(-(a + b) * days))
 
 
-def persistent_state(mp: ModelParams, drug: str, dose_nM: float, days: float,
-                     method: str = "ode") -> tuple[float, CellState]:
+def persistent_state(
+    mp: ModelParams, drug: str, dose_nM: float, days: float, method: str = "ode"
+) -> tuple[float, CellState]:
     """Adaptation state and cell state after ``days`` under ``dose_nM`` of ``drug``, from naive.
 
-    ``method="ode"`` integrates (as the chapters do); ``"closed_form"`` uses the exact solution for a constant
-    dose (:func:`adaptation_closed_form`, ~100x faster; agrees to the integrator's tolerance, ~1e-9).
+    ``method="ode"`` integrates (as the chapters do); ``"closed_form"`` uses the exact solution for
+    a constant dose (:func:`adaptation_closed_form`, ~100x faster; agrees to the integrator's
+    tolerance, ~1e-9).
     """
     if method == "closed_form":
         z = adaptation_closed_form(days, dose_nM, drug, mp)
@@ -151,7 +167,8 @@ def persistent_state(mp: ModelParams, drug: str, dose_nM: float, days: float,
 
 
 def schedule_closed_form(schedule: list[Phase], mp: ModelParams, z0: float = 0.0) -> list[float]:
-    """Adaptation state at the end of each phase of a piecewise-constant schedule, exactly (closed form)."""
+    """Adaptation state at the end of each phase of a piecewise-constant schedule, exactly (closed
+    form)."""
     out, z = [], z0
     for ph in schedule:
         z = adaptation_closed_form(ph.days, ph.dose_nM, ph.drug, mp, z)

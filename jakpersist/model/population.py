@@ -1,17 +1,20 @@
 """A model-only illustration of treatment in vivo: a JAK2-mutant clone and normal cells competing.
 
-Not a model of mice or patients fitted to anything: a qualitative sketch, labelled as such wherever it is
-shown. Time in days. State: mutant clone size M, normal cells N (relative units; M + N = 1 is a full marrow),
-and the mutant clone's adaptation state z (same dynamics as in vitro, see dynamics.py).
+Not a model of mice or patients fitted to anything: a qualitative sketch, labelled as such wherever
+it is shown. Time in days. State: mutant clone size M, normal cells N (relative units; M + N = 1 is
+a full marrow), and the mutant clone's adaptation state z (same dynamics as in vitro, see
+dynamics.py).
 
-    dM/dt = lambda * (F_M - (M + N)) * M,   F_M = r(S_M) / r(S_naive, vehicle)       (relative fitness)
-    dN/dt = lambda * (F_N - (M + N)) * N,   F_N = f_N * (1 - e_N * theta)            (assumption)
+    dM/dt = lambda * (F_M - (M + N)) * M,   F_M = r(S_M) / r(S_naive, vehicle)       (relative
+    fitness) dN/dt = lambda * (F_N - (M + N)) * N,   F_N = f_N * (1 - e_N * theta)
+    (assumption)
 
-Read-outs, relative to the start of treatment: spleen index = myeloproliferative drive of the mutant clone,
-M * S_M (clone size times its STAT5 signal; assumption); symptom index =
+Read-outs, relative to the start of treatment: spleen index = myeloproliferative drive of the mutant
+clone, M * S_M (clone size times its STAT5 signal; assumption); symptom index =
 inflammatory cytokine signalling, (M + N) * I(D; K) (ruxolitinib blocks JAK1 about as well as JAK2;
 Quintas-Cardama 2010); mutant fraction = M / (M + N). PU-H71 lowers JAK2 protein in mutant cells.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +25,15 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from .dynamics import _selection_step, relax_rate
-from .signalling import (agent_pstat5, growth_rate, heterodimer_share, inhibition, population_growth_rate, pstat5,
-                         state_from_adaptation)
+from .signalling import (
+    agent_pstat5,
+    growth_rate,
+    heterodimer_share,
+    inhibition,
+    population_growth_rate,
+    pstat5,
+    state_from_adaptation,
+)
 from .params import HSP90_INHIBITOR, ModelParams
 
 
@@ -47,18 +57,27 @@ def _theta(agent: str, dose: float, mp: ModelParams) -> float:
     return float(1.0 - inhibition(dose, mp.potency(agent), mp.drug_hill))
 
 
-def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
-             points_per_day: int = 1, rtol: float = 1e-8) -> pd.DataFrame:
+def simulate(
+    schedule: list[Dose],
+    mp: ModelParams,
+    M0: float = 0.75,
+    N0: float = 0.15,
+    points_per_day: int = 1,
+    rtol: float = 1e-8,
+) -> pd.DataFrame:
     """Integrate the illustration over ``schedule``; one row per time point with every read-out.
 
-    ``spleen_index`` and ``symptom_index`` are relative to their values at the start of treatment (the start of
-    the first phase with a dose > 0; the first time point when no phase has a dose). ``rtol`` is solve_ivp's
-    relative tolerance (atol = rtol / 100). The rival mechanisms (``RIVAL_PARAMS``) are read out by
-    :func:`simulate_phase_ends` only; here they raise NotImplementedError.
+    ``spleen_index`` and ``symptom_index`` are relative to their values at the start of treatment
+    (the start of the first phase with a dose > 0; the first time point when no phase has a dose).
+    ``rtol`` is solve_ivp's relative tolerance (atol = rtol / 100). The rival mechanisms
+    (``RIVAL_PARAMS``) are read out by :func:`simulate_phase_ends` only; here they raise
+    NotImplementedError.
     """
     if mp.rivals_on:
-        raise NotImplementedError("rival mechanisms are implemented in the phase-end read-out "
-                                  "(simulate_phase_ends, the claims' fast mode) only")
+        raise NotImplementedError(
+            "rival mechanisms are implemented in the phase-end read-out "
+            "(simulate_phase_ends, the claims' fast mode) only"
+        )
     r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
@@ -77,26 +96,46 @@ def simulate(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float 
             FM = float(growth_rate(S, mp, hsp)) / r_ref
             FN = fN * (1.0 - eN * th)
             tot = M + N
-            return [lam * (FM - tot) * M, lam * (FN - tot) * N, k_up * th * (1 - z) - k_down * (1 - th) * z]
+            return [
+                lam * (FM - tot) * M,
+                lam * (FN - tot) * N,
+                k_up * th * (1 - z) - k_down * (1 - th) * z,
+            ]
 
         n = max(2, int(ph.days * points_per_day) + 1)
         te = np.linspace(t0, t0 + ph.days, n)
         sol = solve_ivp(rhs, (t0, t0 + ph.days), y, t_eval=te, rtol=rtol, atol=rtol / 100)
-        for k in range(1 if rows else 0, sol.t.size):  # each phase's first point is the previous one's last
+        for k in range(
+            1 if rows else 0, sol.t.size
+        ):  # each phase's first point is the previous one's last
             M, N, z = sol.y[:, k]
             S = _mutant_signal(z, ph.agent, ph.dose_nM, mp)
             st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
-            sym = (M + N) * (1.0 - th)  # cytokine signalling left uninhibited (theta is 0 for PU-H71)
-            rows.append({"day": sol.t[k], "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
-                         "mutant_fraction": M / (M + N), "burden": M + N, "symptom": sym,
-                         "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
+            sym = (M + N) * (
+                1.0 - th
+            )  # cytokine signalling left uninhibited (theta is 0 for PU-H71)
+            rows.append(
+                {
+                    "day": sol.t[k],
+                    "agent": ph.agent if ph.dose_nM > 0 else "off",
+                    "M": M,
+                    "N": N,
+                    "z": z,
+                    "mutant_fraction": M / (M + N),
+                    "burden": M + N,
+                    "symptom": sym,
+                    "pstat5_mutant": S,
+                    "hetero_share": heterodimer_share(st, mp),
+                }
+            )
         y, t0 = sol.y[:, -1], t0 + ph.days
     return _relative_to_treatment_start(pd.DataFrame(rows), schedule)
 
 
 def _relative_to_treatment_start(df: pd.DataFrame, schedule: list[Dose]) -> pd.DataFrame:
-    """Add spleen_index and symptom_index relative to the start of treatment (the start of the first phase with a
-    dose, the first row if none), which is what the chapter's figure, table and rule call "starting value"."""
+    """Add spleen_index and symptom_index relative to the start of treatment (the start of the first
+    phase with a dose, the first row if none), which is what the chapter's figure, table and rule
+    call "starting value"."""
     t_start, before = 0.0, [ph for ph in schedule if ph.days > 0]
     for ph in before:
         if ph.dose_nM > 0:
@@ -111,23 +150,28 @@ def _relative_to_treatment_start(df: pd.DataFrame, schedule: list[Dose]) -> pd.D
     return df
 
 
-def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
-                        dt: float = 0.5) -> pd.DataFrame:
-    """The same illustration as :func:`simulate`, read out only at day 0 and at the end of each phase: the
-    fast path of the robustness atlas (~50x faster).
+def simulate_phase_ends(
+    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15, dt: float = 0.5
+) -> pd.DataFrame:
+    """The same illustration as :func:`simulate`, read out only at day 0 and at the end of each
+    phase: the fast path of the robustness atlas (~50x faster).
 
-    The adaptation state has an exact solution within each phase (constant dose), so the mutant clone's
-    signal and fitness are evaluated on a time grid in one vectorised call; M and N are then integrated with
-    classical fixed-step Runge-Kutta (``dt`` days; agrees with :func:`simulate` to ~1e-6). Same columns as
-    :func:`simulate`.
+    The adaptation state has an exact solution within each phase (constant dose), so the mutant
+    clone's signal and fitness are evaluated on a time grid in one vectorised call; M and N are then
+    integrated with classical fixed-step Runge-Kutta (``dt`` days; agrees with :func:`simulate` to
+    ~1e-6). Same columns as :func:`simulate`.
     """
     from .signalling import CellState
 
     rivals = mp.rivals_on
     if rivals:
-        r_ref = float(population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp))
+        r_ref = float(
+            population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp)
+        )
     else:
-        r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+        r_ref = float(
+            growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp)
+        )
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     M, N, z, day = M0, N0, 0.0, 0.0
@@ -136,18 +180,35 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
     def signal(zz: np.ndarray, ph: Dose) -> np.ndarray:
         zz = np.clip(zz, 0.0, 1.0)
         if rivals:
-            return np.asarray(agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp), dtype=float
-                              ) * np.ones_like(zz)
+            return np.asarray(
+                agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp), dtype=float
+            ) * np.ones_like(zz)
         partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * zz
-        st = CellState(jak2=1.0 + (mp.jak2_max - 1.0) * zz, jak1=mp.jak1_share * partner,
-                       tyk2=(1.0 - mp.jak1_share) * partner)
-        return np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(zz)
+        st = CellState(
+            jak2=1.0 + (mp.jak2_max - 1.0) * zz,
+            jak1=mp.jak1_share * partner,
+            tyk2=(1.0 - mp.jak1_share) * partner,
+        )
+        return np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(
+            zz
+        )
 
     def record(ph: Dose, th: float, S: float) -> None:
         st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
-        rows.append({"day": day, "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
-                     "mutant_fraction": M / (M + N), "burden": M + N, "symptom": (M + N) * (1.0 - th),
-                     "pstat5_mutant": S, "hetero_share": heterodimer_share(st, mp)})
+        rows.append(
+            {
+                "day": day,
+                "agent": ph.agent if ph.dose_nM > 0 else "off",
+                "M": M,
+                "N": N,
+                "z": z,
+                "mutant_fraction": M / (M + N),
+                "burden": M + N,
+                "symptom": (M + N) * (1.0 - th),
+                "pstat5_mutant": S,
+                "hetero_share": heterodimer_share(st, mp),
+            }
+        )
 
     for ph in schedule:
         if ph.days <= 0:
@@ -165,10 +226,15 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
         if rivals:
             if mp.clone_start > 0:  # selection: the subclone's share, exact per grid point
                 drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
-                zt = np.asarray(_selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp))
+                zt = np.asarray(
+                    _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
+                )
             st = state_from_adaptation(np.clip(zt, 0.0, 1.0), mp)
-            FM = (np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(zt)
-                  / r_ref).tolist()
+            FM = (
+                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
+                * np.ones_like(zt)
+                / r_ref
+            ).tolist()
         else:
             FM = (growth_rate(signal(zt, ph), mp, hsp) / r_ref).tolist()
         FNc = fN * (1.0 - eN * th)
@@ -179,18 +245,20 @@ def simulate_phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75,
     return _relative_to_treatment_start(pd.DataFrame(rows), schedule)
 
 
-#: Grid values per block of the in-vivo fitness evaluation (about 0.5 MB per array: cache-sized; any block size
-#: gives the same numbers, element by element).
+#: Grid values per block of the in-vivo fitness evaluation (about 0.5 MB per array: cache-sized; any
+#: block size gives the same numbers, element by element).
 _BLOCK = 65536
 
 
-def phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15,
-               dt: float = 0.5) -> list[dict]:
-    """The read-outs of :func:`simulate_phase_ends` at day 0 and at the end of each phase, for many parameter
-    points at once: ``mp`` may hold arrays (one value per point, all of one shape) and every read-out is then an
-    array of that shape. One record per read-out time: day, agent, M, N, z, theta, pstat5_mutant, hetero_share
-    (the arithmetic of :func:`simulate_phase_ends`, step for step: fixed-step Runge-Kutta of ``dt`` days on the
-    exact adaptation or selection state; rival mechanisms included)."""
+def phase_ends(
+    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15, dt: float = 0.5
+) -> list[dict]:
+    """The read-outs of :func:`simulate_phase_ends` at day 0 and at the end of each phase, for many
+    parameter points at once: ``mp`` may hold arrays (one value per point, all of one shape) and
+    every read-out is then an array of that shape. One record per read-out time: day, agent, M, N,
+    z, theta, pstat5_mutant, hetero_share (the arithmetic of :func:`simulate_phase_ends`, step for
+    step: fixed-step Runge-Kutta of ``dt`` days on the exact adaptation or selection state; rival
+    mechanisms included)."""
     naive = state_from_adaptation(0.0, mp)
     r_ref = np.asarray(population_growth_rate(0.0, naive, "ruxolitinib", mp), dtype=float)
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
@@ -207,9 +275,19 @@ def phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: floa
 
     def record(ph: Dose, th) -> None:
         st = state_from_adaptation(np.clip(z, 0.0, 1.0), mp)
-        rows.append({"day": day, "agent": ph.agent if ph.dose_nM > 0 else "off", "M": M, "N": N, "z": z,
-                     "theta": th, "pstat5_mutant": np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp)) *
-                     np.ones(shape), "hetero_share": heterodimer_share(st, mp) * np.ones(shape)})
+        rows.append(
+            {
+                "day": day,
+                "agent": ph.agent if ph.dose_nM > 0 else "off",
+                "M": M,
+                "N": N,
+                "z": z,
+                "theta": th,
+                "pstat5_mutant": np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp))
+                * np.ones(shape),
+                "hetero_share": heterodimer_share(st, mp) * np.ones(shape),
+            }
+        )
 
     for ph in schedule:
         if ph.days <= 0:
@@ -233,10 +311,13 @@ def phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: floa
         FM = np.empty(zt.shape)
         step = max(1, _BLOCK // max(1, int(np.prod(shape))))
         for i in range(0, zt.shape[0], step):  # blocks of rows that stay in the processor's cache
-            zb = zt[i:i + step]
+            zb = zt[i : i + step]
             st = state_from_adaptation(np.clip(zb, 0.0, 1.0), mp)
-            FM[i:i + step] = np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float
-                                        ) * np.ones_like(zb) / r_ref
+            FM[i : i + step] = (
+                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
+                * np.ones_like(zb)
+                / r_ref
+            )
         FNc = fN * (1.0 - eN * th)
         for k in range(n):
             M, N = _rk4_step(M, N, (FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]), FNc, lam, h)
@@ -245,10 +326,14 @@ def phase_ends(schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: floa
     return rows
 
 
-def _rk4_step(M: Any, N: Any, fm: tuple[Any, Any, Any], fn: Any, lam: float, h: float) -> tuple[Any, Any]:
-    """One classical Runge-Kutta step of the two-population competition (mutant M, normal N; numbers or arrays):
-    dM/dt = lam (fM - M - N) M, dN/dt = lam (fN - M - N) N, with the mutant's fitness ``fm`` at the step's start,
-    middle and end and the normal cells' ``fn`` constant over the step."""
+def _rk4_step(
+    M: Any, N: Any, fm: tuple[Any, Any, Any], fn: Any, lam: float, h: float
+) -> tuple[Any, Any]:
+    """One classical Runge-Kutta step of the two-population competition (mutant M, normal N; numbers
+    or arrays): dM/dt = lam (fM - M - N) M, dN/dt = lam (fN - M - N) N, with the mutant's fitness
+    ``fm`` at the step's start, middle and end and the normal cells' ``fn`` constant over the
+    step."""
+
     def d(m: Any, nn: Any, f: Any) -> tuple[Any, Any]:
         tot = m + nn
         return lam * (f - tot) * m, lam * (fn - tot) * nn
@@ -258,4 +343,6 @@ def _rk4_step(M: Any, N: Any, fm: tuple[Any, Any, Any], fn: Any, lam: float, h: 
     k2 = d(M + h / 2 * k1[0], N + h / 2 * k1[1], f1)
     k3 = d(M + h / 2 * k2[0], N + h / 2 * k2[1], f1)
     k4 = d(M + h * k3[0], N + h * k3[1], f2)
-    return M + h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]), N + h / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+    return M + h / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0]), N + h / 6 * (
+        k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1]
+    )

@@ -1,14 +1,17 @@
-"""The observations the rival models face: parts of the claims' rules, unchanged, grouped in tiers by source.
+"""The observations the rival models face: parts of the claims' rules, unchanged, grouped in tiers
+by source.
 
-Each observation is a set of conditions of one claim's rule (``jakpersist.claims.rules``), read from the claim
-function's fast-mode result: the rule's thresholds are never restated here. Tiers are reported apart:
+Each observation is a set of conditions of one claim's rule (``jakpersist.claims.rules``), read from
+the claim function's fast-mode result: the rule's thresholds are never restated here. Tiers are
+reported apart:
 
 * ``nature2012``: what the Nature abstract states;
 * ``ash2011``: what only the ASH 2011 abstract adds;
-* ``inference``: the book's own reading (C2 knock-down, C2 pSTAT5 kept at the chronic dose, C4 direction,
-  C3 re-challenge);
+* ``inference``: the book's own reading (C2 knock-down, C2 pSTAT5 kept at the chronic dose, C4
+  direction, C3 re-challenge);
 * ``illustration``: the model-only in-vivo illustration (C0/C5).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,13 +22,18 @@ import pandas as pd
 from ..claims.rules import ExpressionRule
 
 TIERS = ("nature2012", "ash2011", "inference", "illustration")
-TIER_LABELS = {"nature2012": "Nature 2012 abstract", "ash2011": "ASH 2011 abstract",
-               "inference": "the book's inferences", "illustration": "in-vivo illustration (model only)"}
+TIER_LABELS = {
+    "nature2012": "Nature 2012 abstract",
+    "ash2011": "ASH 2011 abstract",
+    "inference": "the book's inferences",
+    "illustration": "in-vivo illustration (model only)",
+}
 
 
 @dataclass(frozen=True)
 class Observation:
-    """``conditions``: names of the claim's rule conditions that must all pass (empty = the whole rule)."""
+    """``conditions``: names of the claim's rule conditions that must all pass (empty = the whole
+    rule)."""
 
     id: str
     tier: str
@@ -35,30 +43,88 @@ class Observation:
 
 
 OBSERVATIONS: tuple[Observation, ...] = (
-    Observation("C1 persistence", "nature2012", "C1", "persistent cells need more ruxolitinib (the book's rule: at "
-                "least 4-fold) and keep pSTAT5 where naive cells lose it", ("fold_ruxolitinib", "fold_lo_ruxolitinib", "retained_pstat5")),
-    Observation("C2 co-IP", "nature2012", "C2", "JAK2 co-precipitates more JAK1 and more TYK2",
-                ("coip_JAK1", "coip_p_JAK1", "coip_TYK2", "coip_p_TYK2")),
-    Observation("C3 reversal", "nature2012", "C3", "persistent, then re-sensitised after withdrawal (the 2 weeks "
-                "are the ASH 2011 abstract's)", ("fold_persistent", "fold_withdrawn")),
-    Observation("C4 JAK2 changes", "nature2012", "C4", "JAK2 expression changes (either direction) and returns "
-                "after withdrawal"),
-    Observation("C6 JAK2 dependence", "nature2012", "C6", "JAK2 knock-down still stops persistent cells"),
-    Observation("C7 degrader", "nature2012", "C7", "PU-H71 keeps its potency while the JAK2 inhibitor loses it"),
-    Observation("C1 cross-persistence", "ash2011", "C1", "persistence also to fedratinib and JAK Inhibitor I (the "
-                "book's rule: at least 4-fold)",
-                ("fold_fedratinib", "fold_lo_fedratinib", "fold_jak_inhibitor_1", "fold_lo_jak_inhibitor_1")),
-    Observation("C8 no second-site allele", "ash2011", "C8", "no second-site JAK2 allele is carried by half of the "
-                "persistent cells or more (sequencing with a detection limit)"),
-    Observation("C2 pSTAT5 kept", "inference", "C2", "at the chronic dose persistent cells keep >= 2-fold the "
-                "pSTAT5 of naive cells", ("pstat5_fold",)),
-    Observation("C2 knock-down", "inference", "C2", "JAK1 or TYK2 knock-down re-sensitises",
-                ("kd_ratio_JAK1", "kd_ratio_TYK2")),
-    Observation("C3 re-challenge", "inference", "C3", "re-challenge makes the cells persistent again",
-                ("fold_rechallenged",)),
+    Observation(
+        "C1 persistence",
+        "nature2012",
+        "C1",
+        "persistent cells need more ruxolitinib (the book's rule: at "
+        "least 4-fold) and keep pSTAT5 where naive cells lose it",
+        ("fold_ruxolitinib", "fold_lo_ruxolitinib", "retained_pstat5"),
+    ),
+    Observation(
+        "C2 co-IP",
+        "nature2012",
+        "C2",
+        "JAK2 co-precipitates more JAK1 and more TYK2",
+        ("coip_JAK1", "coip_p_JAK1", "coip_TYK2", "coip_p_TYK2"),
+    ),
+    Observation(
+        "C3 reversal",
+        "nature2012",
+        "C3",
+        "persistent, then re-sensitised after withdrawal (the 2 weeks are the ASH 2011 abstract's)",
+        ("fold_persistent", "fold_withdrawn"),
+    ),
+    Observation(
+        "C4 JAK2 changes",
+        "nature2012",
+        "C4",
+        "JAK2 expression changes (either direction) and returns after withdrawal",
+    ),
+    Observation(
+        "C6 JAK2 dependence", "nature2012", "C6", "JAK2 knock-down still stops persistent cells"
+    ),
+    Observation(
+        "C7 degrader",
+        "nature2012",
+        "C7",
+        "PU-H71 keeps its potency while the JAK2 inhibitor loses it",
+    ),
+    Observation(
+        "C1 cross-persistence",
+        "ash2011",
+        "C1",
+        "persistence also to fedratinib and JAK Inhibitor I (the book's rule: at least 4-fold)",
+        (
+            "fold_fedratinib",
+            "fold_lo_fedratinib",
+            "fold_jak_inhibitor_1",
+            "fold_lo_jak_inhibitor_1",
+        ),
+    ),
+    Observation(
+        "C8 no second-site allele",
+        "ash2011",
+        "C8",
+        "no second-site JAK2 allele is carried by half of the "
+        "persistent cells or more (sequencing with a detection limit)",
+    ),
+    Observation(
+        "C2 pSTAT5 kept",
+        "inference",
+        "C2",
+        "at the chronic dose persistent cells keep >= 2-fold the pSTAT5 of naive cells",
+        ("pstat5_fold",),
+    ),
+    Observation(
+        "C2 knock-down",
+        "inference",
+        "C2",
+        "JAK1 or TYK2 knock-down re-sensitises",
+        ("kd_ratio_JAK1", "kd_ratio_TYK2"),
+    ),
+    Observation(
+        "C3 re-challenge",
+        "inference",
+        "C3",
+        "re-challenge makes the cells persistent again",
+        ("fold_rechallenged",),
+    ),
     Observation("C4 JAK2 up", "inference", "C4", "JAK2 goes up (the whole C4 rule)"),
     Observation("C0 clinic", "illustration", "C0", "disease read-outs relieved, clone kept"),
-    Observation("C5 in vivo", "illustration", "C5", "heterodimers rise, pSTAT5 sustained in the clone"),
+    Observation(
+        "C5 in vivo", "illustration", "C5", "heterodimers rise, pSTAT5 sustained in the clone"
+    ),
 )
 OBSERVATION_IDS = tuple(o.id for o in OBSERVATIONS)
 #: The joint test of model comparison: every Nature-abstract observation holds.
@@ -66,8 +132,8 @@ JOINT = tuple(o.id for o in OBSERVATIONS if o.tier == "nature2012")
 
 
 def _c4_either_direction(sub: pd.DataFrame) -> np.ndarray:
-    """C4's rule with the direction dropped: the rule (unchanged thresholds) applied to the fold's magnitude,
-    max(f, 1/f), and the withdrawn fold on the same side."""
+    """C4's rule with the direction dropped: the rule (unchanged thresholds) applied to the fold's
+    magnitude, max(f, 1/f), and the withdrawn fold on the same side."""
     rule = ExpressionRule()
     out = []
     for f, w in zip(sub["x:c4_jak2_persistent"], sub["x:c4_jak2_withdrawn"], strict=False):
@@ -81,12 +147,12 @@ def _c4_either_direction(sub: pd.DataFrame) -> np.ndarray:
 
 
 def holds(evaluations: pd.DataFrame, observations: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """One row per design point (index ``row``), one boolean column per observation (``observations``: only
-    these, by id; default every one).
+    """One row per design point (index ``row``), one boolean column per observation
+    (``observations``: only these, by id; default every one).
 
-    ``evaluations``: the detailed records of :func:`jakpersist.atlas.run.evaluate_rows` (``detail=True``) for
-    the claims the observations read. A condition missing from a record (the evaluation failed) counts as not
-    holding.
+    ``evaluations``: the detailed records of :func:`jakpersist.atlas.run.evaluate_rows`
+    (``detail=True``) for the claims the observations read. A condition missing from a record (the
+    evaluation failed) counts as not holding.
     """
     by = {c: g.set_index("row").sort_index() for c, g in evaluations.groupby("claim")}
     rows = by["C1"].index

@@ -1,8 +1,11 @@
-"""Intervals and tests on fitted curves: profile-likelihood intervals of a GI50, percentile intervals on the
-extended real line (censored bootstrap samples), the interval of a ratio of GI50s, and the EC50 shift test.
+"""Intervals and tests on fitted curves: profile-likelihood intervals of a GI50, percentile
+intervals on the extended real line (censored bootstrap samples), the interval of a ratio of GI50s,
+and the EC50 shift test.
 
-Functions here take a fitted curve (:class:`~jakpersist.analysis.doseresponse.CurveFit`) by its attributes.
+Functions here take a fitted curve (:class:`~jakpersist.analysis.doseresponse.CurveFit`) by its
+attributes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,21 +16,26 @@ from scipy import optimize, stats
 
 from .curves import MODELS, curve_value, ll4, search_bounds
 
-def profile_interval(fit: Any, kind: str = "absolute", level: float = 0.5, conf: float = 0.95
-                     ) -> tuple[float, float]:
-    """Profile-likelihood interval (nM) of the absolute GI50 (crossing of ``level``) or the relative GI50.
 
-    The GI50 is made a parameter: for the absolute GI50 one linear parameter (bottom; top for LL3) is solved
-    from "the curve crosses ``level`` at dose 10**psi"; for the relative GI50 of LL4/LL3, psi is log10 EC50. The
-    interval holds every psi whose profile residual sum of squares passes the F criterion
-    (RSS(psi) - RSS) / (RSS / df) <= F(conf; 1, df) (Bates & Watts 1988, ch. 6; Prism's "profile likelihood").
-    Searched outward from the estimate up to 3 decades beyond the tested doses; an end not reached there is
-    returned as 0 (lower) or inf (upper). Returns (nan, nan) when the fit has no GI50 or no residual df.
+def profile_interval(
+    fit: Any, kind: str = "absolute", level: float = 0.5, conf: float = 0.95
+) -> tuple[float, float]:
+    """Profile-likelihood interval (nM) of the absolute GI50 (crossing of ``level``) or the relative
+    GI50.
+
+    The GI50 is made a parameter: for the absolute GI50 one linear parameter (bottom; top for LL3)
+    is solved from "the curve crosses ``level`` at dose 10**psi"; for the relative GI50 of LL4/LL3,
+    psi is log10 EC50. The interval holds every psi whose profile residual sum of squares passes the
+    F criterion (RSS(psi) - RSS) / (RSS / df) <= F(conf; 1, df) (Bates & Watts 1988, ch. 6; Prism's
+    "profile likelihood"). Searched outward from the estimate up to 3 decades beyond the tested
+    doses; an end not reached there is returned as 0 (lower) or inf (upper). Returns (nan, nan) when
+    the fit has no GI50 or no residual df.
     """
     est = fit.gi50_relative() if kind == "relative" else fit.gi50_absolute(level)
     if not est.ok or fit.df < 1:
         return float("nan"), float("nan")
-    # the model's own crossing (for a hormetic curve the reported value is read off the limb and re-centred)
+    # the model's own crossing (for a hormetic curve the reported value is read off the limb and
+    # re-centred)
     point = fit.crossing(np.asarray(fit.theta, float), level) if kind == "absolute" else est.value
     if point is None or (kind == "relative" and fit.model not in ("LL4", "LL3")):
         return float("nan"), float("nan")
@@ -37,12 +45,15 @@ def profile_interval(fit: Any, kind: str = "absolute", level: float = 0.5, conf:
     crit = float(stats.f.ppf(conf, 1, fit.df))
     profile = _Profile(fit, kind, level)
     psi0 = float(np.log10(point))
-    ends = [profile.end(psi0, sign, lambda rss: (rss - fit.rss) / s2 > crit) for sign in (-1.0, 1.0)]
+    ends = [
+        profile.end(psi0, sign, lambda rss: (rss - fit.rss) / s2 > crit) for sign in (-1.0, 1.0)
+    ]
     return float(10 ** ends[0]), float(10 ** ends[1])
 
 
 class _Profile:
-    """The profile residual sum of squares of a fit along psi = log10 GI50 (see :func:`profile_interval`)."""
+    """The profile residual sum of squares of a fit along psi = log10 GI50 (see
+    :func:`profile_interval`)."""
 
     def __init__(self, fit: Any, kind: str, level: float) -> None:
         self.model, self.x, self.y, self.level = fit.model, fit.dose, fit.response, level
@@ -55,7 +66,7 @@ class _Profile:
             self.elim = 1 if fit.model == "LL3" else 0
             self.opt = [i for i in free if i != self.elim]
         lo_b, hi_b = search_bounds(self.x)
-        self.lo_b, self.hi_b = lo_b[:len(self.th_hat)], hi_b[:len(self.th_hat)]
+        self.lo_b, self.hi_b = lo_b[: len(self.th_hat)], hi_b[: len(self.th_hat)]
         lx = np.log10(self.x[self.x > 0])
         self.limits = (lx.min() - 3, lx.max() + 3)
 
@@ -74,21 +85,31 @@ class _Profile:
         return th
 
     def rss(self, psi: float, q0: np.ndarray) -> tuple[float, np.ndarray]:
-        """Profile RSS at ``psi`` (the other free parameters refitted from ``q0``) and the refitted parameters."""
+        """Profile RSS at ``psi`` (the other free parameters refitted from ``q0``) and the refitted
+        parameters."""
         opt, lo, hi = self.opt, self.lo_b, self.hi_b
 
         def r(q: np.ndarray) -> np.ndarray:
             v = curve_value(self.model, self.x, self.theta_at(psi, q)) - self.y
             return np.where(np.isfinite(v), v, 1e3)
+
         q0 = np.clip(q0, lo[opt] + 1e-9, hi[opt] - 1e-9)
-        sol = optimize.least_squares(r, q0, bounds=(lo[opt], hi[opt]), method="trf", x_scale="jac",
-                                     xtol=1e-8, ftol=1e-8, max_nfev=300)
+        sol = optimize.least_squares(
+            r,
+            q0,
+            bounds=(lo[opt], hi[opt]),
+            method="trf",
+            x_scale="jac",
+            xtol=1e-8,
+            ftol=1e-8,
+            max_nfev=300,
+        )
         return float(np.sum(sol.fun**2)), sol.x
 
     def end(self, psi0: float, sign: float, rejected: Callable[[float], bool]) -> float:
-        """The end of the interval on one side of ``psi0``: steps doubling outward until the profile RSS is
-        ``rejected``, then 8 halvings (the end to within 1/256 of the last step, log10 units); -inf / inf
-        when the search range ends first."""
+        """The end of the interval on one side of ``psi0``: steps doubling outward until the profile
+        RSS is ``rejected``, then 8 halvings (the end to within 1/256 of the last step, log10
+        units); -inf / inf when the search range ends first."""
         q_in = self.th_hat[self.opt].copy()
         inside, step, outside = psi0, 0.01, None
         while True:
@@ -131,20 +152,36 @@ class ShiftTest:
 def shift_test(a: Any, b: Any) -> ShiftTest:
     """Compare two fits: separate parameters vs a shared EC50 (other parameters separate, LL4 form).
 
-    F and p are nan when the separate fits leave no residual degree of freedom (e.g. 4 wells per curve)."""
+    F and p are nan when the separate fits leave no residual degree of freedom (e.g. 4 wells per
+    curve)."""
     xa, ya, xb, yb = a.dose, a.response, b.dose, b.response
 
     def resid(p: np.ndarray) -> np.ndarray:
         ba, ta, ha, bb, tb, hb, le = p
         return np.concatenate([ll4(xa, ba, ta, le, ha) - ya, ll4(xb, bb, tb, le, hb) - yb])
 
-    p0 = np.array([a.theta[0], a.theta[1], a.theta[3], b.theta[0], b.theta[1], b.theta[3],
-                   (a.theta[2] + b.theta[2]) / 2])
+    p0 = np.array(
+        [
+            a.theta[0],
+            a.theta[1],
+            a.theta[3],
+            b.theta[0],
+            b.theta[1],
+            b.theta[3],
+            (a.theta[2] + b.theta[2]) / 2,
+        ]
+    )
     lo_a, hi_a = search_bounds(np.concatenate([xa, xb]))
     lo = np.array([lo_a[0], lo_a[1], lo_a[3], lo_a[0], lo_a[1], lo_a[3], lo_a[2]])
     hi = np.array([hi_a[0], hi_a[1], hi_a[3], hi_a[0], hi_a[1], hi_a[3], hi_a[2]])
-    sol = optimize.least_squares(resid, np.clip(p0, lo + 1e-9, hi - 1e-9), bounds=(lo, hi),
-                                 x_scale="jac", xtol=1e-12, ftol=1e-12)
+    sol = optimize.least_squares(
+        resid,
+        np.clip(p0, lo + 1e-9, hi - 1e-9),
+        bounds=(lo, hi),
+        x_scale="jac",
+        xtol=1e-12,
+        ftol=1e-12,
+    )
     rss_r = float(np.sum(sol.fun**2))
     rss_f = a.rss + b.rss
     df2 = a.n + b.n - a.k - b.k
@@ -157,14 +194,14 @@ def shift_test(a: Any, b: Any) -> ShiftTest:
     return ShiftTest(float(F), float(stats.f.sf(max(F, 0.0), df1, df2)), df1, df2, rss_r, rss_f)
 
 
-
 _BIG = 1e300
 
 
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """Percentile interval of samples on the extended real line (nan dropped); bounds may be +-inf.
 
-    Infinite samples are kept (as +-1e300 for the linear interpolation of NumPy's quantile, mapped back to
+    Infinite samples are kept (as +-1e300 for the linear interpolation of NumPy's quantile, mapped
+    back to
     +-inf), so that an interval whose tail is censored is open on that side instead of "nan to nan"."""
     s = np.asarray(samples, float)
     s = s[~np.isnan(s)]
@@ -177,17 +214,22 @@ def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float
     return float(q[0]), float(q[1])
 
 
+def ratio_interval(
+    log10_a: np.ndarray,
+    log10_b: np.ndarray,
+    range_a: tuple[float, float] | None = None,
+    range_b: tuple[float, float] | None = None,
+    level: float = 0.95,
+) -> tuple[float, float]:
+    """Percentile interval of the ratio b/a from paired bootstrap samples of log10 GI50s, on the
+    extended line.
 
-def ratio_interval(log10_a: np.ndarray, log10_b: np.ndarray,
-                   range_a: tuple[float, float] | None = None, range_b: tuple[float, float] | None = None,
-                   level: float = 0.95) -> tuple[float, float]:
-    """Percentile interval of the ratio b/a from paired bootstrap samples of log10 GI50s, on the extended line.
-
-    ``log10_a``, ``log10_b``: shape (n_boot,), +inf / -inf for resamples above / below the tested range, nan
-    for resamples without a GI50 (dropped). Without the tested dose ranges (nM), infinite samples are used as
-    they are (inf - inf is dropped). With them, each censored sample is an interval (b above the top dose means
-    b >= top), and the interval is made conservative: its lower end is the percentile of the smallest ratio each
-    resample allows, its upper end that of the largest. Returns (lo, hi); lo may be 0 and hi inf.
+    ``log10_a``, ``log10_b``: shape (n_boot,), +inf / -inf for resamples above / below the tested
+    range, nan for resamples without a GI50 (dropped). Without the tested dose ranges (nM), infinite
+    samples are used as they are (inf - inf is dropped). With them, each censored sample is an
+    interval (b above the top dose means b >= top), and the interval is made conservative: its lower
+    end is the percentile of the smallest ratio each resample allows, its upper end that of the
+    largest. Returns (lo, hi); lo may be 0 and hi inf.
     """
     a, b = np.asarray(log10_a, float), np.asarray(log10_b, float)
     q = (1 - level) / 2
