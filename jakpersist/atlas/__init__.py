@@ -204,7 +204,9 @@ def power(
         [(n, sd, s) for n in replicates for sd in noise for s in range(1, seeds + 1)], dtype=float
     )
     space = Space(names, (0.0,) * 3, (1.0,) * 3, (False,) * 3)
-    key = f"power-{code_version()}-{claim}-{'_'.join(map(str, replicates))}-{'_'.join(map(str, noise))}-{seeds}-{n_boot}"
+    sizes = "_".join(map(str, replicates))
+    sds = "_".join(map(str, noise))
+    key = f"power-{code_version()}-{claim}-{sizes}-{sds}-{seeds}-{n_boot}"
     ev = run_design(
         grid,
         space,
