@@ -1,9 +1,8 @@
 """Grading a class, measured (a benchmark, not a test; parts can be run alone).
 
-    .venv/bin/python benchmarks/course_grading.py spread          # seed spread of every graded
-    number (~1 min) .venv/bin/python benchmarks/course_grading.py scores [CHAPTER ...]   # default
-    C1, C2, C3, C6, T1; 3 student IDs .venv/bin/python benchmarks/course_grading.py class [N]
-    # N C1 submissions, the guide's loop (~5 min)
+    .venv/bin/python benchmarks/course_grading.py spread          # seed spread of every graded number (~1 min)
+    .venv/bin/python benchmarks/course_grading.py scores [CHAPTER ...]   # default C1, C2, C3, C6, T1; 3 student IDs
+    .venv/bin/python benchmarks/course_grading.py class [N]       # N C1 submissions, the guide's loop (~5 min)
 
 ``spread``: each graded number over seeds 1-8 (the claim functions, as the grader computes them)
 against its tolerance: a copied number (the public site's default run, another student's) passes

@@ -41,8 +41,7 @@ stylesheets and 2 script preloads. "After" defers every script but ``documentati
 live-code stylesheets without blocking, and drops the preloads: 1 blocking script, 9 stylesheets.
 
 =================================  ==========  ===========  ====================  ====================
-build                              FCP median  load median  KB per page (median)  pages with FCP >
-2.5 s
+build                              FCP median  load median  KB per page (median)  pages with FCP > 2.5 s
 =================================  ==========  ===========  ====================  ====================
 before (head as the theme writes)  2.68 s      3.85 s       206                   15 of 25
 after (deferred head)              1.72 s      3.00 s       207                   8 of 25
@@ -59,12 +58,10 @@ the theme uses only for search-as-you-type (off here; the header's box sends the
 page).
 
 =================================  ==========  ===========  ====================  ====================
-build                              FCP median  load median  KB per page (median)  pages with FCP >
-2.5 s
+build                              FCP median  load median  KB per page (median)  pages with FCP > 2.5 s
 =================================  ==========  ===========  ====================  ====================
-before (figures and search index)  1.52 s      2.42 s       210                   2 of 25 (max 2.92
-s) after (lazy figures, no index)     1.43 s      2.15 s       171                   0 of 25 (max
-2.14 s)
+before (figures and search index)  1.52 s      2.42 s       210                   2 of 25 (max 2.92 s)
+after (lazy figures, no index)     1.43 s      2.15 s       171                   0 of 25 (max 2.14 s)
 =================================  ==========  ===========  ====================  ====================
 
 The same back-to-back comparison on the eight pages most at risk, three runs each (load average

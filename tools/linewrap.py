@@ -49,6 +49,8 @@ PRAGMA = re.compile(r"#\s*(noqa|type:|pragma|fmt:|nosec|pyright:|mypy:)")
 SPECIAL_PROSE = re.compile(
     r"^(>>>|\.\.\.|\.\. |[|+]|={3,}|-{3,}|~{3,}|:\w[\w ]*:(?!`)|\S+ : |https?://)"
 )
+TABLE_BORDER = re.compile(r"=+( +=+)+")
+ALIGNED = re.compile(r"\S {3,}\S")
 LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s+")
 SPECIAL_COMMENT = re.compile(r"^#\s*(-{3,}|={3,}|noqa|type:|pragma|fmt:|region|endregion|!)")
 
@@ -171,14 +173,22 @@ def _protected_docstring_lines(lines: list[str], doc: set[int]) -> set[int]:
     """0-based docstring lines that are not prose: doctests and their output, literal blocks after
     ``::``, tables, section underlines and what sits above them, directives and their bodies."""
     keep: set[int] = set()
-    in_doctest = False
+    in_doctest = in_table = False
     literal_indent = None
     directive_indent = None
     for j, line in enumerate(lines):
         if j + 1 not in doc:
-            in_doctest, literal_indent, directive_indent = False, None, None
+            in_doctest, in_table, literal_indent, directive_indent = False, False, None, None
             continue
         s = line.strip()
+        if TABLE_BORDER.fullmatch(s):  # a simple table: every line from its top to its bottom border
+            keep.add(j)
+            after = lines[j + 1].strip() if j + 1 < len(lines) and j + 2 in doc else ""
+            in_table = not in_table or not (after == "" or after.startswith(('"""', "'''")))
+            continue
+        if in_table or ALIGNED.search(s):  # table rows, and columns aligned by runs of spaces
+            keep.add(j)
+            continue
         ind = len(line) - len(line.lstrip())
         if not s:
             in_doctest = False

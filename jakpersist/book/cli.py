@@ -1,8 +1,8 @@
 """``jakbook``: execute chapters, re-run one with new parameters, list parameters, render the claims
 page.
 
-jakbook params c1_persistence                      # every parameter: type, default, unit, range,
-help jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
+jakbook params c1_persistence                      # every parameter: type, default, unit, range, help
+jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
 jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
 jakbook generate                                   # book/generated/*.md from the code
 jakbook sweep c1_persistence --set noise_sd=0.1 --seeds 1-10 [--workers 2] [--out table.csv]

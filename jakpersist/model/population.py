@@ -5,9 +5,8 @@ it is shown. Time in days. State: mutant clone size M, normal cells N (relative 
 a full marrow), and the mutant clone's adaptation state z (same dynamics as in vitro, see
 dynamics.py).
 
-    dM/dt = lambda * (F_M - (M + N)) * M,   F_M = r(S_M) / r(S_naive, vehicle)       (relative
-    fitness) dN/dt = lambda * (F_N - (M + N)) * N,   F_N = f_N * (1 - e_N * theta)
-    (assumption)
+    dM/dt = lambda * (F_M - (M + N)) * M,   F_M = r(S_M) / r(S_naive, vehicle)   (relative fitness)
+    dN/dt = lambda * (F_N - (M + N)) * N,   F_N = f_N * (1 - e_N * theta)        (assumption)
 
 Read-outs, relative to the start of treatment: spleen index = myeloproliferative drive of the mutant
 clone, M * S_M (clone size times its STAT5 signal; assumption); symptom index =

@@ -2,21 +2,19 @@
 
 Equations (book/model.md shows them rendered):
 
-* inhibition by a type I drug at dose D:      I(D; K, n) = 1 / (1 + (D/K)^n)
-* heterodimer share of JAK2 complexes:        h = a P / (E2 + a P)
-* trans-activated share of heterodimer JAK2:  a(D) = sum_p w_p I(D; rho_p K)   (p = JAK1, TYK2; w_p
-  its share
-                                              of the partner pool; rho_p the drug's enzyme IC50
-                                              ratio partner/JAK2)
-* heterodimer JAK2 activity left:             H(D) = I(D; K) + (1 - g + g a(D)) [I(D; s K) - I(D;
-  K)]
-                                              (g = trans_gating; g = 0 is the earlier drug-agnostic
-                                              escape)
-* STAT5 output (fraction of naive vehicle):   S(D) = E2 [(1 - h) I(D; K) + h H(D)] + b
-* activated JAK2 (pY1007/1008):               pJAK2(D) = E2 [(S - b)/E2 + gamma (1 - I(D; K))]
-  (type I drugs)
-* growth rate (1/h):                          r = r_max S^m / (S^m + Ks^m) - d0
-* viability after t hours, vs vehicle:        V(D) = exp((r(D) - r(0)) t)
+* inhibition by a type I drug at dose D:     I(D; K, n) = 1 / (1 + (D/K)^n)
+* heterodimer share of JAK2 complexes:       h = a P / (E2 + a P)
+* trans-activated share of heterodimer JAK2: a(D) = sum_p w_p I(D; rho_p K)
+                                             (p = JAK1, TYK2; w_p its share of the partner pool;
+                                             rho_p the drug's enzyme IC50 ratio partner/JAK2)
+* heterodimer JAK2 activity left:            H(D) = I(D; K) + (1 - g + g a(D)) [I(D; s K) - I(D; K)]
+                                             (g = trans_gating; g = 0 is the earlier drug-agnostic
+                                             escape)
+* STAT5 output (fraction of naive vehicle):  S(D) = E2 [(1 - h) I(D; K) + h H(D)] + b
+* activated JAK2 (pY1007/1008):              pJAK2(D) = E2 [(S - b)/E2 + gamma (1 - I(D; K))]
+                                             (type I drugs)
+* growth rate (1/h):                         r = r_max S^m / (S^m + Ks^m) - d0
+* viability after t hours, vs vehicle:       V(D) = exp((r(D) - r(0)) t)
 
 E2 is the JAK2 level (naive = 1), P the JAK1+TYK2 level available for pairing, s the heterodimer
 (trans-activation) advantage, realised only while the drug spares the partner kinase (so a pan-JAK
@@ -27,12 +25,11 @@ nor the pJAK2 term. All functions broadcast over NumPy arrays.
 Rival mechanisms (``RIVAL_PARAMS``; every default switches them off and leaves the numbers above
 bit-identical):
 
-* less drug inside adapted cells:   D_in = D / (1 + (x_drug - 1) z)
-  (efflux_<drug>)
+* less drug inside adapted cells:   D_in = D / (1 + (x_drug - 1) z)   (efflux_<drug>)
 * adaptive bypass of growth:        drive = 1 - (1 - S^m/(S^m + Ks^m)) (1 - B z [I(H; K_H)])
-  (bypass_growth)
+                                    (bypass_growth)
 * extrinsic cytokine protection:    S += C z (J1 I(D; rho_JAK1 K) + T I(D; rho_TYK2 K)) / P_naive
-  (cytokine_signal)
+                                    (cytokine_signal)
 * a resistant subclone of share f:  S = (1 - f) S(K) + f S(x_drug K); its r_max is r_max (1 - c);
   viability of the mixture = sum_i w_i exp(r_i t) / sum_i w_i^ref exp(r_i^ref(0) t)   (clone_*)
 """
