@@ -1,8 +1,11 @@
 """Grading a class, measured (a benchmark, not a test; parts can be run alone).
 
-    .venv/bin/python benchmarks/course_grading.py spread          # seed spread of every graded number (~1 min)
-    .venv/bin/python benchmarks/course_grading.py scores [CHAPTER ...]   # default C1, C2, C3, C6, T1; 3 student IDs
-    .venv/bin/python benchmarks/course_grading.py class [N]       # N C1 submissions, the guide's loop (~5 min)
+    # seed spread of every graded number (~1 min)
+    .venv/bin/python benchmarks/course_grading.py spread
+    # solutions and site copies for 3 student IDs (default chapters C1, C2, C3, C6, T1)
+    .venv/bin/python benchmarks/course_grading.py scores [CHAPTER ...]
+    # N C1 submissions graded with the guide's loop (~5 min)
+    .venv/bin/python benchmarks/course_grading.py class [N]
 
 ``spread``: each graded number over seeds 1-8 (the claim functions, as the grader computes them)
 against its tolerance: a copied number (the public site's default run, another student's) passes

@@ -28,14 +28,14 @@ start with the same N) and the first N alone. Rates are the best of ``--repeat``
 Last runs (2026-11-29, one run each, quiet machine, 2 cores, load average 1.0-1.3; thunor timed in
 the same run):
 
-==================================  ============  ============  ===========  =================  ===========
-code                                fit_curve/s   thunor/s      ratio        fit_curves/s       bootstrap
-                                                                             (10,000 curves)    s per curve
-==================================  ============  ============  ===========  =================  ===========
-before issue 15 (c927f2f)           127           603           0.21x        --                 6.57
-first version (6a0fd31)             751           722           1.04x        23,497 (32.6x)     0.075
-now (after review fixes)            1,141         709           1.61x        24,250 (34.2x)     0.038
-==================================  ============  ============  ===========  =================  ===========
+=========================  ===========  ========  =====  ===============  ===========
+code                       fit_curve/s  thunor/s  ratio  fit_curves/s     bootstrap
+                                                         (10,000 curves)  s per curve
+=========================  ===========  ========  =====  ===============  ===========
+before issue 15 (c927f2f)  127          603       0.21x  --               6.57
+first version (6a0fd31)    751          722       1.04x  23,497 (32.6x)   0.075
+now (after review fixes)   1,141        709       1.61x  24,250 (34.2x)   0.038
+=========================  ===========  ========  =====  ===============  ===========
 
 (before: ``--repeat 3 --boot-curves 1``; bootstrap = 1,000 resamples. Now also: the first 300 curves
 batched 18,420/s; end to end with statuses and GI50 decisions 19,082/s (26.9x thunor), and 20,735/s

@@ -9,8 +9,9 @@ threshold, LL4/LL3 by AIC, flat curves without a GI50).
 
 Curves: LL4, top 1, bottom U(0, 0.15), Hill U(0.8, 2.5), EC50 log-uniform over the 3rd-8th of 10
 doses (10,000 / 3^k nM, k = 0..9) plus vehicle, so that the true absolute GI50 lies inside the
-tested doses; additive
-normal noise. Run:  .venv/bin/python benchmarks/monotone_loss.py [N per cell]   (target: after <= 1% everywhere)
+tested doses; additive normal noise. Target: after <= 1% everywhere. Run::
+
+    .venv/bin/python benchmarks/monotone_loss.py [N per cell]
 
 Last run (2026-11-29, N = 100 per cell):
 

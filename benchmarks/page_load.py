@@ -40,12 +40,14 @@ stylesheets and 2 script preloads. "After" defers every script but ``documentati
 (search code and index included, except on the search page), loads the copy-button, exercise and
 live-code stylesheets without blocking, and drops the preloads: 1 blocking script, 9 stylesheets.
 
-=================================  ==========  ===========  ====================  ====================
-build                              FCP median  load median  KB per page (median)  pages with FCP > 2.5 s
-=================================  ==========  ===========  ====================  ====================
-before (head as the theme writes)  2.68 s      3.85 s       206                   15 of 25
-after (deferred head)              1.72 s      3.00 s       207                   8 of 25
-=================================  ==========  ===========  ====================  ====================
+=================================  ==========  ===========  ===========  ====================
+build                              FCP median  load median  KB per page  pages with FCP > 2.5 s
+=================================  ==========  ===========  ===========  ====================
+before (head as the theme writes)  2.68 s      3.85 s       206          15 of 25
+after (deferred head)              1.72 s      3.00 s       207          8 of 25
+=================================  ==========  ===========  ===========  ====================
+
+KB per page: the median over pages, gzipped.
 
 Runs of 2026-12-06, third round (two runs per page, back to back on the same executed chapters and
 the same pages; load average 10 at the start, 18 at the end). Of the four pages then over 2.5 s (the
@@ -57,12 +59,12 @@ near the screen), and pages other than the search page leave out the search scri
 the theme uses only for search-as-you-type (off here; the header's box sends the query to the search
 page).
 
-=================================  ==========  ===========  ====================  ====================
-build                              FCP median  load median  KB per page (median)  pages with FCP > 2.5 s
-=================================  ==========  ===========  ====================  ====================
-before (figures and search index)  1.52 s      2.42 s       210                   2 of 25 (max 2.92 s)
-after (lazy figures, no index)     1.43 s      2.15 s       171                   0 of 25 (max 2.14 s)
-=================================  ==========  ===========  ====================  ====================
+=================================  ==========  ===========  ===========  ====================
+build                              FCP median  load median  KB per page  pages with FCP > 2.5 s
+=================================  ==========  ===========  ===========  ====================
+before (figures and search index)  1.52 s      2.42 s       210          2 of 25 (max 2.92 s)
+after (lazy figures, no index)     1.43 s      2.15 s       171          0 of 25 (max 2.14 s)
+=================================  ==========  ===========  ===========  ====================
 
 The same back-to-back comparison on the eight pages most at risk, three runs each (load average
 6-13): robustness 2.31 -> 1.65 s, rivals 2.06 -> 1.67 s, H1 2.04 -> 1.69 s, C2 1.73 -> 1.65 s;

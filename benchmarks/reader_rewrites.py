@@ -4,7 +4,7 @@ refusal naming the line.
 
 Not part of the test suite (the suite runs 60 examples per property). Run:
 
-    nice -n 10 .venv/bin/python benchmarks/reader_rewrites.py [EXAMPLES]      # default 3000 per property
+    nice -n 10 .venv/bin/python benchmarks/reader_rewrites.py [EXAMPLES]  # default 3000 each
 
 Prints Hypothesis's statistics: examples run per property and the share read to the same numbers or
 refused (with the refusal's reason). Deterministic (derandomized).

@@ -82,7 +82,8 @@ def main() -> None:
         )
         tot += 1 / np.array([ref[0], vec[0], ref[1], vec[1]])
         print(
-            f"{m:<6}{ref[0]:>18,.0f}{vec[0]:>19,.0f}{vec[0] / ref[0]:>9.0f}x{ref[1]:>15,.0f}{vec[1]:>16,.0f}"
+            f"{m:<6}{ref[0]:>18,.0f}{vec[0]:>19,.0f}{vec[0] / ref[0]:>9.0f}x"
+            f"{ref[1]:>15,.0f}{vec[1]:>16,.0f}"
         )
     r = len(MODELS) / tot
     print(

@@ -4,26 +4,27 @@ The calls a reader needs are on the package itself (imported on first use, so ``
 is cheap)::
 
     >>> import jakpersist as jp
-    >>> r = jp.evaluate("C1", mode="fast")                # a claim at its defaults (noise-free model)
+    >>> r = jp.evaluate("C1", mode="fast")  # a claim at its defaults (noise-free model)
     >>> r.verdict, round(r.metrics["c1_fold_ruxolitinib"], 2)   # GI50 fold, persistent / naive
     (False, 2.68)
-    >>> jp.evaluate("C1", {"trans_gating": 0.0}, mode="fast").verdict   # a drug-agnostic heterodimer escape
+    >>> jp.evaluate("C1", {"trans_gating": 0.0}, mode="fast").verdict  # drug-agnostic escape
     True
-    >>> plate = jp.read_plate(jp.example_path("plate_example.csv"))   # your plate CSV, read and checked
+    >>> plate = jp.read_plate(jp.example_path("plate_example.csv"))  # a plate CSV, read, checked
     >>> sorted(plate["population"].unique())
     ['naive', 'persistent']
     >>> dose = [0.01, 0.03, 0.1, 0.3, 1, 3, 10]                          # µM
-    >>> fit = jp.fit_curve(dose, [1.0, 0.98, 0.9, 0.7, 0.3, 0.1, 0.05])  # one dose-response curve (LL4)
+    >>> fit = jp.fit_curve(dose, [1.0, 0.98, 0.9, 0.7, 0.3, 0.1, 0.05])  # one curve (LL4)
     >>> gi50 = fit.gi50_absolute()                                       # µM, with its 95% interval
     >>> gi50.status, round(gi50.value, 2), round(gi50.lo, 2), round(gi50.hi, 2)
     ('ok', 0.54, 0.5, 0.58)
 
 Layers (a lower layer never imports a higher one; tests/test_layers.py checks it)
--------------------------------------------------------------------------------------
-model/     parameters (unit, valid range, default, provenance), signalling, adaptation dynamics, in-vivo model
+---------------------------------------------------------------------------------
+model/     parameters (unit, valid range, default, provenance), signalling, adaptation dynamics,
+           in-vivo model
 assays/    virtual assays: simulated measurements with seeded noise (imports model)
 analysis/  dose-response fits and GI50 tables, densitometry, ddCt, half-times, Bliss, enrichment,
-statistics
+           statistics
 loaders/   the reader's CSV formats, GEO series, shipped public data and data/MANIFEST.yml
 claims/    one function per claim: experiment + analysis + rule -> ClaimResult
 atlas/     the robustness atlas: claims across the plausible parameter space, on Dask

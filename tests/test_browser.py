@@ -173,7 +173,8 @@ MIN_CSS_PX = 9.0
 RAW_MARKUP_JS = """() => {
   const a = document.querySelector('article') || document.body;
   const c = a.cloneNode(true);
-  c.querySelectorAll('pre, code, .highlight, script, style, mjx-container').forEach(e => e.remove());
+  c.querySelectorAll('pre, code, .highlight, script, style, mjx-container')
+    .forEach(e => e.remove());
   const t = c.textContent;
   return ['{glue', '{cite}', '{cite:', '{term}', '$\\\\'].filter(m => t.includes(m));
 }"""
@@ -184,8 +185,10 @@ SIDEWAYS_JS = """() => {
   const out = [];
   document.querySelectorAll('body *').forEach(e => {
     const r = e.getBoundingClientRect();
-    if (r.right > w + 1 && r.width > 0 && !e.closest('.pst-scrollable-table-container, .cell_output, pre, '
-        + '.table-wrapper, .jakbook-lightbox')) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
+    const inside = e.closest('.pst-scrollable-table-container, .cell_output, pre, '
+        + '.table-wrapper, .jakbook-lightbox');
+    if (r.right > w + 1 && r.width > 0 && !inside)
+      out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.right));
   });
   return out.slice(0, 5).concat(['scrollWidth ' + document.documentElement.scrollWidth]);
 }"""

@@ -125,7 +125,7 @@ def test_nan_fails_with_minus_infinity():
     assert not c.passed and c.margin == -math.inf
 
 
-# --- margins never fall as an effect-strength parameter grows (fast mode, inside the valid range) ----------
+# --- margins never fall as an effect-strength parameter grows (fast mode, inside the valid range)
 EFFECTS = [(cid, name) for cid, s in CLAIMS.items() for name in s.effect_params]
 
 

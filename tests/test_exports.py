@@ -319,7 +319,8 @@ def test_imagej_results_with_lane_map(tmp_path):
     lines = [" ,Label,Area,Mean,IntDen,RawIntDen"]
     for i, r in enumerate(bands.itertuples(), 1):
         lines.append(
-            f"{i},blot{r.blot}.tif:{i},1200,{r.intensity / 1200:.6f},{r.intensity},{r.intensity * 3}"
+            f"{i},blot{r.blot}.tif:{i},1200,{r.intensity / 1200:.6f},"
+            f"{r.intensity},{r.intensity * 3}"
         )
     p = tmp_path / "results.csv"
     p.write_text("\n".join(lines) + "\n")

@@ -4,7 +4,7 @@ Run from the project root with the project's environment::
 
     .venv/bin/python tools/golden.py            # record every part into tests/golden/*.json
     .venv/bin/python tools/golden.py claims     # one part: claims, curves, batch, atlas or chapters
-    .venv/bin/python tools/golden.py --check    # compare with the recorded files, print what differs
+    .venv/bin/python tools/golden.py --check    # compare with the recorded files; print differences
     .venv/bin/python tools/golden.py --check --moved curves  # which numbers moved, by how much
 
 Parts (one JSON file each in ``tests/golden/``):

@@ -2,9 +2,9 @@
 
 Run from the project root with the project's environment::
 
-    .venv/bin/python tools/linewrap.py              # every Python file ruff checks; prints what is left
+    .venv/bin/python tools/linewrap.py              # every file ruff checks; prints what is left
     .venv/bin/python tools/linewrap.py jakpersist   # some paths only
-    .venv/bin/python tools/linewrap.py --check      # change nothing; exit 1 when a file would change
+    .venv/bin/python tools/linewrap.py --check      # change nothing; exit 1 if a file would change
 
 Steps, each deterministic (the same input gives the same output, and a second run changes nothing):
 
@@ -181,7 +181,7 @@ def _protected_docstring_lines(lines: list[str], doc: set[int]) -> set[int]:
             in_doctest, in_table, literal_indent, directive_indent = False, False, None, None
             continue
         s = line.strip()
-        if TABLE_BORDER.fullmatch(s):  # a simple table: every line from its top to its bottom border
+        if TABLE_BORDER.fullmatch(s):  # a simple table: every line from top to bottom border
             keep.add(j)
             after = lines[j + 1].strip() if j + 1 < len(lines) and j + 2 in doc else ""
             in_table = not in_table or not (after == "" or after.startswith(('"""', "'''")))

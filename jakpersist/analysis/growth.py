@@ -19,9 +19,9 @@ GR metrics follow the GRmetrics conventions (datarail/gr_metrics, Python ``gr50`
 al., BMC Cancer 2017): a 3-parameter sigmoid ``GR(c) = GRinf + (1 - GRinf) / (1 + (c / GEC50) **
 h_GR)`` fitted with bounds GRinf in [-1, 1], GEC50 in [min dose / 100, max dose * 100], h_GR in
 [0.1, 5]; an F-test against a flat line (df1 = 2, df2 = n - 2, as GRmetrics computes it) with alpha
-= 0.05; when the curve is flat GR50 is
-+inf (flat GR > 0.5) or -inf, GEC50 = 0, h_GR = 0.01. GRmax is the lower of the mean GR at the two highest
-doses; GR_AOC the trapezoidal area of (1 - mean GR) over log10 dose divided by the log10 dose range.
+= 0.05; when the curve is flat GR50 is +inf (flat GR > 0.5) or -inf, GEC50 = 0, h_GR = 0.01.
+GRmax is the lower of the mean GR at the two highest doses; GR_AOC the trapezoidal area of
+(1 - mean GR) over log10 dose divided by the log10 dose range.
 
 Doses are in nM throughout; times in hours.
 """

@@ -1,7 +1,7 @@
 """``jakbook``: execute chapters, re-run one with new parameters, list parameters, render the claims
 page.
 
-jakbook params c1_persistence                      # every parameter: type, default, unit, range, help
+jakbook params c1_persistence                      # every parameter: type, default, unit, help
 jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out runs]
 jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
 jakbook generate                                   # book/generated/*.md from the code

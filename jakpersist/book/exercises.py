@@ -513,7 +513,7 @@ EXERCISES: tuple[Exercise, ...] = (
         predict="clients_ratio",
         open_question="Why does the ratio stay informative?",
     ),
-    # --- G1 (public data, no seed: the variant picks the cell line and the question's drug and list size) ------
+    # --- G1 (public data, no seed: the variant picks the cell line, the question's drug, list size)
     Exercise(
         "g1-ex-k562",
         "g1_gdsc",
@@ -573,7 +573,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "confirm it?",
         vary={"ask_drug": ("ruxolitinib", "fedratinib"), "ask_top": (10, 15, 20, 25, 30)},
     ),
-    # --- T1 (stand-in: a demonstration, so its graded values are the enrichment statistics, not a verdict) -----
+    # --- T1 (stand-in, a demonstration: its graded values are enrichment statistics, not a verdict)
     Exercise(
         "t1-ex-adapt",
         "t1_transcriptome",

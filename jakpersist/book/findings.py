@@ -266,7 +266,13 @@ def glance(
         k = KEY_RESULTS[c.id]
         out += [
             f"- **{c.id}** · {_headline(c)} "
-            f"({'paraphrased; parts and sources below' if c.origin == 'paper' else 'a check of this book'})",
+            "("
+            + (
+                "paraphrased; parts and sources below"
+                if c.origin == "paper"
+                else "a check of this book"
+            )
+            + ")",
             f"  - **Evidence:** {_evidence(c)}",
             f"  - **Verdict of this run:** **{verdict_wording(c, values)}** "
             f"({{numref}}`{k.figure}`)",

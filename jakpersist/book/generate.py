@@ -143,9 +143,10 @@ def launch_box(chapter: str) -> str:
   {{download}}`student version <../student/{chapter}.ipynb>` (no outputs, solutions removed).
 {example_inputs(chapter)}- **Binder**: [launch on mybinder.org](https://mybinder.org/v2/gh/{gh}/HEAD?urlpath=lab/tree/notebooks/{chapter}.md)
   builds the environment from `environment.yml` and opens the chapter through jupytext.
-- **Colab**: open [Google Colab](https://colab.research.google.com/), choose *File > Upload notebook* and the
-  downloaded `.ipynb`, and run `%pip install "git+{url}"` in a first cell.
-- **On your machine**: `make book`, then `.venv/bin/jakbook run {chapter} --set NAME=VALUE` ({{doc}}`../rerun`).
+- **Colab**: open [Google Colab](https://colab.research.google.com/), choose *File > Upload
+  notebook* and the downloaded `.ipynb`, and run `%pip install "git+{url}"` in a first cell.
+- **On your machine**: `make book`, then `.venv/bin/jakbook run {chapter} --set NAME=VALUE`
+  ({{doc}}`../rerun`).
 ```
 """
 

@@ -66,8 +66,10 @@ def format_glued(value: Any, spec: str = "") -> str:
 
     NaN reads "not estimable"; a float without a spec is shown to 3 significant digits; text as is.
 
-    >>> format_glued(1152.3, ",.0f"), format_glued(float("nan"), ".1f"), format_glued("supported", ".1f")
-    ('1,152', 'not estimable', 'supported')
+    >>> format_glued(1152.3, ",.0f"), format_glued(float("nan"), ".1f")
+    ('1,152', 'not estimable')
+    >>> format_glued("supported", ".1f")
+    'supported'
     """
     if isinstance(value, float) and value != value:
         return "not estimable"
@@ -302,9 +304,10 @@ def myst_to_markdown(
     bib : the bibliography (:func:`read_bibliography`); default ``book/references.bib``.
     includes : ``"book"`` (generated boxes inlined when built), ``"registry"`` (claim boxes from the
         registry) or ``"drop"``.
-    pages : ``"title"`` names a ``{doc}`` link by its page's title; ``"site"`` as a page of the book's website,
-        and sets glossary terms in italics (the glossary is there).
-    mark_default_run : mark each glued number *(default run)* and say "the default run" for "this run".
+    pages : ``"title"`` names a ``{doc}`` link by its page's title; ``"site"`` as a page of the
+        book's website, and sets glossary terms in italics (the glossary is there).
+    mark_default_run : mark each glued number *(default run)* and say "the default run" for "this
+        run".
     unfilled : what a glue key without a value becomes (``{key}`` is replaced by the key).
 
     Returns
@@ -319,7 +322,8 @@ def myst_to_markdown(
 
     Examples
     --------
-    >>> myst_to_markdown("Fold {glue:text}`fold:.1f`; see {doc}`the model <../model>`.", {"fold": 6.64})
+    >>> text = "Fold {glue:text}`fold:.1f`; see {doc}`the model <../model>`."
+    >>> myst_to_markdown(text, {"fold": 6.64})
     'Fold 6.6; see the model.'
     >>> myst_to_markdown("In this run: {glue:text}`n:d` doses.", {"n": 10}, mark_default_run=True)
     'In the default run: 10 *(default run)* doses.'

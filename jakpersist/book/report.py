@@ -33,17 +33,22 @@ _STYLE = """
 <style>
   body { max-width: 980px; margin: 0 auto; padding: 0 16px; }
   .jp-Cell, .jp-OutputArea-output { max-width: 100%; }
-  .jp-RenderedImage img, .jp-OutputArea-output img { max-width: 100% !important; height: auto !important; }
+  .jp-RenderedImage img, .jp-OutputArea-output img {
+    max-width: 100% !important; height: auto !important; }
   code, .jb-report-banner, blockquote { overflow-wrap: anywhere; }
   .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
-  .jb-report-banner, .jb-provenance { font-family: var(--jp-content-font-family, system-ui, sans-serif);
+  .jb-report-banner, .jb-provenance {
+    font-family: var(--jp-content-font-family, system-ui, sans-serif);
     color: var(--jp-content-font-color1, #111); line-height: 1.5; }
   .jb-provenance { padding: 0 20px; }
-  .jb-report-banner { border-left: 4px solid #b45309; background: #fff7ed; padding: 8px 12px; margin: 12px 0; }
+  .jb-report-banner { border-left: 4px solid #b45309; background: #fff7ed; padding: 8px 12px;
+    margin: 12px 0; }
   .jb-figcaption { font-size: 0.92em; color: #374151; margin: 2px 0 18px 0; }
-  .jb-provenance { border-top: 1px solid #d1d5db; margin-top: 32px; font-size: 0.9em; overflow-wrap: anywhere; }
+  .jb-provenance { border-top: 1px solid #d1d5db; margin-top: 32px; font-size: 0.9em;
+    overflow-wrap: anywhere; }
   .jb-provenance table { border-collapse: collapse; } .jb-provenance td { padding: 1px 10px 1px 0; }
-  blockquote { border-left: 4px solid #9ca3af; margin: 12px 0; padding: 4px 12px; background: #f9fafb; }
+  blockquote { border-left: 4px solid #9ca3af; margin: 12px 0; padding: 4px 12px;
+    background: #f9fafb; }
 </style>
 """
 

@@ -3,7 +3,7 @@ instruments and spreadsheets export them (a reader's workbook, a reader's grid t
 list, a Bio-Rad CFX qPCR export with its sample sheet). Every file says SIMULATED in its first line,
 sheet or a column.
 
-    python -m jakpersist.loaders.export_examples     # rewrites the files deterministically from the examples
+    python -m jakpersist.loaders.export_examples  # rewrites the files deterministically
 
 The numbers come from ``plate_example.csv`` and ``qpcr_example.csv`` (simulated by the book's model,
 :mod:`jakpersist.book.examples`); this module only changes their form: the three plate exports read

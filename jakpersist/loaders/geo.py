@@ -1189,10 +1189,13 @@ def sample_treatment(text: str) -> str:
 
     >>> sample_treatment("cell state: naive; treatment: ruxolitinib 1000 nM")
     'on drug'
-    >>> sample_treatment("cell state: persistent to ruxolitinib"), sample_treatment("treatment: DMSO")
-    ('unstated', 'untreated')
-    >>> sample_treatment("ruxolitinib-naive"), sample_treatment("ruxolitinib 0 nM"), sample_treatment("cultured without ruxolitinib")
-    ('untreated', 'untreated', 'untreated')
+    >>> sample_treatment("cell state: persistent to ruxolitinib")
+    'unstated'
+    >>> sample_treatment("treatment: DMSO")
+    'untreated'
+    >>> descriptions = ("ruxolitinib-naive", "ruxolitinib 0 nM", "without ruxolitinib")
+    >>> [sample_treatment(d) for d in descriptions]
+    ['untreated', 'untreated', 'untreated']
     """
     on, off = treatment_evidence(text)
     if on and off:

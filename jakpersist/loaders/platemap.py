@@ -7,7 +7,7 @@ what each well holds. The two are named together by a small YAML *plate set* fil
 ``data_path`` names::
 
     # my_screen.yml
-    grid: my_screen_grid.csv        # the reader's export (or a list of files); paths relative to this file
+    grid: my_screen_grid.csv        # the reader's export (or a list of files); relative paths
     map: my_screen_map.csv          # the plate map
 
 A grid file given directly as ``data_path`` also works when its map sits beside it as
@@ -18,15 +18,15 @@ the tidy formats).
 
 Plate map columns (header names in any case; one row per used well; wells not listed are ignored):
 
-=============== ====================================================================================
-``plate``        optional: the plate's label in the grid export (its title line, or 1, 2, ... in file
-                 order); without this column every plate has the same layout
-``well``         ``A1`` .. ``P24`` (``A01`` also accepted)
-``role``         ``treated``, ``vehicle`` (cells, no drug) or ``blank`` (medium, no cells)
-``population``   cell population (``naive``, ``persistent``; empty for a blank)
-``drug``         inhibitor (empty for a blank; empty for a vehicle shared by every drug of its population)
-``dose_nM``      concentration; ``dose_uM``, ``dose_M`` ... are converted; empty or 0 for vehicle/blank
-=============== ====================================================================================
+- ``plate``: optional: the plate's label in the grid export (its title line, or 1, 2, ... in file
+  order); without this column every plate has the same layout;
+- ``well``: ``A1`` .. ``P24`` (``A01`` also accepted);
+- ``role``: ``treated``, ``vehicle`` (cells, no drug) or ``blank`` (medium, no cells);
+- ``population``: cell population (``naive``, ``persistent``; empty for a blank);
+- ``drug``: inhibitor (empty for a blank; empty for a vehicle shared by every drug of its
+  population);
+- ``dose_nM``: concentration; ``dose_uM``, ``dose_M`` ... are converted; empty or 0 for
+  vehicle/blank.
 
 Normalisation, per plate: the mean of the plate's blank wells is subtracted from every well (no
 blank: none subtracted, stated); each treated well is divided by the mean of the vehicle wells of

@@ -4,8 +4,10 @@ Loaders read the files in data/ (checksums verified against data/MANIFEST.yml). 
 functions rebuild them from the registry packages named in the manifest and record the new
 checksums; they download from PyPI and are run only by hand:
 
-    python -m jakpersist.loaders.publicdata genesets   # from scspectra==0.2.1 (MSigDB Hallmark sets, CC BY 4.0)
-    python -m jakpersist.loaders.publicdata gdsc       # from the gdsctools==1.0.1 source tarball (GDSC1 release 17)
+    # MSigDB Hallmark sets (CC BY 4.0), from scspectra==0.2.1
+    python -m jakpersist.loaders.publicdata genesets
+    # GDSC1 release 17, from the gdsctools==1.0.1 source tarball
+    python -m jakpersist.loaders.publicdata gdsc
 """
 
 from __future__ import annotations

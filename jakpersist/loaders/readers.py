@@ -512,7 +512,8 @@ def read_bands(
     Examples
     --------
     >>> import jakpersist as jp
-    >>> bands = jp.read_bands(jp.example_path("bands_example.csv"), ("JAK2", "JAK1", "pSTAT5", "loading"))
+    >>> targets = ("JAK2", "JAK1", "pSTAT5", "loading")
+    >>> bands = jp.read_bands(jp.example_path("bands_example.csv"), targets)
     >>> sorted(bands["target"].unique())
     ['JAK1', 'JAK2', 'TYK2', 'loading', 'pSTAT3', 'pSTAT5']
     """

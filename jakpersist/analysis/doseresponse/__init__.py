@@ -4,7 +4,8 @@ comparisons.
 Conventions. Doses are in nM; responses are fractions of vehicle (1 = untreated). The curves, as in
 R's drc (Ritz et al., PLoS One 2015):
 
-* ``LL4``: y(x) = bottom + (top - bottom) / (1 + (x / EC50)^hill),   hill > 0 (response falls with dose);
+* ``LL4``: y(x) = bottom + (top - bottom) / (1 + (x / EC50)^hill), hill > 0 (response falls with
+  dose);
 * ``LL3``: LL4 with bottom fixed at 0;
 * ``BC5`` (Brain-Cousens hormesis, drc ``BC.5``): y = bottom + (top - bottom + f x) / (1 + (x /
   EC50)^hill), stored with f' = f EC50 (so that f' does not depend on the dose unit), f' >= 0, hill
@@ -28,16 +29,16 @@ percentile). See ``benchmarks/interval_coverage.py`` for their coverage on three
 A GI50 is reported as a number only when it lies inside the tested dose range and the curve is a
 real dose response. Otherwise :class:`Estimate` carries an explicit status:
 
-===============  ===============================================================================
-``ok``           estimate inside the tested range
-``above_range``  the curve stays above 50% within the tested doses: a censored value, "> top dose"
-``below_range``  the response is already below 50% at the lowest dose: a censored value, "< lowest dose"
-``flat``         no dose response (F-test against a flat line, p >= alpha): no relative GI50; the absolute
-                 GI50 is then censored above (mean response > 0.5) or below (mean response < 0.5)
-``non_monotone`` the response rises with dose, beyond replicate noise, where the chosen model cannot rise
-                 (a studentised rise test, see :func:`rise_test`): no GI50
-``failed``       the optimiser did not converge: no GI50
-===============  ===============================================================================
+- ``ok``: estimate inside the tested range;
+- ``above_range``: the curve stays above 50% within the tested doses: a censored value, "> top
+  dose";
+- ``below_range``: the response is already below 50% at the lowest dose: a censored value, "< lowest
+  dose";
+- ``flat``: no dose response (F-test against a flat line, p >= alpha): no relative GI50; the
+  absolute GI50 is then censored above (mean response > 0.5) or below (mean response < 0.5);
+- ``non_monotone``: the response rises with dose, beyond replicate noise, where the chosen model
+  cannot rise (a studentised rise test, see :func:`rise_test`): no GI50;
+- ``failed``: the optimiser did not converge: no GI50.
 
 Statuses are :class:`Status` and censoring :class:`Censoring` (string enums with the strings above).
 The rules live once, vectorised, in :mod:`.rules` (:func:`classify_curves`; :func:`classify_curve`
@@ -46,16 +47,16 @@ value for resampling is :func:`censored_log10`.
 
 The package, by concern (every name below is importable from ``jakpersist.analysis.doseresponse``):
 
-================  ===================================================================================
-:mod:`.curves`     the models (LL4, LL3, BC5, CRS5), their crossings and the search box of a fit
-:mod:`.rules`      statuses (:class:`Status`), censoring (:class:`Censoring`), the F-test against a flat line,
-                   the rise test, monotone violation, end-of-range rise: vectorised, one implementation
-:mod:`.results`    :class:`Estimate`, :class:`CurveFit`, :class:`BatchFit` (immutable) and fit-quality flags
-:mod:`.solvers`    MINPACK, the batched bounded Levenberg-Marquardt, trust-region restarts; the fallback chains
-:mod:`.fitting`    :func:`fit_curve`, :func:`fit_curves`, :func:`select_model`, input checks
-:mod:`.intervals`  profile-likelihood, percentile and ratio intervals; the EC50 shift test
-:mod:`.bootstrap`  residual bootstrap of a GI50
-================  ===================================================================================
+- :mod:`.curves`: the models (LL4, LL3, BC5, CRS5), their crossings and the search box of a fit;
+- :mod:`.rules`: statuses (:class:`Status`), censoring (:class:`Censoring`), the F-test against a
+  flat line, the rise test, monotone violation, end-of-range rise: vectorised, one implementation;
+- :mod:`.results`: :class:`Estimate`, :class:`CurveFit`, :class:`BatchFit` (immutable) and
+  fit-quality flags;
+- :mod:`.solvers`: MINPACK, the batched bounded Levenberg-Marquardt, trust-region restarts; the
+  fallback chain;
+- :mod:`.fitting`: :func:`fit_curve`, :func:`fit_curves`, :func:`select_model`, input checks;
+- :mod:`.intervals`: profile-likelihood, percentile and ratio intervals; the EC50 shift test;
+- :mod:`.bootstrap`: residual bootstrap of a GI50.
 """
 
 from __future__ import annotations

@@ -263,7 +263,8 @@ def fit_curve(
     Examples
     --------
     >>> import jakpersist as jp
-    >>> fit = jp.fit_curve([0, 1, 3, 10, 30, 100, 300, 1000], [1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06])
+    >>> dose = [0, 1, 3, 10, 30, 100, 300, 1000]
+    >>> fit = jp.fit_curve(dose, [1.0, 0.98, 0.93, 0.8, 0.52, 0.25, 0.1, 0.06])
     >>> fit.status, round(fit.gi50_absolute(interval="none").value, 1)
     ('ok', 33.4)
     """
@@ -742,7 +743,8 @@ def select_model(
     --------
     >>> import jakpersist as jp
     >>> dose = [0, 0, 1, 1, 3, 3, 10, 10, 30, 30, 100, 100, 300, 300, 1000, 1000]
-    >>> response = [1.0, 1.0, 0.99, 0.97, 0.93, 0.94, 0.8, 0.81, 0.52, 0.5, 0.25, 0.27, 0.1, 0.11, 0.05, 0.06]
+    >>> response = [1.0, 1.0, 0.99, 0.97, 0.93, 0.94, 0.8, 0.81, 0.52, 0.5, 0.25, 0.27,
+    ...             0.1, 0.11, 0.05, 0.06]
     >>> best, aic = jp.select_model(dose, response)
     >>> best.model, sorted(aic)
     ('LL4', ['LL3', 'LL4'])

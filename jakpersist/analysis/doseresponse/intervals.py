@@ -201,8 +201,8 @@ def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float
     """Percentile interval of samples on the extended real line (nan dropped); bounds may be +-inf.
 
     Infinite samples are kept (as +-1e300 for the linear interpolation of NumPy's quantile, mapped
-    back to
-    +-inf), so that an interval whose tail is censored is open on that side instead of "nan to nan"."""
+    back to +-inf), so that an interval whose tail is censored is open on that side instead of "nan
+    to nan"."""
     s = np.asarray(samples, float)
     s = s[~np.isnan(s)]
     if s.size == 0:
