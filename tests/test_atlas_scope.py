@@ -86,8 +86,10 @@ def test_a_report_outside_the_atlas_replaces_the_budget_box_and_flags_built_in_t
         "git_commit": "c",
         "glued": {"_atlas_scope": "trans_gating=0.0 differs"},
     }
-    assert "Outside the robustness atlas's model" in cli._banner("c1_persistence", card)
-    assert "Outside" not in cli._banner("c1_persistence", {**card, "glued": {"_atlas_scope": ""}})
+    assert "Outside the robustness atlas's model" in cli.report_banner("c1_persistence", card)
+    assert "Outside" not in cli.report_banner(
+        "c1_persistence", {**card, "glued": {"_atlas_scope": ""}}
+    )
 
 
 def test_a_chapter_run_with_trans_gating_zero_says_the_atlas_does_not_apply(tmp_path):

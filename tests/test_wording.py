@@ -199,7 +199,7 @@ def test_seed_support_counts_defined_seeds_only():
 def test_c7_strong_bypass_seed_runs_are_undefined_not_failing():
     from jakpersist.book import stability
 
-    runs = [stability._one(("C7", {"bypass": 0.6}, s)) for s in (1, 2)]
+    runs = [stability.evaluate_job(("C7", {"bypass": 0.6}, s)) for s in (1, 2)]
     assert all(r["verdict"] is None and r["undefined"] for r in runs)
     d = stability.seed_support(runs)
     assert d["seed_defined"] == 0 and d["seed_undefined"] == 2

@@ -180,7 +180,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     (outdir / "values.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
     report = outdir / "report.html"
     missing = render_report(
-        nb_out, report, values, banner=_banner(chapter, card), appendix=provenance_html(card)
+        nb_out, report, values, banner=report_banner(chapter, card), appendix=provenance_html(card)
     )
     verdict = {k: v for k, v in values.items() if k.endswith("_verdict")}
     print(f"[{chapter}] done in {secs:.1f} s -> {nb_out}")
@@ -200,7 +200,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _banner(chapter: str, card: dict[str, Any]) -> str:
+def report_banner(chapter: str, card: dict[str, Any]) -> str:
+    """The HTML banner at the top of a run report: chapter, date, the parameters set, what data the
+    run used, and a warning when the run lies outside the robustness atlas's model."""
     import html
 
     set_ = ", ".join(f"{k}={v}" for k, v in card["parameters_set"].items()) or "none (defaults)"

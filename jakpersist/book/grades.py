@@ -80,7 +80,7 @@ def collect(graded: str | Path, *, secret: str | None = None, chapter: str | Non
             row[t["name"]] = t.get("score") or 0.0
         row["total"] = sum(t.get("score") or 0.0 for t in tests)
         row["max"] = sum(t.get("max_score") or 0.0 for t in tests)
-        row["feedback"] = _feedback_summary(tests)
+        row["feedback"] = feedback_summary(tests)
         rows.append(row)
         if nbs:
             written[res.parent.name] = (nbs[0], _assignments(nbs[0]))
@@ -504,7 +504,7 @@ def feedback_text(student: str, tests: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _feedback_summary(tests: list[dict[str, Any]]) -> str:
+def feedback_summary(tests: list[dict[str, Any]]) -> str:
     """One CSV cell: every answer that lost points, with its result (no value)."""
     parts = []
     for t in tests:

@@ -19,7 +19,9 @@ from .names import PLAIN_NAMES, plain
 SEEDS = (1, 2, 3, 4, 5)
 
 
-def _one(job: tuple[str, dict[str, Any], int | None]) -> dict[str, Any]:
+def evaluate_job(job: tuple[str, dict[str, Any], int | None]) -> dict[str, Any]:
+    """One (claim, parameters, seed) evaluation as a table row: the verdict stored by
+    :func:`jakpersist.claims.wording.stored_verdict` (None when undefined) and its wording."""
     cid, params, seed = job
     try:
         r = evaluate(cid, params, seed=seed)
@@ -85,9 +87,9 @@ def compute(claims: list[Any], workers: int = 2, seeds: tuple[int, ...] = SEEDS)
         jobs += [(c.id, {}, s) for s in seeds]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_one, jobs))
+            results = list(pool.map(evaluate_job, jobs))
     else:
-        results = [_one(j) for j in jobs]
+        results = [evaluate_job(j) for j in jobs]
     out: dict[str, Any] = {
         "seeds": list(seeds),
         "claims": {},
