@@ -32,7 +32,7 @@ the same run):
 code                       fit_curve/s  thunor/s  ratio  fit_curves/s     bootstrap
                                                          (10,000 curves)  s per curve
 =========================  ===========  ========  =====  ===============  ===========
-before issue 15 (c927f2f)  127          603       0.21x  --               6.57
+before batching (c927f2f)   127          603       0.21x  --               6.57
 first version (6a0fd31)    751          722       1.04x  23,497 (32.6x)   0.075
 now (after review fixes)   1,141        709       1.61x  24,250 (34.2x)   0.038
 =========================  ===========  ========  =====  ===============  ===========

@@ -2,9 +2,9 @@
 flag and the rise test.
 
 Before: a curve was "non_monotone" (no GI50) when the per-dose mean response rose by more than a
-fixed 0.15 anywhere (turn 1). After: :func:`jakpersist.analysis.doseresponse.rise_test`
+fixed 0.15 anywhere (the fixed-cut rule). After: :func:`jakpersist.analysis.doseresponse.rise_test`
 (studentised, Bonferroni, family-wise level ``MONOTONE_ALPHA``), with hormesis models gated by it.
-Both sides are measured in one run on the same curves; "before" applies the turn-1 rule (fixed
+Both sides are measured in one run on the same curves; "before" applies the fixed-cut rule (fixed
 threshold, LL4/LL3 by AIC, flat curves without a GI50).
 
 Curves: LL4, top 1, bottom U(0, 0.15), Hill U(0.8, 2.5), EC50 log-uniform over the 3rd-8th of 10

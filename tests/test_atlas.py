@@ -75,7 +75,7 @@ def test_a_second_run_reads_the_cache(serial, monkeypatch):
 
 
 #: Model parameters the atlas holds at their defaults on purpose: a switch between two model
-#: structures (1 = the drug-specific escape of the heterodimer model, 0 = the earlier drug-agnostic
+#: structures (1 = the drug-specific escape of the heterodimer model, 0 = the drug-agnostic
 #: one) and a read-out no claim's rule reads (pJAK2).
 HELD_AT_DEFAULT = {"trans_gating", "pjak2_accumulation"}
 

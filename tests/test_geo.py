@@ -522,8 +522,7 @@ def test_untreated_design_expects_similar_expression_and_its_counterfactual_flip
         -0.5 < r.metrics["t1_score_ci_lo"] < r.metrics["t1_score_ci_hi"] < 0.5
     )  # 90% interval inside the margin
     assert describe_verdict("C1-T", r).short == "shown in public data"
-    # the same data judged by the same-drug rule would read "not shown": the design's expectation is
-    # what decides
+    # declared same-drug, the data are refused: the descriptions contradict the declaration
     assert _design("GSE99993", comparator="same-drug").verdict is False
     flat = _design(
         "GSE99994"
@@ -599,8 +598,19 @@ NOT_ON_DRUG = [
     "treatment: vehicle",
     "mock",
     "0 ng/ml ruxolitinib",
+    # other dashes and accents; concentrations that are not a drug's; a bare zero; a named drug at
+    # no dose; a washout
+    "ruxolitinib–naïve",
+    "ruxolitinib\u2010naive",
+    "medium: RPMI 1640 + 10% FBS | IL-3: 10 ng/ml | cell state: ruxolitinib-naive",
+    "medium: RPMI 1640 + 10% FBS; treatment: DMSO",
+    "treatment: ruxolitinib 0",
+    "agent: ruxolitinib; dose: 0 nM",
+    "ruxolitinib washout",
 ]
 ON_DRUG = [
+    "agent: ruxolitinib; dose: 1 uM",
+    "treatment: 1 uM",
     "cell state: naive; treatment: ruxolitinib 1000 nM",
     "ruxolitinib 0.1 uM",
     "ruxolitinib 10 nM",

@@ -127,6 +127,8 @@ _NO_LINK = (
     "dropdown_title",
     "strong",
 )
+#: Words that follow a term's word when it is used in another sense (``rule`` in "rule out").
+_NOT_THE_TERM = {"rule": (" out",)}
 _PAGES_WITHOUT_LINKS = ("book/glossary", "book/references", "genindex", "search")
 
 
@@ -185,6 +187,8 @@ def link_terms(app: Any, doctree: Any, docname: str) -> None:
             key = forms.get(m.group(1).lower().replace("’", "'"))
             if key is None or key in done:
                 continue
+            if text[m.end() :].lower().startswith(_NOT_THE_TERM.get(key, ())):
+                continue  # the same word in another sense ("rule out" is not the decision rule)
             done.add(key)
             doc, anchor, name = terms[key]
             uri = app.builder.get_relative_uri(docname, doc) + "#" + anchor

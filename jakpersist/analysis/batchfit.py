@@ -1,5 +1,5 @@
 """Many log-logistic fits at once: the batched path of :mod:`jakpersist.analysis.doseresponse`, by
-its former module name (``from jakpersist.analysis import batchfit``; ``jp.fit_curves``).
+a short import path (``from jakpersist.analysis import batchfit``; also ``jp.fit_curves``).
 
 The batched solver is :func:`jakpersist.analysis.doseresponse.solvers.bounded_lm`, the entry point
 :func:`jakpersist.analysis.doseresponse.fit_curves` and its result

@@ -154,7 +154,9 @@ def _run_hint_cell(ex: Exercise, student_id: str | None = None, secret: str | No
         else ""
     )
     return (
-        RUN_HINT.format(label=ex.label) + " Run (your parameters)\n\n```bash\n"
+        RUN_HINT.format(label=ex.label)
+        + " Run with your parameters (where the exercise text above gives other values, such as"
+        " its seeds or noise level, use these: your answers are graded on them)\n\n```bash\n"
         f"{variants.run_hint(ex, student_id, secret)}\n```\n\n(in a terminal; or in a cell: "
         f'`from jakpersist.book import course; course.rerun("{ex.chapter}", name=value)`), then '
         "write what "
@@ -168,7 +170,8 @@ STUDENT_ID_CELL = (
 )
 PARAMS_MD = (
     "## Your parameters\n\nStudent ID: **{sid}**. Each exercise below is run with these "
-    "parameters{what}:\n\n{table}"
+    "parameters{what}; where an exercise's text gives other values, these are the ones your "
+    "answers are graded on:\n\n{table}"
 )
 
 

@@ -355,7 +355,7 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
     first += (
         f"Under every observation of the Nature abstract together, the heterodimer model H0 "
         f"reproduces them in {_rv('comparison', 'H0', 'k', h0['k'], 'd')} of "
-        f"{_rv('comparison', 'H0', 'n', h0['n'], 'd')} draws; "
+        f"{_rv('comparison', 'H0', 'n', h0['n'], ',d')} draws; "
     )
     bounds = {format(comp[m]["bayes_factor"]["hi"], ".2g") for m in dead}
     if (
@@ -369,7 +369,7 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
         first += (
             f"the findings rule out {'every rival' if not alive else ', '.join(dead)}: none "
             "reproduces them "
-            f"in any of its {_rv('comparison', m, 'n', comp[m]['n'], 'd')} draws, a ratio to H0 "
+            f"in any of its {_rv('comparison', m, 'n', comp[m]['n'], ',d')} draws, a ratio to H0 "
             "below "
             f"{_rv('comparison', m, 'bf.hi', comp[m]['bayes_factor']['hi'], '.2g')} for each (rule "
             "of three)"
@@ -492,7 +492,7 @@ def analysis_glance(
         else:
             out += [
                 "- **Evidence:** model variants "
-                f"({_rv('samples', 'all', 'samples', rivals['samples'], 'd')} "
+                f"({_rv('samples', 'all', 'samples', rivals['samples'], ',d')} "
                 "independent draws per model, noise-free), not the paper's data"
             ]
             head = rivals_headline(rivals, chapter_link=False)

@@ -1071,7 +1071,8 @@ NEGATING_PREFIX = (
 #: "-unexposed", ":none", ": no", ": 0", "= 0", "(-)", "-" at the end of the clause, "withdrawn",
 #: "removed".
 NEGATING_SUFFIX = (
-    r"^\s*(?:[- ]?\s*(?:na[iï]ve|free|negative|untreated|unexposed|withdrawn|removed|washed out)\b|"
+    r"^\s*(?:[- ]?\s*(?:na[iï]ve|free|negative|untreated|unexposed|withdrawn|removed|washed out|"
+    r"wash-?out)\b|\s*[:=]?\s*0(?:\.0+)?\s*$|"
     r"\s*[:=]\s*(?:none|no|nil|absent|-|0(?:\.0+)?)\b|\s*\(-\)|\s*-\s*(?:$|[;,|]))"
 )
 #: A concentration of zero in any unit (pM, nM, uM, µM, mM, M, ng/ml, ug/ml, mg/kg, %): a vehicle
@@ -1081,6 +1082,9 @@ ZERO_DOSE = rf"(?<![\d.])0+(?:\.0+)?\s*{CONC_UNIT}(?![a-z])"
 #: A positive dose with a concentration unit: a sample exposed to drug (unless the clause names a
 #: vehicle).
 DOSE_WORDS = rf"(?<![\d.])(?:0*[1-9]\d*(?:\.\d+)?|0*\.\d*[1-9]\d*)\s*{CONC_UNIT}(?![a-z])"
+#: The key of a clause that gives a drug's dose ("treatment: 1 uM", "dose: 0 nM"): a concentration
+#: in any other clause ("IL-3: 10 ng/ml", "medium: RPMI + 10% FBS") is not a drug dose.
+DOSE_KEY = r"^(?:treat\w*|drug|dose|agent|compound|inhibitor|concentration|conc\.?)\b"
 #: Samples taken off drug after persistence (the withdrawn arm), default pattern of
 #: ``withdrawn_pattern``.
 WITHDRAWN_PATTERN = r"withdraw|off[ -]drug|re-?sensiti"
@@ -1166,20 +1170,38 @@ def treatment_evidence(text: str) -> tuple[list[str], list[str]]:
 
     Returns ``(on_drug_clauses, off_drug_clauses)`` (lower case).
     """
-    on, off, history = [], [], []
-    for clause in _clauses(str(text).lower()):
+    on, off, history, named, dose_zero, dose_pos = [], [], [], [], False, False
+    for clause in _clauses(_plain(text)):
         kinds = {_mention(clause, m) for m in re.finditer(DRUG_WORDS, clause)}
         if kinds == {"naive"} and not re.search(UNTREATED_WORDS, clause):
             history.append(clause)
             continue
         vehicle = bool(re.search(UNTREATED_WORDS, clause))
         zero = bool(re.search(ZERO_DOSE, clause))
-        dose = bool(re.search(DOSE_WORDS, clause)) and not (vehicle or zero or "negated" in kinds)
+        drug_clause = bool(kinds) or bool(re.search(DOSE_KEY, clause))
+        dose = drug_clause and bool(re.search(DOSE_WORDS, clause))
+        dose = dose and not (vehicle or zero or "negated" in kinds)
+        dose_pos |= dose
+        dose_zero |= zero and not kinds  # "dose: 0 nM", the dose of a drug named in another clause
+        if "exposed" in kinds and not dose and not re.search(DOSE_WORDS, clause):
+            named.append(clause)  # a drug named without a dose ("agent: ruxolitinib")
         if "exposed" in kinds or dose:
             on.append(clause)
         if vehicle or "negated" in kinds or (zero and "exposed" not in kinds):
             off.append(clause)
+    if dose_zero and not dose_pos:  # "agent: ruxolitinib; dose: 0 nM": the drug named, at no dose
+        on = [c for c in on if c not in named]
     return on, off + ([] if on else history)
+
+
+def _plain(text: Any) -> str:
+    """Lower case, accents removed ("naïve" -> "naive") and every dash a hyphen-minus (en dash,
+    U+2010 hyphen, minus sign), so that a negation reads the same however it was typed."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", str(text))
+    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    return re.sub(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]", "-", t).lower()
 
 
 def sample_treatment(text: str) -> str:

@@ -339,9 +339,9 @@ class ReadInfo:
     (the chapters show them); ``labels``: each schema column -> the header it was found under;
     ``percent_sign``: columns whose values carried a % sign.
 
-    For older callers the table's ``attrs`` also hold ``notes``, ``labels``, ``path`` and
-    ``percent_sign`` as plain values; :func:`read_info` takes those as current, so code that appends
-    to ``attrs["notes"]`` stays in step.
+    For callers that read ``attrs``, the table's ``attrs`` also hold ``notes``, ``labels``, ``path``
+    and ``percent_sign`` as plain values; :func:`read_info` takes those as current, so code that
+    appends to ``attrs["notes"]`` stays in step.
     """
 
     path: str = "?"

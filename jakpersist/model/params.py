@@ -128,7 +128,7 @@ MODEL_PARAMS: tuple[Param, ...] = (
         "left under the drug. "
         "1 = trans-activation by the partner, tied to each drug's JAK1/TYK2 potency (the paper's "
         "mechanism made "
-        "drug-specific); 0 = the drug-agnostic escape of the book's earlier model, whatever the "
+        "drug-specific); 0 = a drug-agnostic escape, whatever the "
         "drug does to the partner",
         ASSUMPTION,
         0.0,

@@ -8,8 +8,7 @@ Equations (book/model.md shows them rendered):
                                              (p = JAK1, TYK2; w_p its share of the partner pool;
                                              rho_p the drug's enzyme IC50 ratio partner/JAK2)
 * heterodimer JAK2 activity left:            H(D) = I(D; K) + (1 - g + g a(D)) [I(D; s K) - I(D; K)]
-                                             (g = trans_gating; g = 0 is the earlier drug-agnostic
-                                             escape)
+                                             (g = trans_gating; g = 0: a drug-agnostic escape)
 * STAT5 output (fraction of naive vehicle):  S(D) = E2 [(1 - h) I(D; K) + h H(D)] + b
 * activated JAK2 (pY1007/1008):              pJAK2(D) = E2 [(S - b)/E2 + gamma (1 - I(D; K))]
                                              (type I drugs)

@@ -22,10 +22,8 @@ from .curves import HORMESIS_PARAM, PARAM_NAMES
 ALPHA = 0.05
 #: Family-wise level of the rise test that marks a curve non-monotone (Bonferroni over pairs of dose
 #: levels). At 0.01, at most 1% of curves whose true mean response never rises are marked
-#: non-monotone (assumption: normal, equal-variance well noise). Replaces a fixed 0.15 threshold
-#: (turn 1), which
-#: dropped noisy
-#: real curves.
+#: non-monotone (assumption: normal, equal-variance well noise). A fixed 0.15 threshold on the rise
+#: drops noisy real curves (``benchmarks/monotone_loss.py`` measures both).
 MONOTONE_ALPHA = 0.01
 #: A response median above this looks like percent of vehicle, not a fraction (assumption: fractions
 #: of vehicle rarely exceed 2, and percent data rarely have a median below 5).
