@@ -128,7 +128,7 @@ _NO_LINK = (
     "strong",
 )
 #: Words that follow a term's word when it is used in another sense (``rule`` in "rule out").
-_NOT_THE_TERM = {"rule": (" out",)}
+NOT_THE_TERM = {"rule": (" out",)}
 _PAGES_WITHOUT_LINKS = ("book/glossary", "book/references", "genindex", "search")
 
 
@@ -187,7 +187,7 @@ def link_terms(app: Any, doctree: Any, docname: str) -> None:
             key = forms.get(m.group(1).lower().replace("’", "'"))
             if key is None or key in done:
                 continue
-            if text[m.end() :].lower().startswith(_NOT_THE_TERM.get(key, ())):
+            if text[m.end() :].lower().startswith(NOT_THE_TERM.get(key, ())):
                 continue  # the same word in another sense ("rule out" is not the decision rule)
             done.add(key)
             doc, anchor, name = terms[key]
