@@ -6,7 +6,8 @@
 
 Prints (1) noise-free point-claim evaluations per second on one core (this process), the vectorised
 fast mode (:mod:`jakpersist.claims.vectorised`, every point of a chunk at once) against the
-per-point fast mode (one claim function call per point, the reference), on the same points of every
+per-point fast mode (one claim function call per point: :mod:`jakpersist.testing.reference_fast`,
+the reference), on the same points of every
 rival model (targets: >= 50,000/s and >= 30x); (2) the wall time of the whole comparison (`jakbook
 rivals`: 6 models, each with its prior-sensitivity runs at half the points, and the posterior
 top-up) at 100,000 points per model on 2 local Dask workers (target: <= 5 minutes), from an empty
@@ -24,9 +25,9 @@ import time
 import numpy as np
 
 from jakpersist import rivals
-from jakpersist.atlas.run import evaluate_rows
 from jakpersist.claims.vectorised import VECTOR_CLAIMS, evaluate_many
 from jakpersist.rivals.models import MODELS, VARIANTS
+from jakpersist.testing.reference_fast import evaluate_rows
 
 
 def _rate(fn, n_evals: int) -> tuple[float, float]:

@@ -3,6 +3,8 @@ sys.modules).
 
 model  <  assays  <  claims  <  atlas, rivals  <  book
 analysis, loaders  <  claims        (analysis and loaders never know the model exists)
+testing: reference implementations for tests and benchmarks; it may import any layer, and no
+module of the package imports it (as numpy.testing)
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ ALLOWED = {
     "atlas": {"model", "assays", "analysis", "loaders", "claims"},
     "rivals": {"model", "assays", "analysis", "loaders", "claims", "atlas"},
     "book": {"model", "assays", "analysis", "loaders", "claims", "atlas", "rivals"},
+    "testing": {"model", "assays", "analysis", "loaders", "claims", "atlas", "rivals", "book"},
 }
 
 
@@ -69,6 +72,19 @@ def test_lower_layers_never_import_higher_ones(path):
         if (lay := _layer_of(mod)) and lay != own and lay not in ALLOWED[own]
     ]
     assert not bad, f"{path.relative_to(PKG)} ({own}) imports a higher layer: {bad}"
+
+
+def test_nothing_in_the_package_imports_its_testing_references():
+    """jakpersist.testing (the per-point reference of the fast mode) serves tests and benchmarks
+    only: the package never runs it."""
+    users = [
+        f"{p.relative_to(PKG)} line {ln}"
+        for p in PKG.rglob("*.py")
+        if "testing" not in p.relative_to(PKG).parts
+        for ln, mod in _imports(p)
+        if mod == "jakpersist.testing" or mod.startswith("jakpersist.testing.")
+    ]
+    assert SOURCES and not users, users
 
 
 def test_no_import_cycle_at_import_time():

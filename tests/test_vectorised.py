@@ -1,22 +1,26 @@
-"""The claims' vectorised fast mode (arrays over points) agrees with the per-point fast mode, the
-reference: same verdicts, same condition outcomes, margins to 1e-9, on random points of every rival
-model's space; the rival comparison's next-experiment and prior-sensitivity pieces behave as
-stated."""
+"""The claims' vectorised fast mode (arrays over points) agrees with the per-point fast mode kept as
+the reference (:mod:`jakpersist.testing.reference_fast`, which the package never runs): same
+verdicts, same condition outcomes, margins to 1e-9, on random points of every rival model's space;
+the package's one-point fast mode (``evaluate(..., mode="fast")``, the engine at one point) returns
+the reference's result shape; the rival comparison's next-experiment and prior-sensitivity pieces
+behave as stated."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from jakpersist.atlas.run import evaluate_rows
+from jakpersist.claims import evaluate
 from jakpersist.claims.vectorised import VECTOR_CLAIMS, evaluate_many, evaluation_records
 from jakpersist.model import signalling
 from jakpersist.model.params import ModelParams
 from jakpersist.rivals import experiments
 from jakpersist.rivals.models import MODELS, VARIANTS
+from jakpersist.testing import reference_fast
 
-#: points per model in the test (6 models): 1,000 random points in all were measured once (see the
-#: report); 24 per model keep the test to a few seconds
+#: points per model in the quick test; the heavy test takes 1,000 per model
 N_POINTS = 24
+N_POINTS_HEAVY = 1000
 USED_BY_COMPARISON = ("x:c4_jak2_persistent", "x:c4_jak2_withdrawn")
 
 
@@ -46,17 +50,52 @@ def _agree(ref: pd.DataFrame, new: pd.DataFrame) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("model", MODELS)
-def test_vectorised_and_per_point_fast_modes_agree_on_random_points(model):
+def _compare_with_reference(model: str, n: int) -> None:
     v = VARIANTS[model]
-    names, values = v.sample(N_POINTS, 101 + MODELS.index(model))
+    names, values = v.sample(n, 101 + MODELS.index(model))
     ref = pd.DataFrame(
-        evaluate_rows(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed), detail=True)
+        reference_fast.evaluate_rows(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed), detail=True)
     )
-    assert (ref["error"] == "").all()
     new = evaluation_records(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed), detail=True)
     assert _agree(ref, new) == []
-    assert len(new) == len(ref) == N_POINTS * len(VECTOR_CLAIMS)
+    assert len(new) == len(ref) == n * len(VECTOR_CLAIMS)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_vectorised_and_per_point_fast_modes_agree_on_random_points(model):
+    _compare_with_reference(model, N_POINTS)
+
+
+@pytest.mark.heavy
+@pytest.mark.parametrize("model", MODELS)
+def test_vectorised_and_per_point_fast_modes_agree_on_a_thousand_points_per_model(model):
+    _compare_with_reference(model, N_POINTS_HEAVY)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_one_point_fast_mode_is_the_engine_and_returns_the_reference_s_result(model):
+    """``evaluate(..., mode="fast")`` is the vectorised engine at one point (the same margins, to
+    rounding of the scalar margin arithmetic) and returns what the per-point reference returns:
+    the same condition names and order, metric keys and types, provenance, kind, rule wording and
+    details type."""
+    v = VARIANTS[model]
+    names, values = v.sample(3, 7 + MODELS.index(model))
+    one = pd.DataFrame(evaluate_rows(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed)))
+    many = evaluation_records(values, names, VECTOR_CLAIMS, fixed=dict(v.fixed))
+    assert (one["verdict"] == many["verdict"]).all() and (one["error"] == "").all()
+    np.testing.assert_allclose(one["margin"], many["margin"], rtol=1e-12, atol=1e-12)
+    params = {**dict(v.fixed), **dict(zip(names, map(float, values[0]), strict=True))}
+    for c in VECTOR_CLAIMS:
+        got, want = evaluate(c, params, mode="fast"), reference_fast.evaluate(c, params)
+        assert [x.name for x in got.conditions] == [x.name for x in want.conditions]
+        assert [x.label for x in got.conditions] == [x.label for x in want.conditions]
+        assert {k: type(x) for k, x in got.metrics.items() if isinstance(x, (bool, int))} == {
+            k: type(x) for k, x in want.metrics.items() if isinstance(x, (bool, int))
+        }
+        assert got.metrics.keys() == want.metrics.keys()
+        assert got.provenance == want.provenance
+        assert (got.kind, got.rule, type(got.details)) == (want.kind, want.rule, type(want.details))
+        assert got.details.mode == "fast"
 
 
 def test_bisection_finds_the_grid_scan_s_gi50_and_its_censoring():
@@ -88,7 +127,7 @@ def test_a_counterfactual_point_flips_in_both_modes():
     vals = np.array([[20.0, 1.2, 0.0], [1.0, 0.2, 0.0]])
     arr = evaluate_many(vals, names, ("C2",))["C2"]
     assert arr.verdict.tolist() == [True, False]
-    ref = pd.DataFrame(evaluate_rows(vals, names, ("C2",)))
+    ref = pd.DataFrame(reference_fast.evaluate_rows(vals, names, ("C2",)))
     assert ref["verdict"].tolist() == [True, False]
     np.testing.assert_allclose(arr.margin, ref["margin"].to_numpy(), atol=1e-9)
 

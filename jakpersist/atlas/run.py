@@ -154,10 +154,9 @@ def evaluate_rows(
     return out
 
 
-#: How a chunk is evaluated: "per-point" (one claim function call per point: :func:`evaluate_rows`,
-#: the reference) or "vectorised" (every point of the chunk at once:
-#: :mod:`jakpersist.claims.vectorised`, fast mode
-#: only).
+#: How a chunk is evaluated: "per-point" (one claim function call per point: :func:`evaluate_rows`;
+#: in fast mode each call is the vectorised engine at one point) or "vectorised" (every point of
+#: the chunk at once: :mod:`jakpersist.claims.vectorised`, fast mode only).
 ENGINES = ("per-point", "vectorised")
 
 

@@ -13,31 +13,16 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..model.params import HSP90_INHIBITOR, ModelParams
-from ..model.population import Dose, simulate, simulate_phase_ends
+from ..model.params import ModelParams
+from ..model.population import Dose, simulate
 from .base import ClaimDetails, ClaimResult, decided
+from .designs import C0_DEFAULTS, C0_RULE, C5_RULE, LEAD_IN_DAYS, in_vivo_schedule
 from .common import model_of, settings
-from .rules import ClinicRule, InVivoRule
-from .params import defaults_of
+from .vectorised import evaluate_point
 
-RULE0, RULE5 = ClinicRule(), InVivoRule()
-LEAD_IN_DAYS = 14.0  # untreated days before treatment starts (assumption; lets the clone settle)
-DEFAULTS: dict[str, Any] = defaults_of(
-    (
-        "treatment",
-        "chronic_dose_nM",
-        "hsp90_dose_nM",
-        "treatment_weeks",
-        "pause_weeks",
-        "redose_weeks",
-        "hetero_advantage",
-        "trans_gating",
-        "partner_max",
-        "vivo_turnover",
-        "vivo_normal_fitness",
-        "vivo_normal_drug_effect",
-    )
-)
+RULE0, RULE5 = C0_RULE, C5_RULE
+LEAD_IN_DAYS = LEAD_IN_DAYS
+DEFAULTS: dict[str, Any] = C0_DEFAULTS
 #: C0 contrasts two outcomes (disease relieved, clone kept): a stronger heterodimer advantage keeps
 #: the clone but also keeps the spleen read-out up, so no model parameter strengthens C0 as a whole.
 EFFECT_PARAMS_C0: tuple[str, ...] = ()
@@ -63,16 +48,8 @@ class InVivoDetails(ClaimDetails):
     mp: ModelParams | None = None
 
 
-def schedule_of(s: Mapping[str, Any]) -> list[Dose]:
-    """Lead-in, treatment, pause, re-dosing (days) from the settings."""
-    dose = s["hsp90_dose_nM"] if s["treatment"] == HSP90_INHIBITOR else s["chronic_dose_nM"]
-    tr = s["treatment"]
-    return [
-        Dose(LEAD_IN_DAYS, tr, 0.0),
-        Dose(7 * s["treatment_weeks"], tr, dose),
-        Dose(7 * s["pause_weeks"], tr, 0.0),
-        Dose(7 * s["redose_weeks"], tr, dose),
-    ]
+#: Lead-in, treatment, pause, re-dosing (days) from the settings.
+schedule_of = in_vivo_schedule
 
 
 def run(
@@ -85,12 +62,12 @@ def run(
     untreated level). Deterministic: ``seed`` changes nothing; ``mode="fast"`` uses the phase-end
     read-out (same numbers to ~1e-8).
     """
+    if mode == "fast":
+        return _fast(params)
     s = settings(DEFAULTS, params)
     mp = model_of(s)
     schedule = schedule_of(s)
-    sim: pd.DataFrame = (
-        simulate_phase_ends(schedule, mp) if mode == "fast" else simulate(schedule, mp)
-    )
+    sim: pd.DataFrame = simulate(schedule, mp)
     start = sim.iloc[(sim.day - LEAD_IN_DAYS).abs().argmin()]
     end = sim.iloc[(sim.day - (LEAD_IN_DAYS + 7 * s["treatment_weeks"])).abs().argmin()]
     pause_end = sim.iloc[
@@ -144,6 +121,37 @@ def run(
         details=details,
     )
     return {"C0": c0, "C5": c5}
+
+
+def _fast(params: Mapping[str, Any] | None) -> dict[str, ClaimResult]:
+    """C0 and C5 in the fast mode (the course read out at the phase ends only): the vectorised
+    engine (:mod:`.vectorised`) at one point. Its details carry the schedule and the model, not the
+    course (the read-outs are the metrics)."""
+    res = evaluate_point(params, ("C0", "C5"))
+    (c0, m0), (c5, m5) = res["C0"], res["C5"]
+    s = settings(DEFAULTS, params)
+    m0["c0_treatment_weeks"] = s["treatment_weeks"]
+    details = InVivoDetails(mode="fast", schedule=schedule_of(s), mp=model_of(s))
+    return {
+        "C0": decided(
+            "C0",
+            "model",
+            RULE0.describe(),
+            c0,
+            metrics=m0,
+            provenance={**{k: "model" for k in m0}, "c0_treatment_weeks": "parameter"},
+            details=details,
+        ),
+        "C5": decided(
+            "C5",
+            "model",
+            RULE5.describe(),
+            c5,
+            metrics=m5,
+            provenance={k: "model" for k in m5},
+            details=details,
+        ),
+    }
 
 
 def evaluate_c0(

@@ -20,39 +20,14 @@ from ..model.params import DRUGS
 from ..model.params import ModelParams
 from ..model.signalling import CellState
 from .base import ClaimDetails, ClaimResult, decided
-from .common import fold_bound, noise_free_fold, setup
-from .rules import PersistenceRule
-from .params import defaults_of
+from .designs import C1_DEFAULTS, C1_RULE
+from .common import fold_bound, settings, setup
+from .vectorised import evaluate_point
 
-RULE = PersistenceRule()
+RULE = C1_RULE
 #: The chapter's defaults (notebooks/c1_persistence.md's parameters cell; a test keeps the two
 #: equal).
-DEFAULTS: dict[str, Any] = defaults_of(
-    (
-        "seed",
-        "n_boot",
-        "n_replicates",
-        "noise_sd",
-        "assay_hours",
-        "top_dose_nM",
-        "n_doses",
-        "dilution",
-        "selection_drug",
-        "chronic_dose_nM",
-        "chronic_days",
-        "hetero_advantage",
-        "trans_gating",
-        "pairing_affinity",
-        "partner_max",
-        "jak2_max",
-        "bypass",
-        "clone_start",
-        "clone_shift_ruxolitinib",
-        "seq_reads",
-        "seq_detection_vaf",
-        "data_path",
-    )
-)
+DEFAULTS: dict[str, Any] = C1_DEFAULTS
 #: Model parameters whose increase makes the mechanism behind C1 stronger (the margin must not
 #: fall).
 EFFECT_PARAMS = ("hetero_advantage", "partner_max")
@@ -128,34 +103,14 @@ def evaluate(
     Metrics are the chapter's glue keys (GI50s in nM, folds dimensionless, pSTAT5 as a fraction of
     the naive untreated level). Raises ValueError for unknown parameters.
     """
+    if mode == "fast":
+        return _fast(params)
     s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug0 = s["selection_drug"]
-    fast = mode == "fast"
     populations = {"naive": naive, "persistent": persistent}
-    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp, fast=fast)
+    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp)
     metrics: dict[str, Any] = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"]}
     provenance = {"c1_adaptation": "model", "c1_assay_hours": "parameter"}
-
-    if fast:
-        folds, bounds = {}, {}
-        for d in DRUGS:
-            f, b = noise_free_fold(
-                model.gi50_model_bounded(persistent, d, mp, s["assay_hours"]),
-                model.gi50_model_bounded(naive, d, mp, s["assay_hours"]),
-            )
-            folds[d], bounds[d] = (f, f), b
-            metrics[f"c1_fold_{d}"] = f
-        conds = RULE.conditions(folds, retained, bounds)
-        metrics.update(c1_min_fold=min(f for f, _ in folds.values()), c1_retained_pstat5=retained)
-        return decided(
-            "C1",
-            "model",
-            RULE.describe(),
-            conds,
-            metrics=metrics,
-            provenance=provenance,
-            details=C1Details(mode="fast", z=z),
-        )
 
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
@@ -238,4 +193,19 @@ def evaluate(
             simulated=simulated,
             mp=mp,
         ),
+    )
+
+
+def _fast(params: Mapping[str, Any] | None) -> ClaimResult:
+    """C1 in the fast mode: the vectorised engine (:mod:`.vectorised`) at one point."""
+    conds, metrics = evaluate_point(params, ("C1",))["C1"]
+    metrics["c1_assay_hours"] = settings(DEFAULTS, params)["assay_hours"]
+    return decided(
+        "C1",
+        "model",
+        RULE.describe(),
+        conds,
+        metrics=metrics,
+        provenance={"c1_adaptation": "model", "c1_assay_hours": "parameter"},
+        details=C1Details(mode="fast", z=metrics["c1_adaptation"]),
     )

@@ -20,32 +20,13 @@ from ..analysis import densitometry as dens
 from ..analysis import gi50
 from ..model.params import ModelParams
 from .base import ClaimDetails, ClaimResult, decided
-from .common import noise_free_fold, setup
-from .rules import HeterodimerRule
-from .params import defaults_of
+from .designs import C2_DEFAULTS, C2_PARTNERS, C2_RULE
+from .common import settings, setup
+from .vectorised import evaluate_point
 
-RULE = HeterodimerRule()
-PARTNERS = ("JAK1", "TYK2")
-DEFAULTS: dict[str, Any] = defaults_of(
-    (
-        "seed",
-        "n_boot",
-        "n_blots",
-        "band_noise_sd",
-        "noise_sd",
-        "n_replicates",
-        "knockdown_fraction",
-        "selection_drug",
-        "chronic_dose_nM",
-        "chronic_days",
-        "hetero_advantage",
-        "trans_gating",
-        "pairing_affinity",
-        "partner_naive",
-        "partner_max",
-        "data_path",
-    )
-)
+RULE = C2_RULE
+PARTNERS = C2_PARTNERS
+DEFAULTS: dict[str, Any] = C2_DEFAULTS
 #: hetero_advantage only: more partner (partner_max) raises the co-IP folds but also leaves more
 #: partner after a 90% knock-down, which weakens part (c); the atlas shows that trade-off instead of
 #: this property
@@ -79,12 +60,6 @@ class C2Details(ClaimDetails):
     mp: ModelParams | None = None
 
 
-def _coip_truth(st: model.CellState, partner: str, mp: Any) -> float:
-    """Noise-free partner/JAK2 band ratio of a co-IP (the formula of :func:`assays.coip_bands`)."""
-    part = st.partner if st.partner > 0 else 1.0
-    return model.heterodimer_share(st, mp) * (st.jak1 if partner == "JAK1" else st.tyk2) / part
-
-
 def evaluate(
     params: Mapping[str, Any] | None = None,
     *,
@@ -100,6 +75,8 @@ def evaluate(
     GI50 folds). Fold metrics are dimensionless, p values from Welch's t-test on log ratios. Raises
     ValueError for unknown parameters.
     """
+    if mode == "fast":
+        return _fast(params)
     s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
@@ -119,31 +96,6 @@ def evaluate(
         "c2_share_persistent": "model",
         "c2_kd_percent": "parameter",
     }
-
-    if mode == "fast":
-        coip = {
-            p: (_coip_truth(persistent, p, mp) / _coip_truth(naive, p, mp), 0.0) for p in PARTNERS
-        }
-        pst = float(
-            model.pstat5(s["chronic_dose_nM"], persistent, drug, mp)
-            / model.pstat5(s["chronic_dose_nM"], naive, drug, mp)
-        )
-        g = {k: model.gi50_model_bounded(v, drug, mp) for k, v in kd_pops.items()}
-        ctrl, _ = noise_free_fold(g["persistent"], g["naive"])
-        kd = {p: noise_free_fold(g[f"persistent sh{p}"], g["naive"])[0] / ctrl for p in PARTNERS}
-        for p in PARTNERS:
-            metrics[f"c2_coip_{p.lower()}_fold"] = coip[p][0]
-            metrics[f"c2_kd_{p.lower()}_ratio"] = kd[p]
-        metrics.update(c2_pstat5_fold=pst, c2_fold_control=ctrl)
-        return decided(
-            "C2",
-            "model",
-            RULE.describe(),
-            RULE.conditions(coip, pst, kd),
-            metrics=metrics,
-            provenance=provenance,
-            details=C2Details(mode="fast"),
-        )
 
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
@@ -214,4 +166,28 @@ def evaluate(
             simulated=simulated,
             mp=mp,
         ),
+    )
+
+
+def _fast(params: Mapping[str, Any] | None) -> ClaimResult:
+    """C2 in the fast mode (true band ratios, p = 0, model GI50 folds): the vectorised engine
+    (:mod:`.vectorised`) at one point."""
+    conds, metrics = evaluate_point(params, ("C2",))["C2"]
+    s = settings(DEFAULTS, params)
+    metrics.update(c2_dose_nM=s["chronic_dose_nM"], c2_kd_percent=100 * s["knockdown_fraction"])
+    provenance = {
+        "c2_adaptation": "model",
+        "c2_dose_nM": "parameter",
+        "c2_share_naive": "model",
+        "c2_share_persistent": "model",
+        "c2_kd_percent": "parameter",
+    }
+    return decided(
+        "C2",
+        "model",
+        RULE.describe(),
+        conds,
+        metrics=metrics,
+        provenance=provenance,
+        details=C2Details(mode="fast"),
     )

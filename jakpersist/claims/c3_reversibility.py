@@ -24,32 +24,13 @@ from ..model.dynamics import Phase, adaptation_after, simulate_schedule
 from ..model.params import ModelParams
 from ..model.signalling import CellState, state_from_adaptation
 from .base import ClaimDetails, ClaimResult, decided
-from .common import fold_bound, model_of, noise_free_fold, settings
-from .rules import ExpressionRule, ReversibilityRule
-from .params import defaults_of
+from .designs import C3_DEFAULTS, C3_RULE, C3_STAGES, C4_RULE, reversal_schedule
+from .common import fold_bound, model_of, settings
+from .vectorised import evaluate_point
 
-RULE3, RULE4 = ReversibilityRule(), ExpressionRule()
-STAGES = ("persistent", "withdrawn", "re-challenged")
-DEFAULTS: dict[str, Any] = defaults_of(
-    (
-        "seed",
-        "n_boot",
-        "n_replicates",
-        "noise_sd",
-        "selection_drug",
-        "chronic_dose_nM",
-        "chronic_days",
-        "withdrawal_days",
-        "rechallenge_days",
-        "n_timepoints",
-        "relax_half_time",
-        "adapt_rate",
-        "jak2_max",
-        "trans_gating",
-        "data_path",
-    ),
-    n_boot=300,
-)
+RULE3, RULE4 = C3_RULE, C4_RULE
+STAGES = C3_STAGES
+DEFAULTS: dict[str, Any] = C3_DEFAULTS
 #: C3 has two opposing halves (persistence, then its loss), so most parameters help one and hurt the
 #: other; a longer re-challenge only deepens the regained persistence and leaves the other stages
 #: alone.
@@ -146,14 +127,8 @@ def withdrawal_course(
     return pd.DataFrame(rows)
 
 
-def schedule_of(s: Mapping[str, Any]) -> list[Phase]:
-    """Chronic exposure, withdrawal, re-challenge (days, nM) from the settings."""
-    d = s["selection_drug"]
-    return [
-        Phase(s["chronic_days"], s["chronic_dose_nM"], d),
-        Phase(s["withdrawal_days"], 0.0, d),
-        Phase(s["rechallenge_days"], s["chronic_dose_nM"], d),
-    ]
+#: Chronic exposure, withdrawal, re-challenge (days, nM) from the settings.
+schedule_of = reversal_schedule
 
 
 def run(
@@ -170,19 +145,17 @@ def run(
     GI50 folds and JAK2 levels (p = 0). Folds are dimensionless, the half-time in days. Raises
     ValueError for unknown parameters.
     """
+    if mode == "fast":
+        return _fast(params)
     s = settings(DEFAULTS, params)
     if seed is not None:
         s["seed"] = int(seed)
     mp = model_of(s)
     drug = s["selection_drug"]
     sched = schedule_of(s)
-    if mode == "fast":
-        t, zs = None, None
-        z_at = dict(zip(STAGES, model.schedule_closed_form(sched, mp), strict=False))
-    else:
-        t, zs = simulate_schedule(sched, mp, points_per_day=2)
-        ends = np.cumsum([p.days for p in sched])
-        z_at = {name: float(np.interp(day, t, zs)) for name, day in zip(STAGES, ends, strict=False)}
+    t, zs = simulate_schedule(sched, mp, points_per_day=2)
+    ends = np.cumsum([p.days for p in sched])
+    z_at = {name: float(np.interp(day, t, zs)) for name, day in zip(STAGES, ends, strict=False)}
     naive = model.state_from_adaptation(0.0, mp)
     stages = {"naive": naive, **{k: model.state_from_adaptation(v, mp) for k, v in z_at.items()}}
     m3: dict[str, Any] = {
@@ -195,33 +168,6 @@ def run(
     for k, v in z_at.items():
         m3[f"c3_z_{k.replace('-', '')}"] = v
         p3[f"c3_z_{k.replace('-', '')}"] = "model"
-
-    if mode == "fast":
-        g0 = model.gi50_model_bounded(naive, drug, mp)
-        fb = {k: noise_free_fold(model.gi50_model_bounded(stages[k], drug, mp), g0) for k in STAGES}
-        for k, (f, _) in fb.items():
-            m3[f"c3_fold_{k.replace('-', '')}"] = f
-        c3 = decided(
-            "C3",
-            "model",
-            RULE3.describe(),
-            RULE3.conditions(*(fb[k][0] for k in STAGES), bounds={k: fb[k][1] for k in STAGES}),
-            metrics=m3,
-            provenance=p3,
-            details=C3Details(mode="fast"),
-        )
-        j = {k: stages[k].jak2 / naive.jak2 for k in STAGES}
-        m4 = {f"c4_jak2_{k.replace('-', '')}": v for k, v in j.items()}
-        c4 = decided(
-            "C4",
-            "model",
-            RULE4.describe(),
-            RULE4.conditions(j["persistent"], 0.0, j["withdrawn"]),
-            metrics=m4,
-            provenance={k: "model" for k in m4},
-            details=C4Details(mode="fast"),
-        )
-        return {"C3": c3, "C4": c4}
 
     rng = np.random.default_rng(s["seed"])
     doses = assays.dilution_series(10000.0, 10, 3.0)
@@ -315,6 +261,47 @@ def run(
         details=C4Details(mode="full", ct=ct, dct=dct, fc=fc, simulated=simulated),
     )
     return {"C3": c3, "C4": c4}
+
+
+def _fast(params: Mapping[str, Any] | None) -> dict[str, ClaimResult]:
+    """C3 and C4 in the fast mode (model GI50 folds and JAK2 levels, p = 0): the vectorised engine
+    (:mod:`.vectorised`) at one point."""
+    res = evaluate_point(params, ("C3", "C4"))
+    (c3, m3), (c4, m4) = res["C3"], res["C4"]
+    s = settings(DEFAULTS, params)
+    p3 = {
+        "c3_chronic_days": "parameter",
+        "c3_dose_nM": "parameter",
+        "c3_withdrawal_days": "parameter",
+        "c3_rechallenge_days": "parameter",
+        **{f"c3_z_{k.replace('-', '')}": "model" for k in STAGES},
+    }
+    m3.update(
+        c3_chronic_days=s["chronic_days"],
+        c3_dose_nM=s["chronic_dose_nM"],
+        c3_withdrawal_days=s["withdrawal_days"],
+        c3_rechallenge_days=s["rechallenge_days"],
+    )
+    return {
+        "C3": decided(
+            "C3",
+            "model",
+            RULE3.describe(),
+            c3,
+            metrics=m3,
+            provenance=p3,
+            details=C3Details(mode="fast"),
+        ),
+        "C4": decided(
+            "C4",
+            "model",
+            RULE4.describe(),
+            c4,
+            metrics=m4,
+            provenance={k: "model" for k in m4},
+            details=C4Details(mode="fast"),
+        ),
+    }
 
 
 def evaluate_c3(

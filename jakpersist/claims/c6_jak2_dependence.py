@@ -14,41 +14,19 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .. import assays, model
+from .. import assays
 from ..analysis import combination
 from ..analysis import densitometry as dens
 from ..analysis import gi50
 from ..model.params import HSP90_INHIBITOR, ModelParams
 from ..model.signalling import CellState
 from .base import ClaimDetails, ClaimResult, decided
-from .common import fold_bound, noise_free_fold, setup
-from .rules import DegraderRule, DependenceRule
-from .params import defaults_of
+from .designs import C6_DEFAULTS, C6_RULE, C7_RULE
+from .common import fold_bound, setup
+from .vectorised import evaluate_point
 
-RULE6, RULE7 = DependenceRule(), DegraderRule()
-DEFAULTS: dict[str, Any] = defaults_of(
-    (
-        "seed",
-        "n_boot",
-        "n_replicates",
-        "noise_sd",
-        "n_blots",
-        "band_noise_sd",
-        "knockdown_fraction",
-        "selection_drug",
-        "chronic_dose_nM",
-        "chronic_days",
-        "hsp90_dose_nM",
-        "hsp90_K",
-        "hsp90_other_clients",
-        "bypass",
-        "hetero_advantage",
-        "trans_gating",
-        "partner_max",
-        "jak2_max",
-    ),
-    n_boot=400,
-)
+RULE6, RULE7 = C6_RULE, C7_RULE
+DEFAULTS: dict[str, Any] = C6_DEFAULTS
 #: C6: a stronger JAK2 knock-down can only deepen the dependence it shows.
 EFFECT_PARAMS_C6 = ("knockdown_fraction",)
 #: C7: a larger heterodimer advantage widens the JAK2 inhibitor's loss, which C7 contrasts PU-H71
@@ -111,58 +89,12 @@ def run(
     dimensionless. ``mode="fast"``: noise-free model read-outs. Raises ValueError for unknown
     parameters.
     """
+    if mode == "fast":
+        return _fast(params)
     s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
     drug = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
     kd_frac = s["knockdown_fraction"]
-
-    if mode == "fast":
-        g = {
-            k: float(
-                model.viability(0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp, reference=v)
-            )
-            for k, v in populations.items()
-        }
-        pr = float(
-            model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp)
-            / model.pstat5(0.0, persistent, "ruxolitinib", mp)
-        )
-        m6 = {
-            "c6_growth_naive": g["naive"],
-            "c6_growth_persistent": g["persistent"],
-            "c6_pstat5_ratio_persistent": pr,
-        }
-        c6 = decided(
-            "C6",
-            "model",
-            RULE6.describe(),
-            RULE6.conditions(g["persistent"], g["naive"], pr),
-            metrics=m6,
-            provenance={k: "model" for k in m6},
-            details=C6Details(mode="fast"),
-        )
-        hr, hb = noise_free_fold(
-            model.gi50_model_bounded(persistent, HSP90_INHIBITOR, mp),
-            model.gi50_model_bounded(naive, HSP90_INHIBITOR, mp),
-        )
-        jr, jb = noise_free_fold(
-            model.gi50_model_bounded(persistent, drug, mp),
-            model.gi50_model_bounded(naive, drug, mp),
-        )
-        hr_use = (
-            hr if hb != "lower" else float("nan")
-        )  # a PU-H71 ratio only known from below shows nothing
-        m7 = {"c7_puh71_ratio": hr, "c7_inhibitor_fold": jr}
-        c7 = decided(
-            "C7",
-            "model",
-            RULE7.describe(),
-            RULE7.conditions(hr_use, hr_use, jr, jb),
-            metrics=m7,
-            provenance={k: "model" for k in m7},
-            details=C7Details(mode="fast"),
-        )
-        return {"C6": c6, "C7": c7}
 
     rng = np.random.default_rng(s["seed"])
     kd = assays.knockdown_growth(populations, kd_frac, mp, rng, s["n_replicates"], s["noise_sd"])
@@ -250,6 +182,33 @@ def run(
             r.details, populations=populations, persistent=persistent, naive=naive, z=z, mp=mp
         )
     return {"C6": c6, "C7": c7}
+
+
+def _fast(params: Mapping[str, Any] | None) -> dict[str, ClaimResult]:
+    """C6 and C7 in the fast mode (noise-free model read-outs): the vectorised engine
+    (:mod:`.vectorised`) at one point."""
+    res = evaluate_point(params, ("C6", "C7"))
+    (c6, m6), (c7, m7) = res["C6"], res["C7"]
+    return {
+        "C6": decided(
+            "C6",
+            "model",
+            RULE6.describe(),
+            c6,
+            metrics=m6,
+            provenance={k: "model" for k in m6},
+            details=C6Details(mode="fast"),
+        ),
+        "C7": decided(
+            "C7",
+            "model",
+            RULE7.describe(),
+            c7,
+            metrics=m7,
+            provenance={k: "model" for k in m7},
+            details=C7Details(mode="fast"),
+        ),
+    }
 
 
 def evaluate_c6(

@@ -17,19 +17,19 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .designs import C1_DEFAULTS, C8_COPIES, C8_RULE
 from .base import ClaimDetails, ClaimResult, decided
-from .c1_persistence import DEFAULTS as C1_DEFAULTS
-from .common import setup
-from .rules import SecondSiteRule
+from .common import settings, setup
+from .vectorised import evaluate_point
 
-RULE = SecondSiteRule()
+RULE = C8_RULE
 #: The chapter's defaults: C8 is shown on the C1 chapter, whose parameters cell it shares.
 DEFAULTS: dict[str, Any] = C1_DEFAULTS
 #: No parameter makes "no second-site allele" stronger: the effect C8 tests is an absence.
 EFFECT_PARAMS: tuple[str, ...] = ()
 #: Mutant copies per cell over JAK2 copies per cell for a heterozygous second-site allele
 #: (assumption).
-COPIES = 0.5
+COPIES = C8_COPIES
 
 
 def allele_cells(params: Mapping[str, Any] | None = None) -> float:
@@ -70,16 +70,15 @@ def evaluate(
     """
     if data is not None:
         raise ValueError("C8 reads no data file: its experiment is simulated only")
+    if mode == "fast":
+        return _fast(params)
     s, mp, z, _, persistent = setup(DEFAULTS, params, seed, mode)
     true_cells = float(np.asarray(persistent.clone, dtype=float) * mp.clone_jak2_allele)
     vaf_true = COPIES * true_cells
-    if mode == "fast":
-        vaf, called = vaf_true, vaf_true >= s.get("seq_detection_vaf", 0.02)
-    else:
-        rng = np.random.default_rng([int(s["seed"]), 8])
-        n = int(s["seq_reads"])
-        vaf = float(rng.binomial(n, vaf_true) / n)
-        called = vaf >= float(s["seq_detection_vaf"])
+    rng = np.random.default_rng([int(s["seed"]), 8])
+    n = int(s["seq_reads"])
+    vaf = float(rng.binomial(n, vaf_true) / n)
+    called = vaf >= float(s["seq_detection_vaf"])
     cells = min(1.0, vaf / COPIES) if called else 0.0
     metrics = {
         "c8_allele_cells": cells,
@@ -97,4 +96,27 @@ def evaluate(
         metrics=metrics,
         provenance=provenance,
         details=C8Details(mode, z),
+    )
+
+
+def _fast(params: Mapping[str, Any] | None) -> ClaimResult:
+    """C8 in the fast mode (the noise-free share of cells): the vectorised engine
+    (:mod:`.vectorised`) at one point."""
+    conds, m = evaluate_point(params, ("C8",))["C8"]
+    called = m["c8_allele_vaf"] >= settings(DEFAULTS, params).get("seq_detection_vaf", 0.02)
+    metrics = {
+        "c8_allele_cells": m["c8_allele_cells"],
+        "c8_allele_vaf": m["c8_allele_vaf"],
+        "c8_allele_called": bool(called),
+        "c8_allele_cells_true": m["c8_allele_cells_true"],
+        "c8_adaptation": m["c8_adaptation"],
+    }
+    return decided(
+        "C8",
+        "model",
+        RULE.describe(),
+        conds,
+        metrics=metrics,
+        provenance={k: "model" for k in metrics},
+        details=C8Details("fast", m["c8_adaptation"]),
     )

@@ -1,14 +1,18 @@
 """The claims' fast (noise-free) mode for many parameter points at once: arrays over points, no loop
 per point.
 
-Each claim's fast mode (``evaluate(..., mode="fast")`` of its module) reads the model out at one
-parameter point; this module reads out the same quantities for a whole array of points with the same
-model kernels (:mod:`jakpersist.model` broadcasts over parameter arrays:
-:class:`~jakpersist.model.params.ModelParams` with one value per point), and applies each claim's
+This is the package's one fast-mode implementation: each claim module's ``evaluate(...,
+mode="fast")`` is this engine at one point (:func:`evaluate_point`), and the atlas and rival-model
+code evaluate whole arrays of points (:func:`evaluate_many`). It reads the model out with the model
+kernels (:mod:`jakpersist.model` broadcasts over parameter arrays:
+:class:`~jakpersist.model.params.ModelParams` with one value per point) and applies each claim's
 rule with its own thresholds: the conditions are the rule's own (:mod:`.rules`, called once for
 their names, thresholds and directions), their margins computed on arrays with the arithmetic of
-:class:`~.base.Condition`. The per-point fast mode stays the reference; a test checks that both give
-the same verdicts and margins (to 1e-9) on random points of every rival model's space.
+:class:`~.base.Condition`. The rules, defaults and fixed design of each experiment come from
+:mod:`.designs`, which the claim modules share. The former per-point fast mode is kept, unchanged
+in arithmetic, as the reference (:mod:`jakpersist.testing.reference_fast`, never run by the
+package); a test checks that both give the same verdicts and margins (to 1e-9) on random points of
+every rival model's space.
 
 Two read-outs use a different algorithm with the same result: a GI50 (and the dose where pSTAT5
 falls to a target) is found on the same dose grid by bisection instead of a scan of the whole grid
@@ -24,7 +28,7 @@ rival-model code read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -42,7 +46,28 @@ from ..model.signalling import (
     state_from_adaptation,
     viability,
 )
-from . import c0_in_vivo, c1_persistence, c2_heterodimers, c3_reversibility, c6_jak2_dependence
+from .designs import (
+    C0_DEFAULTS,
+    C0_RULE,
+    C1_DEFAULTS,
+    C1_RULE,
+    C2_DEFAULTS,
+    C2_PARTNERS,
+    C2_RULE,
+    C3_DEFAULTS,
+    C3_RULE,
+    C3_STAGES,
+    C4_RULE,
+    C5_RULE,
+    C6_DEFAULTS,
+    C6_RULE,
+    C7_RULE,
+    C8_COPIES,
+    C8_RULE,
+    LEAD_IN_DAYS,
+    in_vivo_schedule,
+    reversal_schedule,
+)
 from .base import Condition
 from .common import settings
 
@@ -63,6 +88,10 @@ class ClaimArrays:
     undefined: np.ndarray
     conditions: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     metrics: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the rule's conditions (in its order) and, per condition, the (value, bound code, threshold)
+    #: arrays they were decided on: what :func:`evaluate_point` turns back into ``Condition`` s
+    templates: tuple[Condition, ...] = ()
+    inputs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _condition(
@@ -121,6 +150,17 @@ def _decide(
     failing = ~oks_
     undefined = ~verdict & np.all(~failing | unds_, axis=0)
     n = verdict.size
+    inputs = {
+        c.name: tuple(
+            np.broadcast_to(np.asarray(x, dtype=float), shape)
+            for x in (
+                values[c.name],
+                (bounds or {}).get(c.name, 0),
+                c.threshold if (thresholds or {}).get(c.name) is None else thresholds[c.name],
+            )
+        )
+        for c in templates
+    }
     return ClaimArrays(
         claim,
         verdict,
@@ -131,6 +171,8 @@ def _decide(
             k: np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
             for k, v in (metrics or {}).items()
         },
+        tuple(templates),
+        inputs,  # type: ignore[arg-type]
     )
 
 
@@ -196,8 +238,8 @@ def setup_many(
 
 
 def _c1(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
-    rule = c1_persistence.RULE
-    s, mp, z, naive, pers = setup_many(c1_persistence.DEFAULTS, columns, n)
+    rule = C1_RULE
+    s, mp, z, naive, pers = setup_many(C1_DEFAULTS, columns, n)
     drug0 = s["selection_drug"]
     b = mp.bypass
     naive0 = pstat5(0.0, naive, drug0, mp) - b
@@ -233,29 +275,27 @@ def _coip(st: CellState, partner: str, mp: ModelParams) -> np.ndarray:
 
 
 def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
-    rule = c2_heterodimers.RULE
-    s, mp, z, naive, pers = setup_many(c2_heterodimers.DEFAULTS, columns, n)
+    rule = C2_RULE
+    s, mp, z, naive, pers = setup_many(C2_DEFAULTS, columns, n)
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        coip = {p: _coip(pers, p, mp) / _coip(naive, p, mp) for p in c2_heterodimers.PARTNERS}
+        coip = {p: _coip(pers, p, mp) / _coip(naive, p, mp) for p in C2_PARTNERS}
         pst = pstat5(s["chronic_dose_nM"], pers, drug, mp) / pstat5(
             s["chronic_dose_nM"], naive, drug, mp
         )
         g = {"naive": gi50_grid(naive, drug, mp), "persistent": gi50_grid(pers, drug, mp)}
-        for p in c2_heterodimers.PARTNERS:
+        for p in C2_PARTNERS:
             g[f"persistent sh{p}"] = gi50_grid(pers.knock_down(p.lower(), kd), drug, mp)
         ctrl, _ = _fold(g["persistent"], g["naive"])
-        kdr = {
-            p: _fold(g[f"persistent sh{p}"], g["naive"])[0] / ctrl for p in c2_heterodimers.PARTNERS
-        }
+        kdr = {p: _fold(g[f"persistent sh{p}"], g["naive"])[0] / ctrl for p in C2_PARTNERS}
     templates = rule.conditions(
-        {p: (1.0, 0.0) for p in c2_heterodimers.PARTNERS},
+        {p: (1.0, 0.0) for p in C2_PARTNERS},
         1.0,
-        {p: 1.0 for p in c2_heterodimers.PARTNERS},
+        {p: 1.0 for p in C2_PARTNERS},
     )
     values = {"pstat5_fold": pst}
-    for p in c2_heterodimers.PARTNERS:
+    for p in C2_PARTNERS:
         values[f"coip_{p}"], values[f"coip_p_{p}"], values[f"kd_ratio_{p}"] = coip[p], 0.0, kdr[p]
     metrics = {
         "c2_adaptation": z,
@@ -263,8 +303,8 @@ def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
         "c2_share_naive": heterodimer_share(naive, mp),
         "c2_share_persistent": heterodimer_share(pers, mp),
         "c2_kd_percent": 100 * np.asarray(kd),
-        **{f"c2_coip_{p.lower()}_fold": coip[p] for p in c2_heterodimers.PARTNERS},
-        **{f"c2_kd_{p.lower()}_ratio": kdr[p] for p in c2_heterodimers.PARTNERS},
+        **{f"c2_coip_{p.lower()}_fold": coip[p] for p in C2_PARTNERS},
+        **{f"c2_kd_{p.lower()}_ratio": kdr[p] for p in C2_PARTNERS},
         "c2_pstat5_fold": pst,
         "c2_fold_control": ctrl,
     }
@@ -272,18 +312,18 @@ def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
 
 
 def _c3(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
-    r3, r4 = c3_reversibility.RULE3, c3_reversibility.RULE4
-    s, mp = _params(c3_reversibility.DEFAULTS, columns, n)
+    r3, r4 = C3_RULE, C4_RULE
+    s, mp = _params(C3_DEFAULTS, columns, n)
     drug = s["selection_drug"]
-    sched = c3_reversibility.schedule_of(s)
+    sched = reversal_schedule(s)
     zs = [
         np.broadcast_to(np.asarray(z, dtype=float), (n,)) for z in schedule_closed_form(sched, mp)
     ]
-    z_at = dict(zip(c3_reversibility.STAGES, zs, strict=True))
+    z_at = dict(zip(C3_STAGES, zs, strict=True))
     naive = state_from_adaptation(0.0, mp)
     stages = {k: state_from_adaptation(v, mp) for k, v in z_at.items()}
     g0 = gi50_grid(naive, drug, mp)
-    fb = {k: _fold(gi50_grid(stages[k], drug, mp), g0) for k in c3_reversibility.STAGES}
+    fb = {k: _fold(gi50_grid(stages[k], drug, mp), g0) for k in C3_STAGES}
     m3 = {
         "c3_chronic_days": s["chronic_days"],
         "c3_dose_nM": s["chronic_dose_nM"],
@@ -293,7 +333,7 @@ def _c3(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
         **{f"c3_fold_{k.replace('-', '')}": f for k, (f, _) in fb.items()},
     }
     t3 = r3.conditions(1.0, 1.0, 1.0)
-    names = dict(zip(c3_reversibility.STAGES, (c.name for c in t3), strict=True))
+    names = dict(zip(C3_STAGES, (c.name for c in t3), strict=True))
     c3 = _decide(
         "C3",
         t3,
@@ -302,7 +342,7 @@ def _c3(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
         metrics=m3,
     )
     with np.errstate(invalid="ignore", divide="ignore"):
-        j = {k: stages[k].jak2 / naive.jak2 for k in c3_reversibility.STAGES}
+        j = {k: stages[k].jak2 / naive.jak2 for k in C3_STAGES}
     t4 = r4.conditions(1.0, 0.0, 1.0)
     m4 = {f"c4_jak2_{k.replace('-', '')}": v for k, v in j.items()}
     c4 = _decide(
@@ -316,8 +356,8 @@ def _c3(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
 
 
 def _c6(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
-    r6, r7 = c6_jak2_dependence.RULE6, c6_jak2_dependence.RULE7
-    s, mp, z, naive, pers = setup_many(c6_jak2_dependence.DEFAULTS, columns, n)
+    r6, r7 = C6_RULE, C7_RULE
+    s, mp, z, naive, pers = setup_many(C6_DEFAULTS, columns, n)
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
     g = {
@@ -363,9 +403,9 @@ def _c6(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
 
 
 def _c0(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
-    r0, r5 = c0_in_vivo.RULE0, c0_in_vivo.RULE5
-    s, mp = _params(c0_in_vivo.DEFAULTS, columns, n)
-    schedule = c0_in_vivo.schedule_of(s)
+    r0, r5 = C0_RULE, C5_RULE
+    s, mp = _params(C0_DEFAULTS, columns, n)
+    schedule = in_vivo_schedule(s)
     rows = phase_ends(schedule, mp)
     days = np.array([r["day"] for r in rows])
     t_start = 0.0
@@ -375,7 +415,7 @@ def _c0(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
         t_start += ph.days
     else:
         t_start = 0.0
-    lead = c0_in_vivo.LEAD_IN_DAYS
+    lead = LEAD_IN_DAYS
     w = 7 * np.array(
         [
             0.0,
@@ -436,14 +476,12 @@ def _c0(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
 
 
 def _c8(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
-    from . import c8_second_site
-
-    rule = c8_second_site.RULE
-    s, mp, z, naive, pers = setup_many(c8_second_site.DEFAULTS, columns, n)
+    rule = C8_RULE
+    s, mp, z, naive, pers = setup_many(C1_DEFAULTS, columns, n)
     true_cells = np.asarray(pers.clone, dtype=float) * mp.clone_jak2_allele * np.ones(n)
-    vaf = c8_second_site.COPIES * true_cells
+    vaf = C8_COPIES * true_cells
     called = vaf >= s.get("seq_detection_vaf", 0.02)
-    cells = np.where(called, np.minimum(1.0, vaf / c8_second_site.COPIES), 0.0)
+    cells = np.where(called, np.minimum(1.0, vaf / C8_COPIES), 0.0)
     templates = rule.conditions(0.0)
     metrics = {
         "c8_allele_cells": cells,
@@ -535,4 +573,36 @@ def evaluation_records(
     return df.iloc[order].reset_index(drop=True)
 
 
-__all__ = ["ClaimArrays", "VECTOR_CLAIMS", "evaluate_many", "evaluation_records", "setup_many"]
+_BOUND_NAME = {code: name for name, code in _BOUND.items()}
+
+
+def evaluate_point(
+    params: Mapping[str, Any] | None, claims: tuple[str, ...]
+) -> dict[str, tuple[list[Condition], dict[str, float]]]:
+    """:func:`evaluate_many` at one point, for the claim modules' ``mode="fast"``: per claim, its
+    rule's conditions (each a :class:`~.base.Condition` with the point's value, threshold and
+    bound, in the rule's order; margins and verdict follow from them as in every mode) and its
+    metrics (floats).
+
+    ``params``: chapter parameters overriding the claims' defaults (any declared parameter, one
+    value each). Raises ValueError for an unknown parameter or claim.
+    """
+    res = evaluate_many(np.empty((1, 0)), (), claims, fixed=params)
+    out = {}
+    for c, r in res.items():
+        conds = []
+        for t in r.templates:
+            v, b, thr = (float(x[0]) for x in r.inputs[t.name])
+            conds.append(replace(t, value=v, threshold=thr, bound=_BOUND_NAME[int(b)]))
+        out[c] = (conds, {k: float(v[0]) for k, v in r.metrics.items()})
+    return out
+
+
+__all__ = [
+    "ClaimArrays",
+    "VECTOR_CLAIMS",
+    "evaluate_many",
+    "evaluate_point",
+    "evaluation_records",
+    "setup_many",
+]
