@@ -51,9 +51,11 @@ def build(
     """Run the atlas and write ``out/atlas.parquet`` and ``out/summary.json``; returns the summary.
 
     ``samples``: the Sobol' base sample size N (a power of 2; N x (k + 2) evaluations per claim
-    group for k parameters, plus k x 17 for the tipping-point scans). ``workers``/``scheduler``: see
-    :func:`run_design`. ``cache``: the cache folder (default ``out/.cache``). ``params``: sample
-    only these model parameters (the others stay at their defaults; default: all of them).
+    group for k parameters, plus k x 17 for the tipping-point scans), evaluated by the vectorised
+    fast mode (every point of a chunk at once; :mod:`jakpersist.claims.vectorised`).
+    ``workers``/``scheduler``: see :func:`run_design`. ``cache``: the cache folder (default
+    ``out/.cache``). ``params``: sample only these model parameters (the others stay at their
+    defaults; default: all of them).
     ``grid_points``: points per tipping-point scan. The joint region needs every claim C0-C7; with
     fewer claims it is computed over the claims given and says so. Raises ValueError for unknown
     claims or a bad N.
@@ -73,6 +75,7 @@ def build(
         workers=workers,
         scheduler=scheduler,
         progress=progress,
+        engine="vectorised",
     )
     defaults = {n: float(ALL_PARAMS[n].default) for n in space.names}
     grid_rows, grid_meta = [], []
@@ -90,6 +93,7 @@ def build(
         workers=workers,
         scheduler=scheduler,
         progress=progress,
+        engine="vectorised",
     )
     seconds = time.perf_counter() - t0
 
