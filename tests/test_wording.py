@@ -155,6 +155,29 @@ def test_undefined_is_stored_as_none_everywhere_a_verdict_is_written(monkeypatch
     )
 
 
+def test_an_undefined_result_says_so_and_stores_no_margin(monkeypatch):
+    """``status`` names an undefined result plainly (its ``verdict`` is False only because no rule
+    holds); its margin (-inf: nothing could be computed) is stored as None (JSON null), never as
+    -Infinity; a real failure keeps its margin."""
+    from jakpersist.book import chapter, variants
+    from jakpersist.claims.base import Status
+    from jakpersist.claims.wording import stored_margin
+
+    r = evaluate("C7", {"bypass": 0.6}, mode="fast")
+    assert r.status is Status.UNDEFINED and r.status == "undefined" and r.margin == float("-inf")
+    assert stored_margin(r) is None
+    fails = evaluate("C1", mode="fast")
+    assert fails.status is Status.FAILS and stored_margin(fails) == fails.margin < 0
+    assert evaluate("C6", mode="fast").status is Status.HOLDS
+    assert evaluate("C1-T", {"n_permutations": 20}, seed=1).status is Status.NO_VERDICT
+    glued = {}
+    monkeypatch.setattr(chapter, "glue", lambda k, v, **kw: glued.__setitem__(k, v))
+    chapter.glue_result(r, "c7")
+    assert glued["c7_margin"] is None
+    v = variants.chapter_values("c6_jak2_dependence", {"bypass": 0.6})
+    assert v["c7_margin"] is None and v["c6_margin"] == evaluate("C6", {"bypass": 0.6}).margin
+
+
 def test_an_undefined_verdict_is_an_empty_cell_in_a_csv_table(tmp_path):
     import pandas as pd
 

@@ -10,7 +10,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ..claims.wording import stored_verdict
+from ..claims.wording import stored_margin, stored_verdict
 from ..model.params import ALL_PARAMS, Param
 from .params import PARAMS
 from .registry import EVIDENCE_KINDS, load as load_registry
@@ -345,7 +345,8 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     "parameter"; "data" becomes "public-data" for a public-data result), the verdict under
     ``<prefix>_verdict`` (True when the rule holds, False when it fails, None when it is undefined
     or a demonstration: :func:`~jakpersist.claims.wording.stored_verdict`), its words
-    (:func:`glue_wording`), the signed margin under ``<prefix>_margin``, and the provenance map
+    (:func:`glue_wording`), the signed margin under ``<prefix>_margin`` (None when undefined:
+    :func:`~jakpersist.claims.wording.stored_margin`), and the provenance map
     under ``<prefix>_provenance``. ``prefix`` defaults to the claim id in lower case ("c1"). Returns
     ``result``."""
     prefix = prefix or result.claim.lower().replace("-", "")
@@ -360,7 +361,7 @@ def glue_result(result: Any, prefix: str | None = None) -> Any:
     verdict_origin = "model" if result.kind in ("model", "demonstration") else data_origin
     glue(prefix + "_verdict", stored_verdict(result), origin=verdict_origin)
     glue_wording(prefix, result, origin=verdict_origin)
-    glue(prefix + "_margin", float(result.margin), origin=verdict_origin)
+    glue(prefix + "_margin", stored_margin(result), origin=verdict_origin)
     glue(prefix + "_provenance", dict(result.provenance), origin="parameter")
     return result
 

@@ -113,7 +113,7 @@ def _outcome(run: str, prefix: str) -> Callable[[dict[str, Any]], str]:
         out = g.get(prefix + "_verdict_outcome")
         if out in VERDICTS:
             return out
-        return "holds" if g.get(prefix + "_margin", 0.0) > 0 else "does not hold"
+        return "holds" if (g.get(prefix + "_margin") or 0.0) > 0 else "does not hold"
 
     return f
 

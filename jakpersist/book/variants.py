@@ -218,14 +218,14 @@ def chapter_values(chapter: str, parameters: dict[str, Any]) -> dict[str, Any]:
     verdict's words as the chapter glues them (``<prefix>_verdict_text``, ``_verdict_outcome``:
     :func:`jakpersist.book.chapter.verdict_wording`), plus the run's parameters under
     ``param_<name>``. Computed with the claim functions (no notebook is executed)."""
-    from ..claims.wording import stored_verdict
+    from ..claims.wording import stored_margin, stored_verdict
     from .chapter import verdict_wording
 
     p = {**_defaults(chapter), **parameters}
     out: dict[str, Any] = {f"param_{k}": v for k, v in p.items()}
     for prefix, r in _results(chapter, p).items():
         out.update({k: v for k, v in r.metrics.items()})
-        out[f"{prefix}_margin"] = float(r.margin)
+        out[f"{prefix}_margin"] = stored_margin(r)
         w = verdict_wording(r)
         out[f"{prefix}_verdict_text"], out[f"{prefix}_verdict_outcome"] = w.short, w.outcome
         if (

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from typing import Any, Literal
 
 Bound = Literal["lower", "upper"] | None
@@ -33,6 +34,17 @@ VERDICT_KINDS = {
     "reader-data": "your data",
     "demonstration": "demonstration (simulated stand-in; no real data): no verdict",
 }
+
+
+class Status(StrEnum):
+    """What a claim's evaluation says, in one word: the rule holds, it fails on computed values, it
+    is undefined (its deciding quantity could not be computed: it neither holds nor fails), or no
+    verdict is given (a demonstration on a simulated stand-in)."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+    UNDEFINED = "undefined"
+    NO_VERDICT = "no verdict"
 
 
 @dataclass(frozen=True)
@@ -171,6 +183,22 @@ class ClaimResult:
         if self.verdict is not False:
             return False
         return not self.conditions or bool(self.undefined_conditions())
+
+    @property
+    def status(self) -> Status:
+        """The outcome in one word (:class:`Status`): use it, not ``verdict``, to tell an undefined
+        result (``verdict`` False, yet nothing failed) from a failure.
+
+        >>> decided("C7", "model", "", [Condition("x", float("nan"), 1.0)]).status
+        <Status.UNDEFINED: 'undefined'>
+        >>> decided("C7", "model", "", [Condition("x", 0.5, 1.0)]).status
+        <Status.FAILS: 'fails'>
+        """
+        if self.kind == "demonstration":
+            return Status.NO_VERDICT
+        if self.undefined:
+            return Status.UNDEFINED
+        return Status.HOLDS if self.verdict else Status.FAILS
 
     def summary(self) -> dict[str, Any]:
         """A plain, JSON-ready record (verdict, margin, per-condition margins, metrics): what the

@@ -13,10 +13,11 @@ report and student notebook shows them (never a bare "supported").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from .base import ClaimResult, Condition
+from .base import ClaimResult, Condition, Status
 
 #: Claims whose model verdict is an illustration (the in-vivo sketch), not a virtual experiment.
 ILLUSTRATIONS = frozenset({"C0", "C5"})
@@ -282,9 +283,22 @@ def stored_verdict(result: ClaimResult) -> bool | None:
     >>> stored_verdict(decided("C7", "model", "", [Condition("x", 0.5, 1.0)]))
     False
     """
-    if result.kind == "demonstration" or result.undefined:
-        return None
-    return bool(result.verdict)
+    return {Status.HOLDS: True, Status.FAILS: False}.get(result.status)
+
+
+def stored_margin(result: ClaimResult) -> float | None:
+    """How a margin is stored wherever it is written down (a run's ``values.json``, sweep tables,
+    the per-seed table): the signed margin, or None (``null`` in JSON, an empty cell in a CSV
+    table) when the result is undefined (:attr:`~jakpersist.claims.base.ClaimResult.status`; its
+    margin is -inf only because nothing could be computed) or the margin is not a number.
+
+    >>> from jakpersist.claims.base import Condition, decided
+    >>> stored_margin(decided("C7", "model", "", [Condition("x", float("nan"), 1.0)]))
+    >>> stored_margin(decided("C7", "model", "", [Condition("x", 0.5, 1.0)]))
+    -1.0
+    """
+    m = float(result.margin)
+    return None if result.status is Status.UNDEFINED or math.isnan(m) else m
 
 
 def all_short_forms() -> tuple[str, ...]:
