@@ -3,7 +3,9 @@ read-outs but the mutant clone persists (C0), and heterodimers rise with sustain
 in the clone (C5).
 
 Deterministic (no noise, no seed): the fast mode reads the same model out at the phase ends only
-(:func:`~jakpersist.model.population.simulate_phase_ends`, agreeing to ~1e-8).
+(the vectorised engine at one point, :func:`~jakpersist.model.population.phase_ends`; the same
+arithmetic as :func:`~jakpersist.model.population.simulate_phase_ends`, which agrees with the daily
+course to 1e-6, ``tests/test_model.py``).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ class InVivoDetails(ClaimDetails):
     """What the in-vivo chapter draws, the same object for C0 and C5 (one simulated course serves
     both).
 
-    ``sim``: the course, one row per day (fast mode: per phase end); ``schedule``: the doses;
-    ``start`` / ``end`` / ``pause_end``: rows of ``sim`` at the start of treatment, its end and the
-    end of the pause.
+    ``sim``: the course, one row per day; ``schedule``: the doses; ``start`` / ``end`` /
+    ``pause_end``: rows of ``sim`` at the start of treatment, its end and the end of the pause. Fast
+    mode: ``mode``, ``schedule`` and ``mp`` only (its read-outs are the results' metrics).
     """
 
     mode: str = "full"
@@ -60,7 +62,7 @@ def run(
     Read-outs are relative to the start of treatment (spleen, symptom indices; dimensionless) or
     fractions (mutant fraction, heterodimer share, pSTAT5 of the clone relative to the naive
     untreated level). Deterministic: ``seed`` changes nothing; ``mode="fast"`` uses the phase-end
-    read-out (same numbers to ~1e-8).
+    read-out of the vectorised engine at one point (the same read-outs to 1e-6).
     """
     if mode == "fast":
         return _fast(params)
