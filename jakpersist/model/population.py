@@ -25,6 +25,7 @@ from scipy.integrate import solve_ivp
 
 from .dynamics import _selection_step, relax_rate
 from .signalling import (
+    CellState,
     agent_pstat5,
     growth_rate,
     heterodimer_share,
@@ -300,29 +301,53 @@ def phase_ends(
         # time-major grid (time, *points): each Runge-Kutta stage reads one contiguous row
         tt = (np.arange(2 * n + 1) * (h / 2)).reshape((-1,) + (1,) * len(shape))
         ab = a + b
-        with np.errstate(divide="ignore", invalid="ignore"):
-            zs = np.where(a + b > 0, a / (a + b), z)
-            zt = np.where(ab > 0, zs + (z - zs) * np.exp(-ab * tt), z)
-        if np.any(sel):  # selection: the subclone's share, exact per grid point
+        if np.all(sel):  # selection at every point: the subclone's share, exact per grid point
             drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
-            zsel = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
-            zt = np.where(sel, zsel, zt)
+            zt = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                zs = np.where(a + b > 0, a / (a + b), z)
+                zt = np.where(ab > 0, zs + (z - zs) * np.exp(-ab * tt), z)
+            if np.any(sel):  # selection at some points
+                drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
+                zsel = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
+                zt = np.where(sel, zsel, zt)
         FM = np.empty(zt.shape)
         step = max(1, _BLOCK // max(1, int(np.prod(shape))))
         for i in range(0, zt.shape[0], step):  # blocks of rows that stay in the processor's cache
             zb = zt[i : i + step]
-            st = state_from_adaptation(np.clip(zb, 0.0, 1.0), mp)
-            FM[i : i + step] = (
-                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
-                * np.ones_like(zb)
-                / r_ref
+            r = np.asarray(
+                population_growth_rate(ph.dose_nM, _grid_state(zb, mp), ph.agent, mp), dtype=float
             )
+            if r.shape != zb.shape:
+                r = r * np.ones_like(zb)
+            np.divide(r, r_ref, out=FM[i : i + step])
         FNc = fN * (1.0 - eN * th)
         for k in range(n):
             M, N = _rk4_step(M, N, (FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]), FNc, lam, h)
         z, day = zt[-1], day + ph.days
         record(ph, th)
     return rows
+
+
+def _grid_state(z: np.ndarray, mp: ModelParams) -> CellState:
+    """:func:`state_from_adaptation` of ``clip(z, 0, 1)`` on the in-vivo time grid (``z`` of shape
+    (time, *points)), value for value, with each protein level that does not depend on ``z`` kept
+    at the points' shape (broadcast later): the levels under selection (rivals R2/R5: naive protein,
+    only the subclone's share moves) are then computed once per phase instead of once per grid
+    value. The clip keeps ``z`` in [0, 1], so the range check is not repeated."""
+    zc = np.clip(z, 0.0, 1.0)
+    cs = mp.clone_start
+    if np.ndim(cs) and np.all(np.asarray(cs) > 0):  # every point under selection
+        partner = np.asarray(mp.partner_naive, dtype=float)
+        return CellState(
+            jak2=np.ones(np.shape(cs)),
+            jak1=mp.jak1_share * partner,
+            tyk2=(1.0 - mp.jak1_share) * partner,
+            z=zc,
+            clone=cs + (1.0 - cs) * zc,
+        )
+    return state_from_adaptation(zc, mp)
 
 
 def _rk4_step(

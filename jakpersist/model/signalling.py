@@ -357,7 +357,8 @@ def growth_rate(
     """
     s = np.clip(np.asarray(signal, dtype=float), 0.0, None)
     m = mp.growth_hill
-    drive = s**m / (s**m + mp.growth_half_signal**m)
+    sm = s**m
+    drive = sm / (sm + mp.growth_half_signal**m)
     if np.any(np.asarray(bypass_drive) != 0.0):
         drive = 1.0 - (1.0 - drive) * (1.0 - np.asarray(bypass_drive, dtype=float))
     other = 1.0 - mp.hsp90_other_clients * (1.0 - inhibition(hsp90_nM, mp.hsp90_K, mp.hsp90_hill))
