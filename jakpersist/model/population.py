@@ -312,19 +312,21 @@ def phase_ends(
                 drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
                 zsel = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
                 zt = np.where(sel, zsel, zt)
-        FM = np.empty(zt.shape)
+        # fitness of the mutant clone (row 0) and of the normal cells (row 1) on the grid
+        F = np.empty((zt.shape[0], 2, *shape))
+        F[:, 1] = fN * (1.0 - eN * th)
         step = max(1, _BLOCK // max(1, int(np.prod(shape))))
         for i in range(0, zt.shape[0], step):  # blocks of rows that stay in the processor's cache
             zb = zt[i : i + step]
+            if np.all(zb == zb[:1]):  # z stands still (e.g. untreated and naive): one row serves
+                zb = zb[:1]
             r = np.asarray(
                 population_growth_rate(ph.dose_nM, _grid_state(zb, mp), ph.agent, mp), dtype=float
             )
-            if r.shape != zb.shape:
-                r = r * np.ones_like(zb)
-            np.divide(r, r_ref, out=FM[i : i + step])
-        FNc = fN * (1.0 - eN * th)
-        for k in range(n):
-            M, N = _rk4_step(M, N, (FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]), FNc, lam, h)
+            np.divide(r, r_ref, out=F[i : i + step, 0])
+        y = np.stack([M, N])
+        _rk4_steps(y, F, lam, h)
+        M, N = y[0], y[1]
         z, day = zt[-1], day + ph.days
         record(ph, th)
     return rows
@@ -348,6 +350,47 @@ def _grid_state(z: np.ndarray, mp: ModelParams) -> CellState:
             clone=cs + (1.0 - cs) * zc,
         )
     return state_from_adaptation(zc, mp)
+
+
+def _rk4_steps(y: np.ndarray, F: np.ndarray, lam: Any, h: float) -> None:
+    """Classical Runge-Kutta steps of ``h`` days of the two-population competition, in place:
+    :func:`_rk4_step` for every step, element for element the same arithmetic, with the mutant
+    (row 0) and normal (row 1) cells in one array and no temporary allocated per step.
+
+    ``y``: (2, *points), M and N at the start, overwritten with their values after the last step;
+    ``F``: (2 steps + 1, 2, *points), the fitness of each population at each step's start, middle
+    and end (grid rows 2k, 2k + 1, 2k + 2); ``lam``: turnover (1/day)."""
+    h2, h6 = h / 2, h / 6
+    lam = np.broadcast_to(lam, y.shape).copy()  # one contiguous operand: faster than broadcasting
+    k1, k2, k3, k4, yt, acc = (np.empty_like(y) for _ in range(6))
+    tot = np.empty_like(y[0])
+
+    def d(yy: np.ndarray, f: np.ndarray, out: np.ndarray) -> None:
+        # lam (f - (M + N)) y, row by row: lam * (f - tot) * y
+        np.add(yy[0], yy[1], out=tot)
+        np.subtract(f, tot, out=out)
+        np.multiply(lam, out, out=out)
+        np.multiply(out, yy, out=out)
+
+    for k in range((F.shape[0] - 1) // 2):
+        d(y, F[2 * k], k1)
+        np.multiply(h2, k1, out=yt)
+        np.add(y, yt, out=yt)
+        d(yt, F[2 * k + 1], k2)
+        np.multiply(h2, k2, out=yt)
+        np.add(y, yt, out=yt)
+        d(yt, F[2 * k + 1], k3)
+        np.multiply(h, k3, out=yt)
+        np.add(y, yt, out=yt)
+        d(yt, F[2 * k + 2], k4)
+        # y + h/6 (k1 + 2 k2 + 2 k3 + k4), summed left to right
+        np.multiply(2, k2, out=acc)
+        np.add(k1, acc, out=acc)
+        np.multiply(2, k3, out=yt)
+        np.add(acc, yt, out=acc)
+        np.add(acc, k4, out=acc)
+        np.multiply(h6, acc, out=acc)
+        np.add(y, acc, out=y)
 
 
 def _rk4_step(

@@ -143,7 +143,10 @@ def _inside(dose_nM: ArrayLike, state: CellState, fold: float) -> ArrayLike:
     off."""
     if np.all(np.asarray(fold) == 1.0):
         return dose_nM
-    return np.asarray(dose_nM, dtype=float) / (1.0 + (fold - 1.0) * state.z)
+    den = 1.0 + (fold - 1.0) * state.z
+    if np.ndim(dose_nM) == 0 and dose_nM == 0 and np.all(den > 0):
+        return dose_nM  # no drug outside, none inside: 0 / den, without an array of zeros
+    return np.asarray(dose_nM, dtype=float) / den
 
 
 def _partner_weights(state: CellState) -> tuple[ArrayLike, ArrayLike]:
