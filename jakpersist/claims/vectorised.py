@@ -134,6 +134,18 @@ def _decide(
     )
 
 
+def decide_conditions(
+    templates: list[Condition],
+    values: Mapping[str, Any],
+    *,
+    thresholds: Mapping[str, Any] | None = None,
+) -> np.ndarray:
+    """Whether every one of a rule's conditions (``templates``) passes, per point, for the values
+    (and per-point thresholds) given by condition name: the verdict of :func:`_decide`, for code
+    that applies a rule to read-outs of its own (the rival comparison's direction-free C4)."""
+    return _decide("", templates, values, thresholds=thresholds).verdict
+
+
 def _params(
     defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int
 ) -> tuple[dict, ModelParams]:
@@ -535,4 +547,11 @@ def evaluation_records(
     return df.iloc[order].reset_index(drop=True)
 
 
-__all__ = ["ClaimArrays", "VECTOR_CLAIMS", "evaluate_many", "evaluation_records", "setup_many"]
+__all__ = [
+    "ClaimArrays",
+    "VECTOR_CLAIMS",
+    "decide_conditions",
+    "evaluate_many",
+    "evaluation_records",
+    "setup_many",
+]
