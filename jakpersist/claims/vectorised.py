@@ -176,6 +176,18 @@ def _decide(
     )
 
 
+def decide_conditions(
+    templates: list[Condition],
+    values: Mapping[str, Any],
+    *,
+    thresholds: Mapping[str, Any] | None = None,
+) -> np.ndarray:
+    """Whether every one of a rule's conditions (``templates``) passes, per point, for the values
+    (and per-point thresholds) given by condition name: the verdict of :func:`_decide`, for code
+    that applies a rule to read-outs of its own (the rival comparison's direction-free C4)."""
+    return _decide("", templates, values, thresholds=thresholds).verdict
+
+
 def _params(
     defaults: Mapping[str, Any], columns: Mapping[str, np.ndarray], n: int
 ) -> tuple[dict, ModelParams]:
@@ -601,6 +613,7 @@ def evaluate_point(
 __all__ = [
     "ClaimArrays",
     "VECTOR_CLAIMS",
+    "decide_conditions",
     "evaluate_many",
     "evaluate_point",
     "evaluation_records",

@@ -25,6 +25,7 @@ from scipy.integrate import solve_ivp
 
 from .dynamics import _selection_step, relax_rate
 from .signalling import (
+    CellState,
     agent_pstat5,
     growth_rate,
     heterodimer_share,
@@ -300,29 +301,96 @@ def phase_ends(
         # time-major grid (time, *points): each Runge-Kutta stage reads one contiguous row
         tt = (np.arange(2 * n + 1) * (h / 2)).reshape((-1,) + (1,) * len(shape))
         ab = a + b
-        with np.errstate(divide="ignore", invalid="ignore"):
-            zs = np.where(a + b > 0, a / (a + b), z)
-            zt = np.where(ab > 0, zs + (z - zs) * np.exp(-ab * tt), z)
-        if np.any(sel):  # selection: the subclone's share, exact per grid point
+        if np.all(sel):  # selection at every point: the subclone's share, exact per grid point
             drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
-            zsel = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
-            zt = np.where(sel, zsel, zt)
-        FM = np.empty(zt.shape)
+            zt = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                zs = np.where(a + b > 0, a / (a + b), z)
+                zt = np.where(ab > 0, zs + (z - zs) * np.exp(-ab * tt), z)
+            if np.any(sel):  # selection at some points
+                drug = "ruxolitinib" if ph.agent == HSP90_INHIBITOR or ph.dose_nM <= 0 else ph.agent
+                zsel = _selection_step(z, tt, ph.dose_nM if drug == ph.agent else 0.0, drug, mp)
+                zt = np.where(sel, zsel, zt)
+        # fitness of the mutant clone (row 0) and of the normal cells (row 1) on the grid
+        F = np.empty((zt.shape[0], 2, *shape))
+        F[:, 1] = fN * (1.0 - eN * th)
         step = max(1, _BLOCK // max(1, int(np.prod(shape))))
         for i in range(0, zt.shape[0], step):  # blocks of rows that stay in the processor's cache
             zb = zt[i : i + step]
-            st = state_from_adaptation(np.clip(zb, 0.0, 1.0), mp)
-            FM[i : i + step] = (
-                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
-                * np.ones_like(zb)
-                / r_ref
+            if np.all(zb == zb[:1]):  # z stands still (e.g. untreated and naive): one row serves
+                zb = zb[:1]
+            r = np.asarray(
+                population_growth_rate(ph.dose_nM, _grid_state(zb, mp), ph.agent, mp), dtype=float
             )
-        FNc = fN * (1.0 - eN * th)
-        for k in range(n):
-            M, N = _rk4_step(M, N, (FM[2 * k], FM[2 * k + 1], FM[2 * k + 2]), FNc, lam, h)
+            np.divide(r, r_ref, out=F[i : i + step, 0])
+        y = np.stack([M, N])
+        _rk4_steps(y, F, lam, h)
+        M, N = y[0], y[1]
         z, day = zt[-1], day + ph.days
         record(ph, th)
     return rows
+
+
+def _grid_state(z: np.ndarray, mp: ModelParams) -> CellState:
+    """:func:`state_from_adaptation` of ``clip(z, 0, 1)`` on the in-vivo time grid (``z`` of shape
+    (time, *points)), value for value, with each protein level that does not depend on ``z`` kept
+    at the points' shape (broadcast later): the levels under selection (rivals R2/R5: naive protein,
+    only the subclone's share moves) are then computed once per phase instead of once per grid
+    value. The clip keeps ``z`` in [0, 1], so the range check is not repeated."""
+    zc = np.clip(z, 0.0, 1.0)
+    cs = mp.clone_start
+    if np.ndim(cs) and np.all(np.asarray(cs) > 0):  # every point under selection
+        partner = np.asarray(mp.partner_naive, dtype=float)
+        return CellState(
+            jak2=np.ones(np.shape(cs)),
+            jak1=mp.jak1_share * partner,
+            tyk2=(1.0 - mp.jak1_share) * partner,
+            z=zc,
+            clone=cs + (1.0 - cs) * zc,
+        )
+    return state_from_adaptation(zc, mp)
+
+
+def _rk4_steps(y: np.ndarray, F: np.ndarray, lam: Any, h: float) -> None:
+    """Classical Runge-Kutta steps of ``h`` days of the two-population competition, in place:
+    :func:`_rk4_step` for every step, element for element the same arithmetic, with the mutant
+    (row 0) and normal (row 1) cells in one array and no temporary allocated per step.
+
+    ``y``: (2, *points), M and N at the start, overwritten with their values after the last step;
+    ``F``: (2 steps + 1, 2, *points), the fitness of each population at each step's start, middle
+    and end (grid rows 2k, 2k + 1, 2k + 2); ``lam``: turnover (1/day)."""
+    h2, h6 = h / 2, h / 6
+    lam = np.broadcast_to(lam, y.shape).copy()  # one contiguous operand: faster than broadcasting
+    k1, k2, k3, k4, yt, acc = (np.empty_like(y) for _ in range(6))
+    tot = np.empty_like(y[0])
+
+    def d(yy: np.ndarray, f: np.ndarray, out: np.ndarray) -> None:
+        # lam (f - (M + N)) y, row by row: lam * (f - tot) * y
+        np.add(yy[0], yy[1], out=tot)
+        np.subtract(f, tot, out=out)
+        np.multiply(lam, out, out=out)
+        np.multiply(out, yy, out=out)
+
+    for k in range((F.shape[0] - 1) // 2):
+        d(y, F[2 * k], k1)
+        np.multiply(h2, k1, out=yt)
+        np.add(y, yt, out=yt)
+        d(yt, F[2 * k + 1], k2)
+        np.multiply(h2, k2, out=yt)
+        np.add(y, yt, out=yt)
+        d(yt, F[2 * k + 1], k3)
+        np.multiply(h, k3, out=yt)
+        np.add(y, yt, out=yt)
+        d(yt, F[2 * k + 2], k4)
+        # y + h/6 (k1 + 2 k2 + 2 k3 + k4), summed left to right
+        np.multiply(2, k2, out=acc)
+        np.add(k1, acc, out=acc)
+        np.multiply(2, k3, out=yt)
+        np.add(acc, yt, out=acc)
+        np.add(acc, k4, out=acc)
+        np.multiply(h6, acc, out=acc)
+        np.add(y, acc, out=y)
 
 
 def _rk4_step(

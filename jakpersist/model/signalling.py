@@ -143,7 +143,10 @@ def _inside(dose_nM: ArrayLike, state: CellState, fold: float) -> ArrayLike:
     off."""
     if np.all(np.asarray(fold) == 1.0):
         return dose_nM
-    return np.asarray(dose_nM, dtype=float) / (1.0 + (fold - 1.0) * state.z)
+    den = 1.0 + (fold - 1.0) * state.z
+    if np.ndim(dose_nM) == 0 and dose_nM == 0 and np.all(den > 0):
+        return dose_nM  # no drug outside, none inside: 0 / den, without an array of zeros
+    return np.asarray(dose_nM, dtype=float) / den
 
 
 def _partner_weights(state: CellState) -> tuple[ArrayLike, ArrayLike]:
@@ -357,7 +360,8 @@ def growth_rate(
     """
     s = np.clip(np.asarray(signal, dtype=float), 0.0, None)
     m = mp.growth_hill
-    drive = s**m / (s**m + mp.growth_half_signal**m)
+    sm = s**m
+    drive = sm / (sm + mp.growth_half_signal**m)
     if np.any(np.asarray(bypass_drive) != 0.0):
         drive = 1.0 - (1.0 - drive) * (1.0 - np.asarray(bypass_drive, dtype=float))
     other = 1.0 - mp.hsp90_other_clients * (1.0 - inhibition(hsp90_nM, mp.hsp90_K, mp.hsp90_hill))

@@ -73,6 +73,39 @@ CHUNK = 2000
 SENSITIVITY = (0.5, 2.0)
 
 
+def _run(
+    name: str,
+    names: tuple[str, ...],
+    values: np.ndarray,
+    claims: tuple[str, ...],
+    cache_dir: Path,
+    label: str,
+    workers: int,
+    scheduler: str | None,
+    progress: bool,
+) -> pd.DataFrame:
+    """The detailed records of ``claims`` at every row of ``values`` (columns ``names``) under
+    model ``name`` (its fixed settings), by the atlas's runner with the vectorised engine in chunks
+    of :data:`CHUNK`, cached in ``cache_dir``."""
+    space = Space(
+        names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names)
+    )
+    return run_design(
+        values,
+        space,
+        claims,
+        cache_dir,
+        workers=workers,
+        scheduler=scheduler,
+        fixed=dict(VARIANTS[name].fixed),
+        progress=progress,
+        detail=True,
+        label=label,
+        chunk=CHUNK,
+        engine="vectorised",
+    )
+
+
 def _evaluate(
     name: str,
     samples: int,
@@ -85,26 +118,20 @@ def _evaluate(
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
     v = VARIANTS[name]
     names, values = v.sample(samples, seed + MODELS.index(name), scale=scale)
-    space = Space(
-        names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names)
-    )
     key = hashlib.sha256(
         json.dumps(v.describe(), sort_keys=True, default=str).encode()
     ).hexdigest()[:12]
     tag = "" if scale == 1.0 else f"-w{scale:g}"
-    ev = run_design(
+    ev = _run(
+        name,
+        names,
         values,
-        space,
         CLAIMS,
         cache / f"{name}-{code_version()}-{key}-n{samples}-s{seed}{tag}",
-        workers=workers,
-        scheduler=scheduler,
-        fixed=dict(v.fixed),
-        progress=progress,
-        detail=True,
-        label=f"rivals {name}{tag}",
-        chunk=CHUNK,
-        engine="vectorised",
+        f"rivals {name}{tag}",
+        workers,
+        scheduler,
+        progress,
     )
     pts = pd.DataFrame(values, columns=list(names)).assign(row=np.arange(samples))
     sampled = tuple(r.name for r in v.space())
@@ -157,22 +184,16 @@ def _extend(
         n = -(-n // CHUNK) * CHUNK
         rseed = seed + 7919 * (rnd + 1) + MODELS.index(name)
         names, values = v.sample(n, rseed)
-        space = Space(
-            names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names)
-        )
-        ev = run_design(
+        ev = _run(
+            name,
+            names,
             values,
-            space,
             claims,
             cache / f"{name}-{code_version()}-post-n{n}-s{rseed}-{'+'.join(claims)}",
-            workers=workers,
-            scheduler=scheduler,
-            fixed=dict(v.fixed),
-            progress=progress,
-            detail=True,
-            label=f"posterior {name} round {rnd + 1}",
-            chunk=CHUNK,
-            engine="vectorised",
+            f"posterior {name} round {rnd + 1}",
+            workers,
+            scheduler,
+            progress,
         )
         acc = holds(ev, observations)[list(observations)].all(axis=1).to_numpy()
         frames.append(pd.DataFrame(values, columns=list(names)))
