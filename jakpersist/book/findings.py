@@ -321,8 +321,13 @@ def _ratio(section: str, model: str, c: dict[str, Any]) -> str:
             f"below {_rv(section, model, 'bf.hi', bf['hi'], '.2g')} (never reproduced; rule of "
             "three)"
         )
+    if bf["kind"] == "lower bound":
+        return (
+            f"above {_rv(section, model, 'bf.lo', bf['lo'], '.2g')} (H0 never reproduces them; "
+            "rule of three on H0)"
+        )
     if bf["kind"] == "undefined":
-        return "undefined (H0 never reproduces them)"
+        return "undefined (neither H0 nor this model reproduces them)"
     return (
         f"{_rv(section, model, 'bf.ratio', bf['ratio'], '.2g')} (95% interval "
         f"{_rv(section, model, 'bf.lo', bf['lo'], '.2g')} to "
@@ -424,6 +429,31 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
             else "."
         )
         out.append(second)
+    lit = s.get("comparison_by_mechanism_with_literature")
+    if mech and lit:
+        sec = "comparison_by_mechanism_with_literature"
+        lm, h0l = _models(lit), _models(lit)["H0"]
+        ahead = [
+            m
+            for m in lm
+            if m != "H0"
+            and lm[m]["bayes_factor"]["kind"] in ("estimate", "lower bound")
+            and lm[m]["bayes_factor"]["lo"] > 1.0
+        ]
+        third = (
+            "Later literature, reported apart: with the published result that type-I-persistent "
+            "cells stay sensitive to the type II inhibitor CHZ868 (Meyer et al., Cancer Cell 2015) "
+            "added to those observations, H0 reproduces them in "
+            f"{_rv(sec, 'H0', 'k', h0l['k'], ',d')} of {_rv(sec, 'H0', 'n', h0l['n'], ',d')} draws"
+        )
+        third += (
+            "; "
+            + "; ".join(f"{m}: ratio to H0 {_ratio(sec, m, lm[m])}" for m in ahead)
+            + " (above 1 even at the lower end: H0 as modelled is disfavoured by it)."
+            if ahead
+            else "."
+        )
+        out.append(third)
     return out
 
 
@@ -499,6 +529,8 @@ def analysis_glance(
             out += [f"- **Every Nature-abstract observation:** {head[0]} ({{numref}}`{figure}`)"]
             if len(head) > 1:
                 out += [f"- **Mechanism only:** {head[1]}"]
+            if len(head) > 2:
+                out += [f"- **Later literature (apart):** {head[2]}"]
     out += ["", "::::", ""]
     return "\n".join(out)
 
