@@ -304,14 +304,18 @@ class RivalsPage:
             ).get("models", {}),
         }[key]
 
-        def cell(c: dict | None) -> str:
-            return f"{_count_text(c)}; ratio {_ratio_text(c['bayes_factor'])}" if c else "not run"
+        def cell(c: dict | None, m: str) -> str:
+            if not c:
+                return "not run"
+            if m == "H0" and c["bayes_factor"]["kind"] == "undefined":
+                return f"{_count_text(c)}; no ratio (H0 never reproduces them)"
+            return f"{_count_text(c)}; ratio {_ratio_text(c['bayes_factor'])}"
 
         rows = []
         for m in base:
-            row = {"model": m, "ranges as declared": cell(base[m])}
+            row = {"model": m, "ranges as declared": cell(base[m], m)}
             for f in sens.get("factors", []):
-                row[f"width x {f:g}"] = cell(sens.get(key, {}).get(f"{f:g}", {}).get(m))
+                row[f"width x {f:g}"] = cell(sens.get(key, {}).get(f"{f:g}", {}).get(m), m)
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -382,10 +386,8 @@ class RivalsPage:
             return "No CHZ868 read-out in these results (run `make rivals`)."
         sp = d["spearman"]
         top = list(sp.items())[:3]
-        pj = sp.get("persistent JAK2 level")
         partner = {k: v for k, v in sp.items() if k in ("partner_max", "partner_naive")}
         acc = d["accepted"]
-        q = acc["jak2_quantiles"]
         text = (
             f"Over {model}'s plausible space, persistent cells stay sensitive to CHZ868 (GI50 fold "
             f"under {d['sensitive_below']:g}) in {d['prior']['share_sensitive']:.0%} of "
@@ -401,13 +403,29 @@ class RivalsPage:
                 + ")"
             )
         text += "."
-        if pj is not None and q:
-            q0 = d["prior"]["jak2_quantiles"]
-            how = "more" if q[1] > q0[1] else "less" if q[1] < q0[1] else "as much"
+        low, acc_all = d["prior"]["by_jak2"][0], acc["n"] / max(d["prior"]["n"], 1)
+        if low["n"]:
             text += (
-                f" Among the accepted draws the persistent cells' JAK2 level is {q[1]:.2g}-fold "
-                f"of naive (median; 5-95%: {q[0]:.2g} to {q[2]:.2g}), against {q0[1]:.2g}-fold "
-                f"over the whole space: the observations select draws with {how} JAK2."
+                f" Persistent cells stay sensitive where their JAK2 rises little: below "
+                f"{d['prior']['by_jak2'][1]['jak2_lo']:g}-fold of naive, in "
+                f"{low['share_sensitive']:.0%} of those {low['n']:,} draws. The mechanism-only "
+                f"observations hold in {low['share_accepted']:.2%} of them, against "
+                f"{acc_all:.2%} over the whole space: they leave H0 few draws with little JAK2 "
+                "rise."
+                if low["share_accepted"] < acc_all
+                else f" Persistent cells stay sensitive where their JAK2 rises little: below "
+                f"{d['prior']['by_jak2'][1]['jak2_lo']:g}-fold of naive, in "
+                f"{low['share_sensitive']:.0%} of those {low['n']:,} draws."
+            )
+        spa = d.get("spearman_accepted", {})
+        esc = {k: v for k, v in spa.items() if k in ("hetero_advantage", "partner_max")}
+        if esc:
+            text += (
+                " Among the accepted draws the fold also falls with the heterodimer mechanism's "
+                "own "
+                "strength ("
+                + ", ".join(f"{_name(k)} {v:+.2f}" for k, v in esc.items())
+                + "): draws whose persistence rests more on the heterodimer escape need less JAK2."
             )
         return text
 
@@ -445,12 +463,21 @@ class RivalsPage:
                 "rank": rank,
                 "experiment": r["title"],
                 "outcome": r["outcome"],
-                "expected information (bits)": f"{r['information_bits']:.2f}",
+                "expected information (bits)": f"{max(r['information_bits'], 0.0):.2f}",
             }
             row.update({f"P(outcome | {m})": f"{p:.2f}" for m, p in r["p_outcome"].items()})
             row["how it is simulated"] = r["how"]
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def construction_list(self) -> str:
+        """The observations some model fails by construction, one bullet each with the models and
+        the quantity they hold fixed (from the summary's ``by_construction``)."""
+        bc = self.summary.get("by_construction", {})
+        if not bc:
+            return "No observation fails by construction in these results."
+        tier = {o["id"]: o["tier_label"] for o in self.summary["observations"]}
+        return "\n".join(f"- **{o}** [{tier.get(o, '')}]: {self.construction_text(o)}." for o in bc)
 
     def construction_text(self, observation: str) -> str:
         """Which models fail ``observation`` by construction and why, from the summary's
@@ -544,6 +571,7 @@ class RivalsPage:
         h0_share = float(mat.loc[("H0", lit[0]), "share"])
         before = [m for m, c in base.items() if m != "H0" and c["survives"]]
         after = [m for m, c in w.items() if m != "H0" and c["survives"]]
+        bounded = [m for m in after if w[m]["bayes_factor"]["kind"] == "upper bound"]
         better = [
             m
             for m in after
@@ -554,9 +582,30 @@ class RivalsPage:
             f"Over H0's whole plausible space, '{lit[0]}' holds in {h0_share:.0%} of draws; "
             f"jointly with the mechanism-only observations, in {w['H0']['k']:,} of "
             f"{w['H0']['n']:,} (against {base['H0']['k']:,} without it). "
-            f"Rivals that survive against H0 without the later literature: "
-            f"{', '.join(before) or 'none'}; with it: {', '.join(after) or 'none'}."
+            f"Rivals that cannot be ruled out against H0 on the mechanism-only observations: "
+            f"{', '.join(before) or 'none'}; with the later literature: "
+            f"{', '.join(after) or 'none'}."
         )
+        if bounded:
+            hi = max(w[m]["bayes_factor"]["hi"] for m in bounded)
+            text += (
+                f" Of these, {', '.join(bounded)} never reproduce them: they stay in only because "
+                f"H0 now does so rarely that their ratio is bounded at {hi:.2g}, above the "
+                f"{s['survives_above']:.2g} cut."
+            )
+        full = s.get("comparison_with_literature", {}).get("models", {})
+        if full:
+            alive = [m for m, c in full.items() if m != "H0" and c["survives"]]
+            text += (
+                f" On every Nature-abstract observation with the later literature added, H0 "
+                f"reproduces them in {full['H0']['k']:,} of {full['H0']['n']:,} draws, and "
+                + (
+                    f"{', '.join(alive)} can no longer be ruled out against it (bounds, not "
+                    "estimates: none reproduces them)."
+                    if alive
+                    else "every rival is still ruled out."
+                )
+            )
         if better:
             text += (
                 f" With it, {', '.join(better)} reproduce the observations more often than H0 "
@@ -576,6 +625,21 @@ def load_page(folder: str | Path = "data/rivals") -> RivalsPage:
     chapter.glue("r2_min_accepted", int(s.get("min_accepted", 1000)))
     chapter.glue("r2_models", len(s["models"]))
     chapter.glue("r2_rule_out_pct", float(100 * s["rule_out_below"]))
+    # the chapter's description of the spaces, read from them: the spread around a published and an
+    # assumed potency ratio (H0), and R1's largest JAK2 rise
+    space = {m: {r["name"]: r for r in d["space"] if "lo" in r} for m, d in s["models"].items()}
+    if "H0" in space and "R1" in space:
+        for key, name in (
+            ("published", "jak1_ratio_ruxolitinib"),
+            ("assumed", "tyk2_ratio_fedratinib"),
+        ):
+            r = space["H0"][name]
+            chapter.glue(f"r2_spread_{key}", float(np.sqrt(r["hi"] / r["lo"])), origin="parameter")
+        chapter.glue("r2_r1_jak2_max", float(space["R1"]["jak2_max"]["hi"]), origin="parameter")
+    lit = s.get("literature_lenient", {})
+    drv = s.get("type2_drivers", {}).get("H0", {})
+    chapter.glue("r2_type2_below", float(drv.get("sensitive_below", float("nan"))))
+    chapter.glue("r2_type2_lenient", float(lit.get("threshold", float("nan"))))
     h0 = s["comparison"]["H0"]
     chapter.glue("r2_h0_joint", float(h0["p"]))
     chapter.glue("r2_h0_k", int(h0["k"]))
