@@ -442,14 +442,16 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
         ]
         third = (
             "Later literature, reported apart: with the published result that type-I-persistent "
-            "cells stay sensitive to the type II inhibitor CHZ868 (Meyer et al., Cancer Cell 2015) "
+            "cells stay sensitive to the type II inhibitor CHZ868 (Meyer et al., Cancer Cell) "
             "added to those observations, H0 reproduces them in "
             f"{_rv(sec, 'H0', 'k', h0l['k'], ',d')} of {_rv(sec, 'H0', 'n', h0l['n'], ',d')} draws"
         )
         third += (
             "; "
             + "; ".join(f"{m}: ratio to H0 {_ratio(sec, m, lm[m])}" for m in ahead)
-            + " (above 1 even at the lower end: H0 as modelled is disfavoured by it)."
+            + " (each more often than H0 even at the lower end of its interval or bound: H0 as "
+            "modelled "
+            "is disfavoured by it)."
             if ahead
             else "."
         )
