@@ -394,9 +394,14 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
     if dead and wo:
         back = [m for m in _models(wo) if m != "H0" and _models(wo)[m]["survives"]]
         first += (
-            " That is partly by construction: no rival changes the partner pool, so none can show "
-            "the co-IP "
-            "rise; without that observation "
+            " That is partly by construction: "
+            + (
+                f"{', '.join(s['by_construction']['C2 co-IP'])} hold the partner pool fixed by "
+                "definition, so none of them can show the co-IP rise"
+                if s.get("by_construction", {}).get("C2 co-IP")
+                else "no rival changes the partner pool, so none can show the co-IP rise"
+            )
+            + "; without that observation "
             + (
                 f"{', '.join(back)} cannot be ruled out."
                 if back
@@ -441,7 +446,7 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
             and lm[m]["bayes_factor"]["lo"] > 1.0
         ]
         third = (
-            "Later literature, reported apart: with the published result that type-I-persistent "
+            "With the published result that type-I-persistent "
             "cells stay sensitive to the type II inhibitor CHZ868 (Meyer et al., Cancer Cell) "
             "added to those observations, H0 reproduces them in "
             f"{_rv(sec, 'H0', 'k', h0l['k'], ',d')} of {_rv(sec, 'H0', 'n', h0l['n'], ',d')} draws"
@@ -594,7 +599,10 @@ def findings(
             "points; {doc}`chapters/r1_robustness`)."
         )
     if rivals is not None:
-        out.append("- **Rival explanations.** " + " ".join(rivals_headline(rivals)))
+        head = rivals_headline(rivals)
+        if len(head) > 2:  # the later literature, said apart
+            head[2] = "Later literature, reported apart. " + head[2]
+        out.append("- **Rival explanations.** " + " ".join(head))
     restored = [
         c.id
         for c in paper
