@@ -163,7 +163,46 @@ def test_ratio_interval_and_rule_of_three():
     assert (
         b["kind"] == "upper bound" and b["hi"] > (3 / 300) / 0.3
     )  # divided by the lower end of H0's interval
-    assert compare.ratio(3, 10, 0, 10)["kind"] == "undefined"
+    lo = compare.ratio(3, 10, 0, 10)  # H0 never: the ratio is bounded below
+    assert lo["kind"] == "lower bound" and 0 < lo["lo"] < (3 / 10) / (3 / 10) and lo["hi"] > 1e300
+    assert compare.ratio(0, 10, 0, 10)["kind"] == "undefined"  # both never: no ratio exists
+
+
+def test_observations_failed_by_construction_are_computed_from_the_variants():
+    from jakpersist.rivals.observations import JOINT, by_construction, fails_by_construction
+
+    bc = by_construction(VARIANTS)
+    rivals_ = [m for m in VARIANTS if m != "H0"]
+    assert sorted(bc["C2 co-IP"]) == rivals_  # every rival keeps the partner pool
+    assert sorted(bc["C4 JAK2 changes"]) == [m for m in rivals_ if m != "R1"]  # R1 raises JAK2
+    assert all("H0" not in v for v in bc.values())
+    assert fails_by_construction(VARIANTS, JOINT) == ("C2 co-IP", "C4 JAK2 changes")
+
+
+def test_meyer_2015_is_a_later_literature_observation_apart_from_the_paper_s_sets():
+    from jakpersist.rivals import experiments
+    from jakpersist.rivals.observations import JOINT, LITERATURE, OBSERVATIONS, holds
+
+    (o,) = [o for o in OBSERVATIONS if o.id in LITERATURE]
+    assert (
+        o.tier == "literature" and o.source == "meyer2015" and o.experiment == "type II inhibitor"
+    )
+    assert o.id not in JOINT
+    # no longer a next experiment: the published result is an observation
+    assert "type II inhibitor" not in {e.id for e in experiments.EXPERIMENTS}
+    with pytest.raises(ValueError, match="pass points"):
+        holds(pd.DataFrame({"claim": ["C1"], "row": [0]}), LITERATURE)
+
+
+def test_chz868_follows_the_jak2_level_and_not_the_partner_pool():
+    from jakpersist.rivals.experiments import type2_folds
+
+    names = ("hetero_advantage", "partner_max", "jak2_max")
+    pts = np.array([[50.0, 3.0, 1.0], [1.0, 0.2, 1.0], [50.0, 3.0, 4.0], [1.0, 0.2, 4.0]])
+    fold, defined = type2_folds(pts, names)
+    assert defined.all()
+    assert fold[0] == pytest.approx(fold[1]) and fold[2] == pytest.approx(fold[3])
+    assert fold[0] < 1.5 < 2.0 < fold[2]
 
 
 def test_unknown_model_is_refused_with_the_valid_ones():

@@ -321,8 +321,13 @@ def _ratio(section: str, model: str, c: dict[str, Any]) -> str:
             f"below {_rv(section, model, 'bf.hi', bf['hi'], '.2g')} (never reproduced; rule of "
             "three)"
         )
+    if bf["kind"] == "lower bound":
+        return (
+            f"above {_rv(section, model, 'bf.lo', bf['lo'], '.2g')} (H0 never reproduces them; "
+            "rule of three on H0)"
+        )
     if bf["kind"] == "undefined":
-        return "undefined (H0 never reproduces them)"
+        return "undefined (neither H0 nor this model reproduces them)"
     return (
         f"{_rv(section, model, 'bf.ratio', bf['ratio'], '.2g')} (95% interval "
         f"{_rv(section, model, 'bf.lo', bf['lo'], '.2g')} to "
@@ -389,9 +394,14 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
     if dead and wo:
         back = [m for m in _models(wo) if m != "H0" and _models(wo)[m]["survives"]]
         first += (
-            " That is partly by construction: no rival changes the partner pool, so none can show "
-            "the co-IP "
-            "rise; without that observation "
+            " That is partly by construction: "
+            + (
+                f"{', '.join(s['by_construction']['C2 co-IP'])} hold the partner pool fixed by "
+                "definition, so none of them can show the co-IP rise"
+                if s.get("by_construction", {}).get("C2 co-IP")
+                else "no rival changes the partner pool, so none can show the co-IP rise"
+            )
+            + "; without that observation "
             + (
                 f"{', '.join(back)} cannot be ruled out."
                 if back
@@ -424,6 +434,33 @@ def rivals_headline(s: dict[str, Any] | None, *, chapter_link: bool = True) -> l
             else "."
         )
         out.append(second)
+    lit = s.get("comparison_by_mechanism_with_literature")
+    if mech and lit:
+        sec = "comparison_by_mechanism_with_literature"
+        lm, h0l = _models(lit), _models(lit)["H0"]
+        ahead = [
+            m
+            for m in lm
+            if m != "H0"
+            and lm[m]["bayes_factor"]["kind"] in ("estimate", "lower bound")
+            and lm[m]["bayes_factor"]["lo"] > 1.0
+        ]
+        third = (
+            "With the published result that type-I-persistent "
+            "cells stay sensitive to the type II inhibitor CHZ868 (Meyer et al., Cancer Cell) "
+            "added to those observations, H0 reproduces them in "
+            f"{_rv(sec, 'H0', 'k', h0l['k'], ',d')} of {_rv(sec, 'H0', 'n', h0l['n'], ',d')} draws"
+        )
+        third += (
+            "; "
+            + "; ".join(f"{m}: ratio to H0 {_ratio(sec, m, lm[m])}" for m in ahead)
+            + " (each more often than H0 even at the lower end of its interval or bound: H0 as "
+            "modelled "
+            "is disfavoured by it)."
+            if ahead
+            else "."
+        )
+        out.append(third)
     return out
 
 
@@ -499,6 +536,8 @@ def analysis_glance(
             out += [f"- **Every Nature-abstract observation:** {head[0]} ({{numref}}`{figure}`)"]
             if len(head) > 1:
                 out += [f"- **Mechanism only:** {head[1]}"]
+            if len(head) > 2:
+                out += [f"- **Later literature (apart):** {head[2]}"]
     out += ["", "::::", ""]
     return "\n".join(out)
 
@@ -560,7 +599,10 @@ def findings(
             "points; {doc}`chapters/r1_robustness`)."
         )
     if rivals is not None:
-        out.append("- **Rival explanations.** " + " ".join(rivals_headline(rivals)))
+        head = rivals_headline(rivals)
+        if len(head) > 2:  # the later literature, said apart
+            head[2] = "Later literature, reported apart. " + head[2]
+        out.append("- **Rival explanations.** " + " ".join(head))
     restored = [
         c.id
         for c in paper

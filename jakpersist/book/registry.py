@@ -461,37 +461,81 @@ def _budget_line(cid: str) -> list[str]:
 RIVALS_SUMMARY = ROOT / "data" / "rivals" / "summary.json"
 
 
+def model_span(models: list[str]) -> str:
+    """Model names, runs of three or more consecutive rivals joined: [R2, R3, R4, R6] -> "R2-R4,
+    R6"."""
+    num = [int(m[1:]) if m[:1] == "R" and m[1:].isdigit() else None for m in models]
+    out, i = [], 0
+    while i < len(models):
+        j = i
+        while num[i] is not None and j + 1 < len(models) and num[j + 1] == (num[j] or 0) + 1:
+            j += 1
+        out += [f"{models[i]}-{models[j]}"] if j - i >= 2 else models[i : j + 1]
+        i = j + 1
+    return ", ".join(out)
+
+
 def rivals_verdict(cid: str, summary: dict[str, Any] | None) -> str:
     """Which rival explanations the claim's observations rule out, computed from the rival
-    comparison's summary (``by_observation`` of ``data/rivals/summary.json``): "rules out R1, R3;
-    cannot tell from R2, R4, R5".
+    comparison's summary (``by_observation`` and ``by_construction`` of
+    ``data/rivals/summary.json``): "rules out R3; rules out R2-R6 by construction (they hold the
+    JAK2 level fixed by definition); cannot tell from R1".
 
     A rival is ruled out by the claim when any of the claim's observations rules it out (the claim
-    holds only if all of them hold); "cannot tell from" lists the rivals no observation of the claim
-    rules out. When the heterodimer model H0 itself is ruled out, the text says so. "" when the
-    summary is missing or the claim has no observation in it.
+    holds only if all of them hold), named with those observations. It is ruled out *by
+    construction* by an observation that needs a change the rival holds fixed by definition (the
+    summary's ``by_construction``, computed from the variants, the same tags the chapter uses): no
+    result, the rival cannot show it at any point; a rival ruled out both ways is listed under
+    both. "cannot tell from" lists the rivals no observation of the
+    claim rules out. A claim whose observations are all of the in-vivo illustration tier says so
+    first (a model-only illustration, not evidence). When the heterodimer model H0 itself is ruled
+    out, the text says so. "" when the summary is missing or the claim has no observation in it.
     """
     if not summary:
         return ""
-    obs = [o["id"] for o in summary.get("observations", []) if o.get("claim") == cid]
+    observations = [o for o in summary.get("observations", []) if o.get("claim") == cid]
+    obs = [o["id"] for o in observations]
     by = summary.get("by_observation", {})
+    bc = summary.get("by_construction", {})
     models = [m for m in summary.get("models", {}) if m != "H0"]
     if not obs or not models:
         return ""
-    out = {m for o in obs for m in by.get(o, {}).get("rules_out", [])}
+
+    def rules_out(o: str) -> list[str]:
+        return by.get(o, {}).get("rules_out", [])
+
+    out = {m for o in obs for m in rules_out(o)}
     ruled = [m for m in models if m in out]
     kept = [m for m in models if m not in out]
+    built_obs = [o for o in obs if any(m in bc.get(o, {}) for m in rules_out(o) if m != "H0")]
+    found_obs = [o for o in obs if any(m not in bc.get(o, {}) for m in rules_out(o) if m != "H0")]
+    built = [m for m in ruled if any(m in rules_out(o) and m in bc.get(o, {}) for o in obs)]
+    found = [m for m in ruled if any(m in rules_out(o) and m not in bc.get(o, {}) for o in obs)]
     parts = []
-    if ruled:
-        parts.append("rules out " + ", ".join(ruled))
+    if found:
+        parts.append(f"rules out {model_span(found)} ({', '.join(found_obs)})")
+    if built:
+        fixed = sorted({q for o in built_obs for m in built for q in bc.get(o, {}).get(m, [])})
+        parts.append(
+            f"rules out {model_span(built)} by construction ({', '.join(built_obs)}: "
+            + ("it holds" if len(built) == 1 else "they hold")
+            + f" the {' and the '.join(fixed)} fixed by definition)"
+        )
     if kept:
-        parts.append("cannot tell from " + ", ".join(kept))
+        parts.append("cannot tell from " + model_span(kept))
     text = "; ".join(parts)
     if "H0" in out:
         text += (
-            " (and H0, the heterodimer model, reproduces it in under "
-            f"{format_share(float(summary.get('rule_out_below', 0.05)))} of its space)"
+            "; and H0, the heterodimer model, reproduces the claim's observations in under "
+            f"{format_share(float(summary.get('rule_out_below', 0.05)))} of its space"
         )
+    tiers = {o.get("tier") for o in observations}
+    if tiers == {"illustration"}:
+        label = next(
+            (o.get("tier_label") for o in observations if o.get("tier_label")),
+            "in-vivo illustration (model only)",
+        )
+        text = f"{label}, not evidence about the paper's cells: {text}"
     return text
 
 

@@ -4,7 +4,8 @@ Shares and joint probabilities come with 95% Wilson intervals (statsmodels, as t
 of two joint probabilities (a Bayes factor with the likelihood "every observation holds") gets a 95%
 interval from the log-ratio of two independent binomial proportions (Katz et al., Biometrics 1978);
 when a model never reproduces the observations its probability is bounded by the rule of three
-(below 3/n at 95%) and its ratio by that bound over the lower end of H0's interval.
+(below 3/n at 95%) and its ratio by that bound over the lower end of H0's interval; when H0 never
+does, the ratio is bounded below the same way; when neither does, it is undefined.
 """
 
 from __future__ import annotations
@@ -31,12 +32,16 @@ SURVIVES_ABOVE = 1.0 / 20.0
 MIN_ACCEPTED = 1000
 
 
-def matrix(holds: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def matrix(
+    holds: dict[str, pd.DataFrame], observations: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Discrimination matrix: one row per (model, observation): share, share_lo, share_hi, n, k,
-    ruled_out."""
+    ruled_out. ``observations``: only these (by id; default every one)."""
     rows = []
     for m, h in holds.items():
         for o in OBSERVATIONS:
+            if observations is not None and o.id not in observations:
+                continue
             v = h[o.id].to_numpy(dtype=bool)
             p, lo, hi = share_supported(v)
             rows.append(
@@ -68,11 +73,27 @@ def verdicts_by_observation(mat: pd.DataFrame) -> dict[str, dict[str, list[str]]
 
 
 def ratio(k: int, n: int, k0: int, n0: int) -> dict:
-    """(k/n) / (k0/n0) with a 95% interval (Katz log method), or an upper bound when k = 0 (rule of
-    three over the Wilson lower end of k0/n0). ``kind`` says which: "estimate", "upper bound" or
-    "undefined" (k0 = 0)."""
+    """(k/n) / (k0/n0) with a 95% interval (Katz log method), or a bound when a count is zero.
+    ``kind`` says which: "estimate"; "upper bound" when k = 0 (the rival's probability bounded by
+    the rule of three, 3/n, over the Wilson lower end of k0/n0); "lower bound" when k0 = 0 and k > 0
+    (the Wilson lower end of k/n over H0's rule-of-three bound 3/n0: the ratio is at least this);
+    "undefined" when both are 0 (no ratio exists; each probability is only bounded, below 3/n and
+    3/n0)."""
     if k0 == 0:
-        return {"ratio": float("nan"), "lo": float("nan"), "hi": float("nan"), "kind": "undefined"}
+        if k == 0:
+            return {
+                "ratio": float("nan"),
+                "lo": float("nan"),
+                "hi": float("nan"),
+                "kind": "undefined",
+            }
+        _, p_lo, _ = share_supported(np.r_[np.ones(k, bool), np.zeros(n - k, bool)])
+        return {
+            "ratio": float("nan"),
+            "lo": p_lo / (3.0 / n0),
+            "hi": float("inf"),
+            "kind": "lower bound",
+        }
     p0 = k0 / n0
     _, p0_lo, _ = share_supported(np.r_[np.ones(k0, bool), np.zeros(n0 - k0, bool)])
     if k == 0:

@@ -41,17 +41,30 @@ class Experiment:
     outcome: Callable[..., np.ndarray]
 
 
-def _type2(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:
-    # the model's type II arm (CHZ868, :data:`jakpersist.model.params.TYPE_II_INHIBITOR`): it blocks
-    # homo- and heterodimer JAK2 alike (binding the inactive conformation), with no efflux and no
-    # potency loss in a resistant subclone (the model's assumptions); a bypass acts on it as on any
-    # JAK2
-    # inhibitor
+#: CHZ868 GI50 fold (persistent over naive) under which persistent cells count as staying sensitive
+#: to the type II inhibitor (the book's reading of "sensitive"; assumption). The C1 rule's own
+#: persistence threshold is the lenient alternative the chapter also reports.
+TYPE2_SENSITIVE_BELOW = 2.0
+
+
+def type2_fold(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> tuple:
+    """The model's type II arm (CHZ868, :data:`jakpersist.model.params.TYPE_II_INHIBITOR`): GI50
+    fold of persistent over naive cells and whether it is defined (both GI50s inside the dose grid
+    for naive cells, the persistent one not censored above it). CHZ868 blocks homo- and heterodimer
+    JAK2 alike (binding the inactive conformation: Meyer et al., Cancer Cell 2015), so its fold
+    follows the JAK2 level and the growth response, not the partner pool; no efflux and no potency
+    loss in a resistant subclone (the model's assumptions: the rivals' per-drug factors are declared
+    for type I drugs); a bypass acts on it as on any JAK2 inhibitor."""
     (gp, bp), (gn, bn) = (
         gi50_grid(pers, TYPE_II_INHIBITOR, mp),
         gi50_grid(naive, TYPE_II_INHIBITOR, mp),
     )
-    return (gp / gn < 2.0) & (bp != 1) & (bn == 0)
+    return gp / gn, (bp != 1) & (bn == 0)
+
+
+def _type2(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:
+    fold, defined = type2_fold(s, mp, z, naive, pers)
+    return (fold < TYPE2_SENSITIVE_BELOW) & defined
 
 
 def _kinase_dead(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:
@@ -116,16 +129,21 @@ def _neutralise(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellSta
     return (gp0 / gn0 <= 0.5 * gp / gn) & (bp0 != 1) & (bn0 == 0) & (bn == 0)
 
 
+#: The type II inhibitor on persistent cells: no longer a next experiment, since Meyer et al.
+#: (Cancer Cell 2015) did it; it reads the later-literature observation "CHZ868 stays active"
+#: (:mod:`.observations`) at every design point.
+TYPE_II = Experiment(
+    "type II inhibitor",
+    "a type II JAK2 inhibitor (CHZ868) on persistent cells",
+    f"persistent cells stay sensitive (GI50 fold under {TYPE2_SENSITIVE_BELOW:g})",
+    "the model's CHZ868 arm: no heterodimer escape (inference after Meyer et al., Cancer Cell "
+    "2015); no efflux and no loss in a resistant subclone (assumptions)",
+    _type2,
+)
+
+#: The experiments the paper did not do and no later source in the book reports, ranked by
+#: :func:`rank`.
 EXPERIMENTS: tuple[Experiment, ...] = (
-    Experiment(
-        "type II inhibitor",
-        "a type II JAK2 inhibitor (CHZ868) on persistent cells",
-        "persistent cells stay sensitive (GI50 fold under 2)",
-        "the model's CHZ868 arm: no heterodimer escape (inference after Meyer et al., Cancer Cell "
-        "2015); no "
-        "efflux and no loss in a resistant subclone (assumptions)",
-        _type2,
-    ),
     Experiment(
         "kinase-dead JAK2 rescue",
         "JAK2 knock-down rescued by a kinase-dead JAK2",
@@ -167,6 +185,8 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         _washout,
     ),
 )
+#: Every virtual experiment by id: the ranked ones and those that read a published observation.
+READOUTS: dict[str, Experiment] = {e.id: e for e in (*EXPERIMENTS, TYPE_II)}
 
 
 def outcomes(
@@ -174,14 +194,20 @@ def outcomes(
     names: tuple[str, ...] | list[str],
     *,
     fixed: Mapping[str, Any] | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every experiment's outcome at every row of ``values`` (shape (n, k), columns ``names``), in
     one pass per experiment over all points: experiment id -> boolean array. ``fixed``: settings
-    shared by every point."""
+    shared by every point. ``only``: these experiments of :data:`READOUTS` (by id) instead of the
+    ranked :data:`EXPERIMENTS`; raises KeyError naming the valid ids for an unknown one."""
+    bad = [e for e in only or () if e not in READOUTS]
+    if bad:
+        raise KeyError(f"unknown experiment(s) {bad}; valid: {', '.join(READOUTS)}")
+    chosen = EXPERIMENTS if only is None else tuple(READOUTS[e] for e in only)
     values = np.atleast_2d(np.asarray(values, dtype=float))
     n = values.shape[0]
     if n == 0:
-        return {e.id: np.zeros(0, dtype=bool) for e in EXPERIMENTS}
+        return {e.id: np.zeros(0, dtype=bool) for e in chosen}
     columns: dict[str, Any] = dict(fixed or {})
     for j, k in enumerate(names):
         columns[k] = values[:, j]
@@ -191,8 +217,106 @@ def outcomes(
             e.id: np.broadcast_to(
                 np.asarray(e.outcome(s, mp, z, naive, pers), dtype=bool), (n,)
             ).copy()
-            for e in EXPERIMENTS
+            for e in chosen
         }
+
+
+def _columns(
+    values: np.ndarray, names: tuple[str, ...] | list[str], fixed: Mapping[str, Any] | None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    columns: dict[str, Any] = dict(fixed or {})
+    for j, k in enumerate(names):
+        columns[k] = values[:, j]
+    return values, columns
+
+
+def type2_folds(
+    values: np.ndarray,
+    names: tuple[str, ...] | list[str],
+    *,
+    fixed: Mapping[str, Any] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """CHZ868 GI50 fold (persistent over naive) and whether it is defined, at every row of
+    ``values`` (:func:`type2_fold`)."""
+    values, columns = _columns(values, names, fixed)
+    n = values.shape[0]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        fold, defined = type2_fold(*setup_many(_C6_DEFAULTS, columns, n))
+    return (
+        np.broadcast_to(np.asarray(fold, dtype=float), (n,)).copy(),
+        np.broadcast_to(np.asarray(defined, dtype=bool), (n,)).copy(),
+    )
+
+
+def type2_drivers(
+    values: np.ndarray,
+    names: tuple[str, ...] | list[str],
+    *,
+    fixed: Mapping[str, Any] | None = None,
+    accepted: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Why a model's persistent cells do or do not stay sensitive to CHZ868: over the points
+    ``values`` (columns ``names``) and over the ``accepted`` ones among them, the share that stays
+    sensitive (:func:`_type2`), the CHZ868 fold's 5/50/95% quantiles, and the share and count per
+    band of the persistent cells' JAK2 level (fold of naive); over every point with a defined fold,
+    the Spearman rank correlation of the fold with each sampled parameter and with the persistent
+    JAK2 level (largest first; also over the accepted points when there are at least 30). Each JAK2
+    band also gives the share of its points that are accepted (what the observations select)."""
+    values, columns = _columns(values, names, fixed)
+    n = values.shape[0]
+    fold, defined = type2_folds(values, names, fixed=fixed)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        pers = setup_many(_C6_DEFAULTS, columns, n)[4]
+    jak2 = np.broadcast_to(np.asarray(pers.jak2, dtype=float), (n,))
+    ok = (fold < TYPE2_SENSITIVE_BELOW) & defined
+    acc = np.ones(n, dtype=bool) if accepted is None else np.asarray(accepted, dtype=bool)
+    bands = (0.0, 1.5, 2.0, 2.5, 3.0, 4.0, np.inf)
+
+    def part(sel: np.ndarray) -> dict[str, Any]:
+        f = fold[sel & defined]
+        rows = []
+        for lo, hi in zip(bands[:-1], bands[1:], strict=True):
+            b = sel & (jak2 >= lo) & (jak2 < hi)
+            rows.append(
+                {
+                    "jak2_lo": lo,
+                    "jak2_hi": None if np.isinf(hi) else hi,
+                    "n": int(b.sum()),
+                    "share_sensitive": float(ok[b].mean()) if b.any() else float("nan"),
+                    "share_accepted": float(acc[b].mean()) if b.any() else float("nan"),
+                }
+            )
+        return {
+            "n": int(sel.sum()),
+            "share_sensitive": float(ok[sel].mean()) if sel.any() else float("nan"),
+            "fold_quantiles": np.quantile(f, [0.05, 0.5, 0.95]).tolist() if f.size else [],
+            "jak2_quantiles": np.quantile(jak2[sel], [0.05, 0.5, 0.95]).tolist()
+            if sel.any()
+            else [],
+            "by_jak2": rows,
+        }
+
+    def spearman(sel: np.ndarray) -> dict[str, float]:
+        import pandas as pd
+
+        sel = sel & defined
+        y = np.log(fold[sel])
+        if sel.sum() < 3 or np.ptp(y) == 0:  # a constant fold has no rank correlation
+            return {}
+        table = pd.DataFrame({k: values[sel, j] for j, k in enumerate(names)})
+        table["persistent JAK2 level"] = jak2[sel]
+        table = table[[c for c in table.columns if table[c].nunique() > 1]]
+        rho = table.corrwith(pd.Series(y, index=table.index), method="spearman").dropna()
+        return {k: float(v) for k, v in rho.sort_values(key=np.abs, ascending=False).items()}
+
+    return {
+        "sensitive_below": TYPE2_SENSITIVE_BELOW,
+        "prior": part(np.ones(n, dtype=bool)),
+        "accepted": part(acc),
+        "spearman": spearman(np.ones(n, dtype=bool)),
+        "spearman_accepted": spearman(acc) if acc.sum() >= 30 else {},
+    }
 
 
 def _entropy(p: np.ndarray) -> float:

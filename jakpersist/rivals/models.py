@@ -105,6 +105,18 @@ class Variant:
         names = tuple(cols)
         return names, np.column_stack([cols[k] for k in names])
 
+    def holds_fixed(self) -> tuple[str, ...]:
+        """The changes of the cells this variant rules out by definition: "partner pool" when the
+        partner level in adapted cells is tied to the naive one, "JAK2 level" when the JAK2 level
+        in adapted cells is fixed at the naive level (1). An observation that needs such a change
+        fails at every point of the variant's space: by construction, not by a result."""
+        out = []
+        if self.ties.get("partner_max") == "partner_naive":
+            out.append("partner pool")
+        if self.fixed.get("jak2_max") == 1.0:
+            out.append("JAK2 level")
+        return tuple(out)
+
     def describe(self) -> list[dict]:
         """The plausible space as records (name, lo, hi, scale, why) plus the fixed and tied
         parameters."""
@@ -229,8 +241,11 @@ VARIANTS: dict[str, Variant] = {
             "enough JAK2 survives "
             "the drug; the partner pool and the trans-activation advantage do not change. JAK2 "
             "copy number is known to "
-            "rise in an MPN line in culture (UKE-1: Blood Cancer J 2012, 2:e66, "
-            "doi:10.1038/bcj.2012.11; checked); up to ~8-fold "
+            "rise in an MPN line in culture (UKE-1 cells gained JAK2 gene copies by clonal "
+            "evolution in culture: 'Clonal evolution in UKE-1 cell line leading to an increase in "
+            "JAK2 copy number', Blood Cancer J 2012, 2:e66, doi:10.1038/bcj.2012.11; title, "
+            "journal, article number, DOI and finding checked with the search tool, authors not); "
+            "up to ~8-fold "
             "is an assumption. Adaptive and reversible like H0.",
             "the partner/JAK2 co-IP ratio falls (more JAK2, the same partners); partner knock-down "
             "changes nothing",
@@ -240,8 +255,9 @@ VARIANTS: dict[str, Variant] = {
                     1.0,
                     8.0,
                     False,
-                    "assumption: up to ~8-fold JAK2 (amplification reported in MPN lines: "
-                    "UKE-1, Blood Cancer J 2012)",
+                    "assumption: up to ~8-fold JAK2 (a JAK2 copy-number rise in culture is "
+                    "reported for one MPN line, UKE-1: Blood Cancer J 2012, 2:e66, checked; the "
+                    "fold is not from it)",
                 ),
                 _plausible("partner_naive"),
                 *_ADAPTIVE,
