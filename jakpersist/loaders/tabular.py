@@ -330,7 +330,8 @@ class NumberReader:
 @dataclass(frozen=True)
 class ReadInfo:
     """What a reader found in the file behind a table, typed: every table a reader of this package
-    returns carries one, read with :func:`read_info` (the one documented way).
+    returns is a :class:`ReadTable` that carries one as ``table.read_info`` (:func:`read_info`
+    gives it for any table, an empty one for a table built by hand).
 
     ``path``: the file read; ``format``: the format it was read as (a schema's name, "plate grid",
     "well list", "ImageJ Results with a lane map", ...); ``sheet``: the workbook sheet (None for
@@ -338,10 +339,6 @@ class ReadInfo:
     None when no cell decides); ``notes``: sentences saying what was detected, converted or skipped
     (the chapters show them); ``labels``: each schema column -> the header it was found under;
     ``percent_sign``: columns whose values carried a % sign.
-
-    For callers that read ``attrs``, the table's ``attrs`` also hold ``notes``, ``labels``, ``path``
-    and ``percent_sign`` as plain values; :func:`read_info` takes those as current, so code that
-    appends to ``attrs["notes"]`` stays in step.
     """
 
     path: str = "?"
@@ -357,6 +354,43 @@ class ReadInfo:
         return replace(self, notes=(*self.notes, *text))
 
 
+class ReadTable(pd.DataFrame):
+    """A table a reader returned: a :class:`pandas.DataFrame` (every pandas call works on it as
+    before) that carries how its file was read as a typed attribute, ``read_info``
+    (:class:`ReadInfo`), and its follow-ups (:attr:`notes`, :meth:`with_note`).
+
+    The :class:`ReadInfo` is pandas ``_metadata``, the documented way to subclass a DataFrame
+    (https://pandas.pydata.org/docs/development/extending.html): it follows the table through
+    copies, selections and new columns; a table built anew (``pd.concat``, ``pd.DataFrame(...)``)
+    has an empty one. Nothing is kept in ``DataFrame.attrs``.
+
+    Examples
+    --------
+    >>> from jakpersist import example_path, read_plate
+    >>> plate = read_plate(example_path("plate_example.csv"))
+    >>> type(plate).__name__, plate.read_info.decimal_mark, plate[plate["replicate"] == 1].notes
+    ('ReadTable', '.', ())
+    """
+
+    _metadata = ["read_info"]
+    #: how the file was read (an empty :class:`ReadInfo` until a reader attaches one)
+    read_info: ReadInfo = ReadInfo()
+
+    @property
+    def _constructor(self) -> type[ReadTable]:
+        return ReadTable
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader detected, converted or skipped, in words (``read_info.notes``)."""
+        return read_info(self).notes
+
+    def with_note(self, text: str) -> ReadTable:
+        """This table with ``text`` appended to its notes (in place; returns the table)."""
+        self.read_info = read_info(self).with_note(text)
+        return self
+
+
 def read_info(df: pd.DataFrame) -> ReadInfo:
     """The :class:`ReadInfo` of a table a reader returned (an empty one for a table built by hand).
 
@@ -367,29 +401,16 @@ def read_info(df: pd.DataFrame) -> ReadInfo:
     >>> info.path.endswith("plate_example.csv"), info.decimal_mark
     (True, '.')
     """
-    a = df.attrs
-    info = a.get("read_info")
-    info = info if isinstance(info, ReadInfo) else ReadInfo()
-    return replace(
-        info,
-        path=str(a.get("path", info.path)),
-        notes=tuple(a.get("notes", info.notes)),
-        labels=dict(a.get("labels", info.labels)),
-        percent_sign=tuple(a.get("percent_sign", info.percent_sign)),
-    )
+    info = df.read_info if isinstance(df, ReadTable) else None
+    return info if isinstance(info, ReadInfo) else ReadInfo()
 
 
-def attach(df: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
-    """Attach ``info`` to ``df`` (in place; returns ``df``): ``attrs["read_info"]`` and the plain
-    ``notes``, ``labels``, ``path`` and ``percent_sign`` keys that older callers read."""
-    df.attrs.update(
-        read_info=info,
-        notes=list(info.notes),
-        labels=dict(info.labels),
-        path=info.path,
-        percent_sign=list(info.percent_sign),
-    )
-    return df
+def attach(df: pd.DataFrame, info: ReadInfo) -> ReadTable:
+    """``df`` as a :class:`ReadTable` carrying ``info`` (the same table, in place, when ``df`` is
+    already one; else a view of it)."""
+    out = df if isinstance(df, ReadTable) else ReadTable(df)
+    out.read_info = info
+    return out
 
 
 # -------------------------------------------------------------------------------------------- files
@@ -939,18 +960,18 @@ def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> p
     info = read_info(df).with_note(
         f"{len(gone)} missing {what}(s) (NA or empty) skipped: {listed}{more}"
     )
-    out = df[df[column].notna()].reset_index(drop=True)
-    out.attrs = dict(df.attrs)
-    return attach(out, info)
+    return attach(df[df[column].notna()].reset_index(drop=True), info)
 
 
-def note(df: pd.DataFrame, text: str) -> None:
-    """Append a sentence to the table's notes (:class:`ReadInfo`)."""
-    attach(df, read_info(df).with_note(text))
+def note(df: pd.DataFrame, text: str) -> ReadTable:
+    """``df`` with a sentence appended to its notes (:class:`ReadInfo`; in place when ``df`` is a
+    :class:`ReadTable`)."""
+    return attach(df, read_info(df).with_note(text))
 
 
 __all__ = [
     "ReadInfo",
+    "ReadTable",
     "read_info",
     "attach",
     "ReaderDataError",
