@@ -810,6 +810,151 @@ def read_table(
     )
 
 
+#: Cells whose reading does not depend on the file's decimal mark beyond what they show: a decimal
+#: point (``0.85``, ``12``, ``1e-3``) or a decimal comma (``0,85``); ``1.000`` and ``1,000`` (which
+#: read two ways) are :data:`_TWO_WAYS`.
+_PLAIN_DOT = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_PLAIN_COMMA = r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?"
+_TWO_WAYS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+
+
+def read_numbers(
+    p: Path, cells: Sequence[str], where: Callable[[int], str], decimal: str | None = None
+) -> tuple[np.ndarray, NumberReader]:
+    """Many numeric cells of one file as floats under the rules of :func:`parse_number` (one
+    decimal mark per file, decided by the cells that read one way only; ``1.000`` / ``1,000`` take
+    it, or are refused with both readings when the file shows none). Missing tokens
+    (:data:`MISSING_TOKENS`) read as NaN; a workbook's typed number is its own value.
+
+    The same values as :meth:`NumberReader.read` cell by cell, vectorised for large tables (an
+    expression matrix): plain decimals, decimal commas and the two-way cells are converted by
+    pattern at once; only cells with thousands separators (or not numbers) go cell by cell.
+    ``p``: the file (for messages); ``where(i)``: the place of cell ``i`` (file, line, column).
+    Returns the values and the reader (its ``style`` is the file's decimal mark, its
+    :meth:`~NumberReader.notes` say what was converted). Raises :class:`ReaderDataError` naming the
+    place and value of the first cell that is not a number or is ambiguous.
+    """
+    cells = list(cells)
+    typed = np.array([isinstance(c, TypedNumber) for c in cells], dtype=bool)
+    s = pd.Series([str(c) for c in cells], dtype=object).str.strip()
+    text = s.to_numpy(dtype=object)
+    missing = s.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool) & ~typed
+    live = ~missing & ~typed
+    two_ways = s.str.fullmatch(_TWO_WAYS).to_numpy(dtype=bool) & live
+    dot = s.str.fullmatch(_PLAIN_DOT).to_numpy(dtype=bool) & live & ~two_ways
+    comma = s.str.fullmatch(_PLAIN_COMMA).to_numpy(dtype=bool) & live & ~two_ways
+    other = np.flatnonzero(live & ~dot & ~comma & ~two_ways)
+    shows_dot = dot & s.str.contains(".", regex=False).to_numpy(dtype=bool)
+    evidence = [text[i] for i in other]
+    evidence += [text[np.argmax(m)] for m in (shows_dot, comma) if m.any()]
+    reader = NumberReader.for_cells(evidence, decimal)
+    values = np.full(len(cells), np.nan)
+    values[typed] = [c.value for c, t in zip(cells, typed, strict=True) if t]
+    values[dot] = text[dot].astype(float)  # float(): correctly rounded, as NumberReader reads
+    values[comma] = np.array([x.replace(",", ".") for x in text[comma]], dtype=object).astype(float)
+    reader.counts.update(plain=int(dot.sum()), comma=int(comma.sum()))
+    if two_ways.any():
+        if reader.style not in (".", ","):
+            i = int(np.argmax(two_ways))
+            reader.read(text[i], where(i))  # raises: both readings, and why neither is taken
+        for i in np.flatnonzero(two_ways):
+            mark = "," if "," in text[i] else "."
+            if mark == reader.style:
+                values[i] = float(text[i].replace(",", "."))
+                reader.counts["comma" if mark == "," else "plain"] += 1
+            else:
+                values[i] = float(text[i].replace(mark, ""))
+                reader.counts["grouped"] += 1
+    for i in other:
+        values[i] = reader.read(text[i], where(int(i)))
+    bad = np.flatnonzero(~missing & ~np.isfinite(values))
+    if len(bad):
+        raise ReaderDataError(f"{where(int(bad[0]))}: {text[bad[0]]!r} is not a finite number")
+    return values, reader
+
+
+def read_matrix(
+    path: str | Path, *, label_column: Callable[[list[str]], int | None] | None = None
+) -> ReadTable:
+    """Read a wide numeric table: a header row, one column of row labels (``label_column(header)``
+    picks it; default: the first column), every other named column numeric (an expression matrix:
+    genes x samples).
+
+    The file is read as every reader's file is (:func:`read_cells`: encodings and byte-order marks,
+    delimiters, workbooks) and its numbers under the same rules (:func:`read_numbers`); empty or
+    ``NA`` cells are missing values (NaN); header-less empty columns are dropped. Returns a
+    :class:`ReadTable`: index = the row labels (text, stripped), one float column per named column,
+    its :class:`ReadInfo` with the decimal mark and notes.
+
+    Raises :class:`ReaderDataError` naming the file, line, column and value of a cell that is not a
+    number (a spreadsheet error value, an ambiguous ``1.000`` with both readings), a row longer than
+    the header, a column name given twice, or a table without a label column and one value column.
+    """
+    p = Path(path)
+    src = read_cells(p, accept=lambda rows: any(len(r) > 1 for r in rows))
+    rows = src.rows
+    h0 = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if h0 is None:
+        raise ReaderDataError(f"{p}: the file is empty; expected a header line, then one row each")
+    header = [h.strip() for h in rows[h0]]
+    body = [(h0 + k + 2, r) for k, r in enumerate(rows[h0 + 1 :]) if any(c.strip() for c in r)]
+    keep = [
+        j for j, h in enumerate(header) if h or any(j < len(r) and r[j].strip() for _, r in body)
+    ]
+    if len(keep) < 2 or not body:
+        raise ReaderDataError(
+            f"{p}: a label column and at least one value column with rows below the header are "
+            f"needed (found columns: {', '.join(h for h in header if h) or 'none'})"
+        )
+    for line, r in body:
+        if any(c.strip() for c in r[len(header) :]):
+            raise ReaderDataError(
+                f"{p}, line {line}: {len(r)} fields, but the header (line {h0 + 1}) has "
+                f"{len(header)}; a number written with a thousands comma (1,000) in a "
+                "comma-separated file splits into two fields: write it without the comma, or quote "
+                'it ("1,000")'
+            )
+    spreadsheet_errors(p, header, body)
+    picked = label_column([header[j] for j in keep]) if label_column else None
+    gi = keep[picked if picked is not None else 0]
+    value_cols = [j for j in keep if j != gi]
+    names = [header[j] or f"column {j + 1}" for j in value_cols]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ReaderDataError(
+            f"{p}, line {h0 + 1} (header): column '{twice[0]}' appears more than once; give each "
+            f"column its own name"
+        )
+    n = len(body)
+
+    def cell(r: list[str], j: int) -> str:
+        return r[j].strip() if j < len(r) else ""
+
+    flat = [cell(r, j) for j in value_cols for _, r in body]
+
+    def where(i: int) -> str:
+        return f"{p}, line {body[i % n][0]}, column '{names[i // n]}'"
+
+    values, reader = read_numbers(p, flat, where, src.decimal)
+    out = pd.DataFrame(
+        values.reshape(len(value_cols), n).T,
+        columns=names,
+        index=pd.Index([cell(r, gi) for _, r in body]),
+    )
+    notes = [*src.notes, *reader.notes()]
+    return attach(
+        out,
+        ReadInfo(
+            path=str(p),
+            format="numeric matrix",
+            sheet=src.sheet,
+            decimal_mark=reader.style,
+            notes=tuple(notes),
+            labels={"label": header[gi]},
+        ),
+    )
+
+
 def _percent_signs(
     p: Path,
     col: Column,
@@ -987,6 +1132,8 @@ __all__ = [
     "read_cells",
     "read_rows",
     "read_table",
+    "read_matrix",
+    "read_numbers",
     "header_index",
     "number_style",
     "parse_number",
