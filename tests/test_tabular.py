@@ -103,9 +103,9 @@ def test_read_numbers_reads_every_cell_as_the_cell_reader_does():
             ]
         except ReaderDataError as exc:
             with pytest.raises(ReaderDataError, match=str(exc)[:20]):
-                tabular.read_numbers(Path("f"), cells, lambda i: f"cell {i}")
+                tabular.read_numbers(cells, lambda i: f"cell {i}")
             continue
-        got, style = tabular.read_numbers(Path("f"), cells, lambda i: f"cell {i}")
+        got, style = tabular.read_numbers(cells, lambda i: f"cell {i}")
         np.testing.assert_array_equal(got, want)
         assert style.style == reader.style and style.notes() == reader.notes()
 

@@ -789,7 +789,11 @@ def _matrix_sections(path: Path) -> tuple[dict[str, list[list[str]]], list[tuple
 
 def _matrix_values(path: Path, header: list[str], lines: list[tuple[int, str]]) -> pd.DataFrame:
     """The probes x samples values of a series matrix's table lines (empty, null, NA, NaN: missing).
-    Raises :class:`GeoFileError` naming line and column for a non-number."""
+
+    A series matrix is GEO's own machine-written format, with every number written with a decimal
+    point, so a cell is read by :func:`float` (``1.000`` is one); a decimal comma or any other
+    non-number is refused: raises :class:`GeoFileError` naming line and column. A reader's own
+    matrix is the tidy form, read by the tabular reader (:func:`load_tidy`)."""
     rows, index = [], []
     for n_line, line in lines:
         cells = _cells(line)

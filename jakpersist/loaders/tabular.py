@@ -819,7 +819,7 @@ _TWO_WAYS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
 
 
 def read_numbers(
-    p: Path, cells: Sequence[str], where: Callable[[int], str], decimal: str | None = None
+    cells: Sequence[str], where: Callable[[int], str], *, decimal: str | None = None
 ) -> tuple[np.ndarray, NumberReader]:
     """Many numeric cells of one file as floats under the rules of :func:`parse_number` (one
     decimal mark per file, decided by the cells that read one way only; ``1.000`` / ``1,000`` take
@@ -829,7 +829,8 @@ def read_numbers(
     The same values as :meth:`NumberReader.read` cell by cell, vectorised for large tables (an
     expression matrix): plain decimals, decimal commas and the two-way cells are converted by
     pattern at once; only cells with thousands separators (or not numbers) go cell by cell.
-    ``p``: the file (for messages); ``where(i)``: the place of cell ``i`` (file, line, column).
+    ``where(i)``: the place of cell ``i`` for a message (file, line, column); ``decimal``: the mark
+    to use when no cell decides it.
     Returns the values and the reader (its ``style`` is the file's decimal mark, its
     :meth:`~NumberReader.notes` say what was converted). Raises :class:`ReaderDataError` naming the
     place and value of the first cell that is not a number or is ambiguous.
@@ -935,7 +936,7 @@ def read_matrix(
     def where(i: int) -> str:
         return f"{p}, line {body[i % n][0]}, column '{names[i // n]}'"
 
-    values, reader = read_numbers(p, flat, where, src.decimal)
+    values, reader = read_numbers(flat, where, decimal=src.decimal)
     out = pd.DataFrame(
         values.reshape(len(value_cols), n).T,
         columns=names,
