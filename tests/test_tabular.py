@@ -147,3 +147,30 @@ def test_a_roster_with_a_byte_order_mark():
     from jakpersist.book.assign import read_roster
 
     assert read_roster(FIX / "r01_roster_bom.csv") == ["s001", "s002"]
+
+
+def test_no_module_keeps_reader_metadata_in_dataframe_attrs():
+    """The typed ReadTable.read_info is the one carrier: no module of the package reads or writes
+    ``DataFrame.attrs``."""
+    import ast
+
+    pkg = Path(__file__).resolve().parent.parent / "jakpersist"
+    uses = [
+        f"{p.relative_to(pkg)}:{node.lineno}"
+        for p in sorted(pkg.rglob("*.py"))
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "attrs"
+    ]
+    assert uses == []
+
+
+def test_reader_notes_reach_the_chapter_through_the_claim():
+    """What the reader found in the file follows the table through the claim to the page."""
+    import jakpersist as jp
+    from jakpersist import claims
+
+    ct = jp.read_qpcr(FIX.parents[1] / "fixtures" / "exports" / "q10_cfx_export.csv")
+    details = claims.evaluate("C4", data=ct).details
+    assert isinstance(details.ct, tabular.ReadTable)
+    assert details.ct.read_info.path.endswith("q10_cfx_export.csv")
+    assert any("sample sheet q10_cfx_export.samples.csv" in n for n in details.ct.notes)
