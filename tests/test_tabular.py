@@ -147,6 +147,8 @@ def test_a_roster_with_a_byte_order_mark():
     from jakpersist.book.assign import read_roster
 
     assert read_roster(FIX / "r01_roster_bom.csv") == ["s001", "s002"]
+    with pytest.raises(ValueError, match=r"r02_roster_bad_id.csv: line 3: 's 002' is not a plain"):
+        read_roster(FIX / "r02_roster_bad_id.csv")
 
 
 def test_no_module_keeps_reader_metadata_in_dataframe_attrs():
