@@ -283,10 +283,11 @@ def read_plate(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per well: population, drug, dose_nM (nM), replicate, viability (fraction of
-        vehicle), line, any extra columns, and ``source``; its
-        :class:`~jakpersist.loaders.tabular.ReadInfo` says how the file was read.
+    ReadTable
+        A :class:`pandas.DataFrame` (:class:`~jakpersist.loaders.tabular.ReadTable`), one row per
+        well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle), line, any
+        extra columns, and ``source``; its ``read_info``
+        (:class:`~jakpersist.loaders.tabular.ReadInfo`) says how the file was read.
 
     Raises
     ------
@@ -498,9 +499,10 @@ def read_bands(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per band: blot, population, target, intensity (densitometry units), line and
-        ``source``.
+    ReadTable
+        A :class:`pandas.DataFrame` (:class:`~jakpersist.loaders.tabular.ReadTable`), one row per
+        band: blot, population, target, intensity (densitometry units), line and ``source``; its
+        ``read_info`` says how the file was read.
 
     Raises
     ------
@@ -646,8 +648,10 @@ def read_qpcr(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per reaction: population, replicate, gene, ct (cycles), line and ``source``.
+    ReadTable
+        A :class:`pandas.DataFrame` (:class:`~jakpersist.loaders.tabular.ReadTable`), one row per
+        reaction: population, replicate, gene, ct (cycles), line and ``source``; its ``read_info``
+        says how the file was read.
 
     Raises
     ------
