@@ -47,9 +47,9 @@ def test_grid_exports_give_the_reference_numbers(name, grid_ref):
 
 
 def test_thousands_separators_are_noted_and_workbook_sheets_listed():
-    notes = readers.read_plate(EX / "s01_grid_thousands.csv").attrs["notes"]
+    notes = readers.read_plate(EX / "s01_grid_thousands.csv").notes
     assert any("thousands separators" in n for n in notes)
-    notes = readers.read_plate(EX / "s04_workbook_grid.xlsx").attrs["notes"]
+    notes = readers.read_plate(EX / "s04_workbook_grid.xlsx").notes
     assert any("sheet 'Results' read; other sheet(s) ignored: Settings" in n for n in notes)
 
 
@@ -64,7 +64,7 @@ def test_vehicle_rows_serve_every_drug_and_c1_is_supported():
     df = readers.read_plate(EX / "s07_vehicle_rows.csv")
     assert not set(df["drug"]) & {"vehicle"}
     assert (df[df["dose_nM"] == 0].groupby(["population", "drug"]).size() == 3).all()
-    assert any("serve every drug" in n for n in df.attrs["notes"])
+    assert any("serve every drug" in n for n in df.notes)
     verdict, _, _, folds = c1_on_plate(EX / "s07_vehicle_rows.csv")
     assert ref and verdict
     assert abs(folds["fold"].min() / fref["fold"].min() - 1) < 0.05
@@ -115,7 +115,7 @@ def test_cfx_export_with_sample_sheet():
     df = readers.read_qpcr(EX / "q10_cfx_export.csv")
     fold = qpcr.ddct(qpcr.delta_ct(df), "persistent")
     assert 1.5 < fold.fold < 2.4
-    assert any("sample sheet q10_cfx_export.samples.csv" in n for n in df.attrs["notes"])
+    assert any("sample sheet q10_cfx_export.samples.csv" in n for n in df.notes)
 
 
 def test_cfx_export_without_sample_sheet_names_columns_and_file(tmp_path):
@@ -158,7 +158,7 @@ def test_quantstudio_export_star_lines_and_undetermined(tmp_path):
     assert len(df) == 12
     fold = qpcr.ddct(qpcr.delta_ct(df), "persistent")
     assert fold.fold == pytest.approx(2.0, rel=1e-6)
-    notes = " ".join(df.attrs["notes"])
+    notes = " ".join(df.notes)
     assert "controls / standards skipped" in notes and "missing reaction(s)" in notes
 
 
@@ -336,9 +336,7 @@ def test_imagej_results_with_lane_map(tmp_path):
     want = readers.read_bands(EXAMPLES / "bands_example.csv", ("JAK2",))
     np.testing.assert_allclose(got["intensity"], want["intensity"], rtol=1e-12)
     assert list(got["target"]) == list(want["target"])
-    assert any(
-        "matched by row number" in n and "intensity = IntDen" in n for n in got.attrs["notes"]
-    )
+    assert any("matched by row number" in n and "intensity = IntDen" in n for n in got.notes)
 
 
 def test_wellmap_toml_plate_map_gives_the_csv_map_numbers(tmp_path, grid_ref):
@@ -374,7 +372,7 @@ def test_wellmap_toml_plate_map_gives_the_csv_map_numbers(tmp_path, grid_ref):
     (tmp_path / "set.yml").write_text("grid: grid.csv\nmap: layout.toml\n")
     df = readers.read_plate(tmp_path / "set.yml")
     pd.testing.assert_frame_equal(_key(df), _key(grid_ref))
-    assert any("wellmap layout" in n for n in df.attrs["notes"])
+    assert any("wellmap layout" in n for n in df.notes)
 
 
 # --- typed workbook numbers and exponents never decide (or take) a decimal mark -------------------
@@ -391,7 +389,7 @@ def test_typed_workbook_numbers_keep_their_value_beside_text_with_decimal_commas
     typed = [0.0, 4.572, 13.717, 41.152, 123.457]  # the lowest doses as typed in the workbook (nM)
     assert sorted(got["dose_nM"].unique())[:5] == typed and got["dose_nM"].max() == 10000.0
     assert got["viability"].between(-0.1, 1.2).all()
-    assert not any("thousands" in n for n in got.attrs["notes"])
+    assert not any("thousands" in n for n in got.notes)
 
 
 def test_an_exponent_without_a_decimal_point_shows_no_decimal_mark():
@@ -432,29 +430,34 @@ def test_windows_1252_text_is_read_with_a_note():
     """Excel's "CSV (Comma delimited)" on Windows writes Windows-1252: the µ of dose_µM is byte
     0xB5."""
     got = readers.read_plate(REVIEW / "t33_cp1252_mu.csv")
-    assert any("Windows-1252" in n for n in got.attrs["notes"])
-    assert any("µM" in n and "x1000" in n for n in got.attrs["notes"])
+    assert any("Windows-1252" in n for n in got.notes)
+    assert any("µM" in n and "x1000" in n for n in got.notes)
 
 
 def test_every_reader_returns_its_metadata_typed():
-    """One documented way to the metadata: tabular.read_info(df) -> a frozen ReadInfo (file, format,
-    sheet, decimal mark, notes, labels), kept in step with the plain attrs keys older callers
-    read."""
-    eu = tabular.read_info(readers.read_plate(EX / "s02_grid_eu_thousands.csv"))
+    """One carrier of the metadata: a reader returns a ReadTable whose typed ``read_info`` (a frozen
+    ReadInfo: file, format, sheet, decimal mark, notes, labels) follows the table; nothing is kept
+    in DataFrame.attrs."""
+    eu_table = readers.read_plate(EX / "s02_grid_eu_thousands.csv")
+    eu = tabular.read_info(eu_table)
+    assert isinstance(eu_table, tabular.ReadTable) and eu_table.read_info == eu
     assert isinstance(eu, tabular.ReadInfo) and eu.path.endswith("s02_grid_eu_thousands.csv")
     assert eu.format.startswith("plate grid(s) with a plate map") and eu.notes
+    assert eu.decimal_mark == ","  # the mark the grid used (1.234,5), not None
+    ref = tabular.read_info(readers.read_plate(EX / "s00_grid_reference.csv"))
+    assert ref.decimal_mark in (".", None)
     grid = tabular.read_info(platemap.read_grid(EX / "s02_grid_eu_thousands.csv"))
     assert grid.format == "grid" and grid.decimal_mark == ","
     book = tabular.read_info(platemap.read_grid(EX / "s04_workbook_grid.xlsx"))
     assert book.sheet == "Results"
     tidy = readers.read_plate(EX / "s00_tidy_reference.csv")
     info = tabular.read_info(tidy)
-    assert (
-        info.format == "plate viability"
-        and info.labels["dose_nM"]
-        and list(info.notes) == tidy.attrs["notes"]
-    )
+    assert info.format == "plate viability" and info.labels["dose_nM"] and info.notes == tidy.notes
     tabular.note(tidy, "checked by hand")
-    assert tabular.read_info(tidy).notes[-1] == "checked by hand" == tidy.attrs["notes"][-1]
+    assert tabular.read_info(tidy).notes[-1] == "checked by hand" == tidy.notes[-1]
+    subset = tidy[tidy["replicate"] == 1].assign(checked=True)
+    assert subset.read_info == tidy.read_info  # follows selections and new columns
+    assert not any(t.attrs for t in (eu_table, tidy, subset))
+    assert tabular.read_info(pd.DataFrame({"a": [1]})) == tabular.ReadInfo()  # built by hand
     with pytest.raises(AttributeError):
         info.path = "elsewhere"  # frozen

@@ -142,14 +142,14 @@ def test_spreadsheet_exports_give_the_baseline_numbers(name):
 
 
 def test_semicolon_and_decimal_comma_are_stated():
-    notes = read_plate(PLATES / "p02_semicolon_decimal_comma.csv").attrs["notes"]
+    notes = read_plate(PLATES / "p02_semicolon_decimal_comma.csv").notes
     assert any("delimiter ';'" in n for n in notes) and any("decimal comma" in n for n in notes)
 
 
 def test_percent_viability_is_converted_and_said(tmp_path):
     df = read_plate(PLATES / "p14_percent_viability.csv")
     np.testing.assert_allclose(df["viability"], _base()["viability"], rtol=0, atol=1e-12)
-    assert any("percent" in n and "divided by 100" in n for n in df.attrs["notes"])
+    assert any("percent" in n and "divided by 100" in n for n in df.notes)
 
 
 def test_spreadsheet_error_is_named_with_its_line():
@@ -164,7 +164,7 @@ def test_na_and_empty_are_missing_wells_skipped_and_listed(tmp_path):
     text = (PLATES / "p08_na_div0_cells.csv").read_text().replace("#DIV/0!", "")
     df = read_plate(_write(tmp_path, text))
     assert len(df) == len(_base()) - 2
-    note = next(n for n in df.attrs["notes"] if "missing well" in n)
+    note = next(n for n in df.notes if "missing well" in n)
     assert (
         note.startswith("2 missing well(s)")
         and "line 7 (naive, ruxolitinib, 123.457" in note
@@ -195,7 +195,7 @@ def test_headers_in_any_case_dose_units_and_extra_columns(tmp_path):
     t.to_csv(p, index=False)
     df = read_plate(p)
     np.testing.assert_allclose(df["dose_nM"], base["dose_nM"], rtol=1e-12)
-    assert any("'Dose_uM' is in µM: converted to nM (x1000)" in n for n in df.attrs["notes"])
+    assert any("'Dose_uM' is in µM: converted to nM (x1000)" in n for n in df.notes)
     t.columns = ["population", "drug", "dose_M", "replicate", "viability", "a", "b", "c"]
     t["dose_M"] = base.dose_nM * 1e-9
     t.to_csv(p, index=False)
@@ -227,7 +227,7 @@ def test_inhibition_converted_or_refused(tmp_path):
     inh.to_csv(p, index=False)
     df = read_plate(p)
     np.testing.assert_allclose(df["viability"], base["viability"], atol=1e-12)
-    assert any("viability = 1 - inhibition" in n for n in df.attrs["notes"])
+    assert any("viability = 1 - inhibition" in n for n in df.notes)
     typed = base.assign(viability=1 - base.viability)  # inhibition typed into the viability column
     typed.to_csv(p, index=False)
     with pytest.raises(
@@ -302,10 +302,7 @@ def test_bands_and_qpcr_skip_missing_values(tmp_path):
         "2;persistent;JAK2;12\n",
     )
     df = read_bands(p, ("JAK2",))
-    assert (
-        list(df.intensity) == [10.5, 12.0]
-        and "line 3 (1, persistent, JAK2)" in df.attrs["notes"][-1]
-    )
+    assert list(df.intensity) == [10.5, 12.0] and "line 3 (1, persistent, JAK2)" in df.notes[-1]
     q = _write(
         tmp_path,
         "Population,Replicate,Gene,Ct\nnaive,1,JAK2,24\npersistent,1,JAK2,\nnaive,1,ACTB,17\n"
@@ -377,7 +374,7 @@ def test_two_96_well_plates_blank_subtracted_and_vehicle_normalised(tmp_path):
         atol=1e-12,
     )
     assert sorted(set(df.plate)) == ["Plate A", "Plate B"]
-    assert any("'Plate B': blank mean 300 subtracted (3 wells)" in n for n in df.attrs["notes"])
+    assert any("'Plate B': blank mean 300 subtracted (3 wells)" in n for n in df.notes)
     assert platemap.input_files(tmp_path / "set.yml")[1:] == [
         tmp_path / "g.csv",
         tmp_path / "g.map.csv",
@@ -422,7 +419,7 @@ def test_percent_signs_are_read_as_percent_mixed_or_misplaced_ones_refused(tmp_p
     ]
     df = read_plate(_write(tmp_path, "\n".join([head, *signed]) + "\n"))
     np.testing.assert_allclose(df["viability"], _base()["viability"], rtol=0, atol=1e-12)
-    assert any("percent sign" in n for n in df.attrs["notes"])
+    assert any("percent sign" in n for n in df.notes)
     from jakpersist.loaders.readers import PLATE, plausible_viability, read_table
 
     small = _write(

@@ -24,7 +24,6 @@ def delta_ct(ct: pd.DataFrame, target: str = "JAK2") -> pd.DataFrame:
     reference = next(g for g in genes if g != target)
     m = ct.groupby(["population", "replicate", "gene"])["ct"].mean().unstack("gene")
     out = (m[target] - m[reference]).rename("dct").reset_index()
-    out.attrs["reference_gene"] = reference
     return out.dropna()
 
 

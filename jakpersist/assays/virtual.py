@@ -364,6 +364,4 @@ def expression_standin(
         mean[idx["JAK2"]] += np.log2(st.jak2)
         for rep in range(1, n_replicates + 1):
             cols[f"{pop}_{rep}"] = mean + rng.normal(0.0, noise_sd, len(genes))
-    df = pd.DataFrame(cols, index=pd.Index(genes, name="gene"))
-    df.attrs["source"] = SIMULATED
-    return df
+    return pd.DataFrame(cols, index=pd.Index(genes, name="gene"))

@@ -472,13 +472,14 @@ def read_roster(path: str | Path) -> list[str]:
     """Student IDs from a roster file: one per line, or a CSV whose first column (or ``id`` column)
     holds them.
 
-    Raises ValueError naming the line of an ID that is not a plain name (letters, digits,
-    ``.-_@``)."""
-    import csv
+    The file is read by the one tabular reader (:func:`jakpersist.loaders.tabular.read_cells`: text
+    in UTF-8 with or without a byte-order mark, UTF-16 or Windows-1252; `,` `;` or tab delimited; or
+    a workbook). Raises ValueError naming the line of an ID that is not a plain name (letters,
+    digits, ``.-_@``)."""
+    from ..loaders.tabular import read_cells
 
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    rows = list(csv.reader(lines))
-    col = 0
+    rows = read_cells(path).rows
+    col, first = 0, 1
     if rows and any(h.strip().lower() in ("id", "student_id", "sid") for h in rows[0]):
         col = [h.strip().lower() for h in rows[0]].index(
             next(
@@ -487,9 +488,9 @@ def read_roster(path: str | Path) -> list[str]:
                 if h.strip().lower() in ("id", "student_id", "sid")
             )
         )
-        rows = rows[1:]
+        rows, first = rows[1:], 2
     out = []
-    for i, row in enumerate(rows, start=1):
+    for i, row in enumerate(rows, start=first):
         if not row or not row[col].strip():
             continue
         sid = row[col].strip()

@@ -175,7 +175,7 @@ def reader_notes(df: Any, title: str = "How your file was read") -> list[str]:
 
     from ..loaders.tabular import read_info
 
-    notes = [str(n) for n in read_info(df).notes] if hasattr(df, "attrs") else []
+    notes = [str(n) for n in read_info(df).notes]
     glue("_reader_notes", notes, origin="data")
     if notes:
         display(

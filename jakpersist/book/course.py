@@ -116,21 +116,44 @@ def check_prediction(
     return correct
 
 
+def _predictions_schema():
+    """The columns of ``predictions.csv`` that :func:`calibration` pools (the rest kept as text)."""
+    from ..loaders.tabular import Column, Schema
+
+    return Schema(
+        "predictions",
+        (
+            Column("confidence", "number", "stated confidence, 0.5 to 1", 0.0, 1.0),
+            Column("correct", "integer", "1 when the prediction was right, else 0", 0, 1),
+            Column("brier", "number", "Brier score, (confidence - correct)^2", 0.0, 1.0),
+        ),
+        "One row per scored prediction, as check_prediction writes it.",
+    )
+
+
 def calibration(files: Iterable[str | Path]):
     """Pool ``predictions.csv`` files of a class: a table per confidence band (pandas DataFrame).
 
     Columns: ``band`` (confidence range), ``n`` predictions, ``stated`` (mean confidence),
-    ``observed`` (share right), ``brier`` (mean Brier score). Files that do not exist raise
-    FileNotFoundError naming them.
+    ``observed`` (share right), ``brier`` (mean Brier score). Each file is read by the one tabular
+    reader (:func:`jakpersist.loaders.tabular.read_table`), so a file a student opened and saved
+    again in a spreadsheet (semicolons, decimal commas, UTF-16, a workbook) reads the same. Files
+    that do not exist raise FileNotFoundError naming them; a malformed cell raises
+    :class:`~jakpersist.loaders.tabular.ReaderDataError` naming the file, line, column and value.
     """
     import pandas as pd
 
+    from ..loaders.tabular import check_ranges, read_table
+
+    schema = _predictions_schema()
     frames = []
     for f in files:
         path = Path(f)
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such predictions file")
-        frames.append(pd.read_csv(path).assign(student=path.parent.name or path.stem))
+        table = read_table(path, schema)
+        check_ranges(table, schema)
+        frames.append(pd.DataFrame(table).assign(student=path.parent.name or path.stem))
     df = pd.concat(frames, ignore_index=True)
     df["band"] = pd.cut(df["confidence"], [0.0, 0.6, 0.7, 0.8, 0.9, 1.0], include_lowest=True)
     out = df.groupby("band", observed=True).agg(

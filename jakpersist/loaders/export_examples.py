@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from .manifest import DATA
+from .readers import PLATE, QPCR
+from .tabular import Schema, read_table
 
 EXAMPLES = DATA / "examples"
 LABEL = "SIMULATED by the book's model (not a measurement)"
@@ -193,11 +195,18 @@ FILES = {
 }
 
 
+def _shipped_table(path: Path, schema: Schema) -> pd.DataFrame:
+    """A shipped example table read as a reader's file is (the one tabular reader, against its
+    format), in the file's own column order."""
+    df = read_table(path, schema)
+    return pd.DataFrame(df.drop(columns="line"))
+
+
 def write_all(folder: Path = EXAMPLES, *, record: bool = True) -> list[Path]:
     """Write the export-form examples (and a plate map beside each plate export) into ``folder``;
     with ``record``, enter each file's checksum in data/MANIFEST.yml."""
-    tidy = pd.read_csv(EXAMPLES / "plate_example.csv")
-    qpcr = pd.read_csv(EXAMPLES / "qpcr_example.csv")
+    tidy = _shipped_table(EXAMPLES / "plate_example.csv", PLATE)
+    qpcr = _shipped_table(EXAMPLES / "qpcr_example.csv", QPCR)
     grids, pmap = _plates(tidy)
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -37,6 +37,15 @@ import numpy as np
 import pandas as pd
 
 from .manifest import CACHE, sha256_file
+from .tabular import (
+    Column,
+    ReadInfo,
+    ReaderDataError,
+    Schema,
+    read_info,
+    read_matrix,
+    read_table,
+)
 
 GEO_HOST = "ftp.ncbi.nlm.nih.gov"
 SERIES = "GSE38335"
@@ -298,6 +307,12 @@ def symbol_column(columns: Iterable[str]) -> str | None:
     return None
 
 
+def symbol_index(header: list[str]) -> int | None:
+    """The position of the gene-symbol column in a header (:func:`symbol_column`), or None."""
+    name = symbol_column(header)
+    return None if name is None else list(header).index(name)
+
+
 def _assignment_symbol(text: Any) -> Any:
     """The one gene symbol of an Affymetrix ``gene_assignment`` cell (``acc // SYMBOL // name //
     ...``), else NA."""
@@ -416,7 +431,9 @@ class ExpressionData:
     - ``accession``: the series accession read from the file (None for a tidy matrix), ``label``
       what the page calls the data ("GSE38335", "your expression data"), ``form`` a key of
       :data:`FORMS`;
-    - ``notes``: each rule that fired, in words; ``dropped``: what was left out (kind -> IDs).
+    - ``notes``: each rule that fired, in words; ``dropped``: what was left out (kind -> IDs);
+    - ``read_info``: how a tidy matrix's file was read (decimal mark, delimiter, encoding; None for
+      GEO's own files).
     """
 
     expression: pd.DataFrame
@@ -431,6 +448,7 @@ class ExpressionData:
     notes: list[str] = field(default_factory=list)
     dropped: dict[str, list[str]] = field(default_factory=dict)
     simulated: bool = False
+    read_info: ReadInfo | None = None
 
 
 def _list(ids: list[str], n: int = 12) -> str:
@@ -771,7 +789,11 @@ def _matrix_sections(path: Path) -> tuple[dict[str, list[list[str]]], list[tuple
 
 def _matrix_values(path: Path, header: list[str], lines: list[tuple[int, str]]) -> pd.DataFrame:
     """The probes x samples values of a series matrix's table lines (empty, null, NA, NaN: missing).
-    Raises :class:`GeoFileError` naming line and column for a non-number."""
+
+    A series matrix is GEO's own machine-written format, with every number written with a decimal
+    point, so a cell is read by :func:`float` (``1.000`` is one); a decimal comma or any other
+    non-number is refused: raises :class:`GeoFileError` naming line and column. A reader's own
+    matrix is the tidy form, read by the tabular reader (:func:`load_tidy`)."""
     rows, index = [], []
     for n_line, line in lines:
         cells = _cells(line)
@@ -880,49 +902,40 @@ def load_series_matrix(
 # ------------------------------------------------------------------------------------------------
 # tidy expression matrix (+ optional sample sheet)
 # ------------------------------------------------------------------------------------------------
+#: The sample sheet of a tidy expression matrix: ``sample`` plus any descriptive columns (kept as
+#: text).
+EXPRESSION_SAMPLE_SHEET = Schema(
+    "expression sample sheet",
+    (Column("sample", "text", "sample name, exactly as a column of the matrix"),),
+    "One row per sample of the matrix; other columns (title, group, ...) describe it.",
+)
+
+
 def load_tidy(path: str | Path, sample_sheet_path: str | Path | None = None) -> ExpressionData:
     """Read a tidy expression matrix CSV and an optional sample sheet.
+
+    Both files are read by the one tabular reader (:func:`jakpersist.loaders.tabular.read_matrix`,
+    :func:`~jakpersist.loaders.tabular.read_table`), as a plate file is: text in UTF-8 (with or
+    without a byte-order mark), UTF-16 or Windows-1252, `,` `;` or tab delimited, or a workbook;
+    decimal commas and thousands separators read under the file's one decimal mark (a value that
+    reads two ways is refused with both readings); what was converted is in the result's notes.
 
     Matrix: one row per gene; a gene-symbol column (named like ``gene``, ``symbol``, ``Gene
     Symbol``: see :data:`SYMBOL_COLUMNS`; otherwise the first column), then one numeric column per
     sample. Sample sheet: CSV with a ``sample`` column naming the matrix's columns, plus any
     descriptive columns (``title``, ``group``, ``characteristics``, ...) that the group patterns are
     matched against. Without a sheet the sample names themselves are matched. Raises
-    :class:`GeoFileError` naming line, column and value for a non-number.
+    :class:`GeoFileError` naming file, line, column and value for a non-number or an ambiguous one,
+    and what to write instead.
     """
     path = Path(path)
     try:
-        raw = pd.read_csv(
-            path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except Exception as exc:
-        raise GeoFileError(
-            f"{path}: cannot be read as a CSV table ({exc.__class__.__name__}: {exc})"
-        ) from None
-    raw = raw.loc[
-        :, [c for c in raw.columns if not (str(c).startswith("Unnamed:") and raw[c].eq("").all())]
-    ]
-    if raw.shape[1] < 2 or raw.empty:
-        raise GeoFileError(
-            f"{path}: a tidy expression matrix needs a gene column and at least one sample column "
-            f"(found columns: {', '.join(map(str, raw.columns))})"
-        )
-    gcol = symbol_column(raw.columns) or raw.columns[0]
-    data = {}
-    for c in raw.columns:
-        if c == gcol:
-            continue
-        cells = raw[c].str.strip()
-        missing = cells.str.lower().isin(["", "na", "nan", "null"])
-        num = pd.to_numeric(cells.where(~missing), errors="coerce")
-        bad = num.isna() & ~missing
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise GeoFileError(
-                f"{path}, line {i + 2}, column '{c}': {cells.iloc[i]!r} is not a number"
-            )
-        data[str(c)] = num.to_numpy(float)
-    probes = pd.DataFrame(data, index=pd.Index(raw[gcol].str.strip().to_numpy()))
+        matrix = read_matrix(path, label_column=symbol_index)
+    except ReaderDataError as exc:
+        raise GeoFileError(str(exc)) from None
+    info = read_info(matrix)
+    gcol = info.labels["label"]
+    probes = pd.DataFrame(matrix)  # the values; the reading's notes go into the result's notes
     probes = probes.loc[probes.index != ""]
     samples = pd.DataFrame({"sample": list(probes.columns)})
     samples["title"], samples["characteristics"], samples["source"], samples["platform"] = (
@@ -935,14 +948,13 @@ def load_tidy(path: str | Path, sample_sheet_path: str | Path | None = None) -> 
         sp = Path(sample_sheet_path)
         if not sp.is_file():
             raise GeoFileError(f"sample_sheet_path {str(sample_sheet_path)!r}: no such file")
-        sheet = pd.read_csv(
-            sp, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-        sheet.columns = [str(c).strip() for c in sheet.columns]
-        if "sample" not in sheet.columns:
-            raise GeoFileError(
-                f"{sp}: a sample sheet needs a 'sample' column (found: {', '.join(sheet.columns)})"
-            )
+        try:
+            sheet = read_table(sp, EXPRESSION_SAMPLE_SHEET)
+        except ReaderDataError as exc:
+            raise GeoFileError(str(exc)) from None
+        sheet = sheet.drop(columns="line")
+        sheet = sheet.fillna("")
+        sheet["sample"] = sheet["sample"].astype(str)
         unknown = sorted(set(sheet["sample"]) - set(probes.columns))
         if unknown:
             raise GeoFileError(
@@ -961,7 +973,18 @@ def load_tidy(path: str | Path, sample_sheet_path: str | Path | None = None) -> 
     samples["used"] = samples["sample"].isin(expr.columns)
     samples["note"] = np.where(samples["used"], "", "no value at all")
     return ExpressionData(
-        expr, samples, None, _label(None), "tidy", str(path), None, "", scale, notes, dropped
+        expr,
+        samples,
+        None,
+        _label(None),
+        "tidy",
+        str(path),
+        None,
+        "",
+        scale,
+        [*info.notes, *notes],
+        dropped,
+        read_info=info,
     )
 
 

@@ -413,6 +413,15 @@ def _plate_set(p: Path) -> tuple[list[Path], Path]:
     return files[:-1], files[-1]
 
 
+def _decimal_mark(grids: list[pd.DataFrame], map_info: ReadInfo) -> str | None:
+    """The decimal mark of a plate set: the one the grid export(s) used ("mixed" when two grids
+    disagree or one shows both); the plate map's when no grid cell decides (e.g. integer counts)."""
+    marks = {read_info(g).decimal_mark for g in grids} - {None}
+    if not marks:
+        return map_info.decimal_mark
+    return marks.pop() if len(marks) == 1 else "mixed"
+
+
 def read_plate_set(path: str | Path) -> pd.DataFrame:
     """Read grid export(s) and a plate map into the tidy plate table (see
     :data:`jakpersist.loaders.readers.PLATE`).
@@ -447,6 +456,7 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
     if len(grids) > 1:
         grid["plate"] = grid["file"] + ":" + grid["plate"]
     pmap = read_map(map_path)
+    map_info = read_info(pmap)
     plates = list(dict.fromkeys(grid["plate"]))
     if pmap["plate"].isna().all():
         pmap = pd.concat([pmap.assign(plate=pl) for pl in plates], ignore_index=True)
@@ -464,7 +474,7 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
             f"{map_path}, line {r['line_map']}: well {r['well']} of plate {r['plate']} is not "
             f"in the grid export"
         )
-    notes = [n for g in parts for n in read_info(g).notes] + list(read_info(pmap).notes)
+    notes = [n for g in parts for n in read_info(g).notes] + list(map_info.notes)
     kinds = (
         "plate grid(s)" if all(read_info(g).format == "grid" for g in parts) else "plate export(s)"
     )
@@ -520,12 +530,13 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
     df = df[
         ["population", "drug", "dose_nM", "replicate", "viability", "plate", "well", "line", "file"]
     ]
-    df = df.reset_index(drop=True)
-    attach(
-        df,
+    df = attach(
+        df.reset_index(drop=True),
         ReadInfo(
             path=str(p),
             format=f"{kinds} with a plate map",
+            sheet=next((read_info(g).sheet for g in parts if read_info(g).sheet), None),
+            decimal_mark=_decimal_mark(parts, map_info),
             notes=tuple(notes),
             labels={"viability": "viability"},
         ),

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .manifest import DATA, record, verify
+from .tabular import Column, ReadInfo, ReadTable, Schema, attach, read_table
 
 GENESETS = DATA / "genesets" / "jak_stat_gene_sets.gmt"
 GDSC = DATA / "gdsc" / "gdsc1_v17_jak2_inhibitors.csv"
@@ -49,17 +50,70 @@ def load_gene_sets(path: Path = GENESETS) -> dict[str, list[str]]:
 GDSC_BLOOD_DESCRIPTORS = ("leukemia", "lymphoma", "myeloma", "blood")
 
 
-def load_gdsc(path: Path = GDSC) -> pd.DataFrame:
+#: A GDSC1 table in the shipped file's columns; a file of the reader's own (``load_gdsc(path)``) is
+#: read against it by the one tabular reader.
+GDSC_TABLE = Schema(
+    "GDSC1 JAK2-inhibitor IC50s",
+    (
+        Column("cosmic_id", "integer", "COSMIC cell-line identifier", 1, 1e12),
+        Column("cell_line", "text", "cell-line name"),
+        Column("tissue", "text", "tissue; may be empty", missing_ok=True),
+        Column("tissue_subtype", "text", "tissue subtype; may be empty", missing_ok=True),
+        Column("gdsc_descriptor", "text", "GDSC1 descriptor; may be empty", missing_ok=True),
+        *(
+            Column(
+                f"ln_ic50_uM_{drug}",
+                "number",
+                f"natural log of the {drug} IC50 in µM, as GDSC fitted it; empty = not screened",
+                missing_ok=True,
+            )
+            for drug in GDSC_DRUGS
+        ),
+    ),
+    "One row per cell line: GDSC1 (release 17) IC50s of the JAK2 inhibitors.",
+)
+
+
+def load_gdsc(path: Path = GDSC) -> ReadTable:
     """GDSC1 (release 17) IC50s of ruxolitinib and TG101348 per cell line (natural log of uM).
 
     Columns: cosmic_id, cell_line, tissue (cancer_cell_lines.csv; "blood" filled in from the GDSC1
     descriptor where that file has none), tissue_subtype, gdsc_descriptor (cosmic_info.csv.gz),
     ln_ic50_uM_<drug>. IC50s are as GDSC fitted them: many lie far above the highest concentration
     screened and are extrapolations.
+
+    The shipped file (the default ``path``) is written by :func:`regenerate_gdsc` from the
+    registry's gdsctools 1.0.1 data and pinned by its sha256 in data/MANIFEST.yml (checked here):
+    it is read by :func:`pandas.read_csv`, a fast path that cannot meet a decimal comma, a
+    byte-order mark or a workbook (a test checks that it agrees with the tabular reader on this
+    file). Any other file is the reader's own and is read by the one tabular reader
+    (:func:`jakpersist.loaders.tabular.read_table` against :data:`GDSC_TABLE`), with its rules and
+    refusals (file, line, column, value).
+
+    Returns a :class:`~jakpersist.loaders.tabular.ReadTable` (its ``read_info`` says how the file
+    was read). Raises :class:`~jakpersist.loaders.tabular.ReaderDataError` for a malformed
+    reader's file, ValueError for a shipped file whose checksum does not match.
     """
-    if path == GDSC:
+    if Path(path) == GDSC:
         verify(path)
-    return pd.read_csv(path)
+        info = ReadInfo(
+            path=str(path),
+            format="GDSC1 release 17 subset (shipped; checksum verified)",
+            decimal_mark=".",
+        )
+        return attach(pd.read_csv(path), info)
+    return read_gdsc_table(path)
+
+
+def read_gdsc_table(path: str | Path) -> ReadTable:
+    """A GDSC table in the columns of :data:`GDSC_TABLE`, read by the one tabular reader (any
+    encoding, delimiter, decimal mark or workbook it reads; extra columns kept as text).
+
+    Raises :class:`~jakpersist.loaders.tabular.ReaderDataError` naming the file, line, column and
+    value of a malformed cell or a missing column.
+    """
+    df = read_table(path, GDSC_TABLE)
+    return df.drop(columns="line")
 
 
 def _pip_download(spec: str, dest: str, sdist: bool = False) -> Path:
@@ -96,7 +150,10 @@ def regenerate_gene_sets(wheel: Path | None = None) -> Path:
 
 
 def regenerate_gdsc(tarball: Path | None = None) -> Path:
-    """Write the GDSC subset from the gdsctools 1.0.1 source tarball (downloads it if not given)."""
+    """Write the GDSC subset from the gdsctools 1.0.1 source tarball (downloads it if not given).
+
+    The tarball's tables are GDSC's own machine-written files from a registry package, read with
+    :func:`pandas.read_csv` (not reader data: the tabular reader's rules are not needed)."""
     with tempfile.TemporaryDirectory() as tmp:
         tarball = tarball or _pip_download("gdsctools==1.0.1", tmp, sdist=True)
         with tarfile.open(tarball) as t:

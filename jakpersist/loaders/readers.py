@@ -149,7 +149,7 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
         )
     if marked or looks:
         df["viability"] = df["viability"] / 100.0
-        _note(
+        df = _note(
             df,
             f"column '{label}' holds percent (maximum {v.max():g}"
             + (f", vehicle median {centre:g}" if len(vehicle) else "")
@@ -157,7 +157,7 @@ def plausible_viability(df: pd.DataFrame) -> pd.DataFrame:
         )
     if inhibition:
         df["viability"] = 1.0 - df["viability"]
-        _note(df, f"column '{label}' is inhibition: viability = 1 - inhibition")
+        df = _note(df, f"column '{label}' is inhibition: viability = 1 - inhibition")
     return df
 
 
@@ -219,7 +219,7 @@ def share_vehicle_rows(df: pd.DataFrame) -> pd.DataFrame:
             f"{p}, line {r['line']}: drug {r['drug']!r} (a vehicle / control) at dose "
             f"{r['dose_nM']:g}; vehicle wells have dose 0 (a solvent concentration is not a dose)"
         )
-    attrs = dict(df.attrs)
+    info = read_info(df)
     parts, shared = [df[~is_vehicle]], []
     for pop, veh in df[is_vehicle].groupby("population", sort=False):
         drugs = sorted(set(df.loc[~is_vehicle & (df["population"] == pop), "drug"]))
@@ -238,14 +238,14 @@ def share_vehicle_rows(df: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(["population", "drug", "dose_nM", "line"], kind="stable").reset_index(
         drop=True
     )
-    out.attrs = attrs
-    _note(
+    return attach(
         out,
-        "vehicle / control rows at dose 0 serve every drug of their population ("
-        + "; ".join(shared)
-        + ")",
+        info.with_note(
+            "vehicle / control rows at dose 0 serve every drug of their population ("
+            + "; ".join(shared)
+            + ")"
+        ),
     )
-    return out
 
 
 def read_plate(
@@ -283,10 +283,11 @@ def read_plate(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per well: population, drug, dose_nM (nM), replicate, viability (fraction of
-        vehicle), line, any extra columns, and ``source``; its
-        :class:`~jakpersist.loaders.tabular.ReadInfo` says how the file was read.
+    ReadTable
+        A :class:`pandas.DataFrame` (:class:`~jakpersist.loaders.tabular.ReadTable`), one row per
+        well: population, drug, dose_nM (nM), replicate, viability (fraction of vehicle), line, any
+        extra columns, and ``source``; its ``read_info``
+        (:class:`~jakpersist.loaders.tabular.ReadInfo`) says how the file was read.
 
     Raises
     ------
@@ -498,9 +499,10 @@ def read_bands(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per band: blot, population, target, intensity (densitometry units), line and
-        ``source``.
+    ReadTable
+        A :class:`pandas.DataFrame` (:class:`~jakpersist.loaders.tabular.ReadTable`), one row per
+        band: blot, population, target, intensity (densitometry units), line and ``source``; its
+        ``read_info`` says how the file was read.
 
     Raises
     ------
@@ -612,7 +614,7 @@ def _read_imagej(p: Path, lanes: str | Path | None) -> pd.DataFrame:
             f"{len(unused)} Results row(s) not in the lane map ignored: "
             + ", ".join(keys[by][i] for i in unused[:10])
         )
-    attach(
+    return attach(
         df,
         ReadInfo(
             path=str(p),
@@ -622,7 +624,6 @@ def _read_imagej(p: Path, lanes: str | Path | None) -> pd.DataFrame:
             labels={"intensity": read_info(res).labels["intden"]},
         ),
     )
-    return df
 
 
 def read_qpcr(
@@ -647,8 +648,10 @@ def read_qpcr(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per reaction: population, replicate, gene, ct (cycles), line and ``source``.
+    ReadTable
+        A :class:`pandas.DataFrame` (:class:`~jakpersist.loaders.tabular.ReadTable`), one row per
+        reaction: population, replicate, gene, ct (cycles), line and ``source``; its ``read_info``
+        says how the file was read.
 
     Raises
     ------
@@ -745,7 +748,7 @@ def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
         f"qPCR export {p.name} ({found}) read with the sample sheet {sheet.name}: "
         f"{df['sample'].nunique()} samples, {len(df)} wells"
     )
-    attach(
+    return attach(
         df,
         ReadInfo(
             path=str(p),
@@ -761,7 +764,6 @@ def _read_qpcr_export(p: Path, samples: str | Path | None) -> pd.DataFrame:
             },
         ),
     )
-    return df
 
 
 def _require_populations(path: str | Path, df: pd.DataFrame, required: tuple[str, ...]) -> None:

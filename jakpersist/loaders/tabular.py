@@ -330,7 +330,8 @@ class NumberReader:
 @dataclass(frozen=True)
 class ReadInfo:
     """What a reader found in the file behind a table, typed: every table a reader of this package
-    returns carries one, read with :func:`read_info` (the one documented way).
+    returns is a :class:`ReadTable` that carries one as ``table.read_info`` (:func:`read_info`
+    gives it for any table, an empty one for a table built by hand).
 
     ``path``: the file read; ``format``: the format it was read as (a schema's name, "plate grid",
     "well list", "ImageJ Results with a lane map", ...); ``sheet``: the workbook sheet (None for
@@ -338,10 +339,6 @@ class ReadInfo:
     None when no cell decides); ``notes``: sentences saying what was detected, converted or skipped
     (the chapters show them); ``labels``: each schema column -> the header it was found under;
     ``percent_sign``: columns whose values carried a % sign.
-
-    For callers that read ``attrs``, the table's ``attrs`` also hold ``notes``, ``labels``, ``path``
-    and ``percent_sign`` as plain values; :func:`read_info` takes those as current, so code that
-    appends to ``attrs["notes"]`` stays in step.
     """
 
     path: str = "?"
@@ -357,6 +354,43 @@ class ReadInfo:
         return replace(self, notes=(*self.notes, *text))
 
 
+class ReadTable(pd.DataFrame):
+    """A table a reader returned: a :class:`pandas.DataFrame` (every pandas call works on it as
+    before) that carries how its file was read as a typed attribute, ``read_info``
+    (:class:`ReadInfo`), and its follow-ups (:attr:`notes`, :meth:`with_note`).
+
+    The :class:`ReadInfo` is pandas ``_metadata``, the documented way to subclass a DataFrame
+    (https://pandas.pydata.org/docs/development/extending.html): it follows the table through
+    copies, selections and new columns; a table built anew (``pd.concat``, ``pd.DataFrame(...)``)
+    has an empty one. Nothing is kept in ``DataFrame.attrs``.
+
+    Examples
+    --------
+    >>> from jakpersist import example_path, read_plate
+    >>> plate = read_plate(example_path("plate_example.csv"))
+    >>> type(plate).__name__, plate.read_info.decimal_mark, plate[plate["replicate"] == 1].notes
+    ('ReadTable', '.', ())
+    """
+
+    _metadata = ["read_info"]
+    #: how the file was read (an empty :class:`ReadInfo` until a reader attaches one)
+    read_info: ReadInfo = ReadInfo()
+
+    @property
+    def _constructor(self) -> type[ReadTable]:
+        return ReadTable
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader detected, converted or skipped, in words (``read_info.notes``)."""
+        return read_info(self).notes
+
+    def with_note(self, text: str) -> ReadTable:
+        """This table with ``text`` appended to its notes (in place; returns the table)."""
+        self.read_info = read_info(self).with_note(text)
+        return self
+
+
 def read_info(df: pd.DataFrame) -> ReadInfo:
     """The :class:`ReadInfo` of a table a reader returned (an empty one for a table built by hand).
 
@@ -367,29 +401,16 @@ def read_info(df: pd.DataFrame) -> ReadInfo:
     >>> info.path.endswith("plate_example.csv"), info.decimal_mark
     (True, '.')
     """
-    a = df.attrs
-    info = a.get("read_info")
-    info = info if isinstance(info, ReadInfo) else ReadInfo()
-    return replace(
-        info,
-        path=str(a.get("path", info.path)),
-        notes=tuple(a.get("notes", info.notes)),
-        labels=dict(a.get("labels", info.labels)),
-        percent_sign=tuple(a.get("percent_sign", info.percent_sign)),
-    )
+    info = df.read_info if isinstance(df, ReadTable) else None
+    return info if isinstance(info, ReadInfo) else ReadInfo()
 
 
-def attach(df: pd.DataFrame, info: ReadInfo) -> pd.DataFrame:
-    """Attach ``info`` to ``df`` (in place; returns ``df``): ``attrs["read_info"]`` and the plain
-    ``notes``, ``labels``, ``path`` and ``percent_sign`` keys that older callers read."""
-    df.attrs.update(
-        read_info=info,
-        notes=list(info.notes),
-        labels=dict(info.labels),
-        path=info.path,
-        percent_sign=list(info.percent_sign),
-    )
-    return df
+def attach(df: pd.DataFrame, info: ReadInfo) -> ReadTable:
+    """``df`` as a :class:`ReadTable` carrying ``info`` (the same table, in place, when ``df`` is
+    already one; else a view of it)."""
+    out = df if isinstance(df, ReadTable) else ReadTable(df)
+    out.read_info = info
+    return out
 
 
 # -------------------------------------------------------------------------------------------- files
@@ -789,6 +810,152 @@ def read_table(
     )
 
 
+#: Cells whose reading does not depend on the file's decimal mark beyond what they show: a decimal
+#: point (``0.85``, ``12``, ``1e-3``) or a decimal comma (``0,85``); ``1.000`` and ``1,000`` (which
+#: read two ways) are :data:`_TWO_WAYS`.
+_PLAIN_DOT = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_PLAIN_COMMA = r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?"
+_TWO_WAYS = r"[+-]?[1-9]\d{0,2}[.,]\d{3}"
+
+
+def read_numbers(
+    cells: Sequence[str], where: Callable[[int], str], *, decimal: str | None = None
+) -> tuple[np.ndarray, NumberReader]:
+    """Many numeric cells of one file as floats under the rules of :func:`parse_number` (one
+    decimal mark per file, decided by the cells that read one way only; ``1.000`` / ``1,000`` take
+    it, or are refused with both readings when the file shows none). Missing tokens
+    (:data:`MISSING_TOKENS`) read as NaN; a workbook's typed number is its own value.
+
+    The same values as :meth:`NumberReader.read` cell by cell, vectorised for large tables (an
+    expression matrix): plain decimals, decimal commas and the two-way cells are converted by
+    pattern at once; only cells with thousands separators (or not numbers) go cell by cell.
+    ``where(i)``: the place of cell ``i`` for a message (file, line, column); ``decimal``: the mark
+    to use when no cell decides it.
+    Returns the values and the reader (its ``style`` is the file's decimal mark, its
+    :meth:`~NumberReader.notes` say what was converted). Raises :class:`ReaderDataError` naming the
+    place and value of the first cell that is not a number or is ambiguous.
+    """
+    cells = list(cells)
+    typed = np.array([isinstance(c, TypedNumber) for c in cells], dtype=bool)
+    s = pd.Series([str(c) for c in cells], dtype=object).str.strip()
+    text = s.to_numpy(dtype=object)
+    missing = s.str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool) & ~typed
+    live = ~missing & ~typed
+    two_ways = s.str.fullmatch(_TWO_WAYS).to_numpy(dtype=bool) & live
+    dot = s.str.fullmatch(_PLAIN_DOT).to_numpy(dtype=bool) & live & ~two_ways
+    comma = s.str.fullmatch(_PLAIN_COMMA).to_numpy(dtype=bool) & live & ~two_ways
+    other = np.flatnonzero(live & ~dot & ~comma & ~two_ways)
+    shows_dot = dot & s.str.contains(".", regex=False).to_numpy(dtype=bool)
+    evidence = [text[i] for i in other]
+    evidence += [text[np.argmax(m)] for m in (shows_dot, comma) if m.any()]
+    reader = NumberReader.for_cells(evidence, decimal)
+    values = np.full(len(cells), np.nan)
+    values[typed] = [c.value for c, t in zip(cells, typed, strict=True) if t]
+    values[dot] = text[dot].astype(float)  # float(): correctly rounded, as NumberReader reads
+    values[comma] = np.array([x.replace(",", ".") for x in text[comma]], dtype=object).astype(float)
+    reader.counts.update(plain=int(dot.sum()), comma=int(comma.sum()))
+    if two_ways.any():
+        if reader.style not in (".", ","):
+            i = int(np.argmax(two_ways))
+            reader.read(text[i], where(i))  # raises: both readings, and why neither is taken
+        for i in np.flatnonzero(two_ways):
+            mark = "," if "," in text[i] else "."
+            if mark == reader.style:
+                values[i] = float(text[i].replace(",", "."))
+                reader.counts["comma" if mark == "," else "plain"] += 1
+            else:
+                values[i] = float(text[i].replace(mark, ""))
+                reader.counts["grouped"] += 1
+    for i in other:
+        values[i] = reader.read(text[i], where(int(i)))
+    bad = np.flatnonzero(~missing & ~np.isfinite(values))
+    if len(bad):
+        raise ReaderDataError(f"{where(int(bad[0]))}: {text[bad[0]]!r} is not a finite number")
+    return values, reader
+
+
+def read_matrix(
+    path: str | Path, *, label_column: Callable[[list[str]], int | None] | None = None
+) -> ReadTable:
+    """Read a wide numeric table: a header row, one column of row labels (``label_column(header)``
+    picks it; default: the first column), every other named column numeric (an expression matrix:
+    genes x samples).
+
+    The file is read as every reader's file is (:func:`read_cells`: encodings and byte-order marks,
+    delimiters, workbooks) and its numbers under the same rules (:func:`read_numbers`); empty or
+    ``NA`` cells are missing values (NaN); header-less empty columns are dropped. Returns a
+    :class:`ReadTable`: index = the row labels (text, stripped), one float column per named column,
+    its :class:`ReadInfo` with the decimal mark and notes.
+
+    Raises :class:`ReaderDataError` naming the file, line, column and value of a cell that is not a
+    number (a spreadsheet error value, an ambiguous ``1.000`` with both readings), a row longer than
+    the header, a column name given twice, or a table without a label column and one value column.
+    """
+    p = Path(path)
+    src = read_cells(p, accept=lambda rows: any(len(r) > 1 for r in rows))
+    rows = src.rows
+    h0 = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if h0 is None:
+        raise ReaderDataError(f"{p}: the file is empty; expected a header line, then one row each")
+    header = [h.strip() for h in rows[h0]]
+    body = [(h0 + k + 2, r) for k, r in enumerate(rows[h0 + 1 :]) if any(c.strip() for c in r)]
+    keep = [
+        j for j, h in enumerate(header) if h or any(j < len(r) and r[j].strip() for _, r in body)
+    ]
+    if len(keep) < 2 or not body:
+        raise ReaderDataError(
+            f"{p}: a label column and at least one value column with rows below the header are "
+            f"needed (found columns: {', '.join(h for h in header if h) or 'none'})"
+        )
+    for line, r in body:
+        if any(c.strip() for c in r[len(header) :]):
+            raise ReaderDataError(
+                f"{p}, line {line}: {len(r)} fields, but the header (line {h0 + 1}) has "
+                f"{len(header)}; a number written with a thousands comma (1,000) in a "
+                "comma-separated file splits into two fields: write it without the comma, or quote "
+                'it ("1,000")'
+            )
+    spreadsheet_errors(p, header, body)
+    picked = label_column([header[j] for j in keep]) if label_column else None
+    gi = keep[picked if picked is not None else 0]
+    value_cols = [j for j in keep if j != gi]
+    names = [header[j] or f"column {j + 1}" for j in value_cols]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ReaderDataError(
+            f"{p}, line {h0 + 1} (header): column '{twice[0]}' appears more than once; give each "
+            f"column its own name"
+        )
+    n = len(body)
+
+    def cell(r: list[str], j: int) -> str:
+        return r[j].strip() if j < len(r) else ""
+
+    flat = [cell(r, j) for j in value_cols for _, r in body]
+
+    def where(i: int) -> str:
+        return f"{p}, line {body[i % n][0]}, column '{names[i // n]}'"
+
+    values, reader = read_numbers(flat, where, decimal=src.decimal)
+    out = pd.DataFrame(
+        values.reshape(len(value_cols), n).T,
+        columns=names,
+        index=pd.Index([cell(r, gi) for _, r in body]),
+    )
+    notes = [*src.notes, *reader.notes()]
+    return attach(
+        out,
+        ReadInfo(
+            path=str(p),
+            format="numeric matrix",
+            sheet=src.sheet,
+            decimal_mark=reader.style,
+            notes=tuple(notes),
+            labels={"label": header[gi]},
+        ),
+    )
+
+
 def _percent_signs(
     p: Path,
     col: Column,
@@ -939,18 +1106,18 @@ def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> p
     info = read_info(df).with_note(
         f"{len(gone)} missing {what}(s) (NA or empty) skipped: {listed}{more}"
     )
-    out = df[df[column].notna()].reset_index(drop=True)
-    out.attrs = dict(df.attrs)
-    return attach(out, info)
+    return attach(df[df[column].notna()].reset_index(drop=True), info)
 
 
-def note(df: pd.DataFrame, text: str) -> None:
-    """Append a sentence to the table's notes (:class:`ReadInfo`)."""
-    attach(df, read_info(df).with_note(text))
+def note(df: pd.DataFrame, text: str) -> ReadTable:
+    """``df`` with a sentence appended to its notes (:class:`ReadInfo`; in place when ``df`` is a
+    :class:`ReadTable`)."""
+    return attach(df, read_info(df).with_note(text))
 
 
 __all__ = [
     "ReadInfo",
+    "ReadTable",
     "read_info",
     "attach",
     "ReaderDataError",
@@ -966,6 +1133,8 @@ __all__ = [
     "read_cells",
     "read_rows",
     "read_table",
+    "read_matrix",
+    "read_numbers",
     "header_index",
     "number_style",
     "parse_number",
