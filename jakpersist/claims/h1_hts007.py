@@ -38,6 +38,8 @@ RANK_RHO_MAX = RULE_OBJ.max_rank_rho
 CONFOUND_RHO_MAX = RULE_OBJ.max_confound_rho
 MIN_LINES = RULE_OBJ.min_lines
 RULE = f"The rule holds if {RULE_OBJ.describe()}."
+#: The columns of the cell counts H1 reads (:func:`jakpersist.loaders.hts.load_hts007`).
+COUNT_COLUMNS = ("well_id", "plate", "cell_line", "drug", "dose_M", "control", "time_h", "count")
 #: The chapter's defaults (notebooks/h1_hts007.md's parameters cell; a test keeps the two equal).
 DEFAULTS: dict[str, Any] = defaults_of(("hts_drug", "viability_hours", "dip_delay_h"))
 

@@ -9,10 +9,14 @@ the declarations.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ..loaders.geo import REFERENCE_PATTERN, TEST_PATTERN, WITHDRAWN_PATTERN
-from ..model.params import ALL_PARAMS, Param
+from ..model.params import ALL_PARAMS, DRUG_PARAMS, MODEL_PARAMS, RIVAL_PARAMS, RUN_PARAMS, Param
 
 #: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
 HTS007_DRUGS = (
@@ -236,3 +240,106 @@ def defaults_of(names: tuple[str, ...], **overrides: Any) -> dict[str, Any]:
             else f"overrides not among the names: {', '.join(stray)}"
         )
     return {n: overrides.get(n, PARAMS[n].default) for n in names}
+
+
+#: Where each parameter a claim accepts is declared (a path from the repository root).
+DECLARED_IN: dict[str, str] = {
+    **{p.name: "jakpersist/model/params.py" for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RIVAL_PARAMS)},
+    **{p.name: "jakpersist/model/params.py (RUN_PARAMS)" for p in RUN_PARAMS},
+    **{p.name: "jakpersist/claims/params.py (CHAPTER_PARAMS)" for p in CHAPTER_PARAMS},
+}
+
+
+class ParameterError(ValueError):
+    """A parameter has a wrong type or an out-of-range value (the message names the parameter, the
+    value, the valid range and where the parameter is declared)."""
+
+
+def check_value(p: Param, value: Any, *, declared_in: str | None = None) -> Any:
+    """``value`` converted to ``p``'s type, or :class:`ParameterError` naming the problem.
+
+    Parameters
+    ----------
+    p : Param
+        The declaration (type, inclusive range ``lo``/``hi``, ``choices``, unit).
+    value : Any
+        The value given; NumPy scalars count as numbers.
+    declared_in : str, optional
+        Where ``p`` is declared, for the message; default :data:`DECLARED_IN` (empty when the
+        name is not there).
+
+    Returns
+    -------
+    Any
+        The value as ``p.type`` (a whole float becomes an int for an integer parameter).
+
+    Raises
+    ------
+    ParameterError
+        For a wrong type, a value outside ``lo``-``hi`` or ``choices``, or NaN; the message reads
+        "parameter 'NAME' = VALUE is out of range; valid: LO to HI (UNIT); declared in FILE".
+
+    Examples
+    --------
+    >>> check_value(PARAMS["n_boot"], 300.0)
+    300
+    """
+    where = f"parameter '{p.name}' = {value!r}"
+    source = DECLARED_IN.get(p.name, "") if declared_in is None else declared_in
+    valid = (
+        f"valid: {p.range_text()}"
+        + (f" ({p.unit})" if p.unit else "")
+        + (f"; declared in {source}" if source else "")
+    )
+    if p.type is bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise ParameterError(f"{where} is not True/False; {valid}")
+        return bool(value)
+    if p.type is str:
+        if not isinstance(value, str):
+            raise ParameterError(f"{where} is not text; {valid}")
+        if p.choices is not None and value not in p.choices:
+            raise ParameterError(f"{where} is not allowed; {valid}")
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{where} is not a number; {valid}")
+    if p.type is int:
+        if not float(value).is_integer():
+            raise ParameterError(f"{where} is not a whole number; {valid}")
+        value = int(value)
+    else:
+        value = float(value)
+    if value != value:  # nan
+        raise ParameterError(f"{where} is not a number; {valid}")
+    if (p.lo is not None and value < p.lo) or (p.hi is not None and value > p.hi):
+        raise ParameterError(f"{where} is out of range; {valid}")
+    return value
+
+
+def check_parameters(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every value of ``params`` checked against its declaration (:data:`PARAMS`).
+
+    Parameters
+    ----------
+    params : mapping or None
+        Parameter name -> value, as a claim receives them.
+
+    Returns
+    -------
+    dict
+        The values converted to their declared types (:func:`check_value`).
+
+    Raises
+    ------
+    ParameterError
+        For an undeclared name (the message says how to list the declared ones) or a value of the
+        wrong type or out of its declared range.
+    """
+    params = dict(params or {})
+    unknown = sorted(k for k in params if k not in PARAMS)
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; declared parameters are listed by "
+            "`jakbook params CHAPTER`"
+        )
+    return {k: check_value(PARAMS[k], v) for k, v in params.items()}
