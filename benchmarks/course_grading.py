@@ -222,9 +222,8 @@ def klass(n: int = 30) -> None:
         t2 = time.perf_counter()
         subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "jakpersist.book.grades",
+                str(Path(sys.executable).with_name("jakbook")),
+                "grades",
                 "collect",
                 str(tmp / "graded"),
                 "-o",

@@ -1,6 +1,6 @@
 """Graded assignments with otter-grader: one per chapter, under ``_build/assignments/<chapter>/``.
 
-``make assignments`` (``python -m jakpersist.book.assign``) does, for every chapter:
+``make assignments`` (``jakbook assignments``) does, for every chapter:
 
 1. runs every exercise's stated parameter sets (:mod:`jakpersist.book.exercises`; seed sweeps in
    parallel with :mod:`jakpersist.book.sweep`) and keeps their glued values in
@@ -16,7 +16,7 @@
    notebook and ``<chapter>-autograder_*.zip`` with the hidden tests, which stay with the
    instructor).
 
-Grade a class with ``python -m jakpersist.book.grades grade SUBMISSIONS -a autograder/<zip>``
+Grade a class with ``jakbook grades grade SUBMISSIONS -a autograder/<zip>``
 (answers written as values are scored without re-running the chapter; the others through ``otter run
 -a autograder/<zip>``), then ``grades collect``; a notebook made for a student carries the signature
 of their ID in its metadata. The papermill ``parameters`` cell keeps its tag, so a handed-out
@@ -513,7 +513,7 @@ def autograder_zip(folder: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m jakpersist.book.assign",
+        prog="jakbook assignments",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -568,6 +568,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """The course edition of the site: the public book without what a graded course must keep private.
 
-``python -m jakpersist.book.coursesite`` (``make course-site``) builds it into
+``jakbook course-site`` (``make course-site``) builds it into
 ``_build/course/html`` from the executed chapters of ``make book``, staged in ``_build/course/src``
 (the public build is not touched). Left out:
 
@@ -122,7 +122,7 @@ def build(out: Path = OUT, strict: bool = True) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m jakpersist.book.coursesite",
+        prog="jakbook course-site",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -136,6 +136,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"course site: file://{html / 'index.html'}")
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """Write the example reader-data files in data/examples/ (all simulated by the model, and labelled
 so).
 
-python -m jakpersist.book.examples      # rewrites data/examples/*.csv deterministically (seed 7)
+jakbook examples --only tables      # rewrites data/examples/*.csv deterministically (seed 7)
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
             source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
             version="jakpersist 0.1.0",
             licence="CC BY 4.0 (this project)",
-            made_by="python -m jakpersist.book.examples",
+            made_by="jakbook examples --only tables",
         )
         out.append(path)
     grid, pmap, yml = plate384_example()
@@ -168,11 +168,7 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
             source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
             version="jakpersist 0.1.0",
             licence="CC BY 4.0 (this project)",
-            made_by="python -m jakpersist.book.examples",
+            made_by="jakbook examples --only tables",
         )
     return out + files
 
-
-if __name__ == "__main__":  # pragma: no cover
-    for p in write_all():
-        print(p)
