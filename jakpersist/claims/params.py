@@ -16,7 +16,15 @@ from typing import Any
 import numpy as np
 
 from ..loaders.geo import REFERENCE_PATTERN, TEST_PATTERN, WITHDRAWN_PATTERN
-from ..model.params import ALL_PARAMS, DRUG_PARAMS, MODEL_PARAMS, RIVAL_PARAMS, RUN_PARAMS, Param
+from ..model.params import (
+    ALL_PARAMS,
+    DRUG_PARAMS,
+    MODEL_PARAMS,
+    RIVAL_PARAMS,
+    RUN_PARAMS,
+    Param,
+    with_short,
+)
 
 #: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
 HTS007_DRUGS = (
@@ -193,6 +201,31 @@ CHAPTER_PARAMS: tuple[Param, ...] = (
         kind="run",
         type=str,
     ),
+)
+
+CHAPTER_PARAMS = with_short(
+    CHAPTER_PARAMS,
+    {
+        "n_permutations": "gene-set permutations of the enrichment test (permutations)",
+        "use_geo_cache": "analyse GSE38335 from data/cache/ when it has been downloaded",
+        "cell_line": "GDSC cell line whose rank is tested (HEL carries JAK2 V617F)",
+        "hts_drug": "drug of hts007 whose lines are compared (one of the screen's 27 drugs)",
+        "viability_hours": "time of the relative-viability read-out (GI50) (h)",
+        "dip_delay_h": "time after the first count from which the DIP rate is fitted (h)",
+        "data_path": "your data file (format on the Your data page); empty: the chapter's own "
+        "input",
+        "platform": "GEO platform to analyse in a multi-platform series (e.g. GPL96); empty: the "
+        "only one",
+        "reference_pattern": "regex, any case: reference (naive) samples",
+        "test_pattern": "regex, any case: test samples",
+        "withdrawn_pattern": "regex, any case: withdrawn (drug-off) samples, for C4",
+        "comparator": 'naive samples taken in drug ("same-drug") or untreated ("untreated"); '
+        '"auto": from their descriptions',
+        "annotation_path": "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a "
+        "series-matrix data_path",
+        "sample_sheet_path": "sample sheet CSV (column 'sample' + descriptions) for a tidy-matrix "
+        "data_path",
+    },
 )
 
 #: Every parameter a claim accepts: the model's, the virtual experiments' and the chapters'
