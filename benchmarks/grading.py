@@ -42,7 +42,7 @@ def _solution(folder: Path, chapter: str, sid: str) -> nbformat.NotebookNode:
     truth = {}
     for e in exercises.for_chapter(chapter):
         truth.update(variants.answers(e.label, sid, SECRET))
-    return assign.fill_answers(assign.personalise(sol, chapter, sid, SECRET), truth)
+    return assign.fill_answers(assign.personalise(sol, chapter, sid, secret=SECRET), truth)
 
 
 def main(argv: list[str] | None = None) -> None:

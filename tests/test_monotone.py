@@ -85,14 +85,14 @@ def model_verdict(hetero_advantage: float, partner_max: float, seed: int = 2012)
         {"naive": naive, "persistent": persistent},
         list(jp.DRUGS),
         assays.dilution_series(10000.0, 10, 3.0),
-        mp,
-        rng,
-        3,
-        0.05,
-        72.0,
+        mp=mp,
+        rng=rng,
+        n_replicates=3,
+        noise_sd=0.05,
+        hours=72.0,
     )
     _, retained = jak2_dependent_cut(
-        naive, persistent, "ruxolitinib", mp
+        naive, persistent, "ruxolitinib", mp=mp
     )  # the chapter's JAK2-dependent cut
     return _decide(plate, 15, seed, retained)[0]
 

@@ -28,6 +28,7 @@ def plate_viability(
     populations: dict[str, CellState],
     drugs: list[str],
     doses_nM: np.ndarray,
+    *,
     mp: ModelParams,
     rng: np.random.Generator,
     n_replicates: int = 3,
@@ -57,6 +58,7 @@ def plate_counts(
     populations: dict[str, CellState],
     drugs: list[str],
     doses_nM: np.ndarray,
+    *,
     mp: ModelParams,
     rng: np.random.Generator,
     n_replicates: int = 3,
@@ -112,7 +114,7 @@ def plate_counts(
 
 
 def pstat5_curve(
-    populations: dict[str, CellState], drug: str, doses_nM: np.ndarray, mp: ModelParams
+    populations: dict[str, CellState], drug: str, doses_nM: np.ndarray, *, mp: ModelParams
 ) -> pd.DataFrame:
     """Noise-free model pSTAT5 (fraction of naive vehicle) versus dose, for plotting the
     mechanism."""
@@ -140,6 +142,7 @@ def coip_bands(
     populations: dict[str, CellState],
     mp: ModelParams,
     rng: np.random.Generator,
+    *,
     n_blots: int = 3,
     noise_sd: float = 0.15,
 ) -> pd.DataFrame:
@@ -177,6 +180,7 @@ def phospho_blot(
     populations: dict[str, CellState],
     drug: str,
     dose_nM: float,
+    *,
     mp: ModelParams,
     rng: np.random.Generator,
     n_blots: int = 3,
@@ -207,6 +211,7 @@ def qpcr_ct(
     jak2_levels: dict[str, float],
     rng: np.random.Generator,
     n_bio: int = 4,
+    *,
     n_tech: int = 3,
     ct_jak2: float = 24.0,
     ct_ref: float = 17.0,
@@ -237,6 +242,7 @@ def jak2_blot(
     populations: dict[str, CellState],
     hsp90_nM: float,
     mp: ModelParams,
+    *,
     rng: np.random.Generator,
     n_blots: int = 3,
     noise_sd: float = 0.15,
@@ -273,6 +279,7 @@ def knockdown_growth(
     populations: dict[str, CellState],
     fraction: float,
     mp: ModelParams,
+    *,
     rng: np.random.Generator,
     n_replicates: int = 3,
     noise_sd: float = 0.05,
@@ -301,6 +308,7 @@ def combination_matrix(
     state: CellState,
     drug: str,
     doses_nM: np.ndarray,
+    *,
     hsp90_doses_nM: np.ndarray,
     mp: ModelParams,
     rng: np.random.Generator,
@@ -327,6 +335,7 @@ def expression_standin(
     states: dict[str, CellState],
     drug: str,
     dose_nM: float,
+    *,
     gene_sets: dict[str, list[str]],
     mp: ModelParams,
     rng: np.random.Generator,

@@ -196,7 +196,7 @@ def _parameter_cells(
 
 
 def personalise(
-    nb: nbformat.NotebookNode, chapter: str, student_id: str, secret: str | None
+    nb: nbformat.NotebookNode, chapter: str, student_id: str, *, secret: str | None
 ) -> nbformat.NotebookNode:
     """A copy of an assignment notebook (student or solution version) for one student: their ID,
     their parameter table, their run commands and, with a course secret, the signature of the ID it
@@ -399,8 +399,8 @@ def build(
     chapter: str,
     out: Path = OUT,
     workers: int = 2,
-    run_otter: bool = True,
     *,
+    run_otter: bool = True,
     secret: str | None = None,
     roster: list[str] | None = None,
     wheel: Path | None = None,
@@ -464,7 +464,7 @@ def build(
             for sid in roster:
                 dest = folder / "students" / sid / f"{chapter}.ipynb"
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                nbformat.write(personalise(handout, chapter, sid, secret), str(dest))
+                nbformat.write(personalise(handout, chapter, sid, secret=secret), str(dest))
     return folder
 
 
@@ -567,4 +567,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"assignments: error: {exc}", file=sys.stderr)
         return 2
     return 0
-

@@ -114,7 +114,7 @@ def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def glue(name: str, value: Any, display: bool = False, origin: str | None = None) -> Any:
+def glue(name: str, value: Any, display: bool = False, *, origin: str | None = None) -> Any:
     """Glue a value for the book and the tests; NumPy scalars become plain Python numbers.
 
     ``origin`` says where the value comes from: ``"data"`` (the reader's measurements), ``"model"``
@@ -357,7 +357,7 @@ def readable_column(name: str) -> str:
     return name.replace("_", " ")
 
 
-def preview(df: Any, n: int = 6, labels: dict[str, str] | None = None, digits: int = 3) -> Any:
+def preview(df: Any, n: int = 6, labels: dict[str, str] | None = None, *, digits: int = 3) -> Any:
     """The first ``n`` rows of a tidy table as a page would show it: readable column names with
     units, drug keys replaced by ``labels`` (e.g. ``DRUG_LABELS``), numbers rounded to ``digits``
     decimals, no index.

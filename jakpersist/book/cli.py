@@ -179,9 +179,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         chapter,
         ex.parameters_of(ex.chapter_source(chapter)),
         params,
-        values,
-        ex.glued_origins(nb_json),
-        secs,
+        glued=values,
+        origins=ex.glued_origins(nb_json),
+        seconds=secs,
     )
     (outdir / "values.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
     report = outdir / "report.html"
@@ -310,10 +310,10 @@ def cmd_atlas(args: argparse.Namespace) -> int:
             claims,
             args.samples,
             args.workers,
-            args.scheduler,
-            out,
-            args.seed,
-            Path(args.cache) if args.cache else None,
+            scheduler=args.scheduler,
+            out=out,
+            seed=args.seed,
+            cache=Path(args.cache) if args.cache else None,
             params=tuple(x.strip() for x in args.params.split(",")) if args.params else None,
         )
     except (ValueError, KeyError) as exc:

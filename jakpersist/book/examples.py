@@ -27,7 +27,7 @@ def plate_example() -> "object":
     pops = _populations(mp)
     doses = assays.dilution_series(10000.0, 8, 3.0)
     df = assays.plate_viability(
-        pops, ["ruxolitinib", "fedratinib"], doses, mp, np.random.default_rng(SEED)
+        pops, ["ruxolitinib", "fedratinib"], doses, mp=mp, rng=np.random.default_rng(SEED)
     )
     df["viability"] = df["viability"].round(4)
     df["dose_nM"] = df["dose_nM"].round(3)
@@ -50,8 +50,8 @@ def bands_example() -> "object":
     pops = _populations(mp)
     df = pd.concat(
         [
-            assays.coip_bands(pops, mp, rng, 4),
-            assays.phospho_blot(pops, "ruxolitinib", 1000.0, mp, rng, 4),
+            assays.coip_bands(pops, mp, rng, n_blots=4),
+            assays.phospho_blot(pops, "ruxolitinib", 1000.0, mp=mp, rng=rng, n_blots=4),
         ],
         ignore_index=True,
     )
@@ -93,7 +93,9 @@ def plate384_example() -> tuple[str, "object", str]:
     rng = np.random.default_rng(SEED)
     doses = assays.dilution_series(10000.0, 10, 3.0)
     drugs = ["ruxolitinib", "fedratinib", "jak_inhibitor_1"]
-    tidy = assays.plate_viability(_populations(mp), drugs, doses, mp, rng, 3, 0.05)
+    tidy = assays.plate_viability(
+        _populations(mp), drugs, doses, mp=mp, rng=rng, n_replicates=3, noise_sd=0.05
+    )
     letters = "ABCDEFGHIJKLMNOP"
     grid = np.full((16, 24), "", dtype=object)
     rows = []
@@ -171,4 +173,3 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
             made_by="jakbook examples --only tables",
         )
     return out + files
-

@@ -106,9 +106,9 @@ def execute(
     source: str | Path,
     output: str | Path,
     parameters: dict[str, Any] | None = None,
+    *,
     cwd: str | Path | None = None,
     timeout: int = 900,
-    *,
     solutions: bool = True,
 ) -> float:
     """Execute ``source`` with papermill into ``output`` (never the source). Returns seconds taken.

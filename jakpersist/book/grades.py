@@ -407,7 +407,9 @@ def score_recorded(
     for e in exs:
         score, notes = 0.0, []
         for a in e.answers:
-            fb = answer_feedback(e, a, values, None if truths is None else truths[e.label][a.name])
+            fb = answer_feedback(
+                e, a, values, truth=None if truths is None else truths[e.label][a.name]
+            )
             score += fb["points"]
             notes.append(fb)
         tests.append(
@@ -430,7 +432,7 @@ def _shown(a: Any) -> str:
     return repr(a) if isinstance(a, str) else f"{a}"
 
 
-def answer_feedback(ex: Any, a: Any, values: dict[str, Any], truth: Any) -> dict[str, Any]:
+def answer_feedback(ex: Any, a: Any, values: dict[str, Any], *, truth: Any) -> dict[str, Any]:
     """What a student is told about one answer (never the value): ``question`` (the exercise),
     ``answer``, ``given`` (as written), ``result`` ("right", "does not match your run", "missing",
     "not gradable"), ``points``/``max_points``, ``tolerance`` (for a number: how close to the
@@ -763,4 +765,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grades: error: {exc}", file=sys.stderr)
         return 2
     return 0
-

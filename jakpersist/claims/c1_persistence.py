@@ -85,7 +85,7 @@ class C1Details(ClaimDetails):
 
 
 def jak2_dependent_cut(
-    naive: Any, persistent: Any, drug: str, mp: Any, *, fast: bool = False
+    naive: Any, persistent: Any, drug: str, *, mp: Any, fast: bool = False
 ) -> tuple[float, float]:
     """The rule's signalling condition on the JAK2-dependent part of pSTAT5 (pSTAT5 minus the
     JAK2-independent ``bypass``), as the rule's text says ("20% of its untreated level").
@@ -128,11 +128,11 @@ def evaluate(
     Metrics are the chapter's glue keys (GI50s in nM, folds dimensionless, pSTAT5 as a fraction of
     the naive untreated level). Raises ValueError for unknown parameters.
     """
-    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode=mode)
     drug0 = s["selection_drug"]
     fast = mode == "fast"
     populations = {"naive": naive, "persistent": persistent}
-    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp, fast=fast)
+    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp=mp, fast=fast)
     metrics: dict[str, Any] = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"]}
     provenance = {"c1_adaptation": "model", "c1_assay_hours": "parameter"}
 
@@ -151,7 +151,7 @@ def evaluate(
             "C1",
             "model",
             RULE.describe(),
-            conds,
+            conditions=conds,
             metrics=metrics,
             provenance=provenance,
             details=C1Details(mode="fast", z=z),
@@ -165,11 +165,11 @@ def evaluate(
             populations,
             list(DRUGS),
             doses,
-            mp,
-            rng,
-            s["n_replicates"],
-            s["noise_sd"],
-            s["assay_hours"],
+            mp=mp,
+            rng=rng,
+            n_replicates=s["n_replicates"],
+            noise_sd=s["noise_sd"],
+            hours=s["assay_hours"],
         )
     else:
         plate = data
@@ -201,11 +201,11 @@ def evaluate(
             populations,
             list(DRUGS),
             doses,
-            mp,
-            np.random.default_rng([s["seed"], 1]),
-            s["n_replicates"],
-            s["noise_sd"],
-            s["assay_hours"],
+            mp=mp,
+            rng=np.random.default_rng([s["seed"], 1]),
+            n_replicates=s["n_replicates"],
+            noise_sd=s["noise_sd"],
+            hours=s["assay_hours"],
         )
         gr = growth.gr50_fold(counts)
         for r in gr.itertuples():
@@ -220,7 +220,7 @@ def evaluate(
         "C1",
         "model" if simulated else "reader-data",
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance=provenance,
         details=C1Details(

@@ -31,7 +31,7 @@ def agent_folds(params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     enzyme IC50 ratios; nan for CHZ868, which the model gives no heterodimer escape). Raises
     ValueError for unknown parameters.
     """
-    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, "fast")
+    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     rows = []
     for a in AGENTS:
         gp = model.gi50_model_bounded(persistent, a, mp, s["assay_hours"])
@@ -65,7 +65,7 @@ def pjak2_profiles(
     Both read-outs are fractions of the naive untreated level. Columns: agent, population, dose_nM,
     pstat5, pjak2. ``doses_nM`` defaults to 25 doses from 1 nM to 10 uM.
     """
-    _, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, "fast")
+    _, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     d = np.geomspace(1.0, 1e4, 25) if doses_nM is None else np.asarray(doses_nM, dtype=float)
     frames = []
     for a in agents:
@@ -88,7 +88,7 @@ def pjak2_at_chronic_dose(params: Mapping[str, Any] | None = None) -> dict[str, 
     """pJAK2 and pSTAT5 (fractions of naive untreated) of naive and persistent cells at the chronic
     dose of the selection drug: the model's counterpart of the paper's "activated JAK2 in persistent
     cells", with the control a pJAK2 claim needs (naive cells given the same drug)."""
-    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, "fast")
+    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     d, drug = s["chronic_dose_nM"], s["selection_drug"]
     return {
         "dose_nM": float(d),
