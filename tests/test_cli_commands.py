@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
-import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,21 @@ import pytest
 from jakpersist.book import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-JAKBOOK = Path(sys.executable).with_name("jakbook")
 SUBCOMMANDS = cli.subcommands()
 
 
-def test_jakbook_help_lists_every_subcommand():
-    r = subprocess.run([str(JAKBOOK), "--help"], capture_output=True, text=True, check=True)
+def test_jakbook_help_lists_every_subcommand(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert e.value.code == 0 and out.startswith("usage: jakbook")
     for name in SUBCOMMANDS:
-        assert re.search(rf"\b{re.escape(name)}\b", r.stdout), f"jakbook --help lacks {name}"
+        assert re.search(rf"\b{re.escape(name)}\b", out), f"jakbook --help lacks {name}"
+
+
+def test_the_installed_command_is_the_one_parser():
+    (ep,) = [e for e in entry_points(group="console_scripts") if e.name == "jakbook"]
+    assert ep.value == "jakpersist.book.cli:main"
 
 
 @pytest.mark.parametrize("name", SUBCOMMANDS)
