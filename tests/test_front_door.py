@@ -80,8 +80,8 @@ _CURVE = (
     "whose callers pass a fitted parameter vector positionally"
 )
 _PARALLEL = (
-    "edited in parallel by another engineer (model kernels and the vectorised fast mode, loaders, "
-    "rivals): made keyword-only once that work is merged"
+    "edited in parallel by another engineer (loaders, rivals): made keyword-only once that work is "
+    "merged"
 )
 #: Public functions that keep more than 3 positional parameters, each with its reason.
 POSITIONAL_EXCEPTIONS: dict[str, str] = {
@@ -90,32 +90,6 @@ POSITIONAL_EXCEPTIONS: dict[str, str] = {
         for f in ("ll4", "ll3", "brain_cousens", "cedergreen")
     },
     "jakpersist.analysis.growth.gr_curve": _CURVE,
-    **{
-        f"jakpersist.model.{f}": _PARALLEL
-        for f in (
-            "dynamics.simulate_schedule",
-            "dynamics.adaptation_closed_form",
-            "dynamics.persistent_state",
-            "population.simulate",
-            "population.simulate_phase_ends",
-            "population.phase_ends",
-            "signalling.trans_activated_share",
-            "signalling.cytokine_pstat5",
-            "signalling.pjak2",
-            "signalling.pstat5",
-            "signalling.population_rates",
-            "signalling.population_growth_rate",
-            "signalling.viability",
-            "signalling.agent_pstat5",
-            "signalling.agent_viability",
-            "signalling.dose_for_signal",
-            "signalling.gi50_model",
-            "signalling.gi50_model_bounded",
-            "signalling.dose_for_signal_grid",
-            "signalling.gi50_grid",
-            "signalling.dose_for_signal_grid_many",
-        )
-    },
     **{
         f"jakpersist.{f}": _PARALLEL
         for f in (

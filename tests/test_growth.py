@@ -202,7 +202,7 @@ def test_plate_counts_noise_free_and_gr50_fold_of_persistent_cells():
     from jakpersist.model.params import ModelParams
 
     mp = ModelParams()
-    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, days=42.0)
     pops = {"naive": model.state_from_adaptation(0.0, mp), "persistent": persistent}
     doses = assays.dilution_series(10000.0, 10, 3.0)
     pc = assays.plate_counts(
@@ -222,7 +222,7 @@ def test_plate_counts_noise_free_and_gr50_fold_of_persistent_cells():
     via = pc["count"] / pc["population"].map(veh)
     expected = np.concatenate(
         [
-            model.agent_viability(np.r_[0.0, doses], st, "ruxolitinib", mp, 72.0)
+            model.agent_viability(np.r_[0.0, doses], st, "ruxolitinib", mp=mp, hours=72.0)
             for st in pops.values()
             for _ in range(2)
         ]

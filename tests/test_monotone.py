@@ -79,7 +79,7 @@ def model_verdict(hetero_advantage: float, partner_max: float, seed: int = 2012)
         {"hetero_advantage": hetero_advantage, "partner_max": partner_max, "trans_gating": 0.0}
     )
     rng = np.random.default_rng(seed)
-    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, days=42.0)
     naive = model.state_from_adaptation(0.0, mp)
     plate = assays.plate_viability(
         {"naive": naive, "persistent": persistent},

@@ -36,7 +36,7 @@ def plate_example() -> "object":
 
 
 def _populations(mp: ModelParams) -> dict:
-    _, pers = persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    _, pers = persistent_state(mp, "ruxolitinib", 1000.0, days=42.0)
     return {"naive": state_from_adaptation(0.0, mp), "persistent": pers}
 
 

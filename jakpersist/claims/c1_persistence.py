@@ -97,16 +97,18 @@ def jak2_dependent_cut(
     JAK2-dependent signal or the dose lies outside 1 pM to 10 mM.
     """
     b = float(mp.bypass)
-    naive0 = float(model.pstat5(0.0, naive, drug, mp)) - b
+    naive0 = float(model.pstat5(0.0, naive, drug, mp=mp)) - b
     if not naive0 > 0:
         return float("nan"), float("nan")
     target = (
         b + RULE.naive_pstat5_cut * naive0
     )  # naive pSTAT5 whose JAK2-dependent part is 20% of untreated
-    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(target, naive, drug, mp)
+    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(
+        target, naive, drug, mp=mp
+    )
     if not np.isfinite(d_cut):
         return float("nan"), float("nan")
-    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp) - b) / naive0)
+    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp=mp) - b) / naive0)
 
 
 def evaluate(
@@ -140,8 +142,8 @@ def evaluate(
         folds, bounds = {}, {}
         for d in DRUGS:
             f, b = noise_free_fold(
-                model.gi50_model_bounded(persistent, d, mp, s["assay_hours"]),
-                model.gi50_model_bounded(naive, d, mp, s["assay_hours"]),
+                model.gi50_model_bounded(persistent, d, mp, hours=s["assay_hours"]),
+                model.gi50_model_bounded(naive, d, mp, hours=s["assay_hours"]),
             )
             folds[d], bounds[d] = (f, f), b
             metrics[f"c1_fold_{d}"] = f

@@ -125,8 +125,8 @@ def evaluate(
             p: (_coip_truth(persistent, p, mp) / _coip_truth(naive, p, mp), 0.0) for p in PARTNERS
         }
         pst = float(
-            model.pstat5(s["chronic_dose_nM"], persistent, drug, mp)
-            / model.pstat5(s["chronic_dose_nM"], naive, drug, mp)
+            model.pstat5(s["chronic_dose_nM"], persistent, drug, mp=mp)
+            / model.pstat5(s["chronic_dose_nM"], naive, drug, mp=mp)
         )
         g = {k: model.gi50_model_bounded(v, drug, mp) for k, v in kd_pops.items()}
         ctrl, _ = noise_free_fold(g["persistent"], g["naive"])

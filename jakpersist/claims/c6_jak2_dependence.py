@@ -119,13 +119,15 @@ def run(
     if mode == "fast":
         g = {
             k: float(
-                model.viability(0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp, reference=v)
+                model.viability(
+                    0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp=mp, reference=v
+                )
             )
             for k, v in populations.items()
         }
         pr = float(
-            model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp)
-            / model.pstat5(0.0, persistent, "ruxolitinib", mp)
+            model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp=mp)
+            / model.pstat5(0.0, persistent, "ruxolitinib", mp=mp)
         )
         m6 = {
             "c6_growth_naive": g["naive"],

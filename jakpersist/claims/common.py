@@ -81,7 +81,7 @@ def setup(
         mp,
         s["selection_drug"],
         s["chronic_dose_nM"],
-        s["chronic_days"],
+        days=s["chronic_days"],
         method="closed_form" if mode == "fast" else "ode",
     )
     return s, mp, z, model.state_from_adaptation(0.0, mp), persistent

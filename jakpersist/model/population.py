@@ -46,7 +46,7 @@ class Dose:
 
 
 def _mutant_signal(z: float, agent: str, dose: float, mp: ModelParams) -> float:
-    return float(agent_pstat5(dose, state_from_adaptation(min(max(z, 0.0), 1.0), mp), agent, mp))
+    return float(agent_pstat5(dose, state_from_adaptation(min(max(z, 0.0), 1.0), mp), agent, mp=mp))
 
 
 def _theta(agent: str, dose: float, mp: ModelParams) -> float:
@@ -60,6 +60,7 @@ def simulate(
     schedule: list[Dose],
     mp: ModelParams,
     M0: float = 0.75,
+    *,
     N0: float = 0.15,
     points_per_day: int = 1,
     rtol: float = 1e-8,
@@ -77,7 +78,9 @@ def simulate(
             "rival mechanisms are implemented in the phase-end read-out "
             "(simulate_phase_ends, the claims' fast mode) only"
         )
-    r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+    r_ref = float(
+        growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp), mp)
+    )
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     y = np.array([M0, N0, 0.0])
@@ -150,7 +153,7 @@ def _relative_to_treatment_start(df: pd.DataFrame, schedule: list[Dose]) -> pd.D
 
 
 def simulate_phase_ends(
-    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15, dt: float = 0.5
+    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, *, N0: float = 0.15, dt: float = 0.5
 ) -> pd.DataFrame:
     """The same illustration as :func:`simulate`, read out only at day 0 and at the end of each
     phase: the fast path of the robustness atlas (~50x faster).
@@ -165,11 +168,11 @@ def simulate_phase_ends(
     rivals = mp.rivals_on
     if rivals:
         r_ref = float(
-            population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp)
+            population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp)
         )
     else:
         r_ref = float(
-            growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp)
+            growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp), mp)
         )
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
@@ -180,7 +183,8 @@ def simulate_phase_ends(
         zz = np.clip(zz, 0.0, 1.0)
         if rivals:
             return np.asarray(
-                agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp), dtype=float
+                agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp=mp),
+                dtype=float,
             ) * np.ones_like(zz)
         partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * zz
         st = CellState(
@@ -188,9 +192,9 @@ def simulate_phase_ends(
             jak1=mp.jak1_share * partner,
             tyk2=(1.0 - mp.jak1_share) * partner,
         )
-        return np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(
-            zz
-        )
+        return np.asarray(
+            agent_pstat5(ph.dose_nM, st, ph.agent, mp=mp), dtype=float
+        ) * np.ones_like(zz)
 
     def record(ph: Dose, th: float, S: float) -> None:
         st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
@@ -230,7 +234,7 @@ def simulate_phase_ends(
                 )
             st = state_from_adaptation(np.clip(zt, 0.0, 1.0), mp)
             FM = (
-                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
+                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp=mp), dtype=float)
                 * np.ones_like(zt)
                 / r_ref
             ).tolist()
@@ -250,7 +254,7 @@ _BLOCK = 65536
 
 
 def phase_ends(
-    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15, dt: float = 0.5
+    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, *, N0: float = 0.15, dt: float = 0.5
 ) -> list[dict]:
     """The read-outs of :func:`simulate_phase_ends` at day 0 and at the end of each phase, for many
     parameter points at once: ``mp`` may hold arrays (one value per point, all of one shape) and
@@ -259,7 +263,7 @@ def phase_ends(
     step: fixed-step Runge-Kutta of ``dt`` days on the exact adaptation or selection state; rival
     mechanisms included)."""
     naive = state_from_adaptation(0.0, mp)
-    r_ref = np.asarray(population_growth_rate(0.0, naive, "ruxolitinib", mp), dtype=float)
+    r_ref = np.asarray(population_growth_rate(0.0, naive, "ruxolitinib", mp=mp), dtype=float)
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     shape = np.shape(r_ref)
@@ -282,7 +286,7 @@ def phase_ends(
                 "N": N,
                 "z": z,
                 "theta": th,
-                "pstat5_mutant": np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp))
+                "pstat5_mutant": np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp=mp))
                 * np.ones(shape),
                 "hetero_share": heterodimer_share(st, mp) * np.ones(shape),
             }
@@ -313,7 +317,7 @@ def phase_ends(
             zb = zt[i : i + step]
             st = state_from_adaptation(np.clip(zb, 0.0, 1.0), mp)
             FM[i : i + step] = (
-                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
+                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp=mp), dtype=float)
                 * np.ones_like(zb)
                 / r_ref
             )

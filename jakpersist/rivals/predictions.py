@@ -34,8 +34,8 @@ def agent_folds(params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     rows = []
     for a in AGENTS:
-        gp = model.gi50_model_bounded(persistent, a, mp, s["assay_hours"])
-        gn = model.gi50_model_bounded(naive, a, mp, s["assay_hours"])
+        gp = model.gi50_model_bounded(persistent, a, mp, hours=s["assay_hours"])
+        gn = model.gi50_model_bounded(naive, a, mp, hours=s["assay_hours"])
         fold, bound = noise_free_fold(gp, gn)
         rows.append(
             {
@@ -76,8 +76,8 @@ def pjak2_profiles(
                         "agent": a,
                         "population": pop,
                         "dose_nM": d,
-                        "pstat5": np.asarray(model.agent_pstat5(d, st, a, mp)) * np.ones_like(d),
-                        "pjak2": np.asarray(model.pjak2(d, st, a, mp)) * np.ones_like(d),
+                        "pstat5": np.asarray(model.agent_pstat5(d, st, a, mp=mp)) * np.ones_like(d),
+                        "pjak2": np.asarray(model.pjak2(d, st, a, mp=mp)) * np.ones_like(d),
                     }
                 )
             )
@@ -93,8 +93,8 @@ def pjak2_at_chronic_dose(params: Mapping[str, Any] | None = None) -> dict[str, 
     return {
         "dose_nM": float(d),
         "drug": drug,
-        "pjak2_naive": float(model.pjak2(d, naive, drug, mp)),
-        "pjak2_persistent": float(model.pjak2(d, persistent, drug, mp)),
-        "pstat5_naive": float(model.pstat5(d, naive, drug, mp)),
-        "pstat5_persistent": float(model.pstat5(d, persistent, drug, mp)),
+        "pjak2_naive": float(model.pjak2(d, naive, drug, mp=mp)),
+        "pjak2_persistent": float(model.pjak2(d, persistent, drug, mp=mp)),
+        "pstat5_naive": float(model.pstat5(d, naive, drug, mp=mp)),
+        "pstat5_persistent": float(model.pstat5(d, persistent, drug, mp=mp)),
     }
