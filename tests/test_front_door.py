@@ -79,10 +79,6 @@ _CURVE = (
     "a curve formula f(x, *params): scipy.optimize's convention (curve_fit, least_squares), "
     "whose callers pass a fitted parameter vector positionally"
 )
-_PARALLEL = (
-    "edited in parallel by another engineer (loaders, rivals): made keyword-only once that work is "
-    "merged"
-)
 #: Public functions that keep more than 3 positional parameters, each with its reason.
 POSITIONAL_EXCEPTIONS: dict[str, str] = {
     **{
@@ -90,18 +86,6 @@ POSITIONAL_EXCEPTIONS: dict[str, str] = {
         for f in ("ll4", "ll3", "brain_cousens", "cedergreen")
     },
     "jakpersist.analysis.growth.gr_curve": _CURVE,
-    **{
-        f"jakpersist.{f}": _PARALLEL
-        for f in (
-            "loaders.geo.download_series",
-            "loaders.geo.load_expression",
-            "loaders.tabular.ambiguity_message",
-            "loaders.tabular.convert",
-            "loaders.tabular.skip_missing",
-            "rivals.build",
-            "rivals.compare.ratio",
-        )
-    },
 }
 PUBLIC = {k: v for m in _public_modules() for k, v in _public_callables(m).items()}
 

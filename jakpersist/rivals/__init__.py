@@ -199,6 +199,7 @@ def build(
     models: tuple[str, ...] = MODELS,
     samples: int = 256,
     workers: int = 0,
+    *,
     scheduler: str | None = None,
     out: Path | str = "rivals",
     seed: int = 2012,

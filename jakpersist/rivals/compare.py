@@ -67,7 +67,7 @@ def verdicts_by_observation(mat: pd.DataFrame) -> dict[str, dict[str, list[str]]
     return out
 
 
-def ratio(k: int, n: int, k0: int, n0: int) -> dict:
+def ratio(k: int, n: int, k0: int, *, n0: int) -> dict:
     """(k/n) / (k0/n0) with a 95% interval (Katz log method), or an upper bound when k = 0 (rule of
     three over the Wilson lower end of k0/n0). ``kind`` says which: "estimate", "upper bound" or
     "undefined" (k0 = 0)."""
@@ -98,7 +98,7 @@ def comparison(
     out = {}
     for m, v in joint.items():
         p, lo, hi = share_supported(v)
-        r = ratio(int(v.sum()), int(v.size), k0, n0)
+        r = ratio(int(v.sum()), int(v.size), k0, n0=n0)
         out[m] = {
             "p": p,
             "p_lo": lo,
