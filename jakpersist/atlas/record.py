@@ -67,4 +67,3 @@ def main(folder: str = "data/atlas", which: str | None = None) -> int:
             )
     print(f"recorded {d} in data/MANIFEST.yml")
     return 0
-

@@ -227,4 +227,3 @@ def write_all(folder: Path = EXAMPLES, *, record: bool = True) -> list[Path]:
                 made_by="jakbook examples --only exports",
             )
     return out
-

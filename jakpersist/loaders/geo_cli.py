@@ -14,4 +14,3 @@ def main() -> int:
         print(f"make data: {exc}", file=sys.stderr)
         return 1
     return 0
-

@@ -177,4 +177,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(path)
     return 0
-

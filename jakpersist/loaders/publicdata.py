@@ -135,4 +135,3 @@ def regenerate_gdsc(tarball: Path | None = None) -> Path:
     df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
     record(GDSC, made_by="jakbook data gdsc")
     return GDSC
-
