@@ -45,7 +45,7 @@ book/chapters/%.ipynb: notebooks/%.md $(PACKAGE) $(DATA) $(wildcard data/cache/*
 # The hts007 screen (thunor 1.0.3 wheel from PyPI, pinned sha256) is fetched into the cache before its chapter.
 HTS007 := data/cache/hts007.h5
 $(HTS007): jakpersist/loaders/hts.py | $(STAMP)
-	@$(BIN)/python -m jakpersist.loaders.hts >/dev/null
+	@$(BIN)/jakbook data hts >/dev/null
 	@touch $@
 
 book/chapters/h1_hts007.ipynb: $(HTS007)
@@ -81,13 +81,13 @@ test-fast: $(STAMP)
 
 # Optional, needs internet: GSE38335 from GEO into data/cache/ (fails fast, naming GEO, when offline).
 data: $(STAMP)
-	@$(BIN)/python -m jakpersist.loaders.geo_cli
+	@$(BIN)/jakbook data geo
 
 # The robustness atlas shipped in data/atlas/ (the book reads it; a test checks it matches the current code).
 ATLAS_N ?= 128
 atlas: $(STAMP)
 	$(BIN)/jakbook atlas --samples $(ATLAS_N) --workers 2 --out data/atlas --power C1
-	$(BIN)/python -m jakpersist.atlas.record data/atlas
+	$(BIN)/jakbook record data/atlas
 
 # The rival-model comparison shipped in data/rivals/ (the book reads it; a test checks it matches the current code).
 # RIVALS_N draws per model fix the shares and ratios; every surviving model's posterior is then topped up with
@@ -95,7 +95,7 @@ atlas: $(STAMP)
 RIVALS_N ?= 20000
 rivals: $(STAMP)
 	$(BIN)/jakbook rivals --samples $(RIVALS_N) --workers 2 --out data/rivals --cache data/cache/rivals
-	$(BIN)/python -m jakpersist.atlas.record data/rivals
+	$(BIN)/jakbook record data/rivals
 
 run: $(STAMP)
 	@test -n "$(CHAPTER)" || (echo "usage: make run CHAPTER=c1_persistence SET='name=value ...'"; exit 2)
@@ -103,11 +103,11 @@ run: $(STAMP)
 
 # Graded assignments (otter-grader, offline): student notebook + autograder zip per chapter.
 assignments: $(STAMP)
-	@nice -n 10 $(BIN)/python -m jakpersist.book.assign $(if $(ROSTER),--roster $(ROSTER))
+	@nice -n 10 $(BIN)/jakbook assignments $(if $(ROSTER),--roster $(ROSTER))
 
 # The course edition of the site (built from the executed chapters of `make book`).
 course-site: book
-	@$(BIN)/python -m jakpersist.book.coursesite
+	@$(BIN)/jakbook course-site
 
 clean:
 	rm -rf _build book/chapters book/generated book/student

@@ -43,7 +43,7 @@ def main() -> None:
                     values,
                     space,
                     claims,
-                    Path(tmp),
+                    cache_dir=Path(tmp),
                     workers=0,
                     scheduler=sched,
                     chunk=64,
@@ -57,7 +57,9 @@ def main() -> None:
     vals = space.from_unit(u)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        run_design(vals, space, ("C1",), Path(tmp), scheduler=address, chunk=512, progress=False)
+        run_design(
+            vals, space, ("C1",), cache_dir=Path(tmp), scheduler=address, chunk=512, progress=False
+        )
         wall = time.perf_counter() - t0
     print(
         f"C1, Sobol' N = 1024 ({len(vals):,} evaluations) on 2 workers: {wall:.1f} s "

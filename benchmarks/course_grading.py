@@ -109,7 +109,7 @@ def _solution(
     truth = {}
     for e in exercises.for_chapter(chapter):
         truth.update(variants.answers(e.label, answers_of, SECRET if answers_of else None))
-    return assign.fill_answers(assign.personalise(sol, chapter, sid, SECRET), truth)
+    return assign.fill_answers(assign.personalise(sol, chapter, sid, secret=SECRET), truth)
 
 
 GRADED = (
@@ -222,9 +222,8 @@ def klass(n: int = 30) -> None:
         t2 = time.perf_counter()
         subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "jakpersist.book.grades",
+                str(Path(sys.executable).with_name("jakbook")),
+                "grades",
                 "collect",
                 str(tmp / "graded"),
                 "-o",

@@ -7,11 +7,11 @@ third correct, a third with one wrong number, a third with one answer missing; K
 compute one answer in a cell instead of writing its value -- then runs the guide's commands and
 times each:
 
-0. ``python -m jakpersist.book.grades answers roster.csv -a ZIP -o graded`` (a CSV roster, as ``make
+0. ``jakbook grades answers roster.csv -a ZIP -o graded`` (a CSV roster, as ``make
    assignments`` reads it), timed apart: it runs each student's exercises with the claim functions,
    the cost of the chapter itself;
-1. ``python -m jakpersist.book.grades grade submissions -a ZIP -o graded``;
-2. ``python -m jakpersist.book.grades collect graded -a ZIP -o grades.csv``.
+1. ``jakbook grades grade submissions -a ZIP -o graded``;
+2. ``jakbook grades collect graded -a ZIP -o grades.csv``.
 
 It prints the times, how each submission was graded (recorded answers or ``otter run``), and checks
 every total against what the submission should score (a wrong or missing number loses exactly its
@@ -42,7 +42,7 @@ def _solution(folder: Path, chapter: str, sid: str) -> nbformat.NotebookNode:
     truth = {}
     for e in exercises.for_chapter(chapter):
         truth.update(variants.answers(e.label, sid, SECRET))
-    return assign.fill_answers(assign.personalise(sol, chapter, sid, SECRET), truth)
+    return assign.fill_answers(assign.personalise(sol, chapter, sid, secret=SECRET), truth)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -76,9 +76,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "jakpersist.book.grades",
+                str(Path(sys.executable).with_name("jakbook")),
+                "grades",
                 "answers",
                 str(roster),
                 "-a",
@@ -117,9 +116,8 @@ def main(argv: list[str] | None = None) -> None:
                     )
             nbformat.write(nb, str(subs / f"{sid}.ipynb"))
         cmd_grade = [
-            sys.executable,
-            "-m",
-            "jakpersist.book.grades",
+            str(Path(sys.executable).with_name("jakbook")),
+            "grades",
             "grade",
             str(subs),
             "-a",
@@ -130,9 +128,8 @@ def main(argv: list[str] | None = None) -> None:
             str(args.workers),
         ]
         cmd_collect = [
-            sys.executable,
-            "-m",
-            "jakpersist.book.grades",
+            str(Path(sys.executable).with_name("jakbook")),
+            "grades",
             "collect",
             str(tmp / "graded"),
             "-a",

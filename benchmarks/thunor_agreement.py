@@ -10,7 +10,7 @@ into a scratch virtual environment, together with PyYAML (which jakpersist's loa
 
 (thunor 1.0.3 pulls in numpy, scipy, pandas >= 3.0.2, tables, plotly and seaborn.) The script puts
 the repository on ``sys.path``; the hts007 file comes from jakpersist's own cache (``make data-hts``
-or ``python -m jakpersist.loaders.hts``), and thunor reads the very same file.
+or ``jakbook data hts``), and thunor reads the very same file.
 
 What is compared, per (cell line, drug) curve (216 curves):
 

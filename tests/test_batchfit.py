@@ -114,7 +114,7 @@ def test_analytic_jacobian_matches_finite_differences():
     x, _, valid = dr.prepare_curves(DOSES, np.zeros((1, DOSES.size)))
     pos = valid & (x > 0)
     lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), bf.ZERO_DOSE_LOG10)
-    f, Jb = dr.ll4_batch(theta[None], lx, pos, True, 4)
+    f, Jb = dr.ll4_batch(theta[None], lx, pos, jac=True, k=4)
     np.testing.assert_allclose(f[0], dr.ll4(DOSES, *theta), rtol=1e-13)
     np.testing.assert_allclose(Jb[0].T, fd, atol=1e-8)
 
@@ -176,8 +176,8 @@ def test_bad_input_names_the_curve():
 def test_vectorised_rise_test_agrees_with_the_single_curve_test():
     _, _, y = random_curves(80, seed=21)
     sigma = np.full(len(y), 0.05)
-    got = dr.rise_test_batch(DOSES, y, sigma, 5)
-    want = [dr.rise_test(DOSES, row, 0.05, 5) for row in y]
+    got = dr.rise_test_batch(DOSES, y, sigma, df=5)
+    want = [dr.rise_test(DOSES, row, 0.05, df=5) for row in y]
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-15)
 
 

@@ -175,10 +175,10 @@ def test_c1_pstat5_condition_is_on_the_jak2_dependent_part(bypass):
     from jakpersist.claims.common import setup
     from jakpersist.claims import c1_persistence as c1
 
-    s, mp, _, naive, persistent = setup(c1.DEFAULTS, {"bypass": bypass}, None, "fast")
-    d_cut, kept = c1.jak2_dependent_cut(naive, persistent, "ruxolitinib", mp, fast=True)
-    dep0 = float(model.pstat5(0.0, naive, "ruxolitinib", mp)) - bypass
-    assert float(model.pstat5(d_cut, naive, "ruxolitinib", mp)) - bypass == pytest.approx(
+    s, mp, _, naive, persistent = setup(c1.DEFAULTS, {"bypass": bypass}, None, mode="fast")
+    d_cut, kept = c1.jak2_dependent_cut(naive, persistent, "ruxolitinib", mp=mp, fast=True)
+    dep0 = float(model.pstat5(0.0, naive, "ruxolitinib", mp=mp)) - bypass
+    assert float(model.pstat5(d_cut, naive, "ruxolitinib", mp=mp)) - bypass == pytest.approx(
         0.2 * dep0, rel=1e-3
     )
     assert kept == pytest.approx(retained, rel=1e-6)

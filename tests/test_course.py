@@ -48,12 +48,14 @@ def test_variants_are_stable_distinct_and_need_the_secret():
     runs = variants.runs(variants.exercise("c1-ex-noise"), "s001", SECRET)["noisy"]
     assert len(runs["seeds"]) == 3 and runs["noise_sd"] in (0.15, 0.2, 0.25)
     with pytest.raises(variants.SecretMissing):
-        variants.check("c0-ex-degrader", "degrader_clone", "falls", "s001", secret="")
+        variants.check("c0-ex-degrader", "degrader_clone", "falls", student_id="s001", secret="")
     # with a course secret, resetting STUDENT_ID to the practice version earns nothing
     practice = variants.answers("c0-ex-degrader")["degrader_clone"]
-    assert variants.check("c0-ex-degrader", "degrader_clone", practice, "practice", secret="")
+    assert variants.check(
+        "c0-ex-degrader", "degrader_clone", practice, student_id="practice", secret=""
+    )
     assert not variants.check(
-        "c0-ex-degrader", "degrader_clone", practice, "practice", secret=SECRET
+        "c0-ex-degrader", "degrader_clone", practice, student_id="practice", secret=SECRET
     )
 
 
@@ -307,7 +309,7 @@ def student_solution(
     truth = {}
     for e in exercises.for_chapter(chapter):
         truth.update(variants.answers(e.label, sid, secret))
-    return assign.fill_answers(assign.personalise(sol, chapter, sid, secret), truth)
+    return assign.fill_answers(assign.personalise(sol, chapter, sid, secret=secret), truth)
 
 
 @pytest.fixture(scope="module")
@@ -357,12 +359,24 @@ def test_a_prediction_is_recorded_once_and_a_later_change_is_not(tmp_path, capsy
     f = tmp_path / "predictions.csv"
     for _ in range(3):
         course.check_prediction(
-            "c1-ex-cross", "cross_verdict", "supported", "supported", 0.8, path=f
+            "c1-ex-cross",
+            "cross_verdict",
+            "supported",
+            observed="supported",
+            confidence=0.8,
+            path=f,
         )
     course.check_prediction(
-        "c1-ex-cross", "cross_verdict", "not supported", "supported", 0.9, path=f
+        "c1-ex-cross",
+        "cross_verdict",
+        "not supported",
+        observed="supported",
+        confidence=0.9,
+        path=f,
     )
-    course.check_prediction("c1-ex-noise", "noise_n_supported", 1, np.int64(1), 0.6, path=f)
+    course.check_prediction(
+        "c1-ex-noise", "noise_n_supported", 1, observed=np.int64(1), confidence=0.6, path=f
+    )
     import pandas as pd
 
     t = pd.read_csv(f)
@@ -447,11 +461,11 @@ def test_class_graded_from_recorded_answers_as_otter_grades_it_and_a_classmates_
         for k, v in variants.answers(ex_.label, "s001", SECRET).items()
     }
     sol = nbformat.read(str(folder / "autograder" / f"{chapter}.ipynb"), as_version=4)
-    nbs["s004"] = assign.fill_answers(assign.personalise(sol, chapter, "s004", SECRET), s001)
+    nbs["s004"] = assign.fill_answers(assign.personalise(sol, chapter, "s004", secret=SECRET), s001)
     for c in nbs["s004"].cells:
         c.source = c.source.replace("STUDENT_ID = 's004'", "STUDENT_ID = 's001'")
     # s005 keeps their own ID and copies s001's answers
-    nbs["s005"] = assign.fill_answers(assign.personalise(sol, chapter, "s005", SECRET), s001)
+    nbs["s005"] = assign.fill_answers(assign.personalise(sol, chapter, "s005", secret=SECRET), s001)
     for sid, nb in nbs.items():
         nbformat.write(nb, str(subs / f"{sid}.ipynb"))
     how = grades.grade(subs, zip_path, tmp_path / "graded")

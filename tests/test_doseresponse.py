@@ -130,7 +130,7 @@ def test_percentile_interval_keeps_infinite_samples():
 def test_ratio_interval_is_conservative_for_censored_resamples():
     a = np.log10(np.full(200, 100.0))
     b = np.full(200, np.inf)  # test GI50 above the top dose (10,000 nM) in every resample
-    lo, hi = dr.ratio_interval(a, b, (1.0, 10000.0), (1.0, 10000.0))
+    lo, hi = dr.ratio_interval(a, b, (1.0, 10000.0), range_b=(1.0, 10000.0))
     assert lo == pytest.approx(100.0) and hi == np.inf
 
 

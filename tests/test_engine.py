@@ -60,8 +60,8 @@ def test_single_curve_rules_are_the_vectorised_rules_on_one_curve():
     batch = dr.fit_curves(DOSE, Y)
     df = DOSE.size - 4
     sigma = np.sqrt(batch.rss / df)
-    p_batch = dr.rise_test_batch(DOSE, Y, sigma, df)
-    assert [dr.rise_test(DOSE, y, s, df) for y, s in zip(Y, sigma, strict=True)] == list(p_batch)
+    p_batch = dr.rise_test_batch(DOSE, Y, sigma, df=df)
+    assert [dr.rise_test(DOSE, y, s, df=df) for y, s in zip(Y, sigma, strict=True)] == list(p_batch)
     assert [dr.monotone_violation(DOSE, y) for y in Y] == list(batch.monotone_violation)
     assert [
         dr.classify_curve(c, pf, pr)

@@ -5,7 +5,9 @@ by keyword)."""
 from __future__ import annotations
 
 import doctest
+import importlib
 import inspect
+import pkgutil
 import subprocess
 import sys
 
@@ -35,6 +37,73 @@ def test_import_is_cheap_and_names_load_on_first_use():
 def test_unknown_name_raises_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'fit_curvez'"):
         jp.fit_curvez  # noqa: B018
+
+
+def _public_modules() -> list[str]:
+    """Every module of the package without a leading underscore in any part of its name."""
+    return [
+        m.name
+        for m in pkgutil.walk_packages(jp.__path__, "jakpersist.")
+        if not any(part.startswith("_") for part in m.name.split("."))
+    ]
+
+
+def _positional(fn: object, method: bool) -> list[str]:
+    ps = [
+        p.name
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return ps[1:] if method and ps[:1] in (["self"], ["cls"]) else ps
+
+
+def _public_callables(name: str) -> dict[str, list[str]]:
+    """Public functions of module ``name`` and public methods of its public classes (defined there,
+    not imported) -> their positional parameters (``self``/``cls`` left out)."""
+    module = importlib.import_module(name)
+    out = {}
+    for attr, obj in vars(module).items():
+        if attr.startswith("_") or getattr(obj, "__module__", None) != name:
+            continue
+        if inspect.isfunction(obj):
+            out[f"{name}.{attr}"] = _positional(obj, False)
+        elif inspect.isclass(obj):
+            for meth, m in vars(obj).items():
+                f = m.__func__ if isinstance(m, (classmethod, staticmethod)) else m
+                if not meth.startswith("_") and inspect.isfunction(f):
+                    out[f"{name}.{attr}.{meth}"] = _positional(f, not isinstance(m, staticmethod))
+    return out
+
+
+_CURVE = (
+    "a curve formula f(x, *params): scipy.optimize's convention (curve_fit, least_squares), "
+    "whose callers pass a fitted parameter vector positionally"
+)
+#: Public functions that keep more than 3 positional parameters, each with its reason.
+POSITIONAL_EXCEPTIONS: dict[str, str] = {
+    **{
+        f"jakpersist.analysis.doseresponse.curves.{f}": _CURVE
+        for f in ("ll4", "ll3", "brain_cousens", "cedergreen")
+    },
+    "jakpersist.analysis.growth.gr_curve": _CURVE,
+}
+PUBLIC = {k: v for m in _public_modules() for k, v in _public_callables(m).items()}
+
+
+def test_every_public_function_takes_at_most_three_positional_parameters():
+    """scanpy's rule over the whole public API (every public function and method of every public
+    module): at most 3 positional parameters, the rest keyword-only (``*``) after the data; the
+    exceptions are named, each with its reason, and an exception no longer needed fails too."""
+    over = {k: v for k, v in PUBLIC.items() if len(v) > 3}
+    unexpected = sorted(
+        f"{k}({', '.join(v)})" for k, v in over.items() if k not in POSITIONAL_EXCEPTIONS
+    )
+    assert not unexpected, "pass everything after the data by keyword (add `*`):\n" + "\n".join(
+        unexpected
+    )
+    stale = sorted(set(POSITIONAL_EXCEPTIONS) - set(over))
+    assert not stale, f"exceptions no longer needed (remove them): {stale}"
+    assert len(PUBLIC) > 400
 
 
 @pytest.mark.parametrize("name", FRONT_DOOR)

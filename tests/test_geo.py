@@ -165,7 +165,9 @@ JAK2_LOG2FC = 1.059  # the cases' JAK2 log2 fold change, persistent vs naive (sh
 def jak2_log2fc(data, ref=geo.REFERENCE_PATTERN, test=geo.TEST_PATTERN):
     g = geo.group_samples(data.samples, ref, test).set_index("sample")["group"]
     g = g[g.index.isin(data.expression.columns)]
-    return enrichment.welch_table(data.expression, g, "test", "reference").loc["JAK2", "log2fc"]
+    return enrichment.welch_table(data.expression, g, "test", reference="reference").loc[
+        "JAK2", "log2fc"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,7 @@ def test_time_course_gives_gr_viability_and_dip_in_closed_form():
     np.testing.assert_allclose(ws.loc[ws["control"], "rate_h"], k_ctrl)
     # the DIP fit (absolute rates, controls at dose 0) recovers E0 = k_ctrl and Emax = k_ctrl log2(1
     # + GRinf)
-    cm = gw.curve_metrics(resp, ws, "L", "D")
+    cm = gw.curve_metrics(resp, ws, "L", drug="D")
     assert cm["gr50_nM"] == pytest.approx(50.0 * (1.3 / 0.8 - 1) ** (1 / 1.5), rel=1e-4)
     assert cm["dip_e0_h"] == pytest.approx(k_ctrl, rel=1e-3)
     assert cm["dip_emax_h"] == pytest.approx(k_ctrl * np.log2(0.7), rel=0.05)
@@ -118,7 +118,7 @@ def test_growth_rate_confound_gi50_moves_gr50_does_not():
         counts = plate(k, lambda d: gr_true(d, gr_inf=0.0))  # cytostatic drug
         ws = gw.well_summary(counts, 72.0, 24.0)
         resp = gw.response_table(ws)
-        out[name] = gw.curve_metrics(resp, ws, "L", "D")
+        out[name] = gw.curve_metrics(resp, ws, "L", drug="D")
     assert out["fast"]["gr50_nM"] == pytest.approx(out["slow"]["gr50_nM"], rel=1e-4)
     # the slow line never falls to 50% of vehicle in 72 h under a purely cytostatic drug:
     # 2**(-72/60) = 0.44
@@ -202,11 +202,18 @@ def test_plate_counts_noise_free_and_gr50_fold_of_persistent_cells():
     from jakpersist.model.params import ModelParams
 
     mp = ModelParams()
-    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, days=42.0)
     pops = {"naive": model.state_from_adaptation(0.0, mp), "persistent": persistent}
     doses = assays.dilution_series(10000.0, 10, 3.0)
     pc = assays.plate_counts(
-        pops, ["ruxolitinib"], doses, mp, np.random.default_rng(0), 2, 0.0, 72.0
+        pops,
+        ["ruxolitinib"],
+        doses,
+        mp=mp,
+        rng=np.random.default_rng(0),
+        n_replicates=2,
+        noise_sd=0.0,
+        hours=72.0,
     )
     np.testing.assert_allclose(pc["count_t0"], 2000.0)
     np.testing.assert_allclose(pc["count"], 2000.0 * np.exp(pc["rate_per_h"] * 72.0))
@@ -215,7 +222,7 @@ def test_plate_counts_noise_free_and_gr50_fold_of_persistent_cells():
     via = pc["count"] / pc["population"].map(veh)
     expected = np.concatenate(
         [
-            model.agent_viability(np.r_[0.0, doses], st, "ruxolitinib", mp, 72.0)
+            model.agent_viability(np.r_[0.0, doses], st, "ruxolitinib", mp=mp, hours=72.0)
             for st in pops.values()
             for _ in range(2)
         ]

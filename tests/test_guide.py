@@ -1,18 +1,16 @@
 """The instructor guide's shell commands run as written from a fresh clone.
 
-Every ```bash block of ``book/instructor.md`` is read line by line: each ``python -m <module>
-<subcommand>`` names a module that imports and a subcommand whose ``--help`` lists every flag the
-line uses; each file the commands name (scripts, the Makefile's targets) exists; Python is the
-project's environment (``.venv/bin/python`` or a venv made on the page), never a bare ``python`` of
-the system; a loop that changes folder uses absolute paths.
+Every ```bash block of ``book/instructor.md`` is read line by line: each ``jakbook <subcommand>
+[<action>]`` names a subcommand whose ``--help`` lists every flag the line uses; each file the
+commands name (scripts, the Makefile's targets) exists; Python is the project's environment
+(``.venv/bin/python`` or a venv made on the page), never a bare ``python`` of the system; a loop
+that changes folder uses absolute paths.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -37,8 +35,8 @@ def _lines() -> list[str]:
 
 def test_the_guide_has_commands():
     lines = _lines()
-    assert any("jakpersist.book.grades grade" in x for x in lines)
-    assert any("jakpersist.book.grades answers" in x for x in lines)
+    assert any("jakbook grades grade" in x for x in lines)
+    assert any("jakbook grades answers" in x for x in lines)
 
 
 def test_python_is_the_projects_environment():
@@ -52,24 +50,36 @@ def test_python_is_the_projects_environment():
             ), f"{line!r}: {exe} is not the book's environment (use .venv/bin/python)"
 
 
-def test_python_modules_and_flags_exist():
+def _help(words: list[str]) -> str:
+    """``jakbook WORDS --help``, in this process (the command's own parser)."""
+    import contextlib
+    import io
+
+    from jakpersist.book import cli
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as e:
+        cli.main([*words, "--help"])
+    assert e.value.code == 0, f"jakbook {' '.join(words)} --help exits {e.value.code}"
+    return out.getvalue()
+
+
+def test_jakbook_subcommands_and_flags_exist():
     seen = set()
     for line in _lines():
-        m = re.search(r"python -m (\S+)\s+(\S+)(.*)$", line)
-        if not m or m.group(1) == "venv":
+        m = re.search(r"jakbook ([\w-]+)((?: [a-z][\w-]*)?)(.*)$", line)
+        if not m:
             continue
-        module, sub, rest = m.groups()
+        sub, action, rest = m.group(1), m.group(2).strip(), m.group(3)
+        words = [sub, action] if sub == "grades" and action else [sub]
         flags = sorted(set(re.findall(r"(?<!\S)(--?[A-Za-z][\w-]*)", rest)))
-        if (module, sub, tuple(flags)) in seen:
+        if (tuple(words), tuple(flags)) in seen:
             continue
-        seen.add((module, sub, tuple(flags)))
-        r = subprocess.run(
-            [sys.executable, "-m", module, sub, "--help"], capture_output=True, text=True, cwd=ROOT
-        )
-        assert r.returncode == 0, f"{line!r}: {r.stderr[-400:]}"
+        seen.add((tuple(words), tuple(flags)))
+        text = _help(words)
         for f in flags:
-            assert re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", r.stdout), (
-                f"{line!r}: {module} {sub} has no {f}"
+            assert re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text), (
+                f"{line!r}: jakbook {' '.join(words)} has no {f}"
             )
     assert seen
 

@@ -51,7 +51,62 @@ def _private_uses(path: Path) -> list[str]:
             and node.value.id in modules
         ):
             found.append(f"{path.name}:{node.lineno}: uses {node.value.id}.{node.attr}")
+        elif isinstance(node, ast.Call) and _is_setattr(node):
+            found += _string_private(path, node, modules)
     return found
+
+
+def _is_setattr(node) -> bool:
+    """``monkeypatch.setattr(...)``, ``mp.setattr(...)``, ``setattr(...)`` and the like."""
+    import ast
+
+    f = node.func
+    return (isinstance(f, ast.Attribute) and f.attr in ("setattr", "delattr")) or (
+        isinstance(f, ast.Name) and f.id in ("setattr", "delattr", "getattr")
+    )
+
+
+def _string_private(path: Path, node, modules: set[str]) -> list[str]:
+    """A private name reached by string: ``setattr(module, "_name", ...)`` on a package module, or
+    ``monkeypatch.setattr("jakpersist.x._name", ...)``."""
+    import ast
+
+    args = node.args
+    strings = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    out = []
+    dotted = [x for x in strings if x.startswith("jakpersist.")]
+    for x in dotted:
+        if any(p.startswith("_") and not p.startswith("__") for p in x.split(".")):
+            out.append(f"{path.name}:{node.lineno}: reaches {x} by string")
+    if (
+        len(args) >= 2
+        and isinstance(args[0], ast.Name)
+        and args[0].id in modules
+        and isinstance(args[1], ast.Constant)
+        and isinstance(args[1].value, str)
+        and args[1].value.startswith("_")
+        and not args[1].value.startswith("__")
+    ):
+        out.append(f"{path.name}:{node.lineno}: reaches {args[0].id}.{args[1].value} by string")
+    return out
+
+
+def test_the_private_name_check_sees_names_given_as_strings(tmp_path):
+    sample = tmp_path / "test_sample.py"
+    sample.write_text(
+        "from jakpersist.atlas import run\n"
+        "def test_x(monkeypatch):\n"
+        "    monkeypatch.setattr(run, '_chunk_task', None)\n"
+        "    monkeypatch.setattr('jakpersist.atlas.run._chunk_task', None)\n"
+        "    monkeypatch.setattr(run, 'evaluate_rows', None)\n"
+        "    monkeypatch.setattr(run.code_version, '__defaults__', ())\n",
+        encoding="utf-8",
+    )
+    found = _private_uses(sample)
+    assert [f.split(": ", 1)[1] for f in found] == [
+        "reaches run._chunk_task by string",
+        "reaches jakpersist.atlas.run._chunk_task by string",
+    ]
 
 
 def test_no_test_uses_a_private_name_of_the_package():

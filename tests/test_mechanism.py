@@ -47,8 +47,8 @@ def test_no_advantage_is_exactly_the_homodimer_block():
     st = model.state_from_adaptation(1.0, ModelParams())
     d = np.geomspace(1, 1e4, 9)
     one = ModelParams(hetero_advantage=1.0)
-    ref = model.pstat5(d, st, "ruxolitinib", ModelParams(hetero_advantage=1.0, trans_gating=0.0))
-    assert np.array_equal(model.pstat5(d, st, "ruxolitinib", one), ref)
+    ref = model.pstat5(d, st, "ruxolitinib", mp=ModelParams(hetero_advantage=1.0, trans_gating=0.0))
+    assert np.array_equal(model.pstat5(d, st, "ruxolitinib", mp=one), ref)
 
 
 def test_parameters_broadcast_over_points():
@@ -57,11 +57,11 @@ def test_parameters_broadcast_over_points():
     st = model.state_from_adaptation(1.0, ModelParams())
     d = np.geomspace(1, 1e4, 7)
     s = np.array([[1.0], [20.0], [200.0]])
-    grid = model.pstat5(d, st, "ruxolitinib", ModelParams(hetero_advantage=s))
+    grid = model.pstat5(d, st, "ruxolitinib", mp=ModelParams(hetero_advantage=s))
     assert grid.shape == (3, 7)
     for i, v in enumerate(s[:, 0]):
         assert np.allclose(
-            grid[i], model.pstat5(d, st, "ruxolitinib", ModelParams(hetero_advantage=v))
+            grid[i], model.pstat5(d, st, "ruxolitinib", mp=ModelParams(hetero_advantage=v))
         )
 
 

@@ -22,17 +22,17 @@ DOSES = np.geomspace(0.1, 1e6, 200)
 @pytest.mark.parametrize("drug", DRUGS)
 @pytest.mark.parametrize("state", [NAIVE, ADAPTED])
 def test_signal_and_viability_fall_monotonically_with_dose(drug, state):
-    s = model.pstat5(DOSES, state, drug, MP)
-    v = model.viability(DOSES, state, drug, MP)
+    s = model.pstat5(DOSES, state, drug, mp=MP)
+    v = model.viability(DOSES, state, drug, mp=MP)
     assert np.all(np.diff(s) < 0) and np.all(np.diff(v) <= 1e-15)
 
 
 def test_limits():
-    assert float(model.pstat5(0.0, NAIVE, "ruxolitinib", MP)) == pytest.approx(1.0)
-    assert float(model.pstat5(1e12, NAIVE, "ruxolitinib", MP)) == pytest.approx(0.0, abs=1e-6)
+    assert float(model.pstat5(0.0, NAIVE, "ruxolitinib", mp=MP)) == pytest.approx(1.0)
+    assert float(model.pstat5(1e12, NAIVE, "ruxolitinib", mp=MP)) == pytest.approx(0.0, abs=1e-6)
     mp_b = ModelParams(bypass=0.6)
-    assert float(model.pstat5(1e12, NAIVE, "ruxolitinib", mp_b)) == pytest.approx(0.6, abs=1e-6)
-    assert float(model.viability(0.0, NAIVE, "ruxolitinib", MP)) == pytest.approx(1.0)
+    assert float(model.pstat5(1e12, NAIVE, "ruxolitinib", mp=mp_b)) == pytest.approx(0.6, abs=1e-6)
+    assert float(model.viability(0.0, NAIVE, "ruxolitinib", mp=MP)) == pytest.approx(1.0)
 
 
 def test_without_heterodimer_advantage_partners_do_not_matter():
@@ -40,7 +40,7 @@ def test_without_heterodimer_advantage_partners_do_not_matter():
     a = model.CellState(1.0, 0.0, 0.0)
     b = model.CellState(1.0, 2.0, 2.0)
     np.testing.assert_allclose(
-        model.pstat5(DOSES, a, "ruxolitinib", mp), model.pstat5(DOSES, b, "ruxolitinib", mp)
+        model.pstat5(DOSES, a, "ruxolitinib", mp=mp), model.pstat5(DOSES, b, "ruxolitinib", mp=mp)
     )
 
 
@@ -77,7 +77,7 @@ def test_hsp90_degrades_jak2_monotonically():
 def test_integrator_matches_closed_form(days, dose):
     z_num = adaptation_after([Phase(days, dose)], MP, z0=0.3)
     assert z_num == pytest.approx(
-        adaptation_closed_form(days, dose, "ruxolitinib", MP, z0=0.3), abs=1e-7
+        adaptation_closed_form(days, dose, "ruxolitinib", mp=MP, z0=0.3), abs=1e-7
     )
 
 

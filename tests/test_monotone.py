@@ -79,20 +79,20 @@ def model_verdict(hetero_advantage: float, partner_max: float, seed: int = 2012)
         {"hetero_advantage": hetero_advantage, "partner_max": partner_max, "trans_gating": 0.0}
     )
     rng = np.random.default_rng(seed)
-    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    _, persistent = model.persistent_state(mp, "ruxolitinib", 1000.0, days=42.0)
     naive = model.state_from_adaptation(0.0, mp)
     plate = assays.plate_viability(
         {"naive": naive, "persistent": persistent},
         list(jp.DRUGS),
         assays.dilution_series(10000.0, 10, 3.0),
-        mp,
-        rng,
-        3,
-        0.05,
-        72.0,
+        mp=mp,
+        rng=rng,
+        n_replicates=3,
+        noise_sd=0.05,
+        hours=72.0,
     )
     _, retained = jak2_dependent_cut(
-        naive, persistent, "ruxolitinib", mp
+        naive, persistent, "ruxolitinib", mp=mp
     )  # the chapter's JAK2-dependent cut
     return _decide(plate, 15, seed, retained)[0]
 

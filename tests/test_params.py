@@ -45,6 +45,24 @@ def test_every_default_is_the_declared_one(src):
     assert not wrong, f"{src.name}: (cell, declared) differ: {wrong}"
 
 
+@pytest.mark.parametrize("src", NOTEBOOKS, ids=[s.stem for s in NOTEBOOKS])
+def test_every_parameters_cell_line_is_its_declaration(src):
+    """Every line of a chapter's ``parameters`` cell is its declaration written as code: a declared
+    name, its declared type as the annotation and, as the comment, the declared short help
+    (``Param.cell_help``: one wording for every chapter; defaults are checked above)."""
+    declared = ex.parameters_of(src)
+    assert declared, f"{src.name}: no parameters cell"
+    undeclared = [k for k in declared if k not in ALL_PARAMS]
+    assert not undeclared, f"{src.name}: parameters not declared anywhere: {undeclared}"
+    wrong = {
+        k: {"cell": (v["type"], v["help"]), "declared": (p.type.__name__, p.cell_help)}
+        for k, v in declared.items()
+        for p in [ALL_PARAMS[k]]
+        if (v["type"], v["help"]) != (p.type.__name__, p.cell_help)
+    }
+    assert not wrong, f"{src.name}: cell and declaration differ: {wrong}"
+
+
 @pytest.mark.parametrize(
     "name,value,fragment",
     [

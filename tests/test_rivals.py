@@ -157,15 +157,15 @@ def test_a_surviving_model_s_posterior_is_topped_up_to_the_minimum_with_the_shar
 
 
 def test_ratio_interval_and_rule_of_three():
-    r = compare.ratio(10, 100, 20, 100)
+    r = compare.ratio(10, 100, 20, n0=100)
     assert r["kind"] == "estimate" and r["ratio"] == pytest.approx(0.5) and r["lo"] < 0.5 < r["hi"]
-    b = compare.ratio(0, 300, 30, 100)
+    b = compare.ratio(0, 300, 30, n0=100)
     assert (
         b["kind"] == "upper bound" and b["hi"] > (3 / 300) / 0.3
     )  # divided by the lower end of H0's interval
-    lo = compare.ratio(3, 10, 0, 10)  # H0 never: the ratio is bounded below
+    lo = compare.ratio(3, 10, 0, n0=10)  # H0 never: the ratio is bounded below
     assert lo["kind"] == "lower bound" and 0 < lo["lo"] < (3 / 10) / (3 / 10) and lo["hi"] > 1e300
-    assert compare.ratio(0, 10, 0, 10)["kind"] == "undefined"  # both never: no ratio exists
+    assert compare.ratio(0, 10, 0, n0=10)["kind"] == "undefined"  # both never: no ratio exists
 
 
 def test_observations_failed_by_construction_are_computed_from_the_variants():

@@ -12,7 +12,7 @@ from jakpersist.claims.wording import SHORT, describe_verdict
 
 
 def _result(cid, kind, conds):
-    return decided(cid, kind, "rule", conds)
+    return decided(cid, kind, "rule", conditions=conds)
 
 
 def test_model_verdicts_never_read_supported_and_state_the_share():
@@ -139,7 +139,7 @@ def test_undefined_is_stored_as_none_everywhere_a_verdict_is_written(monkeypatch
     assert r.undefined and stored_verdict(r) is None
     assert stored_verdict(evaluate("C1", mode="fast")) is False  # a real failure stays False
     assert (
-        stored_verdict(evaluate("C1-T", {"n_permutations": 20}, seed=1)) is None
+        stored_verdict(evaluate("C1-T", {"n_permutations": 100}, seed=1)) is None
     )  # a demonstration
     glued = {}
     monkeypatch.setattr(chapter, "glue", lambda k, v, **kw: glued.__setitem__(k, v))

@@ -323,7 +323,7 @@ def record_atlas() -> dict:
     space = default_space()
     u, _ = sobol_design(space, 2, 7)
     values = space.from_unit(u)[:6]
-    rows = evaluate_rows(values, space.names, ATLAS_CLAIMS, "fast", detail=True)
+    rows = evaluate_rows(values, space.names, ATLAS_CLAIMS, mode="fast", detail=True)
     return plain({"names": list(space.names), "values": values, "rows": rows})
 
 

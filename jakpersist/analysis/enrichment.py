@@ -7,7 +7,9 @@ import pandas as pd
 from scipy import stats
 
 
-def welch_table(expr: pd.DataFrame, groups: pd.Series, test: str, reference: str) -> pd.DataFrame:
+def welch_table(
+    expr: pd.DataFrame, groups: pd.Series, test: str, *, reference: str
+) -> pd.DataFrame:
     """Per gene: log2 fold (test - reference means), Welch t statistic and p-value. ``groups``:
     column -> group."""
     a = expr.loc[:, groups[groups == test].index].to_numpy(float)
@@ -24,6 +26,7 @@ def prerank(
     ranking: pd.Series,
     gene_sets: dict[str, list[str]],
     seed: int,
+    *,
     permutations: int = 1000,
     min_size: int = 5,
 ) -> pd.DataFrame:

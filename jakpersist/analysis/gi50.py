@@ -16,7 +16,7 @@ from . import doseresponse as dr
 
 
 def fit_all_curves(
-    plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, profile: bool = True
+    plate: pd.DataFrame, n_boot: int, rng: np.random.Generator, *, profile: bool = True
 ) -> tuple[pd.DataFrame, dict[tuple[str, str], dr.CurveFit], dict[tuple[str, str], np.ndarray]]:
     """Fit every (population, drug) curve (model by AIC, :func:`doseresponse.select_model`) and
     bootstrap its absolute GI50.
@@ -114,6 +114,7 @@ def fold_sentences(
     folds: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     digits: int = 1,
+    *,
     lowest_lo: float | None = None,
 ) -> tuple[str, str]:
     """Readable text of a fold table (:func:`fold_table`, one row per drug): (smallest fold,
@@ -158,6 +159,7 @@ def fold_table(
     summary: pd.DataFrame,
     fits: dict,
     boots: dict,
+    *,
     tests: tuple[str, ...] = ("persistent",),
     reference: str = "naive",
 ) -> pd.DataFrame:
@@ -178,7 +180,7 @@ def fold_table(
             continue
         fa, fb = fits[(reference, drug)], fits[(test, drug)]
         lo, hi = dr.ratio_interval(
-            boots[(reference, drug)], boots[(test, drug)], fa.dose_range, fb.dose_range
+            boots[(reference, drug)], boots[(test, drug)], fa.dose_range, range_b=fb.dose_range
         )
         shift = dr.shift_test(fa, fb)
         fold, bound, status = censored_fold(fa.gi50_absolute(), fb.gi50_absolute())

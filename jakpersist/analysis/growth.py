@@ -44,7 +44,7 @@ GR_ALPHA = 0.05  # GRmetrics' default significance level for the flat-curve F-te
 # per-well quantities
 # ------------------------------------------------------------------------------------------------
 def gr_value(
-    x: ArrayLike, x0: ArrayLike, x_ctrl: ArrayLike, x0_ctrl: ArrayLike | None = None
+    x: ArrayLike, x0: ArrayLike, x_ctrl: ArrayLike, *, x0_ctrl: ArrayLike | None = None
 ) -> np.ndarray:
     """GR value of treated counts ``x`` (Hafner et al. 2016, eq. 1), element-wise.
 
@@ -302,6 +302,7 @@ def fit_dip(
     dose_nM: ArrayLike,
     dip_h: ArrayLike,
     alpha: float = GR_ALPHA,
+    *,
     sigma: ArrayLike | None = None,
     max_nfev: int = 400,
 ) -> DipFit:
@@ -393,7 +394,7 @@ def viability_fit(dose_nM: ArrayLike, viability: ArrayLike) -> dr.CurveFit:
 # one line x drug: all three read-outs
 # ------------------------------------------------------------------------------------------------
 def curve_metrics(
-    resp: pd.DataFrame, wells: pd.DataFrame, cell_line: str, drug: str
+    resp: pd.DataFrame, wells: pd.DataFrame, cell_line: str, *, drug: str
 ) -> dict[str, float]:
     """GI50 (relative viability), GR metrics and DIP fit of one cell line and drug.
 
@@ -466,7 +467,9 @@ def gr50_fold(
                     f"population {pop!r}, drug {drug!r}: no vehicle wells (dose_nM == 0)"
                 )
             tr = g[g["dose_nM"] > 0]
-            gr = gr_value(tr["count"], tr["count_t0"], veh["count"].mean(), veh["count_t0"].mean())
+            gr = gr_value(
+                tr["count"], tr["count_t0"], veh["count"].mean(), x0_ctrl=veh["count_t0"].mean()
+            )
             m = gr_metrics(tr["dose_nM"], gr)
             row[f"gr50_{pop}_nM"] = m.gr50
             row[f"gr_inf_{pop}"] = m.gr_inf

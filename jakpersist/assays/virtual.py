@@ -28,6 +28,7 @@ def plate_viability(
     populations: dict[str, CellState],
     drugs: list[str],
     doses_nM: np.ndarray,
+    *,
     mp: ModelParams,
     rng: np.random.Generator,
     n_replicates: int = 3,
@@ -43,7 +44,7 @@ def plate_viability(
     doses = np.concatenate([[0.0], np.asarray(doses_nM, float)])
     for pop, state in populations.items():
         for drug in drugs:
-            truth = agent_viability(doses, state, drug, mp, hours)
+            truth = agent_viability(doses, state, drug, mp=mp, hours=hours)
             for rep in range(1, n_replicates + 1):
                 noisy = truth + rng.normal(0.0, noise_sd, doses.size)
                 for d, v in zip(doses, noisy, strict=False):
@@ -57,6 +58,7 @@ def plate_counts(
     populations: dict[str, CellState],
     drugs: list[str],
     doses_nM: np.ndarray,
+    *,
     mp: ModelParams,
     rng: np.random.Generator,
     n_replicates: int = 3,
@@ -85,10 +87,11 @@ def plate_counts(
         for drug in drugs:
             r0 = float(
                 growth_rate(
-                    pstat5(0.0, state, "ruxolitinib" if drug == HSP90_INHIBITOR else drug, mp), mp
+                    pstat5(0.0, state, "ruxolitinib" if drug == HSP90_INHIBITOR else drug, mp=mp),
+                    mp,
                 )
             )
-            r = r0 + np.log(agent_viability(doses, state, drug, mp, hours)) / hours
+            r = r0 + np.log(agent_viability(doses, state, drug, mp=mp, hours=hours)) / hours
             for rep in range(1, n_replicates + 1):
                 n0 = seeding_cells * _lognormal(rng, noise_sd, doses.size)
                 n1 = seeding_cells * np.exp(r * hours) * _lognormal(rng, noise_sd, doses.size)
@@ -112,7 +115,7 @@ def plate_counts(
 
 
 def pstat5_curve(
-    populations: dict[str, CellState], drug: str, doses_nM: np.ndarray, mp: ModelParams
+    populations: dict[str, CellState], drug: str, doses_nM: np.ndarray, *, mp: ModelParams
 ) -> pd.DataFrame:
     """Noise-free model pSTAT5 (fraction of naive vehicle) versus dose, for plotting the
     mechanism."""
@@ -122,7 +125,7 @@ def pstat5_curve(
                 "population": pop,
                 "drug": drug,
                 "dose_nM": doses_nM,
-                "pstat5": pstat5(doses_nM, st, drug, mp),
+                "pstat5": pstat5(doses_nM, st, drug, mp=mp),
             }
         )
         for pop, st in populations.items()
@@ -140,6 +143,7 @@ def coip_bands(
     populations: dict[str, CellState],
     mp: ModelParams,
     rng: np.random.Generator,
+    *,
     n_blots: int = 3,
     noise_sd: float = 0.15,
 ) -> pd.DataFrame:
@@ -177,6 +181,7 @@ def phospho_blot(
     populations: dict[str, CellState],
     drug: str,
     dose_nM: float,
+    *,
     mp: ModelParams,
     rng: np.random.Generator,
     n_blots: int = 3,
@@ -192,7 +197,7 @@ def phospho_blot(
     for blot in range(1, n_blots + 1):
         for pop, st in populations.items():
             load = float(_lognormal(rng, 0.2))
-            s = float(pstat5(dose_nM, st, drug, mp))
+            s = float(pstat5(dose_nM, st, drug, mp=mp))
             for target, amount in (("pSTAT5", s), ("pSTAT3", s), ("loading", 1.0)):
                 rows.append(
                     (blot, pop, target, float(1000 * load * amount * _lognormal(rng, noise_sd)))
@@ -207,6 +212,7 @@ def qpcr_ct(
     jak2_levels: dict[str, float],
     rng: np.random.Generator,
     n_bio: int = 4,
+    *,
     n_tech: int = 3,
     ct_jak2: float = 24.0,
     ct_ref: float = 17.0,
@@ -237,6 +243,7 @@ def jak2_blot(
     populations: dict[str, CellState],
     hsp90_nM: float,
     mp: ModelParams,
+    *,
     rng: np.random.Generator,
     n_blots: int = 3,
     noise_sd: float = 0.15,
@@ -273,6 +280,7 @@ def knockdown_growth(
     populations: dict[str, CellState],
     fraction: float,
     mp: ModelParams,
+    *,
     rng: np.random.Generator,
     n_replicates: int = 3,
     noise_sd: float = 0.05,
@@ -288,8 +296,8 @@ def knockdown_growth(
     rows = []
     for pop, st in populations.items():
         for sh, cells in (("control", st), (f"sh{gene.upper()}", st.knock_down(gene, fraction))):
-            truth = float(viability(0.0, cells, "ruxolitinib", mp, hours, reference=st))
-            s = float(pstat5(0.0, cells, "ruxolitinib", mp))
+            truth = float(viability(0.0, cells, "ruxolitinib", mp=mp, hours=hours, reference=st))
+            s = float(pstat5(0.0, cells, "ruxolitinib", mp=mp))
             for rep in range(1, n_replicates + 1):
                 rows.append((pop, sh, rep, truth + float(rng.normal(0, noise_sd)), s))
     df = pd.DataFrame(rows, columns=["population", "shRNA", "replicate", "viability", "pstat5"])
@@ -301,6 +309,7 @@ def combination_matrix(
     state: CellState,
     drug: str,
     doses_nM: np.ndarray,
+    *,
     hsp90_doses_nM: np.ndarray,
     mp: ModelParams,
     rng: np.random.Generator,
@@ -312,7 +321,7 @@ def combination_matrix(
     hsp90_nM, replicate, viability, source."""
     rows = []
     for h in hsp90_doses_nM:
-        truth = viability(doses_nM, state, drug, mp, hours, hsp90_nM=h)
+        truth = viability(doses_nM, state, drug, mp=mp, hours=hours, hsp90_nM=h)
         for rep in range(1, n_replicates + 1):
             noisy = truth + rng.normal(0, noise_sd, truth.size)
             rows += [
@@ -327,6 +336,7 @@ def expression_standin(
     states: dict[str, CellState],
     drug: str,
     dose_nM: float,
+    *,
     gene_sets: dict[str, list[str]],
     mp: ModelParams,
     rng: np.random.Generator,
@@ -359,7 +369,7 @@ def expression_standin(
         slope3[idx[g]] = 0.3
     cols = {}
     for pop, st in states.items():
-        s = max(float(pstat5(dose_nM, st, drug, mp)), 1e-3)
+        s = max(float(pstat5(dose_nM, st, drug, mp=mp)), 1e-3)
         mean = base + (slope5 + slope3) * np.log2(s)
         mean[idx["JAK2"]] += np.log2(st.jak2)
         for rep in range(1, n_replicates + 1):

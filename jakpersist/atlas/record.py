@@ -1,5 +1,5 @@
 """Record shipped model results (the robustness atlas, the rival-model comparison) in
-data/MANIFEST.yml with their provenance and sha256: ``python -m jakpersist.atlas.record data/atlas``
+data/MANIFEST.yml with their provenance and sha256: ``jakbook record data/atlas``
 or ``... data/rivals``.
 
 One recorder for every folder of shipped results; :data:`SHIPPED` says, per folder name, which files
@@ -10,7 +10,6 @@ version).
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +67,3 @@ def main(folder: str = "data/atlas", which: str | None = None) -> int:
             )
     print(f"recorded {d} in data/MANIFEST.yml")
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(*sys.argv[1:]))

@@ -95,6 +95,7 @@ def evaluate_rows(
     values: np.ndarray,
     names: tuple[str, ...],
     claims: tuple[str, ...],
+    *,
     mode: str = "fast",
     fixed: dict[str, Any] | None = None,
     detail: bool = False,
@@ -180,7 +181,7 @@ def _chunk_task(
             return df
         except Exception:  # noqa: BLE001 - a point the arrays cannot take: this chunk point by point (errors kept)
             pass
-    df = pd.DataFrame(evaluate_rows(values, names, claims, mode, fixed, detail))
+    df = pd.DataFrame(evaluate_rows(values, names, claims, mode=mode, fixed=fixed, detail=detail))
     df["row"] += start
     return df
 
@@ -199,8 +200,8 @@ def run_design(
     values: np.ndarray,
     space: Space,
     claims: tuple[str, ...],
-    cache_dir: Path,
     *,
+    cache_dir: Path,
     mode: str = "fast",
     workers: int = 0,
     scheduler: str | None = None,

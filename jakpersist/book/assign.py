@@ -1,6 +1,6 @@
 """Graded assignments with otter-grader: one per chapter, under ``_build/assignments/<chapter>/``.
 
-``make assignments`` (``python -m jakpersist.book.assign``) does, for every chapter:
+``make assignments`` (``jakbook assignments``) does, for every chapter:
 
 1. runs every exercise's stated parameter sets (:mod:`jakpersist.book.exercises`; seed sweeps in
    parallel with :mod:`jakpersist.book.sweep`) and keeps their glued values in
@@ -16,7 +16,7 @@
    notebook and ``<chapter>-autograder_*.zip`` with the hidden tests, which stay with the
    instructor).
 
-Grade a class with ``python -m jakpersist.book.grades grade SUBMISSIONS -a autograder/<zip>``
+Grade a class with ``jakbook grades grade SUBMISSIONS -a autograder/<zip>``
 (answers written as values are scored without re-running the chapter; the others through ``otter run
 -a autograder/<zip>``), then ``grades collect``; a notebook made for a student carries the signature
 of their ID in its metadata. The papermill ``parameters`` cell keeps its tag, so a handed-out
@@ -196,7 +196,7 @@ def _parameter_cells(
 
 
 def personalise(
-    nb: nbformat.NotebookNode, chapter: str, student_id: str, secret: str | None
+    nb: nbformat.NotebookNode, chapter: str, student_id: str, *, secret: str | None
 ) -> nbformat.NotebookNode:
     """A copy of an assignment notebook (student or solution version) for one student: their ID,
     their parameter table, their run commands and, with a course secret, the signature of the ID it
@@ -399,8 +399,8 @@ def build(
     chapter: str,
     out: Path = OUT,
     workers: int = 2,
-    run_otter: bool = True,
     *,
+    run_otter: bool = True,
     secret: str | None = None,
     roster: list[str] | None = None,
     wheel: Path | None = None,
@@ -464,7 +464,7 @@ def build(
             for sid in roster:
                 dest = folder / "students" / sid / f"{chapter}.ipynb"
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                nbformat.write(personalise(handout, chapter, sid, secret), str(dest))
+                nbformat.write(personalise(handout, chapter, sid, secret=secret), str(dest))
     return folder
 
 
@@ -514,7 +514,7 @@ def autograder_zip(folder: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m jakpersist.book.assign",
+        prog="jakbook assignments",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -568,7 +568,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"assignments: error: {exc}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -10,6 +10,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from ..claims.params import DECLARED_IN, ParameterError
+from ..claims.params import check_value as _check_value
 from ..claims.wording import stored_margin, stored_verdict
 from ..model.params import ALL_PARAMS, Param
 from .params import PARAMS
@@ -19,38 +21,15 @@ from .registry import EVIDENCE_KINDS, load as load_registry
 ORIGINS = ("data", "model", "parameter", "public-data")
 
 
-class ParameterError(ValueError):
-    """A chapter parameter has a wrong type or an out-of-range value."""
+#: Where the book's own settings are declared (the others: ``claims.params.DECLARED_IN``).
+BOOK_DECLARED_IN = "jakpersist/book/params.py"
 
 
 def check_value(p: Param, value: Any) -> Any:
     """Return ``value`` converted to ``p``'s type, or raise :class:`ParameterError` naming the
-    problem."""
-    where = f"parameter '{p.name}' = {value!r}"
-    valid = f"valid: {p.range_text()}" + (f" ({p.unit})" if p.unit else "")
-    if p.type is bool:
-        if not isinstance(value, bool):
-            raise ParameterError(f"{where} is not True/False; {valid}")
-        return value
-    if p.type is str:
-        if not isinstance(value, str):
-            raise ParameterError(f"{where} is not text; {valid}")
-        if p.choices is not None and value not in p.choices:
-            raise ParameterError(f"{where} is not allowed; {valid}")
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ParameterError(f"{where} is not a number; {valid}")
-    if p.type is int:
-        if isinstance(value, float) and not value.is_integer():
-            raise ParameterError(f"{where} is not a whole number; {valid}")
-        value = int(value)
-    else:
-        value = float(value)
-    if value != value:  # nan
-        raise ParameterError(f"{where} is not a number; {valid}")
-    if (p.lo is not None and value < p.lo) or (p.hi is not None and value > p.hi):
-        raise ParameterError(f"{where} is out of range; {valid}")
-    return value
+    parameter, the value, the valid range and where it is declared (the claims' check,
+    :func:`jakpersist.claims.params.check_value`, for the book's settings too)."""
+    return _check_value(p, value, declared_in=None if p.name in DECLARED_IN else BOOK_DECLARED_IN)
 
 
 def unknown_parameters_error(unknown: list[str], declared: list[str]) -> ParameterError:
@@ -135,7 +114,7 @@ def validate_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def glue(name: str, value: Any, display: bool = False, origin: str | None = None) -> Any:
+def glue(name: str, value: Any, display: bool = False, *, origin: str | None = None) -> Any:
     """Glue a value for the book and the tests; NumPy scalars become plain Python numbers.
 
     ``origin`` says where the value comes from: ``"data"`` (the reader's measurements), ``"model"``
@@ -379,7 +358,7 @@ def readable_column(name: str) -> str:
     return name.replace("_", " ")
 
 
-def preview(df: Any, n: int = 6, labels: dict[str, str] | None = None, digits: int = 3) -> Any:
+def preview(df: Any, n: int = 6, labels: dict[str, str] | None = None, *, digits: int = 3) -> Any:
     """The first ``n`` rows of a tidy table as a page would show it: readable column names with
     units, drug keys replaced by ``labels`` (e.g. ``DRUG_LABELS``), numbers rounded to ``digits``
     decimals, no index.

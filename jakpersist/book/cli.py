@@ -6,6 +6,11 @@ jakbook run c1_persistence --set hetero_advantage=1 [--params my.yaml] [--out ru
 jakbook execute notebooks/c1_persistence.md book/chapters/c1_persistence.ipynb
 jakbook generate                                   # book/generated/*.md from the code
 jakbook sweep c1_persistence --set noise_sd=0.1 --seeds 1-10 [--workers 2] [--out table.csv]
+jakbook atlas | rivals ...                         # the robustness atlas, the rival models
+jakbook assignments | grades | course-site ...     # course tooling
+jakbook data {geo,hts,genesets,gdsc} | record FOLDER | examples   # data and shipped files
+
+`jakbook SUBCOMMAND --help` describes each.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from . import execute as ex
 from .report import provenance_card, provenance_html, render_report
 from .chapter import ParameterError, check_value, unknown_parameters_error, validate_parameters
 from .params import PARAMS
+from .commands import DELEGATED, add_parsers, run_delegated
 from .rivals_cmd import add_rivals_parser
 
 
@@ -173,9 +179,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         chapter,
         ex.parameters_of(ex.chapter_source(chapter)),
         params,
-        values,
-        ex.glued_origins(nb_json),
-        secs,
+        glued=values,
+        origins=ex.glued_origins(nb_json),
+        seconds=secs,
     )
     (outdir / "values.json").write_text(json.dumps(card, indent=2, default=str), encoding="utf-8")
     report = outdir / "report.html"
@@ -304,10 +310,10 @@ def cmd_atlas(args: argparse.Namespace) -> int:
             claims,
             args.samples,
             args.workers,
-            args.scheduler,
-            out,
-            args.seed,
-            Path(args.cache) if args.cache else None,
+            scheduler=args.scheduler,
+            out=out,
+            seed=args.seed,
+            cache=Path(args.cache) if args.cache else None,
             params=tuple(x.strip() for x in args.params.split(",")) if args.params else None,
         )
     except (ValueError, KeyError) as exc:
@@ -389,7 +395,8 @@ def add_sweep_parser(sub: Any) -> None:
 # --- end jakbook sweep ----------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The ``jakbook`` argument parser (its subcommands: :func:`subcommands`)."""
     ap = argparse.ArgumentParser(
         prog="jakbook", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -475,6 +482,23 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_atlas)
     add_sweep_parser(sub)
     add_rivals_parser(sub)
+    add_parsers(sub)
+    return ap
+
+
+def subcommands() -> list[str]:
+    """The names of ``jakbook``'s subcommands, in the order ``jakbook --help`` lists them."""
+    ap = build_parser()
+    (action,) = [a for a in ap._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(action.choices)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``jakbook`` with ``argv`` (default: the command line); returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in DELEGATED:
+        return run_delegated(argv[0], argv[1:])
+    ap = build_parser()
     args = ap.parse_args(argv)
     try:
         return args.func(args)

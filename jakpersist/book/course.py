@@ -48,6 +48,7 @@ def check_prediction(
     label: str,
     name: str,
     predicted: Any,
+    *,
     observed: Any,
     confidence: float = 0.75,
     path: str | Path = PREDICTIONS,

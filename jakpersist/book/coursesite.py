@@ -1,6 +1,6 @@
 """The course edition of the site: the public book without what a graded course must keep private.
 
-``python -m jakpersist.book.coursesite`` (``make course-site``) builds it into
+``jakbook course-site`` (``make course-site``) builds it into
 ``_build/course/html`` from the executed chapters of ``make book``, staged in ``_build/course/src``
 (the public build is not touched). Left out:
 
@@ -25,8 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .execute import ROOT
-from .student import SOLUTION_BLOCK
+from .execute import ROOT, without_solutions
 
 OUT = ROOT / "_build" / "course"
 LEFT_OUT = "book/instructor"
@@ -35,19 +34,6 @@ MUST_FLIP_COURSE = (
     "- **Must flip under:** left out of the course edition (the exercises ask you to predict it)."
 )
 DOC_INSTRUCTOR = re.compile(r"\{doc\}`(?:[^`<]*<)?(?:\.\./)?instructor>?`")
-
-
-def strip_notebook(nb: dict) -> dict:
-    """An executed chapter (JSON) without solution blocks and without solution-tagged code cells."""
-    cells = []
-    for c in nb["cells"]:
-        if c["cell_type"] == "code" and "solution" in c.get("metadata", {}).get("tags", []):
-            continue
-        if c["cell_type"] == "markdown":
-            src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            c = {**c, "source": SOLUTION_BLOCK.sub("", src)}
-        cells.append(c)
-    return {**nb, "cells": cells}
 
 
 def stage(dest: Path, root: Path = ROOT) -> Path:
@@ -64,7 +50,7 @@ def stage(dest: Path, root: Path = ROOT) -> Path:
     shutil.copytree(root / "data" / "examples", dest / "data" / "examples")
     for nb_path in (dest / "book" / "chapters").glob("*.ipynb"):
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
-        nb_path.write_text(json.dumps(strip_notebook(nb), indent=1), encoding="utf-8")
+        nb_path.write_text(json.dumps(without_solutions(nb), indent=1), encoding="utf-8")
     for md in (dest / "book").rglob("*.md"):
         text = md.read_text(encoding="utf-8")
         new = MUST_FLIP.sub(MUST_FLIP_COURSE, text)
@@ -122,7 +108,7 @@ def build(out: Path = OUT, strict: bool = True) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m jakpersist.book.coursesite",
+        prog="jakbook course-site",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -135,7 +121,3 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"course site: file://{html / 'index.html'}")
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """Write the example reader-data files in data/examples/ (all simulated by the model, and labelled
 so).
 
-python -m jakpersist.book.examples      # rewrites data/examples/*.csv deterministically (seed 7)
+jakbook examples --only tables      # rewrites data/examples/*.csv deterministically (seed 7)
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def plate_example() -> "object":
     pops = _populations(mp)
     doses = assays.dilution_series(10000.0, 8, 3.0)
     df = assays.plate_viability(
-        pops, ["ruxolitinib", "fedratinib"], doses, mp, np.random.default_rng(SEED)
+        pops, ["ruxolitinib", "fedratinib"], doses, mp=mp, rng=np.random.default_rng(SEED)
     )
     df["viability"] = df["viability"].round(4)
     df["dose_nM"] = df["dose_nM"].round(3)
@@ -36,7 +36,7 @@ def plate_example() -> "object":
 
 
 def _populations(mp: ModelParams) -> dict:
-    _, pers = persistent_state(mp, "ruxolitinib", 1000.0, 42.0)
+    _, pers = persistent_state(mp, "ruxolitinib", 1000.0, days=42.0)
     return {"naive": state_from_adaptation(0.0, mp), "persistent": pers}
 
 
@@ -50,8 +50,8 @@ def bands_example() -> "object":
     pops = _populations(mp)
     df = pd.concat(
         [
-            assays.coip_bands(pops, mp, rng, 4),
-            assays.phospho_blot(pops, "ruxolitinib", 1000.0, mp, rng, 4),
+            assays.coip_bands(pops, mp, rng, n_blots=4),
+            assays.phospho_blot(pops, "ruxolitinib", 1000.0, mp=mp, rng=rng, n_blots=4),
         ],
         ignore_index=True,
     )
@@ -93,7 +93,9 @@ def plate384_example() -> tuple[str, "object", str]:
     rng = np.random.default_rng(SEED)
     doses = assays.dilution_series(10000.0, 10, 3.0)
     drugs = ["ruxolitinib", "fedratinib", "jak_inhibitor_1"]
-    tidy = assays.plate_viability(_populations(mp), drugs, doses, mp, rng, 3, 0.05)
+    tidy = assays.plate_viability(
+        _populations(mp), drugs, doses, mp=mp, rng=rng, n_replicates=3, noise_sd=0.05
+    )
     letters = "ABCDEFGHIJKLMNOP"
     grid = np.full((16, 24), "", dtype=object)
     rows = []
@@ -149,7 +151,7 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
             source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
             version="jakpersist 0.1.0",
             licence="CC BY 4.0 (this project)",
-            made_by="python -m jakpersist.book.examples",
+            made_by="jakbook examples --only tables",
         )
         out.append(path)
     grid, pmap, yml = plate384_example()
@@ -168,11 +170,6 @@ def write_all(folder: Path = EXAMPLES) -> list[Path]:
             source=f"SIMULATED by the book's model (not a measurement), seed {SEED}",
             version="jakpersist 0.1.0",
             licence="CC BY 4.0 (this project)",
-            made_by="python -m jakpersist.book.examples",
+            made_by="jakbook examples --only tables",
         )
     return out + files
-
-
-if __name__ == "__main__":  # pragma: no cover
-    for p in write_all():
-        print(p)

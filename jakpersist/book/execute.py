@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,31 +61,54 @@ def parameters_of(path: str | Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def without_solutions(nb: Any) -> Any:
-    """``nb`` without its code cells tagged ``solution`` and its ``:::{solution}`` blocks (the
-    exercises' answers: a reader's run and a sweep neither compute nor glue them; the book's own
-    build keeps them for the folded solutions)."""
-    import re
+#: A solution in a markdown cell: a ``:::{solution}`` colon-fence block, up to its closing fence.
+SOLUTION_BLOCK = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
+#: The tag of a code cell that computes an exercise's answer.
+SOLUTION_TAG = "solution"
 
-    block = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
-    nb.cells = [
-        c
-        for c in nb.cells
-        if not (c.cell_type == "code" and "solution" in c.metadata.get("tags", []))
-    ]
-    for c in nb.cells:
-        if c.cell_type == "markdown":
-            c.source = block.sub("", c.source)
-    return nb
+
+def is_solution_cell(cell: Mapping[str, Any]) -> bool:
+    """True for a code cell tagged ``solution`` (it computes an exercise's answer)."""
+    return cell["cell_type"] == "code" and SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def without_solutions(nb: Any) -> Any:
+    """A copy of ``nb`` without its code cells tagged ``solution`` and its ``:::{solution}`` blocks.
+
+    The one solution stripper: a reader's run and a sweep (:func:`execute` with
+    ``solutions=False``) neither compute nor glue the exercises' answers, and the course edition of
+    the site (:func:`jakpersist.book.coursesite.stage`) shows none; the book's own build keeps them
+    for the folded solutions.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode or dict
+        A notebook, as nbformat reads it or as JSON loads it (a markdown cell's source may be a
+        list of lines: it comes back as one string).
+
+    Returns
+    -------
+    nbformat.NotebookNode or dict
+        A new notebook of the same type; ``nb`` is not changed. Every other cell is kept as it is.
+    """
+    cells = []
+    for c in nb["cells"]:
+        if is_solution_cell(c):
+            continue
+        if c["cell_type"] == "markdown":
+            src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            c = type(c)({**c, "source": SOLUTION_BLOCK.sub("", src)})
+        cells.append(c)
+    return type(nb)({**nb, "cells": cells})
 
 
 def execute(
     source: str | Path,
     output: str | Path,
     parameters: dict[str, Any] | None = None,
+    *,
     cwd: str | Path | None = None,
     timeout: int = 900,
-    *,
     solutions: bool = True,
 ) -> float:
     """Execute ``source`` with papermill into ``output`` (never the source). Returns seconds taken.

@@ -83,7 +83,7 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
         1.0
         - mp.trans_gating
         + mp.trans_gating
-        * trans_activated_share(d, state_from_adaptation(0.0, mp), "ruxolitinib", mp)
+        * trans_activated_share(d, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp)
     )
     ax2.plot(d, homo, color=pal[0], label="homodimer signal")
     ax2.plot(
@@ -93,7 +93,7 @@ def mechanism_figure(mp: ModelParams | None = None) -> plt.Figure:
     for z, ls in ((0.0, ":"), (1.0, "-.")):
         st = state_from_adaptation(z, mp)
         h = heterodimer_share(st, mp)
-        total = pstat5(d, st, "ruxolitinib", replace(mp, bypass=0.0))
+        total = pstat5(d, st, "ruxolitinib", mp=replace(mp, bypass=0.0))
         ax2.plot(d, total, color="0.3", ls=ls, label=f"pSTAT5, z = {z:g} (h = {h:.2f})")
     ax2.set_xscale("log")
     ax2.set_xlabel("ruxolitinib (nM, log scale)")

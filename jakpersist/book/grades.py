@@ -1,18 +1,18 @@
 """A class's grades and predictions from graded submissions (the instructor's side of a course).
 
-``python -m jakpersist.book.grades grade SUBMISSIONS -a ZIP -o GRADED``
+``jakbook grades grade SUBMISSIONS -a ZIP -o GRADED``
     grades every ``SUBMISSIONS/<ID>.ipynb`` (or ``<ID>/`` folder) into ``GRADED/<ID>/results.json``:
     a notebook whose answers are written as values is scored from them against its student's
     answers, recomputed once per student with the claim functions, exactly as the zip's hidden tests
     score them, without re-running the chapter; a notebook that computes answers in cells goes
     through ``otter run``.
 
-``python -m jakpersist.book.grades answers ROSTER -a ZIP -o GRADED``
+``jakbook grades answers ROSTER -a ZIP -o GRADED``
     computes each student's answers once (the slow part: the chapter's runs with the student's
     parameters) into ``GRADED/.answers`` (instructor only), e.g. the night before the deadline;
     ``grade`` reuses them.
 
-``python -m jakpersist.book.grades collect GRADED -a ZIP -o grades.csv``
+``jakbook grades collect GRADED -a ZIP -o grades.csv``
     one row per student: every question's score, the total and the maximum, from
     ``GRADED/<ID>/results.json`` (written by ``grade`` or by ``otter run -a ZIP -o GRADED/<ID>
     ...``; the commands are in ``book/instructor.md``), and the identity checks: the signature each
@@ -20,7 +20,7 @@
     answers that match a classmate's variant. The CSV's ``student`` and ``total`` columns import
     into an LMS gradebook (Canvas, Moodle).
 
-``python -m jakpersist.book.grades predictions SUBMISSION.ipynb ... -o predictions.csv``
+``jakbook grades predictions SUBMISSION.ipynb ... -o predictions.csv``
     one row per student and predicted answer: the prediction and confidence as written in the "your
     predictions" cell, the student's own observed answer, and whether the prediction was right
     (checked as the answer is graded) -- then the class's calibration per confidence band (share
@@ -407,7 +407,9 @@ def score_recorded(
     for e in exs:
         score, notes = 0.0, []
         for a in e.answers:
-            fb = answer_feedback(e, a, values, None if truths is None else truths[e.label][a.name])
+            fb = answer_feedback(
+                e, a, values, truth=None if truths is None else truths[e.label][a.name]
+            )
             score += fb["points"]
             notes.append(fb)
         tests.append(
@@ -430,7 +432,7 @@ def _shown(a: Any) -> str:
     return repr(a) if isinstance(a, str) else f"{a}"
 
 
-def answer_feedback(ex: Any, a: Any, values: dict[str, Any], truth: Any) -> dict[str, Any]:
+def answer_feedback(ex: Any, a: Any, values: dict[str, Any], *, truth: Any) -> dict[str, Any]:
     """What a student is told about one answer (never the value): ``question`` (the exercise),
     ``answer``, ``given`` (as written), ``result`` ("right", "does not match your run", "missing",
     "not gradable"), ``points``/``max_points``, ``tolerance`` (for a number: how close to the
@@ -668,7 +670,7 @@ def grade(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m jakpersist.book.grades",
+        prog="jakbook grades",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -763,7 +765,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grades: error: {exc}", file=sys.stderr)
         return 2
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -37,8 +37,6 @@ SITE = "the book's website"
 #: How a number of the default run is marked in a student notebook's text (the text does not
 #: re-run).
 DEFAULT_RUN_MARK = " *(default run)*"
-#: A solution block (colon fence), for leak checks.
-SOLUTION_BLOCK = re.compile(r"^:::\{solution\}.*?^:::[ \t]*$\n?", re.MULTILINE | re.DOTALL)
 
 _THIS_RUN = re.compile(r"\b([Tt])his run\b")
 #: A glue role (``{glue:text}`key:spec```); group 1 is the key and its format spec.

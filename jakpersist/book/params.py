@@ -10,7 +10,7 @@ The model's parameters and the virtual experiments' settings are declared in
 from __future__ import annotations
 
 from ..claims.params import CHAPTER_PARAMS, PARAMS as CLAIM_PARAMS
-from ..model.params import RUN_PARAMS, Param
+from ..model.params import RUN_PARAMS, Param, with_short
 
 BOOK_PARAMS: tuple[Param, ...] = (
     Param(
@@ -54,6 +54,18 @@ BOOK_PARAMS: tuple[Param, ...] = (
         kind="run",
         type=str,
     ),
+)
+
+BOOK_PARAMS = with_short(
+    BOOK_PARAMS,
+    {
+        "atlas_dir": "folder with summary.json, points.parquet, tipping.parquet (written by make "
+        "atlas)",
+        "rivals_dir": "folder with summary.json and rivals.parquet (written by make rivals)",
+        "between_day_sd": "power: between-experiment s.d. of the log2 GI50 fold (log2 units; "
+        "assumption)",
+        "focus_claim": "claim whose tipping scans are drawn in detail (C0 to C7)",
+    },
 )
 
 #: Every parameter a chapter may declare: the claims' (model, experiment, chapter settings) and the

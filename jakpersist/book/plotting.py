@@ -169,7 +169,7 @@ def stamp(fig: plt.Figure, text: str = "SIMULATED (model)") -> None:
     )
 
 
-def shade_drug_on(ax: plt.Axes, start: float, end: float, label: str | None = "drug on") -> None:
+def shade_drug_on(ax: plt.Axes, start: float, end: float, *, label: str | None = "drug on") -> None:
     """Shade a time interval during which the drug is on (the book's one shading convention)."""
     ax.axvspan(start, end, color=DRUG_ON_SHADE, zorder=0, lw=0, label=label)
 
@@ -193,6 +193,7 @@ def dose_response(
     ax: plt.Axes,
     plate,
     fits: dict,
+    *,
     drug: str,
     colors: dict | None = None,
     mark_gi50: bool = False,

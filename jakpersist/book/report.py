@@ -96,6 +96,7 @@ def render_report(
     notebook: str | Path,
     html_path: str | Path,
     values: dict[str, Any],
+    *,
     banner: str = "",
     appendix: str = "",
 ) -> list[str]:
@@ -234,6 +235,7 @@ def provenance_card(
     chapter: str,
     declared: dict[str, dict[str, Any]],
     given: dict[str, Any],
+    *,
     glued: dict[str, Any],
     origins: dict[str, str],
     seconds: float | None = None,

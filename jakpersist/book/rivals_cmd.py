@@ -41,10 +41,10 @@ def cmd_rivals(args: argparse.Namespace) -> int:
             models,
             args.samples,
             args.workers,
-            args.scheduler,
-            out,
-            args.seed,
-            Path(args.cache) if args.cache else None,
+            scheduler=args.scheduler,
+            out=out,
+            seed=args.seed,
+            cache=Path(args.cache) if args.cache else None,
             sensitivity_samples=args.sensitivity_samples,
         )
     except ValueError as exc:

@@ -21,10 +21,17 @@ from typing import Any
 
 import nbformat
 
-from .execute import EXECUTED, NOTEBOOKS, ROOT, glued_values, read_notebook
+from .execute import (
+    EXECUTED,
+    NOTEBOOKS,
+    ROOT,
+    SOLUTION_BLOCK,
+    glued_values,
+    is_solution_cell,
+    read_notebook,
+)
 from .markdown import (
     DEFAULT_RUN_MARK,  # noqa: F401
-    SOLUTION_BLOCK,  # noqa: F401
     default_run_words,  # noqa: F401
     myst_to_markdown,  # noqa: F401
     read_bibliography,  # noqa: F401
@@ -51,7 +58,7 @@ def solutions(nb: nbformat.NotebookNode) -> list[str]:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             out += [m.group(0) for m in SOLUTION_BLOCK.finditer(cell.source)]
-        elif "solution" in cell.metadata.get("tags", []):
+        elif is_solution_cell(cell):
             out.append(cell.source)
     return out
 
@@ -82,7 +89,7 @@ def strip_solutions(
     out.cells.append(nbformat.v4.new_markdown_cell(NOTE))
     for cell in nb.cells:
         if cell.cell_type == "code":
-            if "solution" in cell.metadata.get("tags", []):
+            if is_solution_cell(cell):
                 continue
             new = nbformat.v4.new_code_cell(cell.source, metadata=cell.metadata)
         else:

@@ -47,6 +47,7 @@ def run_once(
     chapter: str,
     parameters: dict[str, Any],
     cwd: str | Path | None = None,
+    *,
     keep: str | Path | None = None,
 ) -> dict[str, Any]:
     """Execute ``chapter`` once with ``parameters``; return its glued values.
@@ -78,6 +79,7 @@ def run_many(
     chapter: str,
     parameter_sets: list[dict[str, Any]],
     workers: int = 2,
+    *,
     cwd: str | Path | None = None,
 ) -> list[dict[str, Any]]:
     """Run ``chapter`` once per parameter set, ``workers`` at a time; results in the order given.
@@ -95,6 +97,7 @@ def sweep(
     chapter: str,
     parameters: dict[str, Any],
     seeds: list[int],
+    *,
     workers: int = 2,
     cwd: str | Path | None = None,
 ):
@@ -111,7 +114,7 @@ def sweep(
         raise ValueError(
             f"chapter {chapter} has no 'seed' parameter: a seed sweep would repeat one run"
         )
-    results = run_many(chapter, [{**parameters, "seed": s} for s in seeds], workers, cwd)
+    results = run_many(chapter, [{**parameters, "seed": s} for s in seeds], workers, cwd=cwd)
     rows = []
     for s, r in zip(seeds, results, strict=False):
         row: dict[str, Any] = {"seed": s, "status": "ok" if r["ok"] else r["error"]}

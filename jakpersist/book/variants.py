@@ -336,7 +336,7 @@ def _answer(ex: Exercise, name: str) -> Answer:
 
 
 def check(
-    label: str, name: str, given: Any, student_id: Any = PRACTICE, *, secret: str | None = None
+    label: str, name: str, given: Any, *, student_id: Any = PRACTICE, secret: str | None = None
 ) -> bool:
     """Grade one answer: whether ``given`` matches the student's own run (used by the hidden tests).
 
@@ -408,7 +408,7 @@ def run_hint(ex: Exercise, student_id: str | None = None, secret: str | None = N
 
 
 def precompute(
-    student_ids: list[str], secret: str, chapters: list[str] | None = None, workers: int = 2
+    student_ids: list[str], secret: str, chapters: list[str] | None = None, *, workers: int = 2
 ) -> int:
     """Fill ``$JAKBOOK_GRADING_CACHE`` with the answers of ``student_ids`` (processes in parallel).
 

@@ -16,8 +16,13 @@ C3/C4, C6/C7) calls its module's ``run`` to get both results from one random str
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
+import pandas as pd
+
+from ..loaders import readers
+from ..loaders.geo import ExpressionData
 from . import (
     c0_in_vivo,
     c1_persistence,
@@ -30,6 +35,7 @@ from . import (
     t1_transcriptome,
 )
 from .base import ClaimDetails, ClaimResult, Condition, VERDICT_KINDS, combine, decided  # noqa: F401
+from .params import ParameterError, check_parameters  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,9 @@ class ClaimSpec:
     strengthens it; ``paper`` False for the book's own checks; ``data`` says which table the claim
     accepts as ``data`` ("" = none: the claim refuses data); ``quick`` False for claims too slow or
     too data-bound for property tests and the per-seed table (H1 reads a downloaded screen, C1-T
-    runs a GSEA).
+    runs a GSEA). ``columns`` are the columns a ``data`` table must have (``data_type`` the type
+    ``data`` must be); ``fast_reads_data`` True for the public-data checks, whose fast mode is their
+    full mode (a model claim's fast mode reads the model out, so it refuses data).
     """
 
     id: str
@@ -52,12 +60,19 @@ class ClaimSpec:
     paper: bool = True
     data: str = ""
     quick: bool = True
+    columns: tuple[str, ...] = ()
+    data_type: type = pd.DataFrame
+    fast_reads_data: bool = False
 
     @property
     def function(self) -> str:
         """The function's name as ``claims.yml`` writes it: ``<module>.<function>`` under
         ``jakpersist.claims``."""
         return f"{self.fn.__module__.rsplit('.', 1)[-1]}.{self.fn.__name__}"
+
+
+def _names(schema: readers.Schema) -> tuple[str, ...]:
+    return tuple(c.name for c in schema.columns)
 
 
 PLATE = "a tidy plate table (jakpersist.loaders.readers.read_plate)"
@@ -78,6 +93,7 @@ CLAIMS: dict[str, ClaimSpec] = {
             c1_persistence.DEFAULTS,
             c1_persistence.EFFECT_PARAMS,
             data=PLATE,
+            columns=_names(readers.PLATE),
         ),
         ClaimSpec(
             "C2",
@@ -86,6 +102,7 @@ CLAIMS: dict[str, ClaimSpec] = {
             c2_heterodimers.DEFAULTS,
             c2_heterodimers.EFFECT_PARAMS,
             data="a tidy bands table (jakpersist.loaders.readers.read_bands)",
+            columns=_names(readers.BANDS),
         ),
         ClaimSpec(
             "C3",
@@ -101,6 +118,7 @@ CLAIMS: dict[str, ClaimSpec] = {
             c3_reversibility.DEFAULTS,
             c3_reversibility.EFFECT_PARAMS_C4,
             data="a tidy Ct table (jakpersist.loaders.readers.read_qpcr)",
+            columns=_names(readers.QPCR),
         ),
         ClaimSpec(
             "C5",
@@ -132,6 +150,8 @@ CLAIMS: dict[str, ClaimSpec] = {
             paper=False,
             data="expression data (jakpersist.loaders.geo.load_expression)",
             quick=False,
+            data_type=ExpressionData,
+            fast_reads_data=True,
         ),
         ClaimSpec(
             "C8",
@@ -149,6 +169,8 @@ CLAIMS: dict[str, ClaimSpec] = {
             paper=False,
             data="a GDSC1 table with the shipped subset's columns "
             "(jakpersist.loaders.publicdata.load_gdsc)",
+            columns=("cell_line", *g1_gdsc.DRUG_COLUMNS.values()),
+            fast_reads_data=True,
         ),
         ClaimSpec(
             "H1",
@@ -159,6 +181,8 @@ CLAIMS: dict[str, ClaimSpec] = {
             paper=False,
             data="the hts007 cell counts (jakpersist.loaders.hts.load_hts007)",
             quick=False,
+            columns=h1_hts007.COUNT_COLUMNS,
+            fast_reads_data=True,
         ),
     )
 }
@@ -208,9 +232,15 @@ def evaluate(
     KeyError
         For an unknown claim id (the message names the known ones).
     TypeError
-        When ``data`` is given to a claim that takes no data.
+        When ``data`` is given to a claim that takes no data, or is not of the type it takes
+        (e.g. a path or a list instead of a table).
     ValueError
-        For an unknown parameter or mode.
+        For an unknown mode; data in fast mode for a model claim (its fast mode would ignore it);
+        a data table lacking one of the claim's columns (:func:`check_data`).
+    ParameterError
+        A ValueError: an unknown parameter, or a value of the wrong type or outside its declared
+        range (the message names the parameter, the value, the valid range and the file that
+        declares it).
 
     Examples
     --------
@@ -228,11 +258,59 @@ def evaluate(
     if mode not in ("full", "fast"):
         raise ValueError(f"mode must be 'full' or 'fast', not {mode!r}")
     spec = CLAIMS[claim]
-    if data is not None and not spec.data:
+    if data is not None:
+        check_data(spec, data, mode)
+    return spec.fn(check_parameters(params), seed=seed, data=data, mode=mode)
+
+
+def check_data(spec: ClaimSpec, data: Any, mode: str) -> None:
+    """Refuse ``data`` that ``spec``'s claim cannot use, naming what it takes.
+
+    Parameters
+    ----------
+    spec : ClaimSpec
+        The claim (``CLAIMS[claim]``).
+    data : Any
+        What the caller passed as ``data`` (not None).
+    mode : {"full", "fast"}
+        The evaluation mode.
+
+    Raises
+    ------
+    TypeError
+        When the claim takes no data, or ``data`` is not of the type it takes (a path is named as
+        such: read the file first).
+    ValueError
+        In fast mode for a model claim (its fast mode reads the model out and would ignore the
+        data), or when a table lacks one of the claim's columns (the message lists them all).
+    """
+    cid = spec.id
+    if not spec.data:
         takers = ", ".join(k for k, s in CLAIMS.items() if s.data)
         raise TypeError(
-            f"claim {claim} takes no data (its measurements are always simulated); data is "
-            "accepted "
-            f"by {takers}"
+            f"claim {cid} takes no data (its measurements are always simulated); data is "
+            f"accepted by {takers}"
         )
-    return spec.fn(params, seed=seed, data=data, mode=mode)
+    if mode == "fast" and not spec.fast_reads_data:
+        raise ValueError(
+            f"claim {cid} refuses data in fast mode: the fast mode reads the noise-free model out "
+            'and would ignore the data; evaluate it with mode="full"'
+        )
+    expected = f"{spec.data_type.__name__}" + (
+        f" with columns {', '.join(spec.columns)}" if spec.columns else ""
+    )
+    if not isinstance(data, spec.data_type):
+        hint = (
+            "; a path is not data: read the file first, " + spec.data.split("(", 1)[-1].rstrip(")")
+            if isinstance(data, (str, Path))
+            else ""
+        )
+        raise TypeError(
+            f"claim {cid} takes as data {spec.data}: a {expected}; got {type(data).__name__}{hint}"
+        )
+    missing = [c for c in spec.columns if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"claim {cid}'s data lacks column(s) {', '.join(missing)}; it takes {spec.data}: a "
+            f"{expected}"
+        )

@@ -215,7 +215,7 @@ class ClaimResult:
 
 
 def decided(
-    claim: str, kind: str, rule: str, conditions: list[Condition], **kw: Any
+    claim: str, kind: str, rule: str, *, conditions: list[Condition], **kw: Any
 ) -> ClaimResult:
     """A :class:`ClaimResult` whose verdict and margin are computed from ``conditions``."""
     verdict, margin = combine(conditions)

@@ -60,7 +60,7 @@ class C1Details(ClaimDetails):
 
 
 def jak2_dependent_cut(
-    naive: Any, persistent: Any, drug: str, mp: Any, *, fast: bool = False
+    naive: Any, persistent: Any, drug: str, *, mp: Any, fast: bool = False
 ) -> tuple[float, float]:
     """The rule's signalling condition on the JAK2-dependent part of pSTAT5 (pSTAT5 minus the
     JAK2-independent ``bypass``), as the rule's text says ("20% of its untreated level").
@@ -72,16 +72,18 @@ def jak2_dependent_cut(
     JAK2-dependent signal or the dose lies outside 1 pM to 10 mM.
     """
     b = float(mp.bypass)
-    naive0 = float(model.pstat5(0.0, naive, drug, mp)) - b
+    naive0 = float(model.pstat5(0.0, naive, drug, mp=mp)) - b
     if not naive0 > 0:
         return float("nan"), float("nan")
     target = (
         b + RULE.naive_pstat5_cut * naive0
     )  # naive pSTAT5 whose JAK2-dependent part is 20% of untreated
-    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(target, naive, drug, mp)
+    d_cut = (model.dose_for_signal_grid if fast else model.dose_for_signal)(
+        target, naive, drug, mp=mp
+    )
     if not np.isfinite(d_cut):
         return float("nan"), float("nan")
-    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp) - b) / naive0)
+    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp=mp) - b) / naive0)
 
 
 def evaluate(
@@ -105,10 +107,10 @@ def evaluate(
     """
     if mode == "fast":
         return _fast(params)
-    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode=mode)
     drug0 = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
-    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp)
+    d_cut, retained = jak2_dependent_cut(naive, persistent, drug0, mp=mp)
     metrics: dict[str, Any] = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"]}
     provenance = {"c1_adaptation": "model", "c1_assay_hours": "parameter"}
 
@@ -120,11 +122,11 @@ def evaluate(
             populations,
             list(DRUGS),
             doses,
-            mp,
-            rng,
-            s["n_replicates"],
-            s["noise_sd"],
-            s["assay_hours"],
+            mp=mp,
+            rng=rng,
+            n_replicates=s["n_replicates"],
+            noise_sd=s["noise_sd"],
+            hours=s["assay_hours"],
         )
     else:
         plate = data
@@ -156,11 +158,11 @@ def evaluate(
             populations,
             list(DRUGS),
             doses,
-            mp,
-            np.random.default_rng([s["seed"], 1]),
-            s["n_replicates"],
-            s["noise_sd"],
-            s["assay_hours"],
+            mp=mp,
+            rng=np.random.default_rng([s["seed"], 1]),
+            n_replicates=s["n_replicates"],
+            noise_sd=s["noise_sd"],
+            hours=s["assay_hours"],
         )
         gr = growth.gr50_fold(counts)
         for r in gr.itertuples():
@@ -175,7 +177,7 @@ def evaluate(
         "C1",
         "model" if simulated else "reader-data",
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance=provenance,
         details=C1Details(

@@ -77,7 +77,7 @@ def evaluate(
     """
     if mode == "fast":
         return _fast(params)
-    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode=mode)
     drug = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
     h_naive, h_pers = model.heterodimer_share(naive, mp), model.heterodimer_share(persistent, mp)
@@ -100,9 +100,17 @@ def evaluate(
     rng = np.random.default_rng(s["seed"])
     simulated = data is None
     if simulated:
-        coip_b = assays.coip_bands(populations, mp, rng, s["n_blots"], s["band_noise_sd"])
+        coip_b = assays.coip_bands(
+            populations, mp, rng, n_blots=s["n_blots"], noise_sd=s["band_noise_sd"]
+        )
         blot = assays.phospho_blot(
-            populations, drug, s["chronic_dose_nM"], mp, rng, s["n_blots"], s["band_noise_sd"]
+            populations,
+            drug,
+            s["chronic_dose_nM"],
+            mp=mp,
+            rng=rng,
+            n_blots=s["n_blots"],
+            noise_sd=s["band_noise_sd"],
         )
         bands = pd.concat([coip_b, blot], ignore_index=True)
     else:
@@ -124,7 +132,13 @@ def evaluate(
 
     doses = assays.dilution_series(10000.0, 10, 3.0)
     plate = assays.plate_viability(
-        kd_pops, [drug], doses, mp, rng, s["n_replicates"], s["noise_sd"]
+        kd_pops,
+        [drug],
+        doses,
+        mp=mp,
+        rng=rng,
+        n_replicates=s["n_replicates"],
+        noise_sd=s["noise_sd"],
     )
     summary, fits, boots = gi50.fit_all_curves(plate, s["n_boot"], rng)
     folds = gi50.fold_table(summary, fits, boots, tests=tuple(p for p in kd_pops if p != "naive"))
@@ -148,7 +162,7 @@ def evaluate(
         "C2",
         kind,
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance=provenance,
         details=C2Details(

@@ -83,6 +83,7 @@ def withdrawal_course(
     mp: ModelParams,
     drug: str,
     chronic_dose_nM: float,
+    *,
     chronic_days: float,
     withdrawal_days: float,
     n_timepoints: int,
@@ -103,7 +104,16 @@ def withdrawal_course(
     for day in np.linspace(0.0, withdrawal_days, n_timepoints):
         z = adaptation_after([Phase(float(day), 0.0, drug)], mp, z0=z_end)
         pops = {"naive": naive, "withdrawn": state_from_adaptation(z, mp)}
-        plate = plate_viability(pops, [drug], doses, mp, rng, n_replicates, noise_sd, hours)
+        plate = plate_viability(
+            pops,
+            [drug],
+            doses,
+            mp=mp,
+            rng=rng,
+            n_replicates=n_replicates,
+            noise_sd=noise_sd,
+            hours=hours,
+        )
         est = {}
         for pop, g in plate.groupby("population"):
             fit, _ = dr.select_model(g["dose_nM"], g["viability"])
@@ -171,7 +181,15 @@ def run(
 
     rng = np.random.default_rng(s["seed"])
     doses = assays.dilution_series(10000.0, 10, 3.0)
-    plate = assays.plate_viability(stages, [drug], doses, mp, rng, s["n_replicates"], s["noise_sd"])
+    plate = assays.plate_viability(
+        stages,
+        [drug],
+        doses,
+        mp=mp,
+        rng=rng,
+        n_replicates=s["n_replicates"],
+        noise_sd=s["noise_sd"],
+    )
     summary, fits, boots = gi50.fit_all_curves(plate, s["n_boot"], rng)
     folds = gi50.fold_table(summary, fits, boots, tests=STAGES).set_index("cells")
     for st in STAGES:
@@ -187,12 +205,12 @@ def run(
         mp,
         drug,
         s["chronic_dose_nM"],
-        s["chronic_days"],
-        s["withdrawal_days"],
-        s["n_timepoints"],
-        rng,
-        s["n_replicates"],
-        s["noise_sd"],
+        chronic_days=s["chronic_days"],
+        withdrawal_days=s["withdrawal_days"],
+        n_timepoints=s["n_timepoints"],
+        rng=rng,
+        n_replicates=s["n_replicates"],
+        noise_sd=s["noise_sd"],
     )
     good = course[course.status == "ok"]
     ht = timecourse.fit_half_time(good.day, good.fold, good.se_log)
@@ -213,7 +231,7 @@ def run(
         "C3",
         "model",
         RULE3.describe(),
-        RULE3.conditions(*(folds.loc[st, "fold"] for st in STAGES), bounds=bounds),
+        conditions=RULE3.conditions(*(folds.loc[st, "fold"] for st in STAGES), bounds=bounds),
         metrics=m3,
         provenance=p3,
         details=C3Details(
@@ -255,7 +273,7 @@ def run(
         "C4",
         "model" if simulated else "reader-data",
         RULE4.describe(),
-        conds,
+        conditions=conds,
         metrics=m4,
         provenance=p4,
         details=C4Details(mode="full", ct=ct, dct=dct, fc=fc, simulated=simulated),

@@ -91,13 +91,15 @@ def run(
     """
     if mode == "fast":
         return _fast(params)
-    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode)
+    s, mp, z, naive, persistent = setup(DEFAULTS, params, seed, mode=mode)
     drug = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
     kd_frac = s["knockdown_fraction"]
 
     rng = np.random.default_rng(s["seed"])
-    kd = assays.knockdown_growth(populations, kd_frac, mp, rng, s["n_replicates"], s["noise_sd"])
+    kd = assays.knockdown_growth(
+        populations, kd_frac, mp, rng=rng, n_replicates=s["n_replicates"], noise_sd=s["noise_sd"]
+    )
     growth = kd[kd.shRNA != "control"].groupby("population")["viability"].agg(["mean", "sem"])
     pst = kd.groupby(["population", "shRNA"])["pstat5"].first().unstack("shRNA")
     pst_ratio = (pst["shJAK2"] / pst["control"]).to_dict()
@@ -111,7 +113,7 @@ def run(
         "C6",
         "model",
         RULE6.describe(),
-        RULE6.conditions(
+        conditions=RULE6.conditions(
             growth.loc["persistent", "mean"], growth.loc["naive", "mean"], pst_ratio["persistent"]
         ),
         metrics=m6,
@@ -121,7 +123,13 @@ def run(
 
     doses = assays.dilution_series(10000.0, 10, 3.0)
     plate = assays.plate_viability(
-        populations, [HSP90_INHIBITOR, drug], doses, mp, rng, s["n_replicates"], s["noise_sd"]
+        populations,
+        [HSP90_INHIBITOR, drug],
+        doses,
+        mp=mp,
+        rng=rng,
+        n_replicates=s["n_replicates"],
+        noise_sd=s["noise_sd"],
     )
     summary, fits, boots = gi50.fit_all_curves(plate, s["n_boot"], rng)
     folds = gi50.fold_table(summary, fits, boots).set_index("drug")
@@ -134,10 +142,15 @@ def run(
     }
     hb = fold_bound(hsp)
     hr_use = hsp.fold if hb != "lower" else float("nan")
-    conds7 = RULE7.conditions(hr_use, hsp.fold_hi, jak.fold, fold_bound(jak))
+    conds7 = RULE7.conditions(hr_use, hsp.fold_hi, jak.fold, inhibitor_bound=fold_bound(jak))
 
     jbands = assays.jak2_blot(
-        populations, s["hsp90_dose_nM"], mp, rng, s["n_blots"], s["band_noise_sd"]
+        populations,
+        s["hsp90_dose_nM"],
+        mp,
+        rng=rng,
+        n_blots=s["n_blots"],
+        noise_sd=s["band_noise_sd"],
     )
     ratios = dens.band_ratio(jbands, "JAK2", "loading")
     loss = {}
@@ -151,11 +164,11 @@ def run(
         persistent,
         drug,
         np.r_[0, doses[3::2]],
-        np.r_[0, [10, 30, 100, 300, 1000]],
-        mp,
-        rng,
-        s["n_replicates"],
-        s["noise_sd"],
+        hsp90_doses_nM=np.r_[0, [10, 30, 100, 300, 1000]],
+        mp=mp,
+        rng=rng,
+        n_replicates=s["n_replicates"],
+        noise_sd=s["noise_sd"],
     )
     bliss = combination.bliss_excess(mat)
     m7["c7_bliss_mean_excess"] = combination.mean_excess(bliss)
@@ -163,7 +176,7 @@ def run(
         "C7",
         "model",
         RULE7.describe(),
-        conds7,
+        conditions=conds7,
         metrics=m7,
         provenance={**{k: "model" for k in m7}, "c7_hsp90_dose_nM": "parameter"},
         details=C7Details(

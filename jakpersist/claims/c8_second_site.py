@@ -39,7 +39,7 @@ def allele_cells(params: Mapping[str, Any] | None = None) -> float:
     0 when no resistant subclone exists or its resistance is not a JAK2 allele
     (``clone_jak2_allele`` = 0).
     """
-    _, mp, _, _, persistent = setup(DEFAULTS, params, None, "fast")
+    _, mp, _, _, persistent = setup(DEFAULTS, params, None, mode="fast")
     return float(np.asarray(persistent.clone, dtype=float) * mp.clone_jak2_allele)
 
 
@@ -72,7 +72,7 @@ def evaluate(
         raise ValueError("C8 reads no data file: its experiment is simulated only")
     if mode == "fast":
         return _fast(params)
-    s, mp, z, _, persistent = setup(DEFAULTS, params, seed, mode)
+    s, mp, z, _, persistent = setup(DEFAULTS, params, seed, mode=mode)
     true_cells = float(np.asarray(persistent.clone, dtype=float) * mp.clone_jak2_allele)
     vaf_true = COPIES * true_cells
     rng = np.random.default_rng([int(s["seed"]), 8])
@@ -92,7 +92,7 @@ def evaluate(
         "C8",
         "model",
         RULE.describe(),
-        RULE.conditions(cells),
+        conditions=RULE.conditions(cells),
         metrics=metrics,
         provenance=provenance,
         details=C8Details(mode, z),

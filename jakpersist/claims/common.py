@@ -67,7 +67,7 @@ def finite_or_nan(x: Any) -> float:
 
 
 def setup(
-    defaults: Mapping[str, Any], params: Mapping[str, Any] | None, seed: int | None, mode: str
+    defaults: Mapping[str, Any], params: Mapping[str, Any] | None, seed: int | None, *, mode: str
 ) -> tuple[dict[str, Any], ModelParams, float, CellState, CellState]:
     """What every in-vitro claim starts from: (settings, model parameters, adaptation state z, naive
     cells, persistent cells made by ``chronic_days`` at ``chronic_dose_nM`` of ``selection_drug``).
@@ -81,7 +81,7 @@ def setup(
         mp,
         s["selection_drug"],
         s["chronic_dose_nM"],
-        s["chronic_days"],
+        days=s["chronic_days"],
         method="closed_form" if mode == "fast" else "ode",
     )
     return s, mp, z, model.state_from_adaptation(0.0, mp), persistent

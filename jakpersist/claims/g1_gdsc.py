@@ -88,7 +88,7 @@ def evaluate(
         "G1",
         "public-data",
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=m,
         provenance={**{k: "data" for k in m}, "g1_cell_line": "parameter"},
         details=G1Details(gdsc=gdsc, ranks=ranks, mode=mode),

@@ -38,6 +38,8 @@ RANK_RHO_MAX = RULE_OBJ.max_rank_rho
 CONFOUND_RHO_MAX = RULE_OBJ.max_confound_rho
 MIN_LINES = RULE_OBJ.min_lines
 RULE = f"The rule holds if {RULE_OBJ.describe()}."
+#: The columns of the cell counts H1 reads (:func:`jakpersist.loaders.hts.load_hts007`).
+COUNT_COLUMNS = ("well_id", "plate", "cell_line", "drug", "dose_M", "control", "time_h", "count")
 #: The chapter's defaults (notebooks/h1_hts007.md's parameters cell; a test keeps the two equal).
 DEFAULTS: dict[str, Any] = defaults_of(("hts_drug", "viability_hours", "dip_delay_h"))
 
@@ -54,7 +56,7 @@ class H1Details(ClaimDetails):
 
 
 def line_table(
-    counts: pd.DataFrame, drug: str, viability_hours: float, dip_delay_h: float
+    counts: pd.DataFrame, drug: str, viability_hours: float, *, dip_delay_h: float
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per-line metrics of ``drug`` (see :func:`jakpersist.analysis.growth.curve_metrics`), plus the
     well summary and response tables. Adds ``doublings_per_day`` (control wells) and
@@ -65,7 +67,7 @@ def line_table(
         raise ValueError(
             f"drug {drug!r} is not in hts007; valid: {', '.join(sorted(resp['drug'].unique()))}"
         )
-    rows = [gw.curve_metrics(resp, ws, cl, drug) for cl in sorted(resp["cell_line"].unique())]
+    rows = [gw.curve_metrics(resp, ws, cl, drug=drug) for cl in sorted(resp["cell_line"].unique())]
     t = pd.DataFrame(rows)
     t["doublings_per_day"] = t["ctrl_rate_h"] * 24.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -117,7 +119,7 @@ def evaluate(
     s = settings(DEFAULTS, params)
     drug, viability_hours, dip_delay_h = s["hts_drug"], s["viability_hours"], s["dip_delay_h"]
     counts = load_hts007()[0] if data is None else data
-    t, ws, resp = line_table(counts, drug, viability_hours, dip_delay_h)
+    t, ws, resp = line_table(counts, drug, viability_hours, dip_delay_h=dip_delay_h)
     both = t[t["gi50_nM"].notna() & np.isfinite(t["gr50_nM"]) & (t["gr50_nM"] > 0)]
     n = len(both)
     if n >= MIN_LINES:
@@ -127,7 +129,7 @@ def evaluate(
         )
     else:
         rho_rank = rho_conf = p_conf = float("nan")
-    conds = RULE_OBJ.conditions(n, rho_rank, rho_conf, p_conf)
+    conds = RULE_OBJ.conditions(n, rho_rank, rho_conf, confound_p=p_conf)
     metrics = {
         "h1_n_lines": n,
         "h1_rank_rho": rho_rank,
@@ -144,7 +146,7 @@ def evaluate(
         "H1",
         "public-data",
         RULE,
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance=prov,
         details=H1Details(lines=t, wells=ws, responses=resp, mode=mode),

@@ -9,10 +9,22 @@ the declarations.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ..loaders.geo import REFERENCE_PATTERN, TEST_PATTERN, WITHDRAWN_PATTERN
-from ..model.params import ALL_PARAMS, Param
+from ..model.params import (
+    ALL_PARAMS,
+    DRUG_PARAMS,
+    MODEL_PARAMS,
+    RIVAL_PARAMS,
+    RUN_PARAMS,
+    Param,
+    with_short,
+)
 
 #: The 27 drugs of the hts007 screen (thunor 1.0.3 test data; see book/data.md).
 HTS007_DRUGS = (
@@ -92,9 +104,9 @@ CHAPTER_PARAMS: tuple[Param, ...] = (
         "h",
         "time point of the relative-viability read-out (GI50) in the hts007 time "
         "course; the nearest imaging time of each well is used, as thunor does",
-        "run setting",
+        "run setting (the screen is imaged up to about 119 h; the chapter's exercise reads 120 h)",
         12.0,
-        110.0,
+        120.0,
         kind="run",
     ),
     Param(
@@ -191,6 +203,31 @@ CHAPTER_PARAMS: tuple[Param, ...] = (
     ),
 )
 
+CHAPTER_PARAMS = with_short(
+    CHAPTER_PARAMS,
+    {
+        "n_permutations": "gene-set permutations of the enrichment test (permutations)",
+        "use_geo_cache": "analyse GSE38335 from data/cache/ when it has been downloaded",
+        "cell_line": "GDSC cell line whose rank is tested (HEL carries JAK2 V617F)",
+        "hts_drug": "drug of hts007 whose lines are compared (one of the screen's 27 drugs)",
+        "viability_hours": "time of the relative-viability read-out (GI50) (h)",
+        "dip_delay_h": "time after the first count from which the DIP rate is fitted (h)",
+        "data_path": "your data file (format on the Your data page); empty: the chapter's own "
+        "input",
+        "platform": "GEO platform to analyse in a multi-platform series (e.g. GPL96); empty: the "
+        "only one",
+        "reference_pattern": "regex, any case: reference (naive) samples",
+        "test_pattern": "regex, any case: test samples",
+        "withdrawn_pattern": "regex, any case: withdrawn (drug-off) samples, for C4",
+        "comparator": 'naive samples taken in drug ("same-drug") or untreated ("untreated"); '
+        '"auto": from their descriptions',
+        "annotation_path": "platform annotation (GPLxxx SOFT or GPLxxx.annot.gz) for a "
+        "series-matrix data_path",
+        "sample_sheet_path": "sample sheet CSV (column 'sample' + descriptions) for a tidy-matrix "
+        "data_path",
+    },
+)
+
 #: Every parameter a claim accepts: the model's, the virtual experiments' and the chapters'
 #: settings.
 PARAMS: dict[str, Param] = {**ALL_PARAMS, **{p.name: p for p in CHAPTER_PARAMS}}
@@ -236,3 +273,106 @@ def defaults_of(names: tuple[str, ...], **overrides: Any) -> dict[str, Any]:
             else f"overrides not among the names: {', '.join(stray)}"
         )
     return {n: overrides.get(n, PARAMS[n].default) for n in names}
+
+
+#: Where each parameter a claim accepts is declared (a path from the repository root).
+DECLARED_IN: dict[str, str] = {
+    **{p.name: "jakpersist/model/params.py" for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RIVAL_PARAMS)},
+    **{p.name: "jakpersist/model/params.py (RUN_PARAMS)" for p in RUN_PARAMS},
+    **{p.name: "jakpersist/claims/params.py (CHAPTER_PARAMS)" for p in CHAPTER_PARAMS},
+}
+
+
+class ParameterError(ValueError):
+    """A parameter has a wrong type or an out-of-range value (the message names the parameter, the
+    value, the valid range and where the parameter is declared)."""
+
+
+def check_value(p: Param, value: Any, *, declared_in: str | None = None) -> Any:
+    """``value`` converted to ``p``'s type, or :class:`ParameterError` naming the problem.
+
+    Parameters
+    ----------
+    p : Param
+        The declaration (type, inclusive range ``lo``/``hi``, ``choices``, unit).
+    value : Any
+        The value given; NumPy scalars count as numbers.
+    declared_in : str, optional
+        Where ``p`` is declared, for the message; default :data:`DECLARED_IN` (empty when the
+        name is not there).
+
+    Returns
+    -------
+    Any
+        The value as ``p.type`` (a whole float becomes an int for an integer parameter).
+
+    Raises
+    ------
+    ParameterError
+        For a wrong type, a value outside ``lo``-``hi`` or ``choices``, or NaN; the message reads
+        "parameter 'NAME' = VALUE is out of range; valid: LO to HI (UNIT); declared in FILE".
+
+    Examples
+    --------
+    >>> check_value(PARAMS["n_boot"], 300.0)
+    300
+    """
+    where = f"parameter '{p.name}' = {value!r}"
+    source = DECLARED_IN.get(p.name, "") if declared_in is None else declared_in
+    valid = (
+        f"valid: {p.range_text()}"
+        + (f" ({p.unit})" if p.unit else "")
+        + (f"; declared in {source}" if source else "")
+    )
+    if p.type is bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise ParameterError(f"{where} is not True/False; {valid}")
+        return bool(value)
+    if p.type is str:
+        if not isinstance(value, str):
+            raise ParameterError(f"{where} is not text; {valid}")
+        if p.choices is not None and value not in p.choices:
+            raise ParameterError(f"{where} is not allowed; {valid}")
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{where} is not a number; {valid}")
+    if p.type is int:
+        if not float(value).is_integer():
+            raise ParameterError(f"{where} is not a whole number; {valid}")
+        value = int(value)
+    else:
+        value = float(value)
+    if value != value:  # nan
+        raise ParameterError(f"{where} is not a number; {valid}")
+    if (p.lo is not None and value < p.lo) or (p.hi is not None and value > p.hi):
+        raise ParameterError(f"{where} is out of range; {valid}")
+    return value
+
+
+def check_parameters(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every value of ``params`` checked against its declaration (:data:`PARAMS`).
+
+    Parameters
+    ----------
+    params : mapping or None
+        Parameter name -> value, as a claim receives them.
+
+    Returns
+    -------
+    dict
+        The values converted to their declared types (:func:`check_value`).
+
+    Raises
+    ------
+    ParameterError
+        For an undeclared name (the message says how to list the declared ones) or a value of the
+        wrong type or out of its declared range.
+    """
+    params = dict(params or {})
+    unknown = sorted(k for k in params if k not in PARAMS)
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter(s) {', '.join(unknown)}; declared parameters are listed by "
+            "`jakbook params CHAPTER`"
+        )
+    return {k: check_value(PARAMS[k], v) for k, v in params.items()}

@@ -183,6 +183,7 @@ class ReversibilityRule:
         persistent: float,
         withdrawn: float,
         rechallenged: float,
+        *,
         bounds: dict[str, Bound] | None = None,
     ) -> list[Condition]:
         """GI50 folds vs naive; ``bounds``: stage -> "lower"/"upper" for censored folds."""
@@ -294,7 +295,7 @@ class DegraderRule:
         )
 
     def conditions(
-        self, ratio: float, ratio_hi: float, inhibitor_fold: float, inhibitor_bound: Bound = None
+        self, ratio: float, ratio_hi: float, inhibitor_fold: float, *, inhibitor_bound: Bound = None
     ) -> list[Condition]:
         return [
             _fold(
@@ -516,7 +517,7 @@ class GrowthConfoundRule:
         )
 
     def conditions(
-        self, n_lines: int, rank_rho: float, confound_rho: float, confound_p: float | None = None
+        self, n_lines: int, rank_rho: float, confound_rho: float, *, confound_p: float | None = None
     ) -> list[Condition]:
         """``confound_p``: exact one-sided permutation p of ``confound_rho`` (None: not computed;
         the condition is then left out, as in the tests of the rule's arithmetic)."""

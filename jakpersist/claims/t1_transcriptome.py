@@ -99,10 +99,10 @@ def standin_data(
         states,
         drug,
         dose,
-        gene_sets,
-        mp,
-        rng,
-        int(params.get("n_replicates", DEFAULTS["n_replicates"])),
+        gene_sets=gene_sets,
+        mp=mp,
+        rng=rng,
+        n_replicates=int(params.get("n_replicates", DEFAULTS["n_replicates"])),
     )
     pop = [c.rsplit("_", 1)[0] for c in expr.columns]
     samples = pd.DataFrame(
@@ -201,7 +201,7 @@ def equivalence_test(test: np.ndarray, reference: np.ndarray, margin: float) -> 
 
 
 def withdrawn_check(
-    data: geo.ExpressionData, test: list[str], withdrawn: list[str], kind: str
+    data: geo.ExpressionData, test: list[str], withdrawn: list[str], *, kind: str
 ) -> ClaimResult:
     """C4-style check on a withdrawn arm: JAK2 log2 expression, withdrawn minus persistent on drug,
     one-sided Welch t-test for "lower" (SciPy). Claim id "C4-T"; undefined when JAK2 is not in the
@@ -219,7 +219,7 @@ def withdrawn_check(
         "C4-T",
         kind,
         WITHDRAWN_RULE.describe(),
-        WITHDRAWN_RULE.conditions(diff, p),
+        conditions=WITHDRAWN_RULE.conditions(diff, p),
         metrics={
             "t1_withdrawn_jak2_log2fc": diff,
             "t1_withdrawn_p": p,
@@ -316,7 +316,7 @@ def evaluate(
             "source)"
         )
     g = g[g.index.isin(data.expression.columns)]
-    de = enrichment.welch_table(data.expression, g, "test", "reference")
+    de = enrichment.welch_table(data.expression, g, "test", reference="reference")
     n_perm = int(params["n_permutations"])
     res = enrichment.prerank(de["t"], gene_sets, seed=seed, permutations=n_perm).set_index("Term")
     nes = float(res.loc[RULE.gene_set, "NES"]) if RULE.gene_set in res.index else float("nan")
@@ -359,7 +359,7 @@ def evaluate(
         for s in geo.withdrawn_samples(groups, params["withdrawn_pattern"])
         if s in data.expression.columns
     ]
-    withdrawn = withdrawn_check(data, test_ids, wd_ids, kind) if len(wd_ids) >= 2 else None
+    withdrawn = withdrawn_check(data, test_ids, wd_ids, kind=kind) if len(wd_ids) >= 2 else None
     score_table = pd.DataFrame(
         {
             "sample": test_ids + ref_ids,
@@ -392,7 +392,7 @@ def evaluate(
         "C1-T",
         kind,
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance={
             k: "model" if data.simulated else "data"

@@ -244,7 +244,7 @@ def setup_many(
     point, or one for all): (settings, model parameters as arrays, adaptation state z, naive cells,
     persistent cells)."""
     s, mp = _params(defaults, columns, n)
-    z = adaptation_closed_form(s["chronic_days"], s["chronic_dose_nM"], s["selection_drug"], mp)
+    z = adaptation_closed_form(s["chronic_days"], s["chronic_dose_nM"], s["selection_drug"], mp=mp)
     z = np.broadcast_to(np.asarray(z, dtype=float), (n,))
     return s, mp, z, state_from_adaptation(0.0, mp), state_from_adaptation(np.clip(z, 0.0, 1.0), mp)
 
@@ -254,18 +254,19 @@ def _c1(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     s, mp, z, naive, pers = setup_many(C1_DEFAULTS, columns, n)
     drug0 = s["selection_drug"]
     b = mp.bypass
-    naive0 = pstat5(0.0, naive, drug0, mp) - b
+    naive0 = pstat5(0.0, naive, drug0, mp=mp) - b
     target = b + rule.naive_pstat5_cut * naive0
-    d_cut = dose_for_signal_grid_many(target, naive, drug0, mp)
+    d_cut = dose_for_signal_grid_many(target, naive, drug0, mp=mp)
     ok = (naive0 > 0) & np.isfinite(d_cut)
     with np.errstate(invalid="ignore", divide="ignore"):
         retained = np.where(
-            ok, (pstat5(np.where(ok, d_cut, 1.0), pers, drug0, mp) - b) / naive0, np.nan
+            ok, (pstat5(np.where(ok, d_cut, 1.0), pers, drug0, mp=mp) - b) / naive0, np.nan
         )
     folds, bounds, values = {}, {}, {}
     for d in DRUGS:
         f, bd = _fold(
-            gi50_grid(pers, d, mp, s["assay_hours"]), gi50_grid(naive, d, mp, s["assay_hours"])
+            gi50_grid(pers, d, mp, hours=s["assay_hours"]),
+            gi50_grid(naive, d, mp, hours=s["assay_hours"]),
         )
         folds[d], bounds[f"fold_{d}"], bounds[f"fold_lo_{d}"] = f, bd, bd
         values[f"fold_{d}"] = values[f"fold_lo_{d}"] = f
@@ -292,8 +293,8 @@ def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        coip = {p: _coip(pers, p, mp) / _coip(naive, p, mp) for p in C2_PARTNERS}
-        pst = pstat5(s["chronic_dose_nM"], pers, drug, mp) / pstat5(
+        coip = {p: _coip(pers, p, mp=mp) / _coip(naive, p, mp=mp) for p in C2_PARTNERS}
+        pst = pstat5(s["chronic_dose_nM"], pers, drug, mp=mp) / pstat5(
             s["chronic_dose_nM"], naive, drug, mp
         )
         g = {"naive": gi50_grid(naive, drug, mp), "persistent": gi50_grid(pers, drug, mp)}
@@ -373,12 +374,12 @@ def _c6(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     drug = s["selection_drug"]
     kd = s["knockdown_fraction"]
     g = {
-        k: viability(0.0, v.knock_down("jak2", kd), "ruxolitinib", mp, reference=v)
+        k: viability(0.0, v.knock_down("jak2", kd), "ruxolitinib", mp=mp, reference=v)
         for k, v in (("naive", naive), ("persistent", pers))
     }
     with np.errstate(invalid="ignore", divide="ignore"):
-        pr = pstat5(0.0, pers.knock_down("jak2", kd), "ruxolitinib", mp) / pstat5(
-            0.0, pers, "ruxolitinib", mp
+        pr = pstat5(0.0, pers.knock_down("jak2", kd), "ruxolitinib", mp=mp) / pstat5(
+            0.0, pers, "ruxolitinib", mp=mp
         )
     m6 = {
         "c6_growth_naive": g["naive"],

@@ -279,8 +279,8 @@ def stored_verdict(result: ClaimResult) -> bool | None:
     False, so it is never counted as failing (nor as holding).
 
     >>> from jakpersist.claims.base import Condition, decided
-    >>> stored_verdict(decided("C7", "model", "", [Condition("x", float("nan"), 1.0)]))
-    >>> stored_verdict(decided("C7", "model", "", [Condition("x", 0.5, 1.0)]))
+    >>> stored_verdict(decided("C7", "model", "", conditions=[Condition("x", float("nan"), 1.0)]))
+    >>> stored_verdict(decided("C7", "model", "", conditions=[Condition("x", 0.5, 1.0)]))
     False
     """
     return {Status.HOLDS: True, Status.FAILS: False}.get(result.status)

@@ -3,7 +3,7 @@ instruments and spreadsheets export them (a reader's workbook, a reader's grid t
 list, a Bio-Rad CFX qPCR export with its sample sheet). Every file says SIMULATED in its first line,
 sheet or a column.
 
-    python -m jakpersist.loaders.export_examples  # rewrites the files deterministically
+    jakbook examples --only exports  # rewrites the files deterministically
 
 The numbers come from ``plate_example.csv`` and ``qpcr_example.csv`` (simulated by the book's model,
 :mod:`jakpersist.book.examples`); this module only changes their form: the three plate exports read
@@ -233,11 +233,6 @@ def write_all(folder: Path = EXAMPLES, *, record: bool = True) -> list[Path]:
                 "qpcr_example.csv (seed 7) in an export's form",
                 version="jakpersist 0.1.0",
                 licence="CC BY 4.0 (this project)",
-                made_by="python -m jakpersist.loaders.export_examples",
+                made_by="jakbook examples --only exports",
             )
     return out
-
-
-if __name__ == "__main__":  # pragma: no cover
-    for p in write_all():
-        print(p)

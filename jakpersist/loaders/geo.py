@@ -94,7 +94,12 @@ def cached_series(accession: str = SERIES, cache: Path = CACHE) -> Path | None:
 
 
 def download_series(
-    accession: str = SERIES, cache: Path = CACHE, retries: int = 2, wait_s: float = 3.0, log=print
+    accession: str = SERIES,
+    cache: Path = CACHE,
+    retries: int = 2,
+    *,
+    wait_s: float = 3.0,
+    log=print,
 ) -> Path:
     """Download ``accession`` with GEOparse into ``cache`` (atomic, checksummed, bounded
     retries)."""
@@ -992,7 +997,7 @@ def load_tidy(path: str | Path, sample_sheet_path: str | Path | None = None) -> 
 # one entry point, and the sample groups
 # ------------------------------------------------------------------------------------------------
 def load_expression(
-    path: str | Path, platform: str = "", annotation_path: str = "", sample_sheet_path: str = ""
+    path: str | Path, platform: str = "", annotation_path: str = "", *, sample_sheet_path: str = ""
 ) -> ExpressionData:
     """Load any of :data:`FORMS` (decided from the content by :func:`sniff`, never from the
     name)."""

@@ -14,7 +14,3 @@ def main() -> int:
         print(f"make data: {exc}", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

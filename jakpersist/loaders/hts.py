@@ -10,7 +10,7 @@ used.
 
 Command line (what ``make`` calls before the chapter runs)::
 
-    python -m jakpersist.loaders.hts        # fetch + verify; prints the cached path
+    jakbook data hts        # fetch + verify; prints the cached path
 
 Tidy tables returned by :func:`load_hts007` (all counts are *cell counts per well*, times in hours):
 
@@ -168,7 +168,7 @@ def load_hts007(cache: Path = CACHE) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m jakpersist.loaders.hts``: fetch and verify hts007; one-line error when
+    """``jakbook data hts``: fetch and verify hts007; one-line error when
     offline."""
     try:
         path = fetch_hts007()
@@ -177,7 +177,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(path)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

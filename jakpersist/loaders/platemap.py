@@ -541,7 +541,9 @@ def read_plate_set(path: str | Path) -> pd.DataFrame:
             labels={"viability": "viability"},
         ),
     )
-    df = skip_missing(df, "viability", "well", ["plate", "well", "population", "drug", "dose_nM"])
+    df = skip_missing(
+        df, "viability", "well", keys=["plate", "well", "population", "drug", "dose_nM"]
+    )
     df["source"] = f"your data ({p.name})"
     return df
 

@@ -5,9 +5,9 @@ functions rebuild them from the registry packages named in the manifest and reco
 checksums; they download from PyPI and are run only by hand:
 
     # MSigDB Hallmark sets (CC BY 4.0), from scspectra==0.2.1
-    python -m jakpersist.loaders.publicdata genesets
+    jakbook data genesets
     # GDSC1 release 17, from the gdsctools==1.0.1 source tarball
-    python -m jakpersist.loaders.publicdata gdsc
+    jakbook data gdsc
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def regenerate_gene_sets(wheel: Path | None = None) -> Path:
     ]
     GENESETS.parent.mkdir(parents=True, exist_ok=True)
     GENESETS.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    record(GENESETS, made_by="python -m jakpersist.loaders.publicdata genesets")
+    record(GENESETS, made_by="jakbook data genesets")
     return GENESETS
 
 
@@ -190,16 +190,5 @@ def regenerate_gdsc(tarball: Path | None = None) -> Path:
     ].sort_values("cosmic_id")
     GDSC.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(GDSC, index=False, float_format="%.6f", lineterminator="\n")
-    record(GDSC, made_by="python -m jakpersist.loaders.publicdata gdsc")
+    record(GDSC, made_by="jakbook data gdsc")
     return GDSC
-
-
-if __name__ == "__main__":  # pragma: no cover
-    what = sys.argv[1] if len(sys.argv) > 1 else ""
-    if what == "genesets":
-        print(regenerate_gene_sets(Path(sys.argv[2]) if len(sys.argv) > 2 else None))
-    elif what == "gdsc":
-        print(regenerate_gdsc(Path(sys.argv[2]) if len(sys.argv) > 2 else None))
-    else:
-        print(__doc__)
-        sys.exit(2)

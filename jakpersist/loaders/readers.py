@@ -318,7 +318,9 @@ def read_plate(
             PLATE,
             {"viability": "; give viability as a fraction of the vehicle mean (1 = untreated)"},
         )
-        df = skip_missing(df, "viability", "well", ["population", "drug", "dose_nM", "replicate"])
+        df = skip_missing(
+            df, "viability", "well", keys=["population", "drug", "dose_nM", "replicate"]
+        )
         if df.empty:
             raise ReaderDataError(f"{p}: every well's viability is missing (NA or empty)")
         df = share_vehicle_rows(df)
@@ -529,7 +531,7 @@ def read_bands(
         except _NotAnExport:
             raise exc from None
     check_ranges(df, BANDS)
-    df = skip_missing(df, "intensity", "band", ["blot", "population", "target"])
+    df = skip_missing(df, "intensity", "band", keys=["blot", "population", "target"])
     _require_populations(path, df, ("naive", "persistent"))
     missing = [t for t in targets if t not in set(df["target"])]
     if missing:
@@ -677,7 +679,7 @@ def read_qpcr(
         except _NotAnExport:
             raise exc from None
     check_ranges(df, QPCR, {"ct": "; give Ct values (cycles), not relative quantities"})
-    df = skip_missing(df, "ct", "reaction", ["population", "replicate", "gene"])
+    df = skip_missing(df, "ct", "reaction", keys=["population", "replicate", "gene"])
     _require_populations(path, df, ("naive", "persistent"))
     genes = sorted(set(df["gene"]))
     if target not in genes or len(genes) != 2:

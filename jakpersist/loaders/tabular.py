@@ -238,7 +238,7 @@ def parse_number(cell: str, style: str | None) -> tuple[float, str]:
 
 
 def ambiguity_message(
-    where: str, cell: str, readings: tuple[float, float], style: str | None
+    where: str, cell: str, readings: tuple[float, float], *, style: str | None
 ) -> str:
     """The refusal for an ambiguous cell: where, the value, both readings and what to write
     instead."""
@@ -287,7 +287,7 @@ class NumberReader:
             inside = [r for r in exc.readings if lo <= r <= hi]
             if len(inside) != 1:
                 raise ReaderDataError(
-                    ambiguity_message(where, cell, exc.readings, self.style)
+                    ambiguity_message(where, cell, exc.readings, style=self.style)
                 ) from None
             v, form = inside[0], "by range"
         except ValueError:
@@ -786,7 +786,9 @@ def read_table(
     data: dict[str, list] = {}
     for col in schema.columns:
         i, factor, unit = found[col.name]
-        data[col.name] = convert(p, col, header[i], raw[col.name], lines, factor, reader)
+        data[col.name] = convert(
+            p, col, header[i], cells=raw[col.name], lines=lines, factor=factor, reader=reader
+        )
         if factor != 1.0:
             notes.append(
                 f"column '{header[i]}' is in {unit}: converted to {col.unit} (x{factor:g})"
@@ -1034,6 +1036,7 @@ def convert(
     p: Path,
     col: Column,
     label: str,
+    *,
     cells: list[str],
     lines: list[int],
     factor: float = 1.0,
@@ -1093,7 +1096,7 @@ def check_ranges(df: pd.DataFrame, schema: Schema, hints: dict[str, str] | None 
             )
 
 
-def skip_missing(df: pd.DataFrame, column: str, what: str, keys: list[str]) -> pd.DataFrame:
+def skip_missing(df: pd.DataFrame, column: str, what: str, *, keys: list[str]) -> pd.DataFrame:
     """Drop rows whose ``column`` is NaN and list them (line and ``keys``) in the table's notes."""
     gone = df[df[column].isna()]
     if not len(gone):

@@ -33,7 +33,7 @@ def clone_advantage(dose_nM: float, drug: str, mp: ModelParams) -> float:
     of ``drug``: 24 (r_sub - r_main), both at naive protein levels (rivals R2/R5)."""
     pure = state_from_adaptation(0.0, mp)
     (_, r_main), (_, r_sub) = population_rates(
-        dose_nM, CellState(pure.jak2, pure.jak1, pure.tyk2, 0.0, 0.5), drug, mp
+        dose_nM, CellState(pure.jak2, pure.jak1, pure.tyk2, 0.0, 0.5), drug, mp=mp
     )
     return _scalar(24.0 * (r_sub - r_main))
 
@@ -86,7 +86,7 @@ def relax_rate(mp: ModelParams) -> float:
 
 
 def simulate_schedule(
-    schedule: list[Phase], mp: ModelParams, z0: float = 0.0, points_per_day: int = 4
+    schedule: list[Phase], mp: ModelParams, z0: float = 0.0, *, points_per_day: int = 4
 ) -> tuple[np.ndarray, np.ndarray]:
     """Adaptation state over a schedule. Returns (time in days, z)."""
     if mp.clone_start > 0:  # selection (R2/R5): exact per phase, on the same time grid
@@ -127,7 +127,7 @@ def adaptation_after(schedule: list[Phase], mp: ModelParams, z0: float = 0.0) ->
 
 
 def adaptation_closed_form(
-    days: float, dose_nM: float, drug: str, mp: ModelParams, z0: float = 0.0
+    days: float, dose_nM: float, drug: str, *, mp: ModelParams, z0: float = 0.0
 ) -> float:
     """Exact z after ``days`` at a constant dose (used to check the integrator)."""
     if np.ndim(mp.clone_start) or np.ndim(z0):  # parameters per point (the vectorised fast mode)
@@ -151,7 +151,7 @@ def adaptation_closed_form(
 
 
 def persistent_state(
-    mp: ModelParams, drug: str, dose_nM: float, days: float, method: str = "ode"
+    mp: ModelParams, drug: str, dose_nM: float, *, days: float, method: str = "ode"
 ) -> tuple[float, CellState]:
     """Adaptation state and cell state after ``days`` under ``dose_nM`` of ``drug``, from naive.
 
@@ -160,7 +160,7 @@ def persistent_state(
     tolerance, ~1e-9).
     """
     if method == "closed_form":
-        z = adaptation_closed_form(days, dose_nM, drug, mp)
+        z = adaptation_closed_form(days, dose_nM, drug, mp=mp)
         return z, state_from_adaptation(min(max(z, 0.0), 1.0), mp)
     z = adaptation_after([Phase(days, dose_nM, drug)], mp)
     return z, state_from_adaptation(z, mp)
@@ -171,6 +171,6 @@ def schedule_closed_form(schedule: list[Phase], mp: ModelParams, z0: float = 0.0
     form)."""
     out, z = [], z0
     for ph in schedule:
-        z = adaptation_closed_form(ph.days, ph.dose_nM, ph.drug, mp, z)
+        z = adaptation_closed_form(ph.days, ph.dose_nM, ph.drug, mp=mp, z0=z)
         out.append(np.clip(z, 0.0, 1.0) if np.ndim(z) else min(max(z, 0.0), 1.0))
     return out

@@ -76,6 +76,14 @@ class Param:
     #: sample the plausible range log-uniformly (True, for positive scale-like quantities) or
     #: uniformly
     log_scale: bool = False
+    #: the help in a few words, written beside the value in a chapter's ``parameters`` cell (a test
+    #: checks every cell against it); empty = ``help``
+    short: str = ""
+
+    @property
+    def cell_help(self) -> str:
+        """The comment beside this parameter in a chapter's ``parameters`` cell."""
+        return self.short or self.help
 
     def range_text(self) -> str:
         """Human-readable valid range, e.g. ``1 to 1000`` or ``one of: a, b``."""
@@ -932,11 +940,82 @@ def _with_plausible(p: Param) -> Param:
     return replace(p, plausible=(lo, hi), plausible_why=why, log_scale=log)
 
 
+def with_short(params: tuple[Param, ...], short: Mapping[str, str]) -> tuple[Param, ...]:
+    """``params`` with the short help of ``short`` (name -> text) set; raises KeyError naming a
+    name of ``short`` that is not among ``params``."""
+    stray = sorted(set(short) - {p.name for p in params})
+    if stray:
+        raise KeyError(f"short help for undeclared parameter(s): {', '.join(stray)}")
+    return tuple(replace(p, short=short[p.name]) if p.name in short else p for p in params)
+
+
+#: The comment beside each parameter in the chapters' ``parameters`` cells (one wording for every
+#: chapter that exposes it; the full text is ``help``).
+SHORT: dict[str, str] = {
+    "hetero_advantage": "how much less the drug blocks JAK2 in heterodimers (fold; 1 means none)",
+    "trans_gating": "how far the heterodimer escape needs the partner kinase active "
+    "(0: drug-agnostic escape)",
+    "pairing_affinity": "JAK2 affinity for JAK1/TYK2 relative to JAK2 (per relative level)",
+    "partner_naive": "JAK1+TYK2 level available for pairing in naive cells (relative level)",
+    "partner_max": "JAK1+TYK2 level in fully adapted cells (relative to naive JAK2)",
+    "jak2_max": "JAK2 expression in fully adapted cells (fold of naive)",
+    "bypass": "JAK2-independent STAT5 signal (fraction of naive pSTAT5; 0 is off)",
+    "adapt_rate": "growth rate of the adaptation state under full inhibition (1/day)",
+    "relax_half_time": "half-time of relaxation of the adaptation state off drug (days)",
+    "hsp90_K": "PU-H71 dose that halves JAK2 protein (nM)",
+    "hsp90_other_clients": "extra growth loss from other HSP90 clients at full effect (fraction)",
+    "vivo_turnover": "rate at which clone sizes move towards equilibrium (1/day)",
+    "vivo_normal_fitness": "fitness of normal cells relative to untreated mutant cells",
+    "vivo_normal_drug_effect": "fitness loss of normal cells at full inhibition (fraction)",
+    "clone_start": "share of cells in a resistant subclone before any drug (0: none; rivals R2 "
+    "and R5)",
+    "clone_shift_ruxolitinib": "ruxolitinib potency lost in that subclone (fold; 1: none)",
+    "seed": "random seed for every simulated measurement and resampling",
+    "n_boot": "bootstrap resamples for the GI50 intervals (resamples)",
+    "n_replicates": "replicates per condition: wells per dose, or samples per population in a "
+    "stand-in",
+    "noise_sd": "s.d. of simulated viability noise (fraction of vehicle)",
+    "assay_hours": "viability assay duration (h)",
+    "top_dose_nM": "highest dose of the dilution series (nM)",
+    "n_doses": "doses in the dilution series, plus a vehicle well (doses)",
+    "dilution": "dilution factor between doses (fold)",
+    "selection_drug": "drug used to make and test the persistent cells",
+    "chronic_dose_nM": "dose kept on the cells while persistence is acquired (nM)",
+    "chronic_days": "time under the chronic dose (days)",
+    "hsp90_dose_nM": "PU-H71 dose for the JAK2 degradation blot and the degrader arm (nM)",
+    "treatment": "treatment arm (ruxolitinib, fedratinib, jak_inhibitor_1, or the JAK2 degrader "
+    "PU-H71)",
+    "treatment_weeks": "weeks on treatment before a pause (weeks)",
+    "pause_weeks": "weeks off treatment (weeks)",
+    "redose_weeks": "weeks of re-dosing after the pause (weeks)",
+    "seq_reads": "sequencing reads per candidate second-site position of JAK2 (reads)",
+    "seq_detection_vaf": "read fraction at which a candidate allele is called",
+    "n_blots": "replicate blots (or co-IPs) per population (blots)",
+    "band_noise_sd": "s.d. of simulated multiplicative band noise (log units)",
+    "knockdown_fraction": "share of the targeted kinase removed by its shRNA (fraction)",
+    "withdrawal_days": "time off drug before re-testing (days)",
+    "rechallenge_days": "time back on the chronic dose after withdrawal (days)",
+    "n_timepoints": "GI50 measurements during withdrawal (time points)",
+}
+
 MODEL_PARAMS = tuple(_with_plausible(p) for p in MODEL_PARAMS)
 DRUG_PARAMS = tuple(_with_plausible(p) for p in DRUG_PARAMS)
 RUN_PARAMS = tuple(
     _with_plausible(p) for p in RUN_PARAMS
 )  # a run setting may be sampled too (knock-down)
+
+
+def _short_of(params: tuple[Param, ...]) -> tuple[Param, ...]:
+    names = {p.name for p in params}
+    return with_short(params, {k: v for k, v in SHORT.items() if k in names})
+
+
+MODEL_PARAMS, DRUG_PARAMS, RUN_PARAMS, RIVAL_PARAMS = (
+    _short_of(MODEL_PARAMS),
+    _short_of(DRUG_PARAMS),
+    _short_of(RUN_PARAMS),
+    _short_of(RIVAL_PARAMS),
+)
 ALL_PARAMS: dict[str, Param] = {
     p.name: p for p in (*MODEL_PARAMS, *DRUG_PARAMS, *RUN_PARAMS, *RIVAL_PARAMS)
 }
@@ -1086,4 +1165,6 @@ __all__ = [
     "DRUG_LABELS",
     "default_of",
     "PLAUSIBLE",
+    "SHORT",
+    "with_short",
 ]

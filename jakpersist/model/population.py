@@ -47,7 +47,7 @@ class Dose:
 
 
 def _mutant_signal(z: float, agent: str, dose: float, mp: ModelParams) -> float:
-    return float(agent_pstat5(dose, state_from_adaptation(min(max(z, 0.0), 1.0), mp), agent, mp))
+    return float(agent_pstat5(dose, state_from_adaptation(min(max(z, 0.0), 1.0), mp), agent, mp=mp))
 
 
 def _theta(agent: str, dose: float, mp: ModelParams) -> float:
@@ -61,6 +61,7 @@ def simulate(
     schedule: list[Dose],
     mp: ModelParams,
     M0: float = 0.75,
+    *,
     N0: float = 0.15,
     points_per_day: int = 1,
     rtol: float = 1e-8,
@@ -78,7 +79,9 @@ def simulate(
             "rival mechanisms are implemented in the phase-end read-out "
             "(simulate_phase_ends, the claims' fast mode) only"
         )
-    r_ref = float(growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp))
+    r_ref = float(
+        growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp), mp)
+    )
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     y = np.array([M0, N0, 0.0])
@@ -151,7 +154,7 @@ def _relative_to_treatment_start(df: pd.DataFrame, schedule: list[Dose]) -> pd.D
 
 
 def simulate_phase_ends(
-    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15, dt: float = 0.5
+    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, *, N0: float = 0.15, dt: float = 0.5
 ) -> pd.DataFrame:
     """The same illustration as :func:`simulate`, read out only at day 0 and at the end of each
     phase: the fast path of the robustness atlas (~50x faster).
@@ -166,11 +169,11 @@ def simulate_phase_ends(
     rivals = mp.rivals_on
     if rivals:
         r_ref = float(
-            population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp)
+            population_growth_rate(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp)
         )
     else:
         r_ref = float(
-            growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp), mp)
+            growth_rate(pstat5(0.0, state_from_adaptation(0.0, mp), "ruxolitinib", mp=mp), mp)
         )
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
@@ -181,7 +184,8 @@ def simulate_phase_ends(
         zz = np.clip(zz, 0.0, 1.0)
         if rivals:
             return np.asarray(
-                agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp), dtype=float
+                agent_pstat5(ph.dose_nM, state_from_adaptation(zz, mp), ph.agent, mp=mp),
+                dtype=float,
             ) * np.ones_like(zz)
         partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * zz
         st = CellState(
@@ -189,9 +193,9 @@ def simulate_phase_ends(
             jak1=mp.jak1_share * partner,
             tyk2=(1.0 - mp.jak1_share) * partner,
         )
-        return np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp), dtype=float) * np.ones_like(
-            zz
-        )
+        return np.asarray(
+            agent_pstat5(ph.dose_nM, st, ph.agent, mp=mp), dtype=float
+        ) * np.ones_like(zz)
 
     def record(ph: Dose, th: float, S: float) -> None:
         st = state_from_adaptation(min(max(z, 0.0), 1.0), mp)
@@ -231,7 +235,7 @@ def simulate_phase_ends(
                 )
             st = state_from_adaptation(np.clip(zt, 0.0, 1.0), mp)
             FM = (
-                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp), dtype=float)
+                np.asarray(population_growth_rate(ph.dose_nM, st, ph.agent, mp=mp), dtype=float)
                 * np.ones_like(zt)
                 / r_ref
             ).tolist()
@@ -251,7 +255,7 @@ _BLOCK = 65536
 
 
 def phase_ends(
-    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, N0: float = 0.15, dt: float = 0.5
+    schedule: list[Dose], mp: ModelParams, M0: float = 0.75, *, N0: float = 0.15, dt: float = 0.5
 ) -> list[dict]:
     """The read-outs of :func:`simulate_phase_ends` at day 0 and at the end of each phase, for many
     parameter points at once: ``mp`` may hold arrays (one value per point, all of one shape) and
@@ -260,7 +264,7 @@ def phase_ends(
     step: fixed-step Runge-Kutta of ``dt`` days on the exact adaptation or selection state; rival
     mechanisms included)."""
     naive = state_from_adaptation(0.0, mp)
-    r_ref = np.asarray(population_growth_rate(0.0, naive, "ruxolitinib", mp), dtype=float)
+    r_ref = np.asarray(population_growth_rate(0.0, naive, "ruxolitinib", mp=mp), dtype=float)
     lam, fN, eN = mp.vivo_turnover, mp.vivo_normal_fitness, mp.vivo_normal_drug_effect
     k_up, k_down = mp.adapt_rate, relax_rate(mp)
     shape = np.shape(r_ref)
@@ -283,7 +287,7 @@ def phase_ends(
                 "N": N,
                 "z": z,
                 "theta": th,
-                "pstat5_mutant": np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp))
+                "pstat5_mutant": np.asarray(agent_pstat5(ph.dose_nM, st, ph.agent, mp=mp))
                 * np.ones(shape),
                 "hetero_share": heterodimer_share(st, mp) * np.ones(shape),
             }
@@ -321,7 +325,8 @@ def phase_ends(
             if np.all(zb == zb[:1]):  # z stands still (e.g. untreated and naive): one row serves
                 zb = zb[:1]
             r = np.asarray(
-                population_growth_rate(ph.dose_nM, _grid_state(zb, mp), ph.agent, mp), dtype=float
+                population_growth_rate(ph.dose_nM, _grid_state(zb, mp=mp), ph.agent, mp=mp),
+                dtype=float,
             )
             np.divide(r, r_ref, out=F[i : i + step, 0])
         y = np.stack([M, N])

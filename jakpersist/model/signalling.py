@@ -161,7 +161,7 @@ def _partner_weights(state: CellState) -> tuple[ArrayLike, ArrayLike]:
 
 
 def trans_activated_share(
-    dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams
+    dose_nM: ArrayLike, state: CellState, drug: str, *, mp: ModelParams
 ) -> np.ndarray:
     """Share of heterodimer JAK2 that its partner trans-phosphorylates at ``dose_nM`` of a type I
     ``drug``: the partner's activity left, sum_p w_p I(D; rho_p K), with w_p the JAK1/TYK2 shares of
@@ -192,7 +192,9 @@ def _cytokine(
     return mp.cytokine_signal * state.z * left / mp.partner_naive
 
 
-def cytokine_pstat5(dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams) -> np.ndarray:
+def cytokine_pstat5(
+    dose_nM: ArrayLike, state: CellState, drug: str, *, mp: ModelParams
+) -> np.ndarray:
     """The extrinsic cytokine's part of pSTAT5 (rival R6; fraction of naive vehicle) at ``dose_nM``
     of a type I ``drug``: see :func:`_cytokine`; 0 when the mechanism is off."""
     c = _cytokine(dose_nM, state, drug, mp)
@@ -227,7 +229,7 @@ def _pstat5_parts(
         if type2
         else 1.0
         - mp.trans_gating
-        + mp.trans_gating * trans_activated_share(dose_nM, state, drug, mp)
+        + mp.trans_gating * trans_activated_share(dose_nM, state, drug, mp=mp)
     )
     cyt = _cytokine(0.0 if type2 else dose_nM, state, "ruxolitinib" if type2 else drug, mp)
 
@@ -246,7 +248,7 @@ def _pstat5_parts(
     return [(1.0 - state.clone, signal(K), False), (state.clone, signal(shift * K), True)]
 
 
-def pjak2(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> np.ndarray:
+def pjak2(dose_nM: ArrayLike, state: CellState, agent: str, *, mp: ModelParams) -> np.ndarray:
     """Activation-loop phosphorylation of JAK2 (pY1007/1008), as a fraction of naive untreated
     cells, after a dose of ``agent`` (a type I drug of DRUGS, the type II inhibitor CHZ868, or
     PU-H71).
@@ -285,7 +287,7 @@ def pjak2(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> 
 
 
 def pstat5(
-    dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, hsp90_nM: ArrayLike = 0.0
+    dose_nM: ArrayLike, state: CellState, drug: str, *, mp: ModelParams, hsp90_nM: ArrayLike = 0.0
 ) -> np.ndarray:
     """STAT5 phosphorylation (fraction of naive vehicle) at a JAK2-inhibitor dose and PU-H71 dose.
 
@@ -318,7 +320,7 @@ def _bypass_drive(state: CellState, hsp90_nM: ArrayLike, mp: ModelParams) -> Arr
 
 
 def population_rates(
-    dose_nM: ArrayLike, state: CellState, drug: str, mp: ModelParams, hsp90_nM: ArrayLike = 0.0
+    dose_nM: ArrayLike, state: CellState, drug: str, *, mp: ModelParams, hsp90_nM: ArrayLike = 0.0
 ) -> list[tuple[float, np.ndarray]]:
     """Net growth rate (1/h) of each subpopulation with its share: [(weight, rate), ...] (one entry
     for a homogeneous population). Includes every rival mechanism that is switched on."""
@@ -330,14 +332,14 @@ def population_rates(
 
 
 def population_growth_rate(
-    dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams
+    dose_nM: ArrayLike, state: CellState, agent: str, *, mp: ModelParams
 ) -> np.ndarray:
     """Instantaneous net growth rate (1/h) of a population under ``agent`` (a JAK2 inhibitor or
     PU-H71): the share-weighted mean of its subpopulations' rates."""
     if agent == HSP90_INHIBITOR:
-        parts = population_rates(0.0, state, "ruxolitinib", mp, hsp90_nM=dose_nM)
+        parts = population_rates(0.0, state, "ruxolitinib", mp=mp, hsp90_nM=dose_nM)
     else:
-        parts = population_rates(dose_nM, state, agent, mp)
+        parts = population_rates(dose_nM, state, agent, mp=mp)
     if len(parts) == 1:
         return parts[0][1]
     return sum(w * r for w, r in parts)
@@ -374,6 +376,7 @@ def viability(
     dose_nM: ArrayLike,
     state: CellState,
     drug: str,
+    *,
     mp: ModelParams,
     hours: float = 72.0,
     hsp90_nM: ArrayLike = 0.0,
@@ -386,30 +389,32 @@ def viability(
     V = sum_i w_i exp(r_i t) / sum_j w_j exp(r_j(reference, vehicle) t).
     """
     ref = state if reference is None else reference
-    treated = population_rates(dose_nM, state, drug, mp, hsp90_nM)
-    vehicle = population_rates(0.0, ref, drug, mp)
+    treated = population_rates(dose_nM, state, drug, mp=mp, hsp90_nM=hsp90_nM)
+    vehicle = population_rates(0.0, ref, drug, mp=mp)
     if len(treated) == 1 and len(vehicle) == 1:
         return np.exp((treated[0][1] - vehicle[0][1]) * hours)
     num = sum(w * np.exp(r * hours) for w, r in treated)
     return num / sum(w * np.exp(r * hours) for w, r in vehicle)
 
 
-def agent_pstat5(dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams) -> np.ndarray:
+def agent_pstat5(
+    dose_nM: ArrayLike, state: CellState, agent: str, *, mp: ModelParams
+) -> np.ndarray:
     """pSTAT5 after a dose of ``agent``: a JAK2 inhibitor (see DRUGS) or the HSP90 inhibitor
     PU-H71."""
     if agent == HSP90_INHIBITOR:
-        return pstat5(0.0, state, "ruxolitinib", mp, hsp90_nM=dose_nM)
-    return pstat5(dose_nM, state, agent, mp)
+        return pstat5(0.0, state, "ruxolitinib", mp=mp, hsp90_nM=dose_nM)
+    return pstat5(dose_nM, state, agent, mp=mp)
 
 
 def agent_viability(
-    dose_nM: ArrayLike, state: CellState, agent: str, mp: ModelParams, hours: float = 72.0
+    dose_nM: ArrayLike, state: CellState, agent: str, *, mp: ModelParams, hours: float = 72.0
 ) -> np.ndarray:
     """Viability after a dose of ``agent``: a JAK2 inhibitor (see DRUGS) or the HSP90 inhibitor
     PU-H71."""
     if agent == HSP90_INHIBITOR:
-        return viability(0.0, state, "ruxolitinib", mp, hours, hsp90_nM=dose_nM)
-    return viability(dose_nM, state, agent, mp, hours)
+        return viability(0.0, state, "ruxolitinib", mp=mp, hours=hours, hsp90_nM=dose_nM)
+    return viability(dose_nM, state, agent, mp=mp, hours=hours)
 
 
 def _dose_where(curve, target: float, lo_nM: float, hi_nM: float) -> float:
@@ -428,18 +433,21 @@ def dose_for_signal(
     target: float,
     state: CellState,
     drug: str,
+    *,
     mp: ModelParams,
     lo_nM: float = 1e-3,
     hi_nM: float = 1e7,
 ) -> float:
     """Dose (nM) at which pSTAT5 falls to ``target`` (fraction of naive vehicle); nan if never."""
-    return _dose_where(lambda d: pstat5(d, state, drug, mp), target, lo_nM, hi_nM)
+    return _dose_where(lambda d: pstat5(d, state, drug, mp=mp), target, lo_nM, hi_nM)
 
 
-def gi50_model(state: CellState, agent: str, mp: ModelParams, hours: float = 72.0) -> float:
+def gi50_model(state: CellState, agent: str, mp: ModelParams, *, hours: float = 72.0) -> float:
     """Noise-free absolute GI50 (nM) of a JAK2 inhibitor or PU-H71: viability 50% of vehicle; nan if
     never."""
-    return _dose_where(lambda d: agent_viability(d, state, agent, mp, hours), 0.5, 1e-3, 1e7)
+    return _dose_where(
+        lambda d: agent_viability(d, state, agent, mp=mp, hours=hours), 0.5, 1e-3, 1e7
+    )
 
 
 def knockdown_populations(
@@ -478,7 +486,7 @@ def _crossing_on_grid(values: np.ndarray, target: float) -> float:
 
 
 def gi50_model_bounded(
-    state: CellState, agent: str, mp: ModelParams, hours: float = 72.0
+    state: CellState, agent: str, mp: ModelParams, *, hours: float = 72.0
 ) -> tuple[float, str | None]:
     """Noise-free absolute GI50 (nM) as (value, bound), vectorised on a dose grid: the fast,
     noise-free mode of the claim functions and the atlas (about 100x faster than
@@ -488,7 +496,7 @@ def gi50_model_bounded(
     means "above 10 mM" and (1e-3, "upper") "below 1 pM"; otherwise bound is None. The range is an
     assumption: beyond any dose a cell assay can use.
     """
-    v = agent_viability(_GRID_NM, state, agent, mp, hours)
+    v = agent_viability(_GRID_NM, state, agent, mp=mp, hours=hours)
     if v[0] <= 0.5:
         return float(_GRID_NM[0]), "upper"
     x = _crossing_on_grid(v, 0.5)
@@ -497,10 +505,10 @@ def gi50_model_bounded(
     return float(_GRID_NM[-1]), "lower"
 
 
-def dose_for_signal_grid(target: float, state: CellState, drug: str, mp: ModelParams) -> float:
+def dose_for_signal_grid(target: float, state: CellState, drug: str, *, mp: ModelParams) -> float:
     """Dose (nM) at which pSTAT5 falls to ``target`` on the fast grid (see
     :func:`gi50_model_bounded`); nan if never between 1 pM and 10 mM."""
-    return _crossing_on_grid(pstat5(_GRID_NM, state, drug, mp), target)
+    return _crossing_on_grid(pstat5(_GRID_NM, state, drug, mp=mp), target)
 
 
 def crossing_dose_grid(
@@ -544,15 +552,15 @@ def _viability_curve(state: CellState, agent: str, mp: ModelParams, hours: float
     """:func:`agent_viability` as a function of dose, with the vehicle's rates (which do not depend
     on the dose) computed once: the same arithmetic as :func:`viability`, value for value."""
     drug = "ruxolitinib" if agent == HSP90_INHIBITOR else agent
-    vehicle = population_rates(0.0, state, drug, mp)
+    vehicle = population_rates(0.0, state, drug, mp=mp)
     if len(vehicle) > 1:
         den = sum(w * np.exp(r * hours) for w, r in vehicle)
 
     def curve(dose_nM):
         if agent == HSP90_INHIBITOR:
-            treated = population_rates(0.0, state, drug, mp, dose_nM)
+            treated = population_rates(0.0, state, drug, mp=mp, hsp90_nM=dose_nM)
         else:
-            treated = population_rates(dose_nM, state, drug, mp, 0.0)
+            treated = population_rates(dose_nM, state, drug, mp=mp, hsp90_nM=0.0)
         if len(treated) == 1 and len(vehicle) == 1:
             return np.exp((treated[0][1] - vehicle[0][1]) * hours)
         return sum(w * np.exp(r * hours) for w, r in treated) / den
@@ -561,7 +569,7 @@ def _viability_curve(state: CellState, agent: str, mp: ModelParams, hours: float
 
 
 def gi50_grid(
-    state: CellState, agent: str, mp: ModelParams, hours: float = 72.0
+    state: CellState, agent: str, mp: ModelParams, *, hours: float = 72.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`gi50_model_bounded` for many points at once (``state`` and ``mp`` hold arrays of one
     shape, one value per point): ``(GI50 in nM, bound)`` with bound 0 = exact, 1 = "lower" (above 10
@@ -572,10 +580,10 @@ def gi50_grid(
 
 
 def dose_for_signal_grid_many(
-    target: ArrayLike, state: CellState, drug: str, mp: ModelParams
+    target: ArrayLike, state: CellState, drug: str, *, mp: ModelParams
 ) -> np.ndarray:
     """:func:`dose_for_signal_grid` for many points at once (``target`` one value per point or one
     for all); nan where pSTAT5 never falls to the target between 1 pM and 10 mM."""
     shape = np.shape(np.asarray(mp.r_max) * np.asarray(state.jak2) * np.asarray(target))
-    x, _ = crossing_dose_grid(lambda d: pstat5(d, state, drug, mp), target, shape)
+    x, _ = crossing_dose_grid(lambda d: pstat5(d, state, drug, mp=mp), target, shape)
     return x

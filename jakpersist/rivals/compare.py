@@ -72,7 +72,7 @@ def verdicts_by_observation(mat: pd.DataFrame) -> dict[str, dict[str, list[str]]
     return out
 
 
-def ratio(k: int, n: int, k0: int, n0: int) -> dict:
+def ratio(k: int, n: int, k0: int, *, n0: int) -> dict:
     """(k/n) / (k0/n0) with a 95% interval (Katz log method), or a bound when a count is zero.
     ``kind`` says which: "estimate"; "upper bound" when k = 0 (the rival's probability bounded by
     the rule of three, 3/n, over the Wilson lower end of k0/n0); "lower bound" when k0 = 0 and k > 0
@@ -119,7 +119,7 @@ def comparison(
     out = {}
     for m, v in joint.items():
         p, lo, hi = share_supported(v)
-        r = ratio(int(v.sum()), int(v.size), k0, n0)
+        r = ratio(int(v.sum()), int(v.size), k0, n0=n0)
         out[m] = {
             "p": p,
             "p_lo": lo,

@@ -78,12 +78,12 @@ def _kinase_dead(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellSt
     ap = mp.pairing_affinity * pers.partner
     h = ap / (wt + 1.0 + ap)
     base = pers.knock_down("jak2", kd)
-    s_kd = pstat5(0.0, base, "ruxolitinib", mp)
+    s_kd = pstat5(0.0, base, "ruxolitinib", mp=mp)
     s_rescue = wt * 1.0 + 1.0 * h + mp.bypass  # untreated: I = 1 in homo- and heterodimers
     s_rescue = s_rescue + cytokine_pstat5(
-        0.0, pers, "ruxolitinib", mp
+        0.0, pers, "ruxolitinib", mp=mp
     )  # an extrinsic cytokine's part (R6) stays
-    r0 = growth_rate(pstat5(0.0, pers, "ruxolitinib", mp), mp)
+    r0 = growth_rate(pstat5(0.0, pers, "ruxolitinib", mp=mp), mp)
     g_kd = np.exp((growth_rate(s_kd, mp) - r0) * 72.0)
     g_rescue = np.exp((growth_rate(s_rescue, mp) - r0) * 72.0)
     lost = 1.0 - g_kd
@@ -110,7 +110,7 @@ def _barcodes(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState
 def _washout(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:
     # persistent cells washed free of drug and read at once (before any relaxation): pSTAT5 at least
     # 1.5-fold the naive untreated level (a rebound over baseline)
-    return pstat5(0.0, pers, "ruxolitinib", mp) / pstat5(0.0, naive, "ruxolitinib", mp) >= 1.5
+    return pstat5(0.0, pers, "ruxolitinib", mp=mp) / pstat5(0.0, naive, "ruxolitinib", mp=mp) >= 1.5
 
 
 def _neutralise(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:

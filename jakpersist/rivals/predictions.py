@@ -31,11 +31,11 @@ def agent_folds(params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     enzyme IC50 ratios; nan for CHZ868, which the model gives no heterodimer escape). Raises
     ValueError for unknown parameters.
     """
-    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, "fast")
+    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     rows = []
     for a in AGENTS:
-        gp = model.gi50_model_bounded(persistent, a, mp, s["assay_hours"])
-        gn = model.gi50_model_bounded(naive, a, mp, s["assay_hours"])
+        gp = model.gi50_model_bounded(persistent, a, mp, hours=s["assay_hours"])
+        gn = model.gi50_model_bounded(naive, a, mp, hours=s["assay_hours"])
         fold, bound = noise_free_fold(gp, gn)
         rows.append(
             {
@@ -65,7 +65,7 @@ def pjak2_profiles(
     Both read-outs are fractions of the naive untreated level. Columns: agent, population, dose_nM,
     pstat5, pjak2. ``doses_nM`` defaults to 25 doses from 1 nM to 10 uM.
     """
-    _, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, "fast")
+    _, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     d = np.geomspace(1.0, 1e4, 25) if doses_nM is None else np.asarray(doses_nM, dtype=float)
     frames = []
     for a in agents:
@@ -76,8 +76,8 @@ def pjak2_profiles(
                         "agent": a,
                         "population": pop,
                         "dose_nM": d,
-                        "pstat5": np.asarray(model.agent_pstat5(d, st, a, mp)) * np.ones_like(d),
-                        "pjak2": np.asarray(model.pjak2(d, st, a, mp)) * np.ones_like(d),
+                        "pstat5": np.asarray(model.agent_pstat5(d, st, a, mp=mp)) * np.ones_like(d),
+                        "pjak2": np.asarray(model.pjak2(d, st, a, mp=mp)) * np.ones_like(d),
                     }
                 )
             )
@@ -88,13 +88,13 @@ def pjak2_at_chronic_dose(params: Mapping[str, Any] | None = None) -> dict[str, 
     """pJAK2 and pSTAT5 (fractions of naive untreated) of naive and persistent cells at the chronic
     dose of the selection drug: the model's counterpart of the paper's "activated JAK2 in persistent
     cells", with the control a pJAK2 claim needs (naive cells given the same drug)."""
-    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, "fast")
+    s, mp, _, naive, persistent = setup(C1_DEFAULTS, params, None, mode="fast")
     d, drug = s["chronic_dose_nM"], s["selection_drug"]
     return {
         "dose_nM": float(d),
         "drug": drug,
-        "pjak2_naive": float(model.pjak2(d, naive, drug, mp)),
-        "pjak2_persistent": float(model.pjak2(d, persistent, drug, mp)),
-        "pstat5_naive": float(model.pstat5(d, naive, drug, mp)),
-        "pstat5_persistent": float(model.pstat5(d, persistent, drug, mp)),
+        "pjak2_naive": float(model.pjak2(d, naive, drug, mp=mp)),
+        "pjak2_persistent": float(model.pjak2(d, persistent, drug, mp=mp)),
+        "pstat5_naive": float(model.pstat5(d, naive, drug, mp=mp)),
+        "pstat5_persistent": float(model.pstat5(d, persistent, drug, mp=mp)),
     }

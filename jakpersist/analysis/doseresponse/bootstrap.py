@@ -12,7 +12,7 @@ from .solvers import CONTINUE_ITER
 
 
 def bootstrap_log10_gi50(
-    fit: CurveFit, n_boot: int, rng: np.random.Generator, kind: str = "absolute"
+    fit: CurveFit, n_boot: int, rng: np.random.Generator, *, kind: str = "absolute"
 ) -> np.ndarray:
     """Bootstrap distribution of log10 GI50 (nM) by resampling residuals.
 
@@ -51,14 +51,14 @@ def bootstrap_log10_gi50(
 
 
 def bootstrap_estimate(
-    fit: CurveFit, n_boot: int, rng: np.random.Generator, kind: str = "absolute"
+    fit: CurveFit, n_boot: int, rng: np.random.Generator, *, kind: str = "absolute"
 ) -> tuple[Estimate, np.ndarray]:
     """GI50 with a bootstrap percentile 95% interval. Returns (estimate, log10 samples of shape
     (n_boot,)). Raises ValueError for a negative ``n_boot``."""
     if n_boot < 0:
         raise ValueError(f"n_boot must be >= 0 resamples, got {n_boot}")
     point = fit.gi50_absolute() if kind == "absolute" else fit.gi50_relative()
-    samples = bootstrap_log10_gi50(fit, n_boot, rng, kind)
+    samples = bootstrap_log10_gi50(fit, n_boot, rng, kind=kind)
     if not point.ok:
         return Estimate(None, status=point.status, bound=point.bound, method="bootstrap"), samples
     lo, hi = percentile_interval(samples)

@@ -122,7 +122,7 @@ def absolute_doses(theta: ArrayLike, level: float = 0.5) -> np.ndarray:
 
 
 def limb_crossing(
-    dose: ArrayLike, response: ArrayLike, peak_dose: float, level: float = 0.5
+    dose: ArrayLike, response: ArrayLike, peak_dose: float, *, level: float = 0.5
 ) -> float | None:
     """Dose (nM) where the dose means, on the falling limb after ``peak_dose``, cross ``level``.
 
@@ -148,7 +148,7 @@ def limb_crossing(
 
 
 def crossing_dose(
-    model: str, theta: ArrayLike, level: float, dose_range: tuple[float, float]
+    model: str, theta: ArrayLike, level: float, *, dose_range: tuple[float, float]
 ) -> float | None:
     """Dose (nM) at which ``model`` crosses ``level`` on its falling side; None if it never does.
 
@@ -192,7 +192,7 @@ LN10 = float(np.log(10.0))
 ZERO_DOSE_LOG10 = -1000.0
 
 
-def ll4_batch(theta: np.ndarray, lx: np.ndarray, pos: np.ndarray, jac: bool, k: int):
+def ll4_batch(theta: np.ndarray, lx: np.ndarray, pos: np.ndarray, *, jac: bool, k: int):
     """LL4 values (m, n) and, if ``jac``, the Jacobian over the free parameters (m, k, n).
 
     With d = log10(x) - log10 EC50, u = Hill * d * ln 10, s = 1 / (1 + e^u):

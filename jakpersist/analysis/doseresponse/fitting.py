@@ -304,7 +304,7 @@ def fit_curve(
         x,
         y,
         np.sqrt(rss / (x.size - k)),
-        x.size - k,
+        df=x.size - k,
         from_dose=peak_dose(model, theta, (float(pos.min()), float(pos.max()))),
     )
     return CurveFit(
@@ -322,7 +322,7 @@ def fit_curve(
         monotone_violation=monotone_violation(x, y),
         p_rise=p_rise,
         name=name,
-        at_bound=params_at_bound(theta, lo, hi, free),
+        at_bound=params_at_bound(theta, lo, hi, free=free),
     )
 
 
@@ -337,7 +337,7 @@ def _fit_summary(
         cov = np.linalg.pinv(J.T @ J) * (rss / max(n - k, 1))
     except np.linalg.LinAlgError:  # pragma: no cover - pinv rarely fails
         cov = np.full((k, k), np.nan)
-    f_flat, p_flat = f_test_flat_arrays(float(np.sum((y - y.mean()) ** 2)), rss, n, k)
+    f_flat, p_flat = f_test_flat_arrays(float(np.sum((y - y.mean()) ** 2)), rss, n, k=k)
     return rss, cov, float(f_flat[0]), float(p_flat[0])
 
 
@@ -387,16 +387,16 @@ def _solve_one(
             if not success or rss > rss_flat * (1 + 1e-9) or corner:
                 sol_x, success, _ = trf_restarts(
                     problem,
-                    restarts(th0, lo, hi, y, free),
+                    restarts(th0, lo, hi, y=y, free=free),
                     lo[free],
-                    hi[free],
-                    (sol_x, success, rss),
-                    not corner,
+                    hi=hi[free],
+                    current=(sol_x, success, rss),
+                    good_enough=not corner,
                 )
         elif success:
             continue
         elif solver == "minpack":
-            sol_x, success = minpack_loglogistic(problem, th0[free], lo[free], hi[free])
+            sol_x, success = minpack_loglogistic(problem, th0[free], lo[free], hi=hi[free])
         else:  # the batched bounded LM on this one curve
             valid = np.ones((1, x.size), bool)
             th, conv, _ = _batched_stage(
@@ -413,7 +413,7 @@ def f_test_flat(fit: CurveFit) -> tuple[float, float]:
     """F-test of the fitted curve against a flat line (the mean response). Returns (F, p)
     (:func:`.rules.f_test_flat_arrays` on one curve)."""
     rss0 = float(np.sum((fit.response - fit.response.mean()) ** 2))
-    F, p = f_test_flat_arrays(rss0, fit.rss, fit.n, fit.k)
+    F, p = f_test_flat_arrays(rss0, fit.rss, fit.n, k=fit.k)
     return float(F[0]), float(p[0])
 
 
@@ -513,7 +513,7 @@ def fit_curves(
     pos = valid & (x > 0)
     lx = np.where(pos, np.log10(np.where(pos, x, 1.0)), ZERO_DOSE_LOG10)
     w = valid.astype(float)
-    f, J = ll4_batch(theta, lx, pos, covariance, k)
+    f, J = ll4_batch(theta, lx, pos, jac=covariance, k=k)
     res = (f - y) * w
     rss = np.einsum("ij,ij->i", res, res)
     n = valid.sum(axis=1)
@@ -529,7 +529,7 @@ def fit_curves(
     # is): it counts as not converged, so that the one-by-one chain (with its restarts) refits it
     # below
     converged &= ~(rss > rss0 * (1 + 1e-9))
-    f_flat, p_flat = f_test_flat_arrays(rss0, rss, n, k)
+    f_flat, p_flat = f_test_flat_arrays(rss0, rss, n, k=k)
     rest = (chain[1:] if batched else chain) if refit_failed else ()
     for i in np.nonzero(~converged)[0] if rest else ():
         ok = valid[i]
@@ -626,13 +626,23 @@ def _batched_lm(
     for the curves still moving, and a second, near-flat start for curves in the shallow-flat corner
     (the better of the two fits is kept). Returns (theta (m, 4), converged (m,), iterations
     (m,))."""
-    theta, converged, iters = bounded_lm(th0, lx, pos, y, w, lo, hi, k, max_iter)
+    theta, converged, iters = bounded_lm(
+        th0, lx, pos, y=y, w=w, lo=lo, hi=hi, k=k, max_iter=max_iter
+    )
     slow = np.nonzero(~converged)[0]
     if (
         continue_iter and slow.size
     ):  # step-like curves creep along a ridge: continue them, still batched
         th2, c2, it2 = bounded_lm(
-            theta[slow], lx[slow], pos[slow], y[slow], w[slow], lo[slow], hi[slow], k, continue_iter
+            theta[slow],
+            lx[slow],
+            pos[slow],
+            y=y[slow],
+            w=w[slow],
+            lo=lo[slow],
+            hi=hi[slow],
+            k=k,
+            max_iter=continue_iter,
         )
         theta[slow], converged[slow], iters[slow] = th2, c2, iters[slow] + it2
     corner = np.nonzero(converged & at_shallow_corner(theta, lo, hi))[0]
@@ -642,21 +652,21 @@ def _batched_lm(
         # from a near-flat start (as fit_curve's restarts do) and keep the better of the two fits
         valid = w > 0
         start2 = np.array(
-            [restarts(th0[i], lo[i], hi[i], y[i][valid[i]], [0, 1, 2, 3])[1] for i in corner]
+            [restarts(th0[i], lo[i], hi[i], y=y[i][valid[i]], free=[0, 1, 2, 3])[1] for i in corner]
         )
         th2, c2, _ = bounded_lm(
             start2,
             lx[corner],
             pos[corner],
-            y[corner],
-            w[corner],
-            lo[corner],
-            hi[corner],
-            k,
-            max_iter + CONTINUE_ITER,
+            y=y[corner],
+            w=w[corner],
+            lo=lo[corner],
+            hi=hi[corner],
+            k=k,
+            max_iter=max_iter + CONTINUE_ITER,
         )
-        f1, _ = ll4_batch(theta[corner], lx[corner], pos[corner], False, k)
-        f2, _ = ll4_batch(th2, lx[corner], pos[corner], False, k)
+        f1, _ = ll4_batch(theta[corner], lx[corner], pos[corner], jac=False, k=k)
+        f2, _ = ll4_batch(th2, lx[corner], pos[corner], jac=False, k=k)
         r1 = (((f1 - y[corner]) * w[corner]) ** 2).sum(1)
         r2 = (((f2 - y[corner]) * w[corner]) ** 2).sum(1)
         better = c2 & (r2 < r1)
@@ -671,6 +681,7 @@ def design_models(
     dose: ArrayLike,
     response: ArrayLike,
     name: str = "curve",
+    *,
     models: tuple[str, ...] = tuple(MODELS),
 ) -> list[str]:
     """The models of ``models`` that the design of one curve can carry, checked before fitting.
@@ -749,7 +760,7 @@ def select_model(
     >>> best.model, sorted(aic)
     ('LL4', ['LL3', 'LL4'])
     """
-    cands = design_models(dose, response, name, models)
+    cands = design_models(dose, response, name, models=models)
     fits: dict[str, CurveFit] = {}
     for m in (c for c in cands if c not in HORMESIS_MODELS):
         fits[m] = fit_curve(dose, response, m, name=name)
@@ -758,7 +769,7 @@ def select_model(
         fits and hormesis
     ):  # a hormesis model is a candidate only when the response rises beyond noise
         ll = min(fits.values(), key=lambda f: f.aic)
-        if rise_test(ll.dose, ll.response, np.sqrt(ll.rss / ll.df), ll.df) >= HORMESIS_GATE:
+        if rise_test(ll.dose, ll.response, np.sqrt(ll.rss / ll.df), df=ll.df) >= HORMESIS_GATE:
             hormesis = []
     if hormesis:
         base = fits.get("LL4", next(iter(fits.values()), None))

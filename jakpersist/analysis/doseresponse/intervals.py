@@ -18,7 +18,7 @@ from .curves import MODELS, curve_value, ll4, search_bounds
 
 
 def profile_interval(
-    fit: Any, kind: str = "absolute", level: float = 0.5, conf: float = 0.95
+    fit: Any, kind: str = "absolute", level: float = 0.5, *, conf: float = 0.95
 ) -> tuple[float, float]:
     """Profile-likelihood interval (nM) of the absolute GI50 (crossing of ``level``) or the relative
     GI50.
@@ -218,6 +218,7 @@ def ratio_interval(
     log10_a: np.ndarray,
     log10_b: np.ndarray,
     range_a: tuple[float, float] | None = None,
+    *,
     range_b: tuple[float, float] | None = None,
     level: float = 0.95,
 ) -> tuple[float, float]:

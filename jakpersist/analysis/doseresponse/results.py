@@ -222,7 +222,7 @@ class CurveFit:
             if self.model in ("LL4", "LL3"):
                 return float(10 ** theta[2])
             level = self._midpoint(theta)
-        return crossing_dose(self.model, theta, level, self.dose_range)
+        return crossing_dose(self.model, theta, level, dose_range=self.dose_range)
 
     def _censored(self, status: Status, interval: str) -> Estimate:
         """An estimate without a value: censored at the tested-dose limit its status names, or not
@@ -280,11 +280,15 @@ class CurveFit:
             and value is not None
             and self.hormetic_rise >= HORMESIS_MIN_RISE
         ):
-            value = limb_crossing(self.dose, self.response, self.peak_dose, level) or value
+            value = limb_crossing(self.dose, self.response, self.peak_dose, level=level) or value
         where = Status(
             str(
                 crossing_status(
-                    np.nan if value is None else value, float(self.predict(lo_d)), lo_d, hi_d, level
+                    np.nan if value is None else value,
+                    float(self.predict(lo_d)),
+                    lo_d,
+                    hi_d=hi_d,
+                    level=level,
                 )
             )
         )
@@ -426,7 +430,7 @@ class BatchFit:
             df = int(self.n[rows[0]]) - self.k
             sigma = np.sqrt(self.rss[rows] / df) if df > 0 else None
             out[rows] = rise_test_batch(
-                self.dose[rows[0], ok], self.response[np.ix_(rows, ok)], sigma, max(df, 0)
+                self.dose[rows[0], ok], self.response[np.ix_(rows, ok)], sigma, df=max(df, 0)
             )
         return out
 
@@ -449,7 +453,7 @@ class BatchFit:
         df = int(self.n[i]) - self.k
         if p_rise is None:
             p_rise = rise_test(
-                x, y, float(np.sqrt(float(self.rss[i]) / df)) if df > 0 else None, max(df, 0)
+                x, y, float(np.sqrt(float(self.rss[i]) / df)) if df > 0 else None, df=max(df, 0)
             )
         return CurveFit(
             self.model,
@@ -466,7 +470,7 @@ class BatchFit:
             monotone_violation=float(self.monotone_violation[i]),
             p_rise=p_rise,
             name=f"curve {i}" if name is None else name,
-            at_bound=params_at_bound(self.theta[i], lo, hi, free),
+            at_bound=params_at_bound(self.theta[i], lo, hi, free=free),
         )
 
     def log10_gi50(
@@ -512,7 +516,7 @@ class BatchFit:
                 )
                 return np.where(ok, rel, np.nan)
             value = absolute_doses(self.theta, level)
-            st = crossing_status(value, ll4(lo_d, b, t, le, h), lo_d, hi_d, level)
+            st = crossing_status(value, ll4(lo_d, b, t, le, h), lo_d, hi_d=hi_d, level=level)
             val = np.where(
                 st == Status.OK.value, np.log10(value), [CENSORED_LOG10.get(x, np.nan) for x in st]
             )

@@ -115,6 +115,7 @@ def crossing_status(
     value: ArrayLike,
     response_at_lowest: ArrayLike,
     lo_d: ArrayLike,
+    *,
     hi_d: ArrayLike,
     level: float = 0.5,
 ) -> np.ndarray:
@@ -156,7 +157,7 @@ CENSORED_LOG10 = {Status.ABOVE_RANGE.value: np.inf, Status.BELOW_RANGE.value: -n
 
 
 def f_test_flat_arrays(
-    rss0: np.ndarray, rss: np.ndarray, n: np.ndarray, k: int
+    rss0: np.ndarray, rss: np.ndarray, n: np.ndarray, *, k: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """F-test of fitted curves against a flat line (the mean response): F and p per curve.
 
@@ -234,6 +235,7 @@ def rise_test(
     dose: ArrayLike,
     response: ArrayLike,
     sigma: float | None = None,
+    *,
     df: int = 0,
     from_dose: float = 0.0,
 ) -> float:
@@ -254,7 +256,7 @@ def rise_test(
             dose,
             np.asarray(response, float)[None, :],
             np.array([sigma], float) if usable else None,
-            df,
+            df=df,
             from_dose=from_dose,
         )[0]
     )
@@ -264,8 +266,8 @@ def rise_test_batch(
     dose: ArrayLike,
     responses: ArrayLike,
     sigma: ArrayLike | None = None,
-    df: int = 0,
     *,
+    df: int = 0,
     from_dose: float = 0.0,
 ) -> np.ndarray:
     """:func:`rise_test` for many curves sharing one dose vector, vectorised: shape (m,).
@@ -305,7 +307,7 @@ def rise_test_batch(
 
 
 def params_at_bound(
-    theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, free: list[int]
+    theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, free: list[int]
 ) -> tuple[str, ...]:
     """Names of the free parameters (indices ``free`` into ``theta``, shape (4,) or (5,)) that sit
     on a bound of the search box ``lo``/``hi`` (within 1e-6 of its width); the hormesis term is

@@ -75,7 +75,7 @@ CONTINUE_ITER = 3600
 STATIONARY_GTOL = 1e-8
 
 
-def stationary(theta: ArrayLike, grad: ArrayLike, lo: ArrayLike, hi: ArrayLike) -> np.ndarray:
+def stationary(theta: ArrayLike, grad: ArrayLike, lo: ArrayLike, *, hi: ArrayLike) -> np.ndarray:
     """Whether fits (arrays ``(..., k)`` of free parameters with Hill as ln Hill, gradients of 0.5 *
     RSS, bounds) sit at a first-order stationary point of the bounded problem: the gradient, with
     the components that push a parameter out through a bound it touches removed, is at most
@@ -95,6 +95,7 @@ def bounded_lm(
     theta0: np.ndarray,
     lx: np.ndarray,
     pos: np.ndarray,
+    *,
     y: np.ndarray,
     w: np.ndarray,
     lo: np.ndarray,
@@ -181,7 +182,7 @@ def bounded_lm(
     if (
         act.size
     ):  # out of iterations: converged all the same at a stationary point (the shared rule)
-        converged[act] = stationary(theta[act][:, fr], g[act], lo[act][:, fr], hi[act][:, fr])
+        converged[act] = stationary(theta[act][:, fr], g[act], lo[act][:, fr], hi=hi[act][:, fr])
     return _from_internal(theta), converged, iters
 
 
@@ -200,7 +201,7 @@ def _from_internal(p: np.ndarray) -> np.ndarray:
 def _model_internal(p: np.ndarray, lx: np.ndarray, pos: np.ndarray, k: int):
     """:func:`_model` on (bottom, top, log10 EC50, ln Hill): the Hill column of the Jacobian times
     Hill."""
-    f, J = ll4_batch(_from_internal(p), lx, pos, True, k)
+    f, J = ll4_batch(_from_internal(p), lx, pos, jac=True, k=k)
     J[:, -1, :] *= np.exp(p[:, 3])[:, None]
     return f, J
 
@@ -242,7 +243,7 @@ def start_values_batch(x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> np.nd
 
 
 def restarts(
-    th0: np.ndarray, lo: np.ndarray, hi: np.ndarray, y: np.ndarray, free: list[int]
+    th0: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, y: np.ndarray, free: list[int]
 ) -> list[np.ndarray]:
     """Starting points (free parameters) for the trust-region fallback of :func:`_fit_loglogistic`:
     the fit's own start, then a near-flat curve (top at the mean response, EC50 one decade inside
@@ -299,7 +300,7 @@ class LogLogistic:
 
 
 def minpack_loglogistic(
-    problem: LogLogistic, q0: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    problem: LogLogistic, q0: np.ndarray, lo: np.ndarray, *, hi: np.ndarray
 ) -> tuple[np.ndarray, bool]:
     """Unbounded Levenberg-Marquardt (MINPACK, ``scipy.optimize.leastsq``) from the free parameters
     ``q0``; the optimum counts as converged only when it lies inside the box ``lo``/``hi`` (free
@@ -325,6 +326,7 @@ def trf_restarts(
     problem: LogLogistic,
     starts: list[np.ndarray],
     lo: np.ndarray,
+    *,
     hi: np.ndarray,
     current: tuple[np.ndarray, bool, float],
     good_enough: bool,
