@@ -206,7 +206,7 @@ def _fast(params: Mapping[str, Any] | None) -> ClaimResult:
         "C1",
         "model",
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance={"c1_adaptation": "model", "c1_assay_hours": "parameter"},
         details=C1Details(mode="fast", z=metrics["c1_adaptation"]),

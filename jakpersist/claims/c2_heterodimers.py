@@ -200,7 +200,7 @@ def _fast(params: Mapping[str, Any] | None) -> ClaimResult:
         "C2",
         "model",
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance=provenance,
         details=C2Details(mode="fast"),

@@ -115,7 +115,7 @@ def _fast(params: Mapping[str, Any] | None) -> ClaimResult:
         "C8",
         "model",
         RULE.describe(),
-        conds,
+        conditions=conds,
         metrics=metrics,
         provenance={k: "model" for k in metrics},
         details=C8Details("fast", m["c8_adaptation"]),

@@ -295,7 +295,7 @@ def _c2(columns: Mapping[str, np.ndarray], n: int) -> dict[str, ClaimArrays]:
     with np.errstate(invalid="ignore", divide="ignore"):
         coip = {p: _coip(pers, p, mp=mp) / _coip(naive, p, mp=mp) for p in C2_PARTNERS}
         pst = pstat5(s["chronic_dose_nM"], pers, drug, mp=mp) / pstat5(
-            s["chronic_dose_nM"], naive, drug, mp
+            s["chronic_dose_nM"], naive, drug, mp=mp
         )
         g = {"naive": gi50_grid(naive, drug, mp), "persistent": gi50_grid(pers, drug, mp)}
         for p in C2_PARTNERS:

@@ -293,8 +293,8 @@ def stored_margin(result: ClaimResult) -> float | None:
     margin is -inf only because nothing could be computed) or the margin is not a number.
 
     >>> from jakpersist.claims.base import Condition, decided
-    >>> stored_margin(decided("C7", "model", "", [Condition("x", float("nan"), 1.0)]))
-    >>> stored_margin(decided("C7", "model", "", [Condition("x", 0.5, 1.0)]))
+    >>> stored_margin(decided("C7", "model", "", conditions=[Condition("x", float("nan"), 1.0)]))
+    >>> stored_margin(decided("C7", "model", "", conditions=[Condition("x", 0.5, 1.0)]))
     -1.0
     """
     m = float(result.margin)

@@ -47,7 +47,7 @@ class Experiment:
 TYPE2_SENSITIVE_BELOW = 2.0
 
 
-def type2_fold(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> tuple:
+def _type2_fold(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> tuple:
     """The model's type II arm (CHZ868, :data:`jakpersist.model.params.TYPE_II_INHIBITOR`): GI50
     fold of persistent over naive cells and whether it is defined (both GI50s inside the dose grid
     for naive cells, the persistent one not censored above it). CHZ868 blocks homo- and heterodimer
@@ -63,7 +63,7 @@ def type2_fold(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellStat
 
 
 def _type2(s: dict, mp: Any, z: np.ndarray, naive: CellState, pers: CellState) -> np.ndarray:
-    fold, defined = type2_fold(s, mp, z, naive, pers)
+    fold, defined = _type2_fold(s, mp, z, naive, pers)
     return (fold < TYPE2_SENSITIVE_BELOW) & defined
 
 
@@ -238,11 +238,11 @@ def type2_folds(
     fixed: Mapping[str, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """CHZ868 GI50 fold (persistent over naive) and whether it is defined, at every row of
-    ``values`` (:func:`type2_fold`)."""
+    ``values`` (:func:`_type2_fold`)."""
     values, columns = _columns(values, names, fixed)
     n = values.shape[0]
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        fold, defined = type2_fold(*setup_many(_C6_DEFAULTS, columns, n))
+        fold, defined = _type2_fold(*setup_many(_C6_DEFAULTS, columns, n))
     return (
         np.broadcast_to(np.asarray(fold, dtype=float), (n,)).copy(),
         np.broadcast_to(np.asarray(defined, dtype=bool), (n,)).copy(),

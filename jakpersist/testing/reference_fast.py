@@ -39,20 +39,20 @@ def _jak2_dependent_cut(naive: Any, persistent: Any, drug: str, mp: Any) -> tupl
     (``jak2_dependent_cut(..., fast=True)`` of :mod:`jakpersist.claims.c1_persistence`)."""
     rule = designs.C1_RULE
     b = float(mp.bypass)
-    naive0 = float(model.pstat5(0.0, naive, drug, mp)) - b
+    naive0 = float(model.pstat5(0.0, naive, drug, mp=mp)) - b
     if not naive0 > 0:
         return float("nan"), float("nan")
     target = b + rule.naive_pstat5_cut * naive0
-    d_cut = model.dose_for_signal_grid(target, naive, drug, mp)
+    d_cut = model.dose_for_signal_grid(target, naive, drug, mp=mp)
     if not np.isfinite(d_cut):
         return float("nan"), float("nan")
-    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp) - b) / naive0)
+    return float(d_cut), float((model.pstat5(d_cut, persistent, drug, mp=mp) - b) / naive0)
 
 
 def run_c1(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
     """C1 in the per-point fast mode."""
     rule = designs.C1_RULE
-    s, mp, z, naive, persistent = setup(designs.C1_DEFAULTS, params, None, "fast")
+    s, mp, z, naive, persistent = setup(designs.C1_DEFAULTS, params, None, mode="fast")
     drug0 = s["selection_drug"]
     _, retained = _jak2_dependent_cut(naive, persistent, drug0, mp)
     metrics: dict[str, Any] = {"c1_adaptation": z, "c1_assay_hours": s["assay_hours"]}
@@ -60,8 +60,8 @@ def run_c1(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
     folds, bounds = {}, {}
     for d in DRUGS:
         f, b = noise_free_fold(
-            model.gi50_model_bounded(persistent, d, mp, s["assay_hours"]),
-            model.gi50_model_bounded(naive, d, mp, s["assay_hours"]),
+            model.gi50_model_bounded(persistent, d, mp, hours=s["assay_hours"]),
+            model.gi50_model_bounded(naive, d, mp, hours=s["assay_hours"]),
         )
         folds[d], bounds[d] = (f, f), b
         metrics[f"c1_fold_{d}"] = f
@@ -72,7 +72,7 @@ def run_c1(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
             "C1",
             "model",
             rule.describe(),
-            conds,
+            conditions=conds,
             metrics=metrics,
             provenance=provenance,
             details=C1Details(mode="fast", z=z),
@@ -89,7 +89,7 @@ def _coip_truth(st: model.CellState, partner: str, mp: Any) -> float:
 def run_c2(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
     """C2 in the per-point fast mode."""
     rule, partners = designs.C2_RULE, designs.C2_PARTNERS
-    s, mp, z, naive, persistent = setup(designs.C2_DEFAULTS, params, None, "fast")
+    s, mp, z, naive, persistent = setup(designs.C2_DEFAULTS, params, None, mode="fast")
     drug = s["selection_drug"]
     h_naive, h_pers = model.heterodimer_share(naive, mp), model.heterodimer_share(persistent, mp)
     kd_pops = model.knockdown_populations(naive, persistent, s["knockdown_fraction"])
@@ -109,8 +109,8 @@ def run_c2(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
     }
     coip = {p: (_coip_truth(persistent, p, mp) / _coip_truth(naive, p, mp), 0.0) for p in partners}
     pst = float(
-        model.pstat5(s["chronic_dose_nM"], persistent, drug, mp)
-        / model.pstat5(s["chronic_dose_nM"], naive, drug, mp)
+        model.pstat5(s["chronic_dose_nM"], persistent, drug, mp=mp)
+        / model.pstat5(s["chronic_dose_nM"], naive, drug, mp=mp)
     )
     g = {k: model.gi50_model_bounded(v, drug, mp) for k, v in kd_pops.items()}
     ctrl, _ = noise_free_fold(g["persistent"], g["naive"])
@@ -124,7 +124,7 @@ def run_c2(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
             "C2",
             "model",
             rule.describe(),
-            rule.conditions(coip, pst, kd),
+            conditions=rule.conditions(coip, pst, kd),
             metrics=metrics,
             provenance=provenance,
             details=C2Details(mode="fast"),
@@ -160,7 +160,9 @@ def run_c3(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
         "C3",
         "model",
         rule3.describe(),
-        rule3.conditions(*(fb[k][0] for k in stages_), bounds={k: fb[k][1] for k in stages_}),
+        conditions=rule3.conditions(
+            *(fb[k][0] for k in stages_), bounds={k: fb[k][1] for k in stages_}
+        ),
         metrics=m3,
         provenance=p3,
         details=C3Details(mode="fast"),
@@ -171,7 +173,7 @@ def run_c3(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
         "C4",
         "model",
         rule4.describe(),
-        rule4.conditions(j["persistent"], 0.0, j["withdrawn"]),
+        conditions=rule4.conditions(j["persistent"], 0.0, j["withdrawn"]),
         metrics=m4,
         provenance={k: "model" for k in m4},
         details=C4Details(mode="fast"),
@@ -182,19 +184,19 @@ def run_c3(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
 def run_c6(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
     """C6 and C7 in the per-point fast mode."""
     rule6, rule7 = designs.C6_RULE, designs.C7_RULE
-    s, mp, z, naive, persistent = setup(designs.C6_DEFAULTS, params, None, "fast")
+    s, mp, z, naive, persistent = setup(designs.C6_DEFAULTS, params, None, mode="fast")
     drug = s["selection_drug"]
     populations = {"naive": naive, "persistent": persistent}
     kd_frac = s["knockdown_fraction"]
     g = {
         k: float(
-            model.viability(0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp, reference=v)
+            model.viability(0.0, v.knock_down("jak2", kd_frac), "ruxolitinib", mp=mp, reference=v)
         )
         for k, v in populations.items()
     }
     pr = float(
-        model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp)
-        / model.pstat5(0.0, persistent, "ruxolitinib", mp)
+        model.pstat5(0.0, persistent.knock_down("jak2", kd_frac), "ruxolitinib", mp=mp)
+        / model.pstat5(0.0, persistent, "ruxolitinib", mp=mp)
     )
     m6 = {
         "c6_growth_naive": g["naive"],
@@ -205,7 +207,7 @@ def run_c6(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
         "C6",
         "model",
         rule6.describe(),
-        rule6.conditions(g["persistent"], g["naive"], pr),
+        conditions=rule6.conditions(g["persistent"], g["naive"], pr),
         metrics=m6,
         provenance={k: "model" for k in m6},
         details=C6Details(mode="fast"),
@@ -224,7 +226,7 @@ def run_c6(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
         "C7",
         "model",
         rule7.describe(),
-        rule7.conditions(hr_use, hr_use, jr, jb),
+        conditions=rule7.conditions(hr_use, hr_use, jr, inhibitor_bound=jb),
         metrics=m7,
         provenance={k: "model" for k in m7},
         details=C7Details(mode="fast"),
@@ -274,7 +276,7 @@ def run_c0(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
         "C0",
         "model",
         rule0.describe(),
-        rule0.conditions(end.spleen_index, end.symptom_index, clone_kept),
+        conditions=rule0.conditions(end.spleen_index, end.symptom_index, clone_kept),
         metrics=m0,
         provenance={**{k: "model" for k in m0}, "c0_treatment_weeks": "parameter"},
         details=details,
@@ -283,7 +285,7 @@ def run_c0(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
         "C5",
         "model",
         rule5.describe(),
-        rule5.conditions(share_fold, end.pstat5_mutant),
+        conditions=rule5.conditions(share_fold, end.pstat5_mutant),
         metrics=m5,
         provenance={k: "model" for k in m5},
         details=details,
@@ -294,7 +296,7 @@ def run_c0(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
 def run_c8(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
     """C8 in the per-point fast mode (the noise-free share of cells)."""
     rule = designs.C8_RULE
-    s, mp, z, _, persistent = setup(designs.C1_DEFAULTS, params, None, "fast")
+    s, mp, z, _, persistent = setup(designs.C1_DEFAULTS, params, None, mode="fast")
     true_cells = float(np.asarray(persistent.clone, dtype=float) * mp.clone_jak2_allele)
     vaf = designs.C8_COPIES * true_cells
     called = vaf >= s.get("seq_detection_vaf", 0.02)
@@ -311,7 +313,7 @@ def run_c8(params: Mapping[str, Any] | None = None) -> dict[str, ClaimResult]:
             "C8",
             "model",
             rule.describe(),
-            rule.conditions(cells),
+            conditions=rule.conditions(cells),
             metrics=metrics,
             provenance={k: "model" for k in metrics},
             details=C8Details("fast", z),
