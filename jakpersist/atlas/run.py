@@ -97,7 +97,7 @@ def evaluate_rows(
     claims: tuple[str, ...],
     mode: str = "fast",
     fixed: dict[str, Any] | None = None,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
 ) -> list[dict]:
     """Evaluate ``claims`` at each row of ``values`` (shape (n, k), columns ``names``).
 
@@ -105,7 +105,7 @@ def evaluate_rows(
     of the claim's rule its margin and whether it passed (:func:`condition_margins`); a failing
     evaluation is recorded with margin -inf, verdict False and its error, never raised. ``fixed``
     adds run settings (e.g. n_replicates). ``detail=True`` adds the numeric metrics as ``x:<key>``
-    (what the rival-model comparison reads).
+    (what the rival-model comparison reads); a tuple of metric names adds those only.
     """
     out = []
     groups = [(g, fn, [c for c in cs if c in claims]) for g, (fn, cs) in RUNNERS.items()]
@@ -136,7 +136,9 @@ def evaluate_rows(
                             {
                                 f"x:{k}": float(v)
                                 for k, v in res[c].metrics.items()
-                                if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                if isinstance(v, (int, float))
+                                and not isinstance(v, bool)
+                                and (detail is True or k in detail)
                             }
                         )
                     out.append(rec)
@@ -169,7 +171,7 @@ def _chunk_task(
     claims: tuple[str, ...],
     mode: str,
     fixed: dict[str, Any] | None,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
     engine: str = "per-point",
 ) -> pd.DataFrame:
     if engine == "vectorised":
@@ -208,7 +210,7 @@ def run_design(
     chunk: int = 64,
     fixed: dict[str, Any] | None = None,
     progress: bool = True,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
     label: str = "atlas",
     engine: str = "per-point",
 ) -> pd.DataFrame:

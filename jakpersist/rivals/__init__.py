@@ -47,7 +47,7 @@ from ..atlas.run import run_design
 from ..atlas.space import Space
 from . import compare, experiments
 from .models import MODELS, VARIANTS, check_models
-from .observations import JOINT, OBSERVATIONS, TIER_LABELS, TIERS, holds
+from .observations import HOLDS_METRICS, JOINT, OBSERVATIONS, TIER_LABELS, TIERS, holds
 
 __all__ = ["build", "code_version", "MODELS", "VARIANTS", "OBSERVATIONS", "load"]
 
@@ -66,8 +66,11 @@ def code_version() -> str:
 
 
 #: Points per chunk of the vectorised engine (one array evaluation, one cached Parquet file;
-#: ~0.1-0.5 s each).
-CHUNK = 2000
+#: ~0.3-1 s each; larger chunks spread the engine's per-call work over more points, and the
+#: results do not depend on the chunk size).
+CHUNK = 4000
+#: A posterior top-up round draws a multiple of this many points (see :func:`_extend`).
+ROUND = 2000
 #: Width factors of every plausible range in the prior-sensitivity check (1 = the ranges as
 #: declared).
 SENSITIVITY = (0.5, 2.0)
@@ -86,7 +89,8 @@ def _run(
 ) -> pd.DataFrame:
     """The detailed records of ``claims`` at every row of ``values`` (columns ``names``) under
     model ``name`` (its fixed settings), by the atlas's runner with the vectorised engine in chunks
-    of :data:`CHUNK`, cached in ``cache_dir``."""
+    of :data:`CHUNK`, cached in ``cache_dir``; of the metrics, those :func:`.observations.holds`
+    reads."""
     space = Space(
         names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names)
     )
@@ -99,7 +103,7 @@ def _run(
         scheduler=scheduler,
         fixed=dict(VARIANTS[name].fixed),
         progress=progress,
-        detail=True,
+        detail=HOLDS_METRICS,
         label=label,
         chunk=CHUNK,
         engine="vectorised",
@@ -180,8 +184,8 @@ def _extend(
     frames, masks, taken, k, rnd = [], [], 0, have, 0
     while k < compare.MIN_ACCEPTED and taken < POSTERIOR_CAP:
         p = max(rate, 1.0 / max(samples + taken, 1))
-        n = int(min(POSTERIOR_CAP - taken, max(CHUNK, 1.2 * (compare.MIN_ACCEPTED - k) / p)))
-        n = -(-n // CHUNK) * CHUNK
+        n = int(min(POSTERIOR_CAP - taken, max(ROUND, 1.2 * (compare.MIN_ACCEPTED - k) / p)))
+        n = -(-n // ROUND) * ROUND
         rseed = seed + 7919 * (rnd + 1) + MODELS.index(name)
         names, values = v.sample(n, rseed)
         ev = _run(
