@@ -33,6 +33,7 @@ accepted point an exact posterior draw.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -76,6 +77,23 @@ ROUND = 2000
 SENSITIVITY = (0.5, 2.0)
 
 
+def _per_point(records: pd.DataFrame, observations: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """What the comparison keeps of a chunk's detailed records, one row per point (column ``row``):
+    whether each observation holds (:func:`.observations.holds`; ``observations``: only these, in
+    their order; default every one), each claim's verdict (``verdict_<claim>``) and the number of
+    the point's evaluations that failed (``errors``)."""
+    h = holds(records, observations)
+    verdicts = records.pivot(index="row", columns="claim", values="verdict").astype(bool)
+    errors = (records["error"] != "").groupby(records["row"]).sum().rename("errors")
+    return h.join(verdicts.add_prefix("verdict_")).join(errors).rename_axis("row").reset_index()
+
+
+def _holds(per_point: pd.DataFrame) -> pd.DataFrame:
+    """The observation columns of :func:`_per_point`'s table, indexed by row: what
+    :func:`.observations.holds` gives for the whole records."""
+    return per_point.set_index("row")[[o.id for o in OBSERVATIONS if o.id in per_point.columns]]
+
+
 def _run(
     name: str,
     names: tuple[str, ...],
@@ -86,11 +104,13 @@ def _run(
     workers: int,
     scheduler: str | None,
     progress: bool,
+    observations: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """The detailed records of ``claims`` at every row of ``values`` (columns ``names``) under
-    model ``name`` (its fixed settings), by the atlas's runner with the vectorised engine in chunks
-    of :data:`CHUNK`, cached in ``cache_dir``; of the metrics, those :func:`.observations.holds`
-    reads."""
+    """Per point (:func:`_per_point`: the observations that hold, the verdicts, the failures) at
+    every row of ``values`` (columns ``names``) under model ``name`` (its fixed settings), from the
+    detailed records of ``claims`` by the atlas's runner with the vectorised engine in chunks of
+    :data:`CHUNK` (of the metrics, those :func:`.observations.holds` reads), reduced on the workers
+    and cached in ``cache_dir``."""
     space = Space(
         names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names)
     )
@@ -107,6 +127,7 @@ def _run(
         label=label,
         chunk=CHUNK,
         engine="vectorised",
+        keep=functools.partial(_per_point, observations=observations),
     )
 
 
@@ -198,8 +219,9 @@ def _extend(
             workers,
             scheduler,
             progress,
+            observations,
         )
-        acc = holds(ev, observations)[list(observations)].all(axis=1).to_numpy()
+        acc = ev[list(observations)].all(axis=1).to_numpy()
         frames.append(pd.DataFrame(values, columns=list(names)))
         masks.append(acc)
         taken += n
@@ -286,11 +308,11 @@ def _build(
     BY_MECHANISM = tuple(o for o in JOINT if o not in ("C2 co-IP", "C4 JAK2 changes"))
     for m in models:
         ev, pts, sampled = _evaluate(m, samples, seed, workers, scheduler, cache, progress)
-        h = holds(ev)
+        h = _holds(ev)
         hs[m] = h
-        errors[m] = int((ev["error"] != "").sum())
-        verdicts = ev.pivot(index="row", columns="claim", values="verdict").astype(bool)
-        tab = pts.set_index("row").join(h).join(verdicts.add_prefix("verdict_")).reset_index()
+        errors[m] = int(ev["errors"].sum())
+        verdicts = ev.set_index("row")[[c for c in ev.columns if c.startswith("verdict_")]]
+        tab = pts.set_index("row").join(h).join(verdicts).reset_index()
         tab.insert(0, "model", m)
         frames.append(tab)
         own = [r.name for r in VARIANTS[m].ranges if not r.flag]
@@ -375,7 +397,7 @@ def _build(
     if n_sens >= 2:
         for f in SENSITIVITY:
             hf = {
-                m: holds(
+                m: _holds(
                     _evaluate(m, n_sens, seed, workers, scheduler, cache, progress, scale=f)[0]
                 )
                 for m in models
