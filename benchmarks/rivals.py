@@ -9,10 +9,10 @@ fast mode (:mod:`jakpersist.claims.vectorised`, every point of a chunk at once) 
 per-point fast mode (one claim function call per point: :mod:`jakpersist.testing.reference_fast`,
 the reference), on the same points of every
 rival model (targets: >= 50,000/s and >= 30x); (2) the wall time of the whole comparison (`jakbook
-rivals`: 6 models, each with its prior-sensitivity runs at half the points, and the posterior
-top-up) at 100,000 points per model on 2 local Dask workers (target: <= 5 minutes), from an empty
-cache. The machine's load average is printed with the numbers: on a shared machine they move with
-it.
+rivals`: 7 models, H0 and R1-R6, each with its prior-sensitivity runs at half the points, and the
+posterior top-up) at 100,000 points per model on 2 local Dask workers (target: <= 5 minutes), from
+an empty cache. The machine's load average is printed with the numbers: on a shared machine they
+move with it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,11 @@ def main() -> None:
         "--per-point", type=int, default=40, help="points per model timed in the per-point mode"
     )
     ap.add_argument(
-        "--vectorised", type=int, default=2000, help="points per model timed in the vectorised mode"
+        "--vectorised",
+        type=int,
+        default=rivals.CHUNK,
+        help="points per model timed in the vectorised mode (default: one chunk of the whole "
+        "comparison)",
     )
     ap.add_argument(
         "--sensitivity-samples",

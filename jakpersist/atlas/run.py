@@ -98,7 +98,7 @@ def evaluate_rows(
     *,
     mode: str = "fast",
     fixed: dict[str, Any] | None = None,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
 ) -> list[dict]:
     """Evaluate ``claims`` at each row of ``values`` (shape (n, k), columns ``names``).
 
@@ -106,7 +106,7 @@ def evaluate_rows(
     of the claim's rule its margin and whether it passed (:func:`condition_margins`); a failing
     evaluation is recorded with margin -inf, verdict False and its error, never raised. ``fixed``
     adds run settings (e.g. n_replicates). ``detail=True`` adds the numeric metrics as ``x:<key>``
-    (what the rival-model comparison reads).
+    (what the rival-model comparison reads); a tuple of metric names adds those only.
     """
     out = []
     groups = [(g, fn, [c for c in cs if c in claims]) for g, (fn, cs) in RUNNERS.items()]
@@ -137,7 +137,9 @@ def evaluate_rows(
                             {
                                 f"x:{k}": float(v)
                                 for k, v in res[c].metrics.items()
-                                if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                if isinstance(v, (int, float))
+                                and not isinstance(v, bool)
+                                and (detail is True or k in detail)
                             }
                         )
                     out.append(rec)
@@ -169,7 +171,7 @@ def _chunk_task(
     claims: tuple[str, ...],
     mode: str,
     fixed: dict[str, Any] | None,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
     engine: str = "per-point",
 ) -> pd.DataFrame:
     if engine == "vectorised":
@@ -186,13 +188,19 @@ def _chunk_task(
     return df
 
 
-def _chunk_parquet(*args: Any) -> bytes:
-    """:func:`_chunk_task` with its table encoded as Parquet where it ran (a Dask worker), so that
+def _chunk_kept(keep: Callable[[pd.DataFrame], pd.DataFrame] | None, *args: Any) -> pd.DataFrame:
+    """:func:`_chunk_task`, reduced by ``keep`` (see :func:`run_design`) when given."""
+    df = _chunk_task(*args)
+    return df if keep is None else keep(df)
+
+
+def _chunk_parquet(keep: Callable[[pd.DataFrame], pd.DataFrame] | None, *args: Any) -> bytes:
+    """:func:`_chunk_kept` with its table encoded as Parquet where it ran (a Dask worker), so that
     the client only writes the bytes to the cache: the encoding, about as costly as evaluating a
     chunk with the vectorised engine, is then spread over the workers instead of queued in the
     client."""
     buf = io.BytesIO()
-    _chunk_task(*args).to_parquet(buf, index=False)
+    _chunk_kept(keep, *args).to_parquet(buf, index=False)
     return buf.getvalue()
 
 
@@ -208,12 +216,13 @@ def run_design(
     chunk: int = 64,
     fixed: dict[str, Any] | None = None,
     progress: bool = True,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
     label: str = "atlas",
     engine: str = "per-point",
+    keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Evaluate every row of ``values`` (shape (n, k)) for ``claims``; returns one row per
-    evaluation.
+    evaluation (or what ``keep`` keeps of them).
 
     ``workers=0`` runs serially in this process; ``workers>0`` starts a
     ``dask.distributed.LocalCluster`` with that many single-threaded worker processes;
@@ -221,7 +230,12 @@ def run_design(
     workers). Results are identical whichever path runs them. Finished chunks are cached as
     ``cache_dir/chunk-<start>.parquet`` and reused. ``detail``: see :func:`evaluate_rows`;
     ``label``: the progress bar's name; ``engine``: see :data:`ENGINES` (the vectorised engine needs
-    ``mode="fast"``). Raises ValueError for an unknown engine.
+    ``mode="fast"``). ``keep``: a function applied to each chunk's records where the chunk is
+    evaluated (a Dask worker, or this process), before caching; the cache and the returned table
+    then hold its output, chunk after chunk (a caller that needs a summary per point only, such as
+    the rival comparison, then moves and stores much less; it must be importable on the workers and
+    give the same output for the same records; a cache directory must always be used with the same
+    ``keep``). Raises ValueError for an unknown engine.
     """
     if engine not in ENGINES or (engine == "vectorised" and mode != "fast"):
         raise ValueError(
@@ -269,6 +283,7 @@ def run_design(
             futs = {
                 client.submit(
                     _chunk_parquet,
+                    keep,
                     s,
                     values[s : s + chunk],
                     space.names,
@@ -290,8 +305,16 @@ def run_design(
         for k, s in enumerate(todo, 1):
             save(
                 s,
-                _chunk_task(
-                    s, values[s : s + chunk], space.names, claims, mode, fixed, detail, engine
+                _chunk_kept(
+                    keep,
+                    s,
+                    values[s : s + chunk],
+                    space.names,
+                    claims,
+                    mode,
+                    fixed,
+                    detail,
+                    engine,
                 ),
             )
             report(k)

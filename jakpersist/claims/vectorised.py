@@ -556,12 +556,12 @@ def evaluation_records(
     claims: tuple[str, ...],
     *,
     fixed: Mapping[str, Any] | None = None,
-    detail: bool = False,
+    detail: bool | tuple[str, ...] = False,
 ) -> pd.DataFrame:
     """The long table of :func:`jakpersist.atlas.run.evaluate_rows` (row, claim, margin, verdict,
     undefined, error, conditions, ``cond:``/``ok:`` per rule condition, ``x:`` metrics when
-    ``detail``), from :func:`evaluate_many`; rows ordered by point, then claim in the order
-    given."""
+    ``detail``: every one for True, those named for a tuple), from :func:`evaluate_many`; rows
+    ordered by point, then claim in the order given."""
     res = evaluate_many(values, names, claims, fixed=fixed)
     n = np.atleast_2d(values).shape[0]
     frames = []
@@ -579,7 +579,9 @@ def evaluation_records(
         for name, (m, ok) in r.conditions.items():
             cols["cond:" + name], cols["ok:" + name] = m, ok
         if detail:
-            cols.update({f"x:{k}": v for k, v in r.metrics.items()})
+            cols.update(
+                {f"x:{k}": v for k, v in r.metrics.items() if detail is True or k in detail}
+            )
         frames.append(pd.DataFrame(cols))
     df = pd.concat(frames, ignore_index=True)
     order = np.argsort(df["row"].to_numpy(), kind="stable")

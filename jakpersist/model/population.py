@@ -354,6 +354,12 @@ def _grid_state(z: np.ndarray, mp: ModelParams) -> CellState:
             z=zc,
             clone=cs + (1.0 - cs) * zc,
         )
+    if not np.any(np.asarray(cs) > 0):  # no subclone anywhere: instruction only
+        jak2 = 1.0 + (mp.jak2_max - 1.0) * zc
+        partner = mp.partner_naive + (mp.partner_max - mp.partner_naive) * zc
+        return CellState(
+            jak2=jak2, jak1=mp.jak1_share * partner, tyk2=(1.0 - mp.jak1_share) * partner, z=zc
+        )
     return state_from_adaptation(zc, mp)
 
 

@@ -153,10 +153,12 @@ def _partner_weights(state: CellState) -> tuple[ArrayLike, ArrayLike]:
     """Shares of JAK1 and TYK2 in the partner pool available for pairing (0.5 each when the pool is
     empty)."""
     total = np.asarray(state.jak1, dtype=float) + np.asarray(state.tyk2, dtype=float)
+    pos = total > 0
+    if np.all(pos):  # the same values without the two selections
+        w1 = np.asarray(state.jak1, dtype=float) / total
+        return w1, 1.0 - w1
     with np.errstate(invalid="ignore", divide="ignore"):
-        w1 = np.where(
-            total > 0, np.asarray(state.jak1, dtype=float) / np.where(total > 0, total, 1.0), 0.5
-        )
+        w1 = np.where(pos, np.asarray(state.jak1, dtype=float) / np.where(pos, total, 1.0), 0.5)
     return w1, 1.0 - w1
 
 
@@ -222,8 +224,13 @@ def _pstat5_parts(
     hsp90_nM = _inside(hsp90_nM, state, mp.efflux_hsp90)
     e2 = jak2_after_hsp90(state, hsp90_nM, mp)
     ap = mp.pairing_affinity * state.partner
-    with np.errstate(invalid="ignore", divide="ignore"):
-        h = np.where(e2 + ap > 0, ap / (e2 + ap), 0.0)
+    tot = e2 + ap
+    pos = tot > 0
+    if np.all(pos):  # the same values without the selection
+        h = ap / tot
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h = np.where(pos, ap / tot, 0.0)
     a = (
         0.0
         if type2

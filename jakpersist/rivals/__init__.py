@@ -33,6 +33,7 @@ accepted point an exact posterior draw.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -49,6 +50,7 @@ from ..claims.c1_persistence import RULE as C1_RULE
 from . import compare, experiments
 from .models import MODELS, VARIANTS, check_models
 from .observations import (
+    HOLDS_METRICS,
     JOINT,
     LITERATURE,
     OBSERVATIONS,
@@ -76,11 +78,49 @@ def code_version() -> str:
 
 
 #: Points per chunk of the vectorised engine (one array evaluation, one cached Parquet file;
-#: ~0.1-0.5 s each).
-CHUNK = 2000
+#: ~0.3-1 s each; larger chunks spread the engine's per-call work over more points, and the
+#: results do not depend on the chunk size).
+CHUNK = 4000
+#: A posterior top-up round draws a multiple of this many points (see :func:`_extend`).
+ROUND = 2000
 #: Width factors of every plausible range in the prior-sensitivity check (1 = the ranges as
 #: declared).
 SENSITIVITY = (0.5, 2.0)
+
+
+def _per_point(records: pd.DataFrame, observations: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """What the comparison keeps of a chunk's detailed records, one row per point (column ``row``):
+    whether each observation holds (:func:`.observations.holds`; ``observations``: only these, in
+    their order; default every one), each claim's verdict (``verdict_<claim>``) and the number of
+    the point's evaluations that failed (``errors``)."""
+    own = tuple(o.id for o in OBSERVATIONS if not o.experiment)
+    h = holds(records, own if observations is None else tuple(o for o in observations if o in own))
+    verdicts = records.pivot(index="row", columns="claim", values="verdict").astype(bool)
+    errors = (records["error"] != "").groupby(records["row"]).sum().rename("errors")
+    return h.join(verdicts.add_prefix("verdict_")).join(errors).rename_axis("row").reset_index()
+
+
+def _holds(per_point: pd.DataFrame) -> pd.DataFrame:
+    """The observation columns of :func:`_per_point`'s table, indexed by row: what
+    :func:`.observations.holds` gives for the whole records."""
+    return per_point.set_index("row")[[o.id for o in OBSERVATIONS if o.id in per_point.columns]]
+
+
+def _with_literature(
+    h: pd.DataFrame, points: tuple[tuple[str, ...], np.ndarray, dict]
+) -> pd.DataFrame:
+    """``h`` (observations that hold, indexed by row) with the later-literature observations added:
+    each read by its virtual experiment at the design points (``points``: names, values in row
+    order, fixed settings, as :func:`_points` gives them), on the client, after the workers'
+    reduction (which reads only the claims' records)."""
+    names, values, fixed = points
+    h = h.sort_index()
+    for o in OBSERVATIONS:
+        if o.experiment:
+            h[o.id] = experiments.outcomes(values, names, fixed=fixed, only=(o.experiment,))[
+                o.experiment
+            ]
+    return h
 
 
 def _run(
@@ -93,10 +133,13 @@ def _run(
     workers: int,
     scheduler: str | None,
     progress: bool,
+    observations: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """The detailed records of ``claims`` at every row of ``values`` (columns ``names``) under
-    model ``name`` (its fixed settings), by the atlas's runner with the vectorised engine in chunks
-    of :data:`CHUNK`, cached in ``cache_dir``."""
+    """Per point (:func:`_per_point`: the observations that hold, the verdicts, the failures) at
+    every row of ``values`` (columns ``names``) under model ``name`` (its fixed settings), from the
+    detailed records of ``claims`` by the atlas's runner with the vectorised engine in chunks of
+    :data:`CHUNK` (of the metrics, those :func:`.observations.holds` reads), reduced on the workers
+    and cached in ``cache_dir``."""
     space = Space(
         names, tuple(values.min(axis=0)), tuple(values.max(axis=0)), (False,) * len(names)
     )
@@ -109,10 +152,11 @@ def _run(
         scheduler=scheduler,
         fixed=dict(VARIANTS[name].fixed),
         progress=progress,
-        detail=True,
+        detail=HOLDS_METRICS,
         label=label,
         chunk=CHUNK,
         engine="vectorised",
+        keep=functools.partial(_per_point, observations=observations),
     )
 
 
@@ -212,8 +256,8 @@ def _extend(
     frames, masks, taken, k, rnd = [], [], 0, have, 0
     while k < compare.MIN_ACCEPTED and taken < POSTERIOR_CAP:
         p = max(rate, 1.0 / max(samples + taken, 1))
-        n = int(min(POSTERIOR_CAP - taken, max(CHUNK, 1.2 * (compare.MIN_ACCEPTED - k) / p)))
-        n = -(-n // CHUNK) * CHUNK
+        n = int(min(POSTERIOR_CAP - taken, max(ROUND, 1.2 * (compare.MIN_ACCEPTED - k) / p)))
+        n = -(-n // ROUND) * ROUND
         rseed = seed + 7919 * (rnd + 1) + MODELS.index(name)
         names, values = v.sample(n, rseed)
         ev = _run(
@@ -226,8 +270,9 @@ def _extend(
             workers,
             scheduler,
             progress,
+            observations,
         )
-        acc = holds(ev, observations)[list(observations)].all(axis=1).to_numpy()
+        acc = ev[list(observations)].all(axis=1).to_numpy()
         frames.append(pd.DataFrame(values, columns=list(names)))
         masks.append(acc)
         taken += n
@@ -318,12 +363,12 @@ def _build(
     for m in models:
         ev, pts, sampled = _evaluate(m, samples, seed, workers, scheduler, cache, progress)
         points = _points(m, pts)
-        h = holds(ev, points=points)
+        h = _with_literature(_holds(ev), points)
         alt_hs[m] = h.assign(**_lenient_type2(points))
         hs[m] = h
-        errors[m] = int((ev["error"] != "").sum())
-        verdicts = ev.pivot(index="row", columns="claim", values="verdict").astype(bool)
-        tab = pts.set_index("row").join(h).join(verdicts.add_prefix("verdict_")).reset_index()
+        errors[m] = int(ev["errors"].sum())
+        verdicts = ev.set_index("row")[[c for c in ev.columns if c.startswith("verdict_")]]
+        tab = pts.set_index("row").join(h).join(verdicts).reset_index()
         tab.insert(0, "model", m)
         frames.append(tab)
         own = [r.name for r in VARIANTS[m].ranges if not r.flag]
@@ -421,7 +466,7 @@ def _build(
                 ev_f, pts_f, _ = _evaluate(
                     m, n_sens, seed, workers, scheduler, cache, progress, scale=f
                 )
-                hf[m] = holds(ev_f, points=_points(m, pts_f))
+                hf[m] = _with_literature(_holds(ev_f), _points(m, pts_f))
             sensitivity["nature2012"][f"{f:g}"] = compare.comparison(hf, JOINT)
             sensitivity["by_mechanism"][f"{f:g}"] = compare.comparison(hf, BY_MECHANISM)
             sensitivity["by_mechanism_with_literature"][f"{f:g}"] = compare.comparison(

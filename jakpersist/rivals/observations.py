@@ -193,6 +193,10 @@ def fails_by_construction(
     return tuple(o for o in observations if o in bc)
 
 
+#: The metrics (``x:`` columns of the detailed records) that :func:`holds` reads.
+HOLDS_METRICS = ("c4_jak2_persistent", "c4_jak2_withdrawn")
+
+
 def _c4_either_direction(sub: pd.DataFrame) -> np.ndarray:
     """C4's rule with the direction dropped: the rule (unchanged thresholds) applied to the fold's
     magnitude, max(f, 1/f), and the withdrawn fold on the same side. Every point at once, with the
