@@ -124,7 +124,7 @@ def _hidden(ex: Exercise, a: Answer) -> str:
     (:func:`jakpersist.book.variants.check`); a failure shows a hint, never the value."""
     return (
         f"# HIDDEN\nfrom jakpersist.book import variants as _v\n"
-        f"assert _v.check({ex.label!r}, {a.name!r}, {a.name}, STUDENT_ID), "
+        f"assert _v.check({ex.label!r}, {a.name!r}, {a.name}, student_id=STUDENT_ID), "
         f"_v.hint({ex.label!r}, {a.name!r}, STUDENT_ID)"
     )
 

@@ -169,23 +169,30 @@ def _evaluate(
     cache: Path,
     progress: bool,
     scale: float = 1.0,
+    observations: tuple[str, ...] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    # ``observations``: only these are read (and only the claims they read evaluated, e.g. no
+    # in-vivo illustration for the prior-sensitivity runs); default every observation, every claim
     v = VARIANTS[name]
     names, values = v.sample(samples, seed + MODELS.index(name), scale=scale)
     key = hashlib.sha256(
         json.dumps(v.describe(), sort_keys=True, default=str).encode()
     ).hexdigest()[:12]
     tag = "" if scale == 1.0 else f"-w{scale:g}"
+    claims = CLAIMS if observations is None else _needed_claims(observations)
+    if claims != CLAIMS:
+        tag += "-" + "+".join(claims)
     ev = _run(
         name,
         names,
         values,
-        CLAIMS,
+        claims,
         cache / f"{name}-{code_version()}-{key}-n{samples}-s{seed}{tag}",
         f"rivals {name}{tag}",
         workers,
         scheduler,
         progress,
+        observations,
     )
     pts = pd.DataFrame(values, columns=list(names)).assign(row=np.arange(samples))
     sampled = tuple(r.name for r in v.space())
@@ -464,7 +471,15 @@ def _build(
             hf = {}
             for m in models:
                 ev_f, pts_f, _ = _evaluate(
-                    m, n_sens, seed, workers, scheduler, cache, progress, scale=f
+                    m,
+                    n_sens,
+                    seed,
+                    workers,
+                    scheduler,
+                    cache,
+                    progress,
+                    scale=f,
+                    observations=JOINT,
                 )
                 hf[m] = _with_literature(_holds(ev_f), _points(m, pts_f))
             sensitivity["nature2012"][f"{f:g}"] = compare.comparison(hf, JOINT)
