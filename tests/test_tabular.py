@@ -176,3 +176,12 @@ def test_reader_notes_reach_the_chapter_through_the_claim():
     assert isinstance(details.ct, tabular.ReadTable)
     assert details.ct.read_info.path.endswith("q10_cfx_export.csv")
     assert any("sample sheet q10_cfx_export.samples.csv" in n for n in details.ct.notes)
+
+
+def test_a_roster_row_without_its_id_is_refused_naming_the_line():
+    from jakpersist.book.assign import read_roster
+
+    with pytest.raises(
+        ValueError, match=r"r03_roster_short_row\.csv: line 3: no student ID in column 2"
+    ):
+        read_roster(FIX / "r03_roster_short_row.csv")

@@ -480,19 +480,19 @@ def read_roster(path: str | Path) -> list[str]:
 
     rows = read_cells(path).rows
     col, first = 0, 1
-    if rows and any(h.strip().lower() in ("id", "student_id", "sid") for h in rows[0]):
-        col = [h.strip().lower() for h in rows[0]].index(
-            next(
-                h.strip().lower()
-                for h in rows[0]
-                if h.strip().lower() in ("id", "student_id", "sid")
-            )
-        )
-        rows, first = rows[1:], 2
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    named = [k for k, h in enumerate(header) if h in ("id", "student_id", "sid")]
+    if named:
+        col, rows, first = named[0], rows[1:], 2
     out = []
     for i, row in enumerate(rows, start=first):
-        if not row or not row[col].strip():
+        if not any(c.strip() for c in row):
             continue
+        if col >= len(row) or not row[col].strip():
+            raise ValueError(
+                f"{path}: line {i}: no student ID in column {col + 1} (the row is {row!r}); "
+                "give every student an ID or delete the line"
+            )
         sid = row[col].strip()
         if not re.fullmatch(r"[A-Za-z0-9._@-]+", sid):
             raise ValueError(
