@@ -56,7 +56,7 @@ from jakpersist.analysis import doseresponse as dr
 
 try:
     from jakpersist.analysis import batchfit as bf
-except ImportError:  # the "before" state of issue 15
+except ImportError:  # a checkout without the batched fitter: per-curve timings only
     bf = None
 
 DOSES = np.repeat(10000 / 3.0 ** np.arange(8, -1, -1), 3)

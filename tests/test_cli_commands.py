@@ -67,6 +67,7 @@ def test_make_readme_and_docs_call_jakbook_not_python_m():
     for rel in (
         "Makefile",
         "README.md",
+        "data/MANIFEST.yml",  # each file's "made by" command, shown on the site's data page
         *(str(p.relative_to(ROOT)) for p in ROOT.glob("book/*.md")),
     ):
         text = (ROOT / rel).read_text(encoding="utf-8")

@@ -88,3 +88,32 @@ def test_choices_types_and_numpy_scalars():
 
 def test_every_parameter_a_claim_accepts_says_where_it_is_declared():
     assert set(PARAMS) <= set(DECLARED_IN)
+
+
+@pytest.mark.parametrize(
+    "seed, message",
+    [
+        (2**40, "out of range"),
+        (1.9, "is not a whole number"),
+        (-1, "out of range"),
+        ("abc", "is not a number"),
+    ],
+)
+def test_the_seed_keyword_is_checked_like_the_seed_parameter(seed, message):
+    with pytest.raises(ParameterError, match=f"parameter 'seed' = .* {message}"):
+        jp.evaluate("C6", seed=seed, mode="fast")
+
+
+@pytest.mark.parametrize("params", ["trans_gating=0", [("trans_gating", 0)]])
+def test_params_that_are_not_a_mapping_are_refused(params):
+    with pytest.raises(TypeError, match="params must be a mapping"):
+        jp.evaluate("C1", params, mode="fast")
+
+
+def test_a_table_without_rows_or_with_text_in_a_numeric_column_is_refused_naming_it():
+    with pytest.raises(ValueError, match="C1's data has no rows"):
+        jp.evaluate("C1", data=PLATE.iloc[:0])
+    bad = PLATE.assign(viability=PLATE["viability"].astype(object))
+    bad.iloc[3, bad.columns.get_loc("viability")] = "x"
+    with pytest.raises(ValueError, match=r"column 'viability' must hold numbers; row 3 .* 'x'"):
+        jp.evaluate("C1", data=bad)

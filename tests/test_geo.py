@@ -145,7 +145,7 @@ def test_geoparse_format_errors_become_clear_errors(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------
-# the shared GEO cases (../shared/cases/turn2, GEO section; fixtures copied into tests/fixtures/geo)
+# the shared GEO cases (copied into tests/fixtures/geo)
 # and the fixtures written for each form (tests/fixtures/geo/make_fixtures.py)
 # ------------------------------------------------------------------------------------------------
 import shutil  # noqa: E402

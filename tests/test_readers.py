@@ -114,8 +114,7 @@ def test_qpcr_with_three_genes(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------------
-# Spreadsheet exports and implausible inputs (issue 10, items 6-8; cases from ../shared/cases/turn2,
-# copied)
+# Spreadsheet exports and implausible inputs (copies of the shared plate cases)
 # --------------------------------------------------------------------------------------------------
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -1,6 +1,6 @@
 """The shared plate and curve cases (one file per kind of fault), as tests.
 
-Fixtures are copies of ``../shared/cases/turn2/{plates,curves}/`` (synthetic files). The plate cases
+Fixtures are copies of the shared plate and curve cases (synthetic files). The plate cases
 run the C1 analysis and rule as the chapter does (reader -> fit_all_curves -> fold_table ->
 PersistenceRule), without papermill, to stay fast; ``jakbook run c1_persistence --set
 data_path=...`` gives the same verdicts.

@@ -45,6 +45,12 @@ def _name(k: str) -> str:
     return k if " " in k else f"{plain(k, code=False)} (`{k}`)"
 
 
+def _signed(x: float) -> str:
+    """A correlation with its sign, two decimals; one that rounds to zero reads +0.00, never
+    -0.00."""
+    return f"{round(float(x), 2) + 0.0:+.2f}"
+
+
 def _share(x: float) -> str:
     return "-" if not np.isfinite(x) else f"{x:.2f}"
 
@@ -394,12 +400,12 @@ class RivalsPage:
             f"{d['prior']['n']:,} draws; among the {acc['n']:,} draws where the mechanism-only "
             f"observations hold, in {acc['share_sensitive']:.0%}. The CHZ868 fold follows, by "
             "Spearman rank correlation over every draw, "
-            + ", ".join(f"{_name(k)} ({v:+.2f})" for k, v in top)
+            + ", ".join(f"{_name(k)} ({_signed(v)})" for k, v in top)
         )
         if partner:
             text += (
                 "; the partner pool hardly enters ("
-                + ", ".join(f"{_name(k)} {v:+.2f}" for k, v in partner.items())
+                + ", ".join(f"{_name(k)} {_signed(v)}" for k, v in partner.items())
                 + ")"
             )
         text += "."
@@ -424,7 +430,7 @@ class RivalsPage:
                 " Among the accepted draws the fold also falls with the heterodimer mechanism's "
                 "own "
                 "strength ("
-                + ", ".join(f"{_name(k)} {v:+.2f}" for k, v in esc.items())
+                + ", ".join(f"{_name(k)} {_signed(v)}" for k, v in esc.items())
                 + "): draws whose persistence rests more on the heterodimer escape need less JAK2."
             )
         return text

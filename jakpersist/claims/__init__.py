@@ -35,7 +35,7 @@ from . import (
     t1_transcriptome,
 )
 from .base import ClaimDetails, ClaimResult, Condition, VERDICT_KINDS, combine, decided  # noqa: F401
-from .params import ParameterError, check_parameters  # noqa: F401
+from .params import PARAMS, ParameterError, check_parameters, check_value  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class ClaimSpec:
     data: str = ""
     quick: bool = True
     columns: tuple[str, ...] = ()
+    #: the columns whose every value must be a number (from the reader's schema)
+    numeric: tuple[str, ...] = ()
     data_type: type = pd.DataFrame
     fast_reads_data: bool = False
 
@@ -73,6 +75,10 @@ class ClaimSpec:
 
 def _names(schema: readers.Schema) -> tuple[str, ...]:
     return tuple(c.name for c in schema.columns)
+
+
+def _numbers(schema: readers.Schema) -> tuple[str, ...]:
+    return tuple(c.name for c in schema.columns if c.kind in ("number", "integer"))
 
 
 PLATE = "a tidy plate table (jakpersist.loaders.readers.read_plate)"
@@ -94,6 +100,7 @@ CLAIMS: dict[str, ClaimSpec] = {
             c1_persistence.EFFECT_PARAMS,
             data=PLATE,
             columns=_names(readers.PLATE),
+            numeric=_numbers(readers.PLATE),
         ),
         ClaimSpec(
             "C2",
@@ -103,6 +110,7 @@ CLAIMS: dict[str, ClaimSpec] = {
             c2_heterodimers.EFFECT_PARAMS,
             data="a tidy bands table (jakpersist.loaders.readers.read_bands)",
             columns=_names(readers.BANDS),
+            numeric=_numbers(readers.BANDS),
         ),
         ClaimSpec(
             "C3",
@@ -119,6 +127,7 @@ CLAIMS: dict[str, ClaimSpec] = {
             c3_reversibility.EFFECT_PARAMS_C4,
             data="a tidy Ct table (jakpersist.loaders.readers.read_qpcr)",
             columns=_names(readers.QPCR),
+            numeric=_numbers(readers.QPCR),
         ),
         ClaimSpec(
             "C5",
@@ -232,15 +241,16 @@ def evaluate(
     KeyError
         For an unknown claim id (the message names the known ones).
     TypeError
-        When ``data`` is given to a claim that takes no data, or is not of the type it takes
-        (e.g. a path or a list instead of a table).
+        When ``params`` is not a mapping; when ``data`` is given to a claim that takes no data, or
+        is not of the type it takes (e.g. a path or a list instead of a table).
     ValueError
         For an unknown mode; data in fast mode for a model claim (its fast mode would ignore it);
-        a data table lacking one of the claim's columns (:func:`check_data`).
+        a data table lacking one of the claim's columns, without rows, or with a value that is not
+        a number in a numeric column (:func:`check_data`).
     ParameterError
-        A ValueError: an unknown parameter, or a value of the wrong type or outside its declared
-        range (the message names the parameter, the value, the valid range and the file that
-        declares it).
+        A ValueError: an unknown parameter, or a value (``seed`` too) of the wrong type or outside
+        its declared range (the message names the parameter, the value, the valid range and the
+        file that declares it).
 
     Examples
     --------
@@ -258,6 +268,13 @@ def evaluate(
     if mode not in ("full", "fast"):
         raise ValueError(f"mode must be 'full' or 'fast', not {mode!r}")
     spec = CLAIMS[claim]
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(
+            "params must be a mapping of parameter name to value, e.g. {'trans_gating': 0}; got "
+            f"{type(params).__name__}"
+        )
+    if seed is not None:
+        seed = check_value(PARAMS["seed"], seed)
     if data is not None:
         check_data(spec, data, mode)
     return spec.fn(check_parameters(params), seed=seed, data=data, mode=mode)
@@ -314,3 +331,14 @@ def check_data(spec: ClaimSpec, data: Any, mode: str) -> None:
             f"claim {cid}'s data lacks column(s) {', '.join(missing)}; it takes {spec.data}: a "
             f"{expected}"
         )
+    if len(data) == 0:
+        raise ValueError(f"claim {cid}'s data has no rows; it takes {spec.data}: a {expected}")
+    for c in spec.numeric:
+        bad = pd.to_numeric(data[c], errors="coerce").isna() & data[c].notna()
+        if bad.any():
+            i = bad.to_numpy().nonzero()[0][0]
+            raise ValueError(
+                f"claim {cid}'s data: column {c!r} must hold numbers; row {i} (index "
+                f"{data.index[i]!r}) holds {data[c].iloc[i]!r} (a file read by the readers of "
+                "jakpersist.loaders.readers is refused naming the file's line instead)"
+            )
