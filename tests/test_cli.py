@@ -292,3 +292,10 @@ def test_atlas_samples_not_a_power_of_two_names_the_nearest_ones(n, hint, capsys
     assert cli.main(["atlas", "--samples", str(n), "--claims", "C1", "--workers", "0"]) == 2
     err = capsys.readouterr().err
     assert "must be a power of 2" in err and hint in err
+
+
+def test_rivals_out_that_is_a_file_is_refused_before_running(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    assert cli.main(["rivals", "--models", "R1", "--samples", "10", "--out", str(afile)]) == 2
+    assert "is a file; give a folder" in capsys.readouterr().err

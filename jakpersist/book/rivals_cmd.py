@@ -27,6 +27,10 @@ def cmd_rivals(args: argparse.Namespace) -> int:
         else rivals.MODELS
     )
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(
+            f"--out {out} is a file; give a folder (it will hold rivals.parquet and summary.json)"
+        )
     print(
         f"[rivals] models {', '.join(models)} (H0 always included); {args.samples} points each; "
         + (

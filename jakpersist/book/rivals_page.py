@@ -469,7 +469,7 @@ class RivalsPage:
                 "rank": rank,
                 "experiment": r["title"],
                 "outcome": r["outcome"],
-                "expected information (bits)": f"{max(r['information_bits'], 0.0):.2f}",
+                "expected information (bits)": f"{max(r['information_bits'], 0.0) + 0.0:.2f}",
             }
             row.update({f"P(outcome | {m})": f"{p:.2f}" for m, p in r["p_outcome"].items()})
             row["how it is simulated"] = r["how"]

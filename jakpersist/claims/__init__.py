@@ -331,6 +331,8 @@ def check_data(spec: ClaimSpec, data: Any, mode: str) -> None:
             f"claim {cid}'s data lacks column(s) {', '.join(missing)}; it takes {spec.data}: a "
             f"{expected}"
         )
+    if not isinstance(data, pd.DataFrame):
+        return
     if len(data) == 0:
         raise ValueError(f"claim {cid}'s data has no rows; it takes {spec.data}: a {expected}")
     for c in spec.numeric:
